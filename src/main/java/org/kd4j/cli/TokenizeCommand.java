@@ -1,0 +1,7 @@
+package org.kd4j.cli;
+
+import picocli.CommandLine.Command;
+
+/** Placeholder: replaced in the next commits. */
+@Command(name = "tokenize", hidden = true)
+final class TokenizeCommand {}
