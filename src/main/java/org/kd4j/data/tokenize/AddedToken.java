@@ -6,8 +6,8 @@ package org.kd4j.data.tokenize;
  *
  * @param content the literal text that maps to the token
  * @param singleWord match only where not preceded or followed by a word character
- * @param lstrip the match swallows the whitespace on its left
- * @param rstrip the match swallows the whitespace on its right
+ * @param lstrip the match swallows the whitespace on its left (offsets only: BERT drops whitespace)
+ * @param rstrip the match swallows the whitespace on its right (offsets only)
  * @param normalized match in the normalised text (true) or in the raw text (false)
  * @param special a special token such as {@code [CLS]}
  */

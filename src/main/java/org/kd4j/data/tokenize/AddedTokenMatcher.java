@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * Finds added tokens in a text as {@code AddedVocabulary::find_matches} of Hugging Face {@code tokenizers}
- * does: non-overlapping leftmost-longest matches, then the {@code single_word}, {@code lstrip} and
- * {@code rstrip} options of the matched token. Immutable.
+ * does: non-overlapping leftmost-longest matches, then the {@code single_word} option of the matched
+ * token. {@code lstrip} and {@code rstrip} are not applied: the whitespace they would swallow is dropped
+ * by the BERT pre-tokeniser anyway, so they change offsets, never ids. Immutable.
  */
 final class AddedTokenMatcher {
 
@@ -51,11 +52,9 @@ final class AddedTokenMatcher {
 
     /**
      * Appends one {@code (start, end, id)} triple per accepted match in {@code text[from, to)} to
-     * {@code out}, in order. {@code [start, end)} includes the whitespace swallowed by lstrip/rstrip;
-     * word-boundary and whitespace tests look at {@code text[from, to)} only.
+     * {@code out}, in order; the single-word test looks at {@code text[from, to)} only.
      */
     void findMatches(String text, int from, int to, IntList out) {
-        int acceptedEnd = from;
         int pos = from;
         while (pos < to) {
             int start = -1;
@@ -78,22 +77,9 @@ final class AddedTokenMatcher {
                             || (end < to && isWordChar(text.codePointAt(end))))) {
                 continue;
             }
-            if (token.lstrip()) {
-                int s = start;
-                while (s > acceptedEnd && CharClass.is(text.codePointBefore(s), CharClass.WHITESPACE)) {
-                    s -= Character.charCount(text.codePointBefore(s));
-                }
-                start = s;
-            }
-            if (token.rstrip()) {
-                while (end < to && CharClass.is(text.codePointAt(end), CharClass.WHITESPACE)) {
-                    end += Character.charCount(text.codePointAt(end));
-                }
-            }
             out.add(start);
             out.add(end);
             out.add(match.id());
-            acceptedEnd = end;
         }
     }
 
