@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -121,7 +122,7 @@ public final class BertTokenizer {
         if (b != null) {
             b.copyTo(keptB, ids, keptA + 2);
             ids[length - 1] = sepId;
-            java.util.Arrays.fill(types, keptA + 2, length, 1);
+            Arrays.fill(types, keptA + 2, length, 1);
         }
         return new Encoding(ids, types);
     }

@@ -38,6 +38,11 @@ public final class TokenizerBenchmark {
             passSeconds = passSeconds.clone();
         }
 
+        @Override
+        public double[] passSeconds() {
+            return passSeconds.clone();
+        }
+
         /** Sentences per second of each pass, ascending. */
         double[] sortedRates() {
             return Arrays.stream(passSeconds).map(s -> sentences / s).sorted().toArray();

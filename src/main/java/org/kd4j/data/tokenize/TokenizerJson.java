@@ -31,7 +31,7 @@ final class TokenizerJson {
         return tokenizer;
     }
 
-    static BertTokenizer build(JsonNode root, JsonFields json, String name) {
+    private static BertTokenizer build(JsonNode root, JsonFields json, String name) {
         json.requireType(root, "model", "WordPiece");
         json.requireType(root, "normalizer", "BertNormalizer");
         json.requireType(root, "pre_tokenizer", "BertPreTokenizer");

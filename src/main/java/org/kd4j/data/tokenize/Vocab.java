@@ -3,7 +3,9 @@ package org.kd4j.data.tokenize;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.kd4j.KdException;
 
@@ -27,7 +29,7 @@ final class Vocab {
      */
     static Vocab read(BufferedReader reader, String source) throws IOException {
         Map<String, Integer> ids = new HashMap<>(64 * 1024);
-        java.util.List<String> tokens = new java.util.ArrayList<>(32 * 1024);
+        List<String> tokens = new ArrayList<>(32 * 1024);
         String line;
         try {
             while ((line = reader.readLine()) != null) {

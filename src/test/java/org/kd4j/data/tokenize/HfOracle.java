@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 
 /**
  * The real Hugging Face tokenizers (Rust, through DJL) as the test oracle. Uncased: the hub's
@@ -41,6 +43,8 @@ final class HfOracle {
     static {
         System.setProperty("offline", "true");
         System.setProperty("OPT_OUT_TRACKING", "true");
+        // DJL probes for CUDA and warns when the driver is too old; the CPU oracle does not care
+        Configurator.setLevel("ai.djl.util.cuda", Level.ERROR);
         ProxySelector previous = ProxySelector.getDefault();
         ProxySelector.setDefault(new ProxySelector() {
             @Override
