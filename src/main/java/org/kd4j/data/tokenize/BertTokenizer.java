@@ -140,18 +140,22 @@ public final class BertTokenizer {
         return added.totalSize();
     }
 
+    /** Id of the padding token ({@code [PAD]}), for batching. */
     public int padId() {
         return padId;
     }
 
+    /** Id of {@code [CLS]}, the first token of every encoding. */
     public int clsId() {
         return clsId;
     }
 
+    /** Id of {@code [SEP]}, which ends each sentence. */
     public int sepId() {
         return sepId;
     }
 
+    /** Id of {@code [UNK]}, given to words WordPiece cannot split. */
     public int unkId() {
         return wordPiece.unkId();
     }
