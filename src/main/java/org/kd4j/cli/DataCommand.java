@@ -2,6 +2,7 @@ package org.kd4j.cli;
 
 import picocli.CommandLine.Command;
 
-/** Placeholder: replaced in the next commits. */
-@Command(name = "data", hidden = true)
+/** {@code data ...}: look at task data. */
+@Command(name = "data", description = "Inspect GLUE/SuperGLUE data.", mixinStandardHelpOptions = true,
+        subcommands = {DataStatsCommand.class})
 final class DataCommand {}

@@ -18,7 +18,7 @@ class BenchCommandTest {
     void tokenizerBenchmarkPrintsATableAndTheChecksum(@TempDir Path dir) throws IOException {
         Path tsv = dir.resolve("tiny.tsv");
         Files.writeString(tsv, "sentence\tlabel\nhello world\t1\nit 's a charming journey . \t1\nbleak\t0\n");
-        TokenizeCommandTest.Run run = TokenizeCommandTest.run("", "bench", "tokenizer", "--input", tsv.toString(),
+        CliRunner run = CliRunner.run("bench", "tokenizer", "--input", tsv.toString(),
                 "--repeats", "3", "--warmup", "1");
         assertEquals(0, run.exitCode(), run.err());
         BertTokenizer tokenizer = BertTokenizer.load("bert-base-uncased");
@@ -34,21 +34,21 @@ class BenchCommandTest {
     @Test
     void missingInputIsAnInputError(@TempDir Path dir) {
         Path missing = dir.resolve("missing.tsv");
-        TokenizeCommandTest.Run run = TokenizeCommandTest.run("", "bench", "tokenizer", "--input", missing.toString());
+        CliRunner run = CliRunner.run("bench", "tokenizer", "--input", missing.toString());
         assertEquals(Main.EXIT_INPUT, run.exitCode());
         assertTrue(run.err().contains(missing + ": file not found"), run.err());
     }
 
     @Test
     void benchAloneShowsItsSubcommands() {
-        TokenizeCommandTest.Run run = TokenizeCommandTest.run("", "bench");
+        CliRunner run = CliRunner.run("bench");
         assertEquals(Main.EXIT_USAGE, run.exitCode());
         assertTrue(run.out().contains("tokenizer"), run.out());
     }
 
     @Test
     void zeroRepeatsIsAUsageError() {
-        TokenizeCommandTest.Run run = TokenizeCommandTest.run("", "bench", "tokenizer", "--repeats", "0");
+        CliRunner run = CliRunner.run("bench", "tokenizer", "--repeats", "0");
         assertEquals(Main.EXIT_USAGE, run.exitCode());
         assertTrue(run.err().contains("expected --repeats >= 1"), run.err());
     }

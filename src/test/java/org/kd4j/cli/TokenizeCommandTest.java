@@ -3,34 +3,18 @@ package org.kd4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** {@code kd4j tokenize}, executed through {@link Main#commandLine()} with stdin and output captured. */
 class TokenizeCommandTest {
 
-    /** Exit code, stdout and stderr of one execution. */
-    record Run(int exitCode, String out, String err) {}
-
-    static Run run(String stdin, String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        TokenizeCommand tokenize = cl.getSubcommands().get("tokenize").getCommand();
-        tokenize.in = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    static CliRunner run(String stdin, String... args) {
+        return CliRunner.runWithStdin(stdin, args);
     }
 
     @Test
     void singleSentences() {
-        Run run = run("hello world\n\nUnaffable!\n", "tokenize");
+        CliRunner run = run("hello world\n\nUnaffable!\n", "tokenize");
         assertEquals(0, run.exitCode(), run.err());
         assertEquals("""
                 {"input_ids":[101,7592,2088,102],"token_type_ids":[0,0,0,0],"attention_mask":[1,1,1,1]}
@@ -41,7 +25,7 @@ class TokenizeCommandTest {
 
     @Test
     void pairsAndTruncation() {
-        Run run = run("hello world\thow are you\r\n", "tokenize", "--pair", "--max-length", "6");
+        CliRunner run = run("hello world\thow are you\r\n", "tokenize", "--pair", "--max-length", "6");
         assertEquals(0, run.exitCode(), run.err());
         assertEquals("{\"input_ids\":[101,7592,102,2129,2024,102],\"token_type_ids\":[0,0,0,1,1,1],"
                 + "\"attention_mask\":[1,1,1,1,1,1]}", run.out().trim());
@@ -49,14 +33,14 @@ class TokenizeCommandTest {
 
     @Test
     void casedVocabulary() {
-        Run run = run("Hello World", "tokenize", "--vocab", "bert-base-cased");
+        CliRunner run = run("Hello World", "tokenize", "--vocab", "bert-base-cased");
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().startsWith("{\"input_ids\":[101,8667,1291,102]"), run.out());
     }
 
     @Test
     void pairLineWithoutTabFailsNamingTheLine() {
-        Run run = run("a\tb\nno tab here\n", "tokenize", "--pair");
+        CliRunner run = run("a\tb\nno tab here\n", "tokenize", "--pair");
         assertEquals(Main.EXIT_INPUT, run.exitCode());
         assertTrue(run.err().contains("stdin line 2: expected two texts separated by a tab (--pair), found no tab"),
                 run.err());
@@ -64,33 +48,28 @@ class TokenizeCommandTest {
 
     @Test
     void unknownVocabularyIsAnInputError() {
-        Run run = run("hello", "tokenize", "--vocab", "no-such-vocab");
+        CliRunner run = run("hello", "tokenize", "--vocab", "no-such-vocab");
         assertEquals(Main.EXIT_INPUT, run.exitCode());
         assertTrue(run.err().contains("tokenizer 'no-such-vocab': not a bundled vocabulary"), run.err());
     }
 
     @Test
     void maxLengthTooSmallIsAUsageError() {
-        Run run = run("hello", "tokenize", "--pair", "--max-length", "2");
+        CliRunner run = run("hello", "tokenize", "--pair", "--max-length", "2");
         assertEquals(Main.EXIT_USAGE, run.exitCode());
         assertTrue(run.err().contains("--max-length must be at least 3 with --pair"), run.err());
     }
 
     @Test
     void invalidUtf8IsAnInputError() {
-        CommandLine cl = Main.commandLine();
-        StringWriter err = new StringWriter();
-        cl.setErr(new PrintWriter(err));
-        cl.setOut(new PrintWriter(new StringWriter()));
-        TokenizeCommand tokenize = cl.getSubcommands().get("tokenize").getCommand();
-        tokenize.in = new ByteArrayInputStream(new byte[] {'o', 'k', '\n', (byte) 0xFF, '\n'});
-        assertEquals(Main.EXIT_INPUT, cl.execute("tokenize"));
-        assertTrue(err.toString().contains("not valid UTF-8"), err.toString());
+        CliRunner run = CliRunner.runWithStdin(new byte[] {'o', 'k', '\n', (byte) 0xFF, '\n'}, "tokenize");
+        assertEquals(Main.EXIT_INPUT, run.exitCode());
+        assertTrue(run.err().contains("not valid UTF-8"), run.err());
     }
 
     @Test
     void helpListsTheCommands() {
-        Run run = run("", "--help");
+        CliRunner run = run("", "--help");
         assertEquals(0, run.exitCode());
         assertTrue(run.out().contains("tokenize") && run.out().contains("bench"), run.out());
     }

@@ -1,0 +1,223 @@
+package org.kd4j.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.cfg.EnumFeature;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.kd4j.KdException;
+import org.kd4j.data.glue.GlueTask;
+
+/**
+ * Reads {@link ExperimentConfig} from a YAML preset: the record defaults, overlaid with the file, overlaid with
+ * {@code --set dotted.key=value} overrides, then bound to the validating records. Every error names its source
+ * (the file or the {@code --set}), the dotted key, the value and what was allowed.
+ */
+public final class ConfigLoader {
+
+    private static final String DEFAULTS = "defaults";
+    private static final JsonMapper YAML = JsonMapper.builder(new YAMLFactory()
+                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+            .enable(EnumFeature.WRITE_ENUMS_TO_LOWERCASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .addModule(new SimpleModule("kd4j")
+                    .addDeserializer(GlueTask.class, new TaskDeserializer())
+                    .addSerializer(GlueTask.class, ToStringSerializer.instance))
+            .build();
+
+    private ConfigLoader() {}
+
+    /** Defaults plus overrides, without a file. */
+    public static ExperimentConfig load(List<String> overrides) {
+        return bind(defaultsTree(), DEFAULTS, overrides);
+    }
+
+    /** Defaults, overlaid with the YAML file, overlaid with {@code key=value} overrides. */
+    public static ExperimentConfig load(Path file, List<String> overrides) {
+        String source = file.toString();
+        if (!Files.isRegularFile(file)) {
+            throw ConfigException.of(source, "config file not found");
+        }
+        JsonNode user;
+        try {
+            user = YAML.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw ConfigException.of(source, "not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+        } catch (IOException e) {
+            throw ConfigException.of(source, "cannot read: " + e.getMessage());
+        }
+        ObjectNode tree = defaultsTree();
+        if (user != null && !user.isMissingNode() && !user.isNull()) {
+            if (!user.isObject()) {
+                throw ConfigException.of(source, "expected a mapping of keys to values at the top level, found "
+                        + user.getNodeType());
+            }
+            merge(tree, (ObjectNode) user);
+        }
+        return bind(tree, source, overrides);
+    }
+
+    /** The resolved configuration as YAML (written next to every run's output). */
+    public static String toYaml(ExperimentConfig config) {
+        try {
+            return YAML.writeValueAsString(config);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise config", e);
+        }
+    }
+
+    private static ObjectNode defaultsTree() {
+        return YAML.valueToTree(ExperimentConfig.defaults());
+    }
+
+    private static void merge(ObjectNode into, ObjectNode from) {
+        Iterator<Map.Entry<String, JsonNode>> fields = from.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            JsonNode existing = into.get(field.getKey());
+            if (existing instanceof ObjectNode target && field.getValue() instanceof ObjectNode source) {
+                merge(target, source);
+            } else {
+                into.set(field.getKey(), field.getValue());
+            }
+        }
+    }
+
+    private static ExperimentConfig bind(ObjectNode tree, String source, List<String> overrides) {
+        Map<String, String> overridden = new HashMap<>();
+        for (String override : overrides) {
+            overridden.put(applyOverride(tree, override), "--set " + override);
+        }
+        try {
+            return YAML.treeToValue(tree, ExperimentConfig.class);
+        } catch (JsonProcessingException e) {
+            throw translate(e, source, overridden);
+        }
+    }
+
+    /** Applies {@code a.b.c=value} to the tree; returns the dotted key. Unknown keys are errors. */
+    private static String applyOverride(ObjectNode tree, String override) {
+        int eq = override.indexOf('=');
+        if (eq <= 0) {
+            throw ConfigException.of("--set " + override, "expected dotted.key=value");
+        }
+        String key = override.substring(0, eq).trim();
+        String text = override.substring(eq + 1);
+        String[] parts = key.split("\\.");
+        ObjectNode node = tree;
+        for (int i = 0; i < parts.length - 1; i++) {
+            JsonNode child = node.get(parts[i]);
+            if (!(child instanceof ObjectNode object)) {
+                throw unknownKey("--set " + override, String.join(".", Arrays.copyOf(parts, i + 1)), node);
+            }
+            node = object;
+        }
+        String leaf = parts[parts.length - 1];
+        if (!node.has(leaf)) {
+            throw unknownKey("--set " + override, key, node);
+        }
+        JsonNode value;
+        try {
+            value = text.isEmpty() ? YAML.getNodeFactory().textNode("") : YAML.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw ConfigException.of("--set " + override, "value is not valid YAML: " + e.getOriginalMessage());
+        }
+        node.set(leaf, value);
+        return key;
+    }
+
+    private static ConfigException unknownKey(String source, String key, JsonNode siblings) {
+        List<String> known = new ArrayList<>();
+        siblings.fieldNames().forEachRemaining(known::add);
+        return ConfigException.of(source, "unknown key '" + key + "'; known keys here: " + String.join(", ", known));
+    }
+
+    private static KdException translate(JsonProcessingException e, String source, Map<String, String> overridden) {
+        String path = e instanceof JsonMappingException m ? path(m.getPath()) : "";
+        String where = overridden.getOrDefault(path, source);
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConfigException c) {
+                String prefix = c.key() != null && path.endsWith("." + c.key()) || path.equals(c.key())
+                        ? path.substring(0, Math.max(0, path.length() - c.key().length() - 1)) : path;
+                String fullKey = prefix.isEmpty() ? c.key() : prefix + "." + c.key();
+                return c.locate(overridden.getOrDefault(fullKey, source), prefix);
+            }
+            if (t instanceof KdException k) {
+                return ConfigException.of(where, k.getMessage());
+            }
+        }
+        if (e instanceof UnrecognizedPropertyException u) {
+            String parent = path.contains(".") ? path.substring(0, path.lastIndexOf('.')) : "";
+            String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream()
+                    .map(Object::toString).sorted().collect(Collectors.joining(", "));
+            return ConfigException.of(source, "unknown key '" + path + "'"
+                    + (parent.isEmpty() ? "" : " under '" + parent + "'") + "; known keys here: " + known);
+        }
+        if (e instanceof InvalidFormatException f) {
+            String expected = f.getTargetType() != null && f.getTargetType().isEnum()
+                    ? "one of " + Arrays.stream(f.getTargetType().getEnumConstants())
+                            .map(c -> c.toString().toLowerCase()).collect(Collectors.joining(", "))
+                    : "a value of type " + (f.getTargetType() == null ? "?" : f.getTargetType().getSimpleName());
+            return ConfigException.of(where, path + " = '" + f.getValue() + "' is not valid; expected " + expected);
+        }
+        return ConfigException.of(where, (path.isEmpty() ? "" : path + ": ") + e.getOriginalMessage());
+    }
+
+    private static String path(List<JsonMappingException.Reference> refs) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : refs) {
+            if (r.getFieldName() != null) {
+                if (sb.length() > 0) {
+                    sb.append('.');
+                }
+                sb.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Task names in YAML: {@code SST-2}, {@code sst2}, ...; an unknown name lists the known ones. */
+    private static final class TaskDeserializer extends StdDeserializer<GlueTask> {
+        TaskDeserializer() {
+            super(GlueTask.class);
+        }
+
+        @Override
+        public GlueTask deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            return GlueTask.parse(p.getValueAsString());
+        }
+    }
+}

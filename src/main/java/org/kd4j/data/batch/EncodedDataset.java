@@ -1,0 +1,45 @@
+package org.kd4j.data.batch;
+
+import java.util.List;
+import org.kd4j.data.glue.Example;
+import org.kd4j.data.glue.GlueDataset;
+import org.kd4j.data.glue.GlueTask;
+import org.kd4j.data.tokenize.BertTokenizer;
+import org.kd4j.data.tokenize.Encoding;
+
+/**
+ * A split after tokenization: one {@link Encoding} per example (unpadded, truncated to {@code maxLength}) with
+ * the gold labels (classification) or scores (regression) in the same order.
+ */
+public record EncodedDataset(GlueTask task, List<Encoding> encodings, int[] labels, double[] scores, int maxLength) {
+
+    public EncodedDataset {
+        encodings = List.copyOf(encodings);
+        if (labels.length != encodings.size() || scores.length != encodings.size()) {
+            throw new IllegalArgumentException("labels/scores must match the " + encodings.size() + " encodings");
+        }
+    }
+
+    public static EncodedDataset encode(GlueDataset data, BertTokenizer tokenizer, int maxLength) {
+        List<Encoding> encodings = data.examples().stream()
+                .map(e -> tokenizer.encode(e.textA(), e.textB(), maxLength))
+                .toList();
+        return new EncodedDataset(data.task(), encodings, data.labels(), data.scores(), maxLength);
+    }
+
+    /** Encodes a list of examples of a task (for example texts to classify). */
+    public static EncodedDataset encode(GlueTask task, List<Example> examples, BertTokenizer tokenizer, int maxLength) {
+        List<Encoding> encodings = examples.stream().map(e -> tokenizer.encode(e.textA(), e.textB(), maxLength)).toList();
+        return new EncodedDataset(task, encodings, examples.stream().mapToInt(Example::label).toArray(),
+                examples.stream().mapToDouble(Example::score).toArray(), maxLength);
+    }
+
+    public int size() {
+        return encodings.size();
+    }
+
+    /** Token counts per example (with special tokens), the input to {@link BatchPlanner}. */
+    public int[] lengths() {
+        return encodings.stream().mapToInt(Encoding::length).toArray();
+    }
+}

@@ -1,0 +1,112 @@
+package org.kd4j.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kd4j.data.batch.PaddingMode;
+import org.kd4j.data.glue.GlueTask;
+import org.kd4j.data.glue.OnBadRow;
+
+class ConfigLoaderTest {
+
+    @TempDir Path dir;
+
+    private Path yaml(String text) throws IOException {
+        Path file = dir.resolve("preset.yaml");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @Test
+    void fileOverridesDefaultsAndSetOverridesFile() throws IOException {
+        Path file = yaml("task: mrpc\ndata:\n  max_length: 96\n  padding: FIXED\n");
+        ExperimentConfig c = ConfigLoader.load(file, List.of("data.batch_size=8", "data.on_bad_row=skip"));
+        assertEquals(GlueTask.MRPC, c.task());
+        assertEquals(96, c.data().maxLength());
+        assertEquals(PaddingMode.FIXED, c.data().padding());
+        assertEquals(8, c.data().batchSize());
+        assertEquals(OnBadRow.SKIP, c.data().onBadRow());
+        assertEquals(DataConfig.defaults().seed(), c.data().seed(), "untouched keys keep their defaults");
+        assertEquals("bert-base-uncased", c.tokenizer().vocab());
+    }
+
+    @Test
+    void unknownKeyNamesFileAndKey() throws IOException {
+        Path file = yaml("task: SST-2\ndata:\n  max_lenght: 64\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, List.of()));
+        assertTrue(e.getMessage().startsWith(file + ": unknown key 'data.max_lenght'"), e.getMessage());
+        assertTrue(e.getMessage().contains("max_length"), "lists the known keys: " + e.getMessage());
+    }
+
+    @Test
+    void unknownTopLevelKey() throws IOException {
+        Path file = yaml("task: SST-2\nteachers: []\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, List.of()));
+        assertTrue(e.getMessage().startsWith(file + ": unknown key 'teachers'"), e.getMessage());
+    }
+
+    @Test
+    void outOfRangeNamesKeyValueAndRange() throws IOException {
+        Path file = yaml("data:\n  max_length: 1000\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, List.of()));
+        assertEquals(file + ": data.max_length = 1000 is out of range; allowed 8..512", e.getMessage());
+        assertEquals("data.max_length", e.key());
+    }
+
+    @Test
+    void outOfRangeFromSetNamesTheOverride() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of("data.batch_size=0")));
+        assertEquals("--set data.batch_size=0: data.batch_size = 0 is out of range; allowed 1..4096", e.getMessage());
+    }
+
+    @Test
+    void unknownSetKey() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of("data.sed=1")));
+        assertTrue(e.getMessage().startsWith("--set data.sed=1: unknown key 'data.sed'"), e.getMessage());
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of("model.layers=2")));
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of("no-equals-sign")));
+    }
+
+    @Test
+    void badEnumTypeAndTaskValues() throws IOException {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(yaml("data:\n  padding: ragged\n"), List.of()));
+        assertTrue(e.getMessage().contains("data.padding = 'ragged' is not valid; expected one of dynamic, fixed"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.load(yaml("data:\n  batch_size: many\n"), List.of()));
+        assertTrue(e.getMessage().contains("data.batch_size = 'many' is not valid"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.load(yaml("data:\n  batch_size: 2.5\n"), List.of()));
+        assertTrue(e.getMessage().contains("data.batch_size"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.load(yaml("task: SST-3\n"), List.of()));
+        assertTrue(e.getMessage().contains("unknown task 'SST-3'; expected one of CoLA, SST-2"), e.getMessage());
+    }
+
+    @Test
+    void syntaxErrorsAndMissingFile() throws IOException {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(yaml("data: [\n"), List.of()));
+        assertTrue(e.getMessage().contains("not valid YAML"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.load(yaml("- a\n- b\n"), List.of()));
+        assertTrue(e.getMessage().contains("expected a mapping"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.load(yaml("task: SST-2\ntask: CoLA\n"), List.of()));
+        assertTrue(e.getMessage().contains("Duplicate field 'task'"), e.getMessage());
+        Path missing = dir.resolve("nope.yaml");
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.load(missing, List.of()));
+        assertEquals(missing + ": config file not found", e.getMessage());
+    }
+
+    @Test
+    void resolvedConfigRoundTripsThroughYaml() throws IOException {
+        ExperimentConfig c = ConfigLoader.load(List.of("task=STS-B", "data.max_length=77"));
+        String text = ConfigLoader.toYaml(c);
+        assertTrue(text.contains("task: STS-B"), text);
+        assertTrue(text.contains("max_length: 77"), text);
+        assertTrue(text.contains("padding: dynamic"), text);
+        assertEquals(c, ConfigLoader.load(yaml(text), List.of()));
+    }
+}
