@@ -1,0 +1,71 @@
+package org.kd4j.eval;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.kd4j.data.glue.GlueTask;
+
+/**
+ * A task's default metrics computed from model outputs: logits {@code [N][C]} for classification (the predicted
+ * label is the arg-max) or scores {@code [N][1]} for regression, against the gold labels or scores.
+ *
+ * @param metrics the task's metrics in its default order (the first is the main one)
+ */
+public record Evaluation(GlueTask task, int examples, Map<Metric, Double> metrics) {
+
+    public Evaluation {
+        metrics = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+    }
+
+    /**
+     * @param outputs one row per example
+     * @param goldLabels gold label ids (classification; ignored for regression)
+     * @param goldScores gold scores (regression; ignored for classification)
+     */
+    public static Evaluation of(GlueTask task, float[][] outputs, int[] goldLabels, double[] goldScores) {
+        int n = outputs.length;
+        Map<Metric, Double> values = new LinkedHashMap<>();
+        if (task.isRegression()) {
+            double[] predicted = new double[n];
+            for (int i = 0; i < n; i++) {
+                predicted[i] = outputs[i][0];
+            }
+            for (Metric m : task.metrics()) {
+                values.put(m, m.of(predicted, goldScores));
+            }
+        } else {
+            int[] predicted = new int[n];
+            for (int i = 0; i < n; i++) {
+                predicted[i] = argMax(outputs[i]);
+            }
+            for (Metric m : task.metrics()) {
+                values.put(m, m.of(predicted, goldLabels, task.numOutputs()));
+            }
+        }
+        return new Evaluation(task, n, values);
+    }
+
+    static int argMax(float[] row) {
+        int best = 0;
+        for (int c = 1; c < row.length; c++) {
+            if (row[c] > row[best]) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    /** The value of the task's main metric (model selection, sweeps). */
+    public double main() {
+        return metrics.get(task.mainMetric());
+    }
+
+    /** E.g. {@code f1 0.8123, accuracy 0.7456}. */
+    @Override
+    public String toString() {
+        return metrics.entrySet().stream()
+                .map(e -> String.format(Locale.ROOT, "%s %.4f", e.getKey().key(), e.getValue()))
+                .collect(Collectors.joining(", "));
+    }
+}
