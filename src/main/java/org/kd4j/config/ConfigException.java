@@ -45,19 +45,19 @@ public class ConfigException extends KdException {
         return key;
     }
 
-    static void requireRange(String key, long value, long min, long max) {
+    public static void requireRange(String key, long value, long min, long max) {
         if (value < min || value > max) {
             throw outOfRange(key, value, min + ".." + max);
         }
     }
 
-    static void requireRange(String key, double value, double min, double max) {
+    public static void requireRange(String key, double value, double min, double max) {
         if (!(value >= min && value <= max)) {
             throw outOfRange(key, value, min + ".." + max);
         }
     }
 
-    static void requireText(String key, String value) {
+    public static void requireText(String key, String value) {
         if (value == null || value.isBlank()) {
             throw invalid(key, value, "a non-empty string");
         }

@@ -1,0 +1,31 @@
+package org.kd4j.model;
+
+import java.util.List;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
+
+/**
+ * A SameDiff classifier graph with the framework's contract: the summed input embeddings are the variable
+ * {@link #EMBEDDINGS} ({@code [batch, length, dim]}, set before every run), the attention mask is the placeholder
+ * {@link #MASK} ({@code [batch, length]}, 1 on tokens, 0 on padding), and the output is {@link #LOGITS}
+ * ({@code [batch, outputs]}).
+ */
+public record ClassifierGraph(SameDiff sd, int outputs) {
+
+    public static final String EMBEDDINGS = "embeddings";
+    public static final String MASK = "attention_mask";
+    public static final String LOGITS = "logits";
+
+    public SDVariable logits() {
+        return sd.getVariable(LOGITS);
+    }
+
+    /** Names of the trainable variables of the graph (not the embeddings input). */
+    public List<String> trainableVariables() {
+        return sd.variables().stream()
+                .filter(v -> v.getVariableType() == VariableType.VARIABLE && !v.name().equals(EMBEDDINGS))
+                .map(SDVariable::name)
+                .toList();
+    }
+}

@@ -1,0 +1,9 @@
+package org.kd4j.model;
+
+/** How a transformer turns token states into one vector per example. */
+public enum Pooling {
+    /** Mean of the non-padding token states. */
+    MEAN,
+    /** The first token ([CLS]) through a tanh dense layer, as BERT's pooler. */
+    CLS
+}

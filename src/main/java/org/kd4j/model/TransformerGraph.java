@@ -1,0 +1,104 @@
+package org.kd4j.model;
+
+import org.nd4j.autodiff.samediff.SDIndex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Builds a BERT-style (post-layer-norm) encoder classifier in SameDiff:
+ * <pre>
+ * x = LN(embeddings)
+ * per layer: x = LN(x + Wo · softmax(Q K^T / sqrt(d) + maskBias) V);  x = LN(x + W2 · gelu(W1 x))
+ * pooled = masked mean of x  (or tanh(Wp x[CLS]) with CLS pooling)
+ * logits = Wc · pooled + bc
+ * </pre>
+ * Token states are kept as {@code [batch*length, hidden]} matrices; only attention reshapes to
+ * {@code [batch, heads, length, headSize]}, with shapes taken from the mask at run time, so batch size and
+ * sequence length may change from batch to batch (dynamic padding).
+ */
+public final class TransformerGraph {
+
+    private static final double INIT_STD = 0.02;
+    private static final double MASK_NEG = -10_000.0;
+
+    private final SameDiff sd = SameDiff.create();
+    private final ModelConfig config;
+    private final DataType type;
+
+    private TransformerGraph(ModelConfig config, DataType type) {
+        this.config = config;
+        this.type = type;
+    }
+
+    public static ClassifierGraph build(ModelConfig config, int outputs, DataType type, long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        return new TransformerGraph(config, type).build(outputs);
+    }
+
+    private ClassifierGraph build(int outputs) {
+        int h = config.hidden();
+        SDVariable embeddings = sd.var(ClassifierGraph.EMBEDDINGS, type, 1, 1, h);
+        SDVariable mask = sd.placeHolder(ClassifierGraph.MASK, type, -1, -1);
+        SDVariable batchAndLength = sd.shape(mask);
+
+        SDVariable x = sd.reshape(embeddings, -1, h);
+        x = layerNorm("emb_ln", x);
+        // [batch, 1, 1, length]: 0 on tokens, -10000 on padding
+        SDVariable maskBias = sd.expandDims(sd.expandDims(mask.rsub(1.0).mul(MASK_NEG), 1), 1);
+        for (int layer = 0; layer < config.layers(); layer++) {
+            String p = "l" + layer + "_";
+            x = layerNorm(p + "attn_ln", x.add(attention(p, x, batchAndLength, maskBias)));
+            SDVariable inner = sd.nn().gelu(linear(p + "ffn_in", x, h, config.ffn()));
+            x = layerNorm(p + "ffn_ln", x.add(linear(p + "ffn_out", inner, config.ffn(), h)));
+        }
+        SDVariable states = sd.reshape(x, sd.concat(0, batchAndLength, longs(h)));
+        SDVariable pooled = switch (config.pooling()) {
+            case MEAN -> {
+                SDVariable m = sd.expandDims(mask, 2);
+                yield states.mul(m).sum(1).div(m.sum(1));
+            }
+            case CLS -> sd.math().tanh(linear("pooler", states.get(SDIndex.all(), SDIndex.point(0), SDIndex.all()), h, h));
+        };
+        SDVariable logits = linear("classifier", pooled, h, outputs);
+        sd.updateVariableNameAndReference(logits, ClassifierGraph.LOGITS);
+        return new ClassifierGraph(sd, outputs);
+    }
+
+    private SDVariable attention(String p, SDVariable x, SDVariable batchAndLength, SDVariable maskBias) {
+        int h = config.hidden();
+        SDVariable headsShape = sd.concat(0, batchAndLength, longs(config.heads(), config.headSize()));
+        SDVariable q = heads(linear(p + "q", x, h, h), headsShape);
+        SDVariable k = heads(linear(p + "k", x, h, h), headsShape);
+        SDVariable v = heads(linear(p + "v", x, h, h), headsShape);
+        SDVariable scores = sd.mmul(q, k, false, true, false).mul(1.0 / Math.sqrt(config.headSize())).add(maskBias);
+        SDVariable context = sd.mmul(sd.nn().softmax(scores, 3), v);
+        SDVariable merged = sd.reshape(sd.permute(context, 0, 2, 1, 3), -1, h);
+        return linear(p + "o", merged, h, h);
+    }
+
+    /** {@code [batch*length, hidden]} to {@code [batch, heads, length, headSize]}. */
+    private SDVariable heads(SDVariable x, SDVariable headsShape) {
+        return sd.permute(sd.reshape(x, headsShape), 0, 2, 1, 3);
+    }
+
+    private SDVariable linear(String name, SDVariable x, int in, int out) {
+        SDVariable w = sd.var(name + "_w", Nd4j.randn(type, in, out).muli(INIT_STD));
+        SDVariable b = sd.var(name + "_b", Nd4j.zeros(type, 1, out));
+        return x.mmul(w).add(b);
+    }
+
+    private SDVariable layerNorm(String name, SDVariable x) {
+        int h = config.hidden();
+        SDVariable gain = sd.var(name + "_g", Nd4j.ones(type, h));
+        SDVariable bias = sd.var(name + "_b", Nd4j.zeros(type, h));
+        return sd.nn().layerNorm(x, gain, bias, false, 1);
+    }
+
+    private SDVariable longs(long... values) {
+        INDArray a = Nd4j.createFromArray(values);
+        return sd.constant(a);
+    }
+}

@@ -1,0 +1,88 @@
+package org.kd4j.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class TransformerGraphTest {
+
+    private static final ModelConfig TINY = new ModelConfig(ModelType.TRANSFORMER, 2, 8, 2, 12, 16, Pooling.MEAN);
+
+    private static INDArray mask(int[][] rows) {
+        double[][] m = new double[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            m[i] = java.util.Arrays.stream(rows[i]).asDoubleStream().toArray();
+        }
+        return Nd4j.createFromArray(m);
+    }
+
+    @Test
+    void shapesFollowTheBatchAndPaddingIsIgnored() {
+        ClassifierGraph g = TransformerGraph.build(TINY, 3, DataType.DOUBLE, 1);
+        SameDiff sd = g.sd();
+        INDArray emb = Nd4j.rand(DataType.DOUBLE, 2, 5, 8);
+        sd.getVariable(ClassifierGraph.EMBEDDINGS).setArray(emb);
+        INDArray logits = sd.output(Map.of(ClassifierGraph.MASK, mask(new int[][] {{1, 1, 1, 0, 0}, {1, 1, 1, 1, 1}})),
+                ClassifierGraph.LOGITS).get(ClassifierGraph.LOGITS);
+        assertArrayEquals(new long[] {2, 3}, logits.shape());
+
+        // the first example alone, unpadded, gives the same logits: padding is masked out everywhere
+        sd.getVariable(ClassifierGraph.EMBEDDINGS).setArray(emb.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 3), org.nd4j.linalg.indexing.NDArrayIndex.all()).dup());
+        INDArray alone = sd.output(Map.of(ClassifierGraph.MASK, mask(new int[][] {{1, 1, 1}})), ClassifierGraph.LOGITS)
+                .get(ClassifierGraph.LOGITS);
+        assertEquals(0.0, alone.getRow(0).sub(logits.getRow(0)).amaxNumber().doubleValue(), 1e-9);
+    }
+
+    /** Every parameter's gradient and the embeddings' gradient match central finite differences (double). */
+    @Test
+    void gradientsMatchFiniteDifferences() {
+        for (Pooling pooling : Pooling.values()) {
+            ModelConfig config = new ModelConfig(ModelType.TRANSFORMER, 1, 4, 2, 6, 8, pooling);
+            ClassifierGraph g = TransformerGraph.build(config, 2, DataType.DOUBLE, 7);
+            SameDiff sd = g.sd();
+            sd.getVariable(ClassifierGraph.EMBEDDINGS).setArray(Nd4j.rand(DataType.DOUBLE, 2, 3, 4).subi(0.5));
+            // a scalar loss that depends on every logit: sum(logits * fixed weights)
+            SDVariable weights = sd.constant("loss_weights", Nd4j.createFromArray(new double[][] {{0.3, -1.2}, {2.0, 0.7}}));
+            SDVariable loss = sd.math().tanh(g.logits()).mul(weights).sum();
+            sd.setLossVariables(loss);
+            Map<String, INDArray> feed = new HashMap<>(Map.of(ClassifierGraph.MASK, mask(new int[][] {{1, 1, 0}, {1, 1, 1}})));
+
+            List<String> names = new java.util.ArrayList<>(g.trainableVariables());
+            names.add(ClassifierGraph.EMBEDDINGS);
+            Map<String, INDArray> grads = sd.calculateGradients(feed, names.toArray(new String[0]));
+            double h = 1e-6;
+            int checked = 0;
+            for (String name : names) {
+                INDArray param = sd.getVariable(name).getArr();
+                INDArray flat = param.reshape(param.length());
+                INDArray grad = grads.get(name).reshape(param.length());
+                // every element of small variables, a spread of 6 elements of the larger ones (keeps the test fast)
+                long step = Math.max(1, param.length() / 6);
+                for (int i = 0; i < param.length(); i += step) {
+                    double original = flat.getDouble(i);
+                    flat.putScalar(i, original + h);
+                    double plus = sd.output(feed, loss.name()).get(loss.name()).getDouble(0);
+                    flat.putScalar(i, original - h);
+                    double minus = sd.output(feed, loss.name()).get(loss.name()).getDouble(0);
+                    flat.putScalar(i, original);
+                    double numeric = (plus - minus) / (2 * h);
+                    double analytic = grad.getDouble(i);
+                    assertEquals(numeric, analytic, 1e-6 + 1e-4 * Math.abs(numeric),
+                            pooling + " " + name + "[" + i + "]");
+                    checked++;
+                }
+            }
+            assertEquals(true, checked > 60, "checked " + checked);
+        }
+    }
+}
