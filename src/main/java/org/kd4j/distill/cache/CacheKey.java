@@ -1,0 +1,99 @@
+package org.kd4j.distill.cache;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+import org.kd4j.KdException;
+
+/**
+ * What a teacher's logits on one data set depend on: the teacher model's bytes, the data file's bytes, the
+ * tokenizer (as a fingerprint string, e.g. a hash of its vocabulary and settings), the maximum sequence length, and
+ * a free-form {@code variant} (e.g. the split name, or anything else the caller wants kept apart).
+ *
+ * <p>{@link #hash()} identifies the logits: it hashes file <em>contents</em>, not paths or timestamps, so a copied
+ * or moved file still hits the cache and an edited one (even with its old timestamp) misses.
+ *
+ * @param modelFile the teacher's model file
+ * @param dataFile the data file the teacher scores
+ * @param tokenizerFingerprint identifies the tokenizer's vocabulary and settings
+ * @param maxLength maximum tokens per example
+ * @param variant anything else that changes the logits, e.g. {@code "train"} or {@code "dev"}; may be empty
+ */
+public record CacheKey(Path modelFile, Path dataFile, String tokenizerFingerprint, int maxLength, String variant) {
+
+    /** Changes whenever the way the hash is made changes, so old cache files are never mistaken for new ones. */
+    private static final String SCHEME = "kd4j.logit-cache-key.v1";
+    private static final int READ_BUFFER = 1 << 16;
+
+    public CacheKey {
+        Objects.requireNonNull(modelFile, "modelFile");
+        Objects.requireNonNull(dataFile, "dataFile");
+        Objects.requireNonNull(variant, "variant");
+        if (tokenizerFingerprint == null || tokenizerFingerprint.isBlank()) {
+            throw new IllegalArgumentException("tokenizerFingerprint is required");
+        }
+        if (maxLength <= 0) {
+            throw new IllegalArgumentException("maxLength must be positive, got " + maxLength);
+        }
+    }
+
+    /**
+     * The key's identity: hex SHA-256 over a scheme tag, the SHA-256 of the model file's bytes, the SHA-256 of the
+     * data file's bytes, the tokenizer fingerprint, the max length and the variant. Every field is length-prefixed,
+     * so no two different keys can produce the same byte sequence. Files are streamed, never read whole; each call
+     * reads both files again (a teacher model of some hundred MB takes a fraction of a second).
+     *
+     * @throws KdException if the model or data file is missing or cannot be read (the message names the file)
+     */
+    public String hash() {
+        MessageDigest md = sha256();
+        field(md, SCHEME.getBytes(StandardCharsets.UTF_8));
+        field(md, fileSha256("teacher model file", modelFile));
+        field(md, fileSha256("data file", dataFile));
+        field(md, tokenizerFingerprint.getBytes(StandardCharsets.UTF_8));
+        field(md, ByteBuffer.allocate(Integer.BYTES).putInt(maxLength).array());
+        field(md, variant.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** One line for log and error messages. */
+    public String describe() {
+        return "model " + modelFile + ", data " + dataFile + ", variant '" + variant + "', max length " + maxLength;
+    }
+
+    private static void field(MessageDigest md, byte[] bytes) {
+        md.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+        md.update(bytes);
+    }
+
+    private static byte[] fileSha256(String what, Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new KdException(what + " not found: " + file);
+        }
+        MessageDigest md = sha256();
+        byte[] buffer = new byte[READ_BUFFER];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                md.update(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            throw new KdException("cannot read " + what + " " + file + ": " + e.getMessage(), e);
+        }
+        return md.digest();
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform provides SHA-256", e);
+        }
+    }
+}

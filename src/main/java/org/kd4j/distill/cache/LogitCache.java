@@ -1,0 +1,275 @@
+package org.kd4j.distill.cache;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.kd4j.KdException;
+import org.kd4j.util.AtomicFiles;
+
+/**
+ * Teacher logits stored on disk, so that a teacher scores each data set once and every later epoch, run and sweep
+ * trial reads the scores back. One file per {@link CacheKey}: {@code <root>/<key hash>.logits}.
+ *
+ * <p>File format, all integers and floats little endian:
+ * <pre>
+ *   offset  size        field
+ *   0       4           magic "KDLC"
+ *   4       4           format version (int32, currently 1)
+ *   8       4           rows (int32)
+ *   12      4           cols (int32)
+ *   16      32          the key's hash (raw SHA-256), so a file copied or renamed under another key's name is caught
+ *   48      4*rows*cols logits, row-major float32
+ *   end-4   4           CRC32 of every byte before it
+ * </pre>
+ * A file that fails any check (magic, version, key hash, expected rows/cols, length, checksum) is logged at WARN
+ * with its name and the reason, deleted, and recomputed; it is never read as valid. Files are written through
+ * {@link AtomicFiles}, so a crash never leaves a half-written file under a valid name.
+ *
+ * <p>Thread-safe: concurrent callers with the same key wait on one lock per key, so the teacher runs once. Separate
+ * processes sharing a root are safe too (each write is atomic and the content for a key is the same), but may each
+ * compute once.
+ */
+public final class LogitCache {
+
+    private static final Logger LOG = LogManager.getLogger(LogitCache.class);
+
+    static final byte[] MAGIC = "KDLC".getBytes(StandardCharsets.US_ASCII);
+    static final int VERSION = 1;
+    static final int HASH_BYTES = 32;
+    static final int HEADER_BYTES = MAGIC.length + 3 * Integer.BYTES + HASH_BYTES;
+    static final int CHECKSUM_BYTES = Integer.BYTES;
+    static final String SUFFIX = ".logits";
+
+    private final Path root;
+    /** One lock object per key hash; tiny, and bounded by the number of distinct keys a process uses. */
+    private final ConcurrentMap<String, Object> locks = new ConcurrentHashMap<>();
+
+    /** A cache in {@code root}, which is created on the first write. */
+    public LogitCache(Path root) {
+        this.root = Objects.requireNonNull(root, "root");
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The file holding the logits of {@code key} (whether or not it exists). Hashes the key's files. */
+    public Path file(CacheKey key) {
+        return fileFor(key.hash());
+    }
+
+    /**
+     * The teacher's logits for {@code key}: read from the cache if a valid file with exactly
+     * {@code expectedRows x expectedCols} logits exists, otherwise computed by {@code compute}, checked, stored and
+     * returned. The caller owns the returned array.
+     *
+     * @throws KdException if {@code compute} returns the wrong shape or a non-finite value (naming the model file),
+     *         or the key's files cannot be read
+     */
+    public float[][] getOrCompute(CacheKey key, int expectedRows, int expectedCols, Supplier<float[][]> compute) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(compute, "compute");
+        if (expectedRows <= 0 || expectedCols <= 0) {
+            throw new IllegalArgumentException("expected rows and cols must be positive, got "
+                    + expectedRows + " x " + expectedCols);
+        }
+        if (expectedCols > Integer.MAX_VALUE / Float.BYTES) {
+            throw new IllegalArgumentException("too many logits per row: " + expectedCols);
+        }
+        long start = System.nanoTime();
+        String hash = key.hash();
+        Path file = fileFor(hash);
+        synchronized (locks.computeIfAbsent(hash, h -> new Object())) {
+            if (Files.exists(file)) {
+                float[][] cached = readValidOrDiscard(file, hash, expectedRows, expectedCols);
+                if (cached != null) {
+                    LOG.info("logit cache hit: {} x {} from {} in {} ms ({})", expectedRows, expectedCols,
+                            file, millisSince(start), key.describe());
+                    return cached;
+                }
+            }
+            long computeStart = System.nanoTime();
+            float[][] logits = compute.get();
+            long computeMs = millisSince(computeStart);
+            validate(key, logits, expectedRows, expectedCols);
+            store(file, hash, logits, expectedCols);
+            LOG.info("logit cache miss: computed {} x {} in {} ms, stored {} ({} ms in all; {})", expectedRows,
+                    expectedCols, computeMs, file, millisSince(start), key.describe());
+            return logits;
+        }
+    }
+
+    private Path fileFor(String hash) {
+        return root.resolve(hash + SUFFIX);
+    }
+
+    private static long millisSince(long nanoStart) {
+        return (System.nanoTime() - nanoStart) / 1_000_000;
+    }
+
+    // ---------------------------------------------------------------- compute results
+
+    private static void validate(CacheKey key, float[][] logits, int rows, int cols) {
+        String who = "teacher model file " + key.modelFile() + " (data " + key.dataFile() + ", variant '"
+                + key.variant() + "')";
+        if (logits == null) {
+            throw new KdException(who + " produced no logits");
+        }
+        if (logits.length != rows) {
+            throw new KdException(who + " produced " + logits.length + " rows of logits, expected " + rows);
+        }
+        for (int r = 0; r < rows; r++) {
+            float[] row = logits[r];
+            if (row == null || row.length != cols) {
+                throw new KdException(who + " produced " + (row == null ? "no" : String.valueOf(row.length))
+                        + " logits in row " + r + ", expected " + cols);
+            }
+            for (int c = 0; c < cols; c++) {
+                if (!Float.isFinite(row[c])) {
+                    throw new KdException(who + " produced a non-finite logit " + row[c] + " at row " + r
+                            + ", column " + c);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    private static void store(Path file, String hash, float[][] logits, int cols) {
+        try {
+            AtomicFiles.write(file, out -> writeTo(out, hash, logits, cols));
+        } catch (IOException e) {
+            // The logits are computed and valid; losing them to a full disk would waste the teacher's work.
+            LOG.warn("logit cache: could not store {} ({}); the logits are used but not cached", file, e.toString());
+        }
+    }
+
+    private static void writeTo(OutputStream raw, String hash, float[][] logits, int cols) throws IOException {
+        CRC32 crc = new CRC32();
+        OutputStream out = new CheckedOutputStream(raw, crc);
+        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        header.put(MAGIC).putInt(VERSION).putInt(logits.length).putInt(cols).put(HexFormat.of().parseHex(hash));
+        out.write(header.array());
+        ByteBuffer row = ByteBuffer.allocate(cols * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (float[] values : logits) {
+            row.clear();
+            row.asFloatBuffer().put(values);
+            out.write(row.array());
+        }
+        ByteBuffer sum = ByteBuffer.allocate(CHECKSUM_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        sum.putInt((int) crc.getValue());
+        raw.write(sum.array());
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /** A cache file that must not be used; the message is the reason. */
+    private static final class InvalidCacheFile extends Exception {
+        InvalidCacheFile(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /** The file's logits, or null after logging why the file is invalid and deleting it. */
+    private static float[][] readValidOrDiscard(Path file, String hash, int rows, int cols) {
+        String reason;
+        try {
+            return read(file, hash, rows, cols);
+        } catch (InvalidCacheFile e) {
+            reason = e.getMessage();
+        } catch (IOException e) {
+            reason = "unreadable: " + e;
+        }
+        LOG.warn("logit cache: discarding {}: {}; recomputing", file, reason);
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("logit cache: could not delete {} ({}); it will be replaced", file, e.toString());
+        }
+        return null;
+    }
+
+    private static float[][] read(Path file, String hash, int rows, int cols) throws IOException, InvalidCacheFile {
+        long size = Files.size(file);
+        long expectedSize = HEADER_BYTES + (long) rows * cols * Float.BYTES + CHECKSUM_BYTES;
+        CRC32 crc = new CRC32();
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            DataInputStream in = new DataInputStream(new CheckedInputStream(raw, crc));
+            if (size < HEADER_BYTES) {
+                throw new InvalidCacheFile("truncated: " + size + " bytes, shorter than the " + HEADER_BYTES
+                        + "-byte header");
+            }
+            ByteBuffer header = ByteBuffer.wrap(readFully(in, HEADER_BYTES)).order(ByteOrder.LITTLE_ENDIAN);
+            byte[] magic = new byte[MAGIC.length];
+            header.get(magic);
+            if (!Arrays.equals(magic, MAGIC)) {
+                throw new InvalidCacheFile("not a logit cache file (magic " + HexFormat.of().formatHex(magic)
+                        + ", expected " + HexFormat.of().formatHex(MAGIC) + ")");
+            }
+            int version = header.getInt();
+            if (version != VERSION) {
+                throw new InvalidCacheFile("format version " + version + ", expected " + VERSION);
+            }
+            int fileRows = header.getInt();
+            int fileCols = header.getInt();
+            byte[] fileHash = new byte[HASH_BYTES];
+            header.get(fileHash);
+            String fileHashHex = HexFormat.of().formatHex(fileHash);
+            if (!fileHashHex.equals(hash)) {
+                throw new InvalidCacheFile("holds the logits of key " + fileHashHex + ", not of " + hash
+                        + " (copied or renamed?)");
+            }
+            if (fileRows != rows || fileCols != cols) {
+                throw new InvalidCacheFile("holds " + fileRows + " x " + fileCols + " logits, expected "
+                        + rows + " x " + cols);
+            }
+            if (size != expectedSize) {
+                throw new InvalidCacheFile((size < expectedSize ? "truncated: " : "trailing bytes: ") + size
+                        + " bytes, expected " + expectedSize);
+            }
+            float[][] logits = new float[rows][cols];
+            ByteBuffer row = ByteBuffer.allocate(cols * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            for (float[] values : logits) {
+                in.readFully(row.array());
+                row.rewind();
+                row.asFloatBuffer().get(values);
+            }
+            int computed = (int) crc.getValue();
+            int stored = ByteBuffer.wrap(readFully(raw, CHECKSUM_BYTES)).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            if (stored != computed) {
+                throw new InvalidCacheFile(String.format("checksum mismatch (stored %08x, computed %08x)",
+                        stored, computed));
+            }
+            return logits;
+        } catch (EOFException e) {
+            throw new InvalidCacheFile("truncated while reading (" + size + " bytes)");
+        }
+    }
+
+    private static byte[] readFully(InputStream in, int n) throws IOException {
+        byte[] bytes = in.readNBytes(n);
+        if (bytes.length != n) {
+            throw new EOFException();
+        }
+        return bytes;
+    }
+}
