@@ -2,9 +2,7 @@ package org.kd4j.model;
 
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -19,40 +17,35 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code [batch, heads, length, headSize]}, with shapes taken from the mask at run time, so batch size and
  * sequence length may change from batch to batch (dynamic padding).
  */
-public final class TransformerGraph {
+final class TransformerGraph extends GraphBuilder {
 
-    private static final double INIT_STD = 0.02;
-    private static final double MASK_NEG = -10_000.0;
-
-    private final SameDiff sd = SameDiff.create();
     private final ModelConfig config;
-    private final DataType type;
 
     private TransformerGraph(ModelConfig config, DataType type) {
+        super(type);
         this.config = config;
-        this.type = type;
     }
 
-    public static ClassifierGraph build(ModelConfig config, int outputs, DataType type, long seed) {
+    static ClassifierGraph build(ModelConfig config, int outputs, DataType type, long seed) {
         Nd4j.getRandom().setSeed(seed);
         return new TransformerGraph(config, type).build(outputs);
     }
 
     private ClassifierGraph build(int outputs) {
         int h = config.hidden();
-        SDVariable embeddings = sd.var(ClassifierGraph.EMBEDDINGS, type, 1, 1, h);
-        SDVariable mask = sd.placeHolder(ClassifierGraph.MASK, type, -1, -1);
+        SDVariable embeddings = embeddings(h);
+        SDVariable mask = mask();
         SDVariable batchAndLength = sd.shape(mask);
 
         SDVariable x = sd.reshape(embeddings, -1, h);
-        x = layerNorm("emb_ln", x);
+        x = layerNorm("emb_ln", x, h);
         // [batch, 1, 1, length]: 0 on tokens, -10000 on padding
         SDVariable maskBias = sd.expandDims(sd.expandDims(mask.rsub(1.0).mul(MASK_NEG), 1), 1);
         for (int layer = 0; layer < config.layers(); layer++) {
             String p = "l" + layer + "_";
-            x = layerNorm(p + "attn_ln", x.add(attention(p, x, batchAndLength, maskBias)));
+            x = layerNorm(p + "attn_ln", x.add(attention(p, x, batchAndLength, maskBias)), h);
             SDVariable inner = sd.nn().gelu(linear(p + "ffn_in", x, h, config.ffn()));
-            x = layerNorm(p + "ffn_ln", x.add(linear(p + "ffn_out", inner, config.ffn(), h)));
+            x = layerNorm(p + "ffn_ln", x.add(linear(p + "ffn_out", inner, config.ffn(), h)), h);
         }
         SDVariable states = sd.reshape(x, sd.concat(0, batchAndLength, longs(h)));
         SDVariable pooled = switch (config.pooling()) {
@@ -62,9 +55,7 @@ public final class TransformerGraph {
             }
             case CLS -> sd.math().tanh(linear("pooler", states.get(SDIndex.all(), SDIndex.point(0), SDIndex.all()), h, h));
         };
-        SDVariable logits = linear("classifier", pooled, h, outputs);
-        sd.updateVariableNameAndReference(logits, ClassifierGraph.LOGITS);
-        return new ClassifierGraph(sd, outputs);
+        return finish(linear("classifier", pooled, h, outputs), outputs);
     }
 
     private SDVariable attention(String p, SDVariable x, SDVariable batchAndLength, SDVariable maskBias) {
@@ -82,23 +73,5 @@ public final class TransformerGraph {
     /** {@code [batch*length, hidden]} to {@code [batch, heads, length, headSize]}. */
     private SDVariable heads(SDVariable x, SDVariable headsShape) {
         return sd.permute(sd.reshape(x, headsShape), 0, 2, 1, 3);
-    }
-
-    private SDVariable linear(String name, SDVariable x, int in, int out) {
-        SDVariable w = sd.var(name + "_w", Nd4j.randn(type, in, out).muli(INIT_STD));
-        SDVariable b = sd.var(name + "_b", Nd4j.zeros(type, 1, out));
-        return x.mmul(w).add(b);
-    }
-
-    private SDVariable layerNorm(String name, SDVariable x) {
-        int h = config.hidden();
-        SDVariable gain = sd.var(name + "_g", Nd4j.ones(type, h));
-        SDVariable bias = sd.var(name + "_b", Nd4j.zeros(type, h));
-        return sd.nn().layerNorm(x, gain, bias, false, 1);
-    }
-
-    private SDVariable longs(long... values) {
-        INDArray a = Nd4j.createFromArray(values);
-        return sd.constant(a);
     }
 }
