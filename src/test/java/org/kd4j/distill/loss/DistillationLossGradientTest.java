@@ -68,6 +68,34 @@ class DistillationLossGradientTest {
         check(s, loss.placeholders(new double[] {2.0, Double.NaN, 0.5}, mean, 0.8, 0.5));
     }
 
+    @Test
+    void floatGraphGradientsMatchTheCheckedDoubleOnes() {
+        Random rnd = new Random(15);
+        int c = 3;
+        Student d = student(rnd, c);
+        DistillationLoss dLoss = DistillationLoss.classification(d.sd, d.logits, c, SoftLoss.KL);
+        INDArray p = teacherTargets(rnd, c).softTargets(DataType.DOUBLE);
+        int[] gold = {2, -1, 0};
+        Map<String, INDArray> dFeed = new HashMap<>(dLoss.placeholders(gold, p, 2.0, 0.4, 0.6));
+        dFeed.put("x", d.x);
+        Map<String, INDArray> expected = d.sd.calculateGradients(dFeed, "W", "b");
+
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, F);
+        SDVariable w = sd.var("W", d.sd.getVariable("W").getArr().castTo(DataType.FLOAT));
+        SDVariable b = sd.var("b", d.sd.getVariable("b").getArr().castTo(DataType.FLOAT));
+        DistillationLoss fLoss = DistillationLoss.classification(sd, x.mmul(w).add(b), c, SoftLoss.KL);
+        Map<String, INDArray> fFeed = new HashMap<>(fLoss.placeholders(gold, p, 2.0, 0.4, 0.6));
+        fFeed.put("x", d.x.castTo(DataType.FLOAT));
+        Map<String, INDArray> actual = sd.calculateGradients(fFeed, "W", "b");
+        for (String name : new String[] {"W", "b"}) {
+            assertEquals(DataType.FLOAT, actual.get(name).dataType());
+            INDArray diff = actual.get(name).castTo(DataType.DOUBLE).sub(expected.get(name));
+            assertTrue(diff.amaxNumber().doubleValue() < 1e-5 * Math.max(1, expected.get(name).amaxNumber().doubleValue()),
+                    name + ": float " + actual.get(name) + " vs double " + expected.get(name));
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------
 
     private record Student(SameDiff sd, SDVariable logits, INDArray x) {
