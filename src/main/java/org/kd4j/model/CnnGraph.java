@@ -28,8 +28,9 @@ final class CnnGraph extends GraphBuilder {
     private ClassifierGraph build(ModelConfig config, int outputs) {
         int e = config.hidden();
         int filters = config.ffn();
-        SDVariable x = embeddings(e);
         SDVariable mask = mask();
+        // zero the padding so that "same" convolutions see what they see at the end of an unpadded row
+        SDVariable x = embeddings(e).mul(sd.expandDims(mask, 2));
         List<SDVariable> pooled = new ArrayList<>();
         for (int width : WIDTHS) {
             SDVariable w = sd.var("conv" + width + "_w", Nd4j.randn(type, width, e, filters).muli(Math.sqrt(2.0 / (width * e))));

@@ -13,9 +13,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-class TransformerGraphTest {
-
-    private static final ModelConfig TINY = new ModelConfig(ModelType.TRANSFORMER, 2, 8, 2, 12, 16, Pooling.MEAN);
+class ClassifierGraphsTest {
 
     private static INDArray mask(int[][] rows) {
         double[][] m = new double[rows.length][];
@@ -25,9 +23,11 @@ class TransformerGraphTest {
         return Nd4j.createFromArray(m);
     }
 
-    @Test
-    void shapesFollowTheBatchAndPaddingIsIgnored() {
-        ClassifierGraph g = TransformerGraph.build(TINY, 3, DataType.DOUBLE, 1);
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = ModelType.class, names = {"TRANSFORMER", "CNN"})
+    void shapesFollowTheBatchAndPaddingIsIgnored(ModelType type) {
+        ModelConfig config = new ModelConfig(type, 2, 8, 2, 12, 16, Pooling.MEAN);
+        ClassifierGraph g = ClassifierGraphs.build(config, 3, DataType.DOUBLE, 1);
         SameDiff sd = g.sd();
         INDArray emb = Nd4j.rand(DataType.DOUBLE, 2, 5, 8);
         sd.getVariable(ClassifierGraph.EMBEDDINGS).setArray(emb);
@@ -44,11 +44,20 @@ class TransformerGraphTest {
     }
 
     /** Every parameter's gradient and the embeddings' gradient match central finite differences (double). */
-    @Test
-    void gradientsMatchFiniteDifferences() {
-        for (Pooling pooling : Pooling.values()) {
-            ModelConfig config = new ModelConfig(ModelType.TRANSFORMER, 1, 4, 2, 6, 8, pooling);
-            ClassifierGraph g = TransformerGraph.build(config, 2, DataType.DOUBLE, 7);
+    static java.util.stream.Stream<ModelConfig> tinyModels() {
+        return java.util.stream.Stream.of(
+                new ModelConfig(ModelType.TRANSFORMER, 1, 4, 2, 6, 8, Pooling.MEAN),
+                new ModelConfig(ModelType.TRANSFORMER, 1, 4, 2, 6, 8, Pooling.CLS),
+                new ModelConfig(ModelType.CNN, 1, 4, 1, 3, 8, Pooling.MEAN),
+                new ModelConfig(ModelType.BILSTM, 1, 4, 1, 3, 8, Pooling.MEAN));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("tinyModels")
+    void gradientsMatchFiniteDifferences(ModelConfig config) {
+        {
+            Pooling pooling = config.pooling();
+            ClassifierGraph g = ClassifierGraphs.build(config, 2, DataType.DOUBLE, 7);
             SameDiff sd = g.sd();
             sd.getVariable(ClassifierGraph.EMBEDDINGS).setArray(Nd4j.rand(DataType.DOUBLE, 2, 3, 4).subi(0.5));
             // a scalar loss that depends on every logit: sum(logits * fixed weights)
@@ -78,11 +87,11 @@ class TransformerGraphTest {
                     double numeric = (plus - minus) / (2 * h);
                     double analytic = grad.getDouble(i);
                     assertEquals(numeric, analytic, 1e-6 + 1e-4 * Math.abs(numeric),
-                            pooling + " " + name + "[" + i + "]");
+                            config.type() + " " + pooling + " " + name + "[" + i + "]");
                     checked++;
                 }
             }
-            assertEquals(true, checked > 60, "checked " + checked);
+            assertEquals(true, checked > 20, "checked " + checked);
         }
     }
 }
