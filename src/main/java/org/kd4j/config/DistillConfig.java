@@ -1,0 +1,47 @@
+package org.kd4j.config;
+
+import java.util.List;
+import org.kd4j.distill.loss.SoftLoss;
+import org.kd4j.distill.loss.WeightingScheme;
+
+/**
+ * The distillation objective (see {@link org.kd4j.distill.loss.DistillationLoss} for the formula):
+ * {@code hard_weight * CE(gold) + soft_weight * T^2 * KL(ensemble || student at T)}.
+ *
+ * @param temperature T at the start of training
+ * @param temperatureEnd T at the end (linear schedule); equal to {@code temperature} for a constant T
+ * @param hardWeight weight of the cross-entropy on gold labels
+ * @param softWeight weight of the teacher term
+ * @param weighting how teachers are combined per example
+ * @param teacherWeights per-teacher weights for {@code fixed} weighting (one per teacher; normalised)
+ * @param softLoss {@code kl} on softened probabilities, or {@code mse_logits}
+ * @param averageLogits combine teachers' logits before the softmax instead of their probabilities after it
+ */
+public record DistillConfig(double temperature, double temperatureEnd, double hardWeight, double softWeight,
+                            WeightingScheme weighting, List<Double> teacherWeights, SoftLoss softLoss,
+                            boolean averageLogits) {
+
+    public DistillConfig {
+        ConfigException.requireRange("temperature", temperature, 0.05, 100.0);
+        ConfigException.requireRange("temperature_end", temperatureEnd, 0.05, 100.0);
+        ConfigException.requireRange("hard_weight", hardWeight, 0.0, 100.0);
+        ConfigException.requireRange("soft_weight", softWeight, 0.0, 100.0);
+        if (hardWeight == 0 && softWeight == 0) {
+            throw ConfigException.invalid("soft_weight", softWeight, "a positive value when hard_weight is 0");
+        }
+        if (weighting == null) {
+            throw ConfigException.invalid("weighting", null, "uniform, fixed, confidence or teacher_loss");
+        }
+        if (softLoss == null) {
+            throw ConfigException.invalid("soft_loss", null, "kl or mse_logits");
+        }
+        teacherWeights = teacherWeights == null ? List.of() : List.copyOf(teacherWeights);
+        for (double w : teacherWeights) {
+            ConfigException.requireRange("teacher_weights", w, 0.0, 1e6);
+        }
+    }
+
+    public static DistillConfig defaults() {
+        return new DistillConfig(2.0, 2.0, 0.5, 0.5, WeightingScheme.UNIFORM, List.of(), SoftLoss.KL, false);
+    }
+}

@@ -1,0 +1,159 @@
+package org.kd4j.distill.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.kd4j.KdException;
+import org.kd4j.model.TextClassifier;
+import org.kd4j.util.AtomicFiles;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A resumable checkpoint: the model's parameters, the optimizer's moments and the {@link TrainingState}, in one folder
+ * {@code <dir>/checkpoint}. The folder is written beside the old one and swapped in by renames, so a crash leaves
+ * either the previous checkpoint or the new one, never a mix.
+ */
+public final class Checkpoint {
+
+    static final String PARAMS = "params.bin";
+    static final String OPTIMIZER = "optimizer.bin";
+    static final String STATE = "state.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Checkpoint() {}
+
+    public static Path folder(Path dir) {
+        return dir.resolve("checkpoint");
+    }
+
+    public static boolean exists(Path dir) {
+        return Files.isRegularFile(folder(dir).resolve(STATE)) || Files.isRegularFile(dir.resolve("checkpoint.old").resolve(STATE));
+    }
+
+    public static void save(Path dir, TextClassifier model, AdamW optimizer, TrainingState state) {
+        Path target = folder(dir);
+        Path fresh = dir.resolve("checkpoint.new");
+        Path old = dir.resolve("checkpoint.old");
+        try {
+            deleteTree(fresh);
+            Files.createDirectories(fresh);
+            AtomicFiles.write(fresh.resolve(PARAMS), out -> {
+                DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out));
+                writeArrays(data, model.parameters());
+                data.flush();
+            });
+            AtomicFiles.write(fresh.resolve(OPTIMIZER), out -> {
+                DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out));
+                data.writeLong(optimizer.step());
+                writeArrays(data, optimizer.firstMoments());
+                writeArrays(data, optimizer.secondMoments());
+                data.flush();
+            });
+            AtomicFiles.write(fresh.resolve(STATE), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
+            deleteTree(old);
+            if (Files.exists(target)) {
+                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(fresh, target, StandardCopyOption.ATOMIC_MOVE);
+            deleteTree(old);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing checkpoint in " + dir, e);
+        }
+    }
+
+    /** The model, optimizer state and training state of the last complete checkpoint in {@code dir}. */
+    public static Loaded load(Path dir) {
+        Path folder = Files.isRegularFile(folder(dir).resolve(STATE)) ? folder(dir) : dir.resolve("checkpoint.old");
+        if (!Files.isRegularFile(folder.resolve(STATE))) {
+            throw new KdException(dir + ": no checkpoint to resume from (expected " + folder(dir).resolve(STATE) + ")");
+        }
+        try {
+            TrainingState state = JSON.readValue(folder.resolve(STATE).toFile(), TrainingState.class);
+            Map<String, INDArray> params;
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(folder.resolve(PARAMS)))) {
+                params = readArrays(new DataInputStream(in));
+            }
+            AdamW optimizer;
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(folder.resolve(OPTIMIZER)))) {
+                DataInputStream data = new DataInputStream(in);
+                long steps = data.readLong();
+                Map<String, INDArray> m = readArrays(data);
+                Map<String, INDArray> v = readArrays(data);
+                optimizer = new AdamW(0);
+                optimizer.restore(m, v, steps);
+            }
+            return new Loaded(params, optimizer, state);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof KdException k) {
+                throw k;
+            }
+            throw new KdException(folder + ": checkpoint is unreadable (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * A checkpoint read back: parameters by name (copied into a model built from the same config), the optimizer's
+     * moments (its weight decay comes from the run's config, not the file) and the training state.
+     */
+    public record Loaded(Map<String, INDArray> parameters, AdamW optimizerState, TrainingState state) {
+
+        /** Copies the saved parameters into {@code model}'s arrays; every parameter must match by name and shape. */
+        public void restoreInto(TextClassifier model) {
+            Map<String, INDArray> target = model.parameters();
+            if (!target.keySet().equals(parameters.keySet())) {
+                throw new KdException("checkpoint parameters " + parameters.keySet() + " do not match the model's "
+                        + target.keySet() + ": was the config changed since the checkpoint?");
+            }
+            target.forEach((name, array) -> {
+                if (!java.util.Arrays.equals(array.shape(), parameters.get(name).shape())) {
+                    throw new KdException("checkpoint parameter " + name + " has shape "
+                            + java.util.Arrays.toString(parameters.get(name).shape()) + ", the model "
+                            + java.util.Arrays.toString(array.shape()) + ": was the config changed since the checkpoint?");
+                }
+                array.assign(parameters.get(name));
+            });
+        }
+    }
+
+    private static void writeArrays(DataOutputStream out, Map<String, INDArray> arrays) throws IOException {
+        out.writeInt(arrays.size());
+        for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
+            out.writeUTF(e.getKey());
+            Nd4j.write(e.getValue(), out);
+        }
+    }
+
+    private static Map<String, INDArray> readArrays(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        Map<String, INDArray> arrays = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            String name = in.readUTF();
+            arrays.put(name, Nd4j.read(in));
+        }
+        return arrays;
+    }
+
+    static void deleteTree(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

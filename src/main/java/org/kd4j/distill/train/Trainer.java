@@ -1,0 +1,260 @@
+package org.kd4j.distill.train;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.kd4j.KdException;
+import org.kd4j.config.DataConfig;
+import org.kd4j.config.DistillConfig;
+import org.kd4j.config.TrainConfig;
+import org.kd4j.data.batch.Batch;
+import org.kd4j.data.batch.BatchPlanner;
+import org.kd4j.data.batch.EncodedDataset;
+import org.kd4j.data.batch.PaddingMode;
+import org.kd4j.distill.loss.DistillationLoss;
+import org.kd4j.distill.loss.EnsembleTargets;
+import org.kd4j.distill.loss.SoftLoss;
+import org.kd4j.distill.loss.TemperatureSchedule;
+import org.kd4j.eval.Evaluation;
+import org.kd4j.model.ClassifierGraph;
+import org.kd4j.model.TextClassifier;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Trains one model: a teacher (no teacher logits: cross-entropy on gold labels only) or a student (the cached
+ * logits of its teachers, combined per batch by {@link EnsembleTargets}, in the {@link DistillationLoss}).
+ *
+ * <p>Each step: embeddings gathered outside the graph, gradients of the graph weights and of the embeddings from
+ * SameDiff, embedding gradients scatter-added into the tables, global-norm clipping, AdamW with linear warm-up
+ * and decay. After each epoch the dev set is scored with the task's metrics; the best weights are kept (and
+ * written to {@code best.sdz} in the work folder). Checkpoints (every N steps and at each epoch end) make the run
+ * resumable with the same result as an uninterrupted one. A non-finite loss stops the run, naming the step.
+ */
+public final class Trainer {
+
+    private static final Logger LOG = LogManager.getLogger(Trainer.class);
+    public static final String BEST_MODEL = "best.sdz";
+
+    private final String name;
+    private final TextClassifier model;
+    private final EncodedDataset train;
+    private final EncodedDataset dev;
+    private final float[][][] teacherLogits;
+    private final DistillConfig distill;
+    private final TrainConfig config;
+    private final DataConfig data;
+    private final int padId;
+    private final Path workDir;
+    private final Progress progress;
+    private final DistillationLoss loss;
+    private long interruptAfterStep = -1;
+
+    /**
+     * @param teacherLogits {@code [teachers][train examples][outputs]}, or {@code null} to train on gold labels only
+     */
+    public Trainer(String name, TextClassifier model, EncodedDataset train, EncodedDataset dev, float[][][] teacherLogits,
+                   DistillConfig distill, TrainConfig config, DataConfig data, int padId, Path workDir, Progress progress) {
+        if (train.size() == 0) {
+            throw new KdException(name + ": the training set is empty");
+        }
+        if (teacherLogits != null) {
+            for (int k = 0; k < teacherLogits.length; k++) {
+                if (teacherLogits[k].length != train.size() || teacherLogits[k][0].length != model.outputs()) {
+                    throw new KdException(name + ": teacher " + k + " gives " + teacherLogits[k].length + " x "
+                            + teacherLogits[k][0].length + " logits; expected " + train.size() + " x " + model.outputs());
+                }
+            }
+        }
+        this.name = name;
+        this.model = model;
+        this.train = train;
+        this.dev = dev;
+        this.teacherLogits = teacherLogits;
+        this.distill = distill;
+        this.config = config;
+        this.data = data;
+        this.padId = padId;
+        this.workDir = workDir;
+        this.progress = progress;
+        SoftLoss soft = teacherLogits == null ? SoftLoss.KL : distill.softLoss();
+        this.loss = train.task().isRegression()
+                ? DistillationLoss.regression(model.sd(), model.logitsVariable())
+                : DistillationLoss.classification(model.sd(), model.logitsVariable(), model.outputs(), soft);
+    }
+
+    /** For tests: throw {@link Interrupted} right after this step, as a crash would. */
+    void interruptAfterStep(long step) {
+        this.interruptAfterStep = step;
+    }
+
+    /** Thrown by the test hook {@link #interruptAfterStep}. */
+    static final class Interrupted extends RuntimeException {
+        Interrupted(long step) {
+            super("interrupted after step " + step, null, false, false);
+        }
+    }
+
+    /**
+     * Trains (or resumes from the last checkpoint in the work folder) and leaves the best weights in the model.
+     */
+    public TrainResult fit(boolean resume) {
+        BatchPlanner planner = new BatchPlanner(data.batchSize(), data.bucketing(), data.bucketBatches(), config.seed());
+        int[] lengths = train.lengths();
+        int stepsPerEpoch = planner.trainingOrder(lengths, 0).size();
+        long totalSteps = (long) stepsPerEpoch * config.epochs();
+        LearningRateSchedule lr = new LearningRateSchedule(config.learningRate(),
+                Math.round(config.warmupFraction() * totalSteps), totalSteps);
+        TemperatureSchedule temperature = TemperatureSchedule.linear(distill.temperature(), distill.temperatureEnd(), totalSteps);
+        AdamW optimizer = new AdamW(config.weightDecay());
+        TrainingState state = TrainingState.start();
+        if (resume && Checkpoint.exists(workDir)) {
+            Checkpoint.Loaded loaded = Checkpoint.load(workDir);
+            loaded.restoreInto(model);
+            optimizer.restore(loaded.optimizerState().firstMoments(), loaded.optimizerState().secondMoments(),
+                    loaded.optimizerState().step());
+            state = loaded.state();
+            LOG.info("{}: resuming at epoch {}, batch {} (step {})", name, state.epoch() + 1, state.batchInEpoch(), state.step());
+        }
+        Map<String, INDArray> best = state.bestEpoch() >= 0 && java.nio.file.Files.exists(workDir.resolve(BEST_MODEL))
+                ? copy(TextClassifier.load(workDir.resolve(BEST_MODEL)).parameters()) : null;
+        Evaluation bestEvaluation = null;
+        long started = System.nanoTime();
+        long examplesSeen = 0;
+        int padTo = data.padding() == PaddingMode.FIXED ? data.maxLength() : 0;
+        progress.start(name + " train", totalSteps);
+
+        epochs:
+        for (int epoch = state.epoch(); epoch < config.epochs(); epoch++) {
+            List<int[]> batches = planner.trainingOrder(lengths, epoch);
+            for (int b = state.batchInEpoch(); b < batches.size(); b++) {
+                Batch batch = Batch.of(train, batches.get(b), padTo, padId);
+                double value = step(batch, optimizer, lr.at(state.step()), temperature.at(state.step()), state.step());
+                examplesSeen += batch.size();
+                state = new TrainingState(epoch, b + 1, state.step() + 1, state.bestScore(), state.bestEpoch(),
+                        state.epochsWithoutImprovement(), state.devScores());
+                progress.update(state.step(), batch.size(), value);
+                if (config.checkpointEverySteps() > 0 && state.step() % config.checkpointEverySteps() == 0) {
+                    Checkpoint.save(workDir, model, optimizer, state);
+                }
+                if (state.step() == interruptAfterStep) {
+                    throw new Interrupted(state.step());
+                }
+            }
+            Evaluation evaluation = evaluate();
+            List<Double> scores = new ArrayList<>(state.devScores());
+            scores.add(evaluation.main());
+            boolean better = Double.isNaN(state.bestScore()) || evaluation.main() > state.bestScore();
+            if (better) {
+                best = copy(model.parameters());
+                bestEvaluation = evaluation;
+                model.save(workDir.resolve(BEST_MODEL));
+            }
+            state = new TrainingState(epoch + 1, 0, state.step(), better ? evaluation.main() : state.bestScore(),
+                    better ? epoch : state.bestEpoch(), better ? 0 : state.epochsWithoutImprovement() + 1, scores);
+            LOG.info("{}: epoch {}/{} dev {}{}", name, epoch + 1, config.epochs(), evaluation, better ? " (best)" : "");
+            Checkpoint.save(workDir, model, optimizer, state);
+            if (config.earlyStoppingPatience() > 0 && state.epochsWithoutImprovement() >= config.earlyStoppingPatience()) {
+                LOG.info("{}: early stop after epoch {}: no better dev score for {} epochs", name, epoch + 1,
+                        state.epochsWithoutImprovement());
+                break epochs;
+            }
+        }
+        if (best != null) {
+            Map<String, INDArray> params = model.parameters();
+            best.forEach((key, array) -> params.get(key).assign(array));
+        }
+        if (bestEvaluation == null) {
+            bestEvaluation = evaluate();
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return new TrainResult(bestEvaluation, state.bestEpoch(), state, seconds, examplesSeen / Math.max(1e-9, seconds));
+    }
+
+    /** One update; returns the loss before it. */
+    private double step(Batch batch, AdamW optimizer, double learningRate, double temperature, long step) {
+        Map<String, INDArray> feed = new HashMap<>(model.feed(batch));
+        feed.putAll(lossPlaceholders(batch, temperature));
+        List<String> wrt = new ArrayList<>(model.graph().trainableVariables());
+        wrt.removeIf(v -> v.startsWith("emb_"));
+        wrt.add(ClassifierGraph.EMBEDDINGS);
+        OutAndGrad result = model.sd().calculateGradientsAndOutputs(feed, List.of(DistillationLoss.LOSS), wrt);
+        double value = result.getOutputs().get(DistillationLoss.LOSS).getDouble(0);
+        if (!Double.isFinite(value)) {
+            throw new KdException(name + ": loss is " + value + " at step " + (step + 1) + "; stopped without updating."
+                    + (Checkpoint.exists(workDir) ? " The last good checkpoint is in " + Checkpoint.folder(workDir)
+                    + " (--resume continues from it)." : " No checkpoint was written yet.")
+                    + " Try a lower learning rate or gradient clipping.");
+        }
+        Map<String, INDArray> grads = new LinkedHashMap<>(result.getGradients());
+        INDArray embeddingGrad = grads.remove(ClassifierGraph.EMBEDDINGS);
+        grads.putAll(model.embeddings().backward(batch, embeddingGrad));
+        clip(grads);
+        optimizer.update(model.parameters(), grads, learningRate);
+        return value;
+    }
+
+    private Map<String, INDArray> lossPlaceholders(Batch batch, double temperature) {
+        boolean teachers = teacherLogits != null;
+        double hard = teachers ? distill.hardWeight() : 1.0;
+        double soft = teachers ? distill.softWeight() : 0.0;
+        int c = model.outputs();
+        EnsembleTargets targets = null;
+        if (teachers) {
+            float[][][] slice = new float[teacherLogits.length][batch.size()][];
+            for (int k = 0; k < teacherLogits.length; k++) {
+                for (int i = 0; i < batch.size(); i++) {
+                    slice[k][i] = teacherLogits[k][batch.indices()[i]];
+                }
+            }
+            double[] fixed = distill.teacherWeights().stream().mapToDouble(Double::doubleValue).toArray();
+            targets = EnsembleTargets.compute(slice, train.task().isRegression() ? null : batch.labels(),
+                    distill.weighting(), fixed.length == 0 ? null : fixed, temperature, distill.averageLogits());
+        }
+        if (train.task().isRegression()) {
+            INDArray mean = targets == null ? Nd4j.zeros(DataType.FLOAT, batch.size(), 1) : targets.meanLogits(DataType.FLOAT);
+            return loss.placeholders(batch.scores(), mean, hard, soft);
+        }
+        INDArray softTargets = targets == null ? Nd4j.zeros(DataType.FLOAT, batch.size(), c)
+                : distill.softLoss() == SoftLoss.MSE_LOGITS ? targets.meanLogits(DataType.FLOAT) : targets.softTargets(DataType.FLOAT);
+        return loss.placeholders(batch.labels(), softTargets, temperature, hard, soft);
+    }
+
+    private void clip(Map<String, INDArray> grads) {
+        if (config.clipNorm() <= 0) {
+            return;
+        }
+        double sumSquares = 0;
+        for (INDArray g : grads.values()) {
+            double n = g.norm2Number().doubleValue();
+            sumSquares += n * n;
+        }
+        double norm = Math.sqrt(sumSquares);
+        if (norm > config.clipNorm()) {
+            double scale = config.clipNorm() / norm;
+            grads.values().forEach(g -> g.muli(scale));
+        }
+    }
+
+    /** The task's metrics of the current weights on the dev set. */
+    public Evaluation evaluate() {
+        float[][] logits = model.logits(dev, Math.max(32, data.batchSize()), padId);
+        return Evaluation.of(dev.task(), logits, dev.labels(), dev.scores());
+    }
+
+    private static Map<String, INDArray> copy(Map<String, INDArray> params) {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        params.forEach((k, v) -> out.put(k, v.dup()));
+        return out;
+    }
+
+    /** A finished training run. */
+    public record TrainResult(Evaluation best, int bestEpoch, TrainingState state, double seconds, double examplesPerSecond) {}
+}

@@ -1,0 +1,101 @@
+package org.kd4j.distill.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kd4j.KdException;
+import org.kd4j.config.DataConfig;
+import org.kd4j.config.DistillConfig;
+import org.kd4j.config.TrainConfig;
+import org.kd4j.data.batch.EncodedDataset;
+import org.kd4j.data.batch.PaddingMode;
+import org.kd4j.data.glue.OnBadRow;
+import org.kd4j.model.ModelConfig;
+import org.kd4j.model.ModelType;
+import org.kd4j.model.Pooling;
+import org.kd4j.model.TextClassifier;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+class TrainerTest {
+
+    private static final EncodedDataset TRAIN = SyntheticTask.make(256, 1);
+    private static final EncodedDataset DEV = SyntheticTask.make(96, 2);
+    private static final ModelConfig TINY = new ModelConfig(ModelType.TRANSFORMER, 1, 16, 2, 32, 64, Pooling.MEAN);
+    private static final DataConfig DATA = new DataConfig("datasets", 32, 16, PaddingMode.DYNAMIC, true, 4, 7, OnBadRow.FAIL, 0);
+    private static final TrainConfig TRAINING = new TrainConfig(4, 3e-3, 0.01, 0.1, 1.0, 11, 5, 0);
+
+    @TempDir Path dir;
+
+    private Trainer trainer(String name, TextClassifier model, float[][][] teachers, TrainConfig config, Path work) {
+        return new Trainer(name, model, TRAIN, DEV, teachers, DistillConfig.defaults(), config, DATA,
+                SyntheticTask.TOKENIZER.padId(), work, Progress.off());
+    }
+
+    private static TextClassifier tiny(ModelConfig config) {
+        return TextClassifier.create(config, SyntheticTask.TOKENIZER.vocabSize(), 2, 5);
+    }
+
+    @Test
+    void teacherLearnsTheTaskAndStudentsDistilFromIt() {
+        TextClassifier teacher = tiny(TINY);
+        Trainer.TrainResult result = trainer("teacher", teacher, null, TRAINING, dir.resolve("t")).fit(false);
+        assertTrue(result.best().main() >= 0.9, "teacher dev accuracy " + result.best());
+        assertTrue(Files.isRegularFile(dir.resolve("t").resolve(Trainer.BEST_MODEL)));
+
+        float[][][] logits = {teacher.logits(TRAIN, 64, SyntheticTask.TOKENIZER.padId())};
+        for (ModelType type : new ModelType[] {ModelType.CNN, ModelType.BILSTM}) {
+            TextClassifier student = tiny(new ModelConfig(type, 1, 16, 1, 16, 64, Pooling.MEAN));
+            TrainConfig faster = new TrainConfig(4, 1e-2, 0.01, 0.1, 1.0, 11, 0, 0);
+            Trainer.TrainResult distilled = trainer("student-" + type, student, logits, faster, dir.resolve("s" + type)).fit(false);
+            assertTrue(distilled.best().main() >= 0.85, type + " student dev accuracy " + distilled.best());
+        }
+    }
+
+    @Test
+    void resumedRunEndsExactlyWhereAnUninterruptedOneDoes() {
+        TrainConfig config = new TrainConfig(2, 3e-3, 0.01, 0.1, 1.0, 11, 3, 0);
+        TextClassifier straight = tiny(TINY);
+        Trainer.TrainResult a = trainer("a", straight, null, config, dir.resolve("a")).fit(false);
+
+        Path work = dir.resolve("b");
+        Trainer first = trainer("b", tiny(TINY), null, config, work);
+        first.interruptAfterStep(20); // mid-epoch 2 (16 batches per epoch); last checkpoint at step 18
+        assertThrows(Trainer.Interrupted.class, () -> first.fit(false));
+        assertTrue(Checkpoint.exists(work));
+
+        TextClassifier resumedModel = tiny(TINY); // a fresh process would rebuild the model from the config
+        Trainer.TrainResult b = trainer("b", resumedModel, null, config, work).fit(true);
+        assertEquals(a.best().metrics(), b.best().metrics());
+        assertEquals(a.state().step(), b.state().step());
+        Map<String, INDArray> pa = straight.parameters();
+        Map<String, INDArray> pb = resumedModel.parameters();
+        for (String name : pa.keySet()) {
+            assertEquals(0.0, pa.get(name).sub(pb.get(name)).amaxNumber().doubleValue(), 1e-6, name);
+        }
+    }
+
+    @Test
+    void nonFiniteLossStopsNamingTheStep() {
+        TextClassifier model = tiny(TINY);
+        // a diverged weight (M2.1's layer_norm turns NaN inputs into finite outputs, so poison the head)
+        model.parameters().get("classifier_b").putScalar(0, Double.NaN);
+        KdException e = assertThrows(KdException.class,
+                () -> trainer("nan", model, null, TRAINING, dir.resolve("n")).fit(false));
+        assertTrue(e.getMessage().contains("loss is NaN at step 1"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("n").resolve(Trainer.BEST_MODEL)), "nothing kept as a finished result");
+    }
+
+    @Test
+    void teacherLogitsOfTheWrongShapeAreRejectedBeforeTraining() {
+        float[][][] wrong = {new float[TRAIN.size()][3]};
+        KdException e = assertThrows(KdException.class, () -> trainer("s", tiny(TINY), wrong, TRAINING, dir.resolve("w")));
+        assertTrue(e.getMessage().contains("expected 256 x 2"), e.getMessage());
+    }
+}
