@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -108,6 +109,20 @@ public final class ConfigLoader {
             JsonNode existing = into.get(field.getKey());
             if (existing instanceof ObjectNode target && field.getValue() instanceof ObjectNode source) {
                 merge(target, source);
+            } else if (existing instanceof ArrayNode template && !template.isEmpty() && template.get(0).isObject()
+                    && field.getValue() instanceof ArrayNode items) {
+                // a list of sections: each entry is read over the default entry, so it names only what differs
+                ArrayNode merged = into.arrayNode();
+                for (JsonNode item : items) {
+                    if (item instanceof ObjectNode object) {
+                        ObjectNode entry = ((ObjectNode) template.get(0)).deepCopy();
+                        merge(entry, object);
+                        merged.add(entry);
+                    } else {
+                        merged.add(item);
+                    }
+                }
+                into.set(field.getKey(), merged);
             } else {
                 into.set(field.getKey(), field.getValue());
             }

@@ -1,5 +1,8 @@
 package org.kd4j.config;
 
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.kd4j.data.glue.GlueTask;
 
 /**
@@ -7,20 +10,38 @@ import org.kd4j.data.glue.GlueTask;
  *
  * @param task the GLUE/SuperGLUE task, e.g. {@code SST-2}
  * @param data data location, lengths, batching
- * @param tokenizer the student's tokenizer
+ * @param tokenizer the student's tokenizer (and the teachers', unless they name their own)
+ * @param teachers the teachers, trained by the framework and cached (each list entry is read over
+ *     {@link TeacherConfig#defaults()}, so an entry names only what differs)
+ * @param student the student
+ * @param distill the distillation objective
+ * @param run output locations
  */
-public record ExperimentConfig(GlueTask task, DataConfig data, TokenizerConfig tokenizer) {
+public record ExperimentConfig(GlueTask task, DataConfig data, TokenizerConfig tokenizer, List<TeacherConfig> teachers,
+                               StudentConfig student, DistillConfig distill, RunConfig run) {
 
     public ExperimentConfig {
         if (task == null) {
             throw ConfigException.invalid("task", null, "a task name such as SST-2");
         }
-        if (data == null || tokenizer == null) {
-            throw new IllegalArgumentException("sections data and tokenizer are required");
+        if (data == null || tokenizer == null || student == null || distill == null || run == null) {
+            throw new IllegalArgumentException("sections data, tokenizer, student, distill and run are required");
+        }
+        teachers = teachers == null ? List.of() : List.copyOf(teachers);
+        Set<String> names = new HashSet<>();
+        for (TeacherConfig t : teachers) {
+            if (!names.add(t.name())) {
+                throw ConfigException.invalid("teachers", t.name(), "unique teacher names");
+            }
+        }
+        if (!distill.teacherWeights().isEmpty() && distill.teacherWeights().size() != teachers.size()) {
+            throw ConfigException.invalid("distill.teacher_weights", distill.teacherWeights(),
+                    "one weight per teacher (" + teachers.size() + ")");
         }
     }
 
     public static ExperimentConfig defaults() {
-        return new ExperimentConfig(GlueTask.SST2, DataConfig.defaults(), TokenizerConfig.defaults());
+        return new ExperimentConfig(GlueTask.SST2, DataConfig.defaults(), TokenizerConfig.defaults(),
+                List.of(TeacherConfig.defaults()), StudentConfig.defaults(), DistillConfig.defaults(), RunConfig.defaults());
     }
 }

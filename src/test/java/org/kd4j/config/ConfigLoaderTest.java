@@ -47,9 +47,9 @@ class ConfigLoaderTest {
 
     @Test
     void unknownTopLevelKey() throws IOException {
-        Path file = yaml("task: SST-2\nteachers: []\n");
+        Path file = yaml("task: SST-2\nteacher: []\n");
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, List.of()));
-        assertTrue(e.getMessage().startsWith(file + ": unknown key 'teachers'"), e.getMessage());
+        assertTrue(e.getMessage().startsWith(file + ": unknown key 'teacher'"), e.getMessage());
     }
 
     @Test
@@ -98,6 +98,28 @@ class ConfigLoaderTest {
         Path missing = dir.resolve("nope.yaml");
         e = assertThrows(ConfigException.class, () -> ConfigLoader.load(missing, List.of()));
         assertEquals(missing + ": config file not found", e.getMessage());
+    }
+
+    @Test
+    void teacherEntriesAreReadOverTheDefaultTeacher() throws IOException {
+        Path file = yaml("teachers:\n  - name: cnn\n    model: {type: cnn, ffn: 50}\n  - name: big\n    train: {epochs: 7}\n");
+        ExperimentConfig c = ConfigLoader.load(file, List.of());
+        assertEquals(2, c.teachers().size());
+        assertEquals(org.kd4j.model.ModelType.CNN, c.teachers().get(0).model().type());
+        assertEquals(50, c.teachers().get(0).model().ffn());
+        assertEquals(TeacherConfig.defaults().model().hidden(), c.teachers().get(0).model().hidden());
+        assertEquals(7, c.teachers().get(1).train().epochs());
+        assertEquals(TeacherConfig.defaults().model(), c.teachers().get(1).model());
+    }
+
+    @Test
+    void errorsInsideListsNameTheEntry() throws IOException {
+        Path file = yaml("teachers:\n  - name: a\n  - name: b\n    model: {heads: 100}\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, List.of()));
+        assertEquals(file + ": teachers[1].model.heads = 100 is out of range; allowed 1..64", e.getMessage());
+        Path dup = yaml("teachers:\n  - name: a\n  - name: a\n");
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.load(dup, List.of()));
+        assertTrue(e.getMessage().contains("teachers = 'a' is not valid; expected unique teacher names"), e.getMessage());
     }
 
     @Test

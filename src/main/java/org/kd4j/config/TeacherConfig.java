@@ -1,0 +1,33 @@
+package org.kd4j.config;
+
+import org.kd4j.model.ModelConfig;
+import org.kd4j.model.ModelType;
+import org.kd4j.model.Pooling;
+
+/**
+ * A teacher the framework trains itself with cross-entropy on the task (no pretrained weights reach these
+ * machines); its logits are cached and reused by every student, run and sweep.
+ *
+ * @param name short name, unique among the teachers (used in tables and file names)
+ * @param model its architecture
+ * @param train how it is trained
+ * @param vocab its own tokenizer (teachers with different tokenizers work together); empty: the run's tokenizer
+ */
+public record TeacherConfig(String name, ModelConfig model, TrainConfig train, String vocab) {
+
+    public TeacherConfig {
+        ConfigException.requireText("name", name);
+        if (!name.matches("[A-Za-z0-9_.-]+")) {
+            throw ConfigException.invalid("name", name, "letters, digits, '_', '-' or '.'");
+        }
+        if (model == null || train == null) {
+            throw new IllegalArgumentException("teacher model and train sections are required");
+        }
+        vocab = vocab == null ? "" : vocab;
+    }
+
+    public static TeacherConfig defaults() {
+        return new TeacherConfig("teacher", new ModelConfig(ModelType.TRANSFORMER, 2, 128, 4, 512, 128, Pooling.MEAN),
+                TrainConfig.defaults(), "");
+    }
+}
