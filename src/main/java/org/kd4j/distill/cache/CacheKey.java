@@ -1,16 +1,14 @@
 package org.kd4j.distill.cache;
 
-import java.io.IOException;
-import java.io.InputStream;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Objects;
 import org.kd4j.KdException;
+import org.kd4j.util.Hashing;
 
 /**
  * What a teacher's logits on one data set depend on: the teacher model's bytes, the data file's bytes, the
@@ -30,7 +28,6 @@ public record CacheKey(Path modelFile, Path dataFile, String tokenizerFingerprin
 
     /** Changes whenever the way the hash is made changes, so old cache files are never mistaken for new ones. */
     private static final String SCHEME = "kd4j.logit-cache-key.v1";
-    private static final int READ_BUFFER = 1 << 16;
 
     public CacheKey {
         Objects.requireNonNull(modelFile, "modelFile");
@@ -69,31 +66,14 @@ public record CacheKey(Path modelFile, Path dataFile, String tokenizerFingerprin
     }
 
     private static void field(MessageDigest md, byte[] bytes) {
-        md.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
-        md.update(bytes);
+        Hashing.field(md, bytes);
     }
 
     private static byte[] fileSha256(String what, Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new KdException(what + " not found: " + file);
-        }
-        MessageDigest md = sha256();
-        byte[] buffer = new byte[READ_BUFFER];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                md.update(buffer, 0, n);
-            }
-        } catch (IOException e) {
-            throw new KdException("cannot read " + what + " " + file + ": " + e.getMessage(), e);
-        }
-        return md.digest();
+        return Hashing.fileSha256(what, file);
     }
 
     static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform provides SHA-256", e);
-        }
+        return Hashing.sha256();
     }
 }
