@@ -89,8 +89,8 @@ public final class ConfigLoader {
         return bind(tree, source, overrides);
     }
 
-    /** The resolved configuration as YAML (written next to every run's output). */
-    public static String toYaml(ExperimentConfig config) {
+    /** A configuration (or one of its sections) as YAML, as written next to every run's output. */
+    public static String toYaml(Object config) {
         try {
             return YAML.writeValueAsString(config);
         } catch (JsonProcessingException e) {

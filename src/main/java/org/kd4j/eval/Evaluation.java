@@ -46,6 +46,31 @@ public record Evaluation(GlueTask task, int examples, Map<Metric, Double> metric
         return new Evaluation(task, n, values);
     }
 
+    /**
+     * Mean cross-entropy of softmax(logits) against the gold labels (classification), or mean squared error
+     * against the gold scores (regression).
+     */
+    public static double loss(GlueTask task, float[][] outputs, int[] goldLabels, double[] goldScores) {
+        double sum = 0;
+        for (int i = 0; i < outputs.length; i++) {
+            if (task.isRegression()) {
+                double d = outputs[i][0] - goldScores[i];
+                sum += d * d;
+            } else {
+                double max = Double.NEGATIVE_INFINITY;
+                for (float v : outputs[i]) {
+                    max = Math.max(max, v);
+                }
+                double z = 0;
+                for (float v : outputs[i]) {
+                    z += Math.exp(v - max);
+                }
+                sum += max + Math.log(z) - outputs[i][goldLabels[i]];
+            }
+        }
+        return sum / outputs.length;
+    }
+
     static int argMax(float[] row) {
         int best = 0;
         for (int c = 1; c < row.length; c++) {

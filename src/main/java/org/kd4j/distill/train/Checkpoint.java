@@ -146,7 +146,7 @@ public final class Checkpoint {
         return arrays;
     }
 
-    static void deleteTree(Path path) throws IOException {
+    public static void deleteTree(Path path) throws IOException {
         if (!Files.exists(path)) {
             return;
         }

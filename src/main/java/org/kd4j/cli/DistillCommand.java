@@ -1,0 +1,42 @@
+package org.kd4j.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.kd4j.config.ExperimentConfig;
+import org.kd4j.distill.DistillationRun;
+import org.kd4j.distill.train.Progress;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code distill}: the main job (teachers, ensemble, three students, comparison table, run directory). */
+@Command(name = "distill", mixinStandardHelpOptions = true,
+        description = "Train (or reuse cached) teachers, distil their ensemble into the student, print the dev comparison"
+                + " table and write the run directory.")
+final class DistillCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+    @Mixin ConfigOptions configOptions;
+
+    @Option(names = "--resume", description = "Continue an interrupted run from its checkpoints.")
+    boolean resume;
+
+    @Option(names = "--no-progress", description = "No progress lines (for logs and sweeps).")
+    boolean noProgress;
+
+    @Override
+    public Integer call() {
+        ExperimentConfig config = configOptions.load(java.util.List.of());
+        String command = "distill" + (configOptions.config == null ? "" : " --config " + configOptions.config)
+                + configOptions.sets.stream().map(s -> " --set " + s).reduce("", String::concat) + (resume ? " --resume" : "");
+        DistillationRun.Result result = new DistillationRun(config, command, resume,
+                noProgress ? Progress.off() : new Progress(true, 10_000)).run();
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(result.table());
+        out.println("run directory: " + result.directory().dir());
+        out.flush();
+        return Main.EXIT_OK;
+    }
+}

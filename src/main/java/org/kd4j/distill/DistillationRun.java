@@ -1,0 +1,244 @@
+package org.kd4j.distill;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.kd4j.KdException;
+import org.kd4j.config.ConfigLoader;
+import org.kd4j.config.ExperimentConfig;
+import org.kd4j.data.batch.EncodedDataset;
+import org.kd4j.data.tokenize.BertTokenizer;
+import org.kd4j.data.tokenize.TokenizerFiles;
+import org.kd4j.distill.loss.EnsembleTargets;
+import org.kd4j.distill.train.Checkpoint;
+import org.kd4j.distill.train.Progress;
+import org.kd4j.distill.train.Trainer;
+import org.kd4j.eval.Evaluation;
+import org.kd4j.eval.MarkdownTable;
+import org.kd4j.eval.Metric;
+import org.kd4j.model.TextClassifier;
+import org.kd4j.run.RunDirectory;
+import org.kd4j.util.Hashing;
+
+/**
+ * The main job: teachers (trained once, cached) score the data; their ensemble is evaluated; the student is trained
+ * three ways (cross-entropy only, distilled from the best teacher, distilled from the ensemble); a comparison table
+ * on the dev set is printed and the ensemble-distilled student is written as a run directory.
+ */
+public final class DistillationRun {
+
+    private static final Logger LOG = LogManager.getLogger(DistillationRun.class);
+
+    private final ExperimentConfig config;
+    private final String command;
+    private final boolean resume;
+    private final Progress progress;
+
+    public DistillationRun(ExperimentConfig config, String command, boolean resume, Progress progress) {
+        this.config = config;
+        this.command = command;
+        this.resume = resume;
+        this.progress = progress;
+    }
+
+    /** The finished run: the comparison rows and where it was written. */
+    public record Result(List<ResultRow> rows, RunDirectory directory, String title) {
+
+        public String table() {
+            List<Metric> metrics = rows.get(0).dev().task().metrics();
+            List<String> header = new ArrayList<>(List.of("model", "params"));
+            metrics.forEach(m -> header.add("dev " + m.key()));
+            header.addAll(List.of("dev loss", "eval s", "eval samples/s", "dev samples", "train s"));
+            MarkdownTable table = new MarkdownTable(header.toArray(new String[0]));
+            for (ResultRow r : rows) {
+                List<Object> cells = new ArrayList<>(List.of(r.name(),
+                        r.parameters() == 0 ? "-" : String.format(Locale.ROOT, "%,d", r.parameters())));
+                metrics.forEach(m -> cells.add(String.format(Locale.ROOT, "%.4f", r.dev().metrics().get(m))));
+                cells.add(String.format(Locale.ROOT, "%.4f", r.devLoss()));
+                cells.add(String.format(Locale.ROOT, "%.2f", r.evalSeconds()));
+                cells.add(r.evalSeconds() <= 0 ? "-" : String.format(Locale.ROOT, "%.1f", r.evalExamplesPerSecond()));
+                cells.add(r.dev().examples());
+                cells.add(r.trainSeconds() <= 0 ? "-" : String.format(Locale.ROOT, "%.1f", r.trainSeconds()));
+                table.row(cells.toArray());
+            }
+            return "### " + title + "\n\n" + table;
+        }
+    }
+
+    public Result run() {
+        // everything that can fail on bad input happens before the run directory is touched
+        TaskData data = new TaskData(config.task(), config.data());
+        BertTokenizer tokenizer = BertTokenizer.load(config.tokenizer().vocab());
+        for (var t : config.teachers()) {
+            if (!t.vocab().isEmpty()) {
+                BertTokenizer.load(t.vocab());
+            }
+        }
+        EncodedDataset train = data.train(tokenizer);
+        EncodedDataset dev = data.dev(tokenizer);
+
+        RunDirectory run = new RunDirectory(Path.of(config.run().dir()));
+        run.markUnfinished();
+        Path work = run.file(RunDirectory.WORK);
+        if (!resume) {
+            clear(work);
+        }
+
+        List<Teacher> teachers = new TeacherPool(config, data, progress).teachers();
+        List<ResultRow> rows = new ArrayList<>();
+        for (Teacher t : teachers) {
+            rows.add(new ResultRow("teacher " + t.name() + " (" + t.config().model().type().name().toLowerCase(Locale.ROOT)
+                    + ")", t.parameters(), t.dev(), Evaluation.loss(data.task(), t.devLogits(), dev.labels(), dev.scores()),
+                    0, t.trainSeconds()));
+        }
+        if (!teachers.isEmpty()) {
+            float[][] ensemble = ensembleDev(teachers);
+            rows.add(new ResultRow("ensemble of " + teachers.size() + " teachers (" + config.distill().weighting()
+                    .name().toLowerCase(Locale.ROOT) + ")", 0, Evaluation.of(data.task(), ensemble, dev.labels(), dev.scores()),
+                    data.task().isRegression() ? Evaluation.loss(data.task(), ensemble, dev.labels(), dev.scores())
+                            : crossEntropyOfProbabilities(ensemble, dev.labels()), 0, 0));
+        }
+
+        Map<StudentVariant, TextClassifier> students = new EnumMap<>(StudentVariant.class);
+        for (StudentVariant variant : StudentVariant.values()) {
+            float[][][] targets = switch (variant) {
+                case CROSS_ENTROPY -> null;
+                case BEST_TEACHER -> teachers.isEmpty() ? null : new float[][][] {best(teachers).trainLogits()};
+                case ENSEMBLE -> teachers.isEmpty() ? null
+                        : teachers.stream().map(Teacher::trainLogits).toArray(float[][][]::new);
+            };
+            if (variant != StudentVariant.CROSS_ENTROPY && targets == null) {
+                continue;
+            }
+            TextClassifier student = TextClassifier.create(config.student().model(), tokenizer.vocabSize(),
+                    data.task().numOutputs(), config.student().train().seed());
+            Trainer trainer = new Trainer(variant.label(), student, train, dev,
+                    targets,
+                    variant == StudentVariant.BEST_TEACHER ? singleTeacher() : config.distill(),
+                    config.student().train(), config.data(), tokenizer.padId(), work.resolve(variant.folder()), progress);
+            Trainer.TrainResult result = trainer.fit(resume);
+            long start = System.nanoTime();
+            float[][] logits = student.logits(dev, Math.max(64, config.data().batchSize()), tokenizer.padId());
+            double evalSeconds = (System.nanoTime() - start) / 1e9;
+            rows.add(new ResultRow(variant.label() + (variant == StudentVariant.BEST_TEACHER ? " (" + best(teachers).name() + ")" : ""),
+                    Runs.parameterCount(student), Evaluation.of(data.task(), logits, dev.labels(), dev.scores()),
+                    Evaluation.loss(data.task(), logits, dev.labels(), dev.scores()), evalSeconds, result.seconds()));
+            students.put(variant, student);
+        }
+        TextClassifier finalStudent = students.getOrDefault(StudentVariant.ENSEMBLE, students.get(StudentVariant.CROSS_ENTROPY));
+        String title = String.format(Locale.ROOT, "%s dev (%,d examples); trained on %s of %,d training examples, "
+                        + "student %s, %d epoch(s)", data.task(), data.devSize(),
+                config.data().trainLimit() == 0 ? "all" : String.format(Locale.ROOT, "a seeded subset of %,d", data.trainSize()),
+                data.trainSize(), describe(config), config.student().train().epochs());
+        Result result = new Result(rows, run, title);
+        write(run, finalStudent, data, teachers, result);
+        return result;
+    }
+
+    private static String describe(ExperimentConfig c) {
+        var m = c.student().model();
+        return String.format(Locale.ROOT, "%s %dL/%dH/%dA/FFN%d", m.type().name().toLowerCase(Locale.ROOT), m.layers(),
+                m.hidden(), m.heads(), m.ffn());
+    }
+
+    /** The best-teacher student uses the run's objective with that teacher alone (uniform weight 1). */
+    private org.kd4j.config.DistillConfig singleTeacher() {
+        var d = config.distill();
+        return new org.kd4j.config.DistillConfig(d.temperature(), d.temperatureEnd(), d.hardWeight(), d.softWeight(),
+                org.kd4j.distill.loss.WeightingScheme.UNIFORM, List.of(), d.softLoss(), d.averageLogits());
+    }
+
+    private static Teacher best(List<Teacher> teachers) {
+        return teachers.stream().max(Comparator.comparingDouble(t -> t.dev().main())).orElseThrow();
+    }
+
+    /** The ensemble's dev prediction at T = 1: probabilities (classification) or mean score (regression). */
+    private float[][] ensembleDev(List<Teacher> teachers) {
+        float[][][] logits = teachers.stream().map(Teacher::devLogits).toArray(float[][][]::new);
+        double[] fixed = config.distill().teacherWeights().stream().mapToDouble(Double::doubleValue).toArray();
+        // no gold labels at prediction time: the teacher-loss scheme falls back to confidence
+        EnsembleTargets targets = EnsembleTargets.compute(logits, null, config.distill().weighting(),
+                fixed.length == 0 ? null : fixed, 1.0, config.distill().averageLogits());
+        double[][] values = config.task().isRegression() ? targets.meanLogits() : targets.softTargets();
+        float[][] out = new float[values.length][];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = new float[values[i].length];
+            for (int c = 0; c < values[i].length; c++) {
+                out[i][c] = (float) values[i][c];
+            }
+        }
+        return out;
+    }
+
+    private static double crossEntropyOfProbabilities(float[][] probabilities, int[] gold) {
+        double sum = 0;
+        for (int i = 0; i < gold.length; i++) {
+            sum -= Math.log(Math.max(1e-12, probabilities[i][gold[i]]));
+        }
+        return sum / gold.length;
+    }
+
+    private void write(RunDirectory run, TextClassifier student, TaskData data, List<Teacher> teachers, Result result) {
+        student.save(run.file(RunDirectory.MODEL));
+        TokenizerFiles.export(config.tokenizer().vocab(), run.file(RunDirectory.TOKENIZER));
+        run.writeLabels(data.task(), config.data().maxLength());
+        run.writeText(RunDirectory.CONFIG, ConfigLoader.toYaml(config));
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("created", Instant.now().toString());
+        provenance.put("command", command);
+        provenance.put("kd4j", "0.1.0");
+        provenance.put("nd4j", "1.0.0-M2.1");
+        provenance.put("java", System.getProperty("java.version"));
+        provenance.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        provenance.put("seed", config.student().train().seed());
+        provenance.put("data_seed", config.data().seed());
+        provenance.put("train_file", Map.of("path", data.trainFile().toString(),
+                "sha256", Hashing.fileHex("training data", data.trainFile()), "subset", data.trainVariant(),
+                "examples", data.trainSize()));
+        provenance.put("dev_file", Map.of("path", data.devFile().toString(),
+                "sha256", Hashing.fileHex("dev data", data.devFile()), "examples", data.devSize()));
+        provenance.put("tokenizer", BertTokenizer.load(config.tokenizer().vocab()).fingerprint());
+        List<Map<String, Object>> teacherInfo = new ArrayList<>();
+        for (Teacher t : teachers) {
+            teacherInfo.add(Map.of("name", t.name(), "model_file", t.modelFile().toString(),
+                    "sha256", Hashing.fileHex("teacher model", t.modelFile()), "tokenizer", t.tokenizer().fingerprint()));
+        }
+        provenance.put("teachers", teacherInfo);
+        run.writeJson(RunDirectory.PROVENANCE, provenance);
+        run.writeText(RunDirectory.REPORT, result.table() + "\n");
+        List<Map<String, Object>> metrics = new ArrayList<>();
+        for (ResultRow r : result.rows()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", r.name());
+            m.put("parameters", r.parameters());
+            r.dev().metrics().forEach((k, v) -> m.put("dev_" + k.key(), v));
+            m.put("dev_loss", r.devLoss());
+            m.put("dev_examples", r.dev().examples());
+            m.put("eval_seconds", r.evalSeconds());
+            m.put("eval_samples_per_second", r.evalExamplesPerSecond());
+            m.put("train_seconds", r.trainSeconds());
+            metrics.add(m);
+        }
+        run.writeJson(RunDirectory.METRICS, Map.of("task", data.task().displayName(), "title", result.title(), "rows", metrics));
+        LOG.info("run written to {}", run.dir());
+    }
+
+    private static void clear(Path dir) {
+        try {
+            Checkpoint.deleteTree(dir);
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new KdException("cannot prepare " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}

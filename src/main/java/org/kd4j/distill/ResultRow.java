@@ -1,0 +1,21 @@
+package org.kd4j.distill;
+
+import org.kd4j.eval.Evaluation;
+
+/**
+ * One line of a run's comparison table.
+ *
+ * @param name what was evaluated (a teacher, the ensemble, a student variant)
+ * @param parameters trainable parameters (0 for the ensemble)
+ * @param dev dev metrics
+ * @param devLoss cross-entropy (MSE for regression) of the dev predictions
+ * @param evalSeconds wall time of one pass over the dev set
+ * @param trainSeconds training time in this run (0 when taken from the cache)
+ */
+public record ResultRow(String name, long parameters, Evaluation dev, double devLoss, double evalSeconds,
+                        double trainSeconds) {
+
+    public double evalExamplesPerSecond() {
+        return evalSeconds <= 0 ? 0 : dev.examples() / evalSeconds;
+    }
+}

@@ -1,0 +1,103 @@
+package org.kd4j.distill;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.kd4j.KdException;
+import org.kd4j.config.DataConfig;
+import org.kd4j.data.batch.EncodedDataset;
+import org.kd4j.data.glue.Example;
+import org.kd4j.data.glue.GlueDataset;
+import org.kd4j.data.glue.GlueTask;
+import org.kd4j.data.tokenize.BertTokenizer;
+
+/**
+ * The train and dev examples of a run: the training set limited to a seeded random subset when
+ * {@code data.train_limit} is set, the whole dev set; encoded once per tokenizer.
+ */
+public final class TaskData {
+
+    private final GlueTask task;
+    private final DataConfig config;
+    private final GlueDataset trainSplit;
+    private final GlueDataset devSplit;
+    private final List<Example> train;
+    private final Map<String, EncodedDataset[]> encoded = new HashMap<>();
+
+    public TaskData(GlueTask task, DataConfig config) {
+        this.task = task;
+        this.config = config;
+        Path dir = Path.of(config.dir());
+        this.trainSplit = GlueDataset.load(dir, task, task.trainSplit().name(), config.onBadRow());
+        this.devSplit = GlueDataset.load(dir, task, task.devSplit().name(), config.onBadRow());
+        if (trainSplit.size() == 0) {
+            throw new KdException(trainSplit.file() + ": the training set is empty");
+        }
+        if (devSplit.size() == 0) {
+            throw new KdException(devSplit.file() + ": the dev set is empty");
+        }
+        this.train = subset(trainSplit.examples(), config.trainLimit(), config.seed());
+    }
+
+    private static List<Example> subset(List<Example> all, int limit, long seed) {
+        if (limit == 0 || limit >= all.size()) {
+            return all;
+        }
+        int[] order = IntStream.range(0, all.size()).toArray();
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        List<Example> out = new ArrayList<>(limit);
+        for (int i = 0; i < limit; i++) {
+            out.add(all.get(order[i]));
+        }
+        return out;
+    }
+
+    public GlueTask task() {
+        return task;
+    }
+
+    public Path trainFile() {
+        return trainSplit.file();
+    }
+
+    public Path devFile() {
+        return devSplit.file();
+    }
+
+    public int trainSize() {
+        return train.size();
+    }
+
+    public int devSize() {
+        return devSplit.size();
+    }
+
+    /** Identifies the training subset in cache keys. */
+    public String trainVariant() {
+        return "train:limit=" + config.trainLimit() + ":seed=" + config.seed();
+    }
+
+    public EncodedDataset train(BertTokenizer tokenizer) {
+        return encode(tokenizer)[0];
+    }
+
+    public EncodedDataset dev(BertTokenizer tokenizer) {
+        return encode(tokenizer)[1];
+    }
+
+    private synchronized EncodedDataset[] encode(BertTokenizer tokenizer) {
+        return encoded.computeIfAbsent(tokenizer.fingerprint(), f -> new EncodedDataset[] {
+                EncodedDataset.encode(task, train, tokenizer, config.maxLength()),
+                EncodedDataset.encode(devSplit, tokenizer, config.maxLength())});
+    }
+}

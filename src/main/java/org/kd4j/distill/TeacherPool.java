@@ -1,0 +1,106 @@
+package org.kd4j.distill;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.kd4j.config.ConfigLoader;
+import org.kd4j.config.DataConfig;
+import org.kd4j.config.DistillConfig;
+import org.kd4j.config.ExperimentConfig;
+import org.kd4j.config.TeacherConfig;
+import org.kd4j.data.batch.EncodedDataset;
+import org.kd4j.data.tokenize.BertTokenizer;
+import org.kd4j.distill.cache.CacheKey;
+import org.kd4j.distill.cache.LogitCache;
+import org.kd4j.distill.train.Progress;
+import org.kd4j.distill.train.Trainer;
+import org.kd4j.eval.Evaluation;
+import org.kd4j.model.TextClassifier;
+import org.kd4j.util.Hashing;
+
+/**
+ * Trains the run's teachers, or takes them from the cache, and scores the training and dev sets once per teacher.
+ *
+ * <p>A teacher's model file is keyed by everything that decides its weights (its config, the task, the training
+ * file's contents and subset, its tokenizer, the max length); its logits by the model file's contents, the data
+ * file's, the tokenizer and the max length ({@link CacheKey}). Both live under {@code run.cache_dir} and are shared by
+ * runs and sweeps: a teacher is trained once and scored once.
+ */
+public final class TeacherPool {
+
+    private static final Logger LOG = LogManager.getLogger(TeacherPool.class);
+
+    private final ExperimentConfig config;
+    private final TaskData data;
+    private final Path cacheDir;
+    private final LogitCache logits;
+    private final Progress progress;
+
+    public TeacherPool(ExperimentConfig config, TaskData data, Progress progress) {
+        this.config = config;
+        this.data = data;
+        this.cacheDir = Path.of(config.run().cacheDir());
+        this.logits = new LogitCache(cacheDir.resolve("logits"));
+        this.progress = progress;
+    }
+
+    public List<Teacher> teachers() {
+        List<Teacher> out = new ArrayList<>();
+        for (TeacherConfig t : config.teachers()) {
+            out.add(teacher(t));
+        }
+        return out;
+    }
+
+    private Teacher teacher(TeacherConfig t) {
+        String spec = t.vocab().isEmpty() ? config.tokenizer().vocab() : t.vocab();
+        BertTokenizer tokenizer = BertTokenizer.load(spec);
+        EncodedDataset train = data.train(tokenizer);
+        EncodedDataset dev = data.dev(tokenizer);
+        DataConfig d = config.data();
+        String key = Hashing.fieldsHex("kd4j.teacher.v1", ConfigLoader.toYaml(t), data.task().displayName(),
+                Hashing.fileHex("training data", data.trainFile()), data.trainVariant(), tokenizer.fingerprint(),
+                Integer.toString(d.maxLength()), Integer.toString(d.batchSize()), Boolean.toString(d.bucketing()));
+        Path modelFile = cacheDir.resolve("teachers").resolve(t.name() + "-" + key.substring(0, 16) + ".sdz");
+        TextClassifier model;
+        double seconds = 0;
+        if (Files.isRegularFile(modelFile)) {
+            LOG.info("teacher {}: from the cache ({})", t.name(), modelFile);
+            model = TextClassifier.load(modelFile);
+        } else {
+            Path work = cacheDir.resolve("teachers").resolve(t.name() + "-" + key.substring(0, 16) + ".work");
+            model = TextClassifier.create(t.model(), tokenizer.vocabSize(), data.task().numOutputs(), t.train().seed());
+            LOG.info("teacher {}: training {} ({} parameters) on {} examples", t.name(), t.model().type(),
+                    Runs.parameterCount(model), train.size());
+            Trainer trainer = new Trainer("teacher " + t.name(), model, train, dev, null, DistillConfig.defaults(),
+                    t.train(), d, tokenizer.padId(), work, progress);
+            seconds = trainer.fit(true).seconds();
+            model.save(modelFile);
+            deleteQuietly(work);
+        }
+        TextClassifier scoring = model;
+        int batch = Math.max(64, d.batchSize());
+        float[][] trainLogits = logits.getOrCompute(
+                new CacheKey(modelFile, data.trainFile(), tokenizer.fingerprint(), d.maxLength(), data.trainVariant()),
+                train.size(), data.task().numOutputs(), () -> scoring.logits(train, batch, tokenizer.padId()));
+        float[][] devLogits = logits.getOrCompute(
+                new CacheKey(modelFile, data.devFile(), tokenizer.fingerprint(), d.maxLength(), "dev"),
+                dev.size(), data.task().numOutputs(), () -> scoring.logits(dev, batch, tokenizer.padId()));
+        Evaluation evaluation = Evaluation.of(data.task(), devLogits, dev.labels(), dev.scores());
+        LOG.info("teacher {}: dev {}", t.name(), evaluation);
+        return new Teacher(t, modelFile, tokenizer, trainLogits, devLogits, evaluation, Runs.parameterCount(model), seconds);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            org.kd4j.distill.train.Checkpoint.deleteTree(dir);
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("could not delete {}: {}", dir, e.getMessage());
+        }
+    }
+}

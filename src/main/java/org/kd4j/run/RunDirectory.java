@@ -1,0 +1,116 @@
+package org.kd4j.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.kd4j.KdException;
+import org.kd4j.data.glue.GlueTask;
+import org.kd4j.util.AtomicFiles;
+
+/**
+ * The layout of a run directory:
+ * <pre>
+ * model.sdz          the distilled student (SameDiff; embedding tables included)
+ * tokenizer/         its tokenizer files (vocab.txt or tokenizer.json, tokenizer_config.json)
+ * labels.json        task, label names in id order, max length
+ * config.yaml        the resolved configuration
+ * provenance.json    library versions, data and teacher hashes, seed, command
+ * report.md          the comparison table
+ * metrics.json       every row's metrics; written last: its presence marks a finished run
+ * work/              checkpoints and per-variant training state (for --resume)
+ * </pre>
+ */
+public final class RunDirectory {
+
+    public static final String MODEL = "model.sdz";
+    public static final String TOKENIZER = "tokenizer";
+    public static final String LABELS = "labels.json";
+    public static final String CONFIG = "config.yaml";
+    public static final String PROVENANCE = "provenance.json";
+    public static final String REPORT = "report.md";
+    public static final String METRICS = "metrics.json";
+    public static final String WORK = "work";
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path dir;
+
+    public RunDirectory(Path dir) {
+        this.dir = dir;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path file(String name) {
+        return dir.resolve(name);
+    }
+
+    /** Whether the run finished (its metrics file exists). */
+    public boolean finished() {
+        return Files.isRegularFile(file(METRICS));
+    }
+
+    /** Marks the run unfinished before it is (re)written: removes the completion marker. */
+    public void markUnfinished() {
+        try {
+            Files.createDirectories(dir);
+            Files.deleteIfExists(file(METRICS));
+        } catch (IOException e) {
+            throw new UncheckedIOException("preparing run directory " + dir, e);
+        }
+    }
+
+    public void writeJson(String name, Object value) {
+        try {
+            AtomicFiles.write(file(name), JSON.writeValueAsBytes(value));
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + file(name), e);
+        }
+    }
+
+    public void writeText(String name, String text) {
+        try {
+            AtomicFiles.writeString(file(name), text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + file(name), e);
+        }
+    }
+
+    /** What a loaded run knows about its task. */
+    public record Labels(GlueTask task, List<String> labels, int maxLength) {}
+
+    public void writeLabels(GlueTask task, int maxLength) {
+        writeJson(LABELS, Map.of("task", task.displayName(), "labels", task.labels(), "regression", task.isRegression(),
+                "pair", task.isPair(), "max_length", maxLength));
+    }
+
+    /** Reads a finished run's labels; errors name the directory and what is missing. */
+    public Labels readLabels() {
+        if (!Files.isDirectory(dir)) {
+            throw new KdException(dir + ": run directory not found");
+        }
+        if (!finished()) {
+            throw new KdException(dir + ": not a finished run (" + METRICS + " is missing: the run did not complete)");
+        }
+        try {
+            JsonNode node = JSON.readTree(file(LABELS).toFile());
+            List<String> labels = new ArrayList<>();
+            node.get("labels").forEach(l -> labels.add(l.asText()));
+            return new Labels(GlueTask.parse(node.get("task").asText()), labels, node.get("max_length").asInt());
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof KdException k) {
+                throw k;
+            }
+            throw new KdException(file(LABELS) + ": unreadable (" + e.getMessage() + ")", e);
+        }
+    }
+}
