@@ -74,16 +74,19 @@ public final class EmbeddingLayer {
         return sum.reshape(batch.size(), batch.length(), dim());
     }
 
-    /** Gradients of every table from the gradient of {@link #forward}'s result. */
-    public Map<String, INDArray> backward(Batch batch, INDArray gradient) {
+    /**
+     * Gradients of every table from the gradient of {@link #forward}'s result, as the rows the batch touched
+     * (O(tokens x dim); the optimiser updates only those rows).
+     */
+    public Map<String, EmbeddingTable.RowGradient> backward(Batch batch, INDArray gradient) {
         INDArray rows = gradient.reshape((long) batch.size() * batch.length(), dim());
-        Map<String, INDArray> grads = new LinkedHashMap<>();
-        grads.put(TOKENS, tables.get(TOKENS).gradient(batch.inputIds(), rows));
+        Map<String, EmbeddingTable.RowGradient> grads = new LinkedHashMap<>();
+        grads.put(TOKENS, tables.get(TOKENS).rowGradient(batch.inputIds(), rows));
         if (tables.containsKey(POSITIONS)) {
-            grads.put(POSITIONS, tables.get(POSITIONS).gradient(positionIds(batch), rows));
+            grads.put(POSITIONS, tables.get(POSITIONS).rowGradient(positionIds(batch), rows));
         }
         if (tables.containsKey(TYPES)) {
-            grads.put(TYPES, tables.get(TYPES).gradient(batch.tokenTypeIds(), rows));
+            grads.put(TYPES, tables.get(TYPES).rowGradient(batch.tokenTypeIds(), rows));
         }
         return grads;
     }

@@ -2,7 +2,9 @@ package org.kd4j.distill.train;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.kd4j.model.embed.EmbeddingTable;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -10,6 +12,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * AdamW (Loshchilov and Hutter 2019): m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
  * p -= lr (m / (1 - b1^t) / (sqrt(v / (1 - b2^t)) + eps) + wd p), with weight decay only on weight matrices and
  * embedding tables (names ending in {@code _w} or starting with {@code emb_}). Its state is exposed for checkpoints.
+ *
+ * <p>Embedding tables get sparse gradients ({@link EmbeddingTable.RowGradient}) and a lazy update: only the rows a
+ * batch touched move (their moments and weight decay included), as TensorFlow's LazyAdam and PyTorch's SparseAdam
+ * do; untouched rows keep their moments. This makes a step cost O(tokens x dim) for the tables instead of
+ * O(vocab x dim).
  */
 public final class AdamW {
 
@@ -26,30 +33,53 @@ public final class AdamW {
         this.weightDecay = weightDecay;
     }
 
-    /** One update of every parameter in place, with learning rate {@code lr}. */
-    public void update(Map<String, INDArray> params, Map<String, INDArray> grads, double lr) {
+    /**
+     * One update of every parameter in place, with learning rate {@code lr}: dense gradients for graph weights,
+     * row gradients for embedding tables. Every parameter must have exactly one of the two.
+     */
+    public void update(Map<String, INDArray> params, Map<String, INDArray> grads,
+                       Map<String, EmbeddingTable.RowGradient> rowGrads, double lr) {
         step++;
         double c1 = 1 - Math.pow(BETA1, step);
         double c2 = 1 - Math.pow(BETA2, step);
         for (Map.Entry<String, INDArray> e : params.entrySet()) {
             String name = e.getKey();
             INDArray p = e.getValue();
-            INDArray g = grads.get(name);
-            if (g == null) {
-                throw new IllegalStateException("no gradient for parameter " + name);
-            }
-            g = g.reshape(p.shape());
             INDArray mi = m.computeIfAbsent(name, k -> Nd4j.zeros(p.dataType(), p.shape()));
             INDArray vi = v.computeIfAbsent(name, k -> Nd4j.zeros(p.dataType(), p.shape()));
-            mi.muli(BETA1).addi(g.mul(1 - BETA1));
-            vi.muli(BETA2).addi(g.mul(g).muli(1 - BETA2));
-            INDArray denominator = Transforms.sqrt(vi.div(c2), false).addi(EPSILON);
-            INDArray update = mi.div(c1).divi(denominator);
-            if (weightDecay > 0 && (name.endsWith("_w") || name.startsWith("emb_"))) {
-                update.addi(p.mul(weightDecay));
+            boolean decay = weightDecay > 0 && (name.endsWith("_w") || name.startsWith("emb_"));
+            if (grads.containsKey(name)) {
+                adam(p, mi, vi, grads.get(name).reshape(p.shape()), c1, c2, decay, lr);
+            } else if (rowGrads.containsKey(name)) {
+                EmbeddingTable.RowGradient g = rowGrads.get(name);
+                INDArray pr = Nd4j.pullRows(p, 1, g.rows());
+                INDArray mr = Nd4j.pullRows(mi, 1, g.rows());
+                INDArray vr = Nd4j.pullRows(vi, 1, g.rows());
+                adam(pr, mr, vr, g.values(), c1, c2, decay, lr);
+                INDArray rows = Nd4j.createFromArray(g.rows());
+                scatterAssign(p, rows, pr);
+                scatterAssign(mi, rows, mr);
+                scatterAssign(vi, rows, vr);
+            } else {
+                throw new IllegalStateException("no gradient for parameter " + name);
             }
-            p.subi(update.muli(lr));
         }
+    }
+
+    private void adam(INDArray p, INDArray mi, INDArray vi, INDArray g, double c1, double c2, boolean decay, double lr) {
+        mi.muli(BETA1).addi(g.mul(1 - BETA1));
+        vi.muli(BETA2).addi(g.mul(g).muli(1 - BETA2));
+        INDArray denominator = Transforms.sqrt(vi.div(c2), false).addi(EPSILON);
+        INDArray update = mi.div(c1).divi(denominator);
+        if (decay) {
+            update.addi(p.mul(weightDecay));
+        }
+        p.subi(update.muli(lr));
+    }
+
+    /** {@code target[rows[i]] = values[i]}, in place. */
+    private static void scatterAssign(INDArray target, INDArray rows, INDArray values) {
+        Nd4j.exec(DynamicCustomOp.builder("scatter_upd").addInputs(target, rows, values).addOutputs(target).build());
     }
 
     public long step() {

@@ -23,6 +23,7 @@ import org.kd4j.distill.loss.TemperatureSchedule;
 import org.kd4j.eval.Evaluation;
 import org.kd4j.model.ClassifierGraph;
 import org.kd4j.model.TextClassifier;
+import org.kd4j.model.embed.EmbeddingTable;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -195,9 +196,9 @@ public final class Trainer {
         }
         Map<String, INDArray> grads = new LinkedHashMap<>(result.getGradients());
         INDArray embeddingGrad = grads.remove(ClassifierGraph.EMBEDDINGS);
-        grads.putAll(model.embeddings().backward(batch, embeddingGrad));
-        clip(grads);
-        optimizer.update(model.parameters(), grads, learningRate);
+        Map<String, EmbeddingTable.RowGradient> rowGrads = model.embeddings().backward(batch, embeddingGrad);
+        clip(grads, rowGrads);
+        optimizer.update(model.parameters(), grads, rowGrads, learningRate);
         return value;
     }
 
@@ -227,19 +228,22 @@ public final class Trainer {
         return loss.placeholders(batch.labels(), softTargets, temperature, hard, soft);
     }
 
-    private void clip(Map<String, INDArray> grads) {
+    /** Scales all gradients so that their global L2 norm is at most {@code clip_norm}. */
+    private void clip(Map<String, INDArray> grads, Map<String, EmbeddingTable.RowGradient> rowGrads) {
         if (config.clipNorm() <= 0) {
             return;
         }
+        List<INDArray> all = new ArrayList<>(grads.values());
+        rowGrads.values().forEach(g -> all.add(g.values()));
         double sumSquares = 0;
-        for (INDArray g : grads.values()) {
+        for (INDArray g : all) {
             double n = g.norm2Number().doubleValue();
             sumSquares += n * n;
         }
         double norm = Math.sqrt(sumSquares);
         if (norm > config.clipNorm()) {
             double scale = config.clipNorm() / norm;
-            grads.values().forEach(g -> g.muli(scale));
+            all.forEach(g -> g.muli(scale));
         }
     }
 

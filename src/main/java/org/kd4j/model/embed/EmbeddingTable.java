@@ -65,11 +65,50 @@ public final class EmbeddingTable {
             throw new IllegalArgumentException("row gradients must be [" + ids.length + ", " + dim() + "], got "
                     + rowGradients.shapeInfoToString());
         }
-        INDArray indices = Nd4j.createFromArray(ids);
-        // in place (output = input 0); 'lock' serialises updates so repeated ids accumulate without races
+        scatterAdd(grad, ids, rowGradients);
+    }
+
+    /**
+     * The gradient as the rows it touches: {@code rows} (unique ids, first-seen order) and their summed gradients
+     * {@code [rows.length, dim]}. Equals {@link #gradient} on those rows, zero elsewhere; O(tokens x dim).
+     */
+    public RowGradient rowGradient(int[] ids, INDArray rowGradients) {
+        checkIds(ids);
+        int[] slot = new int[vocabSize()];
+        java.util.Arrays.fill(slot, -1);
+        int[] local = new int[ids.length];
+        int[] unique = new int[ids.length];
+        int count = 0;
+        for (int i = 0; i < ids.length; i++) {
+            if (slot[ids[i]] < 0) {
+                slot[ids[i]] = count;
+                unique[count++] = ids[i];
+            }
+            local[i] = slot[ids[i]];
+        }
+        INDArray sums = Nd4j.zeros(weights.dataType(), count, dim());
+        scatterAdd(sums, local, rowGradients);
+        return new RowGradient(java.util.Arrays.copyOf(unique, count), sums);
+    }
+
+    /** Rows of a table's gradient: {@code values[i]} is the gradient of row {@code rows[i]}; other rows are zero. */
+    public record RowGradient(int[] rows, INDArray values) {
+
+        /** The same gradient as a dense {@code [vocab, dim]} array. */
+        public INDArray dense(long vocab) {
+            INDArray out = Nd4j.zeros(values.dataType(), vocab, values.size(1));
+            for (int i = 0; i < rows.length; i++) {
+                out.getRow(rows[i]).assign(values.getRow(i));
+            }
+            return out;
+        }
+    }
+
+    private static void scatterAdd(INDArray target, int[] indices, INDArray updates) {
+        // in place (output = input 0); 'lock' serialises updates so repeated indices accumulate without races
         Nd4j.exec(DynamicCustomOp.builder("scatter_add")
-                .addInputs(grad, indices, rowGradients.castTo(grad.dataType()))
-                .addOutputs(grad)
+                .addInputs(target, Nd4j.createFromArray(indices), updates.castTo(target.dataType()))
+                .addOutputs(target)
                 .addBooleanArguments(true)
                 .build());
     }

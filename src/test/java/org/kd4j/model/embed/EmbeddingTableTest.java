@@ -38,6 +38,15 @@ class EmbeddingTableTest {
     }
 
     @Test
+    void rowGradientEqualsTheDenseGradient() {
+        EmbeddingTable t = EmbeddingTable.random(8, 4, 1.0, DataType.DOUBLE, 6);
+        INDArray rowGrads = Nd4j.rand(DataType.DOUBLE, IDS.length, 4);
+        EmbeddingTable.RowGradient sparse = t.rowGradient(IDS, rowGrads);
+        assertEquals(java.util.List.of(3, 1, 0, 7), java.util.Arrays.stream(sparse.rows()).boxed().toList());
+        assertEquals(0.0, sparse.dense(8).sub(t.gradient(IDS, rowGrads)).amaxNumber().doubleValue(), 1e-15);
+    }
+
+    @Test
     void manyRepeatsAccumulateExactly() {
         // 20,000 tokens over 5 rows: a racy parallel scatter would lose updates
         int[] ids = java.util.stream.IntStream.range(0, 20_000).map(i -> i % 5).toArray();
