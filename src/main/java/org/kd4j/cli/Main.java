@@ -17,7 +17,8 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         version = "kd4j 0.1.0",
         description = "Multi-teacher knowledge distillation for text classifiers on the JVM.",
-        subcommands = {DistillCommand.class, DataCommand.class, TokenizeCommand.class, BenchCommand.class})
+        subcommands = {DistillCommand.class, EvaluateCommand.class, PredictCommand.class, DataCommand.class,
+                TokenizeCommand.class, BenchCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static final int EXIT_OK = 0;

@@ -65,7 +65,7 @@ public final class DistillationRun {
                         r.parameters() == 0 ? "-" : String.format(Locale.ROOT, "%,d", r.parameters())));
                 metrics.forEach(m -> cells.add(String.format(Locale.ROOT, "%.4f", r.dev().metrics().get(m))));
                 cells.add(String.format(Locale.ROOT, "%.4f", r.devLoss()));
-                cells.add(String.format(Locale.ROOT, "%.2f", r.evalSeconds()));
+                cells.add(r.evalSeconds() <= 0 ? "-" : String.format(Locale.ROOT, "%.2f", r.evalSeconds()));
                 cells.add(r.evalSeconds() <= 0 ? "-" : String.format(Locale.ROOT, "%.1f", r.evalExamplesPerSecond()));
                 cells.add(r.dev().examples());
                 cells.add(r.trainSeconds() <= 0 ? "-" : String.format(Locale.ROOT, "%.1f", r.trainSeconds()));
@@ -139,7 +139,7 @@ public final class DistillationRun {
         String title = String.format(Locale.ROOT, "%s dev (%,d examples); trained on %s of %,d training examples, "
                         + "student %s, %d epoch(s)", data.task(), data.devSize(),
                 config.data().trainLimit() == 0 ? "all" : String.format(Locale.ROOT, "a seeded subset of %,d", data.trainSize()),
-                data.trainSize(), describe(config), config.student().train().epochs());
+                data.fullTrainSize(), describe(config), config.student().train().epochs());
         Result result = new Result(rows, run, title);
         write(run, finalStudent, data, teachers, result);
         return result;
@@ -190,6 +190,7 @@ public final class DistillationRun {
 
     private void write(RunDirectory run, TextClassifier student, TaskData data, List<Teacher> teachers, Result result) {
         student.save(run.file(RunDirectory.MODEL));
+        student.exportSameDiff(run.file(RunDirectory.SAMEDIFF));
         TokenizerFiles.export(config.tokenizer().vocab(), run.file(RunDirectory.TOKENIZER));
         run.writeLabels(data.task(), config.data().maxLength());
         run.writeText(RunDirectory.CONFIG, ConfigLoader.toYaml(config));

@@ -78,6 +78,11 @@ public final class TaskData {
         return train.size();
     }
 
+    /** Rows of the whole training file (before {@code train_limit}). */
+    public int fullTrainSize() {
+        return trainSplit.size();
+    }
+
     public int devSize() {
         return devSplit.size();
     }

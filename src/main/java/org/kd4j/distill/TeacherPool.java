@@ -66,7 +66,7 @@ public final class TeacherPool {
         String key = Hashing.fieldsHex("kd4j.teacher.v1", ConfigLoader.toYaml(t), data.task().displayName(),
                 Hashing.fileHex("training data", data.trainFile()), data.trainVariant(), tokenizer.fingerprint(),
                 Integer.toString(d.maxLength()), Integer.toString(d.batchSize()), Boolean.toString(d.bucketing()));
-        Path modelFile = cacheDir.resolve("teachers").resolve(t.name() + "-" + key.substring(0, 16) + ".sdz");
+        Path modelFile = cacheDir.resolve("teachers").resolve(t.name() + "-" + key.substring(0, 16) + ".kdm");
         TextClassifier model;
         double seconds = 0;
         if (Files.isRegularFile(modelFile)) {

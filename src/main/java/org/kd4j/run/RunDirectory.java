@@ -17,7 +17,8 @@ import org.kd4j.util.AtomicFiles;
 /**
  * The layout of a run directory:
  * <pre>
- * model.sdz          the distilled student (SameDiff; embedding tables included)
+ * model.kdm          the distilled student: config and parameters (what kd4j loads)
+ * model.sdz          the same student as a SameDiff graph with its weights and embedding tables
  * tokenizer/         its tokenizer files (vocab.txt or tokenizer.json, tokenizer_config.json)
  * labels.json        task, label names in id order, max length
  * config.yaml        the resolved configuration
@@ -29,7 +30,8 @@ import org.kd4j.util.AtomicFiles;
  */
 public final class RunDirectory {
 
-    public static final String MODEL = "model.sdz";
+    public static final String MODEL = "model.kdm";
+    public static final String SAMEDIFF = "model.sdz";
     public static final String TOKENIZER = "tokenizer";
     public static final String LABELS = "labels.json";
     public static final String CONFIG = "config.yaml";

@@ -13,12 +13,12 @@ public record CliRunner(int exitCode, String out, String err) {
         return runWithStdin((byte[]) null, args);
     }
 
-    /** Runs with {@code stdin} (UTF-8) as the standard input of {@code tokenize}. */
+    /** Runs with {@code stdin} (UTF-8) as the standard input of {@code tokenize} and {@code predict}. */
     public static CliRunner runWithStdin(String stdin, String... args) {
         return runWithStdin(stdin.getBytes(StandardCharsets.UTF_8), args);
     }
 
-    /** Runs with these bytes as the standard input of {@code tokenize} (null: the real one). */
+    /** Runs with these bytes as the standard input of {@code tokenize} and {@code predict} (null: the real one). */
     public static CliRunner runWithStdin(byte[] stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -28,6 +28,8 @@ public record CliRunner(int exitCode, String out, String err) {
         if (stdin != null) {
             TokenizeCommand tokenize = cl.getSubcommands().get("tokenize").getCommand();
             tokenize.in = new ByteArrayInputStream(stdin);
+            PredictCommand predict = cl.getSubcommands().get("predict").getCommand();
+            predict.in = new ByteArrayInputStream(stdin);
         }
         int code = cl.execute(args);
         return new CliRunner(code, out.toString(), err.toString());

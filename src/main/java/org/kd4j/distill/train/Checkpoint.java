@@ -12,14 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.kd4j.KdException;
 import org.kd4j.model.TextClassifier;
 import org.kd4j.util.AtomicFiles;
+import org.kd4j.util.NamedArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A resumable checkpoint: the model's parameters, the optimizer's moments and the {@link TrainingState}, in one folder
@@ -129,21 +128,11 @@ public final class Checkpoint {
     }
 
     private static void writeArrays(DataOutputStream out, Map<String, INDArray> arrays) throws IOException {
-        out.writeInt(arrays.size());
-        for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
-            out.writeUTF(e.getKey());
-            Nd4j.write(e.getValue(), out);
-        }
+        NamedArrays.write(out, arrays);
     }
 
     private static Map<String, INDArray> readArrays(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        Map<String, INDArray> arrays = new LinkedHashMap<>();
-        for (int i = 0; i < n; i++) {
-            String name = in.readUTF();
-            arrays.put(name, Nd4j.read(in));
-        }
-        return arrays;
+        return NamedArrays.read(in);
     }
 
     public static void deleteTree(Path path) throws IOException {

@@ -24,6 +24,7 @@ import org.kd4j.eval.Evaluation;
 import org.kd4j.model.ClassifierGraph;
 import org.kd4j.model.TextClassifier;
 import org.kd4j.model.embed.EmbeddingTable;
+import org.kd4j.util.QuietStdout;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -36,13 +37,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Each step: embeddings gathered outside the graph, gradients of the graph weights and of the embeddings from
  * SameDiff, embedding gradients scatter-added into the tables, global-norm clipping, AdamW with linear warm-up
  * and decay. After each epoch the dev set is scored with the task's metrics; the best weights are kept (and
- * written to {@code best.sdz} in the work folder). Checkpoints (every N steps and at each epoch end) make the run
+ * written to {@code best.kdm} in the work folder). Checkpoints (every N steps and at each epoch end) make the run
  * resumable with the same result as an uninterrupted one. A non-finite loss stops the run, naming the step.
  */
 public final class Trainer {
 
     private static final Logger LOG = LogManager.getLogger(Trainer.class);
-    public static final String BEST_MODEL = "best.sdz";
+    public static final String BEST_MODEL = "best.kdm";
 
     private final String name;
     private final TextClassifier model;
@@ -57,6 +58,7 @@ public final class Trainer {
     private final Progress progress;
     private final DistillationLoss loss;
     private long interruptAfterStep = -1;
+    private boolean gradientsBuilt;
 
     /**
      * @param teacherLogits {@code [teachers][train examples][outputs]}, or {@code null} to train on gold labels only
@@ -186,7 +188,10 @@ public final class Trainer {
         List<String> wrt = new ArrayList<>(model.graph().trainableVariables());
         wrt.removeIf(v -> v.startsWith("emb_"));
         wrt.add(ClassifierGraph.EMBEDDINGS);
-        OutAndGrad result = model.sd().calculateGradientsAndOutputs(feed, List.of(DistillationLoss.LOSS), wrt);
+        OutAndGrad result = gradientsBuilt
+                ? model.sd().calculateGradientsAndOutputs(feed, List.of(DistillationLoss.LOSS), wrt)
+                : QuietStdout.call(() -> model.sd().calculateGradientsAndOutputs(feed, List.of(DistillationLoss.LOSS), wrt));
+        gradientsBuilt = true;
         double value = result.getOutputs().get(DistillationLoss.LOSS).getDouble(0);
         if (!Double.isFinite(value)) {
             throw new KdException(name + ": loss is " + value + " at step " + (step + 1) + "; stopped without updating."
@@ -257,6 +262,32 @@ public final class Trainer {
         Map<String, INDArray> out = new LinkedHashMap<>();
         params.forEach((k, v) -> out.put(k, v.dup()));
         return out;
+    }
+
+    /**
+     * Single training steps (forward, backward, AdamW update) on given batches, without epochs, evaluation or
+     * checkpoints: what benchmarks time.
+     */
+    public static StepTimer stepTimer(TextClassifier model, EncodedDataset data) {
+        Trainer trainer = new Trainer("bench", model, data, data, null, DistillConfig.defaults(), TrainConfig.defaults(),
+                DataConfig.defaults(), 0, Path.of("."), Progress.off());
+        return new StepTimer(trainer);
+    }
+
+    /** See {@link #stepTimer}. */
+    public static final class StepTimer {
+        private final Trainer trainer;
+        private final AdamW optimizer = new AdamW(0.01);
+        private long steps;
+
+        private StepTimer(Trainer trainer) {
+            this.trainer = trainer;
+        }
+
+        /** One update on {@code batch}; returns the loss before it. */
+        public double step(Batch batch) {
+            return trainer.step(batch, optimizer, 1e-4, 1.0, steps++);
+        }
     }
 
     /** A finished training run. */

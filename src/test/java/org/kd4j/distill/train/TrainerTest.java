@@ -38,6 +38,14 @@ class TrainerTest {
                 SyntheticTask.TOKENIZER.padId(), work, Progress.off());
     }
 
+    private static String listing(Path folder) {
+        try (var files = Files.list(folder)) {
+            return files.map(Path::toString).toList().toString();
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+
     private static TextClassifier tiny(ModelConfig config) {
         return TextClassifier.create(config, SyntheticTask.TOKENIZER.vocabSize(), 2, 5);
     }
@@ -47,7 +55,7 @@ class TrainerTest {
         TextClassifier teacher = tiny(TINY);
         Trainer.TrainResult result = trainer("teacher", teacher, null, TRAINING, dir.resolve("t")).fit(false);
         assertTrue(result.best().main() >= 0.9, "teacher dev accuracy " + result.best());
-        assertTrue(Files.isRegularFile(dir.resolve("t").resolve(Trainer.BEST_MODEL)));
+        assertTrue(Files.isRegularFile(dir.resolve("t").resolve(Trainer.BEST_MODEL)), () -> listing(dir.resolve("t")));
 
         float[][][] logits = {teacher.logits(TRAIN, 64, SyntheticTask.TOKENIZER.padId())};
         for (ModelType type : new ModelType[] {ModelType.CNN, ModelType.BILSTM}) {

@@ -1,0 +1,186 @@
+package org.kd4j.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.kd4j.data.batch.Batch;
+import org.kd4j.data.batch.BatchPlanner;
+import org.kd4j.data.batch.EncodedDataset;
+import org.kd4j.data.glue.GlueTask;
+import org.kd4j.data.tokenize.Encoding;
+import org.kd4j.distill.train.Trainer;
+import org.kd4j.eval.MarkdownTable;
+import org.kd4j.model.ModelConfig;
+import org.kd4j.model.ModelType;
+import org.kd4j.model.TextClassifier;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Throughput of a student in one run: training (forward, backward, AdamW update) and inference examples/s at a
+ * fixed batch x length and on real data with dynamic padding, next to a float32 matrix-multiply GFLOP/s figure
+ * measured in the same run; each model figure is also given as achieved GFLOP/s (from a FLOP count of the
+ * transformer's matrix products) and as a fraction of the GEMM rate.
+ */
+public final class StudentBenchmark {
+
+    private static final Logger LOG = LogManager.getLogger(StudentBenchmark.class);
+
+    /** One measured line. */
+    public record Line(String what, double examplesPerSecond, double gflops, double fractionOfGemm, String spread) {}
+
+    /** All lines and the GEMM reference. */
+    public record Result(ModelConfig model, double gemmGflops, List<Line> lines) {
+
+        public String toMarkdown() {
+            MarkdownTable t = new MarkdownTable("measure", "examples/s", "model GFLOP/s", "fraction of GEMM", "min..max");
+            t.row("float32 GEMM 1024x1024 (reference)", "-", String.format(Locale.ROOT, "%.1f", gemmGflops), "1.00", "-");
+            for (Line l : lines) {
+                t.row(l.what(), String.format(Locale.ROOT, "%.1f", l.examplesPerSecond()),
+                        l.gflops() > 0 ? String.format(Locale.ROOT, "%.1f", l.gflops()) : "-",
+                        l.gflops() > 0 ? String.format(Locale.ROOT, "%.3f", l.fractionOfGemm()) : "-", l.spread());
+            }
+            return t.toString();
+        }
+    }
+
+    private StudentBenchmark() {}
+
+    /** Median GFLOP/s of {@code repeats} float32 products of two n x n matrices. */
+    public static double gemmGflops(int n, int repeats) {
+        INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray c = Nd4j.create(DataType.FLOAT, n, n);
+        for (int i = 0; i < 3; i++) {
+            a.mmuli(b, c);
+        }
+        double[] rates = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            long start = System.nanoTime();
+            a.mmuli(b, c);
+            rates[i] = 2.0 * n * n * n / ((System.nanoTime() - start) / 1e9) / 1e9;
+        }
+        Arrays.sort(rates);
+        return rates[repeats / 2];
+    }
+
+    /**
+     * @param realData encoded real data (e.g. SST-2 dev) for the dynamic-padding lines, or null to skip them
+     */
+    public static Result run(ModelConfig config, int vocab, int batchSize, int length, int steps, EncodedDataset realData) {
+        double gemm = gemmGflops(1024, 7);
+        LOG.info("GEMM {} GFLOP/s", String.format(Locale.ROOT, "%.1f", gemm));
+        List<Line> lines = new ArrayList<>();
+        EncodedDataset fixed = randomData(batchSize * steps, length, vocab, 11);
+        lines.add(training(config, vocab, "training, batch " + batchSize + " x " + length + " tokens", fixed, length, batchSize, gemm));
+        lines.add(inference(config, vocab, "inference, batch " + batchSize + " x " + length + " tokens", fixed, length, batchSize, gemm));
+        if (realData != null) {
+            String name = realData.task() + " (" + realData.size() + " examples, dynamic padding, bucketing)";
+            lines.add(training(config, vocab, "training, " + name, realData, 0, batchSize, gemm));
+            lines.add(inference(config, vocab, "inference, " + name, realData, 0, batchSize, gemm));
+        }
+        return new Result(config, gemm, lines);
+    }
+
+    private static Line training(ModelConfig config, int vocab, String what, EncodedDataset data, int padTo, int batchSize,
+                                 double gemm) {
+        TextClassifier model = TextClassifier.create(config, vocab, 2, 1);
+        List<Batch> batches = batches(data, padTo, batchSize, true);
+        Trainer.StepTimer timer = Trainer.stepTimer(model, data);
+        timer.step(batches.get(0)); // builds the gradient function
+        double[] rates = new double[batches.size() - 1];
+        long tokens = 0;
+        long examples = 0;
+        long start = System.nanoTime();
+        for (int i = 1; i < batches.size(); i++) {
+            long t0 = System.nanoTime();
+            timer.step(batches.get(i));
+            rates[i - 1] = batches.get(i).size() / ((System.nanoTime() - t0) / 1e9);
+            tokens += (long) batches.get(i).size() * batches.get(i).length();
+            examples += batches.get(i).size();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double perSecond = examples / seconds;
+        double gflops = 3 * forwardFlops(config, tokens, batches.subList(1, batches.size())) / seconds / 1e9;
+        return line(what, perSecond, gflops, gemm, rates);
+    }
+
+    private static Line inference(ModelConfig config, int vocab, String what, EncodedDataset data, int padTo, int batchSize,
+                                  double gemm) {
+        TextClassifier model = TextClassifier.create(config, vocab, 2, 1);
+        List<Batch> batches = batches(data, padTo, batchSize, false);
+        model.logits(batches.get(0));
+        double[] rates = new double[batches.size() - 1];
+        long tokens = 0;
+        long examples = 0;
+        long start = System.nanoTime();
+        for (int i = 1; i < batches.size(); i++) {
+            long t0 = System.nanoTime();
+            model.logits(batches.get(i));
+            rates[i - 1] = batches.get(i).size() / ((System.nanoTime() - t0) / 1e9);
+            tokens += (long) batches.get(i).size() * batches.get(i).length();
+            examples += batches.get(i).size();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double gflops = forwardFlops(config, tokens, batches.subList(1, batches.size())) / seconds / 1e9;
+        return line(what, examples / seconds, gflops, gemm, rates);
+    }
+
+    private static Line line(String what, double perSecond, double gflops, double gemm, double[] rates) {
+        double[] sorted = rates.clone();
+        Arrays.sort(sorted);
+        String spread = sorted.length == 0 ? "-" : String.format(Locale.ROOT, "%.1f..%.1f", sorted[0], sorted[sorted.length - 1]);
+        LOG.info("{}: {} examples/s", what, String.format(Locale.ROOT, "%.1f", perSecond));
+        return new Line(what, perSecond, gflops, gflops / gemm, spread);
+    }
+
+    /**
+     * Multiply-add FLOPs of a transformer's forward pass: per token and layer 2(4h^2 + 2h f) for the projections
+     * and feed-forward, plus 4 h L for attention scores and context over the padded length L. 0 for other models.
+     */
+    static double forwardFlops(ModelConfig c, long tokens, List<Batch> batches) {
+        if (c.type() != ModelType.TRANSFORMER) {
+            return 0;
+        }
+        double h = c.hidden();
+        double perTokenLayer = 2 * (4 * h * h + 2 * h * c.ffn());
+        double attention = 0;
+        for (Batch b : batches) {
+            attention += 4.0 * h * b.length() * b.size() * b.length();
+        }
+        return c.layers() * (perTokenLayer * tokens + attention);
+    }
+
+    private static List<Batch> batches(EncodedDataset data, int padTo, int batchSize, boolean shuffle) {
+        BatchPlanner planner = new BatchPlanner(batchSize, padTo == 0, 50, 3);
+        List<int[]> order = shuffle ? planner.trainingOrder(data.lengths(), 0) : planner.evaluationOrder(data.lengths());
+        List<Batch> out = new ArrayList<>();
+        for (int[] indices : order) {
+            out.add(Batch.of(data, indices, padTo, 0));
+        }
+        return out;
+    }
+
+    /** {@code n} examples of exactly {@code length} random token ids, labels 0/1. */
+    static EncodedDataset randomData(int n, int length, int vocab, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<Encoding> encodings = new ArrayList<>();
+        int[] labels = new int[n];
+        double[] scores = new double[n];
+        for (int i = 0; i < n; i++) {
+            int[] ids = new int[length];
+            for (int t = 0; t < length; t++) {
+                ids[t] = 1000 + random.nextInt(vocab - 1000);
+            }
+            encodings.add(new Encoding(ids, new int[length]));
+            labels[i] = random.nextInt(2);
+            scores[i] = Double.NaN;
+        }
+        return new EncodedDataset(GlueTask.SST2, encodings, labels, scores, length);
+    }
+}

@@ -1,0 +1,67 @@
+package org.kd4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.kd4j.KdException;
+import org.kd4j.api.DistilledClassifier;
+import org.kd4j.data.batch.EncodedDataset;
+import org.kd4j.data.glue.GlueDataset;
+import org.kd4j.data.glue.GlueTask;
+import org.kd4j.data.glue.OnBadRow;
+import org.kd4j.eval.Evaluation;
+import org.kd4j.eval.MarkdownTable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code evaluate}: a run's student on a task split, as a model-card table (metric, runtime, samples/s, loss). */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Score a run directory's student on a split of its task.")
+final class EvaluateCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "Run directory (written by 'distill').")
+    Path model;
+
+    @Option(names = "--task", description = "Task (default: the run's task; another task must have the same labels).")
+    String task;
+
+    @Option(names = "--split", defaultValue = "dev", description = "Split (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--data-dir", defaultValue = "datasets", description = "Data directory (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Override
+    public Integer call() {
+        DistilledClassifier classifier = DistilledClassifier.load(model);
+        GlueTask t = task == null ? classifier.task() : GlueTask.parse(task);
+        if (!t.labels().equals(classifier.labels()) || t.isRegression() != classifier.task().isRegression()) {
+            throw new KdException("--task " + t + ": labels " + t.labels() + " do not match the model's "
+                    + classifier.labels() + " (trained on " + classifier.task() + ")");
+        }
+        GlueDataset data = GlueDataset.load(dataDir, t, split, OnBadRow.FAIL);
+        if (!data.split().labeled()) {
+            throw new KdException(data.file() + ": split '" + data.split().name() + "' has no gold labels to evaluate against");
+        }
+        EncodedDataset encoded = EncodedDataset.encode(data, classifier.tokenizer(), classifier.maxLength());
+        long start = System.nanoTime();
+        float[][] logits = classifier.model().logits(encoded, 64, classifier.tokenizer().padId());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Evaluation evaluation = Evaluation.of(t, logits, encoded.labels(), encoded.scores());
+        MarkdownTable table = new MarkdownTable("metric", "value");
+        evaluation.metrics().forEach((m, v) -> table.row("eval_" + m.key(), String.format(Locale.ROOT, "%.4f", v)));
+        table.row("eval_loss", String.format(Locale.ROOT, "%.4f", Evaluation.loss(t, logits, encoded.labels(), encoded.scores())));
+        table.row("eval_runtime (s)", String.format(Locale.ROOT, "%.2f", seconds));
+        table.row("eval_samples_per_second", String.format(Locale.ROOT, "%.1f", data.size() / seconds));
+        table.row("eval_samples", data.size());
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("%s %s (%s), model %s%n%n%s", t, data.split().name(), data.file(), model, table);
+        out.flush();
+        return Main.EXIT_OK;
+    }
+}

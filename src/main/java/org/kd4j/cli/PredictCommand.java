@@ -1,0 +1,93 @@
+package org.kd4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.kd4j.KdException;
+import org.kd4j.api.DistilledClassifier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code predict}: text lines on stdin (tab-separated pairs for pair tasks) to one JSON object per line with the
+ * label and the probabilities (or the score for regression).
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "Classify lines of stdin with a run directory's student; prints JSON lines.")
+final class PredictCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int CHUNK = 256;
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "Run directory (written by 'distill').")
+    Path model;
+
+    /** Standard input; replaced in tests. */
+    InputStream in = System.in;
+
+    @Override
+    public Integer call() {
+        DistilledClassifier classifier = DistilledClassifier.load(model);
+        boolean pair = classifier.task().isPair();
+        PrintWriter out = spec.commandLine().getOut();
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)));
+        List<String[]> chunk = new ArrayList<>();
+        int lineNo = 0;
+        try {
+            for (String line; (line = reader.readLine()) != null; ) {
+                lineNo++;
+                String[] input = pair ? line.split("\t", -1) : new String[] {line, null};
+                if (pair && input.length != 2) {
+                    throw new KdException("stdin line " + lineNo + ": task " + classifier.task()
+                            + " takes sentence pairs: expected two texts separated by a tab, found " + input.length + " field(s)");
+                }
+                chunk.add(input);
+                if (chunk.size() == CHUNK) {
+                    write(out, classifier, chunk);
+                }
+            }
+        } catch (CharacterCodingException e) {
+            throw new KdException("stdin line " + (lineNo + 1) + ": not valid UTF-8", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading stdin", e);
+        }
+        write(out, classifier, chunk);
+        out.flush();
+        return Main.EXIT_OK;
+    }
+
+    private static void write(PrintWriter out, DistilledClassifier classifier, List<String[]> chunk) {
+        if (chunk.isEmpty()) {
+            return;
+        }
+        for (DistilledClassifier.Prediction p : classifier.classifyPairs(chunk)) {
+            ObjectNode node = JSON.createObjectNode();
+            if (classifier.task().isRegression()) {
+                node.put("score", p.score());
+            } else {
+                node.put("label", p.label());
+                ObjectNode probabilities = node.putObject("probabilities");
+                p.probabilities().forEach(probabilities::put);
+            }
+            out.println(node);
+        }
+        chunk.clear();
+    }
+}

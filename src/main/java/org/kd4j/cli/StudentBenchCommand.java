@@ -1,0 +1,54 @@
+package org.kd4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.kd4j.bench.StudentBenchmark;
+import org.kd4j.data.batch.EncodedDataset;
+import org.kd4j.data.glue.GlueDataset;
+import org.kd4j.data.glue.GlueTask;
+import org.kd4j.data.glue.OnBadRow;
+import org.kd4j.data.tokenize.BertTokenizer;
+import org.kd4j.model.ModelConfig;
+import org.kd4j.model.ModelType;
+import org.kd4j.model.Pooling;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code bench student}: training and inference throughput of the default (SEAD-shaped) student. */
+@Command(name = "student", mixinStandardHelpOptions = true,
+        description = "Training (forward, backward, AdamW) and inference examples/s of the student at batch x length "
+                + "and on SST-2 dev with dynamic padding, with a float32 GEMM GFLOP/s figure from the same run.")
+final class StudentBenchCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--layers", defaultValue = "6") int layers;
+    @Option(names = "--hidden", defaultValue = "256") int hidden;
+    @Option(names = "--heads", defaultValue = "8") int heads;
+    @Option(names = "--ffn", defaultValue = "1024") int ffn;
+    @Option(names = "--batch", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).") int batch;
+    @Option(names = "--length", defaultValue = "128", description = "Tokens per example (default: ${DEFAULT-VALUE}).")
+    int length;
+    @Option(names = "--steps", defaultValue = "6", description = "Timed batches at the fixed shape, after one warm-up "
+            + "(default: ${DEFAULT-VALUE}).") int steps;
+    @Option(names = "--data-dir", defaultValue = "datasets",
+            description = "Holds glue/SST-2/dev.tsv for the dynamic-padding lines (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Override
+    public Integer call() {
+        ModelConfig config = new ModelConfig(ModelType.TRANSFORMER, layers, hidden, heads, ffn, Math.max(512, length), Pooling.MEAN);
+        BertTokenizer tokenizer = BertTokenizer.load("bert-base-uncased");
+        GlueDataset dev = GlueDataset.load(dataDir, GlueTask.SST2, "dev", OnBadRow.FAIL);
+        EncodedDataset real = EncodedDataset.encode(dev, tokenizer, length);
+        StudentBenchmark.Result result = StudentBenchmark.run(config, tokenizer.vocabSize(), batch, length, steps + 1, real);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("student transformer %dL/%dH/%dA/FFN%d, vocab %d, %d thread(s) available%n%n%s", layers, hidden, heads,
+                ffn, tokenizer.vocabSize(), Runtime.getRuntime().availableProcessors(), result.toMarkdown());
+        out.flush();
+        return Main.EXIT_OK;
+    }
+}

@@ -1,0 +1,182 @@
+package org.kd4j.distill;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kd4j.api.DistilledClassifier;
+import org.kd4j.cli.CliRunner;
+import org.kd4j.run.RunDirectory;
+
+/**
+ * The main job end to end on a tiny generated task in SST-2's file layout: the command, the run directory,
+ * evaluate, predict, the Java API, the teacher cache, and bad input caught before anything is written.
+ */
+class DistillationRunTest {
+
+    @TempDir static Path root;
+    static Path config;
+    static CliRunner first;
+
+    static void writeSst2(Path dir, String split, int n, long seed) throws IOException {
+        String[] filler = {"the", "movie", "was", "a", "plot", "story", "and", "it", "really", "film"};
+        String[][] sentiment = {{"awful", "boring", "bad"}, {"great", "wonderful", "good"}};
+        SplittableRandom random = new SplittableRandom(seed);
+        List<String> lines = new ArrayList<>(List.of("sentence\tlabel"));
+        for (int i = 0; i < n; i++) {
+            int label = random.nextInt(2);
+            StringBuilder sb = new StringBuilder();
+            int words = 3 + random.nextInt(6);
+            int at = random.nextInt(words);
+            for (int w = 0; w < words; w++) {
+                sb.append(w == at ? sentiment[label][random.nextInt(3)] : filler[random.nextInt(filler.length)]).append(' ');
+            }
+            lines.add(sb + "\t" + label);
+        }
+        Path file = dir.resolve("glue/SST-2/" + split + ".tsv");
+        Files.createDirectories(file.getParent());
+        Files.write(file, lines);
+    }
+
+    static String yaml(Path data, Path run) {
+        return """
+                task: SST-2
+                data: {dir: %s, max_length: 24, batch_size: 16, train_limit: 0}
+                teachers:
+                  - name: cnn
+                    model: {type: cnn, hidden: 16, ffn: 16}
+                    train: {epochs: 3, learning_rate: 0.01}
+                  - name: lstm
+                    model: {type: bilstm, hidden: 16, ffn: 16}
+                    train: {epochs: 3, learning_rate: 0.01}
+                student:
+                  model: {type: transformer, layers: 1, hidden: 16, heads: 2, ffn: 32, max_positions: 32}
+                  train: {epochs: 3, learning_rate: 0.005}
+                distill: {temperature: 2, hard_weight: 0.5, soft_weight: 0.5}
+                run: {dir: %s, cache_dir: %s}
+                """.formatted(data, run, root.resolve("cache"));
+    }
+
+    @BeforeAll
+    static void runOnce() throws IOException {
+        Path data = root.resolve("data");
+        writeSst2(data, "train", 240, 1);
+        writeSst2(data, "dev", 64, 2);
+        config = root.resolve("tiny.yaml");
+        Files.writeString(config, yaml(data, root.resolve("run")));
+        first = CliRunner.run("distill", "--config", config.toString(), "--no-progress");
+    }
+
+    @Test
+    void printsTheComparisonTableAndWritesAFinishedRunDirectory() throws IOException {
+        assertEquals(0, first.exitCode(), first.err());
+        for (String row : new String[] {"teacher cnn (cnn)", "teacher lstm (bilstm)", "ensemble of 2 teachers (uniform)",
+                "student, cross-entropy only", "student, distilled from best teacher", "student, distilled from ensemble"}) {
+            assertTrue(first.out().contains("| " + row), row + " missing in\n" + first.out());
+        }
+        RunDirectory run = new RunDirectory(root.resolve("run"));
+        assertTrue(run.finished());
+        for (String name : new String[] {RunDirectory.MODEL, RunDirectory.LABELS, RunDirectory.CONFIG,
+                RunDirectory.PROVENANCE, RunDirectory.REPORT, RunDirectory.TOKENIZER + "/vocab.txt"}) {
+            assertTrue(Files.exists(run.file(name)), name);
+        }
+        JsonNode metrics = new ObjectMapper().readTree(run.file(RunDirectory.METRICS).toFile());
+        assertEquals(6, metrics.get("rows").size());
+        JsonNode ensembleStudent = metrics.get("rows").get(5);
+        assertTrue(ensembleStudent.get("dev_accuracy").asDouble() >= 0.8, ensembleStudent.toString());
+        JsonNode provenance = new ObjectMapper().readTree(run.file(RunDirectory.PROVENANCE).toFile());
+        assertEquals(2, provenance.get("teachers").size());
+        assertEquals(64, provenance.get("train_file").get("sha256").asText().length());
+    }
+
+    @Test
+    void teachersComeFromTheCacheOnTheSecondRun() throws IOException {
+        Path other = root.resolve("again.yaml");
+        Files.writeString(other, Files.readString(config).replace(root.resolve("run").toString(), root.resolve("run2").toString()));
+        CliRunner second = CliRunner.run("distill", "--config", other.toString(), "--no-progress");
+        assertEquals(0, second.exitCode(), second.err());
+        // a cached teacher reports no training time ("-") in the train s column
+        assertTrue(second.out().lines().filter(l -> l.startsWith("| teacher")).allMatch(l -> l.trim().endsWith("| -       |")
+                || l.trim().endsWith("- |")), second.out());
+    }
+
+    @Test
+    void evaluateAndPredictUseTheRunDirectory() {
+        CliRunner eval = CliRunner.run("evaluate", "--model", root.resolve("run").toString(), "--data-dir",
+                root.resolve("data").toString());
+        assertEquals(0, eval.exitCode(), eval.err());
+        assertTrue(eval.out().contains("eval_accuracy"), eval.out());
+        assertTrue(eval.out().contains("eval_samples_per_second"), eval.out());
+
+        CliRunner predict = CliRunner.runWithStdin("a wonderful movie\nthe plot was awful\n", "predict", "--model",
+                root.resolve("run").toString());
+        assertEquals(0, predict.exitCode(), predict.err());
+        List<String> lines = predict.out().lines().toList();
+        assertEquals(2, lines.size(), predict.out());
+        assertTrue(lines.get(0).startsWith("{\"label\":\"1\",\"probabilities\":{\"0\":"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("{\"label\":\"0\""), lines.get(1));
+    }
+
+    @Test
+    void javaApiIsThreadSafe() throws Exception {
+        DistilledClassifier classifier = DistilledClassifier.load(root.resolve("run"));
+        List<String> texts = List.of("a good film", "boring story", "it was great", "the movie was bad and boring");
+        List<DistilledClassifier.Prediction> expected = classifier.classify(texts);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<DistilledClassifier.Prediction>>> futures = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                futures.add(pool.submit(() -> classifier.classify(texts)));
+            }
+            for (Future<List<DistilledClassifier.Prediction>> f : futures) {
+                assertEquals(expected, f.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals("1", expected.get(0).label());
+        assertEquals("0", expected.get(1).label());
+    }
+
+    @Test
+    void badInputFailsBeforeAnythingIsWritten() throws IOException {
+        Path empty = root.resolve("empty");
+        Files.createDirectories(empty.resolve("glue/SST-2"));
+        Files.writeString(empty.resolve("glue/SST-2/train.tsv"), "sentence\tlabel\n");
+        Files.writeString(empty.resolve("glue/SST-2/dev.tsv"), "sentence\tlabel\nfine .\t1\n");
+        Path emptyConfig = root.resolve("empty.yaml");
+        Files.writeString(emptyConfig, yaml(empty, root.resolve("never")));
+        CliRunner r = CliRunner.run("distill", "--config", emptyConfig.toString(), "--no-progress");
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().contains("the training set is empty"), r.err());
+        assertFalse(Files.exists(root.resolve("never")), "nothing written to the run directory");
+
+        CliRunner missing = CliRunner.run("distill", "--config", config.toString(), "--set", "data.dir=" + root.resolve("nowhere"),
+                "--set", "run.dir=" + root.resolve("never"));
+        assertEquals(1, missing.exitCode());
+        assertTrue(missing.err().contains("file not found"), missing.err());
+        assertFalse(Files.exists(root.resolve("never")));
+
+        CliRunner task = CliRunner.run("distill", "--config", config.toString(), "--set", "task=SST-3");
+        assertEquals(1, task.exitCode());
+        assertTrue(task.err().contains("unknown task 'SST-3'"), task.err());
+
+        CliRunner notARun = CliRunner.run("evaluate", "--model", root.resolve("data").toString());
+        assertEquals(1, notARun.exitCode());
+        assertTrue(notARun.err().contains("not a finished run"), notARun.err());
+    }
+}
