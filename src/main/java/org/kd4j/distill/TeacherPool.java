@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.kd4j.KdException;
 import org.kd4j.config.ConfigLoader;
 import org.kd4j.config.DataConfig;
 import org.kd4j.config.DistillConfig;
@@ -72,6 +73,10 @@ public final class TeacherPool {
         if (Files.isRegularFile(modelFile)) {
             LOG.info("teacher {}: from the cache ({})", t.name(), modelFile);
             model = TextClassifier.load(modelFile);
+            if (model.outputs() != data.task().numOutputs()) {
+                throw new KdException("teachers[" + t.name() + "]: expects " + model.outputs() + " labels, task "
+                        + data.task() + " has " + data.task().numOutputs() + " (file " + modelFile + ")");
+            }
         } else {
             Path work = cacheDir.resolve("teachers").resolve(t.name() + "-" + key.substring(0, 16) + ".work");
             model = TextClassifier.create(t.model(), tokenizer.vocabSize(), data.task().numOutputs(), t.train().seed());

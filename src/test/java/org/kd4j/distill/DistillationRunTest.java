@@ -153,6 +153,40 @@ class DistillationRunTest {
     }
 
     @Test
+    void regressionPairTaskEndToEnd() throws IOException {
+        // STS-B layout: the score is high (4..5) when the second sentence's sentiment word is positive, else low (0..1)
+        Path data = root.resolve("stsb");
+        String header = "index\tgenre\tfilename\tyear\told_index\tsource1\tsource2\tsentence1\tsentence2\tscore";
+        String[][] words = {{"awful", "boring", "bad"}, {"great", "wonderful", "good"}};
+        for (String split : new String[] {"train", "dev"}) {
+            SplittableRandom random = new SplittableRandom(split.length());
+            List<String> lines = new ArrayList<>(List.of(header));
+            for (int i = 0; i < (split.equals("train") ? 200 : 60); i++) {
+                int a = random.nextInt(2);
+                int b = random.nextInt(2);
+                double score = b == 1 ? 4 + random.nextDouble() : random.nextDouble();
+                lines.add(i + "\tmain\tx\t2012\t0\tnone\tnone\tthe film was " + words[a][random.nextInt(3)]
+                        + "\tit was " + words[b][random.nextInt(3)] + " really\t" + String.format(java.util.Locale.ROOT, "%.3f", score));
+            }
+            Files.createDirectories(data.resolve("glue/STS-B"));
+            Files.write(data.resolve("glue/STS-B/" + split + ".tsv"), lines);
+        }
+        Path yaml = root.resolve("stsb.yaml");
+        Files.writeString(yaml, yaml(data, root.resolve("stsb-run")).replace("task: SST-2", "task: STS-B")
+                .replace("distill: {temperature: 2, hard_weight: 0.5, soft_weight: 0.5}",
+                        "distill: {temperature: 1, temperature_end: 1, hard_weight: 0.5, soft_weight: 0.5}"));
+        CliRunner r = CliRunner.run("distill", "--config", yaml.toString(), "--no-progress");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("dev pearson"), r.out());
+        JsonNode rows = new ObjectMapper().readTree(root.resolve("stsb-run").resolve(RunDirectory.METRICS).toFile()).get("rows");
+        assertTrue(rows.get(5).get("dev_pearson").asDouble() > 0.7, rows.toString());
+        CliRunner predict = CliRunner.runWithStdin("the film was great\tit was good really\n", "predict", "--model",
+                root.resolve("stsb-run").toString());
+        assertEquals(0, predict.exitCode(), predict.err());
+        assertTrue(predict.out().startsWith("{\"score\":"), predict.out());
+    }
+
+    @Test
     void badInputFailsBeforeAnythingIsWritten() throws IOException {
         Path empty = root.resolve("empty");
         Files.createDirectories(empty.resolve("glue/SST-2"));
