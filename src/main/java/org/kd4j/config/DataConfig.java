@@ -14,10 +14,12 @@ import org.kd4j.data.glue.OnBadRow;
  * @param bucketBatches batches per bucket window: larger windows pad less but mix less
  * @param seed seed of shuffling
  * @param onBadRow {@code fail} on a malformed row, or {@code skip} it and report the count
- * @param trainLimit use only the first N training rows (0: all); for demos and quick runs
+ * @param trainLimit use a seeded random subset of N training rows (0: all); for demos and quick runs
+ * @param transferFile unlabeled transfer data (one text, or tab-separated pair, per line) that the teachers label
+ *     for the students; empty for none
  */
 public record DataConfig(String dir, int maxLength, int batchSize, PaddingMode padding, boolean bucketing,
-                         int bucketBatches, long seed, OnBadRow onBadRow, int trainLimit) {
+                         int bucketBatches, long seed, OnBadRow onBadRow, int trainLimit, String transferFile) {
 
     public static final int MAX_LENGTH_LIMIT = 512;
 
@@ -30,12 +32,13 @@ public record DataConfig(String dir, int maxLength, int batchSize, PaddingMode p
         if (padding == null) {
             throw ConfigException.invalid("padding", null, "dynamic or fixed");
         }
+        transferFile = transferFile == null ? "" : transferFile;
         if (onBadRow == null) {
             throw ConfigException.invalid("on_bad_row", null, "fail or skip");
         }
     }
 
     public static DataConfig defaults() {
-        return new DataConfig("datasets", 128, 32, PaddingMode.DYNAMIC, true, 50, 42L, OnBadRow.FAIL, 0);
+        return new DataConfig("datasets", 128, 32, PaddingMode.DYNAMIC, true, 50, 42L, OnBadRow.FAIL, 0, "");
     }
 }

@@ -16,10 +16,12 @@ import org.kd4j.distill.loss.WeightingScheme;
  * @param teacherWeights per-teacher weights for {@code fixed} weighting (one per teacher; normalised)
  * @param softLoss {@code kl} on softened probabilities, or {@code mse_logits}
  * @param averageLogits combine teachers' logits before the softmax instead of their probabilities after it
+ * @param hardDistillation for unlabeled (transfer) examples, use the ensemble's arg-max as the gold label of the
+ *     hard term (classification); without it they contribute to the soft term only
  */
 public record DistillConfig(double temperature, double temperatureEnd, double hardWeight, double softWeight,
                             WeightingScheme weighting, List<Double> teacherWeights, SoftLoss softLoss,
-                            boolean averageLogits) {
+                            boolean averageLogits, boolean hardDistillation) {
 
     public DistillConfig {
         ConfigException.requireRange("temperature", temperature, 0.05, 100.0);
@@ -42,6 +44,6 @@ public record DistillConfig(double temperature, double temperatureEnd, double ha
     }
 
     public static DistillConfig defaults() {
-        return new DistillConfig(2.0, 2.0, 0.5, 0.5, WeightingScheme.UNIFORM, List.of(), SoftLoss.KL, false);
+        return new DistillConfig(2.0, 2.0, 0.5, 0.5, WeightingScheme.UNIFORM, List.of(), SoftLoss.KL, false, false);
     }
 }

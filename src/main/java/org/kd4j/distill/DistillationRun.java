@@ -85,6 +85,7 @@ public final class DistillationRun {
             }
         }
         EncodedDataset train = data.train(tokenizer);
+        EncodedDataset studentTrain = data.studentTrain(tokenizer);
         EncodedDataset dev = data.dev(tokenizer);
 
         RunDirectory run = new RunDirectory(Path.of(config.run().dir()));
@@ -122,7 +123,7 @@ public final class DistillationRun {
             }
             TextClassifier student = TextClassifier.create(config.student().model(), tokenizer.vocabSize(),
                     data.task().numOutputs(), config.student().train().seed());
-            Trainer trainer = new Trainer(variant.label(), student, train, dev,
+            Trainer trainer = new Trainer(variant.label(), student, targets == null ? train : studentTrain, dev,
                     targets,
                     variant == StudentVariant.BEST_TEACHER ? singleTeacher() : config.distill(),
                     config.student().train(), config.data(), tokenizer.padId(), work.resolve(variant.folder()), progress);
@@ -136,10 +137,11 @@ public final class DistillationRun {
             students.put(variant, student);
         }
         TextClassifier finalStudent = students.getOrDefault(StudentVariant.ENSEMBLE, students.get(StudentVariant.CROSS_ENTROPY));
-        String title = String.format(Locale.ROOT, "%s dev (%,d examples); trained on %s of %,d training examples, "
+        String title = String.format(Locale.ROOT, "%s dev (%,d examples); trained on %s of %,d training examples%s, "
                         + "student %s, %d epoch(s)", data.task(), data.devSize(),
                 config.data().trainLimit() == 0 ? "all" : String.format(Locale.ROOT, "a seeded subset of %,d", data.trainSize()),
-                data.fullTrainSize(), describe(config), config.student().train().epochs());
+                data.fullTrainSize(), data.hasTransfer() ? String.format(Locale.ROOT, " (+ %,d unlabeled transfer examples "
+                        + "for distilled students)", data.transferSize()) : "", describe(config), config.student().train().epochs());
         Result result = new Result(rows, run, title);
         write(run, finalStudent, data, teachers, result);
         return result;
@@ -155,7 +157,7 @@ public final class DistillationRun {
     private org.kd4j.config.DistillConfig singleTeacher() {
         var d = config.distill();
         return new org.kd4j.config.DistillConfig(d.temperature(), d.temperatureEnd(), d.hardWeight(), d.softWeight(),
-                org.kd4j.distill.loss.WeightingScheme.UNIFORM, List.of(), d.softLoss(), d.averageLogits());
+                org.kd4j.distill.loss.WeightingScheme.UNIFORM, List.of(), d.softLoss(), d.averageLogits(), d.hardDistillation());
     }
 
     private static Teacher best(List<Teacher> teachers) {
@@ -206,6 +208,10 @@ public final class DistillationRun {
         provenance.put("train_file", Map.of("path", data.trainFile().toString(),
                 "sha256", Hashing.fileHex("training data", data.trainFile()), "subset", data.trainVariant(),
                 "examples", data.trainSize()));
+        if (data.hasTransfer()) {
+            provenance.put("transfer_file", Map.of("path", data.transferFile().toString(),
+                    "sha256", Hashing.fileHex("transfer data", data.transferFile()), "examples", data.transferSize()));
+        }
         provenance.put("dev_file", Map.of("path", data.devFile().toString(),
                 "sha256", Hashing.fileHex("dev data", data.devFile()), "examples", data.devSize()));
         provenance.put("tokenizer", BertTokenizer.load(config.tokenizer().vocab()).fingerprint());

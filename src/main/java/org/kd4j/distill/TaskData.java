@@ -13,11 +13,14 @@ import org.kd4j.data.batch.EncodedDataset;
 import org.kd4j.data.glue.Example;
 import org.kd4j.data.glue.GlueDataset;
 import org.kd4j.data.glue.GlueTask;
+import org.kd4j.data.glue.TransferFile;
 import org.kd4j.data.tokenize.BertTokenizer;
 
 /**
- * The train and dev examples of a run: the training set limited to a seeded random subset when
- * {@code data.train_limit} is set, the whole dev set; encoded once per tokenizer.
+ * The examples of a run: the training set (a seeded random subset when {@code data.train_limit} is set), the
+ * unlabeled transfer examples of {@code data.transfer_file} if any, and the whole dev set; encoded once per
+ * tokenizer. Teachers train on the training set; distilled students on the training set followed by the transfer
+ * examples ({@link #studentTrain}).
  */
 public final class TaskData {
 
@@ -26,6 +29,7 @@ public final class TaskData {
     private final GlueDataset trainSplit;
     private final GlueDataset devSplit;
     private final List<Example> train;
+    private final List<Example> transfer;
     private final Map<String, EncodedDataset[]> encoded = new HashMap<>();
 
     public TaskData(GlueTask task, DataConfig config) {
@@ -41,6 +45,8 @@ public final class TaskData {
             throw new KdException(devSplit.file() + ": the dev set is empty");
         }
         this.train = subset(trainSplit.examples(), config.trainLimit(), config.seed());
+        this.transfer = config.transferFile().isEmpty() ? List.of()
+                : TransferFile.read(Path.of(config.transferFile()), task, config.onBadRow());
     }
 
     private static List<Example> subset(List<Example> all, int limit, long seed) {
@@ -87,6 +93,18 @@ public final class TaskData {
         return devSplit.size();
     }
 
+    public boolean hasTransfer() {
+        return !transfer.isEmpty();
+    }
+
+    public Path transferFile() {
+        return Path.of(config.transferFile());
+    }
+
+    public int transferSize() {
+        return transfer.size();
+    }
+
     /** Identifies the training subset in cache keys. */
     public String trainVariant() {
         return "train:limit=" + config.trainLimit() + ":seed=" + config.seed();
@@ -100,9 +118,25 @@ public final class TaskData {
         return encode(tokenizer)[1];
     }
 
+    /** The unlabeled transfer examples alone (empty when there is no transfer file). */
+    public EncodedDataset transfer(BertTokenizer tokenizer) {
+        return encode(tokenizer)[2];
+    }
+
+    /** What distilled students train on: the training examples, then the transfer examples. */
+    public EncodedDataset studentTrain(BertTokenizer tokenizer) {
+        return encode(tokenizer)[3];
+    }
+
     private synchronized EncodedDataset[] encode(BertTokenizer tokenizer) {
-        return encoded.computeIfAbsent(tokenizer.fingerprint(), f -> new EncodedDataset[] {
+        return encoded.computeIfAbsent(tokenizer.fingerprint(), f -> {
+            List<Example> both = new ArrayList<>(train);
+            both.addAll(transfer);
+            return new EncodedDataset[] {
                 EncodedDataset.encode(task, train, tokenizer, config.maxLength()),
-                EncodedDataset.encode(devSplit, tokenizer, config.maxLength())});
+                EncodedDataset.encode(devSplit, tokenizer, config.maxLength()),
+                EncodedDataset.encode(task, transfer, tokenizer, config.maxLength()),
+                EncodedDataset.encode(task, both, tokenizer, config.maxLength())};
+        });
     }
 }

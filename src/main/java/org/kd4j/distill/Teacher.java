@@ -9,7 +9,7 @@ import org.kd4j.eval.Evaluation;
  * A trained teacher with its cached logits.
  *
  * @param modelFile the teacher's model file in the cache
- * @param trainLogits logits on the run's training examples {@code [N][C]}
+ * @param trainLogits logits on the run's training examples followed by its transfer examples {@code [N][C]}
  * @param devLogits logits on the dev set
  * @param dev its dev metrics
  * @param parameters number of trainable parameters

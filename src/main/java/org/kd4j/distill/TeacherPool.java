@@ -96,6 +96,15 @@ public final class TeacherPool {
         float[][] devLogits = logits.getOrCompute(
                 new CacheKey(modelFile, data.devFile(), tokenizer.fingerprint(), d.maxLength(), "dev"),
                 dev.size(), data.task().numOutputs(), () -> scoring.logits(dev, batch, tokenizer.padId()));
+        if (data.hasTransfer()) {
+            EncodedDataset transfer = data.transfer(tokenizer);
+            float[][] transferLogits = logits.getOrCompute(
+                    new CacheKey(modelFile, data.transferFile(), tokenizer.fingerprint(), d.maxLength(), "transfer"),
+                    transfer.size(), data.task().numOutputs(), () -> scoring.logits(transfer, batch, tokenizer.padId()));
+            float[][] both = java.util.Arrays.copyOf(trainLogits, trainLogits.length + transferLogits.length);
+            System.arraycopy(transferLogits, 0, both, trainLogits.length, transferLogits.length);
+            trainLogits = both;
+        }
         Evaluation evaluation = Evaluation.of(data.task(), devLogits, dev.labels(), dev.scores());
         LOG.info("teacher {}: dev {}", t.name(), evaluation);
         return new Teacher(t, modelFile, tokenizer, trainLogits, devLogits, evaluation, Runs.parameterCount(model), seconds);

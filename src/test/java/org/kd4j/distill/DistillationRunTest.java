@@ -153,6 +153,33 @@ class DistillationRunTest {
     }
 
     @Test
+    void unlabeledTransferDataWithHardDistillation() throws IOException {
+        Path transfer = root.resolve("transfer.txt");
+        List<String> lines = new ArrayList<>();
+        String[] words = {"great", "wonderful", "good", "awful", "boring", "bad"};
+        for (int i = 0; i < 120; i++) {
+            lines.add("it was a " + words[i % words.length] + " story");
+        }
+        Files.write(transfer, lines);
+        Path yaml = root.resolve("transfer.yaml");
+        Files.writeString(yaml, Files.readString(config).replace("train_limit: 0}", "train_limit: 0, transfer_file: " + transfer + "}")
+                .replace(root.resolve("run").toString(), root.resolve("transfer-run").toString())
+                .replace("soft_weight: 0.5}", "soft_weight: 0.5, hard_distillation: true}"));
+        CliRunner r = CliRunner.run("distill", "--config", yaml.toString(), "--no-progress");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("(+ 120 unlabeled transfer examples for distilled students)"), r.out());
+        JsonNode provenance = new ObjectMapper().readTree(root.resolve("transfer-run").resolve(RunDirectory.PROVENANCE).toFile());
+        assertEquals(120, provenance.get("transfer_file").get("examples").asInt());
+        JsonNode rows = new ObjectMapper().readTree(root.resolve("transfer-run").resolve(RunDirectory.METRICS).toFile()).get("rows");
+        assertTrue(rows.get(5).get("dev_accuracy").asDouble() >= 0.8, rows.toString());
+
+        Files.write(transfer, List.of("fine", "   ", "good"));
+        CliRunner bad = CliRunner.run("distill", "--config", yaml.toString(), "--no-progress");
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.err().contains(transfer + ":2: empty text"), bad.err());
+    }
+
+    @Test
     void regressionPairTaskEndToEnd() throws IOException {
         // STS-B layout: the score is high (4..5) when the second sentence's sentiment word is positive, else low (0..1)
         Path data = root.resolve("stsb");

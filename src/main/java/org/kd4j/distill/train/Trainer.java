@@ -230,7 +230,18 @@ public final class Trainer {
         }
         INDArray softTargets = targets == null ? Nd4j.zeros(DataType.FLOAT, batch.size(), c)
                 : distill.softLoss() == SoftLoss.MSE_LOGITS ? targets.meanLogits(DataType.FLOAT) : targets.softTargets(DataType.FLOAT);
-        return loss.placeholders(batch.labels(), softTargets, temperature, hard, soft);
+        int[] gold = batch.labels();
+        if (targets != null && distill.hardDistillation()) {
+            // hard distillation: unlabeled (transfer) examples take the ensemble's arg-max as their gold label
+            gold = gold.clone();
+            int[] pseudo = targets.hardLabels();
+            for (int i = 0; i < gold.length; i++) {
+                if (gold[i] < 0) {
+                    gold[i] = pseudo[i];
+                }
+            }
+        }
+        return loss.placeholders(gold, softTargets, temperature, hard, soft);
     }
 
     /** Scales all gradients so that their global L2 norm is at most {@code clip_norm}. */

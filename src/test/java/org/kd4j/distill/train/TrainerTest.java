@@ -28,7 +28,7 @@ class TrainerTest {
     private static final EncodedDataset TRAIN = SyntheticTask.make(256, 1);
     private static final EncodedDataset DEV = SyntheticTask.make(96, 2);
     private static final ModelConfig TINY = new ModelConfig(ModelType.TRANSFORMER, 1, 16, 2, 32, 64, Pooling.MEAN);
-    private static final DataConfig DATA = new DataConfig("datasets", 32, 16, PaddingMode.DYNAMIC, true, 4, 7, OnBadRow.FAIL, 0);
+    private static final DataConfig DATA = new DataConfig("datasets", 32, 16, PaddingMode.DYNAMIC, true, 4, 7, OnBadRow.FAIL, 0, "");
     private static final TrainConfig TRAINING = new TrainConfig(4, 3e-3, 0.01, 0.1, 1.0, 11, 5, 0);
 
     @TempDir Path dir;
