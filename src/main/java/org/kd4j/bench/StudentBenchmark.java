@@ -90,44 +90,36 @@ public final class StudentBenchmark {
     private static Line training(ModelConfig config, int vocab, String what, EncodedDataset data, int padTo, int batchSize,
                                  double gemm) {
         TextClassifier model = TextClassifier.create(config, vocab, 2, 1);
-        List<Batch> batches = batches(data, padTo, batchSize, true);
         Trainer.StepTimer timer = Trainer.stepTimer(model, data);
-        timer.step(batches.get(0)); // builds the gradient function
-        double[] rates = new double[batches.size() - 1];
-        long tokens = 0;
-        long examples = 0;
-        long start = System.nanoTime();
-        for (int i = 1; i < batches.size(); i++) {
-            long t0 = System.nanoTime();
-            timer.step(batches.get(i));
-            rates[i - 1] = batches.get(i).size() / ((System.nanoTime() - t0) / 1e9);
-            tokens += (long) batches.get(i).size() * batches.get(i).length();
-            examples += batches.get(i).size();
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        double perSecond = examples / seconds;
-        double gflops = 3 * forwardFlops(config, tokens, batches.subList(1, batches.size())) / seconds / 1e9;
-        return line(what, perSecond, gflops, gemm, rates);
+        // a training step is about three forward passes' worth of products (forward, two for backward)
+        return timed(what, config, batches(data, padTo, batchSize, true), timer::step, 3, gemm);
     }
 
     private static Line inference(ModelConfig config, int vocab, String what, EncodedDataset data, int padTo, int batchSize,
                                   double gemm) {
         TextClassifier model = TextClassifier.create(config, vocab, 2, 1);
-        List<Batch> batches = batches(data, padTo, batchSize, false);
-        model.logits(batches.get(0));
-        double[] rates = new double[batches.size() - 1];
+        return timed(what, config, batches(data, padTo, batchSize, false), model::logits, 1, gemm);
+    }
+
+    /** Runs the first batch untimed (graph and gradient set-up), then times each of the others. */
+    private static Line timed(String what, ModelConfig config, List<Batch> batches, java.util.function.Consumer<Batch> run,
+                              int forwardPasses, double gemm) {
+        run.accept(batches.get(0));
+        List<Batch> timedBatches = batches.subList(1, batches.size());
+        double[] rates = new double[timedBatches.size()];
         long tokens = 0;
         long examples = 0;
         long start = System.nanoTime();
-        for (int i = 1; i < batches.size(); i++) {
+        for (int i = 0; i < timedBatches.size(); i++) {
+            Batch batch = timedBatches.get(i);
             long t0 = System.nanoTime();
-            model.logits(batches.get(i));
-            rates[i - 1] = batches.get(i).size() / ((System.nanoTime() - t0) / 1e9);
-            tokens += (long) batches.get(i).size() * batches.get(i).length();
-            examples += batches.get(i).size();
+            run.accept(batch);
+            rates[i] = batch.size() / ((System.nanoTime() - t0) / 1e9);
+            tokens += (long) batch.size() * batch.length();
+            examples += batch.size();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        double gflops = forwardFlops(config, tokens, batches.subList(1, batches.size())) / seconds / 1e9;
+        double gflops = forwardPasses * forwardFlops(config, tokens, timedBatches) / seconds / 1e9;
         return line(what, examples / seconds, gflops, gemm, rates);
     }
 
