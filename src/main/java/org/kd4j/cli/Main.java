@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         version = "kd4j 0.1.0",
         description = "Multi-teacher knowledge distillation for text classifiers on the JVM.",
-        subcommands = {DistillCommand.class, EvaluateCommand.class, PredictCommand.class, DataCommand.class,
+        subcommands = {DistillCommand.class, SweepCommand.class, EvaluateCommand.class, PredictCommand.class, DataCommand.class,
                 TokenizeCommand.class, BenchCommand.class})
 public final class Main implements Callable<Integer> {
 

@@ -84,9 +84,28 @@ public final class ConfigLoader {
                 throw ConfigException.of(source, "expected a mapping of keys to values at the top level, found "
                         + user.getNodeType());
             }
-            merge(tree, (ObjectNode) user);
+            merge(tree, (ObjectNode) user, defaultsTree());
         }
         return bind(tree, source, overrides);
+    }
+
+    /**
+     * Any validating record from a YAML file (e.g. a sweep space), without defaults: every key must map to a field,
+     * and errors name the file, key and value as for {@link ExperimentConfig}.
+     */
+    public static <T> T loadRecord(Path file, Class<T> type) {
+        String source = file.toString();
+        if (!Files.isRegularFile(file)) {
+            throw ConfigException.of(source, "file not found");
+        }
+        try {
+            // absent numeric keys read as 0 and are then judged by the record's own range checks
+            return YAML.readerFor(type).without(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).readValue(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw translate(e, source, Map.of());
+        } catch (IOException e) {
+            throw ConfigException.of(source, "cannot read: " + e.getMessage());
+        }
     }
 
     /** A configuration (or one of its sections) as YAML, as written next to every run's output. */
@@ -102,21 +121,26 @@ public final class ConfigLoader {
         return YAML.valueToTree(ExperimentConfig.defaults());
     }
 
-    private static void merge(ObjectNode into, ObjectNode from) {
+    /**
+     * Overlays {@code from} onto {@code into}: mappings merge key by key, other values replace. A list of sections
+     * (e.g. {@code teachers}) is read entry by entry over the default entry found at the same place in
+     * {@code defaults}, so an entry names only what differs.
+     */
+    private static void merge(ObjectNode into, ObjectNode from, JsonNode defaults) {
         Iterator<Map.Entry<String, JsonNode>> fields = from.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
             JsonNode existing = into.get(field.getKey());
+            JsonNode template = defaults == null ? null : defaults.get(field.getKey());
             if (existing instanceof ObjectNode target && field.getValue() instanceof ObjectNode source) {
-                merge(target, source);
-            } else if (existing instanceof ArrayNode template && !template.isEmpty() && template.get(0).isObject()
+                merge(target, source, template);
+            } else if (template instanceof ArrayNode entries && !entries.isEmpty() && entries.get(0).isObject()
                     && field.getValue() instanceof ArrayNode items) {
-                // a list of sections: each entry is read over the default entry, so it names only what differs
                 ArrayNode merged = into.arrayNode();
                 for (JsonNode item : items) {
                     if (item instanceof ObjectNode object) {
-                        ObjectNode entry = ((ObjectNode) template.get(0)).deepCopy();
-                        merge(entry, object);
+                        ObjectNode entry = ((ObjectNode) entries.get(0)).deepCopy();
+                        merge(entry, object, entries.get(0));
                         merged.add(entry);
                     } else {
                         merged.add(item);
@@ -151,12 +175,14 @@ public final class ConfigLoader {
         String text = override.substring(eq + 1);
         String[] parts = key.split("\\.");
         ObjectNode node = tree;
+        JsonNode defaults = defaultsTree();
         for (int i = 0; i < parts.length - 1; i++) {
             JsonNode child = node.get(parts[i]);
             if (!(child instanceof ObjectNode object)) {
                 throw unknownKey("--set " + override, String.join(".", Arrays.copyOf(parts, i + 1)), node);
             }
             node = object;
+            defaults = defaults == null ? null : defaults.get(parts[i]);
         }
         String leaf = parts[parts.length - 1];
         if (!node.has(leaf)) {
@@ -168,7 +194,9 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             throw ConfigException.of("--set " + override, "value is not valid YAML: " + e.getOriginalMessage());
         }
-        node.set(leaf, value);
+        ObjectNode holder = node.objectNode();
+        holder.set(leaf, value);
+        merge(node, holder, defaults);
         return key;
     }
 

@@ -34,6 +34,9 @@ public record ExperimentConfig(GlueTask task, DataConfig data, TokenizerConfig t
                 throw ConfigException.invalid("teachers", t.name(), "unique teacher names");
             }
         }
+        if (teachers.isEmpty() && !run.students().contains(org.kd4j.distill.StudentVariant.CROSS_ENTROPY)) {
+            throw ConfigException.invalid("run.students", run.students(), "cross_entropy when there are no teachers");
+        }
         if (!distill.teacherWeights().isEmpty() && distill.teacherWeights().size() != teachers.size()) {
             throw ConfigException.invalid("distill.teacher_weights", distill.teacherWeights(),
                     "one weight per teacher (" + teachers.size() + ")");

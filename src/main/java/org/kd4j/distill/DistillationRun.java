@@ -112,6 +112,9 @@ public final class DistillationRun {
 
         Map<StudentVariant, TextClassifier> students = new EnumMap<>(StudentVariant.class);
         for (StudentVariant variant : StudentVariant.values()) {
+            if (!config.run().students().contains(variant)) {
+                continue;
+            }
             float[][][] targets = switch (variant) {
                 case CROSS_ENTROPY -> null;
                 case BEST_TEACHER -> teachers.isEmpty() ? null : new float[][][] {best(teachers).trainLogits()};
@@ -136,7 +139,11 @@ public final class DistillationRun {
                     Evaluation.loss(data.task(), logits, dev.labels(), dev.scores()), evalSeconds, result.seconds()));
             students.put(variant, student);
         }
-        TextClassifier finalStudent = students.getOrDefault(StudentVariant.ENSEMBLE, students.get(StudentVariant.CROSS_ENTROPY));
+        if (students.isEmpty()) {
+            throw new KdException("run.students " + config.run().students() + ": none of them can be trained"
+                    + " (the distilled variants need at least one teacher)");
+        }
+        TextClassifier finalStudent = students.get(students.keySet().stream().reduce((a, b) -> b).orElseThrow());
         String title = String.format(Locale.ROOT, "%s dev (%,d examples); trained on %s of %,d training examples%s, "
                         + "student %s, %d epoch(s)", data.task(), data.devSize(),
                 config.data().trainLimit() == 0 ? "all" : String.format(Locale.ROOT, "a seeded subset of %,d", data.trainSize()),

@@ -21,7 +21,13 @@ class HparamsFilesTest {
             files = walk.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
         }
         assertFalse(files.isEmpty(), "hparams/ holds no presets");
-        return files.stream().map(f -> DynamicTest.dynamicTest(f.toString(),
-                () -> assertNotNull(ConfigLoader.load(f, List.of()).task())));
+        return files.stream().map(f -> DynamicTest.dynamicTest(f.toString(), () -> {
+            if (f.startsWith(Path.of("hparams", "sweeps"))) {
+                // a sweep space: its base preset, fixed overrides and every swept key must be valid
+                assertNotNull(org.kd4j.hpo.Sweep.checkSpace(ConfigLoader.loadRecord(f, org.kd4j.hpo.SweepConfig.class)).task());
+            } else {
+                assertNotNull(ConfigLoader.load(f, List.of()).task());
+            }
+        }));
     }
 }

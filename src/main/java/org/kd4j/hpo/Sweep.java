@@ -1,0 +1,257 @@
+package org.kd4j.hpo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.deeplearning4j.arbiter.optimize.api.Candidate;
+import org.deeplearning4j.arbiter.optimize.api.CandidateGenerator;
+import org.deeplearning4j.arbiter.optimize.api.OptimizationResult;
+import org.deeplearning4j.arbiter.optimize.api.TaskCreator;
+import org.deeplearning4j.arbiter.optimize.api.data.DataProvider;
+import org.deeplearning4j.arbiter.optimize.api.data.DataSource;
+import org.deeplearning4j.arbiter.optimize.api.score.ScoreFunction;
+import org.deeplearning4j.arbiter.optimize.api.termination.MaxCandidatesCondition;
+import org.deeplearning4j.arbiter.optimize.api.termination.MaxTimeCondition;
+import org.deeplearning4j.arbiter.optimize.api.termination.TerminationCondition;
+import org.deeplearning4j.arbiter.optimize.config.OptimizationConfiguration;
+import org.deeplearning4j.arbiter.optimize.generator.GridSearchCandidateGenerator;
+import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
+import org.deeplearning4j.arbiter.optimize.runner.CandidateInfo;
+import org.deeplearning4j.arbiter.optimize.runner.CandidateStatus;
+import org.deeplearning4j.arbiter.optimize.runner.IOptimizationRunner;
+import org.deeplearning4j.arbiter.optimize.runner.LocalOptimizationRunner;
+import org.deeplearning4j.arbiter.optimize.runner.listener.StatusListener;
+import org.kd4j.KdException;
+import org.kd4j.config.ConfigException;
+import org.kd4j.config.ConfigLoader;
+import org.kd4j.config.ExperimentConfig;
+import org.kd4j.distill.DistillationRun;
+import org.kd4j.distill.ResultRow;
+import org.kd4j.distill.TaskData;
+import org.kd4j.distill.TeacherPool;
+import org.kd4j.distill.train.Checkpoint;
+import org.kd4j.distill.train.Progress;
+
+/**
+ * Runs a sweep: Arbiter's random or grid generator proposes values for the swept keys, Arbiter's
+ * {@link LocalOptimizationRunner} runs trials ({@code parallelism} at a time), and each trial is a distillation run
+ * of the ensemble-distilled student with those values set on the base preset. Teachers are trained (or taken from
+ * the cache) once before the first trial, so trials never retrain them unless a swept key changes them.
+ *
+ * <p>After every trial the results table (JSON, CSV, Markdown) and the plots are rewritten atomically. A trial that
+ * throws or produces NaN is recorded as failed with its message and the sweep goes on. With {@code resume}, trials
+ * already recorded in {@code results.json} are not run again (the seeded generator proposes the same candidates in
+ * the same order). The best trial's run directory is copied to {@code <dir>/best}.
+ */
+public final class Sweep {
+
+    private static final Logger LOG = LogManager.getLogger(Sweep.class);
+
+    private final SweepConfig config;
+    private final Path dir;
+    private final boolean resume;
+    private final Map<Integer, TrialRecord> records = new HashMap<>();
+
+    public Sweep(SweepConfig config, boolean resume) {
+        this.config = config;
+        this.dir = Path.of(config.dir());
+        this.resume = resume;
+    }
+
+    /** The finished sweep. */
+    public record Result(List<TrialRecord> trials, Optional<TrialRecord> best, Path bestRunDir) {}
+
+    public Result run() {
+        ExperimentConfig base = checkSpace(config);
+        List<TrialRecord> previous = SweepResults.read(dir);
+        if (!previous.isEmpty() && !resume) {
+            throw new KdException(dir + " already holds results of a sweep: use --resume to continue it, or another dir");
+        }
+        previous.forEach(r -> records.put(r.index(), r));
+        LOG.info("sweep: {} {} over {}; {} trial(s) recorded before", config.search().name().toLowerCase(Locale.ROOT),
+                config.trials(), config.keys(), previous.size());
+        new TeacherPool(base, new TaskData(base.task(), base.data()), Progress.off()).teachers();
+
+        CandidateGenerator generator = generator();
+        List<TerminationCondition> stop = new ArrayList<>(List.of(new MaxCandidatesCondition(config.trials())));
+        if (config.timeBudgetMinutes() > 0) {
+            stop.add(new MaxTimeCondition(Math.round(config.timeBudgetMinutes() * 60), TimeUnit.SECONDS));
+        }
+        OptimizationConfiguration conf = new OptimizationConfiguration.Builder()
+                .candidateGenerator(generator)
+                .dataProvider(new NoData())
+                .scoreFunction(new ReportedScore(!config.maximize()))
+                .terminationConditions(stop)
+                .build();
+        LocalOptimizationRunner runner = new LocalOptimizationRunner(config.parallelism(), conf, new Trials());
+        runner.execute();
+
+        List<TrialRecord> all = sorted();
+        Optional<TrialRecord> best = SweepResults.best(all, config.maximize());
+        Path bestDir = dir.resolve("best");
+        best.ifPresent(b -> copyRun(trialDir(b.index()), bestDir));
+        LOG.info("sweep done: {} trial(s), best {}", all.size(), best.map(b -> "trial " + b.index() + " "
+                + String.format(Locale.ROOT, "%.4f", b.score())).orElse("none"));
+        return new Result(all, best, bestDir);
+    }
+
+    /**
+     * Checks a sweep before any work: the base preset with the fixed overrides loads, every swept key exists, and
+     * each dimension's extreme values are tried (an invalid value is a warning: those trials will fail and be
+     * recorded). Returns the base configuration.
+     */
+    public static ExperimentConfig checkSpace(SweepConfig config) {
+        ExperimentConfig base = ConfigLoader.load(Path.of(config.base()), config.set());
+        for (Dimension d : config.dimensions()) {
+            List<Object> samples = d.type() == DimensionType.CATEGORICAL ? new ArrayList<>(d.values())
+                    : d.type() == DimensionType.INTEGER ? List.of((int) d.min(), (int) d.max()) : List.of(d.min(), d.max());
+            for (Object sample : samples) {
+                List<String> overrides = new ArrayList<>(config.set());
+                overrides.add(d.override(sample));
+                try {
+                    ConfigLoader.load(Path.of(config.base()), overrides);
+                } catch (ConfigException e) {
+                    if (e.getMessage().contains("unknown key")) {
+                        throw new KdException("sweep dimension '" + d.key() + "': " + e.getMessage(), e);
+                    }
+                    LOG.warn("sweep dimension '{}' = {} is not a valid config value ({}); such trials will fail",
+                            d.key(), sample, e.getMessage());
+                }
+            }
+        }
+        return base;
+    }
+
+    private CandidateGenerator generator() {
+        SweepSpace space = new SweepSpace(config.dimensions());
+        if (config.search() == SearchMode.GRID) {
+            GridSearchCandidateGenerator grid = new GridSearchCandidateGenerator(space, config.gridPoints(),
+                    GridSearchCandidateGenerator.Mode.Sequential, null);
+            return grid;
+        }
+        RandomSearchGenerator random = new RandomSearchGenerator(space, null);
+        random.setRngSeed(config.seed());
+        return random;
+    }
+
+    Path trialDir(int index) {
+        return dir.resolve("trials").resolve(String.format(Locale.ROOT, "trial-%03d", index));
+    }
+
+    private synchronized void record(TrialRecord record) {
+        records.put(record.index(), record);
+        List<TrialRecord> all = sorted();
+        SweepResults.write(dir, config.keys(), objectiveName(), config.maximize(), all);
+        Optional<TrialRecord> best = SweepResults.best(all, config.maximize());
+        LOG.info("sweep: trial {} of {} {} ({}); best so far: {}", record.index() + 1, config.trials(),
+                record.status() == TrialRecord.Status.OK ? String.format(Locale.ROOT, "%s %.4f", objectiveName(), record.score())
+                        : "FAILED: " + record.message(), record.values(),
+                best.map(b -> String.format(Locale.ROOT, "trial %d, %.4f", b.index() + 1, b.score())).orElse("none"));
+    }
+
+    private List<TrialRecord> sorted() {
+        return records.values().stream().sorted(Comparator.comparingInt(TrialRecord::index)).toList();
+    }
+
+    private String objectiveName() {
+        return config.objective() == Objective.DEV_LOSS ? "dev_loss" : "dev_main_metric";
+    }
+
+    /** One trial: the base preset, the fixed overrides, the candidate's values, its own run directory. */
+    private TrialRecord runTrial(int index, Map<String, Object> values) {
+        long start = System.nanoTime();
+        List<String> overrides = new ArrayList<>(config.set());
+        values.forEach((key, value) -> overrides.add(key + "=" + value));
+        overrides.add("run.dir=" + trialDir(index));
+        overrides.add("run.students=[ensemble]");
+        try {
+            ExperimentConfig trial = ConfigLoader.load(Path.of(config.base()), overrides);
+            DistillationRun.Result result = new DistillationRun(trial, "sweep trial " + index + " " + values, false,
+                    Progress.off()).run();
+            ResultRow row = result.rows().get(result.rows().size() - 1);
+            double score = config.objective() == Objective.DEV_LOSS ? row.devLoss() : row.dev().main();
+            if (!Double.isFinite(score)) {
+                throw new KdException("objective is " + score);
+            }
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            row.dev().metrics().forEach((m, v) -> metrics.put("dev_" + m.key(), v));
+            metrics.put("dev_loss", row.devLoss());
+            return new TrialRecord(index, values, score, metrics, (System.nanoTime() - start) / 1e9, TrialRecord.Status.OK, "");
+        } catch (RuntimeException e) {
+            LOG.debug("trial {} failed", index, e);
+            return new TrialRecord(index, values, Double.NaN, Map.of(), (System.nanoTime() - start) / 1e9,
+                    TrialRecord.Status.FAILED, e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+    }
+
+    /** Arbiter's task factory: each candidate becomes one trial, or is skipped when already recorded. */
+    private final class Trials implements TaskCreator {
+        @Override
+        public Callable<OptimizationResult> create(Candidate candidate, DataProvider dataProvider, ScoreFunction scoreFunction,
+                                                   List<StatusListener> statusListeners, IOptimizationRunner runner) {
+            return () -> {
+                int index = candidate.getIndex();
+                @SuppressWarnings("unchecked")
+                Map<String, Object> values = (Map<String, Object>) candidate.getValue();
+                TrialRecord done;
+                synchronized (Sweep.this) {
+                    done = records.get(index);
+                }
+                if (done == null) {
+                    done = runTrial(index, values);
+                    record(done);
+                } else {
+                    LOG.info("sweep: trial {} already recorded ({}), skipped", index + 1, done.status());
+                }
+                boolean ok = done.status() == TrialRecord.Status.OK;
+                long now = System.currentTimeMillis();
+                CandidateInfo info = new CandidateInfo(index, ok ? CandidateStatus.Complete : CandidateStatus.Failed,
+                        ok ? done.score() : null, now, now, now, candidate.getFlatParameters(), ok ? null : done.message());
+                return new OptimizationResult(candidate, ok ? done.score() : null, index, null, info, null);
+            };
+        }
+
+        @Override
+        public Callable<OptimizationResult> create(Candidate candidate, Class<? extends DataSource> dataSource,
+                                                   java.util.Properties properties, ScoreFunction scoreFunction,
+                                                   List<StatusListener> statusListeners, IOptimizationRunner runner) {
+            return create(candidate, (DataProvider) null, scoreFunction, statusListeners, runner);
+        }
+    }
+
+    private static void copyRun(Path from, Path to) {
+        try {
+            Checkpoint.deleteTree(to);
+            try (Stream<Path> walk = Files.walk(from)) {
+                for (Path p : walk.toList()) {
+                    Path rel = from.relativize(p);
+                    if (rel.startsWith("work")) {
+                        continue;
+                    }
+                    Path target = to.resolve(rel.toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new KdException("cannot copy the best trial " + from + " to " + to + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package org.kd4j.hpo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kd4j.KdException;
+import org.kd4j.api.DistilledClassifier;
+import org.kd4j.cli.CliRunner;
+import org.kd4j.config.ConfigLoader;
+
+/** Sweeps on the shipped SST-2 at tiny scale: the preset, failing trials, resume. */
+class SweepTest {
+
+    @TempDir Path dir;
+
+    /** The tiny-ci preset with its outputs moved into the test's folder. */
+    private SweepConfig tiny(int trials, List<Dimension> dimensions, SearchMode search) {
+        SweepConfig preset = ConfigLoader.loadRecord(Path.of("hparams/sweeps/tiny-ci.yaml"), SweepConfig.class);
+        List<String> set = new java.util.ArrayList<>(preset.set());
+        set.add("run.cache_dir=" + dir.resolve("cache"));
+        return new SweepConfig(preset.base(), set, search, trials, preset.timeBudgetMinutes(), 1, 2,
+                preset.objective(), dir.resolve("sweep").toString(), preset.seed(),
+                dimensions == null ? preset.dimensions() : dimensions);
+    }
+
+    @Test
+    void tinyPresetWritesResultsPlotsAndALoadableBestRun() throws IOException {
+        Path space = dir.resolve("space.yaml");
+        Files.writeString(space, Files.readString(Path.of("hparams/sweeps/tiny-ci.yaml"))
+                .replace("dir: runs/sweeps/tiny-ci", "dir: " + dir.resolve("sweep"))
+                .replace("run.cache_dir=runs/sweeps/tiny-ci/cache", "run.cache_dir=" + dir.resolve("cache")));
+        CliRunner r = CliRunner.run("sweep", "--space", space.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        Path sweep = dir.resolve("sweep");
+        List<TrialRecord> trials = SweepResults.read(sweep);
+        assertEquals(3, trials.size());
+        assertTrue(trials.stream().allMatch(t -> t.status() == TrialRecord.Status.OK), trials.toString());
+        for (String file : new String[] {"results.csv", "results.md", "results.json",
+                "plots/score-vs-student.train.learning_rate.png", "plots/score-vs-distill.temperature.png"}) {
+            assertTrue(Files.isRegularFile(sweep.resolve(file)), file);
+        }
+        assertEquals(4, Files.readAllLines(sweep.resolve("results.csv")).size(), "header + 3 trials");
+        assertTrue(r.out().contains("best: trial"), r.out());
+        DistilledClassifier best = DistilledClassifier.load(sweep.resolve("best"));
+        assertEquals(1, best.classify(List.of("a good film")).size());
+    }
+
+    @Test
+    void aFailingTrialIsRecordedAndTheSweepGoesOn() {
+        List<Dimension> dims = List.of(new Dimension("data.max_length", DimensionType.CATEGORICAL, 0, 0, List.of("32", "7")));
+        Sweep.Result result = new Sweep(tiny(2, dims, SearchMode.GRID), false).run();
+        assertEquals(2, result.trials().size());
+        TrialRecord failed = result.trials().stream().filter(t -> t.status() == TrialRecord.Status.FAILED).findFirst().orElseThrow();
+        assertTrue(failed.message().contains("data.max_length = 7 is out of range"), failed.message());
+        assertEquals("32", result.best().orElseThrow().values().get("data.max_length"));
+    }
+
+    @Test
+    void resumeSkipsFinishedTrials() {
+        List<Dimension> dims = List.of(new Dimension("distill.soft_weight", DimensionType.UNIFORM, 0.1, 1, List.of()));
+        new Sweep(tiny(2, dims, SearchMode.RANDOM), false).run();
+        List<TrialRecord> first = SweepResults.read(dir.resolve("sweep"));
+        assertEquals(2, first.size());
+        KdException e = assertThrows(KdException.class, () -> new Sweep(tiny(3, dims, SearchMode.RANDOM), false).run());
+        assertTrue(e.getMessage().contains("use --resume"), e.getMessage());
+
+        Sweep.Result resumed = new Sweep(tiny(3, dims, SearchMode.RANDOM), true).run();
+        assertEquals(3, resumed.trials().size());
+        for (int i = 0; i < 2; i++) {
+            assertEquals(first.get(i), resumed.trials().get(i), "trial " + i + " kept as recorded, not rerun");
+        }
+    }
+}
