@@ -157,10 +157,10 @@ public final class Sweep {
         List<TrialRecord> all = sorted();
         SweepResults.write(dir, config.keys(), objectiveName(), config.maximize(), all);
         Optional<TrialRecord> best = SweepResults.best(all, config.maximize());
-        LOG.info("sweep: trial {} of {} {} ({}); best so far: {}", record.index() + 1, config.trials(),
-                record.status() == TrialRecord.Status.OK ? String.format(Locale.ROOT, "%s %.4f", objectiveName(), record.score())
-                        : "FAILED: " + record.message(), record.values(),
-                best.map(b -> String.format(Locale.ROOT, "trial %d, %.4f", b.index() + 1, b.score())).orElse("none"));
+        LOG.info("sweep: {} of {} trials done; trial {} {} ({}); best so far: {}", records.size(), config.trials(),
+                record.index(), record.status() == TrialRecord.Status.OK
+                        ? String.format(Locale.ROOT, "%s %.4f", objectiveName(), record.score()) : "FAILED: " + record.message(),
+                record.values(), best.map(b -> String.format(Locale.ROOT, "trial %d, %.4f", b.index(), b.score())).orElse("none"));
     }
 
     private List<TrialRecord> sorted() {
@@ -215,7 +215,7 @@ public final class Sweep {
                     done = runTrial(index, values);
                     record(done);
                 } else {
-                    LOG.info("sweep: trial {} already recorded ({}), skipped", index + 1, done.status());
+                    LOG.info("sweep: trial {} already recorded ({}), skipped", index, done.status());
                 }
                 boolean ok = done.status() == TrialRecord.Status.OK;
                 long now = System.currentTimeMillis();

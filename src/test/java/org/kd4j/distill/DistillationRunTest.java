@@ -63,6 +63,7 @@ class DistillationRunTest {
                   - name: lstm
                     model: {type: bilstm, hidden: 16, ffn: 16}
                     train: {epochs: 3, learning_rate: 0.01}
+                    vocab: bert-base-cased
                 student:
                   model: {type: transformer, layers: 1, hidden: 16, heads: 2, ffn: 32, max_positions: 32}
                   train: {epochs: 3, learning_rate: 0.005}
@@ -100,6 +101,9 @@ class DistillationRunTest {
         assertTrue(ensembleStudent.get("dev_accuracy").asDouble() >= 0.8, ensembleStudent.toString());
         JsonNode provenance = new ObjectMapper().readTree(run.file(RunDirectory.PROVENANCE).toFile());
         assertEquals(2, provenance.get("teachers").size());
+        // the BiLSTM teacher tokenized with its own (cased) vocabulary: teachers with different tokenizers work together
+        assertTrue(!provenance.get("teachers").get(0).get("tokenizer").asText()
+                .equals(provenance.get("teachers").get(1).get("tokenizer").asText()), provenance.toString());
         assertEquals(64, provenance.get("train_file").get("sha256").asText().length());
     }
 
