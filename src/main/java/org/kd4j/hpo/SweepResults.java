@@ -302,20 +302,22 @@ public final class SweepResults {
         return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 
+    /** The columns shared by the CSV and Markdown tables. */
+    private static List<String> header(List<String> dims, String objective, List<String> metricKeys) {
+        List<String> header = new ArrayList<>(List.of("rank", "trial"));
+        header.addAll(dims);
+        header.add(objective);
+        header.addAll(metricKeys);
+        header.addAll(List.of("seconds", "status", "message"));
+        return header;
+    }
+
     // ---- CSV ----
 
     private static String csv(List<String> dims, String objective, List<String> metricKeys,
                               List<TrialRecord> ranked) {
         StringBuilder sb = new StringBuilder();
-        List<String> header = new ArrayList<>();
-        header.add("rank");
-        header.add("trial");
-        header.addAll(dims);
-        header.add(objective);
-        header.addAll(metricKeys);
-        header.add("seconds");
-        header.add("status");
-        header.add("message");
+        List<String> header = header(dims, objective, metricKeys);
         csvLine(sb, header);
         int rank = 0;
         for (TrialRecord t : ranked) {
@@ -361,15 +363,7 @@ public final class SweepResults {
 
     private static String markdown(List<String> dims, String objective, boolean maximize, List<String> metricKeys,
                                    List<TrialRecord> ranked, Map<String, String> plotFiles) {
-        List<String> header = new ArrayList<>();
-        header.add("rank");
-        header.add("trial");
-        header.addAll(dims);
-        header.add(objective);
-        header.addAll(metricKeys);
-        header.add("seconds");
-        header.add("status");
-        header.add("message");
+        List<String> header = header(dims, objective, metricKeys);
         MarkdownTable table = new MarkdownTable(header.stream().map(SweepResults::mdCell).toArray(String[]::new));
         int rank = 0;
         for (TrialRecord t : ranked) {
