@@ -119,6 +119,25 @@ class DistillationRunTest {
     }
 
     @Test
+    void aCachedTeacherWithTheWrongLabelCountIsRejected() throws IOException {
+        Path cache = root.resolve("wrong-cache");
+        Path yaml = root.resolve("wrong.yaml");
+        Files.writeString(yaml, Files.readString(config).replace(root.resolve("cache").toString(), cache.toString())
+                .replace(root.resolve("run").toString(), root.resolve("wrong-run").toString()));
+        assertEquals(0, CliRunner.run("distill", "--config", yaml.toString(), "--no-progress").exitCode());
+        Path cnn;
+        try (var files = Files.list(cache.resolve("teachers"))) {
+            cnn = files.filter(f -> f.getFileName().toString().startsWith("cnn-")).findFirst().orElseThrow();
+        }
+        org.kd4j.model.TextClassifier.create(new org.kd4j.model.ModelConfig(org.kd4j.model.ModelType.CNN, 1, 16, 1, 16, 64,
+                org.kd4j.model.Pooling.MEAN), org.kd4j.data.tokenize.BertTokenizer.load("bert-base-uncased").vocabSize(), 3, 1)
+                .save(cnn);
+        CliRunner r = CliRunner.run("distill", "--config", yaml.toString(), "--no-progress");
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().contains("teachers[cnn]: expects 3 labels, task SST-2 has 2"), r.err());
+    }
+
+    @Test
     void evaluateAndPredictUseTheRunDirectory() {
         CliRunner eval = CliRunner.run("evaluate", "--model", root.resolve("run").toString(), "--data-dir",
                 root.resolve("data").toString());

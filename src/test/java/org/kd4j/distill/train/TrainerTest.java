@@ -90,6 +90,15 @@ class TrainerTest {
     }
 
     @Test
+    void earlyStoppingEndsTheRunAfterPatienceEpochsWithoutProgress() {
+        // a learning rate too small to change any prediction: epoch 2 cannot beat epoch 1, patience 1 stops there
+        TrainConfig stalled = new TrainConfig(5, 1e-8, 0.0, 0.0, 1.0, 11, 0, 1);
+        Trainer.TrainResult result = trainer("stalled", tiny(TINY), null, stalled, dir.resolve("e")).fit(false);
+        assertEquals(2, result.state().devScores().size(), result.state().toString());
+        assertEquals(0, result.bestEpoch());
+    }
+
+    @Test
     void nonFiniteLossStopsNamingTheStep() {
         TextClassifier model = tiny(TINY);
         // a diverged weight (M2.1's layer_norm turns NaN inputs into finite outputs, so poison the head)
