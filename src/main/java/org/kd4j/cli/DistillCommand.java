@@ -18,6 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class DistillCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
+    @picocli.CommandLine.Mixin ThreadsOption threadsOption;
     @Mixin ConfigOptions configOptions;
 
     @Option(names = "--resume", description = "Continue an interrupted run from its checkpoints.")
@@ -28,6 +29,7 @@ final class DistillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        threadsOption.apply();
         ExperimentConfig config = configOptions.load(java.util.List.of());
         String command = "distill" + (configOptions.config == null ? "" : " --config " + configOptions.config)
                 + configOptions.sets.stream().map(s -> " --set " + s).reduce("", String::concat) + (resume ? " --resume" : "");

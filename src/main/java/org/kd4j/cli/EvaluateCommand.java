@@ -23,6 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class EvaluateCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
+    @picocli.CommandLine.Mixin ThreadsOption threadsOption;
 
     @Option(names = "--model", required = true, description = "Run directory (written by 'distill').")
     Path model;
@@ -38,6 +39,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        threadsOption.apply();
         DistilledClassifier classifier = DistilledClassifier.load(model);
         GlueTask t = task == null ? classifier.task() : GlueTask.parse(task);
         if (!t.labels().equals(classifier.labels()) || t.isRegression() != classifier.task().isRegression()) {

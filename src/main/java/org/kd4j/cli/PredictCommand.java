@@ -34,6 +34,7 @@ final class PredictCommand implements Callable<Integer> {
     private static final int CHUNK = 256;
 
     @Spec CommandSpec spec;
+    @picocli.CommandLine.Mixin ThreadsOption threadsOption;
 
     @Option(names = "--model", required = true, description = "Run directory (written by 'distill').")
     Path model;
@@ -43,6 +44,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        threadsOption.apply();
         DistilledClassifier classifier = DistilledClassifier.load(model);
         boolean pair = classifier.task().isPair();
         PrintWriter out = spec.commandLine().getOut();

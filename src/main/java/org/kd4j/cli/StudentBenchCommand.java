@@ -24,6 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class StudentBenchCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
+    @picocli.CommandLine.Mixin ThreadsOption threadsOption;
 
     @Option(names = "--layers", defaultValue = "6") int layers;
     @Option(names = "--hidden", defaultValue = "256") int hidden;
@@ -40,6 +41,7 @@ final class StudentBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        threadsOption.apply();
         ModelConfig config = new ModelConfig(ModelType.TRANSFORMER, layers, hidden, heads, ffn, Math.max(512, length), Pooling.MEAN);
         BertTokenizer tokenizer = BertTokenizer.load("bert-base-uncased");
         GlueDataset dev = GlueDataset.load(dataDir, GlueTask.SST2, "dev", OnBadRow.FAIL);

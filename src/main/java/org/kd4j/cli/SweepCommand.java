@@ -20,6 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class SweepCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
+    @picocli.CommandLine.Mixin ThreadsOption threadsOption;
 
     @Option(names = "--space", required = true, description = "A sweep space from hparams/sweeps/.")
     Path space;
@@ -29,6 +30,7 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        threadsOption.apply();
         SweepConfig config = ConfigLoader.loadRecord(space, SweepConfig.class);
         Sweep.Result result = new Sweep(config, resume).run();
         PrintWriter out = spec.commandLine().getOut();
