@@ -259,6 +259,10 @@ class DistillationRunTest {
         assertEquals(1, task.exitCode());
         assertTrue(task.err().contains("unknown task 'SST-3'"), task.err());
 
+        CliRunner threads = CliRunner.run("distill", "--config", config.toString(), "--threads", "-1");
+        assertEquals(1, threads.exitCode());
+        assertTrue(threads.err().contains("--threads must be >= 0, got -1"), threads.err());
+
         CliRunner notARun = CliRunner.run("evaluate", "--model", root.resolve("data").toString());
         assertEquals(1, notARun.exitCode());
         assertTrue(notARun.err().contains("not a finished run"), notARun.err());
