@@ -20,7 +20,6 @@ import org.kd4j.data.batch.EncodedDataset;
 import org.kd4j.data.tokenize.BertTokenizer;
 import org.kd4j.data.tokenize.TokenizerFiles;
 import org.kd4j.distill.loss.EnsembleTargets;
-import org.kd4j.distill.train.Checkpoint;
 import org.kd4j.distill.train.Progress;
 import org.kd4j.distill.train.Trainer;
 import org.kd4j.eval.Evaluation;
@@ -150,7 +149,7 @@ public final class DistillationRun {
                 data.fullTrainSize(), data.hasTransfer() ? String.format(Locale.ROOT, " (+ %,d unlabeled transfer examples "
                         + "for distilled students)", data.transferSize()) : "", describe(config), config.student().train().epochs());
         Result result = new Result(rows, run, title);
-        write(run, finalStudent, data, teachers, result);
+        write(run, finalStudent, tokenizer, data, teachers, result);
         return result;
     }
 
@@ -197,7 +196,7 @@ public final class DistillationRun {
         return sum / gold.length;
     }
 
-    private void write(RunDirectory run, TextClassifier student, TaskData data, List<Teacher> teachers, Result result) {
+    private void write(RunDirectory run, TextClassifier student, BertTokenizer tokenizer, TaskData data, List<Teacher> teachers, Result result) {
         student.save(run.file(RunDirectory.MODEL));
         student.exportSameDiff(run.file(RunDirectory.SAMEDIFF));
         TokenizerFiles.export(config.tokenizer().vocab(), run.file(RunDirectory.TOKENIZER));
@@ -221,7 +220,7 @@ public final class DistillationRun {
         }
         provenance.put("dev_file", Map.of("path", data.devFile().toString(),
                 "sha256", Hashing.fileHex("dev data", data.devFile()), "examples", data.devSize()));
-        provenance.put("tokenizer", BertTokenizer.load(config.tokenizer().vocab()).fingerprint());
+        provenance.put("tokenizer", tokenizer.fingerprint());
         List<Map<String, Object>> teacherInfo = new ArrayList<>();
         for (Teacher t : teachers) {
             teacherInfo.add(Map.of("name", t.name(), "model_file", t.modelFile().toString(),
@@ -249,7 +248,7 @@ public final class DistillationRun {
 
     private static void clear(Path dir) {
         try {
-            Checkpoint.deleteTree(dir);
+            org.kd4j.util.FileTrees.delete(dir);
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new KdException("cannot prepare " + dir + ": " + e.getMessage(), e);

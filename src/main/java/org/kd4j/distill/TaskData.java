@@ -130,13 +130,11 @@ public final class TaskData {
 
     private synchronized EncodedDataset[] encode(BertTokenizer tokenizer) {
         return encoded.computeIfAbsent(tokenizer.fingerprint(), f -> {
-            List<Example> both = new ArrayList<>(train);
-            both.addAll(transfer);
-            return new EncodedDataset[] {
-                EncodedDataset.encode(task, train, tokenizer, config.maxLength()),
+            EncodedDataset trainSet = EncodedDataset.encode(task, train, tokenizer, config.maxLength());
+            EncodedDataset transferSet = EncodedDataset.encode(task, transfer, tokenizer, config.maxLength());
+            return new EncodedDataset[] {trainSet,
                 EncodedDataset.encode(devSplit, tokenizer, config.maxLength()),
-                EncodedDataset.encode(task, transfer, tokenizer, config.maxLength()),
-                EncodedDataset.encode(task, both, tokenizer, config.maxLength())};
+                transferSet, trainSet.concat(transferSet)};
         });
     }
 }

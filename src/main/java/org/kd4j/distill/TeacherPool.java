@@ -112,7 +112,7 @@ public final class TeacherPool {
 
     private static void deleteQuietly(Path dir) {
         try {
-            org.kd4j.distill.train.Checkpoint.deleteTree(dir);
+            org.kd4j.util.FileTrees.delete(dir);
         } catch (IOException | UncheckedIOException e) {
             LOG.warn("could not delete {}: {}", dir, e.getMessage());
         }

@@ -43,7 +43,6 @@ import org.kd4j.distill.DistillationRun;
 import org.kd4j.distill.ResultRow;
 import org.kd4j.distill.TaskData;
 import org.kd4j.distill.TeacherPool;
-import org.kd4j.distill.train.Checkpoint;
 import org.kd4j.distill.train.Progress;
 
 /**
@@ -235,7 +234,7 @@ public final class Sweep {
 
     private static void copyRun(Path from, Path to) {
         try {
-            Checkpoint.deleteTree(to);
+            org.kd4j.util.FileTrees.delete(to);
             try (Stream<Path> walk = Files.walk(from)) {
                 for (Path p : walk.toList()) {
                     Path rel = from.relativize(p);

@@ -34,6 +34,15 @@ public record EncodedDataset(GlueTask task, List<Encoding> encodings, int[] labe
                 examples.stream().mapToDouble(Example::score).toArray(), maxLength);
     }
 
+    /** This dataset followed by {@code other} (same task and max length), without tokenizing again. */
+    public EncodedDataset concat(EncodedDataset other) {
+        List<Encoding> all = new java.util.ArrayList<>(encodings);
+        all.addAll(other.encodings);
+        return new EncodedDataset(task, all, java.util.stream.IntStream.concat(java.util.Arrays.stream(labels),
+                java.util.Arrays.stream(other.labels)).toArray(), java.util.stream.DoubleStream.concat(
+                java.util.Arrays.stream(scores), java.util.Arrays.stream(other.scores)).toArray(), maxLength);
+    }
+
     public int size() {
         return encodings.size();
     }

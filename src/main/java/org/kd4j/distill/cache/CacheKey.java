@@ -50,30 +50,18 @@ public record CacheKey(Path modelFile, Path dataFile, String tokenizerFingerprin
      * @throws KdException if the model or data file is missing or cannot be read (the message names the file)
      */
     public String hash() {
-        MessageDigest md = sha256();
-        field(md, SCHEME.getBytes(StandardCharsets.UTF_8));
-        field(md, fileSha256("teacher model file", modelFile));
-        field(md, fileSha256("data file", dataFile));
-        field(md, tokenizerFingerprint.getBytes(StandardCharsets.UTF_8));
-        field(md, ByteBuffer.allocate(Integer.BYTES).putInt(maxLength).array());
-        field(md, variant.getBytes(StandardCharsets.UTF_8));
+        MessageDigest md = Hashing.sha256();
+        Hashing.field(md, SCHEME.getBytes(StandardCharsets.UTF_8));
+        Hashing.field(md, Hashing.fileSha256("teacher model file", modelFile));
+        Hashing.field(md, Hashing.fileSha256("data file", dataFile));
+        Hashing.field(md, tokenizerFingerprint.getBytes(StandardCharsets.UTF_8));
+        Hashing.field(md, ByteBuffer.allocate(Integer.BYTES).putInt(maxLength).array());
+        Hashing.field(md, variant.getBytes(StandardCharsets.UTF_8));
         return HexFormat.of().formatHex(md.digest());
     }
 
     /** One line for log and error messages. */
     public String describe() {
         return "model " + modelFile + ", data " + dataFile + ", variant '" + variant + "', max length " + maxLength;
-    }
-
-    private static void field(MessageDigest md, byte[] bytes) {
-        Hashing.field(md, bytes);
-    }
-
-    private static byte[] fileSha256(String what, Path file) {
-        return Hashing.fileSha256(what, file);
-    }
-
-    static MessageDigest sha256() {
-        return Hashing.sha256();
     }
 }

@@ -11,12 +11,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.kd4j.KdException;
 import org.kd4j.model.TextClassifier;
 import org.kd4j.util.AtomicFiles;
+import org.kd4j.util.FileTrees;
 import org.kd4j.util.NamedArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -47,27 +46,27 @@ public final class Checkpoint {
         Path fresh = dir.resolve("checkpoint.new");
         Path old = dir.resolve("checkpoint.old");
         try {
-            deleteTree(fresh);
+            FileTrees.delete(fresh);
             Files.createDirectories(fresh);
             AtomicFiles.write(fresh.resolve(PARAMS), out -> {
                 DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out));
-                writeArrays(data, model.parameters());
+                NamedArrays.write(data, model.parameters());
                 data.flush();
             });
             AtomicFiles.write(fresh.resolve(OPTIMIZER), out -> {
                 DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out));
                 data.writeLong(optimizer.step());
-                writeArrays(data, optimizer.firstMoments());
-                writeArrays(data, optimizer.secondMoments());
+                NamedArrays.write(data, optimizer.firstMoments());
+                NamedArrays.write(data, optimizer.secondMoments());
                 data.flush();
             });
             AtomicFiles.write(fresh.resolve(STATE), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
-            deleteTree(old);
+            FileTrees.delete(old);
             if (Files.exists(target)) {
                 Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
             }
             Files.move(fresh, target, StandardCopyOption.ATOMIC_MOVE);
-            deleteTree(old);
+            FileTrees.delete(old);
         } catch (IOException e) {
             throw new UncheckedIOException("writing checkpoint in " + dir, e);
         }
@@ -83,14 +82,14 @@ public final class Checkpoint {
             TrainingState state = JSON.readValue(folder.resolve(STATE).toFile(), TrainingState.class);
             Map<String, INDArray> params;
             try (InputStream in = new BufferedInputStream(Files.newInputStream(folder.resolve(PARAMS)))) {
-                params = readArrays(new DataInputStream(in));
+                params = NamedArrays.read(new DataInputStream(in));
             }
             AdamW optimizer;
             try (InputStream in = new BufferedInputStream(Files.newInputStream(folder.resolve(OPTIMIZER)))) {
                 DataInputStream data = new DataInputStream(in);
                 long steps = data.readLong();
-                Map<String, INDArray> m = readArrays(data);
-                Map<String, INDArray> v = readArrays(data);
+                Map<String, INDArray> m = NamedArrays.read(data);
+                Map<String, INDArray> v = NamedArrays.read(data);
                 optimizer = new AdamW(0);
                 optimizer.restore(m, v, steps);
             }
@@ -124,25 +123,6 @@ public final class Checkpoint {
                 }
                 array.assign(parameters.get(name));
             });
-        }
-    }
-
-    private static void writeArrays(DataOutputStream out, Map<String, INDArray> arrays) throws IOException {
-        NamedArrays.write(out, arrays);
-    }
-
-    private static Map<String, INDArray> readArrays(DataInputStream in) throws IOException {
-        return NamedArrays.read(in);
-    }
-
-    public static void deleteTree(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

@@ -57,6 +57,10 @@ public final class Trainer {
     private final Path workDir;
     private final Progress progress;
     private final DistillationLoss loss;
+    /** What SameDiff differentiates with respect to: graph weights and the embeddings input (fixed per model). */
+    private final List<String> gradientTargets;
+    /** The model's trainable arrays by name (the same arrays every step). */
+    private final Map<String, INDArray> parameters;
     private long interruptAfterStep = -1;
     private boolean gradientsBuilt;
 
@@ -88,6 +92,11 @@ public final class Trainer {
         this.workDir = workDir;
         this.progress = progress;
         SoftLoss soft = teacherLogits == null ? SoftLoss.KL : distill.softLoss();
+        List<String> targets = new ArrayList<>(model.graph().trainableVariables());
+        targets.removeIf(v -> v.startsWith("emb_"));
+        targets.add(ClassifierGraph.EMBEDDINGS);
+        this.gradientTargets = List.copyOf(targets);
+        this.parameters = model.parameters();
         this.loss = train.task().isRegression()
                 ? DistillationLoss.regression(model.sd(), model.logitsVariable())
                 : DistillationLoss.classification(model.sd(), model.logitsVariable(), model.outputs(), soft);
@@ -156,7 +165,7 @@ public final class Trainer {
             scores.add(evaluation.main());
             boolean better = Double.isNaN(state.bestScore()) || evaluation.main() > state.bestScore();
             if (better) {
-                best = copy(model.parameters());
+                best = copy(parameters);
                 bestEvaluation = evaluation;
                 model.save(workDir.resolve(BEST_MODEL));
             }
@@ -171,8 +180,7 @@ public final class Trainer {
             }
         }
         if (best != null) {
-            Map<String, INDArray> params = model.parameters();
-            best.forEach((key, array) -> params.get(key).assign(array));
+            best.forEach((key, array) -> parameters.get(key).assign(array));
         }
         if (bestEvaluation == null) {
             bestEvaluation = evaluate();
@@ -185,12 +193,10 @@ public final class Trainer {
     private double step(Batch batch, AdamW optimizer, double learningRate, double temperature, long step) {
         Map<String, INDArray> feed = new HashMap<>(model.feed(batch));
         feed.putAll(lossPlaceholders(batch, temperature));
-        List<String> wrt = new ArrayList<>(model.graph().trainableVariables());
-        wrt.removeIf(v -> v.startsWith("emb_"));
-        wrt.add(ClassifierGraph.EMBEDDINGS);
         OutAndGrad result = gradientsBuilt
-                ? model.sd().calculateGradientsAndOutputs(feed, List.of(DistillationLoss.LOSS), wrt)
-                : QuietStdout.call(() -> model.sd().calculateGradientsAndOutputs(feed, List.of(DistillationLoss.LOSS), wrt));
+                ? model.sd().calculateGradientsAndOutputs(feed, List.of(DistillationLoss.LOSS), gradientTargets)
+                : QuietStdout.call(() -> model.sd().calculateGradientsAndOutputs(feed, List.of(DistillationLoss.LOSS),
+                        gradientTargets));
         gradientsBuilt = true;
         double value = result.getOutputs().get(DistillationLoss.LOSS).getDouble(0);
         if (!Double.isFinite(value)) {
@@ -203,7 +209,7 @@ public final class Trainer {
         INDArray embeddingGrad = grads.remove(ClassifierGraph.EMBEDDINGS);
         Map<String, EmbeddingTable.RowGradient> rowGrads = model.embeddings().backward(batch, embeddingGrad);
         clip(grads, rowGrads);
-        optimizer.update(model.parameters(), grads, rowGrads, learningRate);
+        optimizer.update(parameters, grads, rowGrads, learningRate);
         return value;
     }
 

@@ -49,6 +49,14 @@ class BatchTest {
     }
 
     @Test
+    void concatenationKeepsEncodingsAndLabelsInOrder() {
+        EncodedDataset both = DATA.concat(DATA);
+        assertEquals(6, both.size());
+        assertArrayEquals(new int[] {1, 0, 1, 1, 0, 1}, both.labels());
+        assertArrayEquals(DATA.encodings().get(1).inputIds(), both.encodings().get(4).inputIds());
+    }
+
+    @Test
     void iteratorCoversEveryExampleEachEpochInANewOrder() {
         GlueMultiDataSetIterator it = new GlueMultiDataSetIterator(DATA, new BatchPlanner(1, false, 1, 9), 0, 0, true);
         int[] first = new int[3];
