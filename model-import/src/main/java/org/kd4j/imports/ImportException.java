@@ -1,0 +1,18 @@
+package org.kd4j.imports;
+
+/**
+ * Import failed because of the input: the file (unreadable, truncated, wrong type, unsupported opset) or the
+ * graph (unsupported constructs, missing inputs). The message names the file and the node or input.
+ */
+public final class ImportException extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    public ImportException(String message) {
+        super(message);
+    }
+
+    public ImportException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

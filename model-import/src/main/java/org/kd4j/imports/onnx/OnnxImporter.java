@@ -1,0 +1,164 @@
+package org.kd4j.imports.onnx;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import onnx.Onnx;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.kd4j.imports.ImportException;
+import org.kd4j.imports.contract.GraphContract;
+import org.kd4j.imports.contract.Head;
+import org.kd4j.imports.contract.ImportedModel;
+import org.kd4j.imports.onnx.graph.OnnxGraph;
+import org.kd4j.imports.onnx.rewrite.RewritePipeline;
+import org.kd4j.util.Hashing;
+import org.kd4j.util.QuietStdout;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.samediff.frameworkimport.onnx.importer.OnnxFrameworkImporter;
+
+/**
+ * ONNX file to {@link ImportedModel}: read and validate, map inputs to the contract, run the {@link RewritePipeline},
+ * map outputs, refuse unsupported constructs (all listed at once), import with SameDiff M2.1's importer (with the
+ * {@link MatMulMappingFix}), and run the result once on a small batch to check it and learn its output sizes.
+ */
+public final class OnnxImporter {
+
+    private static final Logger LOG = LogManager.getLogger(OnnxImporter.class);
+
+    /**
+     * @param head   classifier or encoder; null: decided from the outputs
+     * @param labels label names for a classifier (empty: unnamed)
+     */
+    public record Options(Head head, List<String> labels) {
+        public Options {
+            labels = List.copyOf(labels);
+            if (head == Head.ENCODER && !labels.isEmpty()) {
+                throw new IllegalArgumentException("labels: an encoder takes no labels, found " + labels);
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(null, List.of());
+        }
+    }
+
+    private final RewritePipeline pipeline;
+
+    public OnnxImporter() {
+        this(RewritePipeline.standard());
+    }
+
+    public OnnxImporter(RewritePipeline pipeline) {
+        this.pipeline = pipeline;
+    }
+
+    /** Lists every construct of the file that import cannot handle; empty when it can be imported. */
+    public List<String> check(Path file) throws ImportException {
+        Onnx.ModelProto model = OnnxModelReader.read(file);
+        OnnxGraph graph = new OnnxGraph(model.getGraph(), OnnxModelReader.opset(model));
+        ContractMapping.mapInputs(graph, file.toString());
+        return SupportCheck.rewriteAndCheck(graph, pipeline);
+    }
+
+    public ImportedModel importFile(Path file, Options options) throws ImportException {
+        long start = System.nanoTime();
+        Onnx.ModelProto model = OnnxModelReader.read(file);
+        int opset = OnnxModelReader.opset(model);
+        OnnxGraph graph = new OnnxGraph(model.getGraph(), opset);
+        Map<String, Integer> opsBefore = graph.opCounts();
+        Map<String, String> inputNames = ContractMapping.mapInputs(graph, file.toString());
+        List<String> inputs = List.copyOf(inputNames.keySet());
+        List<String> problems = SupportCheck.rewriteAndCheck(graph, pipeline);
+        if (!problems.isEmpty()) {
+            throw new ImportException(file + ": " + problems.size() + " unsupported construct(s):\n  " + String.join("\n  ", problems));
+        }
+        Map.Entry<Head, Map<String, String>> outputNames = ContractMapping.mapOutputs(graph, options.head(), file.toString());
+        Map.Entry<Head, List<String>> outputs = Map.entry(outputNames.getKey(), List.copyOf(outputNames.getValue().keySet()));
+        Onnx.ModelProto rewritten = model.toBuilder().setGraph(graph.toProto()).build();
+        SameDiff sd = runImporter(rewritten, file);
+        long imported = System.nanoTime();
+        long width = probe(sd, inputs, outputs, file);
+        GraphContract contract;
+        try {
+            contract = new GraphContract(outputs.getKey(), inputs, outputs.getValue(), options.labels(), width);
+        } catch (IllegalArgumentException e) {
+            throw new ImportException(file + ": " + e.getMessage(), e);
+        }
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("source", file.getFileName().toString());
+        info.put("source_sha256", Hashing.fileHex("ONNX model", file));
+        info.put("format", "onnx");
+        info.put("producer", model.getProducerName() + " " + model.getProducerVersion());
+        info.put("opset", opset);
+        info.put("source_inputs", inputNames);
+        info.put("source_outputs", outputNames.getValue());
+        info.put("vocab_size", VocabSize.of(graph));
+        info.put("onnx_ops", opsBefore);
+        info.put("onnx_ops_after_rewrites", graph.opCounts());
+        info.put("samediff_ops", sd.getOps().size());
+        info.put("import_seconds", (imported - start) / 1e9);
+        LOG.info("imported {} in {} s: {} ONNX nodes -> {} SameDiff ops; {}", file.getFileName(),
+                String.format("%.1f", (imported - start) / 1e9), opsBefore.values().stream().mapToInt(Integer::intValue).sum(),
+                sd.getOps().size(), contract.describe());
+        return new ImportedModel(sd, contract, info);
+    }
+
+    private static SameDiff runImporter(Onnx.ModelProto model, Path source) throws ImportException {
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile("kd4j-import-", ".onnx");
+            Files.write(tmp, model.toByteArray());
+            OnnxFrameworkImporter importer = new OnnxFrameworkImporter();
+            MatMulMappingFix.apply(importer.getRegistry());
+            String path = tmp.toString();
+            return QuietStdout.call(() -> importer.runImport(path, Map.of(), false));
+        } catch (IOException e) {
+            throw new ImportException(source + ": cannot write the rewritten graph: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new ImportException(source + ": the SameDiff importer failed after the rewrites: " + e.getMessage(), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException e) {
+                    LOG.warn("cannot delete {}: {}", tmp, e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Runs a batch of 2 x 3 tokens; checks the outputs' ranks and finiteness; returns the last output size. */
+    private static long probe(SameDiff sd, List<String> inputs, Map.Entry<Head, List<String>> outputs, Path file) throws ImportException {
+        Map<String, INDArray> feed = new LinkedHashMap<>();
+        for (String in : inputs) {
+            long[][] v = in.equals(GraphContract.ATTENTION_MASK) ? new long[][] {{1, 1, 1}, {1, 1, 0}}
+                    : in.equals(GraphContract.INPUT_IDS) ? new long[][] {{1, 2, 3}, {3, 2, 0}} : new long[2][3];
+            feed.put(in, Nd4j.createFromArray(v));
+        }
+        Map<String, INDArray> out;
+        try {
+            out = sd.output(feed, outputs.getValue());
+        } catch (RuntimeException e) {
+            throw new ImportException(file + ": the imported graph fails on a 2 x 3 batch: " + e.getMessage(), e);
+        }
+        String first = outputs.getValue().get(0);
+        INDArray a = out.get(first);
+        int expectedRank = outputs.getKey() == Head.CLASSIFIER ? 2 : 3;
+        if (a == null || a.rank() != expectedRank || a.size(0) != 2) {
+            throw new ImportException(file + ": output '" + first + "' of the imported graph has shape "
+                    + (a == null ? "none" : java.util.Arrays.toString(a.shape())) + ", expected rank " + expectedRank + " with batch 2");
+        }
+        for (INDArray o : out.values()) {
+            if (o.isNaN().any() || o.isInfinite().any()) {
+                throw new ImportException(file + ": the imported graph outputs NaN or infinity on a 2 x 3 batch");
+            }
+        }
+        return a.size(a.rank() - 1);
+    }
+}

@@ -1,0 +1,56 @@
+package org.kd4j.imports.onnx.rewrite;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.kd4j.imports.onnx.graph.OnnxGraph;
+
+/** The ordered rewrites that normalise an exporter's graph for the SameDiff M2.1 importer. */
+public final class RewritePipeline {
+
+    private static final Logger LOG = LogManager.getLogger(RewritePipeline.class);
+
+    private final List<GraphRewrite> rewrites;
+
+    public RewritePipeline(List<GraphRewrite> rewrites) {
+        this.rewrites = List.copyOf(rewrites);
+    }
+
+    /** The rewrites every import runs, in order. */
+    public static RewritePipeline standard() {
+        return new RewritePipeline(List.of(
+                new ConstantsToInitializers(),
+                new IdentityRemoval(),
+                new LayerNormalizationDecomposition(),
+                new GemmToMatMulAdd(),
+                new SquarePowToMul(),
+                new SliceToGather(),
+                new ScalarGatherToSqueeze(),
+                new ExplicitReduceAxes(),
+                new LinearMatMulFlatten()));
+    }
+
+    public List<GraphRewrite> rewrites() {
+        return rewrites;
+    }
+
+    /**
+     * Runs every rewrite in order on the graph, then drops nodes nothing reads.
+     *
+     * @return how many places each rewrite changed, by rewrite name, in order
+     */
+    public Map<String, Integer> apply(OnnxGraph graph) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (GraphRewrite rewrite : rewrites) {
+            int n = rewrite.apply(graph);
+            counts.put(rewrite.name(), n);
+            if (n > 0) {
+                LOG.debug("rewrite {}: {} change(s)", rewrite.name(), n);
+            }
+        }
+        counts.put("prune-unused", graph.pruneUnused());
+        return counts;
+    }
+}
