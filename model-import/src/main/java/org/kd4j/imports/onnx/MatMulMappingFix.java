@@ -12,29 +12,25 @@ import org.nd4j.samediff.frameworkimport.registry.OpMappingRegistry;
  * Corrects the ONNX {@code MatMul} mapping of SameDiff M2.1, in memory. The bundled
  * {@code onnx-mapping-ruleset.pbtxt} maps MatMul to nd4j's {@code matmul} with {@code alpha = 0, beta = 1},
  * so every imported MatMul returns {@code 0 * A.B + 1 * out}: zeros. This replaces the registered mapping
- * process by the same declaration with {@code alpha = 1, beta = 0}. Idempotent; applied before every import.
+ * process by the same declaration with {@code alpha = 1, beta = 0}. Every {@code OnnxFrameworkImporter} reloads the
+ * bundled rules, so this is applied to each importer before it runs; it is idempotent.
  */
 public final class MatMulMappingFix {
 
     private static final Logger LOG = LogManager.getLogger(MatMulMappingFix.class);
     private static final String OP = "MatMul";
-    private static boolean applied;
 
     private MatMulMappingFix() {}
 
     /**
-     * Applies the correction to the importer's registry (the global ONNX registry, filled when the first
-     * {@code OnnxFrameworkImporter} is constructed); later calls only check that it is still in place.
+     * Applies the correction to the importer's registry (the global ONNX registry, refilled whenever an
+     * {@code OnnxFrameworkImporter} is constructed).
      */
     public static synchronized void apply(OpMappingRegistry<Onnx.GraphProto, Onnx.NodeProto, Onnx.NodeProto,
             Onnx.TensorProto, Onnx.TensorProto.DataType, Onnx.AttributeProto, Onnx.AttributeProto> registry) {
         MapperNamespace.MapperDeclaration current = registry.lookupOpMappingProcess(OP).serialize();
         if (isCorrect(current)) {
-            applied = true;
             return;
-        }
-        if (applied) {
-            throw new IllegalStateException("the ONNX MatMul mapping was reset after kd4j corrected it");
         }
         MapperNamespace.MapperDeclaration fixed = corrected(current);
         registry.getRegisteredOps().remove(OP);
@@ -42,7 +38,6 @@ public final class MatMulMappingFix {
         if (!isCorrect(registry.lookupOpMappingProcess(OP).serialize())) {
             throw new IllegalStateException("could not correct the ONNX MatMul mapping (alpha/beta) of SameDiff M2.1");
         }
-        applied = true;
         LOG.debug("ONNX MatMul mapping corrected: alpha 1, beta 0");
     }
 

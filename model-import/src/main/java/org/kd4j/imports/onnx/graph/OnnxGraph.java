@@ -174,7 +174,7 @@ public final class OnnxGraph {
 
     /** Renames a tensor everywhere: producer output, readers, graph inputs and outputs, initializer. */
     public void renameTensor(String from, String to) {
-        if (names.contains(to)) {
+        if (producer(to) != null || initializers.containsKey(to) || isGraphInput(to)) {
             throw new IllegalArgumentException("cannot rename " + from + " to " + to + ": name already used");
         }
         for (int i = 0; i < nodes.size(); i++) {

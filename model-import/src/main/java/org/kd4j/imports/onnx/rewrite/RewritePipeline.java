@@ -21,8 +21,11 @@ public final class RewritePipeline {
     /** The rewrites every import runs, in order. */
     public static RewritePipeline standard() {
         return new RewritePipeline(List.of(
+                new SafeTensorNames(),
                 new ConstantsToInitializers(),
                 new IdentityRemoval(),
+                new ReshapeAllowZeroRemoval(),
+                new ConstantOfShapeToExpand(),
                 new LayerNormalizationDecomposition(),
                 new GemmToMatMulAdd(),
                 new SquarePowToMul(),
