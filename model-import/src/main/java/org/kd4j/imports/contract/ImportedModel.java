@@ -67,7 +67,9 @@ public final class ImportedModel {
         check(inputs);
         Map<String, INDArray> feed = new HashMap<>();
         for (String name : contract.inputs()) {
-            feed.put(name, inputs.get(name));
+            DataType graphType = graph.getVariable(name).dataType();
+            INDArray a = inputs.get(name);
+            feed.put(name, a.dataType() == graphType ? a : a.castTo(graphType)); // TF-BERT graphs take INT32 ids
         }
         return graph.output(feed, contract.outputs());
     }
@@ -123,7 +125,11 @@ public final class ImportedModel {
             zip.write(JSON.writeValueAsBytes(info));
             zip.closeEntry();
             zip.putNextEntry(new ZipEntry(GRAPH_ENTRY));
-            graph.save(new NonClosing(zip), false);
+            OutputStream entry = new NonClosing(zip);
+            org.kd4j.util.QuietStdout.call(() -> { // SameDiff prints "Serializing op ..." per op
+                graph.save(entry, false);
+                return null;
+            });
             zip.closeEntry();
             zip.finish();
         });

@@ -13,13 +13,12 @@ import org.kd4j.imports.ImportException;
 import org.kd4j.imports.contract.GraphContract;
 import org.kd4j.imports.contract.Head;
 import org.kd4j.imports.contract.ImportedModel;
+import org.kd4j.imports.contract.Probe;
 import org.kd4j.imports.onnx.graph.OnnxGraph;
 import org.kd4j.imports.onnx.rewrite.RewritePipeline;
 import org.kd4j.util.Hashing;
 import org.kd4j.util.QuietStdout;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.samediff.frameworkimport.onnx.importer.OnnxFrameworkImporter;
 
 /**
@@ -83,7 +82,7 @@ public final class OnnxImporter {
         Onnx.ModelProto rewritten = model.toBuilder().setGraph(graph.toProto()).build();
         SameDiff sd = runImporter(rewritten, file);
         long imported = System.nanoTime();
-        long width = probe(sd, inputs, outputs, file);
+        long width = Probe.run(sd, inputs, outputs.getKey(), outputs.getValue(), file.toString());
         GraphContract contract;
         try {
             contract = new GraphContract(outputs.getKey(), inputs, outputs.getValue(), options.labels(), width);
@@ -131,34 +130,5 @@ public final class OnnxImporter {
                 }
             }
         }
-    }
-
-    /** Runs a batch of 2 x 3 tokens; checks the outputs' ranks and finiteness; returns the last output size. */
-    private static long probe(SameDiff sd, List<String> inputs, Map.Entry<Head, List<String>> outputs, Path file) throws ImportException {
-        Map<String, INDArray> feed = new LinkedHashMap<>();
-        for (String in : inputs) {
-            long[][] v = in.equals(GraphContract.ATTENTION_MASK) ? new long[][] {{1, 1, 1}, {1, 1, 0}}
-                    : in.equals(GraphContract.INPUT_IDS) ? new long[][] {{1, 2, 3}, {3, 2, 0}} : new long[2][3];
-            feed.put(in, Nd4j.createFromArray(v));
-        }
-        Map<String, INDArray> out;
-        try {
-            out = sd.output(feed, outputs.getValue());
-        } catch (RuntimeException e) {
-            throw new ImportException(file + ": the imported graph fails on a 2 x 3 batch: " + e.getMessage(), e);
-        }
-        String first = outputs.getValue().get(0);
-        INDArray a = out.get(first);
-        int expectedRank = outputs.getKey() == Head.CLASSIFIER ? 2 : 3;
-        if (a == null || a.rank() != expectedRank || a.size(0) != 2) {
-            throw new ImportException(file + ": output '" + first + "' of the imported graph has shape "
-                    + (a == null ? "none" : java.util.Arrays.toString(a.shape())) + ", expected rank " + expectedRank + " with batch 2");
-        }
-        for (INDArray o : out.values()) {
-            if (o.isNaN().any() || o.isInfinite().any()) {
-                throw new ImportException(file + ": the imported graph outputs NaN or infinity on a 2 x 3 batch");
-            }
-        }
-        return a.size(a.rank() - 1);
     }
 }

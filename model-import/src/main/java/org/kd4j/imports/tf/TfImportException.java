@@ -1,7 +1,7 @@
 package org.kd4j.imports.tf;
 
 /** A TensorFlow graph that cannot be imported; the message names the file and what was wrong with it. */
-public final class TfImportException extends RuntimeException {
+public final class TfImportException extends org.kd4j.KdException {
 
     private static final long serialVersionUID = 1L;
 
