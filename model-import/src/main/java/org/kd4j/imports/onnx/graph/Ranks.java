@@ -134,7 +134,9 @@ public final class Ranks {
                     int k = axesCount(graph, n);
                     r = keep ? in(n, 0) : (in(n, 0) == UNKNOWN || k == UNKNOWN ? UNKNOWN : in(n, 0) - k);
                 }
-                default -> r = UNKNOWN;
+                // ops outside BERT-family exports are reported by the support check; assuming they keep their first
+                // input's rank keeps that one report from cascading into rank errors downstream
+                default -> r = in(n, 0);
             }
         }
         if (out != null && r != UNKNOWN) {

@@ -1,0 +1,73 @@
+package org.kd4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kd4j.imports.contract.ImportedModel;
+import org.kd4j.imports.testing.Fixtures;
+
+/** {@code import}: contract, op counts, time, parity table; errors exit 1 and write nothing. */
+class ImportCommandTest {
+
+    private static final Path TINY = Fixtures.resource("fixtures/tribuo-tinybert/tinybert.onnx");
+
+    @Test
+    void importsWithAParityReportAndWritesALoadableModel(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("tiny.sdz");
+        CliRunner r = CliRunner.run("import", "--onnx", TINY.toString(), "--out", out.toString(),
+                "--parity-batches", "1,3", "--parity-lengths", "6,20");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("contract: [input_ids, attention_mask, token_type_ids] -> [last_hidden_state, pooler_output]"), r.out());
+        assertTrue(r.out().contains("onnx ops: {Add=19"), r.out());
+        assertTrue(r.out().contains("| 3 | 20 | pooler_output |"), r.out());
+        assertTrue(r.out().contains("parity: worst max |diff|") && r.out().contains(": pass"), r.out());
+        assertEquals(ImportedModel.load(out).contract().outputs().get(0), "last_hidden_state");
+    }
+
+    @Test
+    void badFileExitsOneAndWritesNothing(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("half.onnx");
+        byte[] bytes = Files.readAllBytes(TINY);
+        Files.write(bad, Arrays.copyOf(bytes, bytes.length / 3));
+        Path out = dir.resolve("never.sdz");
+        CliRunner r = CliRunner.run("import", "--onnx", bad.toString(), "--out", out.toString());
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().contains("half.onnx") && r.err().contains("truncated/corrupt"), r.err());
+        assertFalse(Files.exists(out));
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "no temporary files left beside --out");
+        }
+    }
+
+    @Test
+    void checkListsProblemsAndExitsNonZero(@TempDir Path dir) throws Exception {
+        onnx.Onnx.ModelProto m = onnx.Onnx.ModelProto.parseFrom(Files.readAllBytes(TINY));
+        onnx.Onnx.GraphProto.Builder g = m.getGraph().toBuilder();
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            if (g.getNode(i).getOpType().equals("Softmax") || g.getNode(i).getOpType().equals("Erf")) {
+                g.setNode(i, g.getNode(i).toBuilder().setOpType("FastGelu").setDomain("com.microsoft"));
+            }
+        }
+        Path file = dir.resolve("optimised.onnx");
+        Files.write(file, m.toBuilder().setGraph(g).build().toByteArray());
+        CliRunner r = CliRunner.run("import", "--check", file.toString());
+        assertEquals(1, r.exitCode());
+        assertTrue(r.out().contains("2 unsupported construct(s)") && r.out().contains("Softmax_") && r.out().contains("Erf_"), r.out());
+        CliRunner ok = CliRunner.run("import", "--check", TINY.toString());
+        assertEquals(0, ok.exitCode(), ok.err());
+        assertTrue(ok.out().contains("no unsupported constructs"));
+    }
+
+    @Test
+    void outIsRequired() {
+        CliRunner r = CliRunner.run("import", "--onnx", TINY.toString());
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().contains("--out: required"), r.err());
+    }
+}
