@@ -12,8 +12,11 @@ import org.kd4j.model.Pooling;
  * @param model its architecture
  * @param train how it is trained
  * @param vocab its own tokenizer (teachers with different tokenizers work together); empty: the run's tokenizer
+ * @param imported a teacher trained elsewhere instead: an ONNX export ({@code .onnx}, imported on first use and cached)
+ *     or a kd4j imported-model file (written by {@code import}); its tokenizer must be given as {@code vocab}. Empty:
+ *     the framework trains the teacher from {@code model} and {@code train}
  */
-public record TeacherConfig(String name, ModelConfig model, TrainConfig train, String vocab) {
+public record TeacherConfig(String name, ModelConfig model, TrainConfig train, String vocab, String imported) {
 
     public TeacherConfig {
         ConfigException.requireText("name", name);
@@ -24,10 +27,18 @@ public record TeacherConfig(String name, ModelConfig model, TrainConfig train, S
             throw new IllegalArgumentException("teacher model and train sections are required");
         }
         vocab = vocab == null ? "" : vocab;
+        imported = imported == null ? "" : imported;
+        if (!imported.isEmpty() && vocab.isEmpty()) {
+            throw ConfigException.invalid("vocab", "", "the imported teacher's own tokenizer (tokenizer.json or vocab.txt)");
+        }
+    }
+
+    public boolean external() {
+        return !imported.isEmpty();
     }
 
     public static TeacherConfig defaults() {
         return new TeacherConfig("teacher", new ModelConfig(ModelType.TRANSFORMER, 2, 128, 4, 512, 128, Pooling.MEAN),
-                TrainConfig.defaults(), "");
+                TrainConfig.defaults(), "", "");
     }
 }

@@ -64,6 +64,9 @@ public final class TeacherPool {
         EncodedDataset train = data.train(tokenizer);
         EncodedDataset dev = data.dev(tokenizer);
         DataConfig d = config.data();
+        if (t.external()) {
+            return importedTeacher(t, tokenizer, train, dev, d);
+        }
         String key = Hashing.fieldsHex("kd4j.teacher.v1", ConfigLoader.toYaml(t), data.task().displayName(),
                 Hashing.fileHex("training data", data.trainFile()), data.trainVariant(), tokenizer.fingerprint(),
                 Integer.toString(d.maxLength()), Integer.toString(d.batchSize()), Boolean.toString(d.bucketing()));
@@ -108,6 +111,33 @@ public final class TeacherPool {
         Evaluation evaluation = Evaluation.of(data.task(), devLogits, dev.labels(), dev.scores());
         LOG.info("teacher {}: dev {}", t.name(), evaluation);
         return new Teacher(t, modelFile, tokenizer, trainLogits, devLogits, evaluation, Runs.parameterCount(model), seconds);
+    }
+
+    /** A teacher trained elsewhere: no training here, only scoring (cached like every teacher's logits). */
+    private Teacher importedTeacher(TeacherConfig t, BertTokenizer tokenizer, EncodedDataset train, EncodedDataset dev, DataConfig d) {
+        Path modelFile = ImportedTeachers.modelFile(t, cacheDir);
+        org.kd4j.imports.contract.ImportedModel model = ImportedTeachers.load(t, modelFile, data.task());
+        LOG.info("teacher {}: imported {} ({})", t.name(), modelFile, model.contract().describe());
+        int batch = Math.max(64, d.batchSize());
+        int outputs = data.task().numOutputs();
+        float[][] trainLogits = logits.getOrCompute(
+                new CacheKey(modelFile, data.trainFile(), tokenizer.fingerprint(), d.maxLength(), data.trainVariant()),
+                train.size(), outputs, () -> ImportedTeachers.logits(model, train, batch, tokenizer.padId()));
+        float[][] devLogits = logits.getOrCompute(
+                new CacheKey(modelFile, data.devFile(), tokenizer.fingerprint(), d.maxLength(), "dev"),
+                dev.size(), outputs, () -> ImportedTeachers.logits(model, dev, batch, tokenizer.padId()));
+        if (data.hasTransfer()) {
+            EncodedDataset transfer = data.transfer(tokenizer);
+            float[][] transferLogits = logits.getOrCompute(
+                    new CacheKey(modelFile, data.transferFile(), tokenizer.fingerprint(), d.maxLength(), "transfer"),
+                    transfer.size(), outputs, () -> ImportedTeachers.logits(model, transfer, batch, tokenizer.padId()));
+            float[][] both = java.util.Arrays.copyOf(trainLogits, trainLogits.length + transferLogits.length);
+            System.arraycopy(transferLogits, 0, both, trainLogits.length, transferLogits.length);
+            trainLogits = both;
+        }
+        Evaluation evaluation = Evaluation.of(data.task(), devLogits, dev.labels(), dev.scores());
+        LOG.info("teacher {}: dev {}", t.name(), evaluation);
+        return new Teacher(t, modelFile, tokenizer, trainLogits, devLogits, evaluation, ImportedTeachers.parameterCount(model), 0);
     }
 
     private static void deleteQuietly(Path dir) {

@@ -27,8 +27,18 @@ public final class Probe {
         for (String in : inputs) {
             long[][] v = new long[2][length];
             for (int t = 0; t < length; t++) {
-                v[0][t] = in.equals(GraphContract.TOKEN_TYPE_IDS) ? 0 : 1 + t % 3;
-                v[1][t] = in.equals(GraphContract.TOKEN_TYPE_IDS) ? 0 : (t < length - 1 ? 1 + (t + 1) % 3 : 0);
+                boolean padded = t == length - 1; // the second row's last token is padding
+                switch (in) {
+                    case GraphContract.ATTENTION_MASK -> {
+                        v[0][t] = 1;
+                        v[1][t] = padded ? 0 : 1;
+                    }
+                    case GraphContract.INPUT_IDS -> {
+                        v[0][t] = 1 + t % 3;
+                        v[1][t] = padded ? 0 : 1 + (t + 1) % 3;
+                    }
+                    default -> { } // token types 0
+                }
             }
             INDArray a = Nd4j.createFromArray(v);
             feed.put(in, a.castTo(sd.getVariable(in).dataType()));

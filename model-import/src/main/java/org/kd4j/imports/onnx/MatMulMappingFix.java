@@ -28,14 +28,15 @@ public final class MatMulMappingFix {
      */
     public static synchronized void apply(OpMappingRegistry<Onnx.GraphProto, Onnx.NodeProto, Onnx.NodeProto,
             Onnx.TensorProto, Onnx.TensorProto.DataType, Onnx.AttributeProto, Onnx.AttributeProto> registry) {
-        MapperNamespace.MapperDeclaration current = registry.lookupOpMappingProcess(OP).serialize();
+        // serialize() prints "Serializing op ..." per rule to stdout
+        MapperNamespace.MapperDeclaration current = org.kd4j.util.QuietStdout.call(() -> registry.lookupOpMappingProcess(OP).serialize());
         if (isCorrect(current)) {
             return;
         }
         MapperNamespace.MapperDeclaration fixed = corrected(current);
         registry.getRegisteredOps().remove(OP);
         registry.registerMappingProcess(OP, new OnnxMappingProcessLoader(registry).createProcess(fixed));
-        if (!isCorrect(registry.lookupOpMappingProcess(OP).serialize())) {
+        if (!isCorrect(org.kd4j.util.QuietStdout.call(() -> registry.lookupOpMappingProcess(OP).serialize()))) {
             throw new IllegalStateException("could not correct the ONNX MatMul mapping (alpha/beta) of SameDiff M2.1");
         }
         LOG.debug("ONNX MatMul mapping corrected: alpha 1, beta 0");

@@ -1,0 +1,107 @@
+package org.kd4j.distill;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.kd4j.KdException;
+import org.kd4j.config.TeacherConfig;
+import org.kd4j.data.batch.Batch;
+import org.kd4j.data.batch.BatchPlanner;
+import org.kd4j.data.batch.EncodedDataset;
+import org.kd4j.data.glue.GlueTask;
+import org.kd4j.imports.contract.GraphContract;
+import org.kd4j.imports.contract.Head;
+import org.kd4j.imports.contract.ImportedModel;
+import org.kd4j.imports.onnx.OnnxImporter;
+import org.kd4j.util.Hashing;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Teachers trained elsewhere: an ONNX export is imported once (cached as an imported-model file keyed by the ONNX
+ * file's hash) or an imported-model file is loaded; then it scores data sets like any teacher.
+ */
+final class ImportedTeachers {
+
+    private static final Logger LOG = LogManager.getLogger(ImportedTeachers.class);
+
+    private ImportedTeachers() {}
+
+    /** The imported-model file of the teacher (importing an ONNX source into the cache first if needed). */
+    static Path modelFile(TeacherConfig t, Path cacheDir) {
+        Path source = Path.of(t.imported());
+        if (!Files.isRegularFile(source)) {
+            throw new KdException("teachers[" + t.name() + "].imported: file not found: " + source);
+        }
+        if (!source.getFileName().toString().endsWith(".onnx")) {
+            return source;
+        }
+        String hash = Hashing.fileHex("ONNX teacher", source);
+        Path cached = cacheDir.resolve("imported").resolve(t.name() + "-" + hash.substring(0, 16) + ".sdz");
+        if (!Files.isRegularFile(cached)) {
+            LOG.info("teacher {}: importing {}", t.name(), source);
+            ImportedModel model = new OnnxImporter().importFile(source, new OnnxImporter.Options(Head.CLASSIFIER, java.util.List.of()));
+            try {
+                Files.createDirectories(cached.getParent());
+                model.save(cached);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("saving imported teacher to " + cached, e);
+            }
+        }
+        return cached;
+    }
+
+    /** Loads the imported teacher and checks it fits the task. */
+    static ImportedModel load(TeacherConfig t, Path file, GlueTask task) {
+        ImportedModel model = ImportedModel.load(file);
+        GraphContract c = model.contract();
+        if (c.head() != Head.CLASSIFIER) {
+            throw new KdException("teachers[" + t.name() + "]: " + file + " is an encoder; a teacher must output logits");
+        }
+        if (c.hidden() != task.numOutputs()) {
+            throw new KdException("teachers[" + t.name() + "]: expects " + c.hidden() + " labels, task " + task + " has "
+                    + task.numOutputs() + " (file " + file + ")");
+        }
+        return model;
+    }
+
+    /** Logits of every example of {@code data}, in data order (length-sorted batches). */
+    static float[][] logits(ImportedModel model, EncodedDataset data, int batchSize, int padId) {
+        float[][] out = new float[data.size()][];
+        BatchPlanner planner = new BatchPlanner(batchSize, true, 1, 0);
+        for (int[] indices : planner.evaluationOrder(data.lengths())) {
+            Batch batch = Batch.of(data, indices, 0, padId);
+            INDArray logits = model.logits(ids(batch, batch.inputIds()), ids(batch, batch.attentionMask()),
+                    ids(batch, batch.tokenTypeIds()));
+            float[][] rows = logits.castTo(DataType.FLOAT).toFloatMatrix();
+            for (int i = 0; i < indices.length; i++) {
+                out[indices[i]] = rows[i];
+            }
+        }
+        return out;
+    }
+
+    private static INDArray ids(Batch batch, int[] field) {
+        return batch.matrix(field).castTo(DataType.INT64);
+    }
+
+    /** Number of weights of the imported graph (its constant and variable float arrays). */
+    static long parameterCount(ImportedModel model) {
+        long n = 0;
+        for (SDVariable v : model.graph().variables()) {
+            if ((v.getVariableType() == VariableType.CONSTANT || v.getVariableType() == VariableType.VARIABLE)
+                    && v.dataType().isFPType() && v.getArr() != null) {
+                n += v.getArr().length();
+            }
+        }
+        return n;
+    }
+
+    static Map<String, Object> describe(ImportedModel model) {
+        return model.info();
+    }
+}
