@@ -27,10 +27,7 @@ import org.kd4j.imports.parity.ParityCheck;
 class ExporterPatternImportTest {
 
     static Stream<FixtureSpec> fixtures() {
-        // DistilBERT, RoBERTa and the SDPA variant do not import yet (work in progress)
-        return FixtureSpec.matrix().stream().filter(s -> s.attention() == org.kd4j.imports.fixtures.AttentionImpl.EAGER
-                && s.architecture() != org.kd4j.imports.fixtures.Architecture.DISTILBERT
-                && s.architecture() != org.kd4j.imports.fixtures.Architecture.ROBERTA);
+        return FixtureSpec.matrix().stream();
     }
 
     @ParameterizedTest(name = "{0}")
