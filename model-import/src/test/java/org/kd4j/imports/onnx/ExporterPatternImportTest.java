@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,6 +28,8 @@ import org.kd4j.imports.parity.ParityCheck;
  */
 class ExporterPatternImportTest {
 
+    private static final Logger LOG = LogManager.getLogger(ExporterPatternImportTest.class);
+
     static Stream<FixtureSpec> fixtures() {
         return FixtureSpec.matrix().stream();
     }
@@ -43,6 +47,7 @@ class ExporterPatternImportTest {
         ParityCheck.Report report = ParityCheck.run(model, file, new OrtReferenceRuntime(),
                 (Map<String, String>) model.info().get("source_inputs"), (Map<String, String>) model.info().get("source_outputs"),
                 new int[] {1, 2, 3}, new int[] {5, 11}, spec.seed());
+        LOG.info("parity {}: worst max abs diff {}", spec.name(), String.format("%.2e", report.worst()));
         assertTrue(report.passes(), spec.name() + "\n" + report.table());
     }
 }
