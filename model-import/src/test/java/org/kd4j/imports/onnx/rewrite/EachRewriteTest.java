@@ -68,6 +68,14 @@ class EachRewriteTest {
         assertEquals(standard, covered);
     }
 
+    @Test
+    void dtypeRewritesRunAfterTheRewritesThatIntroduceTheirConstructs() {
+        java.util.List<String> order = RewritePipeline.standard().rewrites().stream().map(GraphRewrite::name).toList();
+        // ConstantOfShape and Where become Expands, which non-float-expand then fixes
+        assertTrue(order.indexOf("constant-of-shape-to-expand") < order.indexOf("non-float-expand"), order.toString());
+        assertTrue(order.indexOf("where-explicit-broadcast") < order.indexOf("non-float-expand"), order.toString());
+    }
+
     private static Map<String, INDArray> feedFor(Onnx.ModelProto model) {
         Map<String, INDArray> feed = new HashMap<>(RewriteCases.feed());
         Set<String> inputs = new HashSet<>();
