@@ -16,7 +16,12 @@ import org.kd4j.imports.onnx.rewrite.UnsupportedConstructException;
  */
 public final class SupportCheck {
 
-    /** Ops that, after the rewrites, import into SameDiff M2.1 with outputs matching ONNX Runtime (see the parity tests). */
+    /**
+     * Ops that, after the rewrites, import into SameDiff M2.1 with outputs matching ONNX Runtime (see the parity tests).
+     * Not, Where, Expand of non-FLOAT inputs and integer CumSum are right only in the forms the rewrites leave
+     * ({@code not-as-subtraction}, {@code where-explicit-broadcast}, {@code non-float-expand},
+     * {@code integer-cumsum-as-float}).
+     */
     public static final Set<String> SUPPORTED = Set.of("Add", "Sub", "Mul", "Div", "Sqrt", "Erf", "Tanh", "Relu", "Sigmoid",
             "Softmax", "MatMul", "Gather", "Shape", "Unsqueeze", "Squeeze", "Concat", "Reshape", "Transpose", "Cast",
             "ReduceMean", "ReduceSum", "Range", "Slice", "Where", "Equal", "Not", "Expand", "CumSum", "Neg", "ConstantOfShape");

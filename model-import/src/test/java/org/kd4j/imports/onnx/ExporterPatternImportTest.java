@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,11 +28,10 @@ import org.kd4j.imports.parity.ParityCheck;
  */
 class ExporterPatternImportTest {
 
+    private static final Logger LOG = LogManager.getLogger(ExporterPatternImportTest.class);
+
     static Stream<FixtureSpec> fixtures() {
-        // DistilBERT, RoBERTa and the SDPA variant do not import yet (work in progress)
-        return FixtureSpec.matrix().stream().filter(s -> s.attention() == org.kd4j.imports.fixtures.AttentionImpl.EAGER
-                && s.architecture() != org.kd4j.imports.fixtures.Architecture.DISTILBERT
-                && s.architecture() != org.kd4j.imports.fixtures.Architecture.ROBERTA);
+        return FixtureSpec.matrix().stream();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -46,6 +47,7 @@ class ExporterPatternImportTest {
         ParityCheck.Report report = ParityCheck.run(model, file, new OrtReferenceRuntime(),
                 (Map<String, String>) model.info().get("source_inputs"), (Map<String, String>) model.info().get("source_outputs"),
                 new int[] {1, 2, 3}, new int[] {5, 11}, spec.seed());
+        LOG.info("parity {}: worst max abs diff {}", spec.name(), String.format("%.2e", report.worst()));
         assertTrue(report.passes(), spec.name() + "\n" + report.table());
     }
 }
