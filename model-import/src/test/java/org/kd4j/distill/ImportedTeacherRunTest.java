@@ -1,0 +1,87 @@
+package org.kd4j.distill;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kd4j.cli.CliRunner;
+import org.kd4j.imports.contract.ImportedModel;
+import org.kd4j.imports.onnx.OnnxImporter;
+
+/**
+ * A teacher imported from ONNX takes part in a distillation run next to a trained one: imported once into the cache,
+ * scored with its own tokenizer, listed in the table, and reused from the cache by a second run.
+ */
+class ImportedTeacherRunTest {
+
+    private static final Path ONNX = Path.of("model-import/examples/random-bert-sst2/model.onnx");
+    private static final Path TOKENIZER = Path.of("model-import/examples/random-bert-sst2/tokenizer.json");
+
+    @Test
+    void importedTeacherFeedsTheEnsemble(@TempDir Path root) throws Exception {
+        Path data = root.resolve("data");
+        DistillationRunTest.writeSst2(data, "train", 120, 1);
+        DistillationRunTest.writeSst2(data, "dev", 40, 2);
+        Path config = root.resolve("imported.yaml");
+        Files.writeString(config, """
+                task: SST-2
+                data: {dir: %s, max_length: 24, batch_size: 16, train_limit: 0}
+                teachers:
+                  - name: cnn
+                    model: {type: cnn, hidden: 16, ffn: 16}
+                    train: {epochs: 2, learning_rate: 0.01}
+                  - name: onnx-bert
+                    imported: %s
+                    vocab: %s
+                student:
+                  model: {type: cnn, hidden: 16, ffn: 16}
+                  train: {epochs: 1, learning_rate: 0.01}
+                distill: {temperature: 2, hard_weight: 0.5, soft_weight: 0.5, weighting: teacher_loss}
+                run: {dir: %s, cache_dir: %s}
+                """.formatted(data, ONNX, TOKENIZER, root.resolve("run"), root.resolve("cache")));
+        CliRunner r = CliRunner.run("distill", "--config", config.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("| teacher onnx-bert"), r.out());
+        assertTrue(r.out().contains("ensemble of 2 teachers (teacher_loss)"), r.out());
+        Path imported;
+        try (Stream<Path> files = Files.list(root.resolve("cache/imported"))) {
+            imported = files.filter(f -> f.toString().endsWith(".sdz")).findFirst().orElseThrow();
+        }
+        assertEquals(2, ImportedModel.load(imported).contract().hidden());
+        long stamp = Files.getLastModifiedTime(imported).toMillis();
+        CliRunner again = CliRunner.run("distill", "--config", config.toString());
+        assertEquals(0, again.exitCode(), again.err());
+        assertEquals(stamp, Files.getLastModifiedTime(imported).toMillis(), "second run reuses the imported teacher");
+    }
+
+    @Test
+    void importedTeacherWithTheWrongLabelCountIsRefused(@TempDir Path root) throws Exception {
+        Path data = root.resolve("data");
+        DistillationRunTest.writeSst2(data, "train", 40, 1);
+        DistillationRunTest.writeSst2(data, "dev", 20, 2);
+        // an encoder is not a teacher: import the Tribuo tiny BERT encoder and offer it as one
+        Path encoder = root.resolve("encoder.sdz");
+        new OnnxImporter().importFile(Path.of("model-import/src/test/resources/fixtures/tribuo-tinybert/tinybert.onnx"),
+                OnnxImporter.Options.defaults()).save(encoder);
+        Path config = root.resolve("bad.yaml");
+        Files.writeString(config, """
+                task: SST-2
+                data: {dir: %s, max_length: 24, batch_size: 16, train_limit: 0}
+                teachers:
+                  - name: enc
+                    imported: %s
+                    vocab: %s
+                student:
+                  model: {type: cnn, hidden: 16, ffn: 16}
+                  train: {epochs: 1}
+                run: {dir: %s, cache_dir: %s}
+                """.formatted(data, encoder, TOKENIZER, root.resolve("run"), root.resolve("cache")));
+        CliRunner r = CliRunner.run("distill", "--config", config.toString());
+        assertEquals(1, r.exitCode(), r.err());
+        assertTrue(r.err().contains("teachers[enc]") && r.err().contains("is an encoder"), r.err());
+    }
+}
