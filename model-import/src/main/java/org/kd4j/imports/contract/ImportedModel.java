@@ -1,11 +1,15 @@
 package org.kd4j.imports.contract;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.DataOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -13,9 +17,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 import org.kd4j.imports.ImportException;
 import org.kd4j.util.AtomicFiles;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -27,15 +28,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * (and {@code token_type_ids} when the contract has it) as INT64 {@code [batch, sequence]}, read the contract's
  * outputs. Inputs are checked before running, with errors naming the input. Thread-safe (runs are serialised).
  *
- * <p>Saved as one zip file: {@value #GRAPH_ENTRY} (the SameDiff graph, flatbuffers), {@value #CONTRACT_ENTRY} and
- * {@value #INFO_ENTRY} (where it came from: source file and hash, rewrites, import time). Import once, load many
- * times.
+ * <p>Saved as one file: the magic {@code KD4JIMP1}, a JSON header (the contract and the import's provenance: source
+ * file and hash, opset, op counts, time), then the SameDiff graph as flatbuffers, which loading memory-maps. Import
+ * once, load many times.
  */
 public final class ImportedModel {
 
-    public static final String GRAPH_ENTRY = "graph.sd";
-    public static final String CONTRACT_ENTRY = "contract.json";
-    public static final String INFO_ENTRY = "import.json";
+    private static final byte[] MAGIC = "KD4JIMP1".getBytes(StandardCharsets.US_ASCII);
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -115,87 +114,87 @@ public final class ImportedModel {
 
     /** Writes the model atomically (temporary file, then rename). */
     public void save(Path file) throws IOException {
+        ByteBuffer flat = org.kd4j.util.QuietStdout.call(() -> graph.asFlatBuffers(false)); // prints "Serializing op ..."
+        byte[] header = JSON.writeValueAsBytes(new Header(contract, info));
         AtomicFiles.write(file, out -> {
-            ZipOutputStream zip = new ZipOutputStream(out);
-            zip.setLevel(1);
-            zip.putNextEntry(new ZipEntry(CONTRACT_ENTRY));
-            zip.write(JSON.writeValueAsBytes(contract));
-            zip.closeEntry();
-            zip.putNextEntry(new ZipEntry(INFO_ENTRY));
-            zip.write(JSON.writeValueAsBytes(info));
-            zip.closeEntry();
-            zip.putNextEntry(new ZipEntry(GRAPH_ENTRY));
-            OutputStream entry = new NonClosing(zip);
-            org.kd4j.util.QuietStdout.call(() -> { // SameDiff prints "Serializing op ..." per op
-                graph.save(entry, false);
-                return null;
-            });
-            zip.closeEntry();
-            zip.finish();
+            DataOutputStream data = new DataOutputStream(out);
+            data.write(MAGIC);
+            data.writeInt(header.length);
+            data.write(header);
+            data.writeLong(flat.remaining());
+            WritableByteChannel channel = Channels.newChannel(data);
+            ByteBuffer view = flat.duplicate();
+            while (view.hasRemaining()) {
+                channel.write(view);
+            }
+            data.flush();
         });
     }
 
-    /** Loads a model written by {@link #save}. */
+    /** Loads a model written by {@link #save}: header parsed, the graph memory-mapped and read by SameDiff. */
     public static ImportedModel load(Path file) throws ImportException {
         if (!Files.isRegularFile(file)) {
             throw new ImportException(file + ": no such imported model file");
         }
-        try (ZipFile zip = new ZipFile(file.toFile())) {
-            GraphContract contract = JSON.readValue(read(zip, CONTRACT_ENTRY, file), GraphContract.class);
-            Map<String, Object> info = JSON.readValue(read(zip, INFO_ENTRY, file), new TypeReference<Map<String, Object>>() { });
-            SameDiff sd;
-            try (InputStream in = zip.getInputStream(entry(zip, GRAPH_ENTRY, file))) {
-                sd = SameDiff.load(in, false);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer fixed = ByteBuffer.allocate(MAGIC.length + 4);
+            readFully(channel, fixed, file);
+            byte[] magic = new byte[MAGIC.length];
+            fixed.flip().get(magic);
+            if (!Arrays.equals(magic, MAGIC)) {
+                throw new ImportException(file + ": not a kd4j imported model (expected header '"
+                        + new String(MAGIC, StandardCharsets.US_ASCII) + "')");
             }
-            for (String name : contract.inputs()) {
+            int headerLength = fixed.getInt();
+            if (headerLength <= 0 || headerLength > channel.size()) {
+                throw new ImportException(file + ": corrupt imported model (header length " + headerLength + ")");
+            }
+            ByteBuffer headerBytes = ByteBuffer.allocate(headerLength + 8);
+            readFully(channel, headerBytes, file);
+            headerBytes.flip();
+            byte[] json = new byte[headerLength];
+            headerBytes.get(json);
+            long graphLength = headerBytes.getLong();
+            long offset = channel.position();
+            if (graphLength <= 0 || offset + graphLength != channel.size()) {
+                throw new ImportException(file + ": truncated or corrupt imported model (graph of " + graphLength
+                        + " bytes declared, " + (channel.size() - offset) + " present)");
+            }
+            Header header = JSON.readValue(json, Header.class);
+            ByteBuffer graphBytes = channel.map(FileChannel.MapMode.READ_ONLY, offset, graphLength);
+            SameDiff sd = SameDiff.fromFlatBuffers(graphBytes, false);
+            for (String name : header.contract().inputs()) {
                 if (!sd.hasVariable(name)) {
                     throw new ImportException(file + ": graph has no input '" + name + "' named in its contract");
                 }
             }
-            for (String name : contract.outputs()) {
+            for (String name : header.contract().outputs()) {
                 if (!sd.hasVariable(name)) {
                     throw new ImportException(file + ": graph has no output '" + name + "' named in its contract");
                 }
             }
-            return new ImportedModel(sd, contract, info);
+            return new ImportedModel(sd, header.contract(), header.info());
         } catch (IOException | RuntimeException e) {
+            if (e instanceof ImportException ie) {
+                throw ie;
+            }
             throw new ImportException(file + ": not a kd4j imported model, or corrupt (" + e.getMessage() + ")", e);
         }
     }
 
-    private static ZipEntry entry(ZipFile zip, String name, Path file) throws ImportException {
-        ZipEntry e = zip.getEntry(name);
-        if (e == null) {
-            throw new ImportException(file + ": missing entry " + name + "; not a kd4j imported model");
+    private static void readFully(FileChannel channel, ByteBuffer buffer, Path file) throws IOException {
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer) < 0) {
+                throw new ImportException(file + ": truncated imported model (file ends inside its header)");
+            }
         }
-        return e;
     }
 
-    private static byte[] read(ZipFile zip, String name, Path file) throws IOException, ImportException {
-        try (InputStream in = zip.getInputStream(entry(zip, name, file))) {
-            return in.readAllBytes();
-        }
-    }
+    /** What the file's JSON header holds. */
+    record Header(GraphContract contract, Map<String, Object> info) { }
 
     /** The labels of a classifier as a list (empty when unnamed). */
     public List<String> labels() {
         return contract.labels();
-    }
-
-    /** Stops SameDiff from closing the zip stream when it finishes writing the graph entry. */
-    private static final class NonClosing extends java.io.FilterOutputStream {
-        NonClosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
-        }
     }
 }
