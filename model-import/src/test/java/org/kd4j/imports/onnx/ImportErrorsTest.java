@@ -172,4 +172,18 @@ class ImportErrorsTest {
         assertTrue(shortMsg.contains("ext.onnx.data") && shortMsg.contains("needs bytes"), shortMsg);
         assertFalse(shortMsg.isBlank());
     }
+
+    @Test
+    void truncatedOrForeignImportedModelFilesAreRefused() throws Exception {
+        Path saved = dir.resolve("tiny.sdz");
+        new OnnxImporter().importFile(TINY, OnnxImporter.Options.defaults()).save(saved);
+        byte[] bytes = Files.readAllBytes(saved);
+        Path cut = dir.resolve("cut.sdz");
+        Files.write(cut, Arrays.copyOf(bytes, bytes.length - 100));
+        String msg = assertThrows(ImportException.class, () -> ImportedModel.load(cut)).getMessage();
+        assertTrue(msg.contains("cut.sdz") && msg.contains("truncated or corrupt"), msg);
+        String foreign = assertThrows(ImportException.class, () -> ImportedModel.load(TINY)).getMessage();
+        assertTrue(foreign.contains("not a kd4j imported model"), foreign);
+        assertEquals(List.of("input_ids", "attention_mask", "token_type_ids"), ImportedModel.load(saved).contract().inputs());
+    }
 }
