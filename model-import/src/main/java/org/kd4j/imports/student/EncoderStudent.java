@@ -103,6 +103,9 @@ public record EncoderStudent(ClassifierGraph graph, EmbeddingLayer embeddings, M
             DoublePrecision.apply(graph);
         }
         SameDiff sd = OnnxImporter.runImporter(model.toBuilder().setGraph(graph.toProto()).build(), onnx);
+        // the importer leaves the graph in eager mode, where ops added later (the head, a loss) run on creation and
+        // fail on placeholders without arrays
+        sd.disableEagerMode();
 
         List<SDVariable> constants = sd.variables().stream()
                 .filter(v -> v.getVariableType() == VariableType.CONSTANT && v.dataType().isFPType()
