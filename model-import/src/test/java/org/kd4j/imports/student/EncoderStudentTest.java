@@ -31,6 +31,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** A student cut from an ONNX encoder: same states as the whole import, padding ignored, gradients, determinism. */
@@ -109,6 +110,37 @@ class EncoderStudentTest {
         assertArrayEquals(new long[] {2, 3}, la.shape());
         assertEquals(la, lb);
         assertTrue(la.amaxNumber().doubleValue() > 0, "logits all zero: " + la);
+    }
+
+    /** ELECTRA exports have no pooler: the head reads last_hidden_state[:, 0]; its embeddings (width 16) are projected. */
+    @Test
+    void encoderWithoutPoolerUsesTheClsStateIgnoresPaddingAndDifferentiates() throws Exception {
+        Path onnx = dir.resolve("electra.onnx");
+        Files.write(onnx, ExporterPatternWriter.bytes(FixtureSpec.standard(Architecture.ELECTRA, Head.ENCODER, 14)));
+        EncoderStudent student = EncoderStudent.build(onnx, 2, DataType.FLOAT, 4);
+        assertEquals(16, student.embeddings().dim());
+        SameDiff sd = student.graph().sd();
+        Batch batch = new Batch(new int[] {0, 1}, 4, new int[] {2, 5, 9, 0, 3, 4, 7, 8}, new int[8], new int[] {1, 1, 1, 0, 1, 1, 1, 1},
+                new int[] {0, 1}, new double[2]);
+        Map<String, INDArray> feed = feed(student, batch);
+        Map<String, INDArray> out = sd.output(feed, GraphContract.LAST_HIDDEN_STATE, ClassifierGraph.LOGITS);
+        INDArray cls = out.get(GraphContract.LAST_HIDDEN_STATE).get(NDArrayIndex.all(), NDArrayIndex.point(0), NDArrayIndex.all());
+        INDArray expected = cls.mmul(sd.getVariable(EncoderStudent.HEAD_W).getArr()).addRowVector(sd.getVariable(EncoderStudent.HEAD_B).getArr());
+        assertEquals(0.0, out.get(ClassifierGraph.LOGITS).sub(expected).amaxNumber().doubleValue(), 1e-6);
+
+        Batch alone = new Batch(new int[] {0}, 3, new int[] {2, 5, 9}, new int[3], new int[] {1, 1, 1}, new int[] {0}, new double[1]);
+        INDArray single = sd.output(feed(student, alone), ClassifierGraph.LOGITS).get(ClassifierGraph.LOGITS);
+        assertEquals(0.0, single.getRow(0).sub(out.get(ClassifierGraph.LOGITS).getRow(0)).amaxNumber().doubleValue(), 1e-5);
+
+        SDVariable loss = student.graph().logits().mul(student.graph().logits()).sum();
+        sd.setLossVariables(loss);
+        feed = feed(student, batch);
+        List<String> names = new ArrayList<>(student.graph().trainableVariables());
+        names.add(ClassifierGraph.EMBEDDINGS);
+        Map<String, INDArray> grads = sd.calculateGradients(feed, names.toArray(new String[0]));
+        assertEquals(names.size(), grads.size());
+        assertArrayEquals(new long[] {2, 4, 16}, grads.get(ClassifierGraph.EMBEDDINGS).shape());
+        assertTrue(grads.get(ClassifierGraph.EMBEDDINGS).amaxNumber().doubleValue() > 0);
     }
 
     /**
