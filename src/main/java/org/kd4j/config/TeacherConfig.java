@@ -26,6 +26,9 @@ public record TeacherConfig(String name, ModelConfig model, TrainConfig train, S
         if (model == null || train == null) {
             throw new IllegalArgumentException("teacher model and train sections are required");
         }
+        if (model.type() == ModelType.IMPORTED) {
+            throw ConfigException.invalid("model.type", "imported", "transformer, bilstm or cnn (only a student can be imported)");
+        }
         vocab = vocab == null ? "" : vocab;
         imported = imported == null ? "" : imported;
         if (!imported.isEmpty() && vocab.isEmpty()) {

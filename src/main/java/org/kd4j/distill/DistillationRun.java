@@ -86,6 +86,8 @@ public final class DistillationRun {
         EncodedDataset train = data.train(tokenizer);
         EncodedDataset studentTrain = data.studentTrain(tokenizer);
         EncodedDataset dev = data.dev(tokenizer);
+        // an imported student is built (and checked against the tokenizer) before the run directory is touched
+        TextClassifier pending = config.student().imported() ? newStudent(tokenizer, data) : null;
 
         RunDirectory run = new RunDirectory(Path.of(config.run().dir()));
         run.markUnfinished();
@@ -123,8 +125,8 @@ public final class DistillationRun {
             if (variant != StudentVariant.CROSS_ENTROPY && targets == null) {
                 continue;
             }
-            TextClassifier student = TextClassifier.create(config.student().model(), tokenizer.vocabSize(),
-                    data.task().numOutputs(), config.student().train().seed());
+            TextClassifier student = pending != null ? pending : newStudent(tokenizer, data);
+            pending = null;
             Trainer trainer = new Trainer(variant.label(), student, targets == null ? train : studentTrain, dev,
                     targets,
                     variant == StudentVariant.BEST_TEACHER ? singleTeacher() : config.distill(),
@@ -153,7 +155,30 @@ public final class DistillationRun {
         return result;
     }
 
+    /** A fresh student: native of the configured shape, or initialised from the ONNX encoder {@code student.init}. */
+    private TextClassifier newStudent(BertTokenizer tokenizer, TaskData data) {
+        var s = config.student();
+        if (!s.imported()) {
+            return TextClassifier.create(s.model(), tokenizer.vocabSize(), data.task().numOutputs(), s.train().seed());
+        }
+        TextClassifier student = TextClassifier.fromOnnx(Path.of(s.init()), data.task().numOutputs(), s.train().seed());
+        int rows = student.embeddings().vocabSize();
+        if (rows != tokenizer.vocabSize()) {
+            throw new KdException("student.init " + s.init() + ": the encoder's word table has " + rows + " rows but tokenizer.vocab "
+                    + config.tokenizer().vocab() + " has " + tokenizer.vocabSize() + " tokens; use the encoder's own tokenizer");
+        }
+        org.nd4j.linalg.api.ndarray.INDArray positions = student.embeddings().parameters().get(org.kd4j.model.EmbeddingLayer.POSITIONS);
+        if (positions != null && positions.size(0) < config.data().maxLength()) {
+            throw new KdException("data.max_length " + config.data().maxLength() + " exceeds the " + positions.size(0)
+                    + " positions of the student encoder " + s.init());
+        }
+        return student;
+    }
+
     private static String describe(ExperimentConfig c) {
+        if (c.student().imported()) {
+            return "imported from " + Path.of(c.student().init()).getFileName();
+        }
         var m = c.student().model();
         return String.format(Locale.ROOT, "%s %dL/%dH/%dA/FFN%d", m.type().name().toLowerCase(Locale.ROOT), m.layers(),
                 m.hidden(), m.heads(), m.ffn());

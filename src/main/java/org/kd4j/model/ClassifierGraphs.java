@@ -12,6 +12,7 @@ public final class ClassifierGraphs {
             case TRANSFORMER -> TransformerGraph.build(config, outputs, type, seed);
             case CNN -> CnnGraph.build(config, outputs, type, seed);
             case BILSTM -> BiLstmGraph.build(config, outputs, type, seed);
+            case IMPORTED -> throw new IllegalArgumentException("an imported model is built from its ONNX file, not from a config");
         };
     }
 }

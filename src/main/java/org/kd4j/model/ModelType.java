@@ -7,5 +7,10 @@ public enum ModelType {
     /** Bidirectional LSTM over the embeddings, masked max pooling, linear head. */
     BILSTM,
     /** 1-D convolutions of several widths over the embeddings, masked max pooling, linear head (Kim 2014). */
-    CNN
+    CNN,
+    /**
+     * An encoder imported from an ONNX file (BERT family) with a fresh linear head on its [CLS] vector; the model file
+     * names the ONNX file, from which the graph is rebuilt at load (see {@code org.kd4j.imports.student.EncoderStudent}).
+     */
+    IMPORTED
 }

@@ -1,5 +1,6 @@
 package org.kd4j.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -11,11 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.kd4j.KdException;
 import org.kd4j.data.batch.Batch;
 import org.kd4j.data.batch.BatchPlanner;
 import org.kd4j.data.batch.EncodedDataset;
+import org.kd4j.imports.student.EncoderStudent;
 import org.kd4j.util.AtomicFiles;
+import org.kd4j.util.Hashing;
 import org.kd4j.util.NamedArrays;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -38,15 +42,19 @@ public final class TextClassifier {
     private final ModelConfig config;
     private final ClassifierGraph graph;
     private final EmbeddingLayer embeddings;
+    /** The ONNX file of an {@link ModelType#IMPORTED} model; null for native models. */
+    private final ImportedSource source;
 
-    private TextClassifier(ModelConfig config, ClassifierGraph graph, EmbeddingLayer embeddings) {
+    private TextClassifier(ModelConfig config, ClassifierGraph graph, EmbeddingLayer embeddings, ImportedSource source) {
         this.config = config;
         this.graph = graph;
         this.embeddings = embeddings;
+        this.source = source;
     }
 
-    /** The model file's header. */
-    private record Header(ModelConfig model, int vocabSize, int outputs) {}
+    /** The model file's header ({@code source} only for imported models, so native files are unchanged). */
+    private record Header(ModelConfig model, int vocabSize, int outputs,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) ImportedSource source) {}
 
     /**
      * A freshly initialised model.
@@ -57,7 +65,24 @@ public final class TextClassifier {
         int positions = config.type() == ModelType.TRANSFORMER ? config.maxPositions() : 0;
         EmbeddingLayer embeddings = new EmbeddingLayer(vocabSize, positions, 2, config.hidden(), DataType.FLOAT, seed + 101);
         embeddings.parameters().forEach((name, table) -> graph.sd().var(name, table));
-        return new TextClassifier(config, graph, embeddings);
+        return new TextClassifier(config, graph, embeddings, null);
+    }
+
+    /**
+     * A student initialised from an ONNX BERT-family encoder (its embedding tables, LayerNorm and layers, all
+     * trainable) with a fresh linear head of {@code outputs} on the [CLS] vector; see {@link EncoderStudent}.
+     */
+    public static TextClassifier fromOnnx(Path onnx, int outputs, long seed) {
+        EncoderStudent student = EncoderStudent.build(onnx, outputs, DataType.FLOAT, seed);
+        ClassifierGraph graph = student.graph();
+        student.embeddings().parameters().forEach((name, table) -> graph.sd().var(name, table));
+        return new TextClassifier(student.config(), graph, student.embeddings(),
+                new ImportedSource(student.source().toString(), student.sha256()));
+    }
+
+    /** The ONNX file an imported model was built from; empty for native models. */
+    public Optional<ImportedSource> source() {
+        return Optional.ofNullable(source);
     }
 
     /** Loads a model saved by {@link #save}; errors name the file and what is wrong with it. */
@@ -77,7 +102,8 @@ public final class TextClassifier {
             }
             Header header = JSON.readValue(in.readUTF(), Header.class);
             Map<String, INDArray> saved = NamedArrays.read(in);
-            TextClassifier model = create(header.model(), header.vocabSize(), header.outputs(), 0);
+            TextClassifier model = header.model().type() == ModelType.IMPORTED
+                    ? fromSource(file, header) : create(header.model(), header.vocabSize(), header.outputs(), 0);
             Map<String, INDArray> target = model.parameters();
             if (!target.keySet().equals(saved.keySet())) {
                 throw new KdException(file + ": parameters " + saved.keySet() + " do not match the model's " + target.keySet());
@@ -99,13 +125,30 @@ public final class TextClassifier {
         }
     }
 
+    private static TextClassifier fromSource(Path file, Header header) {
+        ImportedSource src = header.source();
+        if (src == null) {
+            throw new KdException(file + ": an imported model file without its ONNX source (field 'source')");
+        }
+        Path onnx = Path.of(src.path());
+        if (!Files.isRegularFile(onnx)) {
+            throw new KdException(file + ": the ONNX encoder it was built from is missing: " + onnx);
+        }
+        String sha = Hashing.fileHex("ONNX model", onnx);
+        if (!sha.equals(src.sha256())) {
+            throw new KdException(file + ": the ONNX encoder " + onnx + " changed since the model was saved (sha256 "
+                    + sha + ", expected " + src.sha256() + ")");
+        }
+        return fromOnnx(onnx, header.outputs(), 0);
+    }
+
     /** Writes config and parameters atomically to one file (read back by {@link #load}). */
     public synchronized void save(Path file) {
         try {
             AtomicFiles.write(file, out -> {
                 DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out));
                 data.writeUTF(MAGIC);
-                data.writeUTF(JSON.writeValueAsString(new Header(config, embeddings.vocabSize(), outputs())));
+                data.writeUTF(JSON.writeValueAsString(new Header(config, embeddings.vocabSize(), outputs(), source)));
                 NamedArrays.write(data, parameters());
                 data.flush();
             });

@@ -1,6 +1,7 @@
 package org.kd4j.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -120,6 +121,19 @@ class ConfigLoaderTest {
         Path dup = yaml("teachers:\n  - name: a\n  - name: a\n");
         e = assertThrows(ConfigException.class, () -> ConfigLoader.load(dup, List.of()));
         assertTrue(e.getMessage().contains("teachers = 'a' is not valid; expected unique teacher names"), e.getMessage());
+    }
+
+    @Test
+    void studentInitNamesAnOnnxEncoderAndOnlyAStudentCanBeImported() throws IOException {
+        ExperimentConfig c = ConfigLoader.load(List.of("student.init=encoders/minilm.onnx"));
+        assertTrue(c.student().imported());
+        assertEquals("encoders/minilm.onnx", c.student().init());
+        assertFalse(ConfigLoader.load(List.of()).student().imported());
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of("student.init=model.bin")));
+        assertTrue(e.getMessage().contains("student.init = 'model.bin' is not valid"), e.getMessage());
+        Path file = yaml("teachers:\n  - name: a\n    model: {type: imported}\n");
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, List.of()));
+        assertTrue(e.getMessage().contains("teachers[0].model.type = 'imported' is not valid"), e.getMessage());
     }
 
     @Test

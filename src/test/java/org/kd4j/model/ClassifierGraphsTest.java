@@ -24,7 +24,8 @@ class ClassifierGraphsTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(ModelType.class)
+    @org.junit.jupiter.params.provider.EnumSource(value = ModelType.class, names = "IMPORTED",
+            mode = org.junit.jupiter.params.provider.EnumSource.Mode.EXCLUDE)
     void shapesFollowTheBatchAndPaddingIsIgnored(ModelType type) {
         ModelConfig config = new ModelConfig(type, 2, 8, 2, 12, 16, Pooling.MEAN);
         ClassifierGraph g = ClassifierGraphs.build(config, 3, DataType.DOUBLE, 1);

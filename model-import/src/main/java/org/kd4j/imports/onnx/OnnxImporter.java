@@ -108,7 +108,8 @@ public final class OnnxImporter {
         return new ImportedModel(sd, contract, info);
     }
 
-    private static SameDiff runImporter(Onnx.ModelProto model, Path source) throws ImportException {
+    /** Writes the (rewritten) model to a temporary file and imports it with the {@link MatMulMappingFix}. */
+    public static SameDiff runImporter(Onnx.ModelProto model, Path source) throws ImportException {
         Path tmp = null;
         try {
             tmp = Files.createTempFile("kd4j-import-", ".onnx");
