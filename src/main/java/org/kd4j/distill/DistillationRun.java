@@ -99,8 +99,9 @@ public final class DistillationRun {
         List<Teacher> teachers = new TeacherPool(config, data, progress).teachers();
         List<ResultRow> rows = new ArrayList<>();
         for (Teacher t : teachers) {
-            rows.add(new ResultRow("teacher " + t.name() + " (" + t.config().model().type().name().toLowerCase(Locale.ROOT)
-                    + ")", t.parameters(), t.dev(), Evaluation.loss(data.task(), t.devLogits(), dev.labels(), dev.scores()),
+            String kind = t.config().external() ? "imported"
+                    : t.config().model().type().name().toLowerCase(Locale.ROOT);
+            rows.add(new ResultRow("teacher " + t.name() + " (" + kind + ")", t.parameters(), t.dev(), Evaluation.loss(data.task(), t.devLogits(), dev.labels(), dev.scores()),
                     0, t.trainSeconds()));
         }
         if (!teachers.isEmpty()) {

@@ -42,17 +42,30 @@ final class ImportedTeachers {
         }
         String hash = Hashing.fileHex("ONNX teacher", source);
         Path cached = cacheDir.resolve("imported").resolve(t.name() + "-" + hash.substring(0, 16) + ".sdz");
-        if (!Files.isRegularFile(cached)) {
-            LOG.info("teacher {}: importing {}", t.name(), source);
-            ImportedModel model = new OnnxImporter().importFile(source, new OnnxImporter.Options(Head.CLASSIFIER, java.util.List.of()));
-            try {
-                Files.createDirectories(cached.getParent());
-                model.save(cached);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("saving imported teacher to " + cached, e);
+        if (Files.isRegularFile(cached)) {
+            if (readable(cached)) {
+                return cached;
             }
+            LOG.warn("teacher {}: cached import {} is unreadable (older format or damaged); importing again", t.name(), cached);
+        }
+        LOG.info("teacher {}: importing {}", t.name(), source);
+        ImportedModel model = new OnnxImporter().importFile(source, new OnnxImporter.Options(Head.CLASSIFIER, java.util.List.of()));
+        try {
+            Files.createDirectories(cached.getParent());
+            model.save(cached);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("saving imported teacher to " + cached, e);
         }
         return cached;
+    }
+
+    private static boolean readable(Path cached) {
+        try {
+            ImportedModel.load(cached);
+            return true;
+        } catch (org.kd4j.imports.ImportException e) {
+            return false;
+        }
     }
 
     /** Loads the imported teacher and checks it fits the task. */

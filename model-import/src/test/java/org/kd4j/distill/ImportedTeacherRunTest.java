@@ -45,7 +45,7 @@ class ImportedTeacherRunTest {
                 """.formatted(data, ONNX, TOKENIZER, root.resolve("run"), root.resolve("cache")));
         CliRunner r = CliRunner.run("distill", "--config", config.toString());
         assertEquals(0, r.exitCode(), r.err());
-        assertTrue(r.out().contains("| teacher onnx-bert"), r.out());
+        assertTrue(r.out().contains("| teacher onnx-bert (imported)"), r.out());
         assertTrue(r.out().contains("ensemble of 2 teachers (teacher_loss)"), r.out());
         Path imported;
         try (Stream<Path> files = Files.list(root.resolve("cache/imported"))) {
