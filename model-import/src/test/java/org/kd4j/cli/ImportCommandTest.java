@@ -70,4 +70,22 @@ class ImportCommandTest {
         assertEquals(1, r.exitCode());
         assertTrue(r.err().contains("--out: required"), r.err());
     }
+
+    @Test
+    void importsAFrozenTensorFlowGraph(@TempDir Path dir) throws Exception {
+        Path pb = org.kd4j.imports.tf.fixtures.TfBertGraphWriter.write(org.kd4j.imports.tf.fixtures.TinyBert.standard(3),
+                org.kd4j.imports.tf.fixtures.TfBertGraphWriter.Inputs.ITERATOR_V2, dir.resolve("frozen.pb"));
+        Path out = dir.resolve("tf.sdz");
+        CliRunner r = CliRunner.run("import", "--tf", pb.toString(), "--out", out.toString(), "--labels", "a,b,c");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("contract: [input_ids, attention_mask, token_type_ids] -> [logits] (3 labels: a,b,c)"), r.out());
+        assertTrue(r.out().contains("parity: not available for TensorFlow graphs"), r.out());
+        ImportedModel m = ImportedModel.load(out);
+        assertEquals(java.util.List.of("a", "b", "c"), m.labels());
+        CliRunner wrongLabels = CliRunner.run("import", "--tf", pb.toString(), "--out", dir.resolve("x.sdz").toString(),
+                "--labels", "a,b");
+        assertEquals(1, wrongLabels.exitCode());
+        assertTrue(wrongLabels.err().contains("3 logits, but 2 label names"), wrongLabels.err());
+        assertFalse(Files.exists(dir.resolve("x.sdz")));
+    }
 }
