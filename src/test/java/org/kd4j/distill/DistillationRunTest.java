@@ -33,23 +33,7 @@ class DistillationRunTest {
     static CliRunner first;
 
     static void writeSst2(Path dir, String split, int n, long seed) throws IOException {
-        String[] filler = {"the", "movie", "was", "a", "plot", "story", "and", "it", "really", "film"};
-        String[][] sentiment = {{"awful", "boring", "bad"}, {"great", "wonderful", "good"}};
-        SplittableRandom random = new SplittableRandom(seed);
-        List<String> lines = new ArrayList<>(List.of("sentence\tlabel"));
-        for (int i = 0; i < n; i++) {
-            int label = random.nextInt(2);
-            StringBuilder sb = new StringBuilder();
-            int words = 3 + random.nextInt(6);
-            int at = random.nextInt(words);
-            for (int w = 0; w < words; w++) {
-                sb.append(w == at ? sentiment[label][random.nextInt(3)] : filler[random.nextInt(filler.length)]).append(' ');
-            }
-            lines.add(sb + "\t" + label);
-        }
-        Path file = dir.resolve("glue/SST-2/" + split + ".tsv");
-        Files.createDirectories(file.getParent());
-        Files.write(file, lines);
+        org.kd4j.testing.SyntheticSst2.write(dir, split, n, seed);
     }
 
     static String yaml(Path data, Path run) {

@@ -1,12 +1,13 @@
 package org.kd4j.model;
 
+import org.kd4j.testing.FiniteDifferences;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -70,28 +71,9 @@ class ClassifierGraphsTest {
             List<String> names = new java.util.ArrayList<>(g.trainableVariables());
             names.add(ClassifierGraph.EMBEDDINGS);
             Map<String, INDArray> grads = sd.calculateGradients(feed, names.toArray(new String[0]));
-            double h = 1e-6;
-            int checked = 0;
-            for (String name : names) {
-                INDArray param = sd.getVariable(name).getArr();
-                INDArray flat = param.reshape(param.length());
-                INDArray grad = grads.get(name).reshape(param.length());
-                // every element of small variables, a spread of 6 elements of the larger ones (keeps the test fast)
-                long step = Math.max(1, param.length() / 6);
-                for (int i = 0; i < param.length(); i += step) {
-                    double original = flat.getDouble(i);
-                    flat.putScalar(i, original + h);
-                    double plus = sd.output(feed, loss.name()).get(loss.name()).getDouble(0);
-                    flat.putScalar(i, original - h);
-                    double minus = sd.output(feed, loss.name()).get(loss.name()).getDouble(0);
-                    flat.putScalar(i, original);
-                    double numeric = (plus - minus) / (2 * h);
-                    double analytic = grad.getDouble(i);
-                    assertEquals(numeric, analytic, 1e-6 + 1e-4 * Math.abs(numeric),
-                            config.type() + " " + pooling + " " + name + "[" + i + "]");
-                    checked++;
-                }
-            }
+            FiniteDifferences.Result r = FiniteDifferences.check(sd, feed, loss.name(), grads, FiniteDifferences::spread,
+                    1e-6, 1e-6, 1e-4, config.type() + " " + pooling);
+            int checked = r.checked();
             assertEquals(true, checked > 20, "checked " + checked);
         }
     }

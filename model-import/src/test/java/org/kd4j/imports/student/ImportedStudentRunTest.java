@@ -8,9 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.junit.jupiter.api.Test;
@@ -33,24 +31,11 @@ class ImportedStudentRunTest {
 
     @TempDir Path root;
 
+    /** Words the Tribuo tiny BERT's 1,656-entry vocabulary has. */
     static void writeSst2(Path dir, String split, int n, long seed) throws IOException {
-        String[] filler = {"the", "story", "was", "a", "and", "it", "really", "these", "together", "its"};
-        String[][] sentiment = {{"poor", "none", "fall"}, {"great", "good", "love"}};
-        SplittableRandom random = new SplittableRandom(seed);
-        List<String> lines = new ArrayList<>(List.of("sentence\tlabel"));
-        for (int i = 0; i < n; i++) {
-            int label = random.nextInt(2);
-            int words = 3 + random.nextInt(6);
-            int at = random.nextInt(words);
-            StringBuilder sb = new StringBuilder();
-            for (int w = 0; w < words; w++) {
-                sb.append(w == at ? sentiment[label][random.nextInt(3)] : filler[random.nextInt(filler.length)]).append(' ');
-            }
-            lines.add(sb + "\t" + label);
-        }
-        Path file = dir.resolve("glue/SST-2/" + split + ".tsv");
-        Files.createDirectories(file.getParent());
-        Files.write(file, lines);
+        org.kd4j.testing.SyntheticSst2.write(dir, split, n, seed,
+                new String[] {"the", "story", "was", "a", "and", "it", "really", "these", "together", "its"},
+                new String[][] {{"poor", "none", "fall"}, {"great", "good", "love"}});
     }
 
     private Path preset(String vocab, String runName) throws IOException {

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.junit.jupiter.api.Test;
@@ -45,18 +44,11 @@ class StudentFineTuneTest {
 
     /** Label 1 iff the sentence holds a positive word (SST-2's shape). */
     static EncodedDataset sentences(int n, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
         List<Example> examples = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int label = random.nextInt(2);
-            int words = 3 + random.nextInt(6);
-            int at = random.nextInt(words);
-            StringBuilder sb = new StringBuilder();
-            for (int w = 0; w < words; w++) {
-                String word = w == at ? (label == 1 ? POSITIVE : NEGATIVE)[random.nextInt(3)] : FILLER[random.nextInt(FILLER.length)];
-                sb.append(w == 0 ? "" : " ").append(word);
-            }
-            examples.add(new Example(Integer.toString(i), i + 1, sb.toString(), null, label, Double.NaN));
+        List<org.kd4j.testing.SyntheticSst2.Row> rows = org.kd4j.testing.SyntheticSst2.rows(n, seed, FILLER,
+                new String[][] {NEGATIVE, POSITIVE});
+        for (int i = 0; i < rows.size(); i++) {
+            examples.add(new Example(Integer.toString(i), i + 1, rows.get(i).sentence(), null, rows.get(i).label(), Double.NaN));
         }
         return EncodedDataset.encode(GlueTask.SST2, examples, TOKENIZER, 32);
     }
