@@ -159,7 +159,7 @@ public final class StudentBenchmark {
     }
 
     /** {@code n} examples of exactly {@code length} random token ids, labels 0/1. */
-    static EncodedDataset randomData(int n, int length, int vocab, long seed) {
+    public static EncodedDataset randomData(int n, int length, int vocab, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         List<Encoding> encodings = new ArrayList<>();
         int[] labels = new int[n];

@@ -24,6 +24,7 @@ import org.kd4j.eval.Evaluation;
 import org.kd4j.model.ClassifierGraph;
 import org.kd4j.model.TextClassifier;
 import org.kd4j.model.embed.EmbeddingTable;
+import org.kd4j.model.memory.StepArrayPool;
 import org.kd4j.util.QuietStdout;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -45,6 +46,10 @@ public final class Trainer {
     private static final Logger LOG = LogManager.getLogger(Trainer.class);
     public static final String BEST_MODEL = "best.kdm";
 
+    /** Off by {@code -Dkd4j.stepPool=false} (to compare; see the README's "Measured"). */
+    private static final boolean POOL_STEPS = Boolean.parseBoolean(System.getProperty("kd4j.stepPool", "true"));
+    private static final long POOL_BUDGET_BYTES = 1L << 30;
+
     private final String name;
     private final TextClassifier model;
     private final EncodedDataset train;
@@ -63,6 +68,8 @@ public final class Trainer {
     private final Map<String, INDArray> parameters;
     private long interruptAfterStep = -1;
     private boolean gradientsBuilt;
+    /** Arrays of one step reused by the next (see {@link StepArrayPool}); attached after the first step. */
+    private StepArrayPool pool;
 
     /**
      * @param teacherLogits {@code [teachers][train examples][outputs]}, or {@code null} to train on gold labels only
@@ -186,17 +193,26 @@ public final class Trainer {
             bestEvaluation = evaluate();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
+        if (pool != null) {
+            pool.close(); // free the step arrays now rather than at the next collection; the pool stays usable
+        }
         return new TrainResult(bestEvaluation, state.bestEpoch(), state, seconds, examplesSeen / Math.max(1e-9, seconds));
     }
 
     /** One update; returns the loss before it. */
     private double step(Batch batch, AdamW optimizer, double learningRate, double temperature, long step) {
+        if (pool != null) {
+            pool.recycle(); // nothing of the previous step is referenced any more
+        }
         Map<String, INDArray> feed = new HashMap<>(model.feed(batch));
         feed.putAll(lossPlaceholders(batch, temperature));
         OutAndGrad result = gradientsBuilt
                 ? model.sd().calculateGradientsAndOutputs(feed, List.of(DistillationLoss.LOSS), gradientTargets)
                 : QuietStdout.call(() -> model.sd().calculateGradientsAndOutputs(feed, List.of(DistillationLoss.LOSS),
                         gradientTargets));
+        if (!gradientsBuilt && POOL_STEPS) {
+            pool = StepArrayPool.attachToGradients(model.sd(), new StepArrayPool(POOL_BUDGET_BYTES));
+        }
         gradientsBuilt = true;
         double value = result.getOutputs().get(DistillationLoss.LOSS).getDouble(0);
         if (!Double.isFinite(value)) {

@@ -1,0 +1,156 @@
+package org.kd4j.model.memory;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import org.nd4j.autodiff.samediff.internal.memory.AbstractMemoryMgr;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.LongShapeDescriptor;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A SameDiff session memory manager that reuses the arrays of one training step in the next. SameDiff M2.1's own
+ * {@code ArrayCacheMemoryMgr} gets almost no arrays back during gradient calculation, so every step allocates all its
+ * activations and gradients afresh (hundreds of MB at 32 x 128 tokens), and the old ones wait for the garbage
+ * collector: allocation took as much time as the ops themselves, and memory followed the JVM limits.
+ *
+ * <p>Here every array handed out is pooled by data type, order and shape; {@link #recycle()} (called by the trainer at
+ * the start of each step, when nothing from the previous step is still in use) makes them all available again, and an
+ * array SameDiff releases earlier is reusable at once. Shapes unused for {@value #IDLE_STEPS} steps (dynamic padding
+ * makes many shapes) are freed when the pool holds more than its byte budget.
+ */
+public final class StepArrayPool extends AbstractMemoryMgr {
+
+    static final int IDLE_STEPS = 8;
+
+    private record Key(DataType type, char order, String shape) { }
+
+    private static final class Entry {
+        final ArrayDeque<INDArray> free = new ArrayDeque<>();
+        long lastUsed;
+        long bytesEach;
+    }
+
+    private final long budgetBytes;
+    private final Map<Key, Entry> entries = new HashMap<>();
+    private final Map<INDArray, Key> inUse = new IdentityHashMap<>();
+    private long step;
+    private long pooledBytes;
+    private long created;
+    private long reused;
+
+    /** @param budgetBytes bytes the pool may keep beyond what the last few steps used */
+    public StepArrayPool(long budgetBytes) {
+        this.budgetBytes = budgetBytes;
+    }
+
+    @Override
+    public synchronized INDArray allocate(boolean detached, DataType dataType, long... shape) {
+        return take(new Key(dataType, 'c', Arrays.toString(shape)), dataType, 'c', shape);
+    }
+
+    @Override
+    public synchronized INDArray allocate(boolean detached, LongShapeDescriptor descriptor) {
+        if (descriptor.isEmpty()) {
+            return Nd4j.empty(descriptor.dataType());
+        }
+        long[] shape = descriptor.getShape();
+        return take(new Key(descriptor.dataType(), descriptor.getOrder(), Arrays.toString(shape)), descriptor.dataType(),
+                descriptor.getOrder(), shape);
+    }
+
+    private INDArray take(Key key, DataType type, char order, long[] shape) {
+        Entry e = entries.computeIfAbsent(key, k -> new Entry());
+        e.lastUsed = step;
+        INDArray a = e.free.pollFirst();
+        if (a == null) {
+            a = Nd4j.createUninitializedDetached(type, order, shape);
+            e.bytesEach = a.length() * type.width();
+            pooledBytes += e.bytesEach;
+            created++;
+        } else {
+            reused++;
+        }
+        inUse.put(a, key);
+        return a;
+    }
+
+    @Override
+    public synchronized void release(INDArray array) {
+        Key key = inUse.remove(array);
+        if (key != null) {
+            entries.get(key).free.addFirst(array);
+        }
+    }
+
+    /**
+     * Makes every array handed out so far reusable: call only when no array from earlier runs of the session is still
+     * referenced (the start of a training step). Frees idle shapes beyond the budget.
+     */
+    public synchronized void recycle() {
+        for (Map.Entry<INDArray, Key> e : inUse.entrySet()) {
+            entries.get(e.getValue()).free.addFirst(e.getKey());
+        }
+        inUse.clear();
+        step++;
+        if (pooledBytes > budgetBytes) {
+            Iterator<Map.Entry<Key, Entry>> it = entries.entrySet().iterator();
+            while (it.hasNext() && pooledBytes > budgetBytes) {
+                Entry e = it.next().getValue();
+                if (step - e.lastUsed > IDLE_STEPS) {
+                    for (INDArray a : e.free) {
+                        pooledBytes -= e.bytesEach;
+                        close(a);
+                    }
+                    it.remove();
+                }
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        Set<INDArray> all = Collections.newSetFromMap(new IdentityHashMap<>());
+        entries.values().forEach(e -> all.addAll(e.free));
+        all.addAll(inUse.keySet());
+        all.forEach(StepArrayPool::close);
+        entries.clear();
+        inUse.clear();
+        pooledBytes = 0;
+    }
+
+    private static void close(INDArray a) {
+        if (a.closeable()) {
+            a.close();
+        }
+    }
+
+    /**
+     * Makes {@code pool} the memory manager of the sessions that run {@code sd}'s gradient function (built by the first
+     * gradient calculation, which must have happened). Returns the pool.
+     */
+    public static StepArrayPool attachToGradients(org.nd4j.autodiff.samediff.SameDiff sd, StepArrayPool pool) {
+        org.nd4j.autodiff.samediff.SameDiff grad = sd.getFunction("grad");
+        if (grad == null) {
+            throw new IllegalStateException("the graph has no gradient function yet; compute gradients once first");
+        }
+        grad.getSessions().values().forEach(session -> session.setMmgr(pool));
+        return pool;
+    }
+
+    /** Bytes held by the pool (free and in use). */
+    public synchronized long pooledBytes() {
+        return pooledBytes;
+    }
+
+    /** Arrays created and arrays reused since the pool was made. */
+    public synchronized long[] counts() {
+        return new long[] {created, reused};
+    }
+}

@@ -1,0 +1,112 @@
+package org.kd4j.model.memory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.kd4j.model.ClassifierGraph;
+import org.kd4j.model.ModelConfig;
+import org.kd4j.model.ModelType;
+import org.kd4j.model.Pooling;
+import org.kd4j.model.TextClassifier;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class StepArrayPoolTest {
+
+    @Test
+    void arraysComeBackAfterReleaseOrRecycle() {
+        StepArrayPool pool = new StepArrayPool(1 << 20);
+        INDArray a = pool.allocate(false, DataType.FLOAT, 4, 8);
+        INDArray b = pool.allocate(false, DataType.FLOAT, 4, 8);
+        assertNotSame(a, b);
+        pool.release(a);
+        assertSame(a, pool.allocate(false, DataType.FLOAT, 4, 8), "a released array is reused at once");
+        INDArray c = pool.allocate(false, DataType.FLOAT, 8, 4);
+        assertNotSame(b, c, "another shape gets another array");
+        pool.recycle();
+        List<INDArray> next = List.of(pool.allocate(false, DataType.FLOAT, 4, 8), pool.allocate(false, DataType.FLOAT, 4, 8));
+        assertTrue(next.contains(a) && next.contains(b), "recycle hands both back");
+        assertEquals(3, pool.counts()[0], "created");
+        assertEquals(3 * 32 * 4, pool.pooledBytes());
+    }
+
+    @Test
+    void idleShapesAreFreedBeyondTheBudget() {
+        StepArrayPool pool = new StepArrayPool(1000);
+        pool.allocate(false, DataType.FLOAT, 100, 10); // 4,000 bytes, over the budget, then never asked for again
+        for (int i = 0; i < StepArrayPool.IDLE_STEPS; i++) {
+            pool.recycle();
+            pool.allocate(false, DataType.FLOAT, 2, 2);
+        }
+        assertEquals(4000 + 16, pool.pooledBytes(), "kept while recently used");
+        pool.recycle();
+        assertEquals(16, pool.pooledBytes(), "freed once idle for more than " + StepArrayPool.IDLE_STEPS + " steps");
+    }
+
+    /** Gradients computed through the pool are exactly those of SameDiff's own memory manager, step after step. */
+    @Test
+    void gradientsThroughThePoolEqualTheDefault() {
+        ModelConfig config = new ModelConfig(ModelType.TRANSFORMER, 2, 16, 2, 32, 64, Pooling.MEAN);
+        TextClassifier reference = TextClassifier.create(config, 50, 2, 3);
+        TextClassifier pooled = TextClassifier.create(config, 50, 2, 3);
+        String ref = lossOf(reference.sd());
+        String pol = lossOf(pooled.sd());
+        StepArrayPool pool = null;
+        int[] lengths = {7, 7, 12, 7, 12, 5};
+        for (int step = 0; step < lengths.length; step++) {
+            Map<String, INDArray> feed = feed(lengths[step], step);
+            reference.sd().getVariable(ClassifierGraph.EMBEDDINGS).setArray(feed.remove("emb").dup());
+            Map<String, INDArray> feed2 = feed(lengths[step], step);
+            pooled.sd().getVariable(ClassifierGraph.EMBEDDINGS).setArray(feed2.remove("emb"));
+            List<String> names = reference.graph().trainableVariables();
+            assertEquals(reference.sd().getVariable(ClassifierGraph.EMBEDDINGS).getArr(), pooled.sd().getVariable(ClassifierGraph.EMBEDDINGS).getArr(), "same input");
+            for (String n : names) {
+                assertEquals(reference.sd().getVariable(n).getArr(), pooled.sd().getVariable(n).getArr(), "same weights " + n);
+            }
+            if (pool != null) {
+                pool.recycle();
+            }
+            Map<String, INDArray> want = reference.sd().calculateGradients(feed, names.toArray(new String[0]));
+            Map<String, INDArray> got = pooled.sd().calculateGradients(feed2, names.toArray(new String[0]));
+            for (String n : names) {
+                assertEquals(want.get(n), got.get(n), "step " + step + " gradient " + n);
+            }
+            if (pool == null) {
+                pool = StepArrayPool.attachToGradients(pooled.sd(), new StepArrayPool(1 << 30));
+            }
+        }
+        // after the pool is attached: 7 (new), 12 (new), 7 and 12 (from the pool), 5 (new)
+        assertTrue(pool.counts()[1] >= pool.counts()[0] / 2, "arrays reused " + pool.counts()[1] + ", created " + pool.counts()[0]);
+        assertEquals(ref, pol);
+    }
+
+    private static String lossOf(SameDiff sd) {
+        SDVariable w = sd.constant("loss_weights", Nd4j.createFromArray(new float[][] {{0.3f, -1.2f}, {2.0f, 0.7f}}));
+        SDVariable loss = sd.math().tanh(sd.getVariable(ClassifierGraph.LOGITS)).mul(w.get(org.nd4j.autodiff.samediff.SDIndex.point(0))).sum();
+        sd.setLossVariables(loss);
+        return loss.name();
+    }
+
+    private static Map<String, INDArray> feed(int length, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        float[] values = new float[3 * length * 16];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        Map<String, INDArray> feed = new HashMap<>();
+        feed.put("emb", Nd4j.create(values, new long[] {3, length, 16}, 'c'));
+        INDArray mask = Nd4j.ones(DataType.FLOAT, 3, length);
+        mask.putScalar(new long[] {2, length - 1}, 0);
+        feed.put(ClassifierGraph.MASK, mask);
+        return feed;
+    }
+}
