@@ -28,6 +28,11 @@ public final class DistilledClassifier {
 
     private static final int BATCH = 32;
 
+    static {
+        // the faster native build on AVX-512 CPUs, if the application has not started ND4J before
+        org.kd4j.util.NativeBuild.select();
+    }
+
     private final GlueTask task;
     private final List<String> labels;
     private final int maxLength;

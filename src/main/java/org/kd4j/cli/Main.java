@@ -1,5 +1,7 @@
 package org.kd4j.cli;
 
+import org.kd4j.util.NativeBuild;
+
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.kd4j.KdException;
@@ -67,6 +69,7 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        NativeBuild.select(); // before anything loads ND4J
         int code = commandLine().execute(args);
         System.out.flush();
         System.exit(code);

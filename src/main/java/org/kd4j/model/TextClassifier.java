@@ -209,8 +209,16 @@ public final class TextClassifier {
     /** Logits of a batch, one row per example in batch order. */
     public synchronized float[][] logits(Batch batch) {
         Map<String, INDArray> feed = feed(batch);
-        INDArray out = graph.sd().output(feed, ClassifierGraph.LOGITS).get(ClassifierGraph.LOGITS);
+        INDArray out = run(() -> graph.sd().output(feed, ClassifierGraph.LOGITS)).get(ClassifierGraph.LOGITS);
         return out.castTo(DataType.FLOAT).toFloatMatrix();
+    }
+
+    /**
+     * Runs graph work of this model: LSTM models run without platform helpers (the oneDNN build fails in its LSTM,
+     * see {@link PlatformHelpers}); others as they are.
+     */
+    public <T> T run(java.util.function.Supplier<T> graphWork) {
+        return config.type() == ModelType.BILSTM ? PlatformHelpers.without(graphWork) : graphWork.get();
     }
 
     /** Logits of every example of {@code data}, in data order (batches sorted by length for speed). */

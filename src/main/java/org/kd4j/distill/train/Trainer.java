@@ -206,10 +206,10 @@ public final class Trainer {
         }
         Map<String, INDArray> feed = new HashMap<>(model.feed(batch));
         feed.putAll(lossPlaceholders(batch, temperature));
-        OutAndGrad result = gradientsBuilt
+        OutAndGrad result = model.run(() -> gradientsBuilt
                 ? model.sd().calculateGradientsAndOutputs(feed, List.of(DistillationLoss.LOSS), gradientTargets)
                 : QuietStdout.call(() -> model.sd().calculateGradientsAndOutputs(feed, List.of(DistillationLoss.LOSS),
-                        gradientTargets));
+                        gradientTargets)));
         if (!gradientsBuilt && POOL_STEPS) {
             pool = StepArrayPool.attachToGradients(model.sd(), new StepArrayPool(POOL_BUDGET_BYTES));
         }
