@@ -90,9 +90,10 @@ public final class StudentBenchmark {
     private static Line training(ModelConfig config, int vocab, String what, EncodedDataset data, int padTo, int batchSize,
                                  double gemm) {
         TextClassifier model = TextClassifier.create(config, vocab, 2, 1);
-        Trainer.StepTimer timer = Trainer.stepTimer(model, data);
-        // a training step is about three forward passes' worth of products (forward, two for backward)
-        return timed(what, config, batches(data, padTo, batchSize, true), timer::step, 3, gemm);
+        try (Trainer.StepTimer timer = Trainer.stepTimer(model, data)) {
+            // a training step is about three forward passes' worth of products (forward, two for backward)
+            return timed(what, config, batches(data, padTo, batchSize, true), timer::step, 3, gemm);
+        }
     }
 
     private static Line inference(ModelConfig config, int vocab, String what, EncodedDataset data, int padTo, int batchSize,

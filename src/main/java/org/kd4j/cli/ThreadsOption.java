@@ -11,10 +11,19 @@ final class ThreadsOption {
                     + " 0: ND4J's own default).")
     int threads;
 
+    @Option(names = "--workers", defaultValue = "0", paramLabel = "<n>",
+            description = "Training workers: batches of at least n x 1024 tokens are split over n replicas of the model"
+                    + " that compute their parts' gradients at the same time (default 0: one per core, at most 2).")
+    int workers;
+
     void apply() {
         if (threads < 0) {
             throw new org.kd4j.KdException("--threads must be >= 0, got " + threads);
         }
+        if (workers < 0) {
+            throw new org.kd4j.KdException("--workers must be >= 0, got " + workers);
+        }
         Threads.configure(threads);
+        Threads.setTrainingWorkers(workers == 0 ? Math.min(2, Runtime.getRuntime().availableProcessors()) : workers);
     }
 }

@@ -80,6 +80,33 @@ public final class TextClassifier {
                 new ImportedSource(student.source().toString(), student.sha256()));
     }
 
+    /**
+     * A second graph of the same model that shares every parameter array and the embedding tables with this one, for
+     * a second training worker (its own {@code embeddings} input, sessions and gradients). Native models only; empty
+     * for imported ones.
+     */
+    public java.util.Optional<TextClassifier> replica() {
+        if (source != null) {
+            return java.util.Optional.empty();
+        }
+        ClassifierGraph copy = ClassifierGraphs.build(config, outputs(), DataType.FLOAT, 0);
+        embeddings.parameters().forEach((name, table) -> copy.sd().var(name, table));
+        // SameDiff's default holder gives each thread its own copy of the variables, and setArray copies: a holder
+        // that keeps references makes the replica read the very arrays this model's optimizer updates in place
+        org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder shared = new org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder();
+        org.nd4j.autodiff.samediff.ArrayHolder own = copy.sd().getVariablesArrays();
+        for (String name : own.arrayNames()) {
+            shared.setArray(name, own.getArray(name));
+        }
+        for (String name : graph.trainableVariables()) {
+            if (!name.startsWith("emb_")) {
+                shared.setArray(name, graph.sd().getVariable(name).getArr());
+            }
+        }
+        copy.sd().setVariablesArrays(shared);
+        return java.util.Optional.of(new TextClassifier(config, copy, embeddings, null));
+    }
+
     /** The ONNX file an imported model was built from; empty for native models. */
     public Optional<ImportedSource> source() {
         return Optional.ofNullable(source);

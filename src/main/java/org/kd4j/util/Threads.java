@@ -13,7 +13,21 @@ public final class Threads {
 
     private static final Logger LOG = LogManager.getLogger(Threads.class);
 
+    private static volatile int trainingWorkers = 1;
+
     private Threads() {}
+
+    /** Training workers (replicas computing parts of each batch at the same time); 1: no replicas. */
+    public static int trainingWorkers() {
+        return trainingWorkers;
+    }
+
+    public static void setTrainingWorkers(int workers) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("training workers must be >= 1, got " + workers);
+        }
+        trainingWorkers = workers;
+    }
 
     /** Sets the threads per op; 0 leaves ND4J's defaults. */
     public static void configure(int threads) {

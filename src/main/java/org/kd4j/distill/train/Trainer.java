@@ -26,6 +26,7 @@ import org.kd4j.model.TextClassifier;
 import org.kd4j.model.embed.EmbeddingTable;
 import org.kd4j.model.memory.StepArrayPool;
 import org.kd4j.util.QuietStdout;
+import org.kd4j.util.Threads;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -48,7 +49,9 @@ public final class Trainer {
 
     /** Off by {@code -Dkd4j.stepPool=false} (to compare; see the README's "Measured"). */
     private static final boolean POOL_STEPS = Boolean.parseBoolean(System.getProperty("kd4j.stepPool", "true"));
-    private static final long POOL_BUDGET_BYTES = 1L << 30;
+    private static final long POOL_BUDGET_BYTES = 512L << 20;
+    /** Batches are split over workers only when each part gets at least this many (padded) tokens. */
+    static final int MIN_TOKENS_PER_PART = 1024;
 
     private final String name;
     private final TextClassifier model;
@@ -67,9 +70,9 @@ public final class Trainer {
     /** The model's trainable arrays by name (the same arrays every step). */
     private final Map<String, INDArray> parameters;
     private long interruptAfterStep = -1;
-    private boolean gradientsBuilt;
-    /** Arrays of one step reused by the next (see {@link StepArrayPool}); attached after the first step. */
-    private StepArrayPool pool;
+    /** The model's own graph first, then replicas sharing its parameters (see {@link #workers(int)}). */
+    private final List<Worker> workers = new ArrayList<>();
+    private java.util.concurrent.ExecutorService workerThreads;
 
     /**
      * @param teacherLogits {@code [teachers][train examples][outputs]}, or {@code null} to train on gold labels only
@@ -104,9 +107,45 @@ public final class Trainer {
         targets.add(ClassifierGraph.EMBEDDINGS);
         this.gradientTargets = List.copyOf(targets);
         this.parameters = model.parameters();
-        this.loss = train.task().isRegression()
-                ? DistillationLoss.regression(model.sd(), model.logitsVariable())
-                : DistillationLoss.classification(model.sd(), model.logitsVariable(), model.outputs(), soft);
+        this.loss = lossFor(model, soft);
+        this.workers.add(new Worker(model, loss));
+        workers(Threads.trainingWorkers());
+    }
+
+    private DistillationLoss lossFor(TextClassifier graph, SoftLoss soft) {
+        return train.task().isRegression()
+                ? DistillationLoss.regression(graph.sd(), graph.logitsVariable())
+                : DistillationLoss.classification(graph.sd(), graph.logitsVariable(), graph.outputs(), soft);
+    }
+
+    /**
+     * Trains with {@code count} workers: each step's batch is split into contiguous parts whose gradients are computed
+     * at the same time on replicas of the model that share its parameters, then added up (the same gradient as the
+     * whole batch's, up to float rounding). Models that cannot be replicated (imported students) keep one worker.
+     *
+     * @return this trainer
+     */
+    public Trainer workers(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("workers must be >= 1, got " + count);
+        }
+        SoftLoss soft = teacherLogits == null ? SoftLoss.KL : distill.softLoss();
+        while (workers.size() < count) {
+            java.util.Optional<TextClassifier> replica = model.replica();
+            if (replica.isEmpty()) {
+                LOG.info("{}: this model cannot be replicated; training with one worker", name);
+                break;
+            }
+            workers.add(new Worker(replica.get(), lossFor(replica.get(), soft)));
+        }
+        if (workers.size() > 1 && workerThreads == null) {
+            workerThreads = java.util.concurrent.Executors.newFixedThreadPool(workers.size() - 1, r -> {
+                Thread t = new Thread(r, name + " worker");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return this;
     }
 
     /** For tests: throw {@link Interrupted} right after this step, as a crash would. */
@@ -193,46 +232,172 @@ public final class Trainer {
             bestEvaluation = evaluate();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        if (pool != null) {
-            pool.close(); // free the step arrays now rather than at the next collection; the pool stays usable
+        workers.forEach(Worker::close); // free the step arrays now rather than at the next collection
+        if (workerThreads != null) {
+            workerThreads.shutdownNow();
+            workerThreads = null;
         }
         return new TrainResult(bestEvaluation, state.bestEpoch(), state, seconds, examplesSeen / Math.max(1e-9, seconds));
     }
 
     /** One update; returns the loss before it. */
     private double step(Batch batch, AdamW optimizer, double learningRate, double temperature, long step) {
-        if (pool != null) {
-            pool.recycle(); // nothing of the previous step is referenced any more
-        }
-        Map<String, INDArray> feed = new HashMap<>(model.feed(batch));
-        feed.putAll(lossPlaceholders(batch, temperature));
-        OutAndGrad result = model.run(() -> gradientsBuilt
-                ? model.sd().calculateGradientsAndOutputs(feed, List.of(DistillationLoss.LOSS), gradientTargets)
-                : QuietStdout.call(() -> model.sd().calculateGradientsAndOutputs(feed, List.of(DistillationLoss.LOSS),
-                        gradientTargets)));
-        if (!gradientsBuilt && POOL_STEPS) {
-            pool = StepArrayPool.attachToGradients(model.sd(), new StepArrayPool(POOL_BUDGET_BYTES));
-        }
-        gradientsBuilt = true;
-        double value = result.getOutputs().get(DistillationLoss.LOSS).getDouble(0);
+        BatchGradients g = gradients(batch, temperature, step);
+        double value = g.loss();
+        Map<String, INDArray> grads = g.weights();
+        INDArray embeddingGrad = g.embeddings();
         if (!Double.isFinite(value)) {
             throw new KdException(name + ": loss is " + value + " at step " + (step + 1) + "; stopped without updating."
                     + (Checkpoint.exists(workDir) ? " The last good checkpoint is in " + Checkpoint.folder(workDir)
                     + " (--resume continues from it)." : " No checkpoint was written yet.")
                     + " Try a lower learning rate or gradient clipping.");
         }
-        Map<String, INDArray> grads = new LinkedHashMap<>(result.getGradients());
-        INDArray embeddingGrad = grads.remove(ClassifierGraph.EMBEDDINGS);
         Map<String, EmbeddingTable.RowGradient> rowGrads = model.embeddings().backward(batch, embeddingGrad);
         clip(grads, rowGrads);
         optimizer.update(parameters, grads, rowGrads, learningRate);
         return value;
     }
 
-    private Map<String, INDArray> lossPlaceholders(Batch batch, double temperature) {
+    /** The loss of a batch and its gradients: by weight name, and for the summed input embeddings {@code [B, L, H]}. */
+    record BatchGradients(double loss, Map<String, INDArray> weights, INDArray embeddings) { }
+
+    /** Loss and gradients of a whole batch, from one worker or added up from several. */
+    BatchGradients gradients(Batch batch, double temperature, long step) {
+        List<Part> parts = split(batch);
+        if (parts.size() == 1) {
+            OutAndGrad result = workers.get(0).gradients(batch, lossPlaceholders(batch, temperature, 1, 1), step);
+            Map<String, INDArray> grads = new LinkedHashMap<>(result.getGradients());
+            INDArray embeddingGrad = grads.remove(ClassifierGraph.EMBEDDINGS);
+            return new BatchGradients(result.getOutputs().get(DistillationLoss.LOSS).getDouble(0), grads, embeddingGrad);
+        }
+        List<OutAndGrad> results = parallelGradients(parts, temperature, step);
+        Map<String, INDArray> grads = new LinkedHashMap<>(results.get(0).getGradients());
+        List<INDArray> embeddingParts = new ArrayList<>();
+        embeddingParts.add(grads.remove(ClassifierGraph.EMBEDDINGS));
+        double value = 0;
+        for (int w = 1; w < results.size(); w++) {
+            for (Map.Entry<String, INDArray> g : results.get(w).getGradients().entrySet()) {
+                if (g.getKey().equals(ClassifierGraph.EMBEDDINGS)) {
+                    embeddingParts.add(g.getValue());
+                } else {
+                    grads.get(g.getKey()).addi(g.getValue());
+                }
+            }
+        }
+        for (OutAndGrad r : results) {
+            value += r.getOutputs().get(DistillationLoss.LOSS).getDouble(0);
+        }
+        return new BatchGradients(value, grads, Nd4j.concat(0, embeddingParts.toArray(new INDArray[0])));
+    }
+
+    /** A contiguous slice of a batch, padded to the batch's length, with the share of each loss term it carries. */
+    private record Part(Batch batch, double hardShare, double softShare) { }
+
+    /**
+     * The batch split over the workers (one part when there is one worker or the batch is too small). Each part's
+     * loss terms are weighted by its share of the batch's labeled and of all examples, so that the parts' gradients
+     * add up to the whole batch's gradient exactly.
+     */
+    private List<Part> split(Batch batch) {
+        int k = Math.min(workers.size(), batch.size());
+        // small batches (short sentences with dynamic padding) gain nothing from splitting: measured, see the README
+        if (k <= 1 || (long) batch.size() * batch.length() < (long) MIN_TOKENS_PER_PART * k) {
+            return List.of(new Part(batch, 1, 1));
+        }
+        int labeledTotal = 0;
+        for (int label : batch.labels()) {
+            labeledTotal += label >= 0 ? 1 : 0;
+        }
+        List<Part> parts = new ArrayList<>();
+        int from = 0;
+        for (int w = 0; w < k; w++) {
+            int to = from + (batch.size() - from) / (k - w);
+            int[] indices = java.util.Arrays.copyOfRange(batch.indices(), from, to);
+            Batch part = Batch.of(train, indices, batch.length(), padId);
+            int labeled = 0;
+            for (int label : part.labels()) {
+                labeled += label >= 0 ? 1 : 0;
+            }
+            parts.add(new Part(part, labeledTotal == 0 ? 0 : (double) labeled / labeledTotal, (double) part.size() / batch.size()));
+            from = to;
+        }
+        return parts;
+    }
+
+    /** Gradients of each part on its own worker, in parallel (the first on this thread). */
+    private List<OutAndGrad> parallelGradients(List<Part> parts, double temperature, long step) {
+        List<java.util.concurrent.Future<OutAndGrad>> futures = new ArrayList<>();
+        for (int w = 1; w < parts.size(); w++) {
+            Part p = parts.get(w);
+            Worker worker = workers.get(w);
+            Map<String, INDArray> placeholders = lossPlaceholders(p.batch(), temperature, p.hardShare(), p.softShare());
+            futures.add(workerThreads.submit(() -> worker.gradients(p.batch(), placeholders, step)));
+        }
+        Part first = parts.get(0);
+        List<OutAndGrad> results = new ArrayList<>();
+        results.add(workers.get(0).gradients(first.batch(),
+                lossPlaceholders(first.batch(), temperature, first.hardShare(), first.softShare()), step));
+        for (java.util.concurrent.Future<OutAndGrad> f : futures) {
+            try {
+                results.add(f.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(name + ": interrupted while waiting for a training worker", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r
+                        : new IllegalStateException(name + ": training worker failed", e.getCause());
+            }
+        }
+        return results;
+    }
+
+    /** One model graph computing gradients: the trained model itself, or a replica sharing its parameters. */
+    private final class Worker {
+        private final TextClassifier graph;
+        private final DistillationLoss workerLoss;
+        private StepArrayPool arrays;
+
+        Worker(TextClassifier graph, DistillationLoss workerLoss) {
+            this.graph = graph;
+            this.workerLoss = workerLoss;
+        }
+
+        /** Forward and backward of one (part of a) batch. */
+        OutAndGrad gradients(Batch batch, Map<String, INDArray> lossPlaceholders, long step) {
+            if (arrays != null) {
+                arrays.recycle(); // nothing of this worker's previous step is referenced any more
+            }
+            Map<String, INDArray> feed = new HashMap<>(graph.feed(batch));
+            feed.putAll(lossPlaceholders);
+            boolean built = graph.sd().getFunction("grad") != null;
+            OutAndGrad result = graph.run(() -> built
+                    ? graph.sd().calculateGradientsAndOutputs(feed, List.of(DistillationLoss.LOSS), gradientTargets)
+                    : QuietStdout.call(() -> graph.sd().calculateGradientsAndOutputs(feed, List.of(DistillationLoss.LOSS),
+                            gradientTargets)));
+            if (POOL_STEPS) {
+                if (arrays == null) {
+                    arrays = new StepArrayPool(POOL_BUDGET_BYTES);
+                }
+                StepArrayPool.attachToGradients(graph.sd(), arrays); // sessions are per thread: attach to new ones too
+            }
+            return result;
+        }
+
+        DistillationLoss loss() {
+            return workerLoss;
+        }
+
+        void close() {
+            if (arrays != null) {
+                arrays.close();
+            }
+        }
+    }
+
+    private Map<String, INDArray> lossPlaceholders(Batch batch, double temperature, double hardShare, double softShare) {
         boolean teachers = teacherLogits != null;
-        double hard = teachers ? distill.hardWeight() : 1.0;
-        double soft = teachers ? distill.softWeight() : 0.0;
+        double hard = (teachers ? distill.hardWeight() : 1.0) * hardShare;
+        double soft = (teachers ? distill.softWeight() : 0.0) * softShare;
         int c = model.outputs();
         EnsembleTargets targets = null;
         if (teachers) {
@@ -302,13 +467,18 @@ public final class Trainer {
      * checkpoints: what benchmarks time.
      */
     public static StepTimer stepTimer(TextClassifier model, EncodedDataset data) {
+        return stepTimer(model, data, Threads.trainingWorkers());
+    }
+
+    /** {@link #stepTimer(TextClassifier, EncodedDataset)} with {@code workers} training workers. */
+    public static StepTimer stepTimer(TextClassifier model, EncodedDataset data, int workers) {
         Trainer trainer = new Trainer("bench", model, data, data, null, DistillConfig.defaults(), TrainConfig.defaults(),
                 DataConfig.defaults(), 0, Path.of("."), Progress.off());
-        return new StepTimer(trainer);
+        return new StepTimer(trainer.workers(workers));
     }
 
     /** See {@link #stepTimer}. */
-    public static final class StepTimer {
+    public static final class StepTimer implements AutoCloseable {
         private final Trainer trainer;
         private final AdamW optimizer = new AdamW(0.01);
         private long steps;
@@ -320,6 +490,26 @@ public final class Trainer {
         /** One update on {@code batch}; returns the loss before it. */
         public double step(Batch batch) {
             return trainer.step(batch, optimizer, 1e-4, 1.0, steps++);
+        }
+
+        /** Loss and gradients of a batch without updating (for tests). */
+        BatchGradients gradients(Batch batch) {
+            return trainer.gradients(batch, 1.0, steps);
+        }
+
+        /** Frees the workers' step arrays and stops their threads. */
+        @Override
+        public void close() {
+            trainer.close();
+        }
+    }
+
+    /** Frees the workers' step arrays and stops the worker threads (the trainer is not used afterwards). */
+    void close() {
+        workers.forEach(Worker::close);
+        if (workerThreads != null) {
+            workerThreads.shutdownNow();
+            workerThreads = null;
         }
     }
 

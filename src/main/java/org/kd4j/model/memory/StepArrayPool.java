@@ -27,7 +27,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class StepArrayPool extends AbstractMemoryMgr {
 
-    static final int IDLE_STEPS = 8;
+    static final int IDLE_STEPS = 2;
 
     private record Key(DataType type, char order, String shape) { }
 
