@@ -1,5 +1,7 @@
 package org.kd4j.bench;
 
+import org.kd4j.util.Threads;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,11 +37,14 @@ public final class StudentBenchmark {
     public record Line(String what, double examplesPerSecond, double gflops, double fractionOfGemm, String spread) {}
 
     /** All lines and the GEMM reference. */
-    public record Result(ModelConfig model, double gemmGflops, List<Line> lines) {
+    public record Result(ModelConfig model, double gemmGflops, double allCoresGemmGflops, int cores, List<Line> lines) {
 
         public String toMarkdown() {
             MarkdownTable t = new MarkdownTable("measure", "examples/s", "model GFLOP/s", "fraction of GEMM", "min..max");
             t.row("float32 GEMM 1024x1024 (reference)", "-", String.format(Locale.ROOT, "%.1f", gemmGflops), "1.00", "-");
+            t.row("float32 GEMM 2048x2048, " + cores + " threads (ceiling of all cores)", "-",
+                    String.format(Locale.ROOT, "%.1f", allCoresGemmGflops),
+                    String.format(Locale.ROOT, "%.2f", allCoresGemmGflops / gemmGflops), "-");
             for (Line l : lines) {
                 t.row(l.what(), String.format(Locale.ROOT, "%.1f", l.examplesPerSecond()),
                         l.gflops() > 0 ? String.format(Locale.ROOT, "%.1f", l.gflops()) : "-",
@@ -74,6 +79,11 @@ public final class StudentBenchmark {
      */
     public static Result run(ModelConfig config, int vocab, int batchSize, int length, int steps, EncodedDataset realData) {
         double gemm = gemmGflops(1024, 7);
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = Nd4j.getEnvironment().maxThreads();
+        Threads.configure(cores);
+        double allCores = gemmGflops(2048, 5);
+        Threads.configure(threads);
         LOG.info("GEMM {} GFLOP/s", String.format(Locale.ROOT, "%.1f", gemm));
         List<Line> lines = new ArrayList<>();
         EncodedDataset fixed = randomData(batchSize * steps, length, vocab, 11);
@@ -84,7 +94,7 @@ public final class StudentBenchmark {
             lines.add(training(config, vocab, "training, " + name, realData, 0, batchSize, gemm));
             lines.add(inference(config, vocab, "inference, " + name, realData, 0, batchSize, gemm));
         }
-        return new Result(config, gemm, lines);
+        return new Result(config, gemm, allCores, cores, lines);
     }
 
     private static Line training(ModelConfig config, int vocab, String what, EncodedDataset data, int padTo, int batchSize,

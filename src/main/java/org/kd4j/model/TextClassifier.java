@@ -1,5 +1,7 @@
 package org.kd4j.model;
 
+import org.kd4j.util.Threads;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedInputStream;
@@ -42,6 +44,12 @@ public final class TextClassifier {
     private final ModelConfig config;
     private final ClassifierGraph graph;
     private final EmbeddingLayer embeddings;
+    /** Second inference worker (see {@link #logits(Batch)}). */
+    private TextClassifier inferenceReplica;
+    private java.util.concurrent.ExecutorService inferenceThread;
+    private boolean noReplica;
+    /** Batches are split over the two inference workers only when each half gets at least this many padded tokens. */
+    static final int MIN_TOKENS_PER_PART = 1024;
     /** The ONNX file of an {@link ModelType#IMPORTED} model; null for native models. */
     private final ImportedSource source;
 
@@ -233,11 +241,59 @@ public final class TextClassifier {
         return placeholders;
     }
 
-    /** Logits of a batch, one row per example in batch order. */
+    /**
+     * Logits of a batch, one row per example in batch order. With two workers configured ({@code --workers}), a batch of
+     * at least 2 x {@value #MIN_TOKENS_PER_PART} padded tokens is split in two halves computed at the same time, the
+     * second on a replica of this model.
+     */
     public synchronized float[][] logits(Batch batch) {
+        if (Threads.trainingWorkers() < 2 || batch.size() < 2 || (long) batch.size() * batch.length() < 2L * MIN_TOKENS_PER_PART
+                || inferenceReplica() == null) {
+            return logitsHere(batch);
+        }
+        int half = batch.size() / 2;
+        java.util.concurrent.Future<float[][]> second = inferenceThread.submit(() -> inferenceReplica.logitsHere(batch.rows(half, batch.size())));
+        float[][] first = logitsHere(batch.rows(0, half));
+        float[][] rest;
+        try {
+            rest = second.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the inference worker", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException("inference worker failed", e.getCause());
+        }
+        float[][] all = java.util.Arrays.copyOf(first, batch.size());
+        System.arraycopy(rest, 0, all, half, rest.length);
+        return all;
+    }
+
+    private float[][] logitsHere(Batch batch) {
         Map<String, INDArray> feed = feed(batch);
         INDArray out = run(() -> graph.sd().output(feed, ClassifierGraph.LOGITS)).get(ClassifierGraph.LOGITS);
         return out.castTo(DataType.FLOAT).toFloatMatrix();
+    }
+
+    /** Whether a batch was ever split over two inference workers (for tests). */
+    boolean splitInference() {
+        return inferenceReplica != null;
+    }
+
+    /** The replica for the second inference half (made on first use; null for models that cannot be replicated). */
+    private TextClassifier inferenceReplica() {
+        if (inferenceReplica == null && !noReplica) {
+            java.util.Optional<TextClassifier> r = replica();
+            noReplica = r.isEmpty();
+            if (r.isPresent()) {
+                inferenceReplica = r.get();
+                inferenceThread = java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
+                    Thread t = new Thread(task, "kd4j inference worker");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+        }
+        return inferenceReplica;
     }
 
     /**

@@ -56,6 +56,17 @@ public record Batch(int[] indices, int length, int[] inputIds, int[] tokenTypeId
         return new Batch(indices.clone(), length, ids, types, mask, labels, scores);
     }
 
+    /** Rows {@code from} (inclusive) to {@code to} (exclusive), same padded length. */
+    public Batch rows(int from, int to) {
+        if (from < 0 || to > size() || from >= to) {
+            throw new IllegalArgumentException("rows " + from + ".." + to + " of a batch of " + size());
+        }
+        return new Batch(Arrays.copyOfRange(indices, from, to), length, Arrays.copyOfRange(inputIds, from * length, to * length),
+                Arrays.copyOfRange(tokenTypeIds, from * length, to * length),
+                Arrays.copyOfRange(attentionMask, from * length, to * length), Arrays.copyOfRange(labels, from, to),
+                Arrays.copyOfRange(scores, from, to));
+    }
+
     /** {@code [size, length]} INT32 array of one of the int fields. */
     public INDArray matrix(int[] field) {
         return Nd4j.createFromArray(field).reshape(size(), length).castTo(DataType.INT32);

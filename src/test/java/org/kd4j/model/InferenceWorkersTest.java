@@ -1,0 +1,45 @@
+package org.kd4j.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.kd4j.data.batch.Batch;
+import org.kd4j.util.Threads;
+
+/** With two workers a large batch is split in halves computed at the same time; the logits are those of one pass. */
+class InferenceWorkersTest {
+
+    @AfterEach
+    void oneWorker() {
+        Threads.setTrainingWorkers(1);
+    }
+
+    @Test
+    void splitBatchGivesTheSameLogits() {
+        ModelConfig config = new ModelConfig(ModelType.TRANSFORMER, 1, 16, 2, 32, 512, Pooling.MEAN);
+        TextClassifier model = TextClassifier.create(config, 50, 3, 4);
+        int rows = 5;
+        int length = 500; // 2,500 tokens: over the 2 x 1,024 needed to split
+        int[] ids = new int[rows * length];
+        int[] mask = new int[rows * length];
+        for (int i = 0; i < ids.length; i++) {
+            int row = i / length;
+            boolean real = i % length < length - 37 * row;
+            ids[i] = real ? 1 + (i * 7) % 49 : 0;
+            mask[i] = real ? 1 : 0;
+        }
+        Batch batch = new Batch(new int[] {0, 1, 2, 3, 4}, length, ids, new int[ids.length], mask, new int[rows], new double[rows]);
+        float[][] whole = model.logits(batch);
+        assertEquals(false, model.splitInference());
+        Threads.setTrainingWorkers(2);
+        float[][] split = model.logits(batch);
+        assertEquals(true, model.splitInference());
+        assertEquals(rows, split.length);
+        for (int r = 0; r < rows; r++) {
+            assertArrayEquals(whole[r], split[r], 1e-5f, "row " + r + ": " + Arrays.toString(whole[r]) + " vs " + Arrays.toString(split[r]));
+        }
+    }
+}
