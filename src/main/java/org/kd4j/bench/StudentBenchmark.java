@@ -80,10 +80,10 @@ public final class StudentBenchmark {
     public static Result run(ModelConfig config, int vocab, int batchSize, int length, int steps, EncodedDataset realData) {
         double gemm = gemmGflops(1024, 7);
         int cores = Runtime.getRuntime().availableProcessors();
-        int threads = Nd4j.getEnvironment().maxThreads();
+        int threads = Threads.configured();
         Threads.configure(cores);
         double allCores = gemmGflops(2048, 5);
-        Threads.configure(threads);
+        Threads.configure(threads == 0 ? cores : threads);
         LOG.info("GEMM {} GFLOP/s", String.format(Locale.ROOT, "%.1f", gemm));
         List<Line> lines = new ArrayList<>();
         EncodedDataset fixed = randomData(batchSize * steps, length, vocab, 11);

@@ -14,8 +14,14 @@ public final class Threads {
     private static final Logger LOG = LogManager.getLogger(Threads.class);
 
     private static volatile int trainingWorkers = 1;
+    private static volatile int configured;
 
     private Threads() {}
+
+    /** The threads per op last set by {@link #configure} (0: never set, ND4J's default). */
+    public static int configured() {
+        return configured;
+    }
 
     /** Training workers (replicas computing parts of each batch at the same time); 1: no replicas. */
     public static int trainingWorkers() {
@@ -37,6 +43,7 @@ public final class Threads {
         if (threads == 0) {
             return;
         }
+        configured = threads;
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         Nd4j.factory().blas().setMaxThreads(threads);
