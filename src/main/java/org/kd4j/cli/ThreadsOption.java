@@ -16,6 +16,11 @@ final class ThreadsOption {
                     + " that compute their parts' gradients at the same time (default 0: one per core, at most 2).")
     int workers;
 
+    @Option(names = "--micro-batch-tokens", defaultValue = "0", paramLabel = "<n>",
+            description = "Split training batches into parts of at most n padded tokens computed in turn, gradients added"
+                    + " up: bounds activation memory (default 0: no limit).")
+    int microBatchTokens;
+
     void apply() {
         if (threads < 0) {
             throw new org.kd4j.KdException("--threads must be >= 0, got " + threads);
@@ -23,7 +28,11 @@ final class ThreadsOption {
         if (workers < 0) {
             throw new org.kd4j.KdException("--workers must be >= 0, got " + workers);
         }
+        if (microBatchTokens < 0) {
+            throw new org.kd4j.KdException("--micro-batch-tokens must be >= 0, got " + microBatchTokens);
+        }
         Threads.configure(threads);
+        Threads.setMicroBatchTokens(microBatchTokens);
         Threads.setTrainingWorkers(workers == 0 ? Math.min(2, Runtime.getRuntime().availableProcessors()) : workers);
     }
 }

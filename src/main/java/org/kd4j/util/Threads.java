@@ -15,12 +15,28 @@ public final class Threads {
 
     private static volatile int trainingWorkers = 1;
     private static volatile int configured;
+    private static volatile int microBatchTokens;
 
     private Threads() {}
 
     /** The threads per op last set by {@link #configure} (0: never set, ND4J's default). */
     public static int configured() {
         return configured;
+    }
+
+    /**
+     * Largest part of a training batch, in padded tokens, computed at once (0: no limit): larger batches are split
+     * into micro-batches whose gradients are added up, which bounds the memory a step's activations take.
+     */
+    public static int microBatchTokens() {
+        return microBatchTokens;
+    }
+
+    public static void setMicroBatchTokens(int tokens) {
+        if (tokens < 0) {
+            throw new IllegalArgumentException("micro-batch tokens must be >= 0, got " + tokens);
+        }
+        microBatchTokens = tokens;
     }
 
     /** Training workers (replicas computing parts of each batch at the same time); 1: no replicas. */

@@ -261,7 +261,10 @@ public final class Trainer {
     /** The loss of a batch and its gradients: by weight name, and for the summed input embeddings {@code [B, L, H]}. */
     record BatchGradients(double loss, Map<String, INDArray> weights, INDArray embeddings) { }
 
-    /** Loss and gradients of a whole batch, from one worker or added up from several. */
+    /**
+     * Loss and gradients of a whole batch: from one pass, or added up from parts (micro-batches, see
+     * {@link Threads#microBatchTokens()}) computed in turn on each worker and at the same time across workers.
+     */
     BatchGradients gradients(Batch batch, double temperature, long step) {
         List<Part> parts = split(batch);
         if (parts.size() == 1) {
@@ -270,24 +273,76 @@ public final class Trainer {
             INDArray embeddingGrad = grads.remove(ClassifierGraph.EMBEDDINGS);
             return new BatchGradients(result.getOutputs().get(DistillationLoss.LOSS).getDouble(0), grads, embeddingGrad);
         }
-        List<OutAndGrad> results = parallelGradients(parts, temperature, step);
-        Map<String, INDArray> grads = new LinkedHashMap<>(results.get(0).getGradients());
-        List<INDArray> embeddingParts = new ArrayList<>();
-        embeddingParts.add(grads.remove(ClassifierGraph.EMBEDDINGS));
-        double value = 0;
-        for (int w = 1; w < results.size(); w++) {
-            for (Map.Entry<String, INDArray> g : results.get(w).getGradients().entrySet()) {
-                if (g.getKey().equals(ClassifierGraph.EMBEDDINGS)) {
-                    embeddingParts.add(g.getValue());
-                } else {
-                    grads.get(g.getKey()).addi(g.getValue());
-                }
+        int active = Math.min(workers.size(), parts.size());
+        List<java.util.concurrent.Future<Sum>> futures = new ArrayList<>();
+        for (int w = 1; w < active; w++) {
+            int worker = w;
+            futures.add(workerThreads.submit(() -> accumulate(worker, active, parts, temperature, step)));
+        }
+        List<Sum> sums = new ArrayList<>();
+        sums.add(accumulate(0, active, parts, temperature, step));
+        for (java.util.concurrent.Future<Sum> f : futures) {
+            try {
+                sums.add(f.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(name + ": interrupted while waiting for a training worker", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r
+                        : new IllegalStateException(name + ": training worker failed", e.getCause());
             }
         }
-        for (OutAndGrad r : results) {
-            value += r.getOutputs().get(DistillationLoss.LOSS).getDouble(0);
+        Sum total = sums.get(0);
+        for (int i = 1; i < sums.size(); i++) {
+            total.add(sums.get(i));
         }
-        return new BatchGradients(value, grads, Nd4j.concat(0, embeddingParts.toArray(new INDArray[0])));
+        INDArray[] embeddingParts = new INDArray[parts.size()];
+        sums.forEach(sum -> sum.embeddings.forEach((index, grad) -> embeddingParts[index] = grad));
+        return new BatchGradients(total.loss, total.weights, Nd4j.concat(0, embeddingParts));
+    }
+
+    /** Loss and weight gradients added up over parts, and each part's embedding gradient by part index (owned copies). */
+    private static final class Sum {
+        double loss;
+        Map<String, INDArray> weights;
+        final Map<Integer, INDArray> embeddings = new java.util.TreeMap<>();
+
+        void add(OutAndGrad result, int part) {
+            loss += result.getOutputs().get(DistillationLoss.LOSS).getDouble(0);
+            Map<String, INDArray> grads = result.getGradients();
+            if (weights == null) {
+                weights = new LinkedHashMap<>();
+                grads.forEach((k, v) -> {
+                    if (!k.equals(ClassifierGraph.EMBEDDINGS)) {
+                        weights.put(k, v.dup());
+                    }
+                });
+            } else {
+                grads.forEach((k, v) -> {
+                    if (!k.equals(ClassifierGraph.EMBEDDINGS)) {
+                        weights.get(k).addi(v);
+                    }
+                });
+            }
+            embeddings.put(part, grads.get(ClassifierGraph.EMBEDDINGS).dup());
+        }
+
+        void add(Sum other) {
+            loss += other.loss;
+            other.weights.forEach((k, v) -> weights.get(k).addi(v));
+        }
+    }
+
+    /** Worker {@code w} of {@code active} computes parts w, w + active, ... in turn. */
+    private Sum accumulate(int w, int active, List<Part> parts, double temperature, long step) {
+        Sum sum = new Sum();
+        for (int i = w; i < parts.size(); i += active) {
+            Part p = parts.get(i);
+            // the worker's arrays are reused by its next part: Sum keeps copies
+            sum.add(workers.get(w).gradients(p.batch(), lossPlaceholders(p.batch(), temperature, p.hardShare(), p.softShare()),
+                    step), i);
+        }
+        return sum;
     }
 
     /** A contiguous slice of a batch, padded to the batch's length, with the share of each loss term it carries. */
@@ -299,9 +354,13 @@ public final class Trainer {
      * add up to the whole batch's gradient exactly.
      */
     private List<Part> split(Batch batch) {
-        int k = Math.min(workers.size(), batch.size());
-        // small batches (short sentences with dynamic padding) gain nothing from splitting: measured, see the README
-        if (k <= 1 || (long) batch.size() * batch.length() < (long) MIN_TOKENS_PER_PART * k) {
+        long tokens = (long) batch.size() * batch.length();
+        // small batches (short sentences with dynamic padding) gain nothing from workers: measured, see the README
+        int parallel = workers.size() > 1 && tokens >= (long) MIN_TOKENS_PER_PART * workers.size() ? workers.size() : 1;
+        int limit = Threads.microBatchTokens();
+        int micro = limit > 0 ? (int) Math.min(batch.size(), (tokens + limit - 1) / limit) : 1;
+        int k = Math.min(batch.size(), Math.max(parallel, (micro + parallel - 1) / parallel * parallel));
+        if (k <= 1) {
             return List.of(new Part(batch, 1, 1));
         }
         int labeledTotal = 0;
@@ -322,33 +381,6 @@ public final class Trainer {
             from = to;
         }
         return parts;
-    }
-
-    /** Gradients of each part on its own worker, in parallel (the first on this thread). */
-    private List<OutAndGrad> parallelGradients(List<Part> parts, double temperature, long step) {
-        List<java.util.concurrent.Future<OutAndGrad>> futures = new ArrayList<>();
-        for (int w = 1; w < parts.size(); w++) {
-            Part p = parts.get(w);
-            Worker worker = workers.get(w);
-            Map<String, INDArray> placeholders = lossPlaceholders(p.batch(), temperature, p.hardShare(), p.softShare());
-            futures.add(workerThreads.submit(() -> worker.gradients(p.batch(), placeholders, step)));
-        }
-        Part first = parts.get(0);
-        List<OutAndGrad> results = new ArrayList<>();
-        results.add(workers.get(0).gradients(first.batch(),
-                lossPlaceholders(first.batch(), temperature, first.hardShare(), first.softShare()), step));
-        for (java.util.concurrent.Future<OutAndGrad> f : futures) {
-            try {
-                results.add(f.get());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(name + ": interrupted while waiting for a training worker", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r
-                        : new IllegalStateException(name + ": training worker failed", e.getCause());
-            }
-        }
-        return results;
     }
 
     /** One model graph computing gradients: the trained model itself, or a replica sharing its parameters. */
@@ -490,6 +522,11 @@ public final class Trainer {
         /** One update on {@code batch}; returns the loss before it. */
         public double step(Batch batch) {
             return trainer.step(batch, optimizer, 1e-4, 1.0, steps++);
+        }
+
+        /** Parts the batch is split into (for tests). */
+        int parts(Batch batch) {
+            return trainer.split(batch).size();
         }
 
         /** Loss and gradients of a batch without updating (for tests). */
