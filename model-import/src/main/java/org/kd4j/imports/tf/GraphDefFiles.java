@@ -1,5 +1,6 @@
 package org.kd4j.imports.tf;
 
+import org.kd4j.imports.ImportException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,36 +16,36 @@ public final class GraphDefFiles {
     /**
      * Parses {@code file} as a binary {@link GraphDef}.
      *
-     * @throws TfImportException if the file is missing, unreadable, empty, truncated or not a GraphDef
+     * @throws ImportException if the file is missing, unreadable, empty, truncated or not a GraphDef
      */
     public static GraphDef read(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new TfImportException("TensorFlow graph file not found: " + file);
+            throw new ImportException("TensorFlow graph file not found: " + file);
         }
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new TfImportException("cannot read TensorFlow graph file " + file + ": " + e.getMessage(), e);
+            throw new ImportException("cannot read TensorFlow graph file " + file + ": " + e.getMessage(), e);
         }
         if (bytes.length == 0) {
-            throw new TfImportException("TensorFlow graph file is empty: " + file);
+            throw new ImportException("TensorFlow graph file is empty: " + file);
         }
         GraphDef graph;
         try {
             graph = GraphDef.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
-            throw new TfImportException("not a binary TensorFlow GraphDef, or truncated (" + bytes.length + " bytes): "
+            throw new ImportException("not a binary TensorFlow GraphDef, or truncated (" + bytes.length + " bytes): "
                     + file + ": " + e.getMessage(), e);
         }
         // arbitrary bytes sometimes parse as a message made of unknown fields: a real graph has named, typed nodes
         if (graph.getNodeCount() == 0 || !graph.getUnknownFields().asMap().isEmpty()) {
-            throw new TfImportException("not a TensorFlow GraphDef (no nodes found in " + bytes.length + " bytes): "
+            throw new ImportException("not a TensorFlow GraphDef (no nodes found in " + bytes.length + " bytes): "
                     + file);
         }
         for (NodeDef node : graph.getNodeList()) {
             if (node.getName().isEmpty() || node.getOp().isEmpty()) {
-                throw new TfImportException("not a TensorFlow GraphDef (a node without name or op): " + file);
+                throw new ImportException("not a TensorFlow GraphDef (a node without name or op): " + file);
             }
         }
         return graph;

@@ -1,5 +1,6 @@
 package org.kd4j.imports.tf;
 
+import org.kd4j.imports.ImportException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,7 +35,7 @@ import org.tensorflow.framework.NodeDef;
  * pruned (labels, loss, probabilities); the logits node is renamed {@code logits}; weight-read Identity nodes
  * are dropped; then the fixes for M2.1
  * importer bugs ({@link BatchMatMulToMatMul}, {@link SoftmaxOverLastAxis}). Ops the importer cannot map are all
- * reported in one {@link TfImportException}. Import is slow (seconds) and prints to stdout, which is discarded:
+ * reported in one {@link ImportException}. Import is slow (seconds) and prints to stdout, which is discarded:
  * import once and keep the graph with {@code sd.save(file, true)}.
  */
 public final class TfGraphImporter {
@@ -67,14 +68,14 @@ public final class TfGraphImporter {
     /**
      * Reads, rewrites and imports {@code file}.
      *
-     * @throws TfImportException naming the file if it cannot be read as a GraphDef, has no logits node, needs
+     * @throws ImportException naming the file if it cannot be read as a GraphDef, has no logits node, needs
      *     inputs outside the contract, or contains ops M2.1 cannot import (all listed)
      */
     public SameDiff importGraph(Path file) {
         GraphDef rewritten = rewrite(GraphDefFiles.read(file), file.toString());
         List<NodeDef> unsupported = UnsupportedOps.find(rewritten, op -> importer().getRegistry().hasMappingOpProcess(op));
         if (!unsupported.isEmpty()) {
-            throw new TfImportException(file + ": " + unsupported.size() + " node(s) with ops the SameDiff M2.1 "
+            throw new ImportException(file + ": " + unsupported.size() + " node(s) with ops the SameDiff M2.1 "
                     + "TensorFlow importer does not support: " + UnsupportedOps.describe(unsupported));
         }
         long start = System.nanoTime();
@@ -82,12 +83,12 @@ public final class TfGraphImporter {
         try {
             sd = QuietStdout.call(() -> importer().importFromGraph(rewritten, Map.of()));
         } catch (RuntimeException e) {
-            throw new TfImportException(file + ": the SameDiff TensorFlow importer failed: " + e, e);
+            throw new ImportException(file + ": the SameDiff TensorFlow importer failed: " + e, e);
         }
         LOG.info("imported {} ({} TF nodes, {} SameDiff ops) in {} ms", file, rewritten.getNodeCount(),
                 sd.getOps().size(), (System.nanoTime() - start) / 1_000_000);
         if (!sd.hasVariable(TfInputContract.LOGITS)) {
-            throw new TfImportException(file + ": imported graph has no variable " + TfInputContract.LOGITS);
+            throw new ImportException(file + ": imported graph has no variable " + TfInputContract.LOGITS);
         }
         return sd;
     }
@@ -100,7 +101,7 @@ public final class TfGraphImporter {
     public GraphDef rewrite(GraphDef graph, String source) {
         TfGraph g = new TfGraph(graph);
         if (g.node(contract.logitsNode()) == null) {
-            throw new TfImportException(source + ": no node " + contract.logitsNode() + " (the logits); candidates: "
+            throw new ImportException(source + ": no node " + contract.logitsNode() + " (the logits); candidates: "
                     + candidates(graph));
         }
         Map<String, Integer> counts = new LinkedHashMap<>();
@@ -116,7 +117,7 @@ public final class TfGraphImporter {
             }
         }
         if (!foreign.isEmpty()) {
-            throw new TfImportException(source + ": the logits need input(s) " + foreign + " that the contract does "
+            throw new ImportException(source + ": the logits need input(s) " + foreign + " that the contract does "
                     + "not map to " + CONTRACT_INPUTS + "; map them with TfInputContract.withPlaceholder / "
                     + "withIteratorOutput");
         }

@@ -1,5 +1,6 @@
 package org.kd4j.imports.tf;
 
+import org.kd4j.imports.ImportException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -108,7 +109,7 @@ class TfGraphImporterTest {
         Path truncated = Files.write(dir.resolve("truncated.pb"), Arrays.copyOf(real, real.length / 2));
         Path text = Files.writeString(dir.resolve("notes.pb"), "this is not a graph\n", StandardCharsets.UTF_8);
         for (Path bad : new Path[] {missing, empty, truncated, text}) {
-            TfImportException e = assertThrows(TfImportException.class, () -> IMPORTER.importGraph(bad), bad.toString());
+            ImportException e = assertThrows(ImportException.class, () -> IMPORTER.importGraph(bad), bad.toString());
             assertTrue(e.getMessage().contains(bad.toString()), e.getMessage());
         }
     }
@@ -124,7 +125,7 @@ class TfGraphImporterTest {
             }
         }
         Path pb = Files.write(dir.resolve("custom.pb"), g.build().toByteArray());
-        TfImportException e = assertThrows(TfImportException.class, () -> IMPORTER.importGraph(pb));
+        ImportException e = assertThrows(ImportException.class, () -> IMPORTER.importGraph(pb));
         assertTrue(e.getMessage().contains("custom/first (FrobnicateV7)"), e.getMessage());
         assertTrue(e.getMessage().contains("custom/second (MysteryOpV2)"), e.getMessage());
         assertTrue(e.getMessage().contains(pb.toString()), e.getMessage());
@@ -134,7 +135,7 @@ class TfGraphImporterTest {
     void aMissingLogitsNodeIsNamed() throws IOException {
         Path pb = TfBertGraphWriter.write(MODEL, TfBertGraphWriter.Inputs.PLACEHOLDERS, dir.resolve("other.pb"));
         TfGraphImporter importer = new TfGraphImporter(TfInputContract.bertRunClassifier().withLogitsNode("output/logits"));
-        TfImportException e = assertThrows(TfImportException.class, () -> importer.importGraph(pb));
+        ImportException e = assertThrows(ImportException.class, () -> importer.importGraph(pb));
         assertTrue(e.getMessage().contains("output/logits") && e.getMessage().contains("loss/BiasAdd"), e.getMessage());
     }
 }

@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.kd4j.imports.tf.TfGraphImporter;
-import org.kd4j.imports.tf.TfImportException;
+import org.kd4j.imports.ImportException;
 import org.kd4j.imports.tf.TfInputContract;
 import org.kd4j.imports.tf.fixtures.GraphDefBuilder;
 import org.kd4j.imports.tf.fixtures.TfBertGraphWriter;
@@ -129,7 +129,7 @@ class TfRewritesTest {
     void anInputOutsideTheContractIsAnErrorNamingIt() {
         GraphDef g = TfBertGraphWriter.graph(MODEL, TfBertGraphWriter.Inputs.ITERATOR_V2);
         TfInputContract noTypes = new TfInputContract(Map.of(), Map.of(0, "input_ids", 1, "attention_mask"), "loss/BiasAdd");
-        TfImportException e = assertThrows(TfImportException.class, () -> new TfGraphImporter(noTypes).rewrite(g, "g.pb"));
+        ImportException e = assertThrows(ImportException.class, () -> new TfGraphImporter(noTypes).rewrite(g, "g.pb"));
         assertTrue(e.getMessage().contains("IteratorGetNext_2") && e.getMessage().contains("g.pb"), e.getMessage());
         // mapping it explicitly fixes it
         GraphDef ok = new TfGraphImporter(noTypes.withIteratorOutput(2, "token_type_ids")).rewrite(g, "g.pb");
