@@ -2,7 +2,6 @@ package org.kd4j.distill;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.kd4j.KdException;
@@ -112,9 +111,5 @@ final class ImportedTeachers {
             }
         }
         return n;
-    }
-
-    static Map<String, Object> describe(ImportedModel model) {
-        return model.info();
     }
 }

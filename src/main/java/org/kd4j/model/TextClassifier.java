@@ -48,8 +48,6 @@ public final class TextClassifier {
     private TextClassifier inferenceReplica;
     private java.util.concurrent.ExecutorService inferenceThread;
     private boolean noReplica;
-    /** Batches are split over the two inference workers only when each half gets at least this many padded tokens. */
-    static final int MIN_TOKENS_PER_PART = 1024;
     /** The ONNX file of an {@link ModelType#IMPORTED} model; null for native models. */
     private final ImportedSource source;
 
@@ -243,11 +241,11 @@ public final class TextClassifier {
 
     /**
      * Logits of a batch, one row per example in batch order. With two workers configured ({@code --workers}), a batch of
-     * at least 2 x {@value #MIN_TOKENS_PER_PART} padded tokens is split in two halves computed at the same time, the
+     * at least 2 x {@value Threads#MIN_TOKENS_PER_WORKER} padded tokens is split in two halves computed at the same time, the
      * second on a replica of this model.
      */
     public synchronized float[][] logits(Batch batch) {
-        if (Threads.trainingWorkers() < 2 || batch.size() < 2 || (long) batch.size() * batch.length() < 2L * MIN_TOKENS_PER_PART
+        if (Threads.trainingWorkers() < 2 || batch.size() < 2 || (long) batch.size() * batch.length() < 2L * Threads.MIN_TOKENS_PER_WORKER
                 || inferenceReplica() == null) {
             return logitsHere(batch);
         }

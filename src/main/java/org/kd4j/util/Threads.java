@@ -5,13 +5,19 @@ import org.apache.logging.log4j.Logger;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Threads used inside each ND4J operation (libnd4j's pool and OpenBLAS). On the project's 2-core machines one
- * thread per op was measured faster than two for these models (the main job's students trained 2x faster; see
- * the README), so the CLI defaults to 1; {@code --threads 0} keeps ND4J's own default.
+ * How models use the cores, set once by the CLI: threads inside each ND4J operation (libnd4j's pool and OpenBLAS;
+ * one was measured faster than two for these models on 2 cores, so the CLI defaults to 1), training/inference workers
+ * (model replicas on parts of a long batch) and micro-batches. See {@code docs/performance.md}.
  */
 public final class Threads {
 
     private static final Logger LOG = LogManager.getLogger(Threads.class);
+
+    /**
+     * A batch is split over workers only when each part gets at least this many padded tokens: short batches
+     * (SST-2 with dynamic padding, about 32 x 25 tokens) measured no gain.
+     */
+    public static final int MIN_TOKENS_PER_WORKER = 1024;
 
     private static volatile int trainingWorkers = 1;
     private static volatile int configured;

@@ -50,8 +50,6 @@ public final class Trainer {
     /** Off by {@code -Dkd4j.stepPool=false} (to compare; see the README's "Measured"). */
     private static final boolean POOL_STEPS = Boolean.parseBoolean(System.getProperty("kd4j.stepPool", "true"));
     private static final long POOL_BUDGET_BYTES = 512L << 20;
-    /** Batches are split over workers only when each part gets at least this many (padded) tokens. */
-    static final int MIN_TOKENS_PER_PART = 1024;
 
     private final String name;
     private final TextClassifier model;
@@ -108,7 +106,7 @@ public final class Trainer {
         this.gradientTargets = List.copyOf(targets);
         this.parameters = model.parameters();
         this.loss = lossFor(model, soft);
-        this.workers.add(new Worker(model, loss));
+        this.workers.add(new Worker(model));
         workers(Threads.trainingWorkers());
     }
 
@@ -136,16 +134,22 @@ public final class Trainer {
                 LOG.info("{}: this model cannot be replicated; training with one worker", name);
                 break;
             }
-            workers.add(new Worker(replica.get(), lossFor(replica.get(), soft)));
+            lossFor(replica.get(), soft);
+            workers.add(new Worker(replica.get()));
         }
-        if (workers.size() > 1 && workerThreads == null) {
+        return this;
+    }
+
+    /** The threads of workers 1.. (made on first use; {@link #close} stops them, a later step makes them again). */
+    private java.util.concurrent.ExecutorService workerThreads() {
+        if (workerThreads == null) {
             workerThreads = java.util.concurrent.Executors.newFixedThreadPool(workers.size() - 1, r -> {
                 Thread t = new Thread(r, name + " worker");
                 t.setDaemon(true);
                 return t;
             });
         }
-        return this;
+        return workerThreads;
     }
 
     /** For tests: throw {@link Interrupted} right after this step, as a crash would. */
@@ -232,17 +236,13 @@ public final class Trainer {
             bestEvaluation = evaluate();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        workers.forEach(Worker::close); // free the step arrays now rather than at the next collection
-        if (workerThreads != null) {
-            workerThreads.shutdownNow();
-            workerThreads = null;
-        }
+        close(); // free the step arrays now rather than at the next collection
         return new TrainResult(bestEvaluation, state.bestEpoch(), state, seconds, examplesSeen / Math.max(1e-9, seconds));
     }
 
     /** One update; returns the loss before it. */
     private double step(Batch batch, AdamW optimizer, double learningRate, double temperature, long step) {
-        BatchGradients g = gradients(batch, temperature, step);
+        BatchGradients g = gradients(batch, temperature);
         double value = g.loss();
         Map<String, INDArray> grads = g.weights();
         INDArray embeddingGrad = g.embeddings();
@@ -265,10 +265,10 @@ public final class Trainer {
      * Loss and gradients of a whole batch: from one pass, or added up from parts (micro-batches, see
      * {@link Threads#microBatchTokens()}) computed in turn on each worker and at the same time across workers.
      */
-    BatchGradients gradients(Batch batch, double temperature, long step) {
+    BatchGradients gradients(Batch batch, double temperature) {
         List<Part> parts = split(batch);
         if (parts.size() == 1) {
-            OutAndGrad result = workers.get(0).gradients(batch, lossPlaceholders(batch, temperature, 1, 1), step);
+            OutAndGrad result = workers.get(0).gradients(batch, lossPlaceholders(batch, temperature, 1, 1));
             Map<String, INDArray> grads = new LinkedHashMap<>(result.getGradients());
             INDArray embeddingGrad = grads.remove(ClassifierGraph.EMBEDDINGS);
             return new BatchGradients(result.getOutputs().get(DistillationLoss.LOSS).getDouble(0), grads, embeddingGrad);
@@ -277,10 +277,10 @@ public final class Trainer {
         List<java.util.concurrent.Future<Sum>> futures = new ArrayList<>();
         for (int w = 1; w < active; w++) {
             int worker = w;
-            futures.add(workerThreads.submit(() -> accumulate(worker, active, parts, temperature, step)));
+            futures.add(workerThreads().submit(() -> accumulate(worker, active, parts, temperature)));
         }
         List<Sum> sums = new ArrayList<>();
-        sums.add(accumulate(0, active, parts, temperature, step));
+        sums.add(accumulate(0, active, parts, temperature));
         for (java.util.concurrent.Future<Sum> f : futures) {
             try {
                 sums.add(f.get());
@@ -334,13 +334,12 @@ public final class Trainer {
     }
 
     /** Worker {@code w} of {@code active} computes parts w, w + active, ... in turn. */
-    private Sum accumulate(int w, int active, List<Part> parts, double temperature, long step) {
+    private Sum accumulate(int w, int active, List<Part> parts, double temperature) {
         Sum sum = new Sum();
         for (int i = w; i < parts.size(); i += active) {
             Part p = parts.get(i);
             // the worker's arrays are reused by its next part: Sum keeps copies
-            sum.add(workers.get(w).gradients(p.batch(), lossPlaceholders(p.batch(), temperature, p.hardShare(), p.softShare()),
-                    step), i);
+            sum.add(workers.get(w).gradients(p.batch(), lossPlaceholders(p.batch(), temperature, p.hardShare(), p.softShare())), i);
         }
         return sum;
     }
@@ -356,7 +355,7 @@ public final class Trainer {
     private List<Part> split(Batch batch) {
         long tokens = (long) batch.size() * batch.length();
         // small batches (short sentences with dynamic padding) gain nothing from workers: measured, see the README
-        int parallel = workers.size() > 1 && tokens >= (long) MIN_TOKENS_PER_PART * workers.size() ? workers.size() : 1;
+        int parallel = workers.size() > 1 && tokens >= (long) Threads.MIN_TOKENS_PER_WORKER * workers.size() ? workers.size() : 1;
         int limit = Threads.microBatchTokens();
         int micro = limit > 0 ? (int) Math.min(batch.size(), (tokens + limit - 1) / limit) : 1;
         int k = Math.min(batch.size(), Math.max(parallel, (micro + parallel - 1) / parallel * parallel));
@@ -386,16 +385,15 @@ public final class Trainer {
     /** One model graph computing gradients: the trained model itself, or a replica sharing its parameters. */
     private final class Worker {
         private final TextClassifier graph;
-        private final DistillationLoss workerLoss;
         private StepArrayPool arrays;
 
-        Worker(TextClassifier graph, DistillationLoss workerLoss) {
+        /** {@code graph} must already hold the loss (see {@link #lossFor}). */
+        Worker(TextClassifier graph) {
             this.graph = graph;
-            this.workerLoss = workerLoss;
         }
 
         /** Forward and backward of one (part of a) batch. */
-        OutAndGrad gradients(Batch batch, Map<String, INDArray> lossPlaceholders, long step) {
+        OutAndGrad gradients(Batch batch, Map<String, INDArray> lossPlaceholders) {
             if (arrays != null) {
                 arrays.recycle(); // nothing of this worker's previous step is referenced any more
             }
@@ -413,10 +411,6 @@ public final class Trainer {
                 StepArrayPool.attachToGradients(graph.sd(), arrays); // sessions are per thread: attach to new ones too
             }
             return result;
-        }
-
-        DistillationLoss loss() {
-            return workerLoss;
         }
 
         void close() {
@@ -531,7 +525,7 @@ public final class Trainer {
 
         /** Loss and gradients of a batch without updating (for tests). */
         BatchGradients gradients(Batch batch) {
-            return trainer.gradients(batch, 1.0, steps);
+            return trainer.gradients(batch, 1.0);
         }
 
         /** Frees the workers' step arrays and stops their threads. */
@@ -541,7 +535,7 @@ public final class Trainer {
         }
     }
 
-    /** Frees the workers' step arrays and stops the worker threads (the trainer is not used afterwards). */
+    /** Frees the workers' step arrays and stops the worker threads; a later step makes them again. */
     void close() {
         workers.forEach(Worker::close);
         if (workerThreads != null) {

@@ -58,8 +58,8 @@ class StepArrayPoolTest {
         ModelConfig config = new ModelConfig(ModelType.TRANSFORMER, 2, 16, 2, 32, 64, Pooling.MEAN);
         TextClassifier reference = TextClassifier.create(config, 50, 2, 3);
         TextClassifier pooled = TextClassifier.create(config, 50, 2, 3);
-        String ref = lossOf(reference.sd());
-        String pol = lossOf(pooled.sd());
+        lossOf(reference.sd());
+        lossOf(pooled.sd());
         StepArrayPool pool = null;
         int[] lengths = {7, 7, 12, 7, 12, 5};
         for (int step = 0; step < lengths.length; step++) {
@@ -86,14 +86,12 @@ class StepArrayPoolTest {
         }
         // after the pool is attached: 7 (new), 12 (new), 7 and 12 (from the pool), 5 (new)
         assertTrue(pool.counts()[1] >= pool.counts()[0] / 2, "arrays reused " + pool.counts()[1] + ", created " + pool.counts()[0]);
-        assertEquals(ref, pol);
     }
 
-    private static String lossOf(SameDiff sd) {
+    private static void lossOf(SameDiff sd) {
         SDVariable w = sd.constant("loss_weights", Nd4j.createFromArray(new float[][] {{0.3f, -1.2f}, {2.0f, 0.7f}}));
         SDVariable loss = sd.math().tanh(sd.getVariable(ClassifierGraph.LOGITS)).mul(w.get(org.nd4j.autodiff.samediff.SDIndex.point(0))).sum();
         sd.setLossVariables(loss);
-        return loss.name();
     }
 
     private static Map<String, INDArray> feed(int length, long seed) {

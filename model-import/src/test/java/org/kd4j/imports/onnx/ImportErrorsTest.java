@@ -1,7 +1,6 @@
 package org.kd4j.imports.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -170,7 +169,6 @@ class ImportErrorsTest {
         Files.write(dir.resolve("ext.onnx.data"), Arrays.copyOf(data, data.length / 2));
         String shortMsg = importError(file);
         assertTrue(shortMsg.contains("ext.onnx.data") && shortMsg.contains("needs bytes"), shortMsg);
-        assertFalse(shortMsg.isBlank());
     }
 
     @Test

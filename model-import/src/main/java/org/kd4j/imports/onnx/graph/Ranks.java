@@ -1,7 +1,6 @@
 package org.kd4j.imports.onnx.graph;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import onnx.Onnx;
@@ -173,14 +172,5 @@ public final class Ranks {
             return t == null ? null : Nodes.longs(t);
         }
         return null;
-    }
-
-    /** For tests and reports: all known ranks. */
-    public Map<String, Integer> all() {
-        return Map.copyOf(rank);
-    }
-
-    static List<String> inputs(Onnx.NodeProto n) {
-        return n.getInputList();
     }
 }
