@@ -25,6 +25,7 @@ public final class RewritePipeline {
                 new ConstantsToInitializers(),
                 new IdentityRemoval(),
                 new ReshapeAllowZeroRemoval(),
+                new ReshapeZeroToInputDims(),
                 new ConstantOfShapeToExpand(),
                 new NotAsSubtraction(),
                 new WhereExplicitBroadcast(),

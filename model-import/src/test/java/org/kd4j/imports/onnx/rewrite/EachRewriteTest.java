@@ -76,6 +76,20 @@ class EachRewriteTest {
         assertTrue(order.indexOf("where-explicit-broadcast") < order.indexOf("non-float-expand"), order.toString());
     }
 
+    /** Reshape shapes with 0s from {@code Constant} nodes (opset 14, {@code allowzero = 0}): the whole pipeline. */
+    @Test
+    void reshapeZeroFromConstantNodesImportsThroughThePipeline(@TempDir Path dir) throws Exception {
+        TinyGraph g = RewriteCases.reshapeZeroGraph(true);
+        OnnxGraph graph = g.graph();
+        Map<String, Integer> counts = RewritePipeline.standard().apply(graph);
+        assertEquals(2, counts.get("reshape-zero-to-input-dims"), counts.toString());
+        Map<String, INDArray> feed = feedFor(g.model());
+        Map<String, INDArray> expected = TinyGraph.ort(g.model(), feed, g.outputs(), dir, "before");
+        assertArrayEquals(new long[] {2, 3, 2, 2}, expected.get("heads").shape());
+        assertArrayEquals(new long[] {2, 12}, expected.get("flat").shape());
+        assertSame("SameDiff M2.1 after the pipeline", expected, TinyGraph.sameDiff(g.model(graph), feed, g.outputs(), dir, "samediff"));
+    }
+
     private static Map<String, INDArray> feedFor(Onnx.ModelProto model) {
         Map<String, INDArray> feed = new HashMap<>(RewriteCases.feed());
         Set<String> inputs = new HashSet<>();

@@ -39,7 +39,7 @@ final class RewriteCases {
 
     static Stream<RewriteCase> all() {
         return Stream.of(safeTensorNames(), constantsToInitializers(), identityRemoval(), reshapeAllowZero(),
-                constantOfShape(), notAsSubtraction(), whereExplicitBroadcast(), nonFloatExpand(), integerCumSum(),
+                reshapeZero(), constantOfShape(), notAsSubtraction(), whereExplicitBroadcast(), nonFloatExpand(), integerCumSum(),
                 layerNormalization(), gemm(), squarePow(), sliceToGather(), scalarGather(), explicitReduceAxes(),
                 linearMatMul());
     }
@@ -92,6 +92,42 @@ final class RewriteCases {
                 .node(node("reshape", "Reshape", List.of("xf", "flat"), List.of("out"), intAttr("allowzero", 0)));
         return new RewriteCase("reshape-allowzero-removal", ReshapeAllowZeroRemoval::new, g,
                 gr -> gr.nodes().stream().allMatch(n -> Nodes.attribute(n, "allowzero") == null), false);
+    }
+
+    /**
+     * An embedding lookup [2, 3, 4] split into heads with the shape [0, 0, 2, 2] (copy batch and sequence) and
+     * flattened with [0, -1], as some exporters write {@code transpose_for_scores}.
+     */
+    static TinyGraph reshapeZeroGraph(boolean shapesFromConstantNodes) {
+        float[] table = new float[16];
+        for (int i = 0; i < table.length; i++) {
+            table[i] = (i % 6 - 2.5f) * 0.5f;
+        }
+        TinyGraph g = new TinyGraph(14).input("x", 2).output("heads").output("flat")
+                .initializer("table", float32(new long[] {4, 4}, table))
+                .node(node("lookup", "Gather", List.of("table", "x"), List.of("embedded")));
+        long[][] shapes = {{0, 0, 2, 2}, {0, -1}};
+        String[] names = {"heads", "flat"};
+        for (int i = 0; i < shapes.length; i++) {
+            String shape = names[i] + "_shape";
+            if (shapesFromConstantNodes) {
+                g.node(node(shape + "_node", "Constant", List.of(), List.of(shape), Onnx.AttributeProto.newBuilder()
+                        .setName("value").setType(Onnx.AttributeProto.AttributeType.TENSOR).setT(int64Vector(shapes[i])).build()));
+                g.node(node("reshape_" + names[i], "Reshape", List.of("embedded", shape), List.of(names[i]), intAttr("allowzero", 0)));
+            } else {
+                g.initializer(shape, int64Vector(shapes[i]));
+                g.node(node("reshape_" + names[i], "Reshape", List.of("embedded", shape), List.of(names[i])));
+            }
+        }
+        return g;
+    }
+
+    static RewriteCase reshapeZero() {
+        return new RewriteCase("reshape-zero-to-input-dims", ReshapeZeroToInputDims::new, reshapeZeroGraph(false),
+                gr -> gr.nodes().stream().filter(n -> n.getOpType().equals("Reshape"))
+                        .allMatch(n -> gr.initializer(n.getInput(1)) == null
+                                || java.util.Arrays.stream(Nodes.longs(gr.initializer(n.getInput(1)))).noneMatch(d -> d == 0)),
+                true);
     }
 
     static RewriteCase constantOfShape() {
