@@ -16,6 +16,10 @@ public record ClassifierGraph(SameDiff sd, int outputs) {
     public static final String EMBEDDINGS = "embeddings";
     public static final String MASK = "attention_mask";
     public static final String LOGITS = "logits";
+    /** Token states of a transformer, {@code [batch, length, hidden]} (as an encoder's {@code last_hidden_state}). */
+    public static final String HIDDEN_STATES = "last_hidden_state";
+    /** A transformer's pooler output with CLS pooling, {@code [batch, hidden]}. */
+    public static final String POOLED = "pooler_output";
 
     public SDVariable logits() {
         return sd.getVariable(LOGITS);

@@ -20,6 +20,11 @@ public final class EmbeddingLayer {
 
     private final Map<String, EmbeddingTable> tables = new LinkedHashMap<>();
 
+    /** Whether {@code name} is one of the embedding tables' names (they live outside the graph). */
+    public static boolean isTable(String name) {
+        return TOKENS.equals(name) || POSITIONS.equals(name) || TYPES.equals(name);
+    }
+
     /**
      * @param positions 0 for no position table
      * @param types 0 for no token-type table

@@ -75,6 +75,41 @@ public final class TextClassifier {
     }
 
     /**
+     * A native model of shape {@code config} whose parameters named in {@code weights} take those values (an encoder's
+     * weights loaded from an export); the others (typically a fresh head) keep their seeded initialisation. Embedding
+     * tables go by {@link EmbeddingLayer}'s names: {@link EmbeddingLayer#TOKENS} is required and fixes the vocabulary; a
+     * missing token-type table is all zeros (adds nothing), as for encoders without segments.
+     *
+     * @throws IllegalArgumentException naming the weight when a name is unknown or a shape differs
+     */
+    public static TextClassifier fromWeights(ModelConfig config, Map<String, INDArray> weights, int outputs, long seed) {
+        INDArray tokens = weights.get(EmbeddingLayer.TOKENS);
+        if (tokens == null || tokens.rank() != 2) {
+            throw new IllegalArgumentException("weights: expected the token embedding table " + EmbeddingLayer.TOKENS
+                    + " [vocab, hidden], found " + (tokens == null ? "none" : java.util.Arrays.toString(tokens.shape())));
+        }
+        TextClassifier model = create(config, (int) tokens.size(0), outputs, seed);
+        Map<String, INDArray> target = model.parameters();
+        if (!weights.containsKey(EmbeddingLayer.TYPES) && target.containsKey(EmbeddingLayer.TYPES)) {
+            target.get(EmbeddingLayer.TYPES).assign(0);
+        }
+        for (Map.Entry<String, INDArray> e : weights.entrySet()) {
+            INDArray into = target.get(e.getKey());
+            if (into == null) {
+                throw new IllegalArgumentException("weight " + e.getKey() + ": the " + config.type() + " model has no such parameter"
+                        + " (it has " + target.keySet() + ")");
+            }
+            INDArray value = e.getValue();
+            if (value.length() != into.length() || (value.rank() == into.rank() && !java.util.Arrays.equals(value.shape(), into.shape()))) {
+                throw new IllegalArgumentException("weight " + e.getKey() + ": shape " + java.util.Arrays.toString(value.shape())
+                        + ", the model expects " + java.util.Arrays.toString(into.shape()));
+            }
+            into.assign(value.reshape(into.shape()).castTo(into.dataType()));
+        }
+        return model;
+    }
+
+    /**
      * A student initialised from an ONNX BERT-family encoder (its embedding tables, LayerNorm and layers, all
      * trainable) with a fresh linear head of {@code outputs} on the [CLS] vector; see {@link EncoderStudent}.
      */
@@ -105,7 +140,7 @@ public final class TextClassifier {
             shared.setArray(name, own.getArray(name));
         }
         for (String name : graph.trainableVariables()) {
-            if (!name.startsWith("emb_")) {
+            if (!EmbeddingLayer.isTable(name)) {
                 shared.setArray(name, graph.sd().getVariable(name).getArr());
             }
         }
@@ -138,6 +173,12 @@ public final class TextClassifier {
             TextClassifier model = header.model().type() == ModelType.IMPORTED
                     ? fromSource(file, header) : create(header.model(), header.vocabSize(), header.outputs(), 0);
             Map<String, INDArray> target = model.parameters();
+            // files written before the embeddings LayerNorm was a parameter lack it: it then keeps its initial 1 / 0
+            java.util.Set<String> missing = new java.util.HashSet<>(target.keySet());
+            missing.removeAll(saved.keySet());
+            if (missing.equals(java.util.Set.of("emb_ln_g", "emb_ln_b"))) {
+                target.keySet().removeAll(missing);
+            }
             if (!target.keySet().equals(saved.keySet())) {
                 throw new KdException(file + ": parameters " + saved.keySet() + " do not match the model's " + target.keySet());
             }
@@ -223,7 +264,7 @@ public final class TextClassifier {
     public Map<String, INDArray> parameters() {
         Map<String, INDArray> params = new LinkedHashMap<>();
         for (String name : graph.trainableVariables()) {
-            if (!name.startsWith("emb_")) {
+            if (!EmbeddingLayer.isTable(name)) {
                 params.put(name, graph.sd().getVariable(name).getArr());
             }
         }
@@ -270,6 +311,15 @@ public final class TextClassifier {
         Map<String, INDArray> feed = feed(batch);
         INDArray out = run(() -> graph.sd().output(feed, ClassifierGraph.LOGITS)).get(ClassifierGraph.LOGITS);
         return out.castTo(DataType.FLOAT).toFloatMatrix();
+    }
+
+    /**
+     * Named outputs of the graph on a batch ({@link ClassifierGraph#LOGITS}, and for transformers
+     * {@link ClassifierGraph#HIDDEN_STATES} or {@link ClassifierGraph#POOLED}); on this thread, without splitting.
+     */
+    public synchronized Map<String, INDArray> outputs(Batch batch, String... names) {
+        Map<String, INDArray> feed = feed(batch);
+        return run(() -> graph.sd().output(feed, names));
     }
 
     /** Whether a batch was ever split over two inference workers (for tests). */

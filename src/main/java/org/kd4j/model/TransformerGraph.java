@@ -9,10 +9,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * Builds a BERT-style (post-layer-norm) encoder classifier in SameDiff:
  * <pre>
  * x = LN(embeddings)
- * per layer: x = LN(x + Wo · softmax(Q K^T / sqrt(d) + maskBias) V);  x = LN(x + W2 · gelu(W1 x))
- * pooled = masked mean of x  (or tanh(Wp x[CLS]) with CLS pooling)
+ * per layer: x = LN(x + Wo · softmax(Q K^T / sqrt(d) + maskBias) V);  x = LN(x + W2 · act(W1 x))
+ * pooled = masked mean of x  (or tanh(Wp x[CLS]) with CLS pooling, or x[CLS] with FIRST)
  * logits = Wc · pooled + bc
  * </pre>
+ * This is Hugging Face's {@code BertModel} (post-layer-norm) term for term, so BERT-family encoders load into it
+ * ({@code org.kd4j.imports.encoder}); the token states are also the output {@link ClassifierGraph#HIDDEN_STATES}
+ * ({@code [batch, length, hidden]}) and, with CLS pooling, the pooler's output {@link ClassifierGraph#POOLED}.
  * Token states are kept as {@code [batch*length, hidden]} matrices; only attention reshapes to
  * {@code [batch, heads, length, headSize]}, with shapes taken from the mask at run time, so batch size and
  * sequence length may change from batch to batch (dynamic padding).
@@ -44,16 +47,22 @@ final class TransformerGraph extends GraphBuilder {
         for (int layer = 0; layer < config.layers(); layer++) {
             String p = "l" + layer + "_";
             x = layerNorm(p + "attn_ln", x.add(attention(p, x, batchAndLength, maskBias)), h);
-            SDVariable inner = sd.nn().gelu(linear(p + "ffn_in", x, h, config.ffn()));
+            SDVariable inner = activation(linear(p + "ffn_in", x, h, config.ffn()));
             x = layerNorm(p + "ffn_ln", x.add(linear(p + "ffn_out", inner, config.ffn(), h)), h);
         }
         SDVariable states = sd.reshape(x, sd.concat(0, batchAndLength, longs(h)));
+        sd.updateVariableNameAndReference(states, ClassifierGraph.HIDDEN_STATES);
         SDVariable pooled = switch (config.pooling()) {
             case MEAN -> {
                 SDVariable m = sd.expandDims(mask, 2);
                 yield states.mul(m).sum(1).div(m.sum(1));
             }
-            case CLS -> sd.math().tanh(linear("pooler", states.get(SDIndex.all(), SDIndex.point(0), SDIndex.all()), h, h));
+            case CLS -> {
+                SDVariable p = sd.math().tanh(linear("pooler", states.get(SDIndex.all(), SDIndex.point(0), SDIndex.all()), h, h));
+                sd.updateVariableNameAndReference(p, ClassifierGraph.POOLED);
+                yield p;
+            }
+            case FIRST -> states.get(SDIndex.all(), SDIndex.point(0), SDIndex.all());
         };
         return finish(linear("classifier", pooled, h, outputs), outputs);
     }
@@ -68,6 +77,28 @@ final class TransformerGraph extends GraphBuilder {
         SDVariable context = sd.mmul(sd.nn().softmax(scores, 3), v);
         SDVariable merged = sd.reshape(sd.permute(context, 0, 2, 1, 3), -1, h);
         return linear(p + "o", merged, h, h);
+    }
+
+    /** The feed-forward activation of {@link ModelConfig#activation()}. */
+    private SDVariable activation(SDVariable x) {
+        return switch (config.activation()) {
+            case GELU_SIGMOID -> sd.nn().gelu(x);
+            case GELU -> x.mul(0.5).mul(sd.math().erf(x.mul(1.0 / Math.sqrt(2.0))).add(1.0));
+            case GELU_TANH -> x.mul(0.5).mul(sd.math().tanh(x.add(x.mul(x).mul(x).mul(0.044715)).mul(Math.sqrt(2.0 / Math.PI))).add(1.0));
+            case RELU -> sd.nn().relu(x, 0.0);
+        };
+    }
+
+    @Override
+    SDVariable layerNorm(String name, SDVariable x, int dim) {
+        if (config.layerNormEps() < ModelConfig.FUSED_LAYER_NORM_EPS) {
+            return super.layerNorm(name, x, dim);
+        }
+        SDVariable gain = sd.var(name + "_g", Nd4j.ones(type, dim));
+        SDVariable bias = sd.var(name + "_b", Nd4j.zeros(type, dim));
+        SDVariable centred = x.sub(x.mean(true, 1));
+        SDVariable variance = centred.mul(centred).mean(true, 1);
+        return centred.div(sd.math().sqrt(variance.add(config.layerNormEps()))).mul(gain).add(bias);
     }
 
     /** {@code [batch*length, hidden]} to {@code [batch, heads, length, headSize]}. */

@@ -47,7 +47,7 @@ public final class AdamW {
             INDArray p = e.getValue();
             INDArray mi = m.computeIfAbsent(name, k -> Nd4j.zeros(p.dataType(), p.shape()));
             INDArray vi = v.computeIfAbsent(name, k -> Nd4j.zeros(p.dataType(), p.shape()));
-            boolean decay = weightDecay > 0 && (name.endsWith("_w") || name.startsWith("emb_"));
+            boolean decay = weightDecay > 0 && (name.endsWith("_w") || org.kd4j.model.EmbeddingLayer.isTable(name));
             if (grads.containsKey(name)) {
                 adam(p, mi, vi, grads.get(name).reshape(p.shape()), c1, c2, decay, lr);
             } else if (rowGrads.containsKey(name)) {

@@ -101,7 +101,7 @@ public final class Trainer {
         this.progress = progress;
         SoftLoss soft = teacherLogits == null ? SoftLoss.KL : distill.softLoss();
         List<String> targets = new ArrayList<>(model.graph().trainableVariables());
-        targets.removeIf(v -> v.startsWith("emb_"));
+        targets.removeIf(org.kd4j.model.EmbeddingLayer::isTable);
         targets.add(ClassifierGraph.EMBEDDINGS);
         this.gradientTargets = List.copyOf(targets);
         this.parameters = model.parameters();

@@ -20,7 +20,7 @@ import org.kd4j.model.ClassifierGraph;
  * constant that can be made a graph variable), and the id inputs go. The attention mask becomes a FLOAT input,
  * cast to INT64 for the nodes that read it.
  */
-final class EmbeddingCut {
+public final class EmbeddingCut {
 
     /**
      * The embedding tables (initializer names) and the summed tensor.
@@ -28,8 +28,8 @@ final class EmbeddingCut {
      * @param positions null when the encoder has no position table
      * @param types null when the encoder has no token-type table
      */
-    record Tables(String word, String positions, String types, String sum, int dim) {
-        Tables {
+    public record Tables(String word, String positions, String types, String sum, int dim) {
+        public Tables {
             if (word == null || sum == null || dim < 1) {
                 throw new IllegalArgumentException("word table, sum and dim > 0 are required, got " + word + ", " + sum + ", " + dim);
             }
@@ -38,7 +38,8 @@ final class EmbeddingCut {
 
     private EmbeddingCut() {}
 
-    static Tables find(OnnxGraph graph, String file) throws ImportException {
+    /** The embedding tables of a BERT-family encoder and the tensor that sums them. */
+    public static Tables find(OnnxGraph graph, String file) throws ImportException {
         Map<String, Onnx.NodeProto> producers = graph.producers();
         Onnx.NodeProto word = null;
         for (Onnx.NodeProto n : graph.nodes()) {
