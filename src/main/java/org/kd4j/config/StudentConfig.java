@@ -7,9 +7,11 @@ import org.kd4j.model.ModelConfig;
  *
  * @param model its architecture (ignored when {@code init} names an encoder)
  * @param train how it is trained
- * @param init an ONNX BERT-family encoder (BERT, MiniLM, ELECTRA export) to initialise the student from: its
- *     embedding tables and layers, all trained, under a fresh classification head on [CLS]; {@code tokenizer.vocab}
- *     must then be that encoder's tokenizer. Empty: a native student of shape {@code model}.
+ * @param init an ONNX BERT-family encoder (an {@code .onnx} file, or {@code maven:group:artifact:version} for a jar
+ *     holding one) to initialise the student from: its embedding tables and layers, all trained, under a fresh head.
+ *     BERT-layout encoders run on kd4j's own transformer (pooling: the export's own); others (ELECTRA) on the generic
+ *     SameDiff import with a head on [CLS]. {@code tokenizer.vocab} must then be that encoder's tokenizer. Empty: a
+ *     native student of shape {@code model}.
  */
 public record StudentConfig(ModelConfig model, TrainConfig train, String init) {
 
@@ -18,8 +20,9 @@ public record StudentConfig(ModelConfig model, TrainConfig train, String init) {
             throw new IllegalArgumentException("student model and train sections are required");
         }
         init = init == null ? "" : init.strip();
-        if (!init.isEmpty() && !init.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) {
-            throw ConfigException.invalid("init", init, "an ONNX encoder file (.onnx), or empty for a native student");
+        if (!init.isEmpty() && !init.startsWith("maven:") && !init.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) {
+            throw ConfigException.invalid("init", init, "an ONNX encoder file (.onnx), maven:group:artifact:version, or empty"
+                    + " for a native student");
         }
         if (init.isEmpty() && model.type() == org.kd4j.model.ModelType.IMPORTED) {
             throw ConfigException.invalid("model.type", "imported", "transformer, bilstm or cnn, or student.init naming the"

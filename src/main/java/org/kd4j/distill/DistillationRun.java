@@ -156,13 +156,28 @@ public final class DistillationRun {
         return result;
     }
 
-    /** A fresh student: native of the configured shape, or initialised from the ONNX encoder {@code student.init}. */
+    /**
+     * A fresh student: native of the configured shape, or initialised from the encoder {@code student.init}: on kd4j's
+     * own transformer when the export is a BERT layout, else on the generic SameDiff import.
+     */
     private TextClassifier newStudent(BertTokenizer tokenizer, TaskData data) {
         var s = config.student();
         if (!s.imported()) {
             return TextClassifier.create(s.model(), tokenizer.vocabSize(), data.task().numOutputs(), s.train().seed());
         }
-        TextClassifier student = TextClassifier.fromOnnx(Path.of(s.init()), data.task().numOutputs(), s.train().seed());
+        String key = "student.init";
+        org.kd4j.imports.encoder.EncoderSource.Files files = org.kd4j.imports.encoder.EncoderSource.parse(key, s.init())
+                .resolve(key, Path.of(config.run().cacheDir()));
+        try {
+            return PretrainedEncoders.initialise(key, files, tokenizer, config.data().maxLength(), data.task().numOutputs(), null,
+                    s.train().seed());
+        } catch (KdException e) {
+            if (!(e.getCause() instanceof org.kd4j.imports.encoder.NotRecognizedException)) {
+                throw e;
+            }
+            LOG.info("student.init: {}; using the generic SameDiff import", e.getCause().getMessage());
+        }
+        TextClassifier student = TextClassifier.fromOnnx(files.onnx(), data.task().numOutputs(), s.train().seed());
         int rows = student.embeddings().vocabSize();
         if (rows != tokenizer.vocabSize()) {
             throw new KdException("student.init " + s.init() + ": the encoder's word table has " + rows + " rows but tokenizer.vocab "

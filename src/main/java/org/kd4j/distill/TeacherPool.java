@@ -14,6 +14,7 @@ import org.kd4j.config.DataConfig;
 import org.kd4j.config.DistillConfig;
 import org.kd4j.config.ExperimentConfig;
 import org.kd4j.config.TeacherConfig;
+import org.kd4j.imports.encoder.EncoderSource;
 import org.kd4j.data.batch.EncodedDataset;
 import org.kd4j.data.tokenize.BertTokenizer;
 import org.kd4j.distill.cache.CacheKey;
@@ -59,18 +60,21 @@ public final class TeacherPool {
     }
 
     private Teacher teacher(TeacherConfig t) {
-        String spec = t.vocab().isEmpty() ? config.tokenizer().vocab() : t.vocab();
-        BertTokenizer tokenizer = BertTokenizer.load(spec);
+        String key = "teachers[" + t.name() + "].init";
+        EncoderSource.Files encoder = t.pretrained() ? EncoderSource.parse(key, t.init()).resolve(key, cacheDir) : null;
+        BertTokenizer tokenizer = encoder != null ? PretrainedEncoders.tokenizer(key, t.vocab(), encoder)
+                : BertTokenizer.load(t.vocab().isEmpty() ? config.tokenizer().vocab() : t.vocab());
         EncodedDataset train = data.train(tokenizer);
         EncodedDataset dev = data.dev(tokenizer);
         DataConfig d = config.data();
         if (t.external()) {
             return importedTeacher(t, tokenizer, train, dev, d);
         }
-        String key = Hashing.fieldsHex("kd4j.teacher.v1", ConfigLoader.toYaml(t), data.task().displayName(),
+        String cacheKey = Hashing.fieldsHex("kd4j.teacher.v1", ConfigLoader.toYaml(t), encoder == null ? "" : encoder.sha256(),
+                data.task().displayName(),
                 Hashing.fileHex("training data", data.trainFile()), data.trainVariant(), tokenizer.fingerprint(),
                 Integer.toString(d.maxLength()), Integer.toString(d.batchSize()), Boolean.toString(d.bucketing()));
-        Path modelFile = cacheDir.resolve("teachers").resolve(t.name() + "-" + key.substring(0, 16) + ".kdm");
+        Path modelFile = cacheDir.resolve("teachers").resolve(t.name() + "-" + cacheKey.substring(0, 16) + ".kdm");
         TextClassifier model;
         double seconds = 0;
         if (Files.isRegularFile(modelFile)) {
@@ -81,10 +85,13 @@ public final class TeacherPool {
                         + data.task() + " has " + data.task().numOutputs() + " (file " + modelFile + ")");
             }
         } else {
-            Path work = cacheDir.resolve("teachers").resolve(t.name() + "-" + key.substring(0, 16) + ".work");
-            model = TextClassifier.create(t.model(), tokenizer.vocabSize(), data.task().numOutputs(), t.train().seed());
-            LOG.info("teacher {}: training {} ({} parameters) on {} examples", t.name(), t.model().type(),
-                    Runs.parameterCount(model), train.size());
+            Path work = cacheDir.resolve("teachers").resolve(t.name() + "-" + cacheKey.substring(0, 16) + ".work");
+            model = encoder != null
+                    ? PretrainedEncoders.initialise(key, encoder, tokenizer, d.maxLength(), data.task().numOutputs(),
+                            t.initPooling(), t.train().seed())
+                    : TextClassifier.create(t.model(), tokenizer.vocabSize(), data.task().numOutputs(), t.train().seed());
+            LOG.info("teacher {}: {} {} ({} parameters) on {} examples", t.name(), encoder != null ? "fine-tuning" : "training",
+                    encoder != null ? encoder.description() : t.model().type(), Runs.parameterCount(model), train.size());
             Trainer trainer = new Trainer("teacher " + t.name(), model, train, dev, null, DistillConfig.defaults(),
                     t.train(), d, tokenizer.padId(), work, progress);
             seconds = trainer.fit(true).seconds();
