@@ -4,7 +4,7 @@ package org.kd4j.data.tokenize;
  * The Unicode 8.0 general-category sets that Hugging Face {@code tokenizers} uses for BERT, as closed
  * code point ranges ({@code [first0, last0, first1, last1, ...]}, sorted).
  *
- * <p>{@code tokenizers} (0.21, the version inside DJL 0.38) classifies characters with the Rust crate
+ * <p>{@code tokenizers} (0.21.4, the version inside DJL 0.36 and 0.38) classifies characters with the Rust crate
  * {@code unicode_categories} 0.1.1, whose tables were generated in 2016 from UnicodeData.txt of
  * Unicode 8.0. They are reproduced here rather than taken from {@link Character#getType(int)}, whose
  * Unicode version depends on the JDK (Java 17: Unicode 13): characters assigned later are not

@@ -1,5 +1,6 @@
 package org.kd4j.data.tokenize;
 
+import ai.djl.engine.Engine;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -43,7 +44,7 @@ public final class HfEngineBenchmark {
         System.out.printf(Locale.ROOT, "%s: %,d sentences, 1 thread, max_length %d, median of %d passes (checksum %d)%n",
                 input, texts.length, maxLength, repeats, checksum);
         System.out.printf(Locale.ROOT, "| engine | sentences/s |%n|---|---:|%n| kd4j BertTokenizer (Java) | %,.0f |%n"
-                + "| HF tokenizers 0.38 via DJL (Rust, JNI per call) | %,.0f |%n| ratio kd4j / HF | %.2f |%n",
-                ours, theirs, ours / theirs);
+                + "| HF tokenizers via DJL %s (Rust, JNI per call) | %,.0f |%n| ratio kd4j / HF | %.2f |%n",
+                ours, Engine.getDjlVersion(), theirs, ours / theirs);
     }
 }
