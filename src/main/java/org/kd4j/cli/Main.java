@@ -27,6 +27,8 @@ public final class Main implements Callable<Integer> {
     public static final int EXIT_INPUT = 1;
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_INTERNAL = 3;
+    /** Out of (native or heap) memory: one line with what to change, never a stack trace unless -v. */
+    public static final int EXIT_MEMORY = 4;
 
     @Option(
             names = "-v",
@@ -59,6 +61,10 @@ public final class Main implements Callable<Integer> {
 
     private static int handleException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
+        String memory = memoryProblem(ex);
+        if (memory != null) {
+            return reportMemory(ex, memory, err);
+        }
         boolean input = ex instanceof KdException;
         err.println("error: " + (input ? ex.getMessage() : ex.toString()));
         if (Verbosity.level() > 0 || !input) {
@@ -68,10 +74,53 @@ public final class Main implements Callable<Integer> {
         return input ? EXIT_INPUT : EXIT_INTERNAL;
     }
 
+    /**
+     * The one-line report of a failure to get memory anywhere in {@code t}'s causes (JavaCPP's "Physical memory usage is too
+     * high", ND4J's allocation failures, the JVM's OutOfMemoryError); null when it is not one.
+     */
+    static String memoryProblem(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String m = String.valueOf(c.getMessage());
+            if (c instanceof OutOfMemoryError || m.contains("Physical memory usage is too high") || m.contains("Cannot allocate")
+                    || m.contains("Failed to allocate")) {
+                return (c instanceof OutOfMemoryError ? "out of memory: " : "out of native memory: ") + m.lines().findFirst().orElse(m);
+            }
+        }
+        return null;
+    }
+
+    private static int reportMemory(Throwable t, String problem, PrintWriter err) {
+        err.println("error: " + problem + " (hint: lower data.batch_size or data.max_length, pass --micro-batch-tokens 1024,"
+                + " or raise the limits in MAVEN_OPTS / .mvn/jvm.config: -Xmx for the heap,"
+                + " -Dorg.bytedeco.javacpp.maxphysicalbytes for native memory; files being written were left untouched)");
+        if (Verbosity.level() > 0) {
+            t.printStackTrace(err);
+        }
+        err.flush();
+        return EXIT_MEMORY;
+    }
+
     public static void main(String[] args) {
         NativeBuild.select(); // before anything loads ND4J
-        int code = commandLine().execute(args);
+        int code;
+        try {
+            code = commandLine().execute(args);
+        } catch (Throwable t) {
+            // Errors (OutOfMemoryError above all) pass picocli's handler: report them in one line, never as a Maven trace
+            PrintWriter err = new PrintWriter(System.err, true);
+            String memory = memoryProblem(t);
+            code = memory != null ? reportMemory(t, memory, err) : internal(t, err);
+        }
         System.out.flush();
         System.exit(code);
+    }
+
+    private static int internal(Throwable t, PrintWriter err) {
+        err.println("error: " + t);
+        if (Verbosity.level() > 0) {
+            t.printStackTrace(err);
+        }
+        err.flush();
+        return EXIT_INTERNAL;
     }
 }

@@ -48,7 +48,7 @@ public record TeacherConfig(String name, ModelConfig model, TrainConfig train, S
         if (!init.isEmpty() && !init.startsWith("maven:") && !init.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) {
             throw ConfigException.invalid("init", init, "an ONNX encoder (.onnx) or maven:group:artifact:version");
         }
-        if (!pooling.isEmpty() && initPooling() == null) {
+        if (!pooling.isEmpty() && poolingOf(pooling) == null) {
             throw ConfigException.invalid("pooling", pooling, "mean, cls, first, or empty for the export's own");
         }
         if (!imported.isEmpty() && vocab.isEmpty()) {
@@ -67,6 +67,10 @@ public record TeacherConfig(String name, ModelConfig model, TrainConfig train, S
 
     /** The pooling of a fine-tuned encoder's head; null for the export's own. */
     public Pooling initPooling() {
+        return poolingOf(pooling);
+    }
+
+    private static Pooling poolingOf(String pooling) {
         return switch (pooling) {
             case "" -> null;
             case "mean" -> Pooling.MEAN;

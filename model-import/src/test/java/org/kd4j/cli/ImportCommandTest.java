@@ -26,8 +26,39 @@ class ImportCommandTest {
         assertTrue(r.out().contains("contract: [input_ids, attention_mask, token_type_ids] -> [last_hidden_state, pooler_output]"), r.out());
         assertTrue(r.out().contains("onnx ops: {Add=19"), r.out());
         assertTrue(r.out().contains("| 3 | 20 | pooler_output |"), r.out());
-        assertTrue(r.out().contains("parity: worst max |diff|") && r.out().contains(": pass"), r.out());
+        assertTrue(r.out().contains("path: native transformer (BERT layout recognised: 1 layers"), r.out());
+        assertTrue(r.out().contains("native parity vs ONNX Runtime") && r.out().contains("generic parity vs ONNX Runtime"), r.out());
+        assertFalse(r.out().contains("FAIL"), r.out());
         assertEquals(ImportedModel.load(out).contract().outputs().get(0), "last_hidden_state");
+    }
+
+    @Test
+    void aRecognisedClassifierIsWrittenAsANativeModel(@TempDir Path dir) throws Exception {
+        Path onnx = Fixtures.resource("fixtures/torch-export/bert-classifier-opset13.onnx");
+        Path out = dir.resolve("classifier.kdm");
+        CliRunner r = CliRunner.run("import", "--onnx", onnx.toString(), "--out", out.toString(), "--parity-lengths", "4,9");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("classifier of 2") && r.out().contains("native parity") && r.out().contains(": pass"), r.out());
+        org.kd4j.model.TextClassifier model = org.kd4j.model.TextClassifier.load(out);
+        assertEquals(org.kd4j.model.ModelType.TRANSFORMER, model.config().type());
+        assertEquals(2, model.outputs());
+        // a bare encoder cannot be a native .kdm classifier: exit 1, nothing written
+        Path none = dir.resolve("encoder.kdm");
+        CliRunner bad = CliRunner.run("import", "--onnx", TINY.toString(), "--out", none.toString());
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.err().contains("bare encoder"), bad.err());
+        assertFalse(Files.exists(none));
+    }
+
+    @Test
+    void anUnrecognisedGraphTakesTheGenericPathAndSaysWhy(@TempDir Path dir) throws Exception {
+        Path onnx = dir.resolve("roberta.onnx");
+        Files.write(onnx, org.kd4j.imports.fixtures.ExporterPatternWriter.bytes(org.kd4j.imports.fixtures.FixtureSpec.matrix().stream()
+                .filter(f -> f.architecture() == org.kd4j.imports.fixtures.Architecture.ROBERTA).findFirst().orElseThrow()));
+        CliRunner r = CliRunner.run("import", "--onnx", onnx.toString(), "--out", dir.resolve("r.sdz").toString(), "--no-parity");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("path: generic SameDiff import (not a BERT layout") && r.out().contains("RoBERTa-style positions"), r.out());
+        assertFalse(r.out().contains("parity vs"), r.out());
     }
 
     @Test

@@ -85,11 +85,23 @@ public final class NativeEncoders {
                 Map<String, INDArray> ours = model.outputs(batch(inputs, batch, length),
                         compared.keySet().stream().map(NativeEncoders::nativeName).toArray(String[]::new));
                 for (Map.Entry<String, String> out : compared.entrySet()) {
-                    cases.add(ParityCheck.compare(batch, length, out.getKey(), ours.get(nativeName(out.getKey())), theirs.get(out.getValue())));
+                    INDArray a = ours.get(nativeName(out.getKey()));
+                    INDArray b = theirs.get(out.getValue());
+                    ParityCheck.Case c = ParityCheck.compare(batch, length, out.getKey(), a, b);
+                    if (!c.passesPlainBar() && out.getKey().equals(GraphContract.LAST_HIDDEN_STATE)) {
+                        // two float32 runtimes disagree: measure both against a float64 pass of the same weights
+                        INDArray exact = new Float64Reference(encoder).hiddenStates(inputs);
+                        c = c.withFloat64(maxDiff(a, exact), maxDiff(b, exact));
+                    }
+                    cases.add(c);
                 }
             }
         }
         return new ParityCheck.Report(reference.name(), cases);
+    }
+
+    private static double maxDiff(INDArray a, INDArray exact) {
+        return a.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).sub(exact).amaxNumber().doubleValue();
     }
 
     private static String nativeName(String contractOutput) {

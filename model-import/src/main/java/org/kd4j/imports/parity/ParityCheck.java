@@ -18,8 +18,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * that difference relative to the reference output's largest magnitude.
  *
  * <p>The bar: a case passes when its absolute difference is at most {@link #TOLERANCE} or its relative difference at
- * most {@link #RELATIVE_TOLERANCE}. Float32 rounding grows with the values: hidden states of real encoders reach
- * magnitudes of 10 to 100, where 1e-4 absolute is below float32's resolution times the depth of the network.
+ * most {@link #RELATIVE_TOLERANCE}; or, where a float64 forward pass of the same weights was computed (native encoders,
+ * for cases over the first two bars), when kd4j is no further from float64 than the reference runtime is. Two float32
+ * runtimes drift apart with depth, batch and length: on bge-small (12 layers) at batch 8 x length 64 with random ids,
+ * ONNX Runtime was 2.4e-4 from float64 and kd4j 3.6e-5, so their 2.6e-4 difference was ONNX Runtime's rounding.
  */
 public final class ParityCheck {
 
@@ -31,13 +33,28 @@ public final class ParityCheck {
     /**
      * One comparison: shape of the batch, output, largest |difference|, largest |reference value|.
      */
-    public record Case(int batch, int length, String output, double maxAbsDiff, double referenceMax) {
+    public record Case(int batch, int length, String output, double maxAbsDiff, double referenceMax, double oursVsFloat64,
+                       double referenceVsFloat64) {
+        /** A case without a float64 yardstick. */
+        public Case(int batch, int length, String output, double maxAbsDiff, double referenceMax) {
+            this(batch, length, output, maxAbsDiff, referenceMax, Double.NaN, Double.NaN);
+        }
+
         public double relative() {
             return referenceMax > 0 ? maxAbsDiff / referenceMax : maxAbsDiff;
         }
 
-        public boolean passes() {
+        public boolean passesPlainBar() {
             return maxAbsDiff <= TOLERANCE || relative() <= RELATIVE_TOLERANCE;
+        }
+
+        public boolean passes() {
+            return passesPlainBar() || (!Double.isNaN(oursVsFloat64) && oursVsFloat64 <= Math.max(referenceVsFloat64, TOLERANCE));
+        }
+
+        /** This case with the float64 yardstick: |ours - float64| and |reference - float64|, largest. */
+        public Case withFloat64(double ours, double reference) {
+            return new Case(batch, length, output, maxAbsDiff, referenceMax, ours, reference);
         }
     }
 
@@ -58,18 +75,22 @@ public final class ParityCheck {
 
         /** One line: worst absolute and relative differences against the bar, and the verdict. */
         public String summary() {
+            long yardstick = cases.stream().filter(c -> !c.passesPlainBar() && c.passes()).count();
             return String.format("parity vs %s: worst max |diff| %.2e, relative %.2e (bar: %.0e absolute or %.0e relative"
-                    + " per case, %d cases): %s", runtime, worst(), worstRelative(), TOLERANCE, RELATIVE_TOLERANCE, cases.size(),
+                    + " per case, %d cases%s): %s", runtime, worst(), worstRelative(), TOLERANCE, RELATIVE_TOLERANCE, cases.size(),
+                    yardstick == 0 ? "" : "; " + yardstick + " over it where kd4j was closer to float64 than " + runtime,
                     passes() ? "pass" : "FAIL");
         }
 
         /** A small Markdown table. */
         public String table() {
             StringBuilder sb = new StringBuilder("| batch | length | output | max abs diff vs " + runtime
-                    + " | max abs reference | relative |\n|---:|---:|---|---:|---:|---:|\n");
+                    + " | max abs reference | relative | kd4j vs float64 | reference vs float64 | pass |\n"
+                    + "|---:|---:|---|---:|---:|---:|---:|---:|---|\n");
             for (Case c : cases) {
-                sb.append(String.format("| %d | %d | %s | %.2e | %.3g | %.2e |%n", c.batch(), c.length(), c.output(),
-                        c.maxAbsDiff(), c.referenceMax(), c.relative()));
+                sb.append(String.format("| %d | %d | %s | %.2e | %.3g | %.2e | %s | %s | %s |%n", c.batch(), c.length(), c.output(),
+                        c.maxAbsDiff(), c.referenceMax(), c.relative(), sci(c.oursVsFloat64()), sci(c.referenceVsFloat64()),
+                        c.passes() ? "yes" : "NO"));
             }
             return sb.toString();
         }
@@ -104,6 +125,10 @@ public final class ParityCheck {
             }
         }
         return new Report(reference.name(), cases);
+    }
+
+    private static String sci(double v) {
+        return Double.isNaN(v) ? "-" : String.format("%.2e", v);
     }
 
     /** One case: our output {@code a} against the reference {@code b} (shapes must agree, NaN counts as infinitely off). */
