@@ -282,11 +282,12 @@ public final class TextClassifier {
 
     /**
      * Logits of a batch, one row per example in batch order. With two workers configured ({@code --workers}), a batch of
-     * at least 2 x {@value Threads#MIN_TOKENS_PER_WORKER} padded tokens is split in two halves computed at the same time, the
+     * enough work ({@link Threads#worthSplitting}: 2 x {@value Threads#MIN_TOKENS_PER_WORKER} padded tokens at hidden 256) is split in two halves computed at the same time, the
      * second on a replica of this model.
      */
     public synchronized float[][] logits(Batch batch) {
-        if (Threads.trainingWorkers() < 2 || batch.size() < 2 || (long) batch.size() * batch.length() < 2L * Threads.MIN_TOKENS_PER_WORKER
+        if (Threads.trainingWorkers() < 2 || batch.size() < 2
+                || !Threads.worthSplitting((long) batch.size() * batch.length(), config.hidden(), 2)
                 || inferenceReplica() == null) {
             return logitsHere(batch);
         }

@@ -14,10 +14,21 @@ public final class Threads {
     private static final Logger LOG = LogManager.getLogger(Threads.class);
 
     /**
-     * A batch is split over workers only when each part gets at least this many padded tokens: short batches
-     * (SST-2 with dynamic padding, about 32 x 25 tokens) measured no gain.
+     * A batch is split over workers only when each part gets at least this many padded tokens of a hidden-256 model:
+     * short batches (SST-2 with dynamic padding, about 32 x 25 tokens) measured no gain. Wider models do more work per
+     * token (the projections grow with hidden^2), so {@link #worthSplitting} scales the bar by (256 / hidden)^2.
      */
     public static final int MIN_TOKENS_PER_WORKER = 1024;
+    private static final int REFERENCE_HIDDEN = 256;
+
+    /**
+     * Whether {@code tokens} padded tokens of a model of width {@code hidden} carry enough work to split over
+     * {@code parts} workers: each part must hold at least the work of {@link #MIN_TOKENS_PER_WORKER} tokens at hidden 256.
+     */
+    public static boolean worthSplitting(long tokens, int hidden, int parts) {
+        double perToken = (double) hidden * hidden / ((double) REFERENCE_HIDDEN * REFERENCE_HIDDEN);
+        return parts > 1 && tokens * perToken >= (double) MIN_TOKENS_PER_WORKER * parts;
+    }
 
     private static volatile int trainingWorkers = 1;
     private static volatile int configured;

