@@ -39,8 +39,13 @@ public final class EncoderBenchmark {
 
     private static final Logger LOG = LogManager.getLogger(EncoderBenchmark.class);
 
-    /** One measured comparison. */
-    public record Line(String what, Stats ours, Stats peer, String peerName) {
+    /**
+     * One measured comparison.
+     *
+     * @param flopsPerExample forward (inference) or forward + backward (training, 3x forward) FLOPs of the matrix
+     *                        products per example, for the GFLOP/s columns; 0 when unknown
+     */
+    public record Line(String what, Stats ours, Stats peer, String peerName, double flopsPerExample) {
         public double ratio() {
             return peer == null ? Double.NaN : ours.median() / peer.median();
         }
@@ -76,14 +81,31 @@ public final class EncoderBenchmark {
 
     private EncoderBenchmark() {}
 
-    /** Markdown table of lines. */
+    /** Markdown table of lines: examples/s (median, min..max), the ratio, and the model GFLOP/s each side reaches. */
     public static String table(List<Line> lines) {
-        MarkdownTable t = new MarkdownTable("measure", "kd4j examples/s", "peer", "peer examples/s", "kd4j / peer");
+        MarkdownTable t = new MarkdownTable("measure", "kd4j examples/s", "peer", "peer examples/s", "kd4j / peer",
+                "kd4j GFLOP/s", "peer GFLOP/s");
         for (Line l : lines) {
             t.row(l.what(), l.ours().text(), l.peerName() == null ? "-" : l.peerName(), l.peer() == null ? "-" : l.peer().text(),
-                    l.peer() == null ? "-" : String.format(Locale.ROOT, "%.2fx", l.ratio()));
+                    l.peer() == null ? "-" : String.format(Locale.ROOT, "%.2fx", l.ratio()),
+                    gflops(l.ours(), l.flopsPerExample()), l.peer() == null ? "-" : gflops(l.peer(), l.flopsPerExample()));
         }
         return t.toString();
+    }
+
+    private static String gflops(Stats s, double flopsPerExample) {
+        return flopsPerExample <= 0 ? "-" : String.format(Locale.ROOT, "%.0f", s.median() * flopsPerExample / 1e9);
+    }
+
+    /** Forward FLOPs per example of the matrix products over these batches. */
+    private static double flopsPerExample(ModelConfig c, List<Batch> batches) {
+        long tokens = 0;
+        long examples = 0;
+        for (Batch b : batches) {
+            tokens += (long) b.size() * b.length();
+            examples += b.size();
+        }
+        return StudentBenchmark.forwardFlops(c, tokens, batches) / examples;
     }
 
     /**
@@ -111,7 +133,7 @@ public final class EncoderBenchmark {
                 });
                 LOG.info("{} run {}: kd4j {} ex/s, ONNX Runtime {} ex/s", what, r + 1, fmt(ours[r]), fmt(theirs[r]));
             }
-            return new Line(what, Stats.of(ours), Stats.of(theirs), ort.name());
+            return new Line(what, Stats.of(ours), Stats.of(theirs), ort.name(), flopsPerExample(model.config(), batches));
         }
     }
 
@@ -139,7 +161,7 @@ public final class EncoderBenchmark {
         Optional<TrainingPeer> found = TrainingPeer.find();
         if (found.isEmpty()) {
             LOG.warn("no training peer on the classpath (PyTorch through DJL is test-scoped: run with -Dexec.classpathScope=test)");
-            return new Line(what, Stats.of(ours), null, null);
+            return new Line(what, Stats.of(ours), null, null, 3 * flopsPerExample(c, batches));
         }
         double[] theirs = new double[runs];
         try (TrainingPeer peer = found.get()) {
@@ -156,7 +178,7 @@ public final class EncoderBenchmark {
                 theirs[r] = (double) batch * steps / ((System.nanoTime() - t0) / 1e9);
                 LOG.info("{} run {}: {} {} ex/s", what, r + 1, peer.name(), fmt(theirs[r]));
             }
-            return new Line(what, Stats.of(ours), Stats.of(theirs), peer.name());
+            return new Line(what, Stats.of(ours), Stats.of(theirs), peer.name(), 3 * flopsPerExample(c, batches));
         }
     }
 
@@ -170,6 +192,7 @@ public final class EncoderBenchmark {
         List<Batch> batches = fixedBatches(data, batch, length);
         long[] samples = new long[steps / every + 1];
         samples[0] = residentKb();
+        LOG.info("memory: before the first step: resident {} MB", samples[0] / 1024);
         long start = System.nanoTime();
         try (Trainer.StepTimer timer = Trainer.stepTimer(model, data)) {
             for (int s = 1; s <= steps; s++) {
@@ -177,8 +200,10 @@ public final class EncoderBenchmark {
                 if (s % every == 0) {
                     samples[s / every] = residentKb();
                     double elapsed = (System.nanoTime() - start) / 1e9;
-                    LOG.info("memory: step {}/{}: resident {} MB, {} examples/s", s, steps, samples[s / every] / 1024,
-                            fmt((double) s * batch / elapsed));
+                    Runtime rt = Runtime.getRuntime();
+                    LOG.info("memory: step {}/{}: resident {} MB (JVM heap {} of {} MB), {} examples/s", s, steps,
+                            samples[s / every] / 1024,
+                            (rt.totalMemory() - rt.freeMemory()) >> 20, rt.totalMemory() >> 20, fmt((double) s * batch / elapsed));
                 }
             }
         }

@@ -146,7 +146,7 @@ public final class StudentBenchmark {
      * Multiply-add FLOPs of a transformer's forward pass: per token and layer 2(4h^2 + 2h f) for the projections
      * and feed-forward, plus 4 h L for attention scores and context over the padded length L. 0 for other models.
      */
-    static double forwardFlops(ModelConfig c, long tokens, List<Batch> batches) {
+    public static double forwardFlops(ModelConfig c, long tokens, List<Batch> batches) {
         if (c.type() != ModelType.TRANSFORMER) {
             return 0;
         }

@@ -124,6 +124,12 @@ final class EncoderBenchCommand implements Callable<Integer> {
         }
         out.println();
         out.print(EncoderBenchmark.table(lines));
+        int perOp = org.kd4j.util.Threads.configured();
+        org.kd4j.util.Threads.configure(cores);
+        double ceiling = org.kd4j.bench.StudentBenchmark.gemmGflops(2048, 5);
+        org.kd4j.util.Threads.configure(perOp == 0 ? cores : perOp);
+        out.printf(Locale.ROOT, "%nND4J float32 GEMM 2048 x 2048 on %d threads (kd4j's ceiling for the products): %.0f GFLOP/s%n",
+                cores, ceiling);
         if (only.contains("memory") && memorySteps > 0) {
             int every = Math.max(1, Math.min(50, memorySteps / 4));
             EncoderBenchmark.MemoryTrace trace = EncoderBenchmark.memory(trainee, batch, memoryLength, memorySteps, every);

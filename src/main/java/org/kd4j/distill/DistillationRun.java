@@ -177,7 +177,7 @@ public final class DistillationRun {
             }
             LOG.info("student.init: {}; using the generic SameDiff import", e.getCause().getMessage());
         }
-        TextClassifier student = TextClassifier.fromOnnx(files.onnx(), data.task().numOutputs(), s.train().seed());
+        TextClassifier student = org.kd4j.imports.student.EncoderStudent.classifier(files.onnx(), data.task().numOutputs(), s.train().seed());
         int rows = student.embeddings().vocabSize();
         if (rows != tokenizer.vocabSize()) {
             throw new KdException("student.init " + s.init() + ": the encoder's word table has " + rows + " rows but tokenizer.vocab "

@@ -30,6 +30,74 @@ final class ImportedTeachers {
 
     private ImportedTeachers() {}
 
+    /**
+     * The teacher on kd4j's own transformer, when its file allows: a native model file ({@code .kdm}), or an ONNX
+     * classifier of a BERT layout (converted once, checked against ONNX Runtime, cached as a native model file).
+     * Empty for files that take the generic imported graph (other layouts, {@code .sdz} files).
+     *
+     * @throws KdException when the file is an encoder without a classifier, or its label count does not fit the task
+     */
+    static java.util.Optional<org.kd4j.model.TextClassifier> nativeModel(TeacherConfig t, Path cacheDir, GlueTask task) {
+        Path source = Path.of(t.imported());
+        String key = "teachers[" + t.name() + "].imported";
+        if (!Files.isRegularFile(source)) {
+            throw new KdException(key + ": file not found: " + source);
+        }
+        String name = source.getFileName().toString();
+        if (name.endsWith(".kdm")) {
+            return java.util.Optional.of(checked(key, org.kd4j.model.TextClassifier.load(source), source, task));
+        }
+        if (!name.endsWith(".onnx")) {
+            return java.util.Optional.empty();
+        }
+        Path cached = nativeFile(t, cacheDir);
+        if (Files.isRegularFile(cached)) {
+            return java.util.Optional.of(checked(key, org.kd4j.model.TextClassifier.load(cached), cached, task));
+        }
+        org.kd4j.imports.encoder.RecognizedEncoder encoder;
+        try {
+            encoder = org.kd4j.imports.encoder.NativeEncoders.read(source);
+        } catch (org.kd4j.imports.encoder.NotRecognizedException e) {
+            LOG.info("teacher {}: generic SameDiff import ({})", t.name(), e.getMessage());
+            return java.util.Optional.empty();
+        }
+        if (encoder.labels() == 0) {
+            throw new KdException(key + ": " + source + " is an encoder; a teacher must output logits (fine-tune an encoder with"
+                    + " 'init:' instead)");
+        }
+        if (encoder.labels() != task.numOutputs()) {
+            throw new KdException("teachers[" + t.name() + "]: expects " + encoder.labels() + " labels, task " + task + " has "
+                    + task.numOutputs() + " (file " + source + ")");
+        }
+        org.kd4j.model.TextClassifier model = encoder.classifier(encoder.labels(), null, 0);
+        PretrainedEncoders.verify(key, model, encoder, source);
+        try {
+            Files.createDirectories(cached.getParent());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("creating " + cached.getParent(), e);
+        }
+        model.save(cached);
+        return java.util.Optional.of(model);
+    }
+
+    /** Where an ONNX teacher's native model is cached (keyed by the ONNX file's hash); the given file for {@code .kdm}. */
+    static Path nativeFile(TeacherConfig t, Path cacheDir) {
+        Path source = Path.of(t.imported());
+        if (source.getFileName().toString().endsWith(".kdm")) {
+            return source;
+        }
+        String hash = Hashing.fileHex("ONNX teacher", source);
+        return cacheDir.resolve("imported").resolve(t.name() + "-" + hash.substring(0, 16) + ".kdm");
+    }
+
+    private static org.kd4j.model.TextClassifier checked(String key, org.kd4j.model.TextClassifier model, Path file, GlueTask task) {
+        if (model.outputs() != task.numOutputs()) {
+            throw new KdException(key + ": expects " + model.outputs() + " labels, task " + task + " has " + task.numOutputs()
+                    + " (file " + file + ")");
+        }
+        return model;
+    }
+
     /** The imported-model file of the teacher (importing an ONNX source into the cache first if needed). */
     static Path modelFile(TeacherConfig t, Path cacheDir) {
         Path source = Path.of(t.imported());

@@ -69,7 +69,7 @@ public final class PretrainedEncoders {
         return model;
     }
 
-    private static void verify(String key, TextClassifier model, RecognizedEncoder encoder, Path onnx) {
+    static void verify(String key, TextClassifier model, RecognizedEncoder encoder, Path onnx) {
         Optional<ReferenceRuntime> reference = ReferenceRuntime.find();
         if (reference.isEmpty()) {
             LOG.warn("{}: no reference runtime on the classpath (ONNX Runtime); the native encoder is not verified", key);

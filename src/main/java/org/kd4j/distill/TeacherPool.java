@@ -98,53 +98,60 @@ public final class TeacherPool {
             model.save(modelFile);
             deleteQuietly(work);
         }
-        TextClassifier scoring = model;
-        int batch = Math.max(64, d.batchSize());
-        float[][] trainLogits = logits.getOrCompute(
-                new CacheKey(modelFile, data.trainFile(), tokenizer.fingerprint(), d.maxLength(), data.trainVariant()),
-                train.size(), data.task().numOutputs(), () -> scoring.logits(train, batch, tokenizer.padId()));
-        float[][] devLogits = logits.getOrCompute(
-                new CacheKey(modelFile, data.devFile(), tokenizer.fingerprint(), d.maxLength(), "dev"),
-                dev.size(), data.task().numOutputs(), () -> scoring.logits(dev, batch, tokenizer.padId()));
-        if (data.hasTransfer()) {
-            EncodedDataset transfer = data.transfer(tokenizer);
-            float[][] transferLogits = logits.getOrCompute(
-                    new CacheKey(modelFile, data.transferFile(), tokenizer.fingerprint(), d.maxLength(), "transfer"),
-                    transfer.size(), data.task().numOutputs(), () -> scoring.logits(transfer, batch, tokenizer.padId()));
-            float[][] both = java.util.Arrays.copyOf(trainLogits, trainLogits.length + transferLogits.length);
-            System.arraycopy(transferLogits, 0, both, trainLogits.length, transferLogits.length);
-            trainLogits = both;
-        }
-        Evaluation evaluation = Evaluation.of(data.task(), devLogits, dev.labels(), dev.scores());
-        LOG.info("teacher {}: dev {}", t.name(), evaluation);
-        return new Teacher(t, modelFile, tokenizer, trainLogits, devLogits, evaluation, Runs.parameterCount(model), seconds);
+        TextClassifier native_ = model;
+        return scored(t, modelFile, tokenizer, train, dev, (set, batch, pad) -> native_.logits(set, batch, pad),
+                Runs.parameterCount(model), seconds);
     }
 
-    /** A teacher trained elsewhere: no training here, only scoring (cached like every teacher's logits). */
+    /** Scores examples for a teacher: its logits on a data set, in data order. */
+    @FunctionalInterface
+    interface Scorer {
+        float[][] logits(EncodedDataset data, int batchSize, int padId);
+    }
+
+    /**
+     * A teacher trained elsewhere: no training here, only scoring. An ONNX classifier of a BERT layout runs on kd4j's own
+     * transformer (converted once into a native model file in the cache); other files on the generic imported graph.
+     */
     private Teacher importedTeacher(TeacherConfig t, BertTokenizer tokenizer, EncodedDataset train, EncodedDataset dev, DataConfig d) {
+        java.util.Optional<TextClassifier> nativeModel = ImportedTeachers.nativeModel(t, cacheDir, data.task());
+        if (nativeModel.isPresent()) {
+            Path file = ImportedTeachers.nativeFile(t, cacheDir);
+            TextClassifier m = nativeModel.get();
+            LOG.info("teacher {}: imported {} on kd4j's transformer", t.name(), t.imported());
+            return scored(t, file, tokenizer, train, dev, (set, batch, pad) -> m.logits(set, batch, pad), Runs.parameterCount(m), 0);
+        }
         Path modelFile = ImportedTeachers.modelFile(t, cacheDir);
         org.kd4j.imports.contract.ImportedModel model = ImportedTeachers.load(t, modelFile, data.task());
         LOG.info("teacher {}: imported {} ({})", t.name(), modelFile, model.contract().describe());
+        return scored(t, modelFile, tokenizer, train, dev, (set, batch, pad) -> ImportedTeachers.logits(model, set, batch, pad),
+                ImportedTeachers.parameterCount(model), 0);
+    }
+
+    /** Any teacher's logits on the train (plus transfer) and dev sets, through the logit cache, and its dev metrics. */
+    private Teacher scored(TeacherConfig t, Path modelFile, BertTokenizer tokenizer, EncodedDataset train, EncodedDataset dev,
+                           Scorer scorer, long parameters, double seconds) {
+        DataConfig d = config.data();
         int batch = Math.max(64, d.batchSize());
         int outputs = data.task().numOutputs();
         float[][] trainLogits = logits.getOrCompute(
                 new CacheKey(modelFile, data.trainFile(), tokenizer.fingerprint(), d.maxLength(), data.trainVariant()),
-                train.size(), outputs, () -> ImportedTeachers.logits(model, train, batch, tokenizer.padId()));
+                train.size(), outputs, () -> scorer.logits(train, batch, tokenizer.padId()));
         float[][] devLogits = logits.getOrCompute(
                 new CacheKey(modelFile, data.devFile(), tokenizer.fingerprint(), d.maxLength(), "dev"),
-                dev.size(), outputs, () -> ImportedTeachers.logits(model, dev, batch, tokenizer.padId()));
+                dev.size(), outputs, () -> scorer.logits(dev, batch, tokenizer.padId()));
         if (data.hasTransfer()) {
             EncodedDataset transfer = data.transfer(tokenizer);
             float[][] transferLogits = logits.getOrCompute(
                     new CacheKey(modelFile, data.transferFile(), tokenizer.fingerprint(), d.maxLength(), "transfer"),
-                    transfer.size(), outputs, () -> ImportedTeachers.logits(model, transfer, batch, tokenizer.padId()));
+                    transfer.size(), outputs, () -> scorer.logits(transfer, batch, tokenizer.padId()));
             float[][] both = java.util.Arrays.copyOf(trainLogits, trainLogits.length + transferLogits.length);
             System.arraycopy(transferLogits, 0, both, trainLogits.length, transferLogits.length);
             trainLogits = both;
         }
         Evaluation evaluation = Evaluation.of(data.task(), devLogits, dev.labels(), dev.scores());
         LOG.info("teacher {}: dev {}", t.name(), evaluation);
-        return new Teacher(t, modelFile, tokenizer, trainLogits, devLogits, evaluation, ImportedTeachers.parameterCount(model), 0);
+        return new Teacher(t, modelFile, tokenizer, trainLogits, devLogits, evaluation, parameters, seconds);
     }
 
     private static void deleteQuietly(Path dir) {

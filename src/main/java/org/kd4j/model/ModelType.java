@@ -10,7 +10,7 @@ public enum ModelType {
     CNN,
     /**
      * An encoder imported from an ONNX file (BERT family) with a fresh linear head on its [CLS] vector; the model file
-     * names the ONNX file, from which the graph is rebuilt at load (see {@code org.kd4j.imports.student.EncoderStudent}).
+     * names the ONNX file, from which the graph is rebuilt at load (through the {@link ImportedGraphLoader} that kd4j's model import registers).
      */
     IMPORTED
 }

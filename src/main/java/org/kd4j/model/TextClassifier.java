@@ -19,7 +19,6 @@ import org.kd4j.KdException;
 import org.kd4j.data.batch.Batch;
 import org.kd4j.data.batch.BatchPlanner;
 import org.kd4j.data.batch.EncodedDataset;
-import org.kd4j.imports.student.EncoderStudent;
 import org.kd4j.util.AtomicFiles;
 import org.kd4j.util.Hashing;
 import org.kd4j.util.NamedArrays;
@@ -50,6 +49,8 @@ public final class TextClassifier {
     private boolean noReplica;
     /** The ONNX file of an {@link ModelType#IMPORTED} model; null for native models. */
     private final ImportedSource source;
+    /** Keeps this model's inference sessions' array caches small (see {@link InferenceMemory}). */
+    private final org.kd4j.model.memory.InferenceMemory inferenceMemory = new org.kd4j.model.memory.InferenceMemory();
 
     private TextClassifier(ModelConfig config, ClassifierGraph graph, EmbeddingLayer embeddings, ImportedSource source) {
         this.config = config;
@@ -110,15 +111,15 @@ public final class TextClassifier {
     }
 
     /**
-     * A student initialised from an ONNX BERT-family encoder (its embedding tables, LayerNorm and layers, all
-     * trainable) with a fresh linear head of {@code outputs} on the [CLS] vector; see {@link EncoderStudent}.
+     * A model whose graph was built elsewhere (an imported encoder under the {@link ClassifierGraph} contract, its
+     * embedding tables already variables of the graph); {@code source} names the export it is rebuilt from when loaded
+     * (through the {@link ImportedGraphLoader} on the classpath).
      */
-    public static TextClassifier fromOnnx(Path onnx, int outputs, long seed) {
-        EncoderStudent student = EncoderStudent.build(onnx, outputs, DataType.FLOAT, seed);
-        ClassifierGraph graph = student.graph();
-        student.embeddings().parameters().forEach((name, table) -> graph.sd().var(name, table));
-        return new TextClassifier(student.config(), graph, student.embeddings(),
-                new ImportedSource(student.source().toString(), student.sha256()));
+    public static TextClassifier ofImportedGraph(ClassifierGraph graph, EmbeddingLayer embeddings, ModelConfig config, ImportedSource source) {
+        if (config.type() != ModelType.IMPORTED || source == null) {
+            throw new IllegalArgumentException("an imported graph needs model type IMPORTED and its source, got " + config.type() + ", " + source);
+        }
+        return new TextClassifier(config, graph, embeddings, source);
     }
 
     /**
@@ -213,7 +214,10 @@ public final class TextClassifier {
             throw new KdException(file + ": the ONNX encoder " + onnx + " changed since the model was saved (sha256 "
                     + sha + ", expected " + src.sha256() + ")");
         }
-        return fromOnnx(onnx, header.outputs(), 0);
+        ImportedGraphLoader loader = java.util.ServiceLoader.load(ImportedGraphLoader.class).findFirst()
+                .orElseThrow(() -> new KdException(file + ": a model imported from " + onnx + "; rebuilding it needs kd4j's"
+                        + " model import on the classpath (no " + ImportedGraphLoader.class.getName() + " found)"));
+        return loader.rebuild(src, header.outputs());
     }
 
     /** Writes config and parameters atomically to one file (read back by {@link #load}). */
@@ -311,6 +315,7 @@ public final class TextClassifier {
     private float[][] logitsHere(Batch batch) {
         Map<String, INDArray> feed = feed(batch);
         INDArray out = run(() -> graph.sd().output(feed, ClassifierGraph.LOGITS)).get(ClassifierGraph.LOGITS);
+        inferenceMemory.bound(graph.sd());
         return out.castTo(DataType.FLOAT).toFloatMatrix();
     }
 
@@ -320,7 +325,9 @@ public final class TextClassifier {
      */
     public synchronized Map<String, INDArray> outputs(Batch batch, String... names) {
         Map<String, INDArray> feed = feed(batch);
-        return run(() -> graph.sd().output(feed, names));
+        Map<String, INDArray> out = run(() -> graph.sd().output(feed, names));
+        inferenceMemory.bound(graph.sd());
+        return out;
     }
 
     /** Whether a batch was ever split over two inference workers (for tests). */

@@ -13,8 +13,10 @@ import org.kd4j.imports.contract.ImportedModel;
 import org.kd4j.imports.onnx.OnnxImporter;
 
 /**
- * A teacher imported from ONNX takes part in a distillation run next to a trained one: imported once into the cache,
- * scored with its own tokenizer, listed in the table, and reused from the cache by a second run.
+ * A teacher imported from ONNX takes part in a distillation run next to a trained one: a BERT-layout classifier is
+ * converted once into a native model in the cache (checked against ONNX Runtime), scored with its own tokenizer,
+ * listed in the table, and reused from the cache by a second run; a layout kd4j's transformer does not hold takes the
+ * generic imported graph.
  */
 class ImportedTeacherRunTest {
 
@@ -49,13 +51,50 @@ class ImportedTeacherRunTest {
         assertTrue(r.out().contains("ensemble of 2 teachers (teacher_loss)"), r.out());
         Path imported;
         try (Stream<Path> files = Files.list(root.resolve("cache/imported"))) {
-            imported = files.filter(f -> f.toString().endsWith(".sdz")).findFirst().orElseThrow();
+            imported = files.filter(f -> f.toString().endsWith(".kdm")).findFirst().orElseThrow();
         }
-        assertEquals(2, ImportedModel.load(imported).contract().hidden());
+        assertEquals(2, org.kd4j.model.TextClassifier.load(imported).outputs());
+        assertEquals(org.kd4j.model.ModelType.TRANSFORMER, org.kd4j.model.TextClassifier.load(imported).config().type());
         long stamp = Files.getLastModifiedTime(imported).toMillis();
         CliRunner again = CliRunner.run("distill", "--config", config.toString());
         assertEquals(0, again.exitCode(), again.err());
         assertEquals(stamp, Files.getLastModifiedTime(imported).toMillis(), "second run reuses the imported teacher");
+    }
+
+    @Test
+    void anUnrecognisedLayoutTakesTheGenericImportedGraph(@TempDir Path root) throws Exception {
+        Path data = root.resolve("data");
+        DistillationRunTest.writeSst2(data, "train", 60, 1);
+        DistillationRunTest.writeSst2(data, "dev", 20, 2);
+        org.kd4j.imports.fixtures.FixtureSpec spec = org.kd4j.imports.fixtures.FixtureSpec.matrix().stream()
+                .filter(f -> f.architecture() == org.kd4j.imports.fixtures.Architecture.ROBERTA
+                        && f.head() == org.kd4j.imports.fixtures.Head.SEQUENCE_CLASSIFICATION).findFirst().orElseThrow();
+        Path onnx = root.resolve("roberta.onnx");
+        Files.write(onnx, org.kd4j.imports.fixtures.ExporterPatternWriter.bytes(spec));
+        Path vocab = root.resolve("vocab.txt");
+        StringBuilder words = new StringBuilder("[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n");
+        for (int i = 5; i < spec.vocab(); i++) {
+            words.append("w").append(i).append('\n');
+        }
+        Files.writeString(vocab, words);
+        Path config = root.resolve("roberta.yaml");
+        Files.writeString(config, """
+                task: SST-2
+                data: {dir: %s, max_length: 16, batch_size: 16, train_limit: 0}
+                teachers:
+                  - name: rob
+                    imported: %s
+                    vocab: %s
+                student:
+                  model: {type: cnn, hidden: 16, ffn: 16}
+                  train: {epochs: 1, learning_rate: 0.01}
+                run: {dir: %s, cache_dir: %s}
+                """.formatted(data, onnx, vocab, root.resolve("run"), root.resolve("cache")));
+        CliRunner r = CliRunner.run("distill", "--config", config.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        try (Stream<Path> files = Files.list(root.resolve("cache/imported"))) {
+            assertTrue(files.anyMatch(f -> f.toString().endsWith(".sdz")), "generic imported graph cached");
+        }
     }
 
     @Test

@@ -66,15 +66,29 @@ public final class AdamW {
         }
     }
 
+    /**
+     * One AdamW update in place. Its temporaries are closed as soon as they are used: left to the garbage collector, a
+     * step's temporaries (several times the parameters' size) piled up to gigabytes of native memory before a
+     * collection ran.
+     */
     private void adam(INDArray p, INDArray mi, INDArray vi, INDArray g, double c1, double c2, boolean decay, double lr) {
-        mi.muli(BETA1).addi(g.mul(1 - BETA1));
-        vi.muli(BETA2).addi(g.mul(g).muli(1 - BETA2));
-        INDArray denominator = Transforms.sqrt(vi.div(c2), false).addi(EPSILON);
+        INDArray scaled = g.mul(1 - BETA1);
+        mi.muli(BETA1).addi(scaled);
+        scaled.close();
+        INDArray squared = g.mul(g).muli(1 - BETA2);
+        vi.muli(BETA2).addi(squared);
+        squared.close();
+        INDArray denominator = vi.div(c2);
+        Transforms.sqrt(denominator, false).addi(EPSILON);
         INDArray update = mi.div(c1).divi(denominator);
+        denominator.close();
         if (decay) {
-            update.addi(p.mul(weightDecay));
+            INDArray decayTerm = p.mul(weightDecay);
+            update.addi(decayTerm);
+            decayTerm.close();
         }
         p.subi(update.muli(lr));
+        update.close();
     }
 
     /** {@code target[rows[i]] = values[i]}, in place. */

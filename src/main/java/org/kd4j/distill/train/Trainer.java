@@ -70,6 +70,39 @@ public final class Trainer {
     private long interruptAfterStep = -1;
     /** The model's own graph first, then replicas sharing its parameters (see {@link #workers(int)}). */
     private final List<Worker> workers = new ArrayList<>();
+    /**
+     * When no micro-batch size is configured, transformer batches are cut into micro-batches that keep a step's arrays
+     * within {@link #STEP_ARRAYS_BUDGET} bytes over all workers: SameDiff keeps every array of a step until it ends
+     * (1.4 MB per token for MiniLM: 2.8 GB at 32 x 64 on one worker). The bytes per token come from
+     * {@link #estimatedBytesPerToken}, corrected by what the first pooled step measured.
+     */
+    private double calibration = 1.0;
+    private boolean sized;
+    private long lastPartTokens;
+    private int lastPartLength;
+    /** Bytes a training step's arrays may take over all workers before batches are cut into micro-batches. */
+    static final long STEP_ARRAYS_BUDGET = 1536L << 20;
+
+    /**
+     * Estimated bytes a transformer step keeps per token at a padded length: per layer about 130 hidden-width and
+     * 10 attention-row floats (activations and their gradients; fitted to MiniLM and the SEAD student). 0 for other
+     * models (no automatic micro-batches).
+     */
+    static double estimatedBytesPerToken(org.kd4j.model.ModelConfig c, int length) {
+        if (c.type() != org.kd4j.model.ModelType.TRANSFORMER) {
+            return 0;
+        }
+        return 4.0 * c.layers() * (130.0 * c.hidden() + 10.0 * c.heads() * length);
+    }
+
+    /** The automatic micro-batch limit for a batch of this padded length (0: none). */
+    private int autoMicroTokens(int length) {
+        double perToken = estimatedBytesPerToken(model.config(), length) * calibration;
+        if (perToken <= 0) {
+            return 0;
+        }
+        return (int) Math.max(64, STEP_ARRAYS_BUDGET / workers.size() / perToken);
+    }
     private java.util.concurrent.ExecutorService workerThreads;
 
     /**
@@ -255,11 +288,46 @@ public final class Trainer {
         Map<String, EmbeddingTable.RowGradient> rowGrads = model.embeddings().backward(batch, embeddingGrad);
         clip(grads, rowGrads);
         optimizer.update(parameters, grads, rowGrads, learningRate);
+        if (!sized) {
+            sizeMicroBatches();
+        }
+        // free this step's own gradient arrays now: left to the garbage collector (the heap stays small, so it seldom
+        // runs) they piled up to gigabytes of native memory while fine-tuning a 33M-parameter encoder
+        rowGrads.values().forEach(r -> r.values().close());
+        if (g.owned()) {
+            grads.values().forEach(INDArray::close);
+            embeddingGrad.close();
+        }
         return value;
     }
 
-    /** The loss of a batch and its gradients: by weight name, and for the summed input embeddings {@code [B, L, H]}. */
-    record BatchGradients(double loss, Map<String, INDArray> weights, INDArray embeddings) { }
+    /**
+     * After the first pooled step: compares the bytes per token its arrays took with the estimate (the micro-batch
+     * limit follows the larger of the two from then on) and frees the first step's arrays, which were made before the
+     * step pool was attached (a collection is the only way M2.1 releases them).
+     */
+    private void sizeMicroBatches() {
+        long pooled = workers.stream().mapToLong(w -> w.arrays == null ? 0 : w.arrays.pooledBytes()).max().orElse(0);
+        if (pooled <= 0 || lastPartTokens <= 0) {
+            return; // the pools fill from the second step on
+        }
+        sized = true;
+        double measured = (double) pooled / lastPartTokens;
+        double estimated = estimatedBytesPerToken(model.config(), lastPartLength);
+        if (estimated > 0) {
+            calibration = Math.max(1.0, measured / estimated);
+            LOG.debug("{}: a step's arrays take {} KB per token (estimate {} KB); micro-batch limit {} tokens at length {}", name,
+                    Math.round(measured / 1024), Math.round(estimated / 1024), autoMicroTokens(lastPartLength), lastPartLength);
+        }
+        System.gc();
+    }
+
+    /**
+     * The loss of a batch and its gradients: by weight name, and for the summed input embeddings {@code [B, L, H]}.
+     *
+     * @param owned whether the arrays are copies this trainer may free (summed parts) rather than a session's own
+     */
+    record BatchGradients(double loss, Map<String, INDArray> weights, INDArray embeddings, boolean owned) { }
 
     /**
      * Loss and gradients of a whole batch: from one pass, or added up from parts (micro-batches, see
@@ -267,11 +335,13 @@ public final class Trainer {
      */
     BatchGradients gradients(Batch batch, double temperature) {
         List<Part> parts = split(batch);
+        lastPartTokens = parts.stream().mapToLong(p -> (long) p.batch().size() * p.batch().length()).max().orElse(0);
+        lastPartLength = batch.length();
         if (parts.size() == 1) {
             OutAndGrad result = workers.get(0).gradients(batch, lossPlaceholders(batch, temperature, 1, 1));
             Map<String, INDArray> grads = new LinkedHashMap<>(result.getGradients());
             INDArray embeddingGrad = grads.remove(ClassifierGraph.EMBEDDINGS);
-            return new BatchGradients(result.getOutputs().get(DistillationLoss.LOSS).getDouble(0), grads, embeddingGrad);
+            return new BatchGradients(result.getOutputs().get(DistillationLoss.LOSS).getDouble(0), grads, embeddingGrad, false);
         }
         int active = Math.min(workers.size(), parts.size());
         List<java.util.concurrent.Future<Sum>> futures = new ArrayList<>();
@@ -298,7 +368,11 @@ public final class Trainer {
         }
         INDArray[] embeddingParts = new INDArray[parts.size()];
         sums.forEach(sum -> sum.embeddings.forEach((index, grad) -> embeddingParts[index] = grad));
-        return new BatchGradients(total.loss, total.weights, Nd4j.concat(0, embeddingParts));
+        INDArray embeddings = Nd4j.concat(0, embeddingParts);
+        for (INDArray part : embeddingParts) {
+            part.close();
+        }
+        return new BatchGradients(total.loss, total.weights, embeddings, true);
     }
 
     /** Loss and weight gradients added up over parts, and each part's embedding gradient by part index (owned copies). */
@@ -327,9 +401,13 @@ public final class Trainer {
             embeddings.put(part, grads.get(ClassifierGraph.EMBEDDINGS).dup());
         }
 
+        /** Adds {@code other}'s loss and weight gradients, freeing its arrays. */
         void add(Sum other) {
             loss += other.loss;
-            other.weights.forEach((k, v) -> weights.get(k).addi(v));
+            other.weights.forEach((k, v) -> {
+                weights.get(k).addi(v);
+                v.close();
+            });
         }
     }
 
@@ -356,7 +434,7 @@ public final class Trainer {
         long tokens = (long) batch.size() * batch.length();
         // small batches (short sentences with dynamic padding) gain nothing from workers: measured, see the README
         int parallel = Threads.worthSplitting(tokens, model.config().hidden(), workers.size()) ? workers.size() : 1;
-        int limit = Threads.microBatchTokens();
+        int limit = Threads.microBatchTokens() > 0 ? Threads.microBatchTokens() : autoMicroTokens(batch.length());
         int micro = limit > 0 ? (int) Math.min(batch.size(), (tokens + limit - 1) / limit) : 1;
         int k = Math.min(batch.size(), Math.max(parallel, (micro + parallel - 1) / parallel * parallel));
         if (k <= 1) {
@@ -386,6 +464,7 @@ public final class Trainer {
     private final class Worker {
         private final TextClassifier graph;
         private StepArrayPool arrays;
+        private final org.kd4j.model.memory.InferenceMemory forwardMemory = new org.kd4j.model.memory.InferenceMemory();
 
         /** {@code graph} must already hold the loss (see {@link #lossFor}). */
         Worker(TextClassifier graph) {
@@ -396,6 +475,8 @@ public final class Trainer {
         OutAndGrad gradients(Batch batch, Map<String, INDArray> lossPlaceholders) {
             if (arrays != null) {
                 arrays.recycle(); // nothing of this worker's previous step is referenced any more
+            } else if (POOL_STEPS) {
+                poolFromTheStart();
             }
             Map<String, INDArray> feed = new HashMap<>(graph.feed(batch));
             feed.putAll(lossPlaceholders);
@@ -410,7 +491,32 @@ public final class Trainer {
                 }
                 StepArrayPool.attachToGradients(graph.sd(), arrays); // sessions are per thread: attach to new ones too
             }
+            forwardMemory.bound(graph.sd()); // the forward graph's own sessions, if the gradient run made any
             return result;
+        }
+
+        /**
+         * Builds the gradient function and this thread's session for it with the step pool as its memory manager, before
+         * the first step runs: otherwise the first step's arrays go to SameDiff's own cache (up to a quarter of the
+         * off-heap limit) and stay in the process's resident memory after they are freed.
+         */
+        private void poolFromTheStart() {
+            arrays = new StepArrayPool(POOL_BUDGET_BYTES);
+            org.nd4j.autodiff.samediff.SameDiff sd = graph.sd();
+            if (sd.getFunction("grad") == null) {
+                QuietStdout.call(() -> {
+                    sd.createGradFunction();
+                    return null;
+                });
+            }
+            org.nd4j.autodiff.samediff.SameDiff grad = sd.getFunction("grad");
+            if (grad != null) {
+                grad.getSessions().computeIfAbsent(Thread.currentThread().getId(), id -> {
+                    org.nd4j.autodiff.samediff.internal.InferenceSession session = new org.nd4j.autodiff.samediff.internal.InferenceSession(grad);
+                    session.setMmgr(arrays);
+                    return session;
+                });
+            }
         }
 
         void close() {

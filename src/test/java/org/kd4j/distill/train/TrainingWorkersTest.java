@@ -80,7 +80,7 @@ class TrainingWorkersTest {
     private static Trainer.BatchGradients copy(Trainer.BatchGradients g) {
         java.util.Map<String, INDArray> weights = new java.util.LinkedHashMap<>();
         g.weights().forEach((k, v) -> weights.put(k, v.dup()));
-        return new Trainer.BatchGradients(g.loss(), weights, g.embeddings().dup());
+        return new Trainer.BatchGradients(g.loss(), weights, g.embeddings().dup(), true);
     }
 
     private static void assertClose(INDArray expected, INDArray actual, String what) {

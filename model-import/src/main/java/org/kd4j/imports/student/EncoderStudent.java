@@ -20,6 +20,9 @@ import org.kd4j.imports.onnx.graph.OnnxGraph;
 import org.kd4j.imports.onnx.rewrite.RewritePipeline;
 import org.kd4j.model.ClassifierGraph;
 import org.kd4j.model.EmbeddingLayer;
+import org.kd4j.model.ImportedGraphLoader;
+import org.kd4j.model.ImportedSource;
+import org.kd4j.model.TextClassifier;
 import org.kd4j.model.ModelConfig;
 import org.kd4j.model.ModelType;
 import org.kd4j.model.Pooling;
@@ -132,6 +135,26 @@ public record EncoderStudent(ClassifierGraph graph, EmbeddingLayer embeddings, M
                 tables.dim(), slices, pooler ? "pooler_output" : "last_hidden_state[:,0]", hidden, outputs);
         return new EncoderStudent(new ClassifierGraph(sd, outputs), new EmbeddingLayer(weights), config,
                 onnx.toAbsolutePath().normalize(), Hashing.fileHex("ONNX model", onnx));
+    }
+
+    /**
+     * A student initialised from an ONNX BERT-family encoder (its embedding tables, LayerNorm and layers, all
+     * trainable) with a fresh linear head of {@code outputs} on the [CLS] vector, as a {@link TextClassifier}.
+     */
+    public static TextClassifier classifier(Path onnx, int outputs, long seed) {
+        EncoderStudent student = build(onnx, outputs, DataType.FLOAT, seed);
+        ClassifierGraph graph = student.graph();
+        student.embeddings().parameters().forEach((name, table) -> graph.sd().var(name, table));
+        return TextClassifier.ofImportedGraph(graph, student.embeddings(), student.config(),
+                new ImportedSource(student.source().toString(), student.sha256()));
+    }
+
+    /** Rebuilds saved imported students (registered through {@link java.util.ServiceLoader}). */
+    public static final class Loader implements ImportedGraphLoader {
+        @Override
+        public TextClassifier rebuild(ImportedSource source, int outputs) {
+            return classifier(Path.of(source.path()), outputs, 0);
+        }
     }
 
     private static INDArray table(OnnxGraph graph, String name, DataType type) {

@@ -69,7 +69,7 @@ class StudentFineTuneTest {
         EncodedDataset train = sentences(48, 1);
         EncodedDataset dev = sentences(16, 2);
         EncodedDataset trainAsDev = train; // the Trainer keeps the best epoch by dev score: score on the training set
-        TextClassifier student = TextClassifier.fromOnnx(EncoderStudentTest.TINYBERT, 2, 7);
+        TextClassifier student = org.kd4j.imports.student.EncoderStudent.classifier(EncoderStudentTest.TINYBERT, 2, 7);
         assertEquals(ModelType.IMPORTED, student.config().type());
         double before = crossEntropy(student, train);
 
@@ -101,7 +101,7 @@ class StudentFineTuneTest {
         Path onnx = dir.resolve("tinybert.onnx");
         Files.copy(EncoderStudentTest.TINYBERT, onnx);
         Path file = dir.resolve("student.kdm");
-        TextClassifier.fromOnnx(onnx, 2, 1).save(file);
+        org.kd4j.imports.student.EncoderStudent.classifier(onnx, 2, 1).save(file);
         Files.write(onnx, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
         KdException e = assertThrows(KdException.class, () -> TextClassifier.load(file));
         assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains(onnx.toString())
