@@ -21,13 +21,24 @@ public final class ParityCheck {
     /** The bar every fixture must meet. */
     public static final double TOLERANCE = 1e-4;
 
-    /** One comparison: shape of the batch, output, largest |difference|. */
-    public record Case(int batch, int length, String output, double maxAbsDiff) { }
+    /** One comparison: shape of the batch, output, largest |difference|, largest |reference value|. */
+    public record Case(int batch, int length, String output, double maxAbsDiff, double referenceMaxAbs) {
+
+        /** {@code maxAbsDiff / referenceMaxAbs} (infinite for an all-zero reference with a difference). */
+        public double relative() {
+            return maxAbsDiff == 0 ? 0 : maxAbsDiff / referenceMaxAbs;
+        }
+    }
 
     /** All comparisons of one run. */
     public record Report(String runtime, List<Case> cases) {
         public double worst() {
             return cases.stream().mapToDouble(Case::maxAbsDiff).max().orElse(Double.NaN);
+        }
+
+        /** The largest {@link Case#relative()}: differences as a fraction of the output's largest magnitude. */
+        public double worstRelative() {
+            return cases.stream().mapToDouble(Case::relative).max().orElse(Double.NaN);
         }
 
         public boolean passes() {
@@ -36,9 +47,11 @@ public final class ParityCheck {
 
         /** A small Markdown table. */
         public String table() {
-            StringBuilder sb = new StringBuilder("| batch | length | output | max abs diff vs " + runtime + " |\n|---:|---:|---|---:|\n");
+            StringBuilder sb = new StringBuilder("| batch | length | output | max abs diff vs " + runtime
+                    + " | max abs reference |\n|---:|---:|---|---:|---:|\n");
             for (Case c : cases) {
-                sb.append(String.format("| %d | %d | %s | %.2e |%n", c.batch(), c.length(), c.output(), c.maxAbsDiff()));
+                sb.append(String.format("| %d | %d | %s | %.2e | %.3g |%n", c.batch(), c.length(), c.output(), c.maxAbsDiff(),
+                        c.referenceMaxAbs()));
             }
             return sb.toString();
         }
@@ -69,7 +82,8 @@ public final class ParityCheck {
                     INDArray a = ours.get(out).castTo(DataType.DOUBLE);
                     INDArray b = theirs.get(sourceOutputs.getOrDefault(out, out)).castTo(DataType.DOUBLE);
                     double diff = java.util.Arrays.equals(a.shape(), b.shape()) ? a.sub(b).amaxNumber().doubleValue() : Double.POSITIVE_INFINITY;
-                    cases.add(new Case(batch, length, out, Double.isNaN(diff) ? Double.POSITIVE_INFINITY : diff));
+                    cases.add(new Case(batch, length, out, Double.isNaN(diff) ? Double.POSITIVE_INFINITY : diff,
+                            b.amaxNumber().doubleValue()));
                 }
             }
         }
