@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import onnx.Onnx;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -60,6 +61,10 @@ public final class OnnxImporter {
         }
     }
 
+    /** Ops of 8-bit quantized graphs (ONNX Runtime's quantize_dynamic and QDQ exports). */
+    public static final Set<String> QUANTIZATION_OPS = Set.of("DynamicQuantizeLinear", "MatMulInteger", "QuantizeLinear",
+            "DequantizeLinear");
+
     private final RewritePipeline pipeline;
 
     public OnnxImporter() {
@@ -113,6 +118,7 @@ public final class OnnxImporter {
         info.put("vocab_size", VocabSize.of(graph));
         info.put("onnx_ops", opsBefore);
         info.put("onnx_ops_after_rewrites", graph.opCounts());
+        info.put("quantized", opsBefore.keySet().stream().anyMatch(QUANTIZATION_OPS::contains));
         info.put("dequantized_weights", options.dequantize());
         info.put("samediff_ops", sd.getOps().size());
         info.put("import_seconds", (imported - start) / 1e9);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -22,6 +23,7 @@ import org.kd4j.imports.fixtures.FixtureSpec;
 import org.kd4j.imports.fixtures.Head;
 import org.kd4j.imports.parity.OrtReferenceRuntime;
 import org.kd4j.imports.parity.ParityCheck;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Tiny exporter-pattern encoders quantized as ONNX Runtime's {@code quantize_dynamic} writes them
@@ -74,6 +76,15 @@ class QuantizedImportTest {
         LOG.info("int8 {} {}: worst max abs diff {} ({} of max |reference|)", spec.name(), options,
                 String.format("%.2e", report.worst()), String.format("%.2e", report.worstRelative()));
         assertTrue(report.worstRelative() <= QUANTIZED_BAR, spec.name() + "\n" + report.table());
+
+        Path saved = dir.resolve("int8.sdz");
+        model.save(saved);
+        Map<String, INDArray> inputs = ParityCheck.randomInputs(model.contract(), 2, 7, spec.vocab(), new Random(spec.seed()));
+        Map<String, INDArray> expected = model.output(inputs);
+        Map<String, INDArray> loaded = ImportedModel.load(saved).output(inputs);
+        for (String out : expected.keySet()) {
+            assertEquals(expected.get(out), loaded.get(out), "after save/load: " + out);
+        }
     }
 
     @ParameterizedTest(name = "{0} {1}")
