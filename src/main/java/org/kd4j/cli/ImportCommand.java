@@ -61,6 +61,11 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--head", description = "CLASSIFIER or ENCODER (default: decided from the graph's outputs).")
     Head head;
 
+    @Option(names = "--dequantize", description = "For int8 exports: import dynamically quantized layers as float MatMuls with"
+            + " dequantized weights (for fine-tuning); drops the activations' quantization, so the parity report (against the"
+            + " int8 file) shows the quantization error and is not a gate.")
+    boolean dequantize;
+
     @Option(names = "--parity-batches", split = ",", defaultValue = "1,2,3", description = "Batch sizes of the parity report.")
     int[] parityBatches;
 
@@ -102,7 +107,7 @@ final class ImportCommand implements Callable<Integer> {
                     + " graphs import as .sdz");
         }
         ImportedModel model = source.onnx != null
-                ? new OnnxImporter().importFile(source.onnx, new OnnxImporter.Options(head, labels))
+                ? new OnnxImporter().importFile(source.onnx, new OnnxImporter.Options(head, labels, dequantize))
                 : TfModelImport.importFile(source.tf, TfInputContract.bertRunClassifier(), labels);
         Map<String, Object> info = model.info();
         out.println("contract: " + model.contract().describe());
@@ -192,11 +197,25 @@ final class ImportCommand implements Callable<Integer> {
             throw new KdException(source.onnx + ": parity check failed to run: " + e.getMessage(), e);
         }
         out.print(report.table());
-        out.println("generic " + report.summary());
+        boolean quantized = Boolean.TRUE.equals(model.info().get("quantized"));
+        if (dequantize && quantized) {
+            out.printf("parity: worst max |diff| %.2e (%.1e of max |reference|): not a gate with --dequantize (the int8 file"
+                    + " quantizes its activations, the import does not)%n", report.worst(), report.worstRelative());
+            out.flush();
+            return;
+        }
+        boolean passes = quantized ? report.passesQuantized() : report.passes();
+        if (quantized) {
+            out.printf("parity: worst max |diff| %.2e, %.1e of max |reference| (int8 graph: bar %.0e relative): %s%n",
+                    report.worst(), report.worstRelative(), ParityCheck.QUANTIZED_RELATIVE_TOLERANCE, passes ? "pass" : "FAIL");
+        } else {
+            out.println("generic " + report.summary());
+        }
         out.flush();
-        if (!report.passes()) {
+        if (!passes) {
             throw new KdException(source.onnx + ": imported graph differs from " + report.runtime() + " by " + report.worst()
-                    + " (bar " + ParityCheck.TOLERANCE + " absolute or " + ParityCheck.RELATIVE_TOLERANCE + " relative); nothing written");
+                    + (quantized ? " (" + report.worstRelative() + " of max |reference| > " + ParityCheck.QUANTIZED_RELATIVE_TOLERANCE + ")"
+                            : " (bar " + ParityCheck.TOLERANCE + " absolute or " + ParityCheck.RELATIVE_TOLERANCE + " relative)") + "; nothing written");
         }
     }
 }

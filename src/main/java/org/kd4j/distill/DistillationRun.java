@@ -169,7 +169,8 @@ public final class DistillationRun {
         org.kd4j.imports.encoder.EncoderSource.Files files = org.kd4j.imports.encoder.EncoderSource.parse(key, s.init())
                 .resolve(key, Path.of(config.run().cacheDir()));
         try {
-            return PretrainedEncoders.initialise(key, files, tokenizer, config.data().maxLength(), data.task().numOutputs(), null,
+            return PretrainedEncoders.initialise(key, files, tokenizer, config.tokenizer().vocab(), config.data().maxLength(),
+                    data.task().numOutputs(), null,
                     s.train().seed());
         } catch (KdException e) {
             if (!(e.getCause() instanceof org.kd4j.imports.encoder.NotRecognizedException)) {

@@ -47,8 +47,8 @@ public final class PretrainedEncoders {
      * @throws KdException naming {@code key} when the encoder is not a BERT layout, does not fit the tokenizer or the
      *     max length, or differs from the reference runtime
      */
-    public static TextClassifier initialise(String key, EncoderSource.Files files, BertTokenizer tokenizer, int maxLength,
-                                            int outputs, Pooling pooling, long seed) {
+    public static TextClassifier initialise(String key, EncoderSource.Files files, BertTokenizer tokenizer, String tokenizerName,
+                                            int maxLength, int outputs, Pooling pooling, long seed) {
         RecognizedEncoder encoder;
         try {
             encoder = NativeEncoders.read(files.onnx());
@@ -57,7 +57,7 @@ public final class PretrainedEncoders {
         }
         long rows = encoder.weights().get(EmbeddingLayer.TOKENS).size(0);
         if (rows != tokenizer.vocabSize()) {
-            throw new KdException(key + ": the encoder's word table has " + rows + " rows but its tokenizer has "
+            throw new KdException(key + ": the encoder's word table has " + rows + " rows but the tokenizer " + tokenizerName + " has "
                     + tokenizer.vocabSize() + " tokens; use the encoder's own tokenizer");
         }
         if (maxLength > encoder.config().maxPositions()) {

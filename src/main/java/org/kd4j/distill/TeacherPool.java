@@ -87,7 +87,8 @@ public final class TeacherPool {
         } else {
             Path work = cacheDir.resolve("teachers").resolve(t.name() + "-" + cacheKey.substring(0, 16) + ".work");
             model = encoder != null
-                    ? PretrainedEncoders.initialise(key, encoder, tokenizer, d.maxLength(), data.task().numOutputs(),
+                    ? PretrainedEncoders.initialise(key, encoder, tokenizer, t.vocab().isEmpty()
+                                    ? encoder.tokenizer().map(Path::toString).orElse("(none)") : t.vocab(), d.maxLength(), data.task().numOutputs(),
                             t.initPooling(), t.train().seed())
                     : TextClassifier.create(t.model(), tokenizer.vocabSize(), data.task().numOutputs(), t.train().seed());
             LOG.info("teacher {}: {} {} ({} parameters) on {} examples", t.name(), encoder != null ? "fine-tuning" : "training",

@@ -10,6 +10,11 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kd4j.imports.contract.ImportedModel;
+import org.kd4j.imports.fixtures.Architecture;
+import org.kd4j.imports.fixtures.DynamicQuantizer;
+import org.kd4j.imports.fixtures.ExporterPatternWriter;
+import org.kd4j.imports.fixtures.FixtureSpec;
+import org.kd4j.imports.fixtures.Head;
 import org.kd4j.imports.testing.Fixtures;
 
 /** {@code import}: contract, op counts, time, parity table; errors exit 1 and write nothing. */
@@ -59,6 +64,27 @@ class ImportCommandTest {
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("path: generic SameDiff import (not a BERT layout") && r.out().contains("RoBERTa-style positions"), r.out());
         assertFalse(r.out().contains("parity vs"), r.out());
+    }
+
+    @Test
+    void int8ExportIsJudgedRelativeToItsOutputsAndCanBeDequantized(@TempDir Path dir) throws Exception {
+        FixtureSpec spec = FixtureSpec.standard(Architecture.BERT, Head.SEQUENCE_CLASSIFICATION, 14);
+        Path file = dir.resolve("bert-int8.onnx");
+        Files.write(file, DynamicQuantizer.quantize(ExporterPatternWriter.model(spec), new DynamicQuantizer.Options(true, false))
+                .toByteArray());
+        Path out = dir.resolve("int8.sdz");
+        CliRunner r = CliRunner.run("import", "--onnx", file.toString(), "--out", out.toString(),
+                "--parity-batches", "2", "--parity-lengths", "7");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("(int8 graph: bar 1e-01 relative): pass"), r.out());
+        assertTrue(Files.exists(out));
+
+        Path dequantized = dir.resolve("dequantized.sdz");
+        r = CliRunner.run("import", "--onnx", file.toString(), "--out", dequantized.toString(), "--dequantize",
+                "--parity-batches", "2", "--parity-lengths", "7");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("not a gate with --dequantize"), r.out());
+        assertEquals(true, ImportedModel.load(dequantized).info().get("dequantized_weights"));
     }
 
     @Test

@@ -27,11 +27,11 @@ class TrainingWorkersTest {
         org.kd4j.util.Threads.setMicroBatchTokens(0);
     }
 
-    /** Long batches (>= 2 x 1,024 padded tokens) split over two workers. */
+    /** Long batches (>= 2 x 1,024 padded tokens of a hidden-256 model) split over two workers. */
     @Test
     void twoWorkersOnLongBatches() {
         EncodedDataset data = SyntheticTask.make(48, 3);
-        check(data, 2, 0, 160);
+        check(data, 2, 0, 160, 256);
     }
 
     /** Micro-batches of at most 40 tokens, in turn on one worker and shared by two. */
@@ -39,13 +39,13 @@ class TrainingWorkersTest {
     void microBatchesOnOneAndTwoWorkers() {
         EncodedDataset data = SyntheticTask.make(96, 3);
         org.kd4j.util.Threads.setMicroBatchTokens(40);
-        check(data, 1, 40, 0);
-        check(data, 2, 40, 0);
+        check(data, 1, 40, 0, 16);
+        check(data, 2, 40, 0, 16);
     }
 
-    private static void check(EncodedDataset data, int workerCount, int microTokens, int padTo) {
+    private static void check(EncodedDataset data, int workerCount, int microTokens, int padTo, int hidden) {
         for (ModelType type : new ModelType[] {ModelType.TRANSFORMER, ModelType.BILSTM}) {
-            ModelConfig config = new ModelConfig(type, 1, 16, 2, 32, 256, Pooling.MEAN);
+            ModelConfig config = new ModelConfig(type, 1, hidden, 2, 32, 256, Pooling.MEAN);
             TextClassifier model = TextClassifier.create(config, SyntheticTask.TOKENIZER.vocabSize(), 2, 5);
             TextClassifier mirror = TextClassifier.create(config, SyntheticTask.TOKENIZER.vocabSize(), 2, 5);
             List<Batch> batches = new ArrayList<>();

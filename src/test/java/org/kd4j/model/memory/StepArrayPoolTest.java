@@ -1,6 +1,8 @@
 package org.kd4j.model.memory;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,32 +24,54 @@ import org.nd4j.linalg.factory.Nd4j;
 
 class StepArrayPoolTest {
 
-    @Test
-    void arraysComeBackAfterReleaseOrRecycle() {
-        StepArrayPool pool = new StepArrayPool(1 << 20);
-        INDArray a = pool.allocate(false, DataType.FLOAT, 4, 8);
-        INDArray b = pool.allocate(false, DataType.FLOAT, 4, 8);
-        assertNotSame(a, b);
-        pool.release(a);
-        assertSame(a, pool.allocate(false, DataType.FLOAT, 4, 8), "a released array is reused at once");
-        INDArray c = pool.allocate(false, DataType.FLOAT, 8, 4);
-        assertNotSame(b, c, "another shape gets another array");
-        pool.recycle();
-        List<INDArray> next = List.of(pool.allocate(false, DataType.FLOAT, 4, 8), pool.allocate(false, DataType.FLOAT, 4, 8));
-        assertTrue(next.contains(a) && next.contains(b), "recycle hands both back");
-        assertEquals(3, pool.counts()[0], "created");
-        assertEquals(3 * 32 * 4, pool.pooledBytes());
+    private static long address(INDArray a) {
+        return a.data().address();
     }
 
     @Test
-    void idleShapesAreFreedBeyondTheBudget() {
+    void buffersComeBackAfterReleaseOrRecycleWhateverTheShape() {
+        StepArrayPool pool = new StepArrayPool(1 << 20);
+        INDArray a = pool.allocate(false, DataType.FLOAT, 4, 8);
+        INDArray b = pool.allocate(false, DataType.FLOAT, 4, 8);
+        assertNotEquals(address(a), address(b));
+        long aBuffer = address(a);
+        pool.release(a);
+        INDArray again = pool.allocate(false, DataType.FLOAT, 4, 8);
+        assertEquals(aBuffer, address(again), "a released buffer is reused at once");
+        INDArray c = pool.allocate(false, DataType.FLOAT, 8, 4);
+        assertNotEquals(address(b), address(c), "buffers in use are not handed out twice");
+        assertArrayEquals(new long[] {8, 4}, c.shape());
+        pool.recycle();
+        // after a step, arrays of other shapes of the same size class (30 and 32 elements: class 32) reuse the buffers
+        List<Long> next = List.of(address(pool.allocate(false, DataType.FLOAT, 2, 16)), address(pool.allocate(false, DataType.FLOAT, 5, 6)),
+                address(pool.allocate(false, DataType.FLOAT, 4, 8)));
+        assertTrue(next.contains(aBuffer) && next.contains(address(b)) && next.contains(address(c)), "recycle hands all back");
+        assertEquals(3, pool.counts()[0], "created");
+        assertEquals(3 * 32 * 4, pool.pooledBytes());
+        INDArray written = pool.allocate(false, DataType.FLOAT, 3, 3);
+        written.assign(Nd4j.arange(9).reshape(3, 3));
+        assertEquals(Nd4j.arange(9).reshape(3, 3).castTo(DataType.FLOAT), written, "a view of a larger buffer reads what was written");
+    }
+
+    @Test
+    void sizeClassesWasteAtMostAQuarter() {
+        for (long n = 1; n < 100_000; n += 7) {
+            long c = StepArrayPool.sizeClass(n);
+            assertTrue(c >= n && c <= Math.max(8, n * 1.25 + 1), n + " -> " + c);
+        }
+        assertEquals(32, StepArrayPool.sizeClass(30));
+        assertEquals(1024, StepArrayPool.sizeClass(1000));
+    }
+
+    @Test
+    void idleSizeClassesAreFreedBeyondTheBudget() {
         StepArrayPool pool = new StepArrayPool(1000);
-        pool.allocate(false, DataType.FLOAT, 100, 10); // 4,000 bytes, over the budget, then never asked for again
+        pool.allocate(false, DataType.FLOAT, 100, 10); // class 1,024: 4,096 bytes, over the budget, then never asked for again
         for (int i = 0; i < StepArrayPool.IDLE_STEPS; i++) {
             pool.recycle();
             pool.allocate(false, DataType.FLOAT, 2, 2);
         }
-        assertEquals(4000 + 16, pool.pooledBytes(), "kept while recently used");
+        assertEquals(4096 + 16, pool.pooledBytes(), "kept while recently used");
         pool.recycle();
         assertEquals(16, pool.pooledBytes(), "freed once idle for more than " + StepArrayPool.IDLE_STEPS + " steps");
     }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import onnx.Onnx;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -31,10 +32,14 @@ public final class OnnxImporter {
     private static final Logger LOG = LogManager.getLogger(OnnxImporter.class);
 
     /**
-     * @param head   classifier or encoder; null: decided from the outputs
-     * @param labels label names for a classifier (empty: unnamed)
+     * @param head       classifier or encoder; null: decided from the outputs
+     * @param labels     label names for a classifier (empty: unnamed)
+     * @param dequantize dynamically quantized linear layers (int8 exports) become float MatMuls with dequantized
+     *                   weights ({@link org.kd4j.imports.onnx.rewrite.DequantizeWeights}), for fine-tuning; the
+     *                   activations are then no longer quantized, so outputs differ from ONNX Runtime's on the file by
+     *                   the quantization error. False: the quantized arithmetic is kept (parity with ONNX Runtime)
      */
-    public record Options(Head head, List<String> labels) {
+    public record Options(Head head, List<String> labels, boolean dequantize) {
         public Options {
             labels = List.copyOf(labels);
             if (head == Head.ENCODER && !labels.isEmpty()) {
@@ -42,10 +47,23 @@ public final class OnnxImporter {
             }
         }
 
+        /** Quantized layers kept as they are. */
+        public Options(Head head, List<String> labels) {
+            this(head, labels, false);
+        }
+
         public static Options defaults() {
             return new Options(null, List.of());
         }
+
+        public Options withDequantize(boolean value) {
+            return new Options(head, labels, value);
+        }
     }
+
+    /** Ops of 8-bit quantized graphs (ONNX Runtime's quantize_dynamic and QDQ exports). */
+    public static final Set<String> QUANTIZATION_OPS = Set.of("DynamicQuantizeLinear", "MatMulInteger", "QuantizeLinear",
+            "DequantizeLinear");
 
     private final RewritePipeline pipeline;
 
@@ -73,7 +91,7 @@ public final class OnnxImporter {
         Map<String, Integer> opsBefore = graph.opCounts();
         Map<String, String> inputNames = ContractMapping.mapInputs(graph, file.toString());
         List<String> inputs = List.copyOf(inputNames.keySet());
-        List<String> problems = SupportCheck.rewriteAndCheck(graph, pipeline);
+        List<String> problems = SupportCheck.rewriteAndCheck(graph, options.dequantize() ? pipeline.withDequantizedWeights() : pipeline);
         if (!problems.isEmpty()) {
             throw new ImportException(file + ": " + problems.size() + " unsupported construct(s):\n  " + String.join("\n  ", problems));
         }
@@ -100,6 +118,8 @@ public final class OnnxImporter {
         info.put("vocab_size", VocabSize.of(graph));
         info.put("onnx_ops", opsBefore);
         info.put("onnx_ops_after_rewrites", graph.opCounts());
+        info.put("quantized", opsBefore.keySet().stream().anyMatch(QUANTIZATION_OPS::contains));
+        info.put("dequantized_weights", options.dequantize());
         info.put("samediff_ops", sd.getOps().size());
         info.put("import_seconds", (imported - start) / 1e9);
         LOG.info("imported {} in {} s: {} ONNX nodes -> {} SameDiff ops; {}", file.getFileName(),

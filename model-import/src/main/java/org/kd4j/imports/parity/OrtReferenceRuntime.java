@@ -15,7 +15,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** ONNX Runtime 1.29 as the {@link ReferenceRuntime} (test scope only; registered through META-INF/services). */
+/**
+ * ONNX Runtime 1.29 as the {@link ReferenceRuntime} (test scope only; registered through META-INF/services), one thread,
+ * basic graph optimisations only.
+ */
 public final class OrtReferenceRuntime implements ReferenceRuntime {
 
     @Override
@@ -28,6 +31,9 @@ public final class OrtReferenceRuntime implements ReferenceRuntime {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
+            // the graph as written: from EXTENDED on, ONNX Runtime fuses DequantizeLinear(weights) + MatMul into a
+            // kernel that quantizes the activations too (outputs off by the quantization error)
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.BASIC_OPT);
             try (OrtSession session = env.createSession(model.toString(), options)) {
                 Map<String, OnnxTensor> feed = new HashMap<>();
                 try {

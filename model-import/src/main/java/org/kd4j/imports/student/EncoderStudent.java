@@ -40,7 +40,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * cut at the summed input embeddings ({@link EmbeddingCut}), whose tables go to an {@link EmbeddingLayer}; the
  * embeddings LayerNorm and the encoder are imported (rewrites + MatMul fix) with every float weight made a trainable
  * variable; a fresh linear head on the [CLS] vector ({@code pooler_output} when the encoder has a pooler, else
- * {@code last_hidden_state[:, 0, :]}) gives {@link ClassifierGraph#LOGITS}.
+ * {@code last_hidden_state[:, 0, :]}) gives {@link ClassifierGraph#LOGITS}. An int8 export (ONNX Runtime's
+ * {@code quantize_dynamic}) is dequantized: its weights and embedding tables become float, its activations are no longer
+ * quantized ({@link org.kd4j.imports.onnx.rewrite.DequantizeWeights}).
  *
  * @param graph    the student graph, under the {@link ClassifierGraph} contract
  * @param embeddings the encoder's word, position and token-type tables
@@ -84,7 +86,8 @@ public record EncoderStudent(ClassifierGraph graph, EmbeddingLayer embeddings, M
         OnnxGraph graph = new OnnxGraph(model.getGraph(), OnnxModelReader.opset(model));
         int layers = (int) Math.max(1, Math.min(48, graph.nodes().stream().filter(n -> n.getOpType().equals("Softmax")).count()));
         ContractMapping.mapInputs(graph, file);
-        List<String> problems = SupportCheck.rewriteAndCheck(graph, RewritePipeline.standard());
+        // an int8 export trains as a float graph: its quantized layers become MatMuls with dequantized weights
+        List<String> problems = SupportCheck.rewriteAndCheck(graph, RewritePipeline.standard().withDequantizedWeights());
         if (!problems.isEmpty()) {
             throw new ImportException(file + ": " + problems.size() + " unsupported construct(s):\n  " + String.join("\n  ", problems));
         }

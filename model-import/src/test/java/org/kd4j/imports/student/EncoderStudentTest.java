@@ -20,6 +20,7 @@ import org.kd4j.data.batch.Batch;
 import org.kd4j.imports.contract.GraphContract;
 import org.kd4j.imports.contract.ImportedModel;
 import org.kd4j.imports.fixtures.Architecture;
+import org.kd4j.imports.fixtures.DynamicQuantizer;
 import org.kd4j.imports.fixtures.ExporterPatternWriter;
 import org.kd4j.imports.fixtures.FixtureSpec;
 import org.kd4j.imports.fixtures.Head;
@@ -112,6 +113,31 @@ class EncoderStudentTest {
         assertArrayEquals(new long[] {2, 3}, la.shape());
         assertEquals(la, lb);
         assertTrue(la.amaxNumber().doubleValue() > 0, "logits all zero: " + la);
+    }
+
+    /** An int8 export (quantized linear layers and embedding tables) gives a float student: the dequantized encoder's. */
+    @Test
+    void int8EncoderGivesTheDequantizedFloatStudent() throws Exception {
+        FixtureSpec spec = FixtureSpec.standard(Architecture.BERT, Head.ENCODER, 14);
+        Path onnx = dir.resolve("bert-int8.onnx");
+        Files.write(onnx, DynamicQuantizer.quantize(ExporterPatternWriter.model(spec), new DynamicQuantizer.Options(true, true))
+                .toByteArray());
+        Path floatOnnx = dir.resolve("bert.onnx");
+        Files.write(floatOnnx, ExporterPatternWriter.bytes(spec));
+
+        EncoderStudent student = EncoderStudent.build(onnx, 2, DataType.FLOAT, 3);
+        EncoderStudent floatStudent = EncoderStudent.build(floatOnnx, 2, DataType.FLOAT, 3);
+
+        assertEquals(floatStudent.graph().trainableVariables().size(), student.graph().trainableVariables().size());
+        assertEquals(floatStudent.embeddings().vocabSize(), student.embeddings().vocabSize());
+        Batch b = new Batch(new int[] {0, 1}, 3, new int[] {2, 5, 9, 2, 4, 0}, new int[6], new int[] {1, 1, 1, 1, 1, 0},
+                new int[] {0, 1}, new double[2]);
+        INDArray states = student.graph().sd().output(feed(student, b), GraphContract.LAST_HIDDEN_STATE).get(GraphContract.LAST_HIDDEN_STATE);
+        ImportedModel whole = new OnnxImporter().importFile(onnx, OnnxImporter.Options.defaults().withDequantize(true));
+        INDArray ref = whole.output(Map.of(GraphContract.INPUT_IDS, b.matrix(b.inputIds()).castTo(DataType.INT64),
+                GraphContract.ATTENTION_MASK, b.matrix(b.attentionMask()).castTo(DataType.INT64),
+                GraphContract.TOKEN_TYPE_IDS, b.matrix(b.tokenTypeIds()).castTo(DataType.INT64))).get(GraphContract.LAST_HIDDEN_STATE);
+        assertEquals(0.0, states.sub(ref).amaxNumber().doubleValue(), 1e-5);
     }
 
     /** ELECTRA exports have no pooler: the head reads last_hidden_state[:, 0]; its embeddings (width 16) are projected. */

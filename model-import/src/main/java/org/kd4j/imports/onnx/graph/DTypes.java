@@ -17,6 +17,8 @@ public final class DTypes {
     public static final int INT32 = Onnx.TensorProto.DataType.INT32.getNumber();
     public static final int INT64 = Onnx.TensorProto.DataType.INT64.getNumber();
     public static final int BOOL = Onnx.TensorProto.DataType.BOOL.getNumber();
+    public static final int INT8 = Onnx.TensorProto.DataType.INT8.getNumber();
+    public static final int UINT8 = Onnx.TensorProto.DataType.UINT8.getNumber();
 
     private static final Set<String> BOOLEAN = Set.of("Equal", "Not", "Less", "Greater", "LessOrEqual", "GreaterOrEqual",
             "And", "Or", "Xor", "IsNaN", "IsInf");
@@ -69,8 +71,18 @@ public final class DTypes {
                 yield value == null ? UNKNOWN : value.getT().getDataType();
             }
             case "Gather" -> of(n.getInput(0));
+            // quantization: integer matmul accumulates in INT32; quantizers write the zero point's type (UINT8 without one)
+            case "MatMulInteger" -> INT32;
+            case "DynamicQuantizeLinear" -> UINT8;
+            case "QuantizeLinear" -> n.getInputCount() > 2 && !n.getInput(2).isEmpty() ? of(n.getInput(2)) : UINT8;
+            case "DequantizeLinear" -> FLOAT;
             default -> n.getInputCount() > 0 ? of(n.getInput(0)) : UNKNOWN;
         };
+    }
+
+    /** Whether the type is one of the 8-bit integer types of quantized tensors (INT8, UINT8). */
+    public static boolean isEightBit(int type) {
+        return type == INT8 || type == UINT8;
     }
 
     /** Whether the type is an integer type (signed or unsigned, any width). */

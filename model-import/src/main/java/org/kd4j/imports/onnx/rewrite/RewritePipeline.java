@@ -1,5 +1,6 @@
 package org.kd4j.imports.onnx.rewrite;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,10 @@ public final class RewritePipeline {
                 new SafeTensorNames(),
                 new ConstantsToInitializers(),
                 new IdentityRemoval(),
+                new DynamicQuantizeLinearAsFloat(),
+                new QuantizeLinearAsFloat(),
+                new MatMulIntegerAsFloat(),
+                new DequantizeLinearAsFloat(),
                 new ReshapeAllowZeroRemoval(),
                 new ReshapeZeroToInputDims(),
                 new ConstantOfShapeToExpand(),
@@ -38,6 +43,23 @@ public final class RewritePipeline {
                 new ScalarGatherToSqueeze(),
                 new ExplicitReduceAxes(),
                 new LinearMatMulFlatten()));
+    }
+
+    /**
+     * This pipeline with {@link DequantizeWeights} run just before {@link DynamicQuantizeLinearAsFloat} (at the start
+     * when there is none): dynamically quantized linear layers become float MatMuls with dequantized weights.
+     */
+    public RewritePipeline withDequantizedWeights() {
+        List<GraphRewrite> all = new ArrayList<>(rewrites);
+        int at = 0;
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i) instanceof DynamicQuantizeLinearAsFloat) {
+                at = i;
+                break;
+            }
+        }
+        all.add(at, new DequantizeWeights());
+        return new RewritePipeline(all);
     }
 
     public List<GraphRewrite> rewrites() {

@@ -41,7 +41,7 @@ final class RewriteCases {
         return Stream.of(safeTensorNames(), constantsToInitializers(), identityRemoval(), reshapeAllowZero(),
                 reshapeZero(), constantOfShape(), notAsSubtraction(), whereExplicitBroadcast(), nonFloatExpand(), integerCumSum(),
                 layerNormalization(), gemm(), squarePow(), sliceToGather(), scalarGather(), explicitReduceAxes(),
-                linearMatMul());
+                linearMatMul(), dynamicQuantizeLinear(), quantizeLinear(), matMulInteger(), dequantizeLinear());
     }
 
     static Onnx.NodeProto toFloat(String name, String in, String out) {
@@ -285,5 +285,102 @@ final class RewriteCases {
             return gr.nodes().stream().filter(n -> n.getOpType().equals("MatMul"))
                     .allMatch(n -> ranks.rank(n.getInput(0)) == 2 || ranks.rank(n.getInput(1)) != 2);
         }, false);
+    }
+
+    /** An INT8 or UINT8 tensor (raw data, values in range). */
+    static Onnx.TensorProto.Builder eightBit(int type, long[] shape, int... values) {
+        byte[] bytes = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bytes[i] = (byte) values[i];
+        }
+        Onnx.TensorProto.Builder b = Onnx.TensorProto.newBuilder().setDataType(type).setRawData(ByteString.copyFrom(bytes));
+        for (long d : shape) {
+            b.addDims(d);
+        }
+        return b;
+    }
+
+    /** No node reads an INT8/UINT8 initializer (unread ones are pruned at the end of the pipeline). */
+    private static boolean noQuantizedInitializers(OnnxGraph g) {
+        return g.nodes().stream().flatMap(n -> n.getInputList().stream()).map(g::initializer)
+                .noneMatch(t -> t != null && DTypes.isEightBit(t.getDataType()));
+    }
+
+    /** y as floats with negatives, [-1.1, 1.9]: DynamicQuantizeLinear's three outputs, two of them cast. */
+    static RewriteCase dynamicQuantizeLinear() {
+        TinyGraph g = new TinyGraph(14).input("y", 3).output("out").output("out_scale").output("out_zero_point")
+                .initializer("step", float32(new long[0], 0.37f)).initializer("offset", float32(new long[0], 1.1f))
+                .node(toFloat("cast", "y", "yf"))
+                .node(node("mul", "Mul", List.of("yf", "step"), List.of("scaled")))
+                .node(node("sub", "Sub", List.of("scaled", "offset"), List.of("values")))
+                .node(node("dql", "DynamicQuantizeLinear", List.of("values"), List.of("q", "out_scale", "zp")))
+                .node(toFloat("cast_q", "q", "out"))
+                .node(toFloat("cast_zp", "zp", "out_zero_point"));
+        return new RewriteCase("dynamic-quantize-linear-as-float", DynamicQuantizeLinearAsFloat::new, g,
+                gr -> noOp(gr, "DynamicQuantizeLinear"), true);
+    }
+
+    /** A run-time QuantizeLinear to INT8 with a nonzero zero point, values saturating at both ends. */
+    static RewriteCase quantizeLinear() {
+        TinyGraph g = new TinyGraph(13).input("y", 3).output("out")
+                .initializer("step", float32(new long[0], 9.5f)).initializer("offset", float32(new long[0], 28f))
+                .initializer("scale", float32(new long[0], 0.25f))
+                .initializer("zero_point", eightBit(DTypes.INT8, new long[0], 3))
+                .node(toFloat("cast", "y", "yf"))
+                .node(node("mul", "Mul", List.of("yf", "step"), List.of("scaled")))
+                .node(node("sub", "Sub", List.of("scaled", "offset"), List.of("values")))
+                .node(node("ql", "QuantizeLinear", List.of("values", "scale", "zero_point"), List.of("q")))
+                .node(toFloat("cast_q", "q", "out"));
+        return new RewriteCase("quantize-linear-as-float", QuantizeLinearAsFloat::new, g, gr -> noOp(gr, "QuantizeLinear"), true);
+    }
+
+    /**
+     * {@code out} = max over the positions of {@code Gather(table, x)}: a [2, 3] FLOAT matrix of small integers made
+     * from x. The M2.1 importer evaluates ops on [1, 1] stand-ins for the inputs, so a matrix multiplied by a [3, N]
+     * weight must get its width from the graph, not from x.
+     */
+    static TinyGraph rowsOf(TinyGraph g, String out) {
+        return g.initializer(out + "_table", float32(new long[] {4, 3}, 2, -1, 0, -3, 1, 3, 0, 2, -2, 1, 1, -1))
+                .node(node(out + "_gather", "Gather", List.of(out + "_table", "x"), List.of(out + "_rows")))
+                .node(node(out + "_max", "ReduceMax", List.of(out + "_rows"), List.of(out), ints("axes", 1), intAttr("keepdims", 0)));
+    }
+
+    /** UINT8 activations with a zero point times INT8 weights with per-column zero points. */
+    static RewriteCase matMulInteger() {
+        TinyGraph g = rowsOf(new TinyGraph(14).input("x", 2).output("out"), "small")
+                .initializer("offset", float32(new long[0], 100f))
+                .initializer("w", eightBit(DTypes.INT8, new long[] {3, 4}, -128, 127, 5, -7, 33, 0, -90, 64, 1, -1, 100, -100))
+                .initializer("a_zp", eightBit(DTypes.UINT8, new long[0], 101))
+                .initializer("w_zp", eightBit(DTypes.INT8, new long[] {4}, 0, -3, 7, 1))
+                .node(node("add", "Add", List.of("small", "offset"), List.of("shifted")))
+                .node(node("to_u8", "Cast", List.of("shifted"), List.of("a"), intAttr("to", DTypes.UINT8)))
+                .node(node("mmi", "MatMulInteger", List.of("a", "w", "a_zp", "w_zp"), List.of("acc")))
+                .node(toFloat("cast", "acc", "out"));
+        return new RewriteCase("matmul-integer-as-float", MatMulIntegerAsFloat::new, g,
+                gr -> noOp(gr, "MatMulInteger") && noQuantizedInitializers(gr), true);
+    }
+
+    /**
+     * The three forms: per-axis INT8 weights, ONNX Runtime's quantized embedding (Gather of a UINT8 table, then
+     * DequantizeLinear) and a run-time UINT8 tensor.
+     */
+    static RewriteCase dequantizeLinear() {
+        TinyGraph g = rowsOf(new TinyGraph(13).input("x", 2).output("out").output("out_embedded").output("out_runtime"), "xf")
+                .initializer("w", eightBit(DTypes.INT8, new long[] {3, 2}, -127, 5, 60, -3, 0, 99))
+                .initializer("w_scale", float32(new long[] {2}, 0.02f, 0.5f))
+                .initializer("w_zp", eightBit(DTypes.INT8, new long[] {2}, 0, 2))
+                .initializer("table", eightBit(DTypes.UINT8, new long[] {4, 3}, 0, 255, 128, 7, 200, 129, 64, 31, 250, 1, 2, 3))
+                .initializer("t_scale", float32(new long[0], 0.01f))
+                .initializer("t_zp", eightBit(DTypes.UINT8, new long[0], 128))
+                .initializer("r_scale", float32(new long[0], 0.125f))
+                .initializer("r_zp", eightBit(DTypes.UINT8, new long[0], 2))
+                .node(node("dq_w", "DequantizeLinear", List.of("w", "w_scale", "w_zp"), List.of("wf"), intAttr("axis", 1)))
+                .node(node("matmul", "MatMul", List.of("xf", "wf"), List.of("out")))
+                .node(node("gather", "Gather", List.of("table", "x"), List.of("rows_q")))
+                .node(node("dq_t", "DequantizeLinear", List.of("rows_q", "t_scale", "t_zp"), List.of("out_embedded")))
+                .node(node("to_u8", "Cast", List.of("x"), List.of("xq"), intAttr("to", DTypes.UINT8)))
+                .node(node("dq_r", "DequantizeLinear", List.of("xq", "r_scale", "r_zp"), List.of("out_runtime")));
+        return new RewriteCase("dequantize-linear-as-float", DequantizeLinearAsFloat::new, g,
+                gr -> noOp(gr, "DequantizeLinear") && noQuantizedInitializers(gr), true);
     }
 }

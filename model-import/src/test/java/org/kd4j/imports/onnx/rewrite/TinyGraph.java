@@ -99,10 +99,19 @@ final class TinyGraph {
     /** Imports the model with SameDiff M2.1 (MatMul mapping corrected) and runs it on the feed. */
     static Map<String, INDArray> sameDiff(Onnx.ModelProto model, Map<String, INDArray> feed, List<String> outputs, Path dir,
                                           String name) throws Exception {
+        return run(importSameDiff(model, dir, name), feed, outputs);
+    }
+
+    /** Imports the model with SameDiff M2.1 (MatMul mapping corrected). */
+    static SameDiff importSameDiff(Onnx.ModelProto model, Path dir, String name) throws Exception {
         String path = write(model, dir, name).toString();
         OnnxFrameworkImporter importer = new OnnxFrameworkImporter();
         MatMulMappingFix.apply(importer.getRegistry());
-        SameDiff sd = QuietStdout.call(() -> importer.runImport(path, Map.of(), false));
+        return QuietStdout.call(() -> importer.runImport(path, Map.of(), false));
+    }
+
+    /** Runs an imported graph on the feed; outputs as FLOAT. */
+    static Map<String, INDArray> run(SameDiff sd, Map<String, INDArray> feed, List<String> outputs) {
         Map<String, INDArray> out = sd.output(feed, outputs);
         out.replaceAll((k, v) -> v.castTo(DataType.FLOAT));
         return out;

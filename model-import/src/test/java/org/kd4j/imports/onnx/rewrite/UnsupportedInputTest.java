@@ -12,6 +12,7 @@ import static org.kd4j.imports.onnx.rewrite.RewriteCases.toFloat;
 import java.util.List;
 import onnx.Onnx;
 import org.junit.jupiter.api.Test;
+import org.kd4j.imports.onnx.graph.DTypes;
 import org.kd4j.imports.onnx.graph.Nodes;
 
 /** Rewrites refuse input they cannot handle with an {@link UnsupportedConstructException} naming the node. */
@@ -103,5 +104,26 @@ class UnsupportedInputTest {
                 .node(toFloat("cast_y", "y", "yf"))
                 .node(node("the_matmul", "MatMul", List.of("yf", "xf"), List.of("out")));
         assertRefuses(new LinearMatMulFlatten(), g, "the_matmul", "run-time 2-D matrix");
+    }
+
+    @Test
+    void matMulIntegerWithAPerRowZeroPoint() {
+        TinyGraph g = new TinyGraph(14).input("x", 2).output("out")
+                .initializer("w", RewriteCases.eightBit(DTypes.INT8, new long[] {3, 2}, 1, 2, 3, 4, 5, 6))
+                .initializer("a_zp", RewriteCases.eightBit(DTypes.UINT8, new long[] {2}, 1, 2))
+                .node(node("to_u8", "Cast", List.of("x"), List.of("a"), intAttr("to", DTypes.UINT8)))
+                .node(node("the_mmi", "MatMulInteger", List.of("a", "w", "a_zp"), List.of("acc")))
+                .node(toFloat("cast", "acc", "out"));
+        assertRefuses(new MatMulIntegerAsFloat(), g, "the_mmi", "A zero point of shape");
+    }
+
+    @Test
+    void dequantizedGatherPerAxisOverTheRows() {
+        TinyGraph g = new TinyGraph(13).input("x", 2).output("out")
+                .initializer("table", RewriteCases.eightBit(DTypes.UINT8, new long[] {4, 2}, 1, 2, 3, 4, 5, 6, 7, 8))
+                .initializer("scale", float32(new long[] {2}, 0.5f, 0.25f))
+                .node(node("gather", "Gather", List.of("table", "x"), List.of("rows")))
+                .node(node("the_dq", "DequantizeLinear", List.of("rows", "scale"), List.of("out"), intAttr("axis", 0)));
+        assertRefuses(new DequantizeLinearAsFloat(), g, "the_dq", "per-axis dequantization of a Gather output");
     }
 }

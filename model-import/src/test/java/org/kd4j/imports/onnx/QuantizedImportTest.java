@@ -1,0 +1,124 @@
+package org.kd4j.imports.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.kd4j.imports.contract.ImportedModel;
+import org.kd4j.imports.fixtures.Architecture;
+import org.kd4j.imports.fixtures.DynamicQuantizer;
+import org.kd4j.imports.fixtures.ExporterPatternWriter;
+import org.kd4j.imports.fixtures.FixtureSpec;
+import org.kd4j.imports.fixtures.Head;
+import org.kd4j.imports.parity.OrtReferenceRuntime;
+import org.kd4j.imports.parity.ParityCheck;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Tiny exporter-pattern encoders quantized as ONNX Runtime's {@code quantize_dynamic} writes them
+ * ({@link DynamicQuantizer}): imported with the quantized arithmetic kept, they match ONNX Runtime on the quantized
+ * file within {@link #QUANTIZED_BAR} of the output's largest magnitude; imported with dequantized weights, they are a
+ * float graph (no quantization op left) within {@link #DEQUANTIZED_BAR} of ONNX Runtime on the float original.
+ */
+class QuantizedImportTest {
+
+    private static final Logger LOG = LogManager.getLogger(QuantizedImportTest.class);
+
+    /**
+     * Quantized import against ONNX Runtime on the quantized file, relative to max |reference|. The float parts
+     * differ in the last bits (accumulation order); where an activation divided by its scale lies that close to a
+     * rounding boundary, one 8-bit value differs by one step, and later layers amplify that.
+     */
+    static final double QUANTIZED_BAR = 1e-2;
+
+    /**
+     * Dequantized import against ONNX Runtime on the float original, relative to max |reference|: the weights' int8
+     * rounding error (up to half a step of max|W|/127 per weight) stays; the activations' is gone.
+     */
+    static final double DEQUANTIZED_BAR = 5e-2;
+
+    static Stream<Arguments> fixtures() {
+        return Stream.of(
+                Arguments.of(FixtureSpec.standard(Architecture.BERT, Head.ENCODER, 14), new DynamicQuantizer.Options(false, false)),
+                Arguments.of(FixtureSpec.standard(Architecture.BERT, Head.SEQUENCE_CLASSIFICATION, 11),
+                        new DynamicQuantizer.Options(true, true)),
+                Arguments.of(FixtureSpec.standard(Architecture.MINILM, Head.ENCODER, 17), new DynamicQuantizer.Options(true, false)));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("fixtures")
+    @SuppressWarnings("unchecked")
+    void quantizedImportMatchesOnnxRuntime(FixtureSpec spec, DynamicQuantizer.Options options, @TempDir Path dir) throws Exception {
+        Path file = dir.resolve(spec.name() + "-int8.onnx");
+        Files.write(file, DynamicQuantizer.quantize(ExporterPatternWriter.model(spec), options).toByteArray());
+
+        ImportedModel model = new OnnxImporter().importFile(file, OnnxImporter.Options.defaults());
+
+        Map<String, Integer> before = (Map<String, Integer>) model.info().get("onnx_ops");
+        Map<String, Integer> after = (Map<String, Integer>) model.info().get("onnx_ops_after_rewrites");
+        assertTrue(before.getOrDefault("MatMulInteger", 0) >= 6 * spec.layers(), before.toString());
+        assertEquals(options.embeddings(), before.containsKey("DequantizeLinear"), before.toString());
+        assertQuantizationGone(after);
+        ParityCheck.Report report = ParityCheck.run(model, file, new OrtReferenceRuntime(),
+                (Map<String, String>) model.info().get("source_inputs"), (Map<String, String>) model.info().get("source_outputs"),
+                new int[] {1, 2, 3}, new int[] {5, 11}, spec.seed());
+        LOG.info("int8 {} {}: worst max abs diff {} ({} of max |reference|)", spec.name(), options,
+                String.format("%.2e", report.worst()), String.format("%.2e", report.worstRelative()));
+        assertTrue(report.worstRelative() <= QUANTIZED_BAR, spec.name() + "\n" + report.table());
+
+        Path saved = dir.resolve("int8.sdz");
+        model.save(saved);
+        Map<String, INDArray> inputs = ParityCheck.randomInputs(model.contract(), 2, 7, spec.vocab(), new Random(spec.seed()));
+        Map<String, INDArray> expected = model.output(inputs);
+        Map<String, INDArray> loaded = ImportedModel.load(saved).output(inputs);
+        for (String out : expected.keySet()) {
+            assertEquals(expected.get(out), loaded.get(out), "after save/load: " + out);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("fixtures")
+    @SuppressWarnings("unchecked")
+    void dequantizedImportIsAFloatGraphCloseToTheOriginal(FixtureSpec spec, DynamicQuantizer.Options options, @TempDir Path dir)
+            throws Exception {
+        Path original = dir.resolve(spec.name() + ".onnx");
+        Path file = dir.resolve(spec.name() + "-int8.onnx");
+        Files.write(original, ExporterPatternWriter.bytes(spec));
+        Files.write(file, DynamicQuantizer.quantize(ExporterPatternWriter.model(spec), options).toByteArray());
+
+        ImportedModel model = new OnnxImporter().importFile(file, OnnxImporter.Options.defaults().withDequantize(true));
+
+        assertEquals(true, model.info().get("dequantized_weights"));
+        Map<String, Integer> after = (Map<String, Integer>) model.info().get("onnx_ops_after_rewrites");
+        assertQuantizationGone(after);
+        assertFalse(after.containsKey("Round") || after.containsKey("Clip") || after.containsKey("ReduceMax"),
+                "activation quantization left in the dequantized graph: " + after);
+        Map<String, String> inputs = (Map<String, String>) model.info().get("source_inputs");
+        Map<String, String> outputs = (Map<String, String>) model.info().get("source_outputs");
+        int[] batches = {1, 2, 3};
+        int[] lengths = {5, 11};
+        ParityCheck.Report vsFloat = ParityCheck.run(model, original, new OrtReferenceRuntime(), inputs, outputs, batches, lengths, spec.seed());
+        ParityCheck.Report vsQuantized = ParityCheck.run(model, file, new OrtReferenceRuntime(), inputs, outputs, batches, lengths, spec.seed());
+        LOG.info("int8 {} {} dequantized: vs the float original {} ({} of max |reference|); vs ONNX Runtime on the int8 file {}"
+                        + " ({})", spec.name(), options, String.format("%.2e", vsFloat.worst()), String.format("%.2e", vsFloat.worstRelative()),
+                String.format("%.2e", vsQuantized.worst()), String.format("%.2e", vsQuantized.worstRelative()));
+        assertTrue(vsFloat.worstRelative() <= DEQUANTIZED_BAR, spec.name() + "\n" + vsFloat.table());
+    }
+
+    private static void assertQuantizationGone(Map<String, Integer> ops) {
+        for (String op : new String[] {"DynamicQuantizeLinear", "MatMulInteger", "DequantizeLinear", "QuantizeLinear"}) {
+            assertFalse(ops.containsKey(op), op + " left after the rewrites: " + ops);
+        }
+    }
+}
