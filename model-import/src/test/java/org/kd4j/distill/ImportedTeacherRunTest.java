@@ -66,13 +66,13 @@ class ImportedTeacherRunTest {
         Path data = root.resolve("data");
         DistillationRunTest.writeSst2(data, "train", 60, 1);
         DistillationRunTest.writeSst2(data, "dev", 20, 2);
-        org.kd4j.imports.fixtures.FixtureSpec r = org.kd4j.imports.fixtures.FixtureSpec.matrix().stream()
+        org.kd4j.imports.fixtures.FixtureSpec rob = org.kd4j.imports.fixtures.FixtureSpec.matrix().stream()
                 .filter(f -> f.architecture() == org.kd4j.imports.fixtures.Architecture.ROBERTA
                         && f.head() == org.kd4j.imports.fixtures.Head.SEQUENCE_CLASSIFICATION).findFirst().orElseThrow();
         // two labels, as SST-2 has
-        org.kd4j.imports.fixtures.FixtureSpec spec = new org.kd4j.imports.fixtures.FixtureSpec(r.architecture(), r.head(), r.opset(),
-                r.layers(), r.hidden(), r.heads(), r.ffn(), r.vocab(), r.maxPositions(), r.typeVocab(), 2, r.embeddingSize(), r.seed(),
-                r.maskStyle(), r.attention());
+        org.kd4j.imports.fixtures.FixtureSpec spec = new org.kd4j.imports.fixtures.FixtureSpec(rob.architecture(), rob.head(), rob.opset(),
+                rob.layers(), rob.hidden(), rob.heads(), rob.ffn(), rob.vocab(), rob.maxPositions(), rob.typeVocab(), 2, rob.embeddingSize(), rob.seed(),
+                rob.maskStyle(), rob.attention());
         Path onnx = root.resolve("roberta.onnx");
         Files.write(onnx, org.kd4j.imports.fixtures.ExporterPatternWriter.bytes(spec));
         Path vocab = root.resolve("vocab.txt");
