@@ -43,6 +43,10 @@ final class EncoderBenchCommand implements Callable<Integer> {
             description = "Encoder of the fine-tuning and memory lines (default: ${DEFAULT-VALUE}).")
     String trainingEncoder;
 
+    @Option(names = "--shape", description = "Instead of the pretrained encoders: a BERT-layout export of this shape with random"
+            + " weights (sead: the SEAD student, 6 layers, hidden 256, 8 heads, FFN 1024), written by the test-scope exporter.")
+    String shape;
+
     @Option(names = "--runs", defaultValue = "3", description = "Timed runs per line (default: ${DEFAULT-VALUE}).")
     int runs;
 
@@ -79,6 +83,26 @@ final class EncoderBenchCommand implements Callable<Integer> {
     @Option(names = "--cache-dir", defaultValue = "runs/cache", description = "Where Maven encoders are extracted (default: ${DEFAULT-VALUE}).")
     Path cacheDir;
 
+    /** Writes the --shape encoder under the cache folder (once per shape). */
+    private Path exportShape() throws Exception {
+        org.kd4j.bench.peer.EncoderShape s = switch (shape.toLowerCase(Locale.ROOT)) {
+            case "sead" -> org.kd4j.bench.peer.EncoderShape.seadStudent();
+            case "minilm" -> org.kd4j.bench.peer.EncoderShape.allMiniLmL6();
+            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--shape: expected sead or minilm, found " + shape);
+        };
+        org.kd4j.bench.peer.ShapeExporter exporter = org.kd4j.bench.peer.ShapeExporter.find().orElseThrow(() -> new org.kd4j.KdException(
+                "--shape needs the test-scope exporter: run with -Dexec.classpathScope=test"));
+        Path file = cacheDir.resolve("bench").resolve("random-" + shape.toLowerCase(Locale.ROOT) + ".onnx");
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            java.nio.file.Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            exporter.write(s, tmp);
+            java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        spec.commandLine().getOut().println("shape " + shape + ": " + s + ", random weights, " + file);
+        return file;
+    }
+
     @Override
     public Integer call() throws Exception {
         if (runs < 1 || batch < 1 || steps < 1 || memorySteps < 0) {
@@ -92,6 +116,11 @@ final class EncoderBenchCommand implements Callable<Integer> {
         List<EncoderBenchmark.Line> lines = new ArrayList<>();
         out.printf("%d core(s); kd4j: %d thread(s) per op, %d worker(s), micro-batches of %d tokens (0: whole batches)%n", cores,
                 org.kd4j.util.Threads.configured(), org.kd4j.util.Threads.trainingWorkers(), org.kd4j.util.Threads.microBatchTokens());
+        if (shape != null) {
+            Path exported = exportShape();
+            inferenceEncoder = exported.toString();
+            trainingEncoder = exported.toString();
+        }
         if (only.contains("inference")) {
             EncoderSource.Files files = EncoderSource.parse("--inference-encoder", inferenceEncoder).resolve("--inference-encoder", cacheDir);
             RecognizedEncoder encoder = NativeEncoders.read(files.onnx());
@@ -100,7 +129,8 @@ final class EncoderBenchCommand implements Callable<Integer> {
                     (int) encoder.weights().get("emb_tokens").size(0), 11);
             lines.add(EncoderBenchmark.inference(String.format(Locale.ROOT, "inference, batch %d x %d tokens", batch, inferenceLength),
                     encoder, files.onnx(), EncoderBenchmark.fixedBatches(fixed, batch, inferenceLength), runs, ort));
-            BertTokenizer tokenizer = BertTokenizer.load(files.tokenizer().orElseThrow(() -> new org.kd4j.KdException(
+            BertTokenizer tokenizer = shape != null ? BertTokenizer.load("bert-base-uncased")
+                    : BertTokenizer.load(files.tokenizer().orElseThrow(() -> new org.kd4j.KdException(
                     "--inference-encoder " + inferenceEncoder + ": no tokenizer.json beside the export")).toString());
             EncodedDataset dev = EncodedDataset.encode(GlueDataset.load(dataDir, GlueTask.SST2, "dev", OnBadRow.FAIL), tokenizer, 128);
             lines.add(EncoderBenchmark.inference("inference, SST-2 dev (" + dev.size() + " sentences, dynamic padding, batch " + batch + ")",

@@ -10,15 +10,16 @@ import org.nd4j.autodiff.samediff.internal.memory.ArrayCacheMemoryMgr;
 
 /**
  * Bounds the array cache of SameDiff's inference sessions. M2.1 gives each session (one per graph and thread) an
- * {@link ArrayCacheMemoryMgr} that keeps released arrays up to a quarter of the off-heap limit ({@code maxbytes}): 1 GB
- * per session under kd4j's defaults, for every graph still alive (teachers, student variants, replicas, their worker
- * threads). Fine-tuning MiniLM at 32 x 64 sat at 7.5 GB resident with those caches; this keeps each one to
- * {@value #CACHE_BYTES} bytes, which holds a forward pass's arrays at the sizes kd4j runs.
+ * {@link ArrayCacheMemoryMgr} that keeps released arrays up to a quarter of the off-heap limit ({@code maxbytes}), for
+ * every graph still alive (teachers, student variants, replicas, their worker threads): the more memory a user gives
+ * the JVM, the more each cache keeps. This caps each one at {@value #CACHE_BYTES} bytes, what kd4j's defaults (4 GB
+ * off-heap) give anyway. Smaller caps cost speed: at 256 MB the SEAD student's inference at 32 x 128 fell from 118 to
+ * 99 examples/s ({@code bench student}, one run each), as a forward pass's arrays no longer fit.
  */
 public final class InferenceMemory {
 
     /** Bytes each inference session may keep for reuse. */
-    public static final long CACHE_BYTES = 256L << 20;
+    public static final long CACHE_BYTES = 1024L << 20;
 
     private final Set<InferenceSession> bounded = Collections.newSetFromMap(new WeakHashMap<>());
 
