@@ -43,9 +43,25 @@ final class EncoderBenchCommand implements Callable<Integer> {
             description = "Encoder of the fine-tuning and memory lines (default: ${DEFAULT-VALUE}).")
     String trainingEncoder;
 
+    /** The benchmark's lines. */
+    enum Part { INFERENCE, TRAINING, MEMORY }
+
+    /** Shapes {@code --shape} can export with random weights. */
+    enum Shape {
+        SEAD(org.kd4j.bench.peer.EncoderShape.seadStudent()),
+        MINILM(org.kd4j.bench.peer.EncoderShape.allMiniLmL6());
+
+        final org.kd4j.bench.peer.EncoderShape encoder;
+
+        Shape(org.kd4j.bench.peer.EncoderShape encoder) {
+            this.encoder = encoder;
+        }
+    }
+
     @Option(names = "--shape", description = "Instead of the pretrained encoders: a BERT-layout export of this shape with random"
-            + " weights (sead: the SEAD student, 6 layers, hidden 256, 8 heads, FFN 1024), written by the test-scope exporter.")
-    String shape;
+            + " weights (sead: the SEAD student, 6 layers, hidden 256, 8 heads, FFN 1024; minilm), written by the test-scope"
+            + " exporter.")
+    Shape shape;
 
     @Option(names = "--runs", defaultValue = "3", description = "Timed runs per line (default: ${DEFAULT-VALUE}).")
     int runs;
@@ -74,7 +90,7 @@ final class EncoderBenchCommand implements Callable<Integer> {
     int memoryLength;
 
     @Option(names = "--only", split = ",", description = "Lines to run: inference, training, memory (default: all).")
-    List<String> only = List.of("inference", "training", "memory");
+    java.util.Set<Part> only = java.util.EnumSet.allOf(Part.class);
 
     @Option(names = "--data-dir", defaultValue = "datasets",
             description = "Holds glue/SST-2/dev.tsv for the dynamic-padding line (default: ${DEFAULT-VALUE}).")
@@ -85,21 +101,17 @@ final class EncoderBenchCommand implements Callable<Integer> {
 
     /** Writes the --shape encoder under the cache folder (once per shape). */
     private Path exportShape() throws Exception {
-        org.kd4j.bench.peer.EncoderShape s = switch (shape.toLowerCase(Locale.ROOT)) {
-            case "sead" -> org.kd4j.bench.peer.EncoderShape.seadStudent();
-            case "minilm" -> org.kd4j.bench.peer.EncoderShape.allMiniLmL6();
-            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--shape: expected sead or minilm, found " + shape);
-        };
+        org.kd4j.bench.peer.EncoderShape s = shape.encoder;
         org.kd4j.bench.peer.ShapeExporter exporter = org.kd4j.bench.peer.ShapeExporter.find().orElseThrow(() -> new org.kd4j.KdException(
                 "--shape needs the test-scope exporter: run with -Dexec.classpathScope=test"));
-        Path file = cacheDir.resolve("bench").resolve("random-" + shape.toLowerCase(Locale.ROOT) + ".onnx");
+        Path file = cacheDir.resolve("bench").resolve("random-" + shape.name().toLowerCase(Locale.ROOT) + ".onnx");
         if (!java.nio.file.Files.isRegularFile(file)) {
             java.nio.file.Files.createDirectories(file.getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             exporter.write(s, tmp);
             java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
-        spec.commandLine().getOut().println("shape " + shape + ": " + s + ", random weights, " + file);
+        spec.commandLine().getOut().println("shape " + shape.name().toLowerCase(Locale.ROOT) + ": " + s + ", random weights, " + file);
         return file;
     }
 
@@ -121,7 +133,7 @@ final class EncoderBenchCommand implements Callable<Integer> {
             inferenceEncoder = exported.toString();
             trainingEncoder = exported.toString();
         }
-        if (only.contains("inference")) {
+        if (only.contains(Part.INFERENCE)) {
             EncoderSource.Files files = EncoderSource.parse("--inference-encoder", inferenceEncoder).resolve("--inference-encoder", cacheDir);
             RecognizedEncoder encoder = NativeEncoders.read(files.onnx());
             out.println("inference encoder: " + files.description() + " (" + encoder.config().layers() + " layers)");
@@ -139,13 +151,13 @@ final class EncoderBenchCommand implements Callable<Integer> {
             out.flush();
         }
         RecognizedEncoder trainee = null;
-        if (only.contains("training") || only.contains("memory")) {
+        if (only.contains(Part.TRAINING) || only.contains(Part.MEMORY)) {
             EncoderSource.Files files = EncoderSource.parse("--training-encoder", trainingEncoder).resolve("--training-encoder", cacheDir);
             trainee = NativeEncoders.read(files.onnx());
             out.println("fine-tuning encoder: " + files.description() + " (" + trainee.config().layers() + " layers), mean pooling,"
                     + " all weights trained, AdamW");
         }
-        if (only.contains("training")) {
+        if (only.contains(Part.TRAINING)) {
             for (int length : trainingLengths) {
                 lines.add(EncoderBenchmark.training(trainee, batch, length, steps, runs));
                 out.print(EncoderBenchmark.table(lines.subList(lines.size() - 1, lines.size())));
@@ -160,7 +172,7 @@ final class EncoderBenchCommand implements Callable<Integer> {
         org.kd4j.util.Threads.configure(perOp == 0 ? cores : perOp);
         out.printf(Locale.ROOT, "%nND4J float32 GEMM 2048 x 2048 on %d threads (kd4j's ceiling for the products): %.0f GFLOP/s%n",
                 cores, ceiling);
-        if (only.contains("memory") && memorySteps > 0) {
+        if (only.contains(Part.MEMORY) && memorySteps > 0) {
             int every = Math.max(1, Math.min(50, memorySteps / 4));
             EncoderBenchmark.MemoryTrace trace = EncoderBenchmark.memory(trainee, batch, memoryLength, memorySteps, every);
             out.printf(Locale.ROOT, "%nmemory: fine-tuning %d steps at %d x %d: peak resident %.2f GB (sampled every %d steps),"

@@ -50,6 +50,7 @@ public final class Main implements Callable<Integer> {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(Main::handleException);
+        cl.setCaseInsensitiveEnumValuesAllowed(true); // enums on the command line as in the YAML presets: lower case
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("error: " + ex.getMessage());

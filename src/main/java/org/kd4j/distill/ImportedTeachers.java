@@ -37,7 +37,10 @@ final class ImportedTeachers {
      *
      * @throws KdException when the file is an encoder without a classifier, or its label count does not fit the task
      */
-    static java.util.Optional<org.kd4j.model.TextClassifier> nativeModel(TeacherConfig t, Path cacheDir, GlueTask task) {
+    /** A teacher on kd4j's transformer and the model file its logits are cached under. */
+    record NativeTeacher(org.kd4j.model.TextClassifier model, Path file) { }
+
+    static java.util.Optional<NativeTeacher> nativeModel(TeacherConfig t, Path cacheDir, GlueTask task) {
         Path source = Path.of(t.imported());
         String key = "teachers[" + t.name() + "].imported";
         if (!Files.isRegularFile(source)) {
@@ -45,14 +48,14 @@ final class ImportedTeachers {
         }
         String name = source.getFileName().toString();
         if (name.endsWith(".kdm")) {
-            return java.util.Optional.of(checked(key, org.kd4j.model.TextClassifier.load(source), source, task));
+            return java.util.Optional.of(new NativeTeacher(checked(key, org.kd4j.model.TextClassifier.load(source), source, task), source));
         }
         if (!name.endsWith(".onnx")) {
             return java.util.Optional.empty();
         }
         Path cached = nativeFile(t, cacheDir);
         if (Files.isRegularFile(cached)) {
-            return java.util.Optional.of(checked(key, org.kd4j.model.TextClassifier.load(cached), cached, task));
+            return java.util.Optional.of(new NativeTeacher(checked(key, org.kd4j.model.TextClassifier.load(cached), cached, task), cached));
         }
         org.kd4j.imports.encoder.RecognizedEncoder encoder;
         try {
@@ -77,15 +80,12 @@ final class ImportedTeachers {
             throw new java.io.UncheckedIOException("creating " + cached.getParent(), e);
         }
         model.save(cached);
-        return java.util.Optional.of(model);
+        return java.util.Optional.of(new NativeTeacher(model, cached));
     }
 
-    /** Where an ONNX teacher's native model is cached (keyed by the ONNX file's hash); the given file for {@code .kdm}. */
-    static Path nativeFile(TeacherConfig t, Path cacheDir) {
+    /** Where an ONNX teacher's native model is cached (keyed by the ONNX file's hash). */
+    private static Path nativeFile(TeacherConfig t, Path cacheDir) {
         Path source = Path.of(t.imported());
-        if (source.getFileName().toString().endsWith(".kdm")) {
-            return source;
-        }
         String hash = Hashing.fileHex("ONNX teacher", source);
         return cacheDir.resolve("imported").resolve(t.name() + "-" + hash.substring(0, 16) + ".kdm");
     }

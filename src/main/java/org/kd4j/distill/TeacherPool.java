@@ -99,8 +99,8 @@ public final class TeacherPool {
             model.save(modelFile);
             deleteQuietly(work);
         }
-        TextClassifier native_ = model;
-        return scored(t, modelFile, tokenizer, train, dev, (set, batch, pad) -> native_.logits(set, batch, pad),
+        TextClassifier trained = model;
+        return scored(t, modelFile, tokenizer, train, dev, (set, batch, pad) -> trained.logits(set, batch, pad),
                 Runs.parameterCount(model), seconds);
     }
 
@@ -115,12 +115,12 @@ public final class TeacherPool {
      * transformer (converted once into a native model file in the cache); other files on the generic imported graph.
      */
     private Teacher importedTeacher(TeacherConfig t, BertTokenizer tokenizer, EncodedDataset train, EncodedDataset dev, DataConfig d) {
-        java.util.Optional<TextClassifier> nativeModel = ImportedTeachers.nativeModel(t, cacheDir, data.task());
-        if (nativeModel.isPresent()) {
-            Path file = ImportedTeachers.nativeFile(t, cacheDir);
-            TextClassifier m = nativeModel.get();
+        java.util.Optional<ImportedTeachers.NativeTeacher> nativeTeacher = ImportedTeachers.nativeModel(t, cacheDir, data.task());
+        if (nativeTeacher.isPresent()) {
+            TextClassifier m = nativeTeacher.get().model();
             LOG.info("teacher {}: imported {} on kd4j's transformer", t.name(), t.imported());
-            return scored(t, file, tokenizer, train, dev, (set, batch, pad) -> m.logits(set, batch, pad), Runs.parameterCount(m), 0);
+            return scored(t, nativeTeacher.get().file(), tokenizer, train, dev, (set, batch, pad) -> m.logits(set, batch, pad),
+                    Runs.parameterCount(m), 0);
         }
         Path modelFile = ImportedTeachers.modelFile(t, cacheDir);
         org.kd4j.imports.contract.ImportedModel model = ImportedTeachers.load(t, modelFile, data.task());

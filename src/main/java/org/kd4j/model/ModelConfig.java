@@ -15,8 +15,9 @@ import org.kd4j.config.ConfigException;
  * @param pooling transformer pooling
  * @param activation transformer feed-forward activation (default {@link Activation#GELU_SIGMOID}, ND4J's fast one;
  *     encoders imported from BERT-family exports use the one they were trained with)
- * @param layerNormEps transformer layer-norm epsilon; 0 (the default) uses ND4J's fused layer norm, which adds none
- *     and matches BERT's 1e-12 to float precision; larger values use an explicit {@code (x - mean) / sqrt(var + eps)}
+ * @param layerNormEps transformer layer-norm epsilon; below {@link #FUSED_LAYER_NORM_EPS} (0 by default, BERT's
+ *     1e-12) ND4J's fused layer norm is used, which adds none and matches to float precision; larger values use an
+ *     explicit {@code (x - mean) / sqrt(var + eps)}
  */
 public record ModelConfig(ModelType type, int layers, int hidden, int heads, int ffn, int maxPositions,
                           Pooling pooling, Activation activation, double layerNormEps) {

@@ -167,11 +167,6 @@ public final class StepArrayPool extends AbstractMemoryMgr {
         return pool;
     }
 
-    /** Whether {@code array} is one of the pool's arrays handed out since the last {@link #recycle()}. */
-    public synchronized boolean inUse(INDArray array) {
-        return inUse.containsKey(array);
-    }
-
     /** Bytes held by the pool (free and in use). */
     public synchronized long pooledBytes() {
         return pooledBytes;

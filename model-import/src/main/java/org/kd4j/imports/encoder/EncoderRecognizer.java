@@ -1,7 +1,6 @@
 package org.kd4j.imports.encoder;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -100,12 +99,12 @@ public final class EncoderRecognizer {
                 break;
             }
             String p = "l" + layers + "_";
-            int width = layer(h, linears, p, hidden);
-            if (ffn >= 0 && width != ffn) {
-                throw notRecognized("layer " + layers + " has FFN width " + width + ", earlier layers " + ffn);
+            Layer layer = layer(h, linears, p, hidden);
+            if (ffn >= 0 && layer.ffn() != ffn) {
+                throw notRecognized("layer " + layers + " has FFN width " + layer.ffn() + ", earlier layers " + ffn);
             }
-            ffn = width;
-            h = lastOutput;
+            ffn = layer.ffn();
+            h = layer.output();
             layers++;
         }
         if (layers == 0) {
@@ -149,14 +148,15 @@ public final class EncoderRecognizer {
             throw notRecognized("position table has " + positions + " rows; expected 8..4096");
         }
         ModelConfig config = new ModelConfig(ModelType.TRANSFORMER, layers, hidden, heads, ffn, positions,
-                pooled != null ? Pooling.CLS : Pooling.FIRST, activation, eps < ModelConfig.FUSED_LAYER_NORM_EPS ? 0 : eps);
-        return new RecognizedEncoder(config, weights, pooled != null, labels, Map.copyOf(inputs), outputs, eps);
+                pooled != null ? Pooling.CLS : Pooling.FIRST, activation, eps);
+        return new RecognizedEncoder(config, weights, pooled != null, labels, Map.copyOf(inputs), outputs);
     }
 
-    private String lastOutput;
+    /** What one encoder layer gave: its feed-forward width and its output tensor. */
+    private record Layer(int ffn, String output) { }
 
-    /** One encoder layer starting at hidden state {@code h}; returns its FFN width and sets {@link #lastOutput}. */
-    private int layer(String h, List<Onnx.NodeProto> qkvNodes, String p, int hidden) throws NotRecognizedException {
+    /** One encoder layer starting at hidden state {@code h}. */
+    private Layer layer(String h, List<Onnx.NodeProto> qkvNodes, String p, int hidden) throws NotRecognizedException {
         Map<String, Linear> byOutput = new LinkedHashMap<>();
         for (Onnx.NodeProto n : qkvNodes) {
             Linear l = linear(n);
@@ -220,8 +220,7 @@ public final class EncoderRecognizer {
         activation = act;
         Linear out = linear(outNode);
         put(p + "ffn_out", out);
-        lastOutput = layerNorm(residual(out.out(), attnOut, p + "feed-forward"), p + "ffn_ln");
-        return (int) in.w().size(1);
+        return new Layer((int) in.w().size(1), layerNorm(residual(out.out(), attnOut, p + "feed-forward"), p + "ffn_ln"));
     }
 
     /** The Add of {@code branch} and {@code skip}, its output. */
@@ -522,12 +521,5 @@ public final class EncoderRecognizer {
 
     private NotRecognizedException notRecognized(String why) {
         return new NotRecognizedException(file + ": " + why);
-    }
-
-    /** For messages: the op types of a list of nodes. */
-    static List<String> opTypes(List<Onnx.NodeProto> nodes) {
-        List<String> out = new ArrayList<>();
-        nodes.forEach(n -> out.add(n.getOpType()));
-        return out;
     }
 }

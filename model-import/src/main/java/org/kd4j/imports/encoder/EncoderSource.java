@@ -60,12 +60,6 @@ public record EncoderSource(String spec, Path file, String artifact, String entr
         return new EncoderSource(s, Path.of(s), null, "");
     }
 
-    /** Whether {@code spec} names an encoder this class understands (an .onnx file or a maven: artifact). */
-    public static boolean isEncoderSpec(String spec) {
-        String s = spec == null ? "" : spec.strip();
-        return s.startsWith(MAVEN) || s.toLowerCase(Locale.ROOT).endsWith(".onnx");
-    }
-
     /**
      * The files, extracting a Maven artifact's into {@code cacheDir/encoders/} on first use.
      *

@@ -86,7 +86,7 @@ public final class Float64Reference {
     private INDArray ln(INDArray x, String name) {
         INDArray mean = x.mean(1).reshape(x.size(0), 1);
         INDArray centred = x.subColumnVector(mean);
-        INDArray var = centred.mul(centred).mean(1).reshape(x.size(0), 1).addi(encoder.layerNormEps());
+        INDArray var = centred.mul(centred).mean(1).reshape(x.size(0), 1).addi(encoder.config().layerNormEps());
         return centred.diviColumnVector(Transforms.sqrt(var, false)).muliRowVector(w(name + "_g")).addiRowVector(w(name + "_b"));
     }
 

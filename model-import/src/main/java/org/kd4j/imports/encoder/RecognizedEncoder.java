@@ -11,17 +11,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A BERT-family encoder read from an export: the native transformer shape it fits and its weights under the native
  * parameter names.
  *
- * @param config        the shape (pooling CLS when the export has a pooler, else FIRST)
+ * @param config        the shape (pooling CLS when the export has a pooler, else FIRST; the export's layer-norm epsilon)
  * @param weights       parameters by native name (embedding tables, layers, pooler and classifier when present)
  * @param pooler        whether the export has BERT's pooler
  * @param labels        width of the export's classifier head; 0 for a bare encoder
  * @param sourceInputs  contract input name to the file's input name
  * @param sourceOutputs contract output name ({@code last_hidden_state}, {@code pooler_output}, {@code logits}) to the
  *                      file's output name
- * @param layerNormEps  the epsilon the export's LayerNorms use
  */
 public record RecognizedEncoder(ModelConfig config, Map<String, INDArray> weights, boolean pooler, int labels,
-                                Map<String, String> sourceInputs, Map<String, String> sourceOutputs, double layerNormEps) {
+                                Map<String, String> sourceInputs, Map<String, String> sourceOutputs) {
 
     public RecognizedEncoder {
         Objects.requireNonNull(config, "config");
