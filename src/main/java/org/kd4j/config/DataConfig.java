@@ -17,9 +17,14 @@ import org.kd4j.data.glue.OnBadRow;
  * @param trainLimit use a seeded random subset of N training rows (0: all); for demos and quick runs
  * @param transferFile unlabeled transfer data (one text, or tab-separated pair, per line) that the teachers label
  *     for the students; empty for none
+ * @param unlabeledTrain N further rows of the training file, outside the {@code train_limit} subset, used as unlabeled
+ *     transfer data: their gold labels are dropped and the teachers label them for the distilled students (the
+ *     semi-supervised setting of "Distilling BERT into simple neural networks with unlabeled transfer data"). Teachers
+ *     and the cross-entropy student never see them. 0: none; needs {@code train_limit}
  */
 public record DataConfig(String dir, int maxLength, int batchSize, PaddingMode padding, boolean bucketing,
-                         int bucketBatches, long seed, OnBadRow onBadRow, int trainLimit, String transferFile) {
+                         int bucketBatches, long seed, OnBadRow onBadRow, int trainLimit, String transferFile,
+                         int unlabeledTrain) {
 
     public static final int MAX_LENGTH_LIMIT = 512;
 
@@ -33,12 +38,23 @@ public record DataConfig(String dir, int maxLength, int batchSize, PaddingMode p
             throw ConfigException.invalid("padding", null, "dynamic or fixed");
         }
         transferFile = transferFile == null ? "" : transferFile;
+        ConfigException.requireRange("unlabeled_train", unlabeledTrain, 0, Integer.MAX_VALUE);
+        if (unlabeledTrain > 0 && trainLimit == 0) {
+            throw ConfigException.invalid("unlabeled_train", unlabeledTrain, "0 when train_limit is 0 (all training rows"
+                    + " are labeled then, none is left to use unlabeled)");
+        }
         if (onBadRow == null) {
             throw ConfigException.invalid("on_bad_row", null, "fail or skip");
         }
     }
 
     public static DataConfig defaults() {
-        return new DataConfig("datasets", 128, 32, PaddingMode.DYNAMIC, true, 50, 42L, OnBadRow.FAIL, 0, "");
+        return new DataConfig("datasets", 128, 32, PaddingMode.DYNAMIC, true, 50, 42L, OnBadRow.FAIL, 0, "", 0);
+    }
+
+    /** The same without unlabeled training rows. */
+    public DataConfig(String dir, int maxLength, int batchSize, PaddingMode padding, boolean bucketing, int bucketBatches,
+                      long seed, OnBadRow onBadRow, int trainLimit, String transferFile) {
+        this(dir, maxLength, batchSize, padding, bucketing, bucketBatches, seed, onBadRow, trainLimit, transferFile, 0);
     }
 }

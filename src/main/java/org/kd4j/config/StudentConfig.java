@@ -12,14 +12,28 @@ import org.kd4j.model.ModelConfig;
  *     BERT-layout encoders run on kd4j's own transformer (pooling: the export's own); others (ELECTRA) on the generic
  *     SameDiff import with a head on [CLS]. {@code tokenizer.vocab} must then be that encoder's tokenizer. Empty: a
  *     native student of shape {@code model}.
+ * @param embeddings a pretrained BERT-layout encoder (as for {@code init}) whose embedding tables initialise a native
+ *     student's, projected onto their top principal directions to the student's width
+ *     ({@link org.kd4j.distill.StudentEmbeddings}); {@code tokenizer.vocab} must be that encoder's vocabulary. Empty:
+ *     random embeddings
  */
-public record StudentConfig(ModelConfig model, TrainConfig train, String init) {
+public record StudentConfig(ModelConfig model, TrainConfig train, String init, String embeddings) {
 
     public StudentConfig {
         if (model == null || train == null) {
             throw new IllegalArgumentException("student model and train sections are required");
         }
         init = init == null ? "" : init.strip();
+        embeddings = embeddings == null ? "" : embeddings.strip();
+        if (!embeddings.isEmpty() && !embeddings.startsWith("maven:")
+                && !embeddings.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) {
+            throw ConfigException.invalid("embeddings", embeddings, "an ONNX encoder file (.onnx), maven:group:artifact:version,"
+                    + " or empty for random embeddings");
+        }
+        if (!embeddings.isEmpty() && !init.isEmpty()) {
+            throw ConfigException.invalid("embeddings", embeddings, "empty when 'init' is set (an initialised student already"
+                    + " has the encoder's embeddings)");
+        }
         if (!init.isEmpty() && !init.startsWith("maven:") && !init.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) {
             throw ConfigException.invalid("init", init, "an ONNX encoder file (.onnx), maven:group:artifact:version, or empty"
                     + " for a native student");
@@ -32,7 +46,12 @@ public record StudentConfig(ModelConfig model, TrainConfig train, String init) {
 
     /** A native student of shape {@code model}. */
     public StudentConfig(ModelConfig model, TrainConfig train) {
-        this(model, train, "");
+        this(model, train, "", "");
+    }
+
+    /** A student without pretrained embeddings. */
+    public StudentConfig(ModelConfig model, TrainConfig train, String init) {
+        this(model, train, init, "");
     }
 
     /** Whether the student is initialised from an ONNX encoder ({@link #init}). */

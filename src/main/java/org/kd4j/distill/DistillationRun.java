@@ -42,6 +42,10 @@ public final class DistillationRun {
     private final String command;
     private final boolean resume;
     private final Progress progress;
+    /** The students' initial embedding tables when projected from an encoder: computed once, copied into each student. */
+    private Map<String, org.nd4j.linalg.api.ndarray.INDArray> projectedEmbeddings;
+    private StudentEmbeddings.Projection projection;
+    private org.kd4j.imports.encoder.EncoderSource.Files projectionSource;
 
     public DistillationRun(ExperimentConfig config, String command, boolean resume, Progress progress) {
         this.config = config;
@@ -51,7 +55,7 @@ public final class DistillationRun {
     }
 
     /** The finished run: the comparison rows and where it was written. */
-    public record Result(List<ResultRow> rows, RunDirectory directory, String title) {
+    public record Result(List<ResultRow> rows, RunDirectory directory, String title, String summary) {
 
         public String table() {
             List<Metric> metrics = rows.get(0).dev().task().metrics();
@@ -67,10 +71,11 @@ public final class DistillationRun {
                 cells.add(r.evalSeconds() <= 0 ? "-" : String.format(Locale.ROOT, "%.2f", r.evalSeconds()));
                 cells.add(r.evalSeconds() <= 0 ? "-" : String.format(Locale.ROOT, "%.1f", r.evalExamplesPerSecond()));
                 cells.add(r.dev().examples());
-                cells.add(r.trainSeconds() <= 0 ? "-" : String.format(Locale.ROOT, "%.1f", r.trainSeconds()));
+                cells.add(r.trainSeconds() <= 0 ? (r.cached() ? "cached" : "-")
+                        : String.format(Locale.ROOT, r.cached() ? "%.1f (cached)" : "%.1f", r.trainSeconds()));
                 table.row(cells.toArray());
             }
-            return "### " + title + "\n\n" + table;
+            return "### " + title + "\n\n" + table + (summary.isEmpty() ? "" : "\n" + summary + "\n");
         }
     }
 
@@ -102,14 +107,19 @@ public final class DistillationRun {
             String kind = t.config().external() ? "imported"
                     : t.config().model().type().name().toLowerCase(Locale.ROOT);
             rows.add(new ResultRow("teacher " + t.name() + " (" + kind + ")", t.parameters(), t.dev(), Evaluation.loss(data.task(), t.devLogits(), dev.labels(), dev.scores()),
-                    0, t.trainSeconds()));
+                    t.evalSeconds(), t.trainSeconds(), t.cached()));
         }
+        ResultRow ensembleRow = null;
         if (!teachers.isEmpty()) {
             float[][] ensemble = ensembleDev(teachers);
-            rows.add(new ResultRow("ensemble of " + teachers.size() + " teachers (" + config.distill().weighting()
-                    .name().toLowerCase(Locale.ROOT) + ")", 0, Evaluation.of(data.task(), ensemble, dev.labels(), dev.scores()),
+            // the ensemble runs its teachers one after another: its size and dev time are theirs summed
+            ensembleRow = new ResultRow("ensemble of " + teachers.size() + " teachers (" + config.distill().weighting()
+                    .name().toLowerCase(Locale.ROOT) + ")", teachers.stream().mapToLong(Teacher::parameters).sum(),
+                    Evaluation.of(data.task(), ensemble, dev.labels(), dev.scores()),
                     data.task().isRegression() ? Evaluation.loss(data.task(), ensemble, dev.labels(), dev.scores())
-                            : crossEntropyOfProbabilities(ensemble, dev.labels()), 0, 0));
+                            : crossEntropyOfProbabilities(ensemble, dev.labels()),
+                    teachers.stream().mapToDouble(Teacher::evalSeconds).sum(), 0);
+            rows.add(ensembleRow);
         }
 
         Map<StudentVariant, TextClassifier> students = new EnumMap<>(StudentVariant.class);
@@ -150,8 +160,10 @@ public final class DistillationRun {
                         + "student %s, %d epoch(s)", data.task(), data.devSize(),
                 config.data().trainLimit() == 0 ? "all" : String.format(Locale.ROOT, "a seeded subset of %,d", data.trainSize()),
                 data.fullTrainSize(), data.hasTransfer() ? String.format(Locale.ROOT, " (+ %,d unlabeled transfer examples "
-                        + "for distilled students)", data.transferSize()) : "", describe(config), config.student().train().epochs());
-        Result result = new Result(rows, run, title);
+                        + "for distilled students)", data.transferSize()) : "", describe(config), config.student().train().epochs())
+                + (data.hasUnlabeled() ? String.format(Locale.ROOT, "; distilled students also see %,d further training rows"
+                        + " without their labels, labeled by the teachers", data.unlabeledSize()) : "");
+        Result result = new Result(rows, run, title, summary(rows, ensembleRow, teachers, data));
         write(run, finalStudent, tokenizer, data, teachers, result);
         return result;
     }
@@ -163,7 +175,19 @@ public final class DistillationRun {
     private TextClassifier newStudent(BertTokenizer tokenizer, TaskData data) {
         var s = config.student();
         if (!s.imported()) {
-            return TextClassifier.create(s.model(), tokenizer.vocabSize(), data.task().numOutputs(), s.train().seed());
+            TextClassifier student = TextClassifier.create(s.model(), tokenizer.vocabSize(), data.task().numOutputs(), s.train().seed());
+            if (!s.embeddings().isEmpty() && projectedEmbeddings != null) {
+                projectedEmbeddings.forEach((name, table) -> student.embeddings().parameters().get(name).assign(table));
+            } else if (!s.embeddings().isEmpty()) {
+                String key = "student.embeddings";
+                org.kd4j.imports.encoder.EncoderSource.Files files = org.kd4j.imports.encoder.EncoderSource.parse(key, s.embeddings())
+                        .resolve(key, Path.of(config.run().cacheDir()));
+                projection = StudentEmbeddings.initialise(key, student, files, tokenizer, config.tokenizer().vocab());
+                projectionSource = files;
+                projectedEmbeddings = new LinkedHashMap<>();
+                student.embeddings().parameters().forEach((name, table) -> projectedEmbeddings.put(name, table.dup()));
+            }
+            return student;
         }
         String key = "student.init";
         org.kd4j.imports.encoder.EncoderSource.Files files = org.kd4j.imports.encoder.EncoderSource.parse(key, s.init())
@@ -190,6 +214,27 @@ public final class DistillationRun {
                     + " positions of the student encoder " + s.init());
         }
         return student;
+    }
+
+    /**
+     * The line under the table: the ensemble-distilled student's speed-up over the ensemble on the dev set, the fraction
+     * of the ensemble's main metric it keeps, and how much smaller it is than the mean teacher.
+     */
+    private static String summary(List<ResultRow> rows, ResultRow ensemble, List<Teacher> teachers, TaskData data) {
+        ResultRow student = rows.stream().filter(r -> r.name().startsWith(StudentVariant.ENSEMBLE.label())).findFirst()
+                .orElse(null);
+        if (student == null || ensemble == null || student.evalSeconds() <= 0 || ensemble.evalSeconds() <= 0) {
+            return "";
+        }
+        double meanTeacher = teachers.stream().mapToLong(Teacher::parameters).average().orElse(0);
+        String metric = data.task().mainMetric().key();
+        return String.format(Locale.ROOT, "The ensemble-distilled student runs %.1fx faster than the ensemble on %s dev"
+                        + " (%.1f against %.1f examples/s, measured in this run), keeps %.1f%% of its %s (%.4f of %.4f)"
+                        + " and has %.1fx fewer parameters than the mean teacher (%,d against %,.0f).",
+                student.evalExamplesPerSecond() / ensemble.evalExamplesPerSecond(), data.task(),
+                student.evalExamplesPerSecond(), ensemble.evalExamplesPerSecond(),
+                100 * student.dev().main() / ensemble.dev().main(), metric, student.dev().main(), ensemble.dev().main(),
+                meanTeacher / student.parameters(), student.parameters(), meanTeacher);
     }
 
     private static String describe(ExperimentConfig c) {
@@ -259,6 +304,15 @@ public final class DistillationRun {
         if (data.hasTransfer()) {
             provenance.put("transfer_file", Map.of("path", data.transferFile().toString(),
                     "sha256", Hashing.fileHex("transfer data", data.transferFile()), "examples", data.transferSize()));
+        }
+        if (projection != null) {
+            provenance.put("student_embeddings", Map.of("encoder", projectionSource.description(),
+                    "sha256", projectionSource.sha256(), "from_width", projection.encoderWidth(),
+                    "to_width", projection.studentWidth(), "variance_kept", projection.varianceKept()));
+        }
+        if (data.hasUnlabeled()) {
+            provenance.put("unlabeled_train", Map.of("path", data.trainFile().toString(), "subset", data.unlabeledVariant(),
+                    "examples", data.unlabeledSize()));
         }
         provenance.put("dev_file", Map.of("path", data.devFile().toString(),
                 "sha256", Hashing.fileHex("dev data", data.devFile()), "examples", data.devSize()));

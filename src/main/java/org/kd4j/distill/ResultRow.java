@@ -10,10 +10,15 @@ import org.kd4j.eval.Evaluation;
  * @param dev dev metrics
  * @param devLoss cross-entropy (MSE for regression) of the dev predictions
  * @param evalSeconds wall time of one pass over the dev set
- * @param trainSeconds training time in this run (0 when taken from the cache)
+ * @param trainSeconds training time (0 when unknown or not trained by the framework)
+ * @param cached the model came from the cache; {@code trainSeconds} is then the time its training took when it was made
  */
 public record ResultRow(String name, long parameters, Evaluation dev, double devLoss, double evalSeconds,
-                        double trainSeconds) {
+                        double trainSeconds, boolean cached) {
+
+    public ResultRow(String name, long parameters, Evaluation dev, double devLoss, double evalSeconds, double trainSeconds) {
+        this(name, parameters, dev, devLoss, evalSeconds, trainSeconds, false);
+    }
 
     public double evalExamplesPerSecond() {
         return evalSeconds <= 0 ? 0 : dev.examples() / evalSeconds;

@@ -18,9 +18,10 @@ import org.kd4j.data.tokenize.BertTokenizer;
 
 /**
  * The examples of a run: the training set (a seeded random subset when {@code data.train_limit} is set), the
- * unlabeled transfer examples of {@code data.transfer_file} if any, and the whole dev set; encoded once per
- * tokenizer. Teachers train on the training set; distilled students on the training set followed by the transfer
- * examples ({@link #studentTrain}).
+ * unlabeled transfer examples of {@code data.transfer_file} if any, the further training rows of
+ * {@code data.unlabeled_train} with their labels dropped, and the whole dev set; encoded once per tokenizer. Teachers
+ * train on the training set; distilled students on the training set followed by the transfer examples and the
+ * unlabeled rows ({@link #studentTrain}).
  */
 public final class TaskData {
 
@@ -30,6 +31,7 @@ public final class TaskData {
     private final GlueDataset devSplit;
     private final List<Example> train;
     private final List<Example> transfer;
+    private final List<Example> unlabeled;
     private final Map<String, EncodedDataset[]> encoded = new HashMap<>();
 
     public TaskData(GlueTask task, DataConfig config) {
@@ -44,16 +46,28 @@ public final class TaskData {
         if (devSplit.size() == 0) {
             throw new KdException(devSplit.file() + ": the dev set is empty");
         }
-        this.train = subset(trainSplit.examples(), config.trainLimit(), config.seed());
+        int[] order = order(trainSplit.size(), config.seed());
+        this.train = config.trainLimit() == 0 || config.trainLimit() >= trainSplit.size() ? trainSplit.examples()
+                : pick(trainSplit.examples(), order, 0, config.trainLimit());
+        if (config.unlabeledTrain() > 0) {
+            int left = trainSplit.size() - train.size();
+            if (config.unlabeledTrain() > left) {
+                throw new KdException("data.unlabeled_train " + config.unlabeledTrain() + ": " + trainSplit.file() + " has "
+                        + trainSplit.size() + " rows, " + train.size() + " of them labeled (train_limit); at most " + left
+                        + " are left to use unlabeled");
+            }
+            this.unlabeled = pick(trainSplit.examples(), order, train.size(), config.unlabeledTrain()).stream()
+                    .map(e -> new Example(e.id(), e.line(), e.textA(), e.textB(), Example.NO_LABEL, Double.NaN)).toList();
+        } else {
+            this.unlabeled = List.of();
+        }
         this.transfer = config.transferFile().isEmpty() ? List.of()
                 : TransferFile.read(Path.of(config.transferFile()), task, config.onBadRow());
     }
 
-    private static List<Example> subset(List<Example> all, int limit, long seed) {
-        if (limit == 0 || limit >= all.size()) {
-            return all;
-        }
-        int[] order = IntStream.range(0, all.size()).toArray();
+    /** A seeded permutation of the training rows: the labeled subset is its head, the unlabeled rows follow. */
+    private static int[] order(int size, long seed) {
+        int[] order = IntStream.range(0, size).toArray();
         SplittableRandom random = new SplittableRandom(seed);
         for (int i = order.length - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
@@ -61,8 +75,12 @@ public final class TaskData {
             order[i] = order[j];
             order[j] = t;
         }
-        List<Example> out = new ArrayList<>(limit);
-        for (int i = 0; i < limit; i++) {
+        return order;
+    }
+
+    private static List<Example> pick(List<Example> all, int[] order, int from, int count) {
+        List<Example> out = new ArrayList<>(count);
+        for (int i = from; i < from + count; i++) {
             out.add(all.get(order[i]));
         }
         return out;
@@ -105,6 +123,20 @@ public final class TaskData {
         return transfer.size();
     }
 
+    public boolean hasUnlabeled() {
+        return !unlabeled.isEmpty();
+    }
+
+    /** Training rows used without their labels ({@code data.unlabeled_train}). */
+    public int unlabeledSize() {
+        return unlabeled.size();
+    }
+
+    /** Identifies the unlabeled training rows in cache keys. */
+    public String unlabeledVariant() {
+        return "unlabeled:limit=" + config.trainLimit() + ":seed=" + config.seed() + ":n=" + config.unlabeledTrain();
+    }
+
     /** Identifies the training subset in cache keys. */
     public String trainVariant() {
         return "train:limit=" + config.trainLimit() + ":seed=" + config.seed();
@@ -123,7 +155,12 @@ public final class TaskData {
         return encode(tokenizer)[2];
     }
 
-    /** What distilled students train on: the training examples, then the transfer examples. */
+    /** The unlabeled training rows alone (empty without {@code data.unlabeled_train}). */
+    public EncodedDataset unlabeled(BertTokenizer tokenizer) {
+        return encode(tokenizer)[4];
+    }
+
+    /** What distilled students train on: the training examples, then the transfer examples, then the unlabeled rows. */
     public EncodedDataset studentTrain(BertTokenizer tokenizer) {
         return encode(tokenizer)[3];
     }
@@ -132,9 +169,10 @@ public final class TaskData {
         return encoded.computeIfAbsent(tokenizer.fingerprint(), f -> {
             EncodedDataset trainSet = EncodedDataset.encode(task, train, tokenizer, config.maxLength());
             EncodedDataset transferSet = EncodedDataset.encode(task, transfer, tokenizer, config.maxLength());
+            EncodedDataset unlabeledSet = EncodedDataset.encode(task, unlabeled, tokenizer, config.maxLength());
             return new EncodedDataset[] {trainSet,
                 EncodedDataset.encode(devSplit, tokenizer, config.maxLength()),
-                transferSet, trainSet.concat(transferSet)};
+                transferSet, trainSet.concat(transferSet).concat(unlabeledSet), unlabeledSet};
         });
     }
 }

@@ -13,10 +13,14 @@ import org.kd4j.eval.Evaluation;
  * @param devLogits logits on the dev set
  * @param dev its dev metrics
  * @param parameters number of trainable parameters
- * @param trainSeconds time spent training in this run (0 when it came from the cache)
+ * @param trainSeconds time its training took: in this run, or, when it came from the cache, in the run that trained it
+ *     (from its provenance file; 0 when unknown or not trained here)
+ * @param cached whether the trained model came from the cache
+ * @param evalSeconds wall time of one pass over the dev set in this run (timed even when its dev logits are cached)
  */
 public record Teacher(TeacherConfig config, Path modelFile, BertTokenizer tokenizer, float[][] trainLogits,
-                      float[][] devLogits, Evaluation dev, long parameters, double trainSeconds) {
+                      float[][] devLogits, Evaluation dev, long parameters, double trainSeconds, boolean cached,
+                      double evalSeconds) {
 
     public String name() {
         return config.name();

@@ -1,0 +1,163 @@
+package org.kd4j.distill;
+
+import java.util.Arrays;
+import java.util.Map;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.EigenDecomposition;
+import org.apache.commons.math3.linear.RealMatrix;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.kd4j.KdException;
+import org.kd4j.data.tokenize.BertTokenizer;
+import org.kd4j.imports.encoder.EncoderSource;
+import org.kd4j.imports.encoder.NativeEncoders;
+import org.kd4j.imports.encoder.NotRecognizedException;
+import org.kd4j.imports.encoder.RecognizedEncoder;
+import org.kd4j.model.EmbeddingLayer;
+import org.kd4j.model.TextClassifier;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A native student's embedding tables initialised from a pretrained encoder's ({@code student.embeddings}), so that a
+ * small student starts from word vectors that already know the language instead of random ones.
+ *
+ * <p>The encoder's word table {@code E} ({@code vocab x H}) is projected onto its top {@code d} principal directions,
+ * {@code d} being the student's width: with {@code mu} the mean row and {@code P} ({@code H x d}) the eigenvectors of
+ * the covariance {@code (E - mu)^T (E - mu) / vocab} with the largest eigenvalues, the student's word table is
+ * {@code (E - mu) P}. Its position and token-type tables, when it has them, are the encoder's (first rows) times
+ * {@code P}. Everything stays trainable. The student's tokenizer must be the encoder's vocabulary.
+ */
+public final class StudentEmbeddings {
+
+    private static final Logger LOG = LogManager.getLogger(StudentEmbeddings.class);
+
+    /** Text whose ids must agree between the student's tokenizer and the encoder's own. */
+    private static final String PROBE = "The quick brown fox didn't jump over 1,999 lazy dogs; caf\u00e9 d\u00e9j\u00e0-vu!";
+
+    private StudentEmbeddings() {}
+
+    /** What the projection kept. */
+    public record Projection(int encoderWidth, int studentWidth, double varianceKept) {}
+
+    /**
+     * Overwrites {@code student}'s embedding tables with the projected tables of the encoder {@code files}.
+     *
+     * @param key the config key, for errors
+     * @throws KdException naming {@code key} when the encoder is not a BERT layout, its vocabulary differs from
+     *     {@code tokenizer}'s, or the student is wider than the encoder
+     */
+    public static Projection initialise(String key, TextClassifier student, EncoderSource.Files files, BertTokenizer tokenizer,
+                                        String tokenizerName) {
+        RecognizedEncoder encoder;
+        try {
+            encoder = NativeEncoders.read(files.onnx());
+        } catch (NotRecognizedException e) {
+            throw new KdException(key + ": " + files.description() + " is not a BERT-layout encoder kd4j can read: " + e.getMessage(), e);
+        }
+        INDArray words = encoder.weights().get(EmbeddingLayer.TOKENS);
+        if (words.size(0) != tokenizer.vocabSize()) {
+            throw new KdException(key + ": the encoder's word table has " + words.size(0) + " rows but tokenizer.vocab "
+                    + tokenizerName + " has " + tokenizer.vocabSize() + " tokens; the student must use the encoder's vocabulary");
+        }
+        if (files.tokenizer().isPresent()) {
+            BertTokenizer own = BertTokenizer.load(files.tokenizer().get().toString());
+            int[] ours = tokenizer.wordPieceIds(PROBE);
+            int[] theirs = own.wordPieceIds(PROBE);
+            if (!Arrays.equals(ours, theirs)) {
+                throw new KdException(key + ": tokenizer.vocab " + tokenizerName + " and the encoder's own tokenizer ("
+                        + files.tokenizer().get().getFileName() + ") give different ids for \"" + PROBE + "\": "
+                        + Arrays.toString(ours) + " vs " + Arrays.toString(theirs));
+            }
+        }
+        Map<String, INDArray> tables = student.embeddings().parameters();
+        int width = (int) tables.get(EmbeddingLayer.TOKENS).size(1);
+        int encoderWidth = (int) words.size(1);
+        if (width > encoderWidth) {
+            throw new KdException(key + ": the student's embeddings are " + width + " wide, wider than the encoder's "
+                    + encoderWidth + "; a projection can only narrow them");
+        }
+        double[][] e = words.castTo(DataType.DOUBLE).toDoubleMatrix();
+        double[] mean = new double[encoderWidth];
+        for (double[] row : e) {
+            for (int j = 0; j < encoderWidth; j++) {
+                mean[j] += row[j];
+            }
+        }
+        for (int j = 0; j < encoderWidth; j++) {
+            mean[j] /= e.length;
+        }
+        double[][] cov = new double[encoderWidth][encoderWidth];
+        double[] centred = new double[encoderWidth];
+        for (double[] row : e) {
+            for (int j = 0; j < encoderWidth; j++) {
+                centred[j] = row[j] - mean[j];
+            }
+            for (int a = 0; a < encoderWidth; a++) {
+                double ca = centred[a];
+                double[] out = cov[a];
+                for (int b = a; b < encoderWidth; b++) {
+                    out[b] += ca * centred[b];
+                }
+            }
+        }
+        for (int a = 0; a < encoderWidth; a++) {
+            for (int b = a; b < encoderWidth; b++) {
+                cov[a][b] /= e.length;
+                cov[b][a] = cov[a][b];
+            }
+        }
+        EigenDecomposition eig = new EigenDecomposition(new Array2DRowRealMatrix(cov, false));
+        double[] values = eig.getRealEigenvalues();
+        Integer[] byValue = new Integer[values.length];
+        for (int i = 0; i < byValue.length; i++) {
+            byValue[i] = i;
+        }
+        Arrays.sort(byValue, (a, b) -> Double.compare(values[b], values[a]));
+        double total = Arrays.stream(values).map(v -> Math.max(0, v)).sum();
+        double kept = 0;
+        RealMatrix basis = new Array2DRowRealMatrix(encoderWidth, width);
+        for (int k = 0; k < width; k++) {
+            basis.setColumnVector(k, eig.getEigenvector(byValue[k]));
+            kept += Math.max(0, values[byValue[k]]);
+        }
+        double[][] p = basis.getData();
+        tables.get(EmbeddingLayer.TOKENS).assign(project(e, mean, p, e.length));
+        for (String name : new String[] {EmbeddingLayer.POSITIONS, EmbeddingLayer.TYPES}) {
+            INDArray target = tables.get(name);
+            INDArray source = encoder.weights().get(name);
+            if (target == null || source == null) {
+                continue;
+            }
+            if (target.size(0) > source.size(0)) {
+                throw new KdException(key + ": the student has " + target.size(0) + " rows of " + name + ", the encoder only "
+                        + source.size(0));
+            }
+            target.assign(project(source.castTo(DataType.DOUBLE).toDoubleMatrix(), new double[encoderWidth], p,
+                    (int) target.size(0)));
+        }
+        Projection projection = new Projection(encoderWidth, width, total == 0 ? 0 : kept / total);
+        LOG.info("{}: student embeddings from {}: {} -> {} dimensions by principal components ({}% of the word table's"
+                        + " variance kept)", key, files.description(), encoderWidth, width,
+                String.format(java.util.Locale.ROOT, "%.1f", 100 * projection.varianceKept()));
+        return projection;
+    }
+
+    /** Rows {@code 0..rows-1} of {@code (x - mean) p}, as float32. */
+    private static INDArray project(double[][] x, double[] mean, double[][] p, int rows) {
+        int in = p.length;
+        int out = p[0].length;
+        float[][] y = new float[rows][out];
+        for (int i = 0; i < rows; i++) {
+            double[] row = x[i];
+            for (int k = 0; k < out; k++) {
+                double sum = 0;
+                for (int j = 0; j < in; j++) {
+                    sum += (row[j] - mean[j]) * p[j][k];
+                }
+                y[i][k] = (float) sum;
+            }
+        }
+        return org.nd4j.linalg.factory.Nd4j.create(y);
+    }
+}

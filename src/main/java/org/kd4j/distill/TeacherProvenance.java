@@ -1,0 +1,73 @@
+package org.kd4j.distill;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.kd4j.KdException;
+import org.kd4j.util.AtomicFiles;
+
+/**
+ * Where a cached teacher came from, written next to its model file ({@code <model>.json}): the encoder it was
+ * fine-tuned from, the data it saw, and how long its training took (so a run that takes it from the cache can still
+ * report its training time).
+ *
+ * @param name the teacher's name in the config
+ * @param created when training finished (ISO-8601)
+ * @param encoder the pretrained encoder it was fine-tuned from; empty when trained from scratch
+ * @param encoderSha256 that encoder file's SHA-256; empty when trained from scratch
+ * @param task the task
+ * @param trainFile the training file
+ * @param trainSubset which rows of it ({@link TaskData#trainVariant()})
+ * @param trainExamples how many
+ * @param tokenizer the fingerprint of its tokenizer
+ * @param trainSeconds wall time of its training
+ * @param parameters trainable parameters
+ */
+public record TeacherProvenance(String name, String created, String encoder, String encoderSha256, String task,
+                                String trainFile, String trainSubset, int trainExamples, String tokenizer,
+                                double trainSeconds, long parameters) {
+
+    private static final Logger LOG = LogManager.getLogger(TeacherProvenance.class);
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    /** The provenance file of a teacher's model file. */
+    public static Path fileOf(Path modelFile) {
+        String name = modelFile.getFileName().toString();
+        return modelFile.resolveSibling(name.replaceFirst("\\.kdm$", "") + ".json");
+    }
+
+    /** Writes it atomically next to {@code modelFile}. */
+    public static void write(Path modelFile, TeacherProvenance provenance) {
+        Path file = fileOf(modelFile);
+        try {
+            AtomicFiles.write(file, JSON.writeValueAsBytes(provenance));
+        } catch (IOException e) {
+            throw new KdException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The provenance next to {@code modelFile}; empty when there is none or it cannot be read (logged). */
+    public static Optional<TeacherProvenance> read(Path modelFile) {
+        Path file = fileOf(modelFile);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JSON.readValue(file.toFile(), TeacherProvenance.class));
+        } catch (IOException e) {
+            LOG.warn("{}: unreadable teacher provenance ({}); its training time is reported as unknown", file, e.getMessage());
+            return Optional.empty();
+        }
+    }
+}
