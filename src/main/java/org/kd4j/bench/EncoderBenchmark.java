@@ -212,16 +212,7 @@ public final class EncoderBenchmark {
 
     /** The process's resident set (VmRSS) in KB; 0 where /proc is not available. */
     public static long residentKb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (java.io.IOException | NumberFormatException e) {
-            LOG.debug("no resident memory figure: {}", e.toString());
-        }
-        return 0;
+        return org.kd4j.util.NativeGarbage.residentKb();
     }
 
     /** Examples/s of one pass over the batches. */

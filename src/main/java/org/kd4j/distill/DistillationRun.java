@@ -150,6 +150,7 @@ public final class DistillationRun {
                     Runs.parameterCount(student), Evaluation.of(data.task(), logits, dev.labels(), dev.scores()),
                     Evaluation.loss(data.task(), logits, dev.labels(), dev.scores()), evalSeconds, result.seconds()));
             students.put(variant, student);
+            org.kd4j.util.NativeGarbage.collect(variant.label());
         }
         if (students.isEmpty()) {
             throw new KdException("run.students " + config.run().students() + ": none of them can be trained"

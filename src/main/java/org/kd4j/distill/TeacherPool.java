@@ -55,6 +55,7 @@ public final class TeacherPool {
         List<Teacher> out = new ArrayList<>();
         for (TeacherConfig t : config.teachers()) {
             out.add(teacher(t));
+            org.kd4j.util.NativeGarbage.collect("teacher " + t.name());
         }
         return out;
     }
