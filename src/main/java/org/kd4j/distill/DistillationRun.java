@@ -243,8 +243,16 @@ public final class DistillationRun {
             return "imported from " + Path.of(c.student().init()).getFileName();
         }
         var m = c.student().model();
-        return String.format(Locale.ROOT, "%s %dL/%dH/%dA/FFN%d", m.type().name().toLowerCase(Locale.ROOT), m.layers(),
-                m.hidden(), m.heads(), m.ffn());
+        String embeddings = c.student().embeddings().isEmpty() ? "" : ", embeddings projected from "
+                + c.student().embeddings().replaceFirst(".*:([^:]+):[^:]+$", "$1").replaceFirst("^langchain4j-embeddings-", "");
+        return switch (m.type()) {
+            case CNN -> String.format(Locale.ROOT, "cnn %d-wide embeddings, %d filters of widths 3/4/5%s", m.hidden(), m.ffn(),
+                    embeddings);
+            case BILSTM -> String.format(Locale.ROOT, "bilstm %d-wide embeddings, %d units per direction%s", m.hidden(), m.ffn(),
+                    embeddings);
+            default -> String.format(Locale.ROOT, "%s %dL/%dH/%dA/FFN%d%s", m.type().name().toLowerCase(Locale.ROOT), m.layers(),
+                    m.hidden(), m.heads(), m.ffn(), embeddings);
+        };
     }
 
     /** The best-teacher student uses the run's objective with that teacher alone (uniform weight 1). */

@@ -360,17 +360,34 @@ public final class TextClassifier {
         return config.type() == ModelType.BILSTM ? PlatformHelpers.without(graphWork) : graphWork.get();
     }
 
-    /** Logits of every example of {@code data}, in data order (batches sorted by length for speed). */
+    /**
+     * Logits of every example of {@code data}, in data order (batches sorted by length for speed). The inference
+     * sessions' array caches are freed after the pass: a dev evaluation between training epochs would otherwise keep
+     * up to {@link org.kd4j.model.memory.InferenceMemory#CACHE_BYTES} per session (this model's and its replica's)
+     * resident beside the training step's arrays.
+     */
     public float[][] logits(EncodedDataset data, int batchSize, int padId) {
         float[][] out = new float[data.size()][];
         BatchPlanner planner = new BatchPlanner(batchSize, true, 1, 0);
-        for (int[] indices : planner.evaluationOrder(data.lengths())) {
-            float[][] rows = logits(Batch.of(data, indices, 0, padId));
-            for (int i = 0; i < indices.length; i++) {
-                out[indices[i]] = rows[i];
+        try {
+            for (int[] indices : planner.evaluationOrder(data.lengths())) {
+                float[][] rows = logits(Batch.of(data, indices, 0, padId));
+                for (int i = 0; i < indices.length; i++) {
+                    out[indices[i]] = rows[i];
+                }
             }
+        } finally {
+            releaseInferenceMemory();
         }
         return out;
+    }
+
+    /** Frees the arrays the inference sessions of this model (and of its inference replica) keep for reuse. */
+    public synchronized void releaseInferenceMemory() {
+        inferenceMemory.release(graph.sd());
+        if (inferenceReplica != null) {
+            inferenceReplica.releaseInferenceMemory();
+        }
     }
 
     /** The logits variable of the graph. */

@@ -1,32 +1,91 @@
 package org.kd4j.util;
 
+import com.sun.jna.Library;
+import com.sun.jna.Native;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Frees the native memory of arrays nobody references any more, between the phases of a run.
+ * Frees the native memory of arrays nobody references any more, and hands it back to the operating system.
  *
  * <p>ND4J releases an array's off-heap buffer only when the garbage collector collects its Java object. A run's heap
  * is small and churns little, so collections are rare and the buffers of a finished phase (a fine-tuned teacher's
- * weights and optimiser moments, its inference sessions) stay resident while the next phase allocates its own: the
- * main job peaked at 8.5 GB that way. Asking for a collection when a phase ends returns them before the next begins.
+ * weights and optimiser moments, its inference sessions) stay resident while the next phase allocates its own.
+ * Even once freed, glibc keeps large blocks in its arenas: its mmap threshold grows with every large block freed
+ * (up to 32 MB), so later arrays come from the arenas and their memory stays resident after they are freed. The
+ * main job peaked at 8.5 GB that way and died when held to 5 GB.
+ *
+ * <p>{@link #collect} (a collection, then {@code malloc_trim(0)}) is called between the phases of a run;
+ * {@link #returnLargeFreesToTheSystem} (a fixed mmap threshold, so that large arrays are mapped and unmapped) only by
+ * the command-line entry point, which owns its process: a library must not change the allocator of its host.
  */
 public final class NativeGarbage {
 
     private static final Logger LOG = LogManager.getLogger(NativeGarbage.class);
+    /** glibc's {@code M_MMAP_THRESHOLD} parameter of {@code mallopt}. */
+    private static final int M_MMAP_THRESHOLD = -3;
+    /** Blocks of at least this many bytes are mapped on their own and returned to the system when freed. */
+    private static final int MMAP_THRESHOLD_BYTES = 256 * 1024;
 
     private NativeGarbage() {}
 
-    /** Collects now; logs the resident memory before and after at debug level. */
+    /** glibc's allocator controls. */
+    private interface CLibrary extends Library {
+        int malloc_trim(long pad);
+
+        int mallopt(int param, int value);
+    }
+
+    /** The C library where it is glibc on Linux; null elsewhere. Loaded once per call site, holds no state. */
+    private static CLibrary libc() {
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
+            return null;
+        }
+        try {
+            return Native.load("c", CLibrary.class);
+        } catch (Throwable e) { // UnsatisfiedLinkError on a libc without these symbols (musl)
+            LOG.debug("no glibc allocator controls: {}", e.toString());
+            return null;
+        }
+    }
+
+    /** Collects now and trims the allocator; logs the resident memory before and after at debug level. */
     public static void collect(String phase) {
         long before = residentKb();
         System.gc();
         System.runFinalization();
         System.gc();
+        CLibrary c = libc();
+        if (c != null) {
+            try {
+                c.malloc_trim(0);
+            } catch (Throwable e) {
+                LOG.debug("malloc_trim failed: {}", e.toString());
+            }
+        }
         LOG.debug("after {}: resident {} MB -> {} MB", phase, before / 1024, residentKb() / 1024);
+    }
+
+    /**
+     * Fixes glibc's mmap threshold at 256 KB for this process, so that every large array is mapped on its own and its
+     * memory returns to the system as soon as it is freed. For entry points that own the process only.
+     */
+    public static void returnLargeFreesToTheSystem() {
+        CLibrary c = libc();
+        if (c == null) {
+            return;
+        }
+        try {
+            if (c.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) != 1) {
+                LOG.debug("mallopt(M_MMAP_THRESHOLD) refused");
+            }
+        } catch (Throwable e) {
+            LOG.debug("mallopt failed: {}", e.toString());
+        }
     }
 
     /** The process's resident set (VmRSS) in KB; 0 where /proc is not available. */

@@ -97,9 +97,15 @@ class DistillationRunTest {
         Files.writeString(other, Files.readString(config).replace(root.resolve("run").toString(), root.resolve("run2").toString()));
         CliRunner second = CliRunner.run("distill", "--config", other.toString(), "--no-progress");
         assertEquals(0, second.exitCode(), second.err());
-        // a cached teacher reports no training time ("-") in the train s column
-        assertTrue(second.out().lines().filter(l -> l.startsWith("| teacher")).allMatch(l -> l.trim().endsWith("| -       |")
-                || l.trim().endsWith("- |")), second.out());
+        // a cached teacher reports the training time its provenance recorded, marked as cached, and its dev speed
+        // measured in this run
+        java.util.List<String> teachers = second.out().lines().filter(l -> l.startsWith("| teacher")).toList();
+        assertEquals(2, teachers.size(), second.out());
+        for (String line : teachers) {
+            String[] cells = line.split("\\|");
+            assertTrue(cells[cells.length - 1].strip().matches("[0-9]+\\.[0-9] \\(cached\\)"), line);
+            assertTrue(Double.parseDouble(cells[6].strip()) > 0, "eval samples/s of " + line);
+        }
     }
 
     @Test
@@ -111,7 +117,8 @@ class DistillationRunTest {
         assertEquals(0, CliRunner.run("distill", "--config", yaml.toString(), "--no-progress").exitCode());
         Path cnn;
         try (var files = Files.list(cache.resolve("teachers"))) {
-            cnn = files.filter(f -> f.getFileName().toString().startsWith("cnn-")).findFirst().orElseThrow();
+            cnn = files.filter(f -> f.getFileName().toString().startsWith("cnn-") && f.toString().endsWith(".kdm")).findFirst()
+                    .orElseThrow();
         }
         org.kd4j.model.TextClassifier.create(new org.kd4j.model.ModelConfig(org.kd4j.model.ModelType.CNN, 1, 16, 1, 16, 64,
                 org.kd4j.model.Pooling.MEAN), org.kd4j.data.tokenize.BertTokenizer.load("bert-base-uncased").vocabSize(), 3, 1)

@@ -23,6 +23,21 @@ public final class InferenceMemory {
 
     private final Set<InferenceSession> bounded = Collections.newSetFromMap(new WeakHashMap<>());
 
+    /**
+     * Frees the arrays every inference session of {@code sd} keeps and drops the sessions (the next inference makes a
+     * new one). Call when no inference of {@code sd} is running.
+     */
+    public synchronized void release(SameDiff sd) {
+        Map<Long, InferenceSession> sessions = sd.getSessions();
+        for (InferenceSession session : sessions.values()) {
+            if (session.getMmgr() != null) {
+                session.getMmgr().close();
+            }
+            bounded.remove(session);
+        }
+        sessions.clear();
+    }
+
     /** Gives every session of {@code sd} without one a bounded cache (call after running the graph on a thread). */
     public synchronized void bound(SameDiff sd) {
         Map<Long, InferenceSession> sessions = sd.getSessions();
