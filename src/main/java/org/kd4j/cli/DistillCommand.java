@@ -30,6 +30,9 @@ final class DistillCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         threadsOption.apply();
+        // a whole pipeline of models in one process: hand freed arrays back to the system (costs fine-tuning speed,
+        // see NativeGarbage); the benchmarks keep glibc's default so that their peers run under the same allocator
+        org.kd4j.util.NativeGarbage.returnLargeFreesToTheSystem();
         ExperimentConfig config = configOptions.load(java.util.List.of());
         String command = "distill" + (configOptions.config == null ? "" : " --config " + configOptions.config)
                 + configOptions.sets.stream().map(s -> " --set " + s).reduce("", String::concat) + (resume ? " --resume" : "");

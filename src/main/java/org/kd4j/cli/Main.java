@@ -103,7 +103,6 @@ public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         NativeBuild.select(); // before anything loads ND4J
-        org.kd4j.util.NativeGarbage.returnLargeFreesToTheSystem(); // the CLI owns its process: tune its allocator
         int code;
         try {
             code = commandLine().execute(args);

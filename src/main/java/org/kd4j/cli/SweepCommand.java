@@ -31,6 +31,7 @@ final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         threadsOption.apply();
+        org.kd4j.util.NativeGarbage.returnLargeFreesToTheSystem(); // many runs in one process, as in distill
         SweepConfig config = ConfigLoader.loadRecord(space, SweepConfig.class);
         Sweep.Result result = new Sweep(config, resume).run();
         PrintWriter out = spec.commandLine().getOut();
