@@ -97,9 +97,9 @@ class DistillationRunTest {
         Files.writeString(other, Files.readString(config).replace(root.resolve("run").toString(), root.resolve("run2").toString()));
         CliRunner second = CliRunner.run("distill", "--config", other.toString(), "--no-progress");
         assertEquals(0, second.exitCode(), second.err());
-        // a cached teacher reports no training time ("-") in the train s column
-        assertTrue(second.out().lines().filter(l -> l.startsWith("| teacher")).allMatch(l -> l.trim().endsWith("| -       |")
-                || l.trim().endsWith("- |")), second.out());
+        // a cached teacher reports the training time it was trained in, marked "(cached)", in the train s column
+        assertTrue(second.out().lines().filter(l -> l.startsWith("| teacher")).allMatch(l -> l.trim().endsWith("(cached) |")),
+                second.out());
     }
 
     @Test
@@ -111,7 +111,9 @@ class DistillationRunTest {
         assertEquals(0, CliRunner.run("distill", "--config", yaml.toString(), "--no-progress").exitCode());
         Path cnn;
         try (var files = Files.list(cache.resolve("teachers"))) {
-            cnn = files.filter(f -> f.getFileName().toString().startsWith("cnn-")).findFirst().orElseThrow();
+            // the model file, not the provenance JSON written beside it
+            cnn = files.filter(f -> f.getFileName().toString().startsWith("cnn-") && f.getFileName().toString().endsWith(".kdm"))
+                    .findFirst().orElseThrow();
         }
         org.kd4j.model.TextClassifier.create(new org.kd4j.model.ModelConfig(org.kd4j.model.ModelType.CNN, 1, 16, 1, 16, 64,
                 org.kd4j.model.Pooling.MEAN), org.kd4j.data.tokenize.BertTokenizer.load("bert-base-uncased").vocabSize(), 3, 1)
@@ -140,7 +142,12 @@ class DistillationRunTest {
 
     @Test
     void javaApiIsThreadSafe() throws Exception {
-        DistilledClassifier classifier = DistilledClassifier.load(root.resolve("run"));
+        try (DistilledClassifier classifier = DistilledClassifier.load(root.resolve("run"))) {
+            threadSafe(classifier);
+        }
+    }
+
+    private static void threadSafe(DistilledClassifier classifier) throws Exception {
         List<String> texts = List.of("a good film", "boring story", "it was great", "the movie was bad and boring");
         List<DistilledClassifier.Prediction> expected = classifier.classify(texts);
         ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -157,6 +164,18 @@ class DistillationRunTest {
         }
         assertEquals("1", expected.get(0).label());
         assertEquals("0", expected.get(1).label());
+    }
+
+    @Test
+    void theDistilledStudentExportsToOnnxAndServesFromTheFile() throws Exception {
+        Path onnx = root.resolve("export/model.onnx");
+        CliRunner export = CliRunner.run("export", "--model", root.resolve("run").toString(), "--onnx", onnx.toString(),
+                "--data-dir", root.resolve("data").toString());
+        assertEquals(0, export.exitCode(), export.err());
+        assertTrue(export.out().contains("vs kd4j on 64 dev examples"), export.out());
+        try (DistilledClassifier fromFile = DistilledClassifier.load(onnx)) {
+            threadSafe(fromFile);
+        }
     }
 
     @Test
