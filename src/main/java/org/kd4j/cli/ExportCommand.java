@@ -101,7 +101,7 @@ final class ExportCommand implements Callable<Integer> {
                 throw new KdException(onnx + ": not written: the export differs from kd4j by more than " + ExportCheck.BAR
                         + " of the largest logit (" + (ort.passes() ? "round trip " + roundTrip.describe() : runtime + " " + ort.describe()) + ")");
             }
-            Path tokenizer = onnx.toAbsolutePath().resolveSibling("tokenizer.json");
+            Path tokenizer = onnx.resolveSibling("tokenizer.json");
             try {
                 AtomicFiles.write(onnx, bytes);
             } catch (IOException e) {
