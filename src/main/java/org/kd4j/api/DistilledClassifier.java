@@ -1,64 +1,92 @@
 package org.kd4j.api;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.kd4j.KdException;
 import org.kd4j.data.batch.Batch;
+import org.kd4j.data.batch.BatchPlanner;
 import org.kd4j.data.batch.EncodedDataset;
 import org.kd4j.data.glue.Example;
 import org.kd4j.data.glue.GlueTask;
 import org.kd4j.data.tokenize.BertTokenizer;
+import org.kd4j.export.ExportMetadata;
+import org.kd4j.model.ClassifierGraph;
+import org.kd4j.model.ExportedModelReader;
 import org.kd4j.model.TextClassifier;
 import org.kd4j.run.RunDirectory;
 
 /**
- * A distilled student loaded from a run directory, ready to classify text in a JVM application:
+ * A distilled student ready to classify text in a JVM application, loaded from a run directory or from a single
+ * exported ONNX file with its {@code tokenizer.json} beside it ({@code kd4j export}):
  * <pre>{@code
- * DistilledClassifier classifier = DistilledClassifier.load(Path.of("runs/sst2-demo"));
- * List<DistilledClassifier.Prediction> p = classifier.classify(List.of("a gorgeous, witty film"));
- * p.get(0).label();          // "1"
- * p.get(0).probabilities();  // {0=0.08, 1=0.92}
+ * try (DistilledClassifier classifier = DistilledClassifier.load(Path.of("runs/sst2-demo"))) {
+ *     List<DistilledClassifier.Prediction> p = classifier.classify(List.of("a gorgeous, witty film"));
+ *     p.get(0).label();          // "1"
+ *     p.get(0).probabilities();  // {0=0.08, 1=0.92}
+ * }
  * }</pre>
- * Thread-safe: one instance may serve concurrent callers (the model runs one batch at a time).
+ *
+ * <p><b>Threads.</b> Texts are tokenized on the caller's thread; the model runs on this classifier's own worker
+ * threads ({@link Options#workers()}, started on first use), each with its own replica of the graph sharing the
+ * weights, so concurrent callers run at the same time on free cores instead of queueing behind one lock. A call's
+ * batches are spread over the workers too. {@link #close()} stops the workers and waits for them: no thread of a
+ * classifier outlives it. Calls after {@code close()} throw {@link IllegalStateException}. ND4J's threads inside each
+ * op are a process setting ({@code org.kd4j.util.Threads}); with as many workers as cores, one per op is fastest.
+ *
+ * <p>Models that cannot be replicated (graphs imported by the generic ONNX importer) run one batch at a time.
  */
-public final class DistilledClassifier {
+public final class DistilledClassifier implements AutoCloseable {
 
-    private static final int BATCH = 32;
+    private static final Logger LOG = LogManager.getLogger(DistilledClassifier.class);
+    /** How long {@link #close()} waits for running batches before interrupting them. */
+    private static final long CLOSE_WAIT_SECONDS = 60;
 
     static {
         // the faster native build on AVX-512 CPUs, if the application has not started ND4J before
         org.kd4j.util.NativeBuild.select();
     }
 
-    private final GlueTask task;
-    private final List<String> labels;
-    private final int maxLength;
-    private final BertTokenizer tokenizer;
-    private final TextClassifier model;
-
-    private DistilledClassifier(GlueTask task, List<String> labels, int maxLength, BertTokenizer tokenizer,
-                                TextClassifier model) {
-        this.task = task;
-        this.labels = labels;
-        this.maxLength = maxLength;
-        this.tokenizer = tokenizer;
-        this.model = model;
-    }
-
-    /** Loads a finished run; errors name the directory and the missing or invalid file. */
-    public static DistilledClassifier load(Path runDir) {
-        RunDirectory run = new RunDirectory(runDir);
-        RunDirectory.Labels labels = run.readLabels();
-        BertTokenizer tokenizer = BertTokenizer.load(run.file(RunDirectory.TOKENIZER).toString());
-        TextClassifier model = TextClassifier.load(run.file(RunDirectory.MODEL));
-        if (model.outputs() != labels.task().numOutputs()) {
-            throw new KdException(run.file(RunDirectory.MODEL) + ": the model has " + model.outputs() + " outputs, task "
-                    + labels.task() + " needs " + labels.task().numOutputs());
+    /**
+     * How a classifier runs its model.
+     *
+     * @param workers   threads running the model, each on its own replica (default: one per core)
+     * @param batchSize most examples per forward pass; larger calls are split into batches of similar lengths
+     */
+    public record Options(int workers, int batchSize) {
+        public Options {
+            if (workers < 1 || workers > 256) {
+                throw new IllegalArgumentException("workers: expected 1..256, found " + workers);
+            }
+            if (batchSize < 1 || batchSize > 4096) {
+                throw new IllegalArgumentException("batch size: expected 1..4096, found " + batchSize);
+            }
         }
-        return new DistilledClassifier(labels.task(), labels.labels(), labels.maxLength(), tokenizer, model);
+
+        /** One worker per core, batches of 32. */
+        public static Options defaults() {
+            return new Options(Runtime.getRuntime().availableProcessors(), 32);
+        }
+
+        public Options withWorkers(int n) {
+            return new Options(n, batchSize);
+        }
+
+        public Options withBatchSize(int n) {
+            return new Options(workers, n);
+        }
     }
 
     /**
@@ -70,6 +98,102 @@ public final class DistilledClassifier {
      * @param score the predicted score (regression), NaN otherwise
      */
     public record Prediction(String label, int labelId, Map<String, Double> probabilities, double score) {}
+
+    private final GlueTask task;
+    private final List<String> labels;
+    private final int maxLength;
+    private final BertTokenizer tokenizer;
+    private final TextClassifier model;
+    private final Options options;
+    private final String source;
+    private final String threadPrefix;
+    private final ThreadPoolExecutor workers;
+    /** The model each worker thread runs (the loaded model for the first, replicas for the others). */
+    private final ThreadLocal<TextClassifier> workerModel = ThreadLocal.withInitial(this::nextWorkerModel);
+    private final List<TextClassifier> workerModels = new ArrayList<>();
+    private volatile boolean closed;
+
+    private DistilledClassifier(GlueTask task, List<String> labels, int maxLength, BertTokenizer tokenizer,
+                                TextClassifier model, Options options, String source) {
+        this.task = task;
+        this.labels = List.copyOf(labels);
+        this.maxLength = maxLength;
+        this.tokenizer = tokenizer;
+        this.model = model;
+        this.options = options;
+        this.source = source;
+        this.threadPrefix = "kd4j-classifier@" + Integer.toHexString(System.identityHashCode(this)) + "-";
+        AtomicInteger n = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(options.workers(), options.workers(), 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                task1 -> {
+                    Thread t = new Thread(task1, threadPrefix + n.incrementAndGet());
+                    t.setDaemon(true); // an application that forgets close() can still exit
+                    return t;
+                });
+    }
+
+    /** {@link #load(Path, Options)} with {@link Options#defaults()}. */
+    public static DistilledClassifier load(Path path) {
+        return load(path, Options.defaults());
+    }
+
+    /**
+     * Loads a finished run directory, or an exported student ({@code model.onnx} with {@code tokenizer.json} beside
+     * it; reading ONNX needs kd4j's model import on the classpath). Errors name the file that is missing or wrong:
+     * a labels file that names an unknown task or the wrong number of labels, a model whose outputs do not fit the
+     * task, a model and tokenizer that disagree on the vocabulary size.
+     */
+    public static DistilledClassifier load(Path path, Options options) {
+        if (Files.isDirectory(path)) {
+            return fromRun(path, options);
+        }
+        if (Files.isRegularFile(path)) {
+            return fromExport(path, options);
+        }
+        throw new KdException(path + ": not found (expected a run directory or an exported .onnx file)");
+    }
+
+    private static DistilledClassifier fromRun(Path dir, Options options) {
+        RunDirectory run = new RunDirectory(dir);
+        RunDirectory.Labels labels = run.readLabels();
+        Path tokenizerDir = run.file(RunDirectory.TOKENIZER);
+        BertTokenizer tokenizer = BertTokenizer.load(tokenizerDir.toString());
+        Path modelFile = run.file(RunDirectory.MODEL);
+        TextClassifier model = TextClassifier.load(modelFile);
+        check(labels.task(), model, modelFile, tokenizer, tokenizerDir);
+        return new DistilledClassifier(labels.task(), labels.labels(), labels.maxLength(), tokenizer, model, options, dir.toString());
+    }
+
+    private static DistilledClassifier fromExport(Path file, Options options) {
+        Path tokenizerFile = file.resolveSibling("tokenizer.json");
+        if (!Files.isRegularFile(tokenizerFile)) {
+            throw new KdException(file + ": its tokenizer " + tokenizerFile + " is missing ('kd4j export' writes it beside the model)");
+        }
+        ExportedModelReader reader = ExportedModelReader.find().orElseThrow(() -> new KdException(file
+                + ": reading an exported student needs kd4j's model import on the classpath (no "
+                + ExportedModelReader.class.getName() + " found)"));
+        ExportedModelReader.Read read = reader.read(file);
+        ExportMetadata meta = ExportMetadata.of(read.metadata(), file.toString());
+        BertTokenizer tokenizer = BertTokenizer.load(tokenizerFile.toString());
+        check(meta.task(), read.model(), file, tokenizer, tokenizerFile);
+        return new DistilledClassifier(meta.task(), meta.labels(), meta.maxLength(), tokenizer, read.model(), options, file.toString());
+    }
+
+    private static void check(GlueTask task, TextClassifier model, Path modelFile, BertTokenizer tokenizer, Path tokenizerPath) {
+        if (model.outputs() != task.numOutputs()) {
+            throw new KdException(modelFile + ": the model has " + model.outputs() + " outputs, task " + task + " needs "
+                    + task.numOutputs());
+        }
+        int rows = model.embeddings().vocabSize();
+        if (tokenizer.vocabSize() > rows) {
+            throw new KdException(modelFile + ": the model's token embedding table has " + rows + " rows, the tokenizer "
+                    + tokenizerPath + " has " + tokenizer.vocabSize() + " ids; model and tokenizer do not belong together");
+        }
+        if (tokenizer.vocabSize() < rows) {
+            LOG.warn("{}: the model's token embedding table has {} rows, the tokenizer {} only {} ids (rows it never uses)",
+                    modelFile, rows, tokenizerPath, tokenizer.vocabSize());
+        }
+    }
 
     public GlueTask task() {
         return task;
@@ -83,6 +207,7 @@ public final class DistilledClassifier {
         return tokenizer;
     }
 
+    /** The loaded model (for inspection; classify through this classifier, which runs it on its workers). */
     public TextClassifier model() {
         return model;
     }
@@ -91,9 +216,13 @@ public final class DistilledClassifier {
         return maxLength;
     }
 
+    public Options options() {
+        return options;
+    }
+
     /** Classifies single texts (for sentence-pair tasks, use {@link #classifyPairs}). */
     public List<Prediction> classify(List<String> texts) {
-        List<String[]> pairs = new ArrayList<>();
+        List<String[]> pairs = new ArrayList<>(texts.size());
         texts.forEach(t -> pairs.add(new String[] {t, null}));
         return predict(pairs);
     }
@@ -104,22 +233,94 @@ public final class DistilledClassifier {
     }
 
     private List<Prediction> predict(List<String[]> inputs) {
-        List<Example> examples = new ArrayList<>();
+        List<Example> examples = new ArrayList<>(inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
             String[] in = inputs.get(i);
-            if (in[0] == null) {
+            if (in == null || in.length == 0 || in[0] == null) {
                 throw new IllegalArgumentException("input " + i + " has no text");
             }
-            examples.add(new Example(Integer.toString(i), i + 1, in[0], in.length > 1 ? in[1] : null,
-                    Example.NO_LABEL, Double.NaN));
+            examples.add(new Example(Integer.toString(i), i + 1, in[0], in.length > 1 ? in[1] : null, Example.NO_LABEL, Double.NaN));
         }
-        EncodedDataset data = EncodedDataset.encode(task, examples, tokenizer, maxLength);
-        float[][] logits = model.logits(data, BATCH, tokenizer.padId());
+        float[][] logits = logits(EncodedDataset.encode(task, examples, tokenizer, maxLength));
         List<Prediction> out = new ArrayList<>(logits.length);
         for (float[] row : logits) {
             out.add(task.isRegression() ? new Prediction(null, -1, Map.of(), row[0]) : classification(row));
         }
         return out;
+    }
+
+    /**
+     * Logits of every example of {@code data} in data order: batches of similar lengths ({@link Options#batchSize()})
+     * computed on the workers at the same time.
+     */
+    public float[][] logits(EncodedDataset data) {
+        List<int[]> order = new BatchPlanner(options.batchSize(), true, 1, 0).evaluationOrder(data.lengths());
+        List<Future<float[][]>> parts = new ArrayList<>(order.size());
+        for (int[] indices : order) {
+            parts.add(submit(Batch.of(data, indices, 0, tokenizer.padId())));
+        }
+        float[][] out = new float[data.size()][];
+        for (int p = 0; p < parts.size(); p++) {
+            float[][] rows = await(parts.get(p));
+            int[] indices = order.get(p);
+            for (int i = 0; i < indices.length; i++) {
+                out[indices[i]] = rows[i];
+            }
+        }
+        return out;
+    }
+
+    /** Logits of one already-padded batch (for benchmarks), computed on a worker. */
+    public float[][] logits(Batch batch) {
+        return await(submit(batch));
+    }
+
+    private Future<float[][]> submit(Batch batch) {
+        if (closed) {
+            throw new IllegalStateException(source + ": the classifier is closed");
+        }
+        try {
+            return workers.submit(() -> {
+                TextClassifier m = workerModel.get();
+                return m.outputs(batch, ClassifierGraph.LOGITS).get(ClassifierGraph.LOGITS)
+                        .castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).toFloatMatrix();
+            });
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException(source + ": the classifier is closed", e);
+        }
+    }
+
+    private static float[][] await(Future<float[][]> part) {
+        try {
+            return part.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            part.cancel(true);
+            throw new IllegalStateException("interrupted while waiting for the model", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException("the model failed", cause);
+        }
+    }
+
+    /** A worker's model: the loaded one for the first worker, a replica sharing its weights for each other. */
+    private TextClassifier nextWorkerModel() {
+        synchronized (workerModels) {
+            TextClassifier m = workerModels.isEmpty() ? model : model.replica().orElse(model);
+            workerModels.add(m);
+            return m;
+        }
+    }
+
+    /** The name prefix of this classifier's worker threads (for tests). */
+    String threadPrefix() {
+        return threadPrefix;
     }
 
     private Prediction classification(float[] logits) {
@@ -144,8 +345,31 @@ public final class DistilledClassifier {
         return new Prediction(labels.get(best), best, probabilities, Double.NaN);
     }
 
-    /** A one-batch forward pass of already-padded inputs, for benchmarks. */
-    public float[][] logits(Batch batch) {
-        return model.logits(batch);
+    /**
+     * Stops the workers after the batches already submitted, waits for them to end (interrupting them after
+     * {@value #CLOSE_WAIT_SECONDS} s) and releases the models' inference sessions. Idempotent.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+                if (!workers.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                    LOG.warn("{}: a worker did not stop within {} s of being interrupted", source, CLOSE_WAIT_SECONDS);
+                }
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        synchronized (workerModels) {
+            for (TextClassifier m : workerModels) {
+                m.release();
+            }
+            workerModels.clear();
+        }
+        model.release();
     }
 }

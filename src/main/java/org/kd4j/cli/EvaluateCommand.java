@@ -25,7 +25,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @picocli.CommandLine.Mixin ThreadsOption threadsOption;
 
-    @Option(names = "--model", required = true, description = "Run directory (written by 'distill').")
+    @Option(names = "--model", required = true,
+            description = "Run directory (written by 'distill') or exported model.onnx ('export', tokenizer.json beside it).")
     Path model;
 
     @Option(names = "--task", description = "Task (default: the run's task; another task must have the same labels).")
@@ -40,30 +41,31 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         threadsOption.apply();
-        DistilledClassifier classifier = DistilledClassifier.load(model);
-        GlueTask t = task == null ? classifier.task() : GlueTask.parse(task);
-        if (!t.labels().equals(classifier.labels()) || t.isRegression() != classifier.task().isRegression()) {
-            throw new KdException("--task " + t + ": labels " + t.labels() + " do not match the model's "
-                    + classifier.labels() + " (trained on " + classifier.task() + ")");
+        try (DistilledClassifier classifier = DistilledClassifier.load(model, DistilledClassifier.Options.defaults().withBatchSize(64))) {
+            GlueTask t = task == null ? classifier.task() : GlueTask.parse(task);
+            if (!t.labels().equals(classifier.labels()) || t.isRegression() != classifier.task().isRegression()) {
+                throw new KdException("--task " + t + ": labels " + t.labels() + " do not match the model's "
+                        + classifier.labels() + " (trained on " + classifier.task() + ")");
+            }
+            GlueDataset data = GlueDataset.load(dataDir, t, split, OnBadRow.FAIL);
+            if (!data.split().labeled()) {
+                throw new KdException(data.file() + ": split '" + data.split().name() + "' has no gold labels to evaluate against");
+            }
+            EncodedDataset encoded = EncodedDataset.encode(data, classifier.tokenizer(), classifier.maxLength());
+            long start = System.nanoTime();
+            float[][] logits = classifier.logits(encoded);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Evaluation evaluation = Evaluation.of(t, logits, encoded.labels(), encoded.scores());
+            MarkdownTable table = new MarkdownTable("metric", "value");
+            evaluation.metrics().forEach((m, v) -> table.row("eval_" + m.key(), String.format(Locale.ROOT, "%.4f", v)));
+            table.row("eval_loss", String.format(Locale.ROOT, "%.4f", Evaluation.loss(t, logits, encoded.labels(), encoded.scores())));
+            table.row("eval_runtime (s)", String.format(Locale.ROOT, "%.2f", seconds));
+            table.row("eval_samples_per_second", String.format(Locale.ROOT, "%.1f", data.size() / seconds));
+            table.row("eval_samples", data.size());
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%s %s (%s), model %s%n%n%s", t, data.split().name(), data.file(), model, table);
+            out.flush();
         }
-        GlueDataset data = GlueDataset.load(dataDir, t, split, OnBadRow.FAIL);
-        if (!data.split().labeled()) {
-            throw new KdException(data.file() + ": split '" + data.split().name() + "' has no gold labels to evaluate against");
-        }
-        EncodedDataset encoded = EncodedDataset.encode(data, classifier.tokenizer(), classifier.maxLength());
-        long start = System.nanoTime();
-        float[][] logits = classifier.model().logits(encoded, 64, classifier.tokenizer().padId());
-        double seconds = (System.nanoTime() - start) / 1e9;
-        Evaluation evaluation = Evaluation.of(t, logits, encoded.labels(), encoded.scores());
-        MarkdownTable table = new MarkdownTable("metric", "value");
-        evaluation.metrics().forEach((m, v) -> table.row("eval_" + m.key(), String.format(Locale.ROOT, "%.4f", v)));
-        table.row("eval_loss", String.format(Locale.ROOT, "%.4f", Evaluation.loss(t, logits, encoded.labels(), encoded.scores())));
-        table.row("eval_runtime (s)", String.format(Locale.ROOT, "%.2f", seconds));
-        table.row("eval_samples_per_second", String.format(Locale.ROOT, "%.1f", data.size() / seconds));
-        table.row("eval_samples", data.size());
-        PrintWriter out = spec.commandLine().getOut();
-        out.printf("%s %s (%s), model %s%n%n%s", t, data.split().name(), data.file(), model, table);
-        out.flush();
         return Main.EXIT_OK;
     }
 }

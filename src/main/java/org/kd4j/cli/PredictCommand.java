@@ -36,7 +36,8 @@ final class PredictCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @picocli.CommandLine.Mixin ThreadsOption threadsOption;
 
-    @Option(names = "--model", required = true, description = "Run directory (written by 'distill').")
+    @Option(names = "--model", required = true,
+            description = "Run directory (written by 'distill') or exported model.onnx ('export', tokenizer.json beside it).")
     Path model;
 
     /** Standard input; replaced in tests. */
@@ -45,33 +46,34 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         threadsOption.apply();
-        DistilledClassifier classifier = DistilledClassifier.load(model);
-        boolean pair = classifier.task().isPair();
-        PrintWriter out = spec.commandLine().getOut();
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)));
-        List<String[]> chunk = new ArrayList<>();
-        int lineNo = 0;
-        try {
-            for (String line; (line = reader.readLine()) != null; ) {
-                lineNo++;
-                String[] input = pair ? line.split("\t", -1) : new String[] {line, null};
-                if (pair && input.length != 2) {
-                    throw new KdException("stdin line " + lineNo + ": task " + classifier.task()
-                            + " takes sentence pairs: expected two texts separated by a tab, found " + input.length + " field(s)");
+        try (DistilledClassifier classifier = DistilledClassifier.load(model)) {
+            boolean pair = classifier.task().isPair();
+            PrintWriter out = spec.commandLine().getOut();
+            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)));
+            List<String[]> chunk = new ArrayList<>();
+            int lineNo = 0;
+            try {
+                for (String line; (line = reader.readLine()) != null; ) {
+                    lineNo++;
+                    String[] input = pair ? line.split("\t", -1) : new String[] {line, null};
+                    if (pair && input.length != 2) {
+                        throw new KdException("stdin line " + lineNo + ": task " + classifier.task()
+                                + " takes sentence pairs: expected two texts separated by a tab, found " + input.length + " field(s)");
+                    }
+                    chunk.add(input);
+                    if (chunk.size() == CHUNK) {
+                        write(out, classifier, chunk);
+                    }
                 }
-                chunk.add(input);
-                if (chunk.size() == CHUNK) {
-                    write(out, classifier, chunk);
-                }
+            } catch (CharacterCodingException e) {
+                throw new KdException("stdin line " + (lineNo + 1) + ": not valid UTF-8", e);
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading stdin", e);
             }
-        } catch (CharacterCodingException e) {
-            throw new KdException("stdin line " + (lineNo + 1) + ": not valid UTF-8", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading stdin", e);
+            write(out, classifier, chunk);
+            out.flush();
         }
-        write(out, classifier, chunk);
-        out.flush();
         return Main.EXIT_OK;
     }
 

@@ -330,6 +330,22 @@ public final class TextClassifier {
         return out;
     }
 
+    /**
+     * Stops the inference worker thread if one was started ({@link #logits(Batch)} on a long batch) and drops the
+     * graph's inference sessions with the arrays they cache. The model stays usable: both come back when needed.
+     */
+    public synchronized void release() {
+        if (inferenceThread != null) {
+            inferenceThread.shutdown();
+            inferenceThread = null;
+        }
+        if (inferenceReplica != null) {
+            inferenceReplica.release();
+            inferenceReplica = null;
+        }
+        inferenceMemory.release(graph.sd());
+    }
+
     /** Whether a batch was ever split over two inference workers (for tests). */
     boolean splitInference() {
         return inferenceReplica != null;

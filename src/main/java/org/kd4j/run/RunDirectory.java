@@ -103,16 +103,40 @@ public final class RunDirectory {
         if (!finished()) {
             throw new KdException(dir + ": not a finished run (" + METRICS + " is missing: the run did not complete)");
         }
-        try {
-            JsonNode node = JSON.readTree(file(LABELS).toFile());
-            List<String> labels = new ArrayList<>();
-            node.get("labels").forEach(l -> labels.add(l.asText()));
-            return new Labels(GlueTask.parse(node.get("task").asText()), labels, node.get("max_length").asInt());
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof KdException k) {
-                throw k;
-            }
-            throw new KdException(file(LABELS) + ": unreadable (" + e.getMessage() + ")", e);
+        Path file = file(LABELS);
+        if (!Files.isRegularFile(file)) {
+            throw new KdException(file + ": labels file not found (the run directory is incomplete)");
         }
+        JsonNode node;
+        try {
+            node = JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new KdException(file + ": unreadable (" + e.getMessage() + ")", e);
+        }
+        for (String field : List.of("task", "labels", "max_length")) {
+            if (node == null || !node.has(field)) {
+                throw new KdException(file + ": field '" + field + "' is missing");
+            }
+        }
+        GlueTask task;
+        try {
+            task = GlueTask.parse(node.get("task").asText());
+        } catch (KdException e) {
+            throw new KdException(file + ": field 'task': " + e.getMessage(), e);
+        }
+        if (!node.get("labels").isArray()) {
+            throw new KdException(file + ": field 'labels': expected an array of label names, found " + node.get("labels"));
+        }
+        List<String> labels = new ArrayList<>();
+        node.get("labels").forEach(l -> labels.add(l.asText()));
+        if (labels.size() != task.labels().size()) {
+            throw new KdException(file + ": field 'labels': task " + task + " has " + task.labels().size() + " labels "
+                    + task.labels() + ", found " + labels.size() + " " + labels);
+        }
+        int maxLength = node.get("max_length").asInt(-1);
+        if (maxLength < 2) {
+            throw new KdException(file + ": field 'max_length': expected an integer >= 2, found " + node.get("max_length"));
+        }
+        return new Labels(task, labels, maxLength);
     }
 }

@@ -147,7 +147,12 @@ class DistillationRunTest {
 
     @Test
     void javaApiIsThreadSafe() throws Exception {
-        DistilledClassifier classifier = DistilledClassifier.load(root.resolve("run"));
+        try (DistilledClassifier classifier = DistilledClassifier.load(root.resolve("run"))) {
+            threadSafe(classifier);
+        }
+    }
+
+    private static void threadSafe(DistilledClassifier classifier) throws Exception {
         List<String> texts = List.of("a good film", "boring story", "it was great", "the movie was bad and boring");
         List<DistilledClassifier.Prediction> expected = classifier.classify(texts);
         ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -164,6 +169,18 @@ class DistillationRunTest {
         }
         assertEquals("1", expected.get(0).label());
         assertEquals("0", expected.get(1).label());
+    }
+
+    @Test
+    void theDistilledStudentExportsToOnnxAndServesFromTheFile() throws Exception {
+        Path onnx = root.resolve("export/model.onnx");
+        CliRunner export = CliRunner.run("export", "--model", root.resolve("run").toString(), "--onnx", onnx.toString(),
+                "--data-dir", root.resolve("data").toString());
+        assertEquals(0, export.exitCode(), export.err());
+        assertTrue(export.out().contains("vs kd4j on 64 dev examples"), export.out());
+        try (DistilledClassifier fromFile = DistilledClassifier.load(onnx)) {
+            threadSafe(fromFile);
+        }
     }
 
     @Test

@@ -48,8 +48,9 @@ class SweepTest {
         }
         assertEquals(4, Files.readAllLines(sweep.resolve("results.csv")).size(), "header + 3 trials");
         assertTrue(r.out().contains("best: trial"), r.out());
-        DistilledClassifier best = DistilledClassifier.load(sweep.resolve("best"));
-        assertEquals(1, best.classify(List.of("a good film")).size());
+        try (DistilledClassifier best = DistilledClassifier.load(sweep.resolve("best"))) {
+            assertEquals(1, best.classify(List.of("a good film")).size());
+        }
     }
 
     @Test

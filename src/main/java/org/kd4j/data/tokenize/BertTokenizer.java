@@ -32,6 +32,9 @@ public final class BertTokenizer {
     private final int sepId;
     private final int padId;
     private final String fingerprint;
+    /** What {@link #writeTokenizerJson} writes back: the WordPiece settings and the added tokens as given. */
+    private final WordPieceSettings settings;
+    private final List<AddedToken> addedTokens;
 
     BertTokenizer(String name, Vocab vocab, BertNormalizer normalizer, WordPieceSettings settings,
             List<AddedToken> addedTokens, int clsId, int sepId, int padId) {
@@ -47,6 +50,8 @@ public final class BertTokenizer {
         this.sepId = sepId;
         this.padId = padId;
         this.fingerprint = computeFingerprint(settings);
+        this.settings = settings;
+        this.addedTokens = List.copyOf(addedTokens);
     }
 
     /**
@@ -158,6 +163,37 @@ public final class BertTokenizer {
     /** Id of {@code [UNK]}, given to words WordPiece cannot split. */
     public int unkId() {
         return wordPiece.unkId();
+    }
+
+    /**
+     * Writes this tokenizer as a Hugging Face {@code tokenizer.json} (atomically): WordPiece model, BertNormalizer,
+     * BertPreTokenizer, {@code [CLS] A [SEP] (B [SEP])} template, the added tokens with their ids, no padding, and
+     * longest-first truncation to {@code maxLength} tokens (0: none). {@link #load} of the file gives a tokenizer with
+     * the same {@link #fingerprint()}, and the Rust {@code tokenizers} library the same ids.
+     */
+    public void writeTokenizerJson(Path file, int maxLength) {
+        TokenizerJsonWriter.write(this, file, maxLength);
+    }
+
+    Vocab vocab() {
+        return vocab;
+    }
+
+    BertNormalizer normalizer() {
+        return normalizer;
+    }
+
+    WordPieceSettings settings() {
+        return settings;
+    }
+
+    List<AddedToken> addedTokens() {
+        return addedTokens;
+    }
+
+    /** The id of an added token or vocabulary entry, -1 if neither. */
+    int tokenId(String content) {
+        return added.id(content);
     }
 
     /** One line, e.g. {@code "bert-base-uncased (30522 tokens, lowercase, strip accents)"}. */

@@ -112,17 +112,26 @@ public final class EncoderRecognizer {
         }
         Map<String, String> outputs = new LinkedHashMap<>();
         String pooled = pooler(h, hidden);
+        Pooling pooling = pooled != null ? Pooling.CLS : Pooling.FIRST;
+        Onnx.NodeProto head = null;
+        if (pooled != null) {
+            head = graph.consumers(pooled).stream().filter(this::isLinear).findFirst().orElse(null);
+        } else {
+            // no pooler: a classifier on the first token's state or on the masked mean of the states (kd4j's exports)
+            Map.Entry<Pooling, Onnx.NodeProto> onStates = headOnStates(h);
+            if (onStates != null) {
+                pooling = onStates.getKey();
+                head = onStates.getValue();
+            }
+        }
         int labels = 0;
         String logits = null;
-        if (pooled != null) {
-            Onnx.NodeProto head = graph.consumers(pooled).stream().filter(this::isLinear).findFirst().orElse(null);
-            if (head != null) {
-                Linear c = linear(head);
-                weights.put("classifier_w", c.w());
-                weights.put("classifier_b", c.b());
-                labels = (int) c.w().size(1);
-                logits = c.out();
-            }
+        if (head != null) {
+            Linear c = linear(head);
+            weights.put("classifier_w", c.w());
+            weights.put("classifier_b", c.b());
+            labels = (int) c.w().size(1);
+            logits = c.out();
         }
         for (Onnx.ValueInfoProto out : graph.outputs()) {
             String name = out.getName();
@@ -147,8 +156,7 @@ public final class EncoderRecognizer {
         if (positions < 8 || positions > 4096) {
             throw notRecognized("position table has " + positions + " rows; expected 8..4096");
         }
-        ModelConfig config = new ModelConfig(ModelType.TRANSFORMER, layers, hidden, heads, ffn, positions,
-                pooled != null ? Pooling.CLS : Pooling.FIRST, activation, eps);
+        ModelConfig config = new ModelConfig(ModelType.TRANSFORMER, layers, hidden, heads, ffn, positions, pooling, activation, eps);
         return new RecognizedEncoder(config, weights, pooled != null, labels, Map.copyOf(inputs), outputs);
     }
 
@@ -210,6 +218,7 @@ public final class EncoderRecognizer {
         }
         Activation act = ops.contains("Erf") ? Activation.GELU
                 : ops.contains("Tanh") ? Activation.GELU_TANH
+                : ops.contains("Sigmoid") ? Activation.GELU_SIGMOID
                 : ops.contains("Relu") ? Activation.RELU : null;
         if (act == null) {
             throw notRecognized(p + "unknown feed-forward activation (ops " + ops + ")");
@@ -293,6 +302,41 @@ public final class EncoderRecognizer {
             weights.put("pooler_w", l.w());
             weights.put("pooler_b", l.b());
             return tanh.getOutput(0);
+        }
+        return null;
+    }
+
+    /**
+     * A linear head read straight from the token states {@code h} without a pooler: on the first token's state
+     * ({@code Gather(h, 0, axis 1)}: {@link Pooling#FIRST}), or on the masked mean
+     * ({@code ReduceSum(h * m, 1) / ReduceSum(m, 1)}: {@link Pooling#MEAN}); null when there is none.
+     */
+    private Map.Entry<Pooling, Onnx.NodeProto> headOnStates(String h) {
+        for (Onnx.NodeProto n : graph.consumers(h)) {
+            if (n.getOpType().equals("Gather") && Nodes.intAttribute(n, "axis", 0) == 1 && graph.initializer(n.getInput(1)) != null
+                    && Nodes.size(graph.initializer(n.getInput(1))) == 1 && Nodes.scalar(graph.initializer(n.getInput(1))) == 0) {
+                Onnx.NodeProto lin = graph.consumers(n.getOutput(0)).stream().filter(this::isLinear).findFirst().orElse(null);
+                if (lin != null) {
+                    return Map.entry(Pooling.FIRST, lin);
+                }
+            }
+            if (n.getOpType().equals("Mul") && n.getInputCount() == 2) {
+                String weightsIn = n.getInput(0).equals(h) ? n.getInput(1) : n.getInput(0);
+                List<Onnx.NodeProto> sums = graph.consumers(n.getOutput(0));
+                if (sums.size() != 1 || !sums.get(0).getOpType().equals("ReduceSum")) {
+                    continue;
+                }
+                Onnx.NodeProto div = graph.consumers(sums.get(0).getOutput(0)).stream()
+                        .filter(d -> d.getOpType().equals("Div") && d.getInput(0).equals(sums.get(0).getOutput(0))).findFirst().orElse(null);
+                Onnx.NodeProto count = div == null ? null : graph.producer(div.getInput(1));
+                if (count == null || !count.getOpType().equals("ReduceSum") || !count.getInput(0).equals(weightsIn)) {
+                    continue;
+                }
+                Onnx.NodeProto lin = graph.consumers(div.getOutput(0)).stream().filter(this::isLinear).findFirst().orElse(null);
+                if (lin != null) {
+                    return Map.entry(Pooling.MEAN, lin);
+                }
+            }
         }
         return null;
     }

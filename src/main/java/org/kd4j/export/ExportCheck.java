@@ -1,0 +1,58 @@
+package org.kd4j.export;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import org.kd4j.data.batch.Batch;
+
+/**
+ * Two runtimes' logits on the same padded batches: the largest absolute difference, the largest logit magnitude
+ * (the logits' scale) and their ratio, which {@code kd4j export} holds to {@value #BAR}.
+ *
+ * @param examples    rows compared
+ * @param batches     batches compared
+ * @param maxDiff     largest absolute difference of a logit
+ * @param maxLogit    largest absolute logit of the reference
+ * @param relative    {@code maxDiff / maxLogit} (0 when both are 0)
+ */
+public record ExportCheck(int examples, int batches, double maxDiff, double maxLogit, double relative) {
+
+    /** The largest difference allowed, relative to the logits' largest magnitude. */
+    public static final double BAR = 1e-4;
+
+    public boolean passes() {
+        return relative <= BAR;
+    }
+
+    /** Compares {@code candidate} with {@code reference} on every batch. */
+    public static ExportCheck compare(List<Batch> batches, Function<Batch, float[][]> reference, Function<Batch, float[][]> candidate) {
+        double diff = 0;
+        double scale = 0;
+        int examples = 0;
+        for (Batch batch : batches) {
+            float[][] a = reference.apply(batch);
+            float[][] b = candidate.apply(batch);
+            if (a.length != batch.size() || b.length != batch.size()) {
+                throw new IllegalStateException("expected " + batch.size() + " rows, found " + a.length + " and " + b.length);
+            }
+            for (int r = 0; r < a.length; r++) {
+                if (a[r].length != b[r].length) {
+                    throw new IllegalStateException("row " + r + ": " + a[r].length + " logits against " + b[r].length);
+                }
+                for (int c = 0; c < a[r].length; c++) {
+                    double d = Math.abs((double) a[r][c] - b[r][c]);
+                    diff = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(diff, d);
+                    scale = Math.max(scale, Math.abs(a[r][c]));
+                }
+            }
+            examples += batch.size();
+        }
+        double relative = diff == 0 ? 0 : diff / scale;
+        return new ExportCheck(examples, batches.size(), diff, scale, relative);
+    }
+
+    /** E.g. {@code max |difference| 2.1e-07, max |logit| 3.20, relative 6.6e-08}. */
+    public String describe() {
+        return String.format(Locale.ROOT, "max |difference| %.1e, max |logit| %.2f, relative %.1e", maxDiff, maxLogit, relative);
+    }
+}

@@ -1,0 +1,194 @@
+package org.kd4j.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kd4j.KdException;
+import org.kd4j.data.glue.GlueTask;
+import org.kd4j.data.tokenize.BertTokenizer;
+import org.kd4j.export.ExportMetadata;
+import org.kd4j.export.OnnxOpset;
+import org.kd4j.export.StudentOnnxWriter;
+import org.kd4j.model.ModelConfig;
+import org.kd4j.model.ModelType;
+import org.kd4j.model.Pooling;
+import org.kd4j.model.TextClassifier;
+import org.kd4j.run.RunDirectory;
+import org.kd4j.testing.TinyRuns;
+
+/**
+ * The embedding API: a run directory and its exported ONNX file classify alike; concurrent callers get the answers a
+ * single caller gets; close() leaves no thread behind; errors name the file.
+ */
+class DistilledClassifierTest {
+
+    private static final List<String> TEXTS = List.of("the movie was great", "a boring plot", "it was really awful and bad",
+            "good film !", "the story", "wonderful");
+
+    @TempDir static Path root;
+    static Path run;
+    static Path exported;
+
+    @BeforeAll
+    static void tinyRunAndItsExport() throws IOException {
+        run = root.resolve("run");
+        TextClassifier model = TinyRuns.write(run, new ModelConfig(ModelType.TRANSFORMER, 1, 16, 2, 32, 32, Pooling.MEAN),
+                GlueTask.SST2, 24, 1);
+        exported = root.resolve("export/model.onnx");
+        Files.createDirectories(exported.getParent());
+        Files.write(exported, StudentOnnxWriter.write(model, new ExportMetadata(GlueTask.SST2, List.of("neg", "pos"), 24),
+                OnnxOpset.V17).toByteArray());
+        BertTokenizer.load(run.resolve(RunDirectory.TOKENIZER).toString()).writeTokenizerJson(exported.resolveSibling("tokenizer.json"), 24);
+    }
+
+    @Test
+    void aRunDirectoryAndItsExportedFileClassifyAlike() {
+        try (DistilledClassifier fromRun = DistilledClassifier.load(run);
+             DistilledClassifier fromFile = DistilledClassifier.load(exported)) {
+            List<DistilledClassifier.Prediction> a = fromRun.classify(TEXTS);
+            List<DistilledClassifier.Prediction> b = fromFile.classify(TEXTS);
+            assertEquals(List.of("neg", "pos"), fromFile.labels());
+            assertEquals(24, fromFile.maxLength());
+            double min = 1;
+            double max = 0;
+            for (int i = 0; i < TEXTS.size(); i++) {
+                assertEquals(a.get(i).labelId(), b.get(i).labelId(), TEXTS.get(i));
+                double p = a.get(i).probabilities().get("1");
+                assertEquals(p, b.get(i).probabilities().get("pos"), 1e-5);
+                min = Math.min(min, p);
+                max = Math.max(max, p);
+            }
+            // random weights of a trained scale: the texts get clearly different probabilities
+            assertTrue(max - min > 0.1, a.toString());
+        }
+    }
+
+    @Test
+    void concurrentCallersGetWhatOneCallerGetsAndNoThreadOutlivesClose() throws Exception {
+        DistilledClassifier classifier = DistilledClassifier.load(run, DistilledClassifier.Options.defaults().withWorkers(2).withBatchSize(2));
+        List<DistilledClassifier.Prediction> expected = classifier.classify(TEXTS);
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<List<DistilledClassifier.Prediction>>> futures = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                int from = i % TEXTS.size();
+                Callable<List<DistilledClassifier.Prediction>> call = () -> classifier.classify(TEXTS.subList(from, TEXTS.size()));
+                futures.add(callers.submit(call));
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                int from = i % TEXTS.size();
+                assertClose(expected.subList(from, TEXTS.size()), futures.get(i).get());
+            }
+        } finally {
+            callers.shutdown();
+        }
+        // a call of 6 texts in batches of 2 ran on both workers
+        assertEquals(2, workerThreads(classifier).size());
+        classifier.close();
+        assertEquals(List.of(), workerThreads(classifier));
+        IllegalStateException closed = assertThrows(IllegalStateException.class, () -> classifier.classify(TEXTS));
+        assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
+        classifier.close(); // idempotent
+    }
+
+    /** Same labels, probabilities within float rounding (other batch compositions pad differently). */
+    private static void assertClose(List<DistilledClassifier.Prediction> expected, List<DistilledClassifier.Prediction> found) {
+        assertEquals(expected.size(), found.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(expected.get(i).label(), found.get(i).label());
+            for (String label : expected.get(i).probabilities().keySet()) {
+                assertEquals(expected.get(i).probabilities().get(label), found.get(i).probabilities().get(label), 1e-5);
+            }
+        }
+    }
+
+    private static List<String> workerThreads(DistilledClassifier classifier) {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith(classifier.threadPrefix())).toList();
+    }
+
+    @Test
+    void aRegressionStudentGivesScores() throws IOException {
+        Path sts = root.resolve("stsb");
+        TinyRuns.write(sts, new ModelConfig(ModelType.CNN, 1, 8, 1, 4, 64, Pooling.MEAN), GlueTask.STSB, 24, 2);
+        try (DistilledClassifier c = DistilledClassifier.load(sts)) {
+            List<DistilledClassifier.Prediction> p = c.classifyPairs(List.<String[]>of(new String[] {"a movie", "a film"},
+                    new String[] {"great story", "awful plot"}));
+            assertNull(p.get(0).label());
+            assertTrue(Double.isFinite(p.get(0).score()) && p.get(0).score() != p.get(1).score(), p.toString());
+        }
+    }
+
+    @Test
+    void anUnknownTaskInTheLabelsFileNamesIt() throws IOException {
+        Path bad = copyRun("bad-task");
+        Path labels = bad.resolve(RunDirectory.LABELS);
+        Files.writeString(labels, Files.readString(labels).replace("\"SST-2\"", "\"SST-9\""));
+        KdException e = assertThrows(KdException.class, () -> DistilledClassifier.load(bad));
+        assertTrue(e.getMessage().startsWith(labels + ": field 'task': unknown task 'SST-9'"), e.getMessage());
+    }
+
+    @Test
+    void aLabelsFileWithTheWrongLabelCountNamesIt() throws IOException {
+        Path bad = copyRun("bad-labels");
+        Path labels = bad.resolve(RunDirectory.LABELS);
+        Files.writeString(labels, Files.readString(labels).replace("\"labels\" : [ \"0\", \"1\" ]", "\"labels\" : [ \"0\", \"1\", \"2\" ]"));
+        KdException e = assertThrows(KdException.class, () -> DistilledClassifier.load(bad));
+        assertTrue(e.getMessage().startsWith(labels + ": field 'labels': task SST-2 has 2 labels [0, 1], found 3"), e.getMessage());
+    }
+
+    @Test
+    void aTokenizerLargerThanTheModelsVocabularyNamesBoth() throws IOException {
+        Path bad = copyRun("bad-vocab");
+        Path tokenizer = bad.resolve(RunDirectory.TOKENIZER);
+        Files.write(tokenizer.resolve("vocab.txt"), List.of("extra1", "extra2"), java.nio.file.StandardOpenOption.APPEND);
+        KdException e = assertThrows(KdException.class, () -> DistilledClassifier.load(bad));
+        assertTrue(e.getMessage().startsWith(bad.resolve(RunDirectory.MODEL) + ": the model's token embedding table has "), e.getMessage());
+        assertTrue(e.getMessage().contains("the tokenizer " + tokenizer + " has"), e.getMessage());
+    }
+
+    @Test
+    void anExportWithoutItsTokenizerOrMetadataNamesTheFile() throws IOException {
+        Path lonely = root.resolve("lonely/model.onnx");
+        Files.createDirectories(lonely.getParent());
+        Files.copy(exported, lonely);
+        KdException e = assertThrows(KdException.class, () -> DistilledClassifier.load(lonely));
+        assertTrue(e.getMessage().startsWith(lonely + ": its tokenizer " + lonely.resolveSibling("tokenizer.json") + " is missing"),
+                e.getMessage());
+
+        Files.copy(exported.resolveSibling("tokenizer.json"), lonely.resolveSibling("tokenizer.json"));
+        onnx.Onnx.ModelProto proto = onnx.Onnx.ModelProto.parseFrom(Files.readAllBytes(exported));
+        Files.write(lonely, proto.toBuilder().clearMetadataProps().build().toByteArray());
+        e = assertThrows(KdException.class, () -> DistilledClassifier.load(lonely));
+        assertTrue(e.getMessage().startsWith(lonely + ": metadata 'kd4j.task' is missing"), e.getMessage());
+    }
+
+    private static Path copyRun(String name) throws IOException {
+        Path copy = root.resolve(name);
+        try (var files = Files.walk(run)) {
+            for (Path p : files.toList()) {
+                Path target = copy.resolve(run.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+        return copy;
+    }
+}

@@ -1,0 +1,50 @@
+package org.kd4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kd4j.data.glue.GlueTask;
+import org.kd4j.model.ModelConfig;
+import org.kd4j.model.ModelType;
+import org.kd4j.model.Pooling;
+import org.kd4j.testing.SyntheticSst2;
+import org.kd4j.testing.TinyRuns;
+
+/** {@code bench serve} runs and prints its side-by-side table (a smoke test: nothing here is timed). */
+class ServeBenchCommandTest {
+
+    @Test
+    void printsEveryLineForBothRuntimesWithTheRatio(@TempDir Path dir) throws IOException {
+        Path run = dir.resolve("run");
+        TinyRuns.write(run, new ModelConfig(ModelType.TRANSFORMER, 1, 16, 2, 16, 32, Pooling.MEAN), GlueTask.SST2, 20, 3);
+        SyntheticSst2.write(dir.resolve("data"), "dev", 12, 4);
+        CliRunner r = CliRunner.run("bench", "serve", "--model", run.toString(), "--data-dir", dir.resolve("data").toString(),
+                "--requests", "12", "--runs", "1", "--batch-sizes", "1,4", "--callers", "1,3", "--workers", "2");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("| measure") && r.out().contains("ONNX Runtime 1.") && r.out().contains("kd4j / ONNX Runtime"), r.out());
+        for (String line : List.of("p50 latency, batch 1 (ms)", "p99 latency, batch 1 (ms)", "p50 latency, batch 4 (ms)",
+                "p99 latency, batch 4 (ms)", "throughput, batch 1, 1 caller (sentences/s)",
+                "throughput, batch 1, 3 concurrent callers (sentences/s)")) {
+            String row = r.out().lines().filter(l -> l.startsWith("| " + line)).findFirst().orElseThrow(() -> new AssertionError(line + "\n" + r.out()));
+            String[] cells = row.split("\\|");
+            // measure, kd4j, spread, ORT, spread, ratio: every figure positive
+            assertTrue(Double.parseDouble(cells[2].trim()) > 0 && Double.parseDouble(cells[4].trim()) > 0
+                    && Double.parseDouble(cells[6].trim()) > 0, row);
+        }
+        assertTrue(r.out().contains("kd4j: kd4j (2 workers)"), r.out());
+    }
+
+    @Test
+    void missingDevDataIsAnInputError(@TempDir Path dir) throws IOException {
+        Path run = dir.resolve("run");
+        TinyRuns.write(run, new ModelConfig(ModelType.CNN, 1, 8, 1, 4, 32, Pooling.MEAN), GlueTask.SST2, 20, 3);
+        CliRunner r = CliRunner.run("bench", "serve", "--model", run.toString(), "--data-dir", dir.resolve("none").toString());
+        assertEquals(Main.EXIT_INPUT, r.exitCode(), r.err());
+        assertTrue(r.err().contains(dir.resolve("none").toString()), r.err());
+    }
+}
