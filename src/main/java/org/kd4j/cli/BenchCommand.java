@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Micro-benchmarks; results are printed as Markdown tables.",
-        subcommands = {BenchCommand.TokenizerBench.class, StudentBenchCommand.class, EncoderBenchCommand.class})
+        subcommands = {BenchCommand.TokenizerBench.class, StudentBenchCommand.class, EncoderBenchCommand.class,
+                QualityBenchCommand.class})
 final class BenchCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
