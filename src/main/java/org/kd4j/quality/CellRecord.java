@@ -25,9 +25,11 @@ import org.kd4j.util.AtomicFiles;
  *     writing the run directory)
  * @param finished when it finished (ISO-8601)
  * @param command the command that ran it
+ * @param configSha256 the SHA-256 of the run's resolved configuration ({@link QualityCell#configSha256()}): a cell done
+ *     with another configuration (the plan was edited since) is stale and runs again
  */
 public record CellRecord(String task, String student, String cell, long seed, double seconds, String finished,
-                         String command) {
+                         String command, String configSha256) {
 
     public static final String FILE = "quality-cell.json";
 

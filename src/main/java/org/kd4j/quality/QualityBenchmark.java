@@ -198,7 +198,7 @@ public final class QualityBenchmark {
         new DistillationRun(cell.config(), cellCommand, false, progress).run();
         double seconds = (System.nanoTime() - start) / 1e9;
         new CellRecord(cell.task().displayName(), cell.student(), cell.cell().id(), cell.seed(), seconds,
-                Instant.now().toString(), cellCommand).write(cell.dir());
+                Instant.now().toString(), cellCommand, cell.configSha256()).write(cell.dir());
         LOG.info("quality cell {} done in {} s", cell.key(), String.format(Locale.ROOT, "%.1f", seconds));
     }
 

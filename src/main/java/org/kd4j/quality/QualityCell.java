@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import org.kd4j.config.ConfigLoader;
 import org.kd4j.config.DistillConfig;
 import org.kd4j.config.ExperimentConfig;
 import org.kd4j.config.RunConfig;
@@ -14,6 +16,7 @@ import org.kd4j.data.glue.GlueTask;
 import org.kd4j.distill.StudentVariant;
 import org.kd4j.distill.loss.WeightingScheme;
 import org.kd4j.run.RunDirectory;
+import org.kd4j.util.Hashing;
 
 /**
  * One run of the benchmark: a (task, student, cell, seed) with its run configuration and run directory,
@@ -27,8 +30,10 @@ public record QualityCell(GlueTask task, String student, Cell cell, long seed, P
 
     /** Where a cell stands. */
     public enum Status {
-        /** Finished: its run directory is finished and its cell record written. */
+        /** Finished: its run directory is finished and its cell record written, with this configuration. */
         DONE,
+        /** Finished with another configuration (the plan was edited since): it runs again. */
+        STALE,
         /** Started before and not finished (interrupted or failed): it runs again from the start. */
         UNFINISHED,
         /** Never started. */
@@ -72,9 +77,17 @@ public record QualityCell(GlueTask task, String student, Cell cell, long seed, P
     }
 
     public Status status() {
-        if (new RunDirectory(dir).finished() && CellRecord.read(dir).isPresent()) {
-            return Status.DONE;
+        if (new RunDirectory(dir).finished()) {
+            Optional<CellRecord> record = CellRecord.read(dir);
+            if (record.isPresent()) {
+                return configSha256().equals(record.get().configSha256()) ? Status.DONE : Status.STALE;
+            }
         }
         return Files.isDirectory(dir) ? Status.UNFINISHED : Status.TO_RUN;
+    }
+
+    /** The SHA-256 of the resolved run configuration (as written to the run's config.yaml). */
+    public String configSha256() {
+        return Hashing.fieldsHex("kd4j.quality.cell.v1", ConfigLoader.toYaml(config));
     }
 }

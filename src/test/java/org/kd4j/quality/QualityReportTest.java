@@ -44,8 +44,8 @@ class QualityReportTest {
         metrics.put("rows", rows);
         run.writeJson(RunDirectory.METRICS, metrics);
         run.markFinished();
-        new CellRecord(cell.task().displayName(), cell.student(), cell.cell().id(), cell.seed(), seconds, "now", "test")
-                .write(cell.dir());
+        new CellRecord(cell.task().displayName(), cell.student(), cell.cell().id(), cell.seed(), seconds, "now", "test",
+                cell.configSha256()).write(cell.dir());
     }
 
     @Test
@@ -73,6 +73,14 @@ class QualityReportTest {
         finish(cells, "SST-2/s2/cross-entropy/seed-1", 0.99, Map.of(), null, 10);
         new RunDirectory(cells.stream().filter(c -> c.key().equals("SST-2/s2/cross-entropy/seed-1")).findFirst().orElseThrow().dir())
                 .markUnfinished();
+
+        // a cell done with another configuration (the plan edited since) is stale: not counted
+        finish(cells, "MRPC/s2/cross-entropy/seed-1", 0.99, Map.of(), null, 10);
+        QualityCell stale = cells.stream().filter(c -> c.key().equals("MRPC/s2/cross-entropy/seed-1")).findFirst().orElseThrow();
+        CellRecord record = CellRecord.read(stale.dir()).orElseThrow();
+        new CellRecord(record.task(), record.student(), record.cell(), record.seed(), record.seconds(), record.finished(),
+                record.command(), "0".repeat(64)).write(stale.dir());
+        assertEquals(QualityCell.Status.STALE, stale.status());
 
         QualityReport report = QualityReport.read(plan, planFile.toString());
         assertEquals(19, report.cellsDone());

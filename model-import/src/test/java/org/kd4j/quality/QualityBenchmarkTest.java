@@ -223,6 +223,15 @@ class QualityBenchmarkTest {
         assertTrue(new RunDirectory(lost).finished());
         assertTrue(new RunDirectory(interrupted).finished());
         assertFalse(Files.exists(interrupted.resolve(RunDirectory.UNFINISHED)));
+
+        // the plan edited: the cells whose run it changes are stale and would run again, the others stay done
+        Path edited = root.resolve("edited.yaml");
+        Files.writeString(edited, Files.readString(plan).replace("train: {epochs: 2, learning_rate: 0.005}",
+                "train: {epochs: 2, learning_rate: 0.004}"));
+        CliRunner stale = CliRunner.run("bench", "quality", "--plan", edited.toString(), "--dry-run");
+        assertEquals(0, stale.exitCode(), stale.err());
+        assertTrue(stale.out().contains("24 cell(s): 12 done, 12 to run"), stale.out());
+        assertEquals(12, stale.out().lines().filter(l -> l.matches("\\| SST-2 +\\| tiny +\\|.*\\| stale +\\|.*")).count(), stale.out());
     }
 
     private static CellKind kind(String cell) {
