@@ -62,13 +62,4 @@ public record CellRecord(String task, String student, String cell, long seed, do
             return Optional.empty();
         }
     }
-
-    /** Removes the record before a cell is run again. */
-    static void delete(Path dir) {
-        try {
-            Files.deleteIfExists(dir.resolve(FILE));
-        } catch (IOException e) {
-            throw new KdException("cannot remove " + dir.resolve(FILE) + ": " + e.getMessage(), e);
-        }
-    }
 }

@@ -157,6 +157,7 @@ public final class QualityBenchmark {
         long toRun = all.stream().filter(c -> c.status() != QualityCell.Status.DONE).count();
         LOG.info("quality benchmark {}: {} cell(s) selected, {} done, {} to run", source, all.size(), all.size() - toRun, toRun);
         GlueTask prepared = null;
+        Map<GlueTask, String> unprepared = new LinkedHashMap<>();
         int index = 0;
         for (QualityCell cell : all) {
             if (cell.status() == QualityCell.Status.DONE) {
@@ -164,9 +165,20 @@ public final class QualityBenchmark {
                 continue;
             }
             index++;
+            boolean teachers = cell.cell().kind() != CellKind.CROSS_ENTROPY;
+            if (teachers && unprepared.containsKey(cell.task())) {
+                // with keepGoing: the task's teachers failed once; its teacher cells are not tried again in this invocation
+                failures.add(new Failure(cell, "the teachers of " + cell.task() + " failed: " + unprepared.get(cell.task())));
+                continue;
+            }
             try {
-                if (cell.task() != prepared && cell.cell().kind() != CellKind.CROSS_ENTROPY) {
-                    prepareTeachers(cell.task(), all, progress);
+                if (teachers && cell.task() != prepared) {
+                    try {
+                        prepareTeachers(cell.task(), all, progress);
+                    } catch (RuntimeException e) {
+                        unprepared.put(cell.task(), e instanceof KdException ? e.getMessage() : e.toString());
+                        throw e;
+                    }
                     prepared = cell.task();
                 }
                 LOG.info("quality cell {}/{}: {}", index, toRun, cell.key());
@@ -186,7 +198,6 @@ public final class QualityBenchmark {
     }
 
     private void runCell(QualityCell cell, String command, Progress progress) {
-        CellRecord.delete(cell.dir());
         try {
             // an interrupted cell starts again from a clean directory (its checkpoints belong to the interrupted run)
             FileTrees.delete(cell.dir());

@@ -64,6 +64,49 @@ class QualityBenchCommandTest {
         assertTrue(seeds.err().contains("'one'"), seeds.err());
     }
 
+    @Test
+    void aFailedCellStopsTheRunOrWithKeepGoingIsListed(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        org.kd4j.testing.SyntheticSst2.write(data, "train", 48, 1);
+        org.kd4j.testing.SyntheticSst2.write(data, "dev", 16, 2);
+        Path plan = dir.resolve("ghost.yaml");
+        Files.writeString(plan, """
+                results_dir: %s
+                seeds: [1]
+                cells: [cross_entropy, single_teacher, ensemble]
+                weightings: [uniform]
+                base:
+                  data: {dir: %s, max_length: 16, batch_size: 16}
+                  teachers:
+                    - {name: ghost, init: %s}
+                  run: {cache_dir: %s}
+                tasks:
+                  - task: SST-2
+                students:
+                  - name: tiny
+                    student:
+                      model: {type: cnn, hidden: 8, ffn: 8}
+                      train: {epochs: 1, learning_rate: 0.01}
+                """.formatted(dir.resolve("results"), data, dir.resolve("ghost.onnx"), dir.resolve("cache")));
+        CliRunner stop = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--no-progress");
+        assertEquals(1, stop.exitCode(), stop.err());
+        assertEquals(1, stop.err().strip().lines().count(), stop.err());
+        assertTrue(stop.err().startsWith("error: cell SST-2/tiny/teacher-ghost/seed-1: teachers[ghost].init"), stop.err());
+        assertTrue(Files.isRegularFile(dir.resolve("results/SST-2/tiny/cross-entropy/seed-1/quality-cell.json")),
+                "the cell before the failure is done");
+
+        CliRunner going = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--no-progress", "--keep-going");
+        assertEquals(1, going.exitCode(), going.err());
+        assertTrue(going.out().contains("quality benchmark: 0 cell(s) run, 1 already done, 2 failed"), going.out());
+        assertTrue(going.out().contains("failed: SST-2/tiny/teacher-ghost/seed-1: teachers[ghost].init"), going.out());
+        assertTrue(going.out().contains("failed: SST-2/tiny/ensemble-uniform/seed-1: the teachers of SST-2 failed: teachers[ghost].init"),
+                going.out());
+        // the report renders what there is
+        assertTrue(going.out().matches("(?s).*\\| cross-entropy only +\\| +[0-9]+\\.[0-9] +\\|.*"),
+                going.out());
+        assertTrue(going.out().contains("| distilled from ghost"), going.out());
+    }
+
     private static void assertOneLineError(int code, String expected, String... args) {
         String[] all = new String[args.length + 2];
         all[0] = "bench";
