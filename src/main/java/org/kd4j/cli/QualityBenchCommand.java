@@ -16,6 +16,7 @@ import org.kd4j.quality.QualityCell;
 import org.kd4j.quality.QualityPlan;
 import org.kd4j.quality.QualityReport;
 import org.kd4j.quality.ReportFile;
+import org.kd4j.util.NativeGarbage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -81,6 +82,7 @@ final class QualityBenchCommand implements Callable<Integer> {
             return Main.EXIT_OK;
         }
         threadsOption.apply();
+        NativeGarbage.returnLargeFreesToTheSystem(); // many runs in one process, as in distill and sweep
         String command = command();
         QualityBenchmark.Outcome outcome = benchmark.run(command, keepGoing,
                 noProgress ? Progress.off() : new Progress(true, 10_000), cell -> {

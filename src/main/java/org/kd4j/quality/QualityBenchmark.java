@@ -27,6 +27,7 @@ import org.kd4j.distill.TeacherPool;
 import org.kd4j.distill.train.Progress;
 import org.kd4j.util.AtomicFiles;
 import org.kd4j.util.FileTrees;
+import org.kd4j.util.NativeGarbage;
 
 /**
  * Runs a plan's cells in this JVM, one {@link DistillationRun} each, skipping the finished ones: the benchmark is
@@ -208,9 +209,12 @@ public final class QualityBenchmark {
         long start = System.nanoTime();
         new DistillationRun(cell.config(), cellCommand, false, progress).run();
         double seconds = (System.nanoTime() - start) / 1e9;
+        // hundreds of runs in one JVM: the finished run's native buffers are returned before the next run allocates
+        NativeGarbage.collect("cell " + cell.key());
         new CellRecord(cell.task().displayName(), cell.student(), cell.cell().id(), cell.seed(), seconds,
                 Instant.now().toString(), cellCommand, cell.configSha256()).write(cell.dir());
-        LOG.info("quality cell {} done in {} s", cell.key(), String.format(Locale.ROOT, "%.1f", seconds));
+        LOG.info("quality cell {} done in {} s (resident memory now {} MB)", cell.key(), String.format(Locale.ROOT, "%.1f", seconds),
+                NativeGarbage.residentKb() / 1024);
     }
 
     /**
@@ -228,6 +232,7 @@ public final class QualityBenchmark {
         long start = System.nanoTime();
         List<Teacher> teachers = new TeacherPool(config, new TaskData(task, config.data()), progress).teachers();
         double seconds = (System.nanoTime() - start) / 1e9;
+        NativeGarbage.collect("the teachers of " + task);
         Path file = teachersFile(plan, task);
         if (teachers.stream().anyMatch(t -> !t.cached()) || !Files.isRegularFile(file)) {
             Map<String, Object> record = new LinkedHashMap<>();
