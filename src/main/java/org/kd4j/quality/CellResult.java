@@ -23,11 +23,13 @@ import org.kd4j.run.RunDirectory;
  * @param teachers each teacher's own main dev metric
  * @param teacherTrainSeconds each teacher's fine-tuning time, from its provenance file next to the cached model (else the
  *     run's metrics; 0 when unknown)
+ * @param teacherModelFiles each teacher's cached model file, from the run's provenance
  * @param ensemble the ensemble's own main dev metric; empty unless the cell distils from the ensemble
  * @param seconds the cell's wall time
  */
 public record CellResult(double student, long studentParameters, int devExamples, Map<String, Double> teachers,
-                         Map<String, Double> teacherTrainSeconds, Optional<Double> ensemble, double seconds) {
+                         Map<String, Double> teacherTrainSeconds, Map<String, String> teacherModelFiles,
+                         Optional<Double> ensemble, double seconds) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -69,19 +71,22 @@ public record CellResult(double student, long studentParameters, int devExamples
         if (student == null) {
             throw new KdException(file + ": no row '" + variant.label() + "'");
         }
-        provenanceTrainSeconds(cell.dir(), trainSeconds);
+        Map<String, String> modelFiles = new LinkedHashMap<>();
+        fromProvenance(cell.dir(), trainSeconds, modelFiles);
         double seconds = CellRecord.read(cell.dir()).map(CellRecord::seconds).orElse(0.0);
-        return new CellResult(student, parameters, examples, teachers, trainSeconds, Optional.ofNullable(ensemble), seconds);
+        return new CellResult(student, parameters, examples, teachers, trainSeconds, modelFiles, Optional.ofNullable(ensemble),
+                seconds);
     }
 
-    /** The teachers' fine-tuning times from their provenance files, found through the run's provenance. */
-    private static void provenanceTrainSeconds(Path dir, Map<String, Double> trainSeconds) {
+    /** The teachers' model files and their fine-tuning times (from their provenance files), found through the run's provenance. */
+    private static void fromProvenance(Path dir, Map<String, Double> trainSeconds, Map<String, String> modelFiles) {
         Path file = dir.resolve(RunDirectory.PROVENANCE);
         try {
             for (JsonNode t : JSON.readTree(file.toFile()).path("teachers")) {
                 String name = t.path("name").asText();
-                TeacherProvenance.read(Path.of(t.path("model_file").asText()))
-                        .ifPresent(p -> trainSeconds.put(name, p.trainSeconds()));
+                String model = t.path("model_file").asText();
+                modelFiles.put(name, model);
+                TeacherProvenance.read(Path.of(model)).ifPresent(p -> trainSeconds.put(name, p.trainSeconds()));
             }
         } catch (IOException e) {
             throw new KdException(file + ": unreadable (" + e.getMessage() + ")", e);

@@ -219,7 +219,8 @@ public final class QualityBenchmark {
 
     /**
      * Fine-tunes the task's teachers (or takes them from the cache) and scores the data once, before its cells. The time
-     * is recorded in {@value #TEACHERS_FILE} when teachers were trained here or none was recorded yet.
+     * is recorded in {@value #TEACHERS_FILE} with the teachers' model files and which of them were trained here, when
+     * teachers were trained here or no record of these teachers exists yet.
      */
     private void prepareTeachers(GlueTask task, List<QualityCell> cells, Progress progress) {
         String student = cells.stream().filter(c -> c.task() == task).findFirst().orElseThrow().student();
@@ -234,7 +235,7 @@ public final class QualityBenchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         NativeGarbage.collect("the teachers of " + task);
         Path file = teachersFile(plan, task);
-        if (teachers.stream().anyMatch(t -> !t.cached()) || !Files.isRegularFile(file)) {
+        if (teachers.stream().anyMatch(t -> !t.cached()) || !recordedFor(file, teachers)) {
             Map<String, Object> record = new LinkedHashMap<>();
             record.put("task", task.displayName());
             record.put("seconds", seconds);
@@ -246,6 +247,24 @@ public final class QualityBenchmark {
             } catch (IOException e) {
                 throw new KdException("cannot write " + file + ": " + e.getMessage(), e);
             }
+        }
+    }
+
+    /** Whether {@code file} records a preparation of exactly these teachers' model files. */
+    private static boolean recordedFor(Path file, List<Teacher> teachers) {
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try {
+            Map<String, String> recorded = new LinkedHashMap<>();
+            new ObjectMapper().readTree(file.toFile()).path("teachers")
+                    .forEach(t -> recorded.put(t.path("name").asText(), t.path("model_file").asText()));
+            Map<String, String> current = new LinkedHashMap<>();
+            teachers.forEach(t -> current.put(t.name(), t.modelFile().toString()));
+            return recorded.equals(current);
+        } catch (IOException e) {
+            LOG.warn("{}: unreadable ({}); rewritten", file, e.getMessage());
+            return false;
         }
     }
 

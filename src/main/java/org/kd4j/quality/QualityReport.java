@@ -200,39 +200,55 @@ public final class QualityReport {
                 .map(e -> e.getValue().teacherTrainSeconds().get(name)).filter(s -> s != null && s > 0).findFirst();
     }
 
-    /** The teachers' preparation of a task (fine-tuning and scoring the data), as recorded by the benchmark. */
-    private Optional<Double> preparationSeconds(GlueTask task) {
+    /**
+     * How long the task's teachers took to score the data once (the teachers' preparation less the fine-tuning done in
+     * it), as recorded by the benchmark; empty when not recorded for the teachers the finished cells used.
+     */
+    private Optional<Double> scoringSeconds(GlueTask task) {
         Path file = QualityBenchmark.teachersFile(plan, task);
-        if (!Files.isRegularFile(file)) {
+        Map<String, String> used = results.entrySet().stream().filter(e -> e.getKey().task() == task)
+                .flatMap(e -> e.getValue().teacherModelFiles().entrySet().stream())
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
+        if (!Files.isRegularFile(file) || used.isEmpty()) {
             return Optional.empty();
         }
         try {
             JsonNode node = new ObjectMapper().readTree(file.toFile());
-            return Optional.of(node.path("seconds").asDouble());
+            double seconds = node.path("seconds").asDouble();
+            Map<String, String> prepared = new LinkedHashMap<>();
+            for (JsonNode t : node.path("teachers")) {
+                prepared.put(t.path("name").asText(), t.path("model_file").asText());
+                if (t.path("trained_here").asBoolean()) {
+                    seconds -= t.path("train_seconds").asDouble();
+                }
+            }
+            return prepared.equals(used) ? Optional.of(Math.max(0, seconds)) : Optional.empty();
         } catch (IOException e) {
-            LOG.warn("{}: unreadable ({}); the teachers' preparation time is not reported", file, e.getMessage());
+            LOG.warn("{}: unreadable ({}); the teachers' scoring time is not reported", file, e.getMessage());
             return Optional.empty();
         }
     }
 
     private String timeTable() {
         StringBuilder sb = new StringBuilder("### Time\n\nWall time of each part on this machine: each teacher's fine-tuning"
-                + " (from its provenance file next to the cached model); the teachers' preparation per task (fine-tuning"
-                + " those not cached, then scoring the training and dev sets once); each student's cells (the sum of their"
-                + " runs, from each cell's " + CellRecord.FILE + ").\n\n");
+                + " (from its provenance file next to the cached model); the teachers scoring the training and dev sets once"
+                + " (recorded by the benchmark when it prepared them); each student's cells (the sum of their runs, from each"
+                + " cell's " + CellRecord.FILE + ").\n\n");
         MarkdownTable table = new MarkdownTable("task", "part", "cells done", "time");
         double total = 0;
         for (QualityPlan.TaskPlan t : plan.tasks()) {
             GlueTask task = t.task();
+            double taskTotal = 0;
             for (TeacherConfig teacher : teachers(task)) {
-                table.row(task, "teacher " + teacher.name() + " fine-tuning", "-",
-                        teacherSeconds(task, teacher.name()).map(QualityReport::duration).orElse("-"));
+                Optional<Double> seconds = teacherSeconds(task, teacher.name());
+                table.row(task, "teacher " + teacher.name() + " fine-tuning", "-", seconds.map(QualityReport::duration).orElse("-"));
+                taskTotal += seconds.orElse(0.0);
             }
-            Optional<Double> preparation = preparationSeconds(task);
             if (!teachers(task).isEmpty()) {
-                table.row(task, "teachers' preparation (fine-tuning included)", "-", preparation.map(QualityReport::duration).orElse("-"));
+                Optional<Double> scoring = scoringSeconds(task);
+                table.row(task, "teachers scoring the data once", "-", scoring.map(QualityReport::duration).orElse("-"));
+                taskTotal += scoring.orElse(0.0);
             }
-            double taskTotal = preparation.orElse(0.0);
             for (QualityPlan.StudentPlan s : plan.students()) {
                 double seconds = results.entrySet().stream().filter(e -> e.getKey().task() == task && e.getKey().student().equals(s.name()))
                         .mapToDouble(e -> e.getValue().seconds()).sum();

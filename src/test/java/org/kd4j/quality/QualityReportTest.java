@@ -38,7 +38,9 @@ class QualityReportTest {
         rows.add(Map.of("name", variant.label(), metric, student, "parameters", 1234, "dev_examples", 50, "train_seconds", 1.0));
         RunDirectory run = new RunDirectory(cell.dir());
         run.markUnfinished();
-        run.writeJson(RunDirectory.PROVENANCE, Map.of("teachers", List.of()));
+        // the teachers' model files, as a run's provenance names them
+        run.writeJson(RunDirectory.PROVENANCE, Map.of("teachers", teachers.keySet().stream().sorted()
+                .map(t -> Map.of("name", t, "model_file", modelFile(cell.dir(), cell.task().displayName(), t))).toList()));
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("task", cell.task().displayName());
         metrics.put("rows", rows);
@@ -46,6 +48,11 @@ class QualityReportTest {
         run.markFinished();
         new CellRecord(cell.task().displayName(), cell.student(), cell.cell().id(), cell.seed(), seconds, "now", "test",
                 cell.configSha256()).write(cell.dir());
+    }
+
+    /** A teacher's (absent) model file under the test's directory: no provenance file, so the run's metrics give its time. */
+    private static String modelFile(Path cellDir, String task, String teacher) {
+        return cellDir.getParent().getParent().getParent().getParent().resolve("cache/" + task + "-" + teacher + ".kdm").toString();
     }
 
     @Test
@@ -82,6 +89,16 @@ class QualityReportTest {
                 record.command(), "0".repeat(64)).write(stale.dir());
         assertEquals(QualityCell.Status.STALE, stale.status());
 
+        // the benchmark's record of the SST-2 teachers' preparation: 100 s, of which t1's fine-tuning took 30 s
+        Path sstDir = cells.get(0).dir().getParent().getParent().getParent();
+        Files.createDirectories(sstDir);
+        String t1 = modelFile(cells.get(0).dir(), "SST-2", "t1");
+        String t2 = modelFile(cells.get(0).dir(), "SST-2", "t2");
+        JSON.writeValue(QualityBenchmark.teachersFile(plan, org.kd4j.data.glue.GlueTask.SST2).toFile(), Map.of("seconds", 100.0,
+                "teachers", List.of(Map.of("name", "t1", "model_file", t1, "train_seconds", 30.0, "trained_here", true),
+                        Map.of("name", "t2", "model_file", t2, "train_seconds", 30.0, "trained_here", false))));
+        assertEquals(sstDir, QualityBenchmark.teachersFile(plan, org.kd4j.data.glue.GlueTask.SST2).getParent());
+
         QualityReport report = QualityReport.read(plan, planFile.toString());
         assertEquals(19, report.cellsDone());
         String md = report.markdown("bench quality --plan x");
@@ -102,9 +119,13 @@ class QualityReportTest {
         assertRow(md, "SST-2", "student s1, all its cells", "9 of 12", "1m 30s");
         assertRow(md, "SST-2", "student s2, all its cells", "2 of 12", "40.0 s");
         assertRow(md, "SST-2", "teacher t1 fine-tuning", "-", "30.0 s");
-        assertRow(md, "MRPC", "task total", "", "1m 20s");
-        assertRow(md, "SST-2", "task total", "", "2m 10s");
-        assertRow(md, "all", "total", "19 of 48", "3m 30s");
+        // SST-2: scoring 100 s - 30 s of t1's fine-tuning; total 2 x 30 s fine-tuning + 70 s + 130 s of cells
+        assertRow(md, "SST-2", "teachers scoring the data once", "-", "1m 10s");
+        assertRow(md, "SST-2", "task total", "", "4m 20s");
+        // MRPC: no record of its teachers' preparation; 2 x 30 s + 80 s of cells
+        assertRow(md, "MRPC", "teachers scoring the data once", "-", "-");
+        assertRow(md, "MRPC", "task total", "", "2m 20s");
+        assertRow(md, "all", "total", "19 of 48", "6m 40s");
 
         String goals = md.substring(md.indexOf("### Goals"));
         // 1. SST-2 +3.0, MRPC +1.0 < 1.5: missed; confidence: SST-2 +9.0, MRPC not run: not yet measured
