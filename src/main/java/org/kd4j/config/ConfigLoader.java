@@ -90,6 +90,24 @@ public final class ConfigLoader {
     }
 
     /**
+     * Defaults, overlaid with each of {@code overlays} in turn (YAML mappings of the preset's keys, e.g. the sections of
+     * a benchmark plan), overlaid with {@code key=value} overrides. Errors name {@code source} and the full key.
+     */
+    public static ExperimentConfig load(List<? extends JsonNode> overlays, String source, List<String> overrides) {
+        ObjectNode tree = defaultsTree();
+        for (JsonNode overlay : overlays) {
+            if (overlay == null || overlay.isNull() || overlay.isMissingNode()) {
+                continue;
+            }
+            if (!(overlay instanceof ObjectNode object)) {
+                throw ConfigException.of(source, "expected a mapping of keys to values, found " + overlay.getNodeType());
+            }
+            merge(tree, object, defaultsTree());
+        }
+        return bind(tree, source, overrides);
+    }
+
+    /**
      * Any validating record from a YAML file (e.g. a sweep space), without defaults: every key must map to a field,
      * and errors name the file, key and value as for {@link ExperimentConfig}.
      */

@@ -10,8 +10,16 @@ import org.kd4j.distill.StudentVariant;
  * @param cacheDir trained teachers and their cached logits, shared by runs and sweeps
  * @param students the student variants to train (the last one listed that ran is written as the run's model:
  *     the ensemble-distilled one when present); sweeps train only {@code ensemble}
+ * @param measureTeachers load every teacher and time a pass over the dev set in this run (the table's speed columns
+ *     and the summary line). {@code false}: a cached teacher whose logits are all cached is not loaded at all (its dev
+ *     metrics come from the cached logits, its parameter count from its provenance file): what many runs over the same
+ *     teachers, such as the quality benchmark, want
+ * @param saveModel write the student ({@code model.kdm}, {@code model.sdz}, {@code tokenizer/}) into the run directory;
+ *     {@code false} keeps only the report, metrics, config and provenance (for benchmarks of many runs, where the models
+ *     would fill the disk)
  */
-public record RunConfig(String dir, String cacheDir, List<StudentVariant> students) {
+public record RunConfig(String dir, String cacheDir, List<StudentVariant> students, boolean measureTeachers,
+                        boolean saveModel) {
 
     public RunConfig {
         ConfigException.requireText("dir", dir);
@@ -22,7 +30,12 @@ public record RunConfig(String dir, String cacheDir, List<StudentVariant> studen
         students = List.copyOf(students);
     }
 
+    /** A run that measures its teachers and saves its student. */
+    public RunConfig(String dir, String cacheDir, List<StudentVariant> students) {
+        this(dir, cacheDir, students, true, true);
+    }
+
     public static RunConfig defaults() {
-        return new RunConfig("runs/default", "runs/cache", List.of(StudentVariant.values()));
+        return new RunConfig("runs/default", "runs/cache", List.of(StudentVariant.values()), true, true);
     }
 }

@@ -16,8 +16,11 @@ import org.kd4j.model.ModelConfig;
  *     student's, projected onto their top principal directions to the student's width
  *     ({@link org.kd4j.distill.StudentEmbeddings}); {@code tokenizer.vocab} must be that encoder's vocabulary. Empty:
  *     random embeddings
+ * @param initLayers with {@code init}: keep only the encoder's first N layers (its embeddings and layers 0..N-1, the
+ *     recipe of XtremeDistil and SEAD's pretrained small students), so the student is smaller than the encoder it starts
+ *     from; 0: all of them
  */
-public record StudentConfig(ModelConfig model, TrainConfig train, String init, String embeddings) {
+public record StudentConfig(ModelConfig model, TrainConfig train, String init, String embeddings, int initLayers) {
 
     public StudentConfig {
         if (model == null || train == null) {
@@ -38,6 +41,11 @@ public record StudentConfig(ModelConfig model, TrainConfig train, String init, S
             throw ConfigException.invalid("init", init, "an ONNX encoder file (.onnx), maven:group:artifact:version, or empty"
                     + " for a native student");
         }
+        ConfigException.requireRange("init_layers", initLayers, 0, 48);
+        if (initLayers > 0 && init.isEmpty()) {
+            throw ConfigException.invalid("init_layers", initLayers, "0 when 'init' is empty (only an encoder-initialised"
+                    + " student has layers to keep)");
+        }
         if (init.isEmpty() && model.type() == org.kd4j.model.ModelType.IMPORTED) {
             throw ConfigException.invalid("model.type", "imported", "transformer, bilstm or cnn, or student.init naming the"
                     + " ONNX encoder to import");
@@ -46,12 +54,17 @@ public record StudentConfig(ModelConfig model, TrainConfig train, String init, S
 
     /** A native student of shape {@code model}. */
     public StudentConfig(ModelConfig model, TrainConfig train) {
-        this(model, train, "", "");
+        this(model, train, "", "", 0);
+    }
+
+    /** A student with pretrained embeddings, or initialised from a whole encoder. */
+    public StudentConfig(ModelConfig model, TrainConfig train, String init, String embeddings) {
+        this(model, train, init, embeddings, 0);
     }
 
     /** A student without pretrained embeddings. */
     public StudentConfig(ModelConfig model, TrainConfig train, String init) {
-        this(model, train, init, "");
+        this(model, train, init, "", 0);
     }
 
     /** Whether the student is initialised from an ONNX encoder ({@link #init}). */

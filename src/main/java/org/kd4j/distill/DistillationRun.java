@@ -195,11 +195,15 @@ public final class DistillationRun {
                 .resolve(key, Path.of(config.run().cacheDir()));
         try {
             return PretrainedEncoders.initialise(key, files, tokenizer, config.tokenizer().vocab(), config.data().maxLength(),
-                    data.task().numOutputs(), null,
-                    s.train().seed());
+                    data.task().numOutputs(), null, s.train().seed(), s.initLayers());
         } catch (KdException e) {
             if (!(e.getCause() instanceof org.kd4j.imports.encoder.NotRecognizedException)) {
                 throw e;
+            }
+            if (s.initLayers() > 0) {
+                throw new KdException("student.init_layers " + s.initLayers() + ": " + s.init() + " is not a BERT layout kd4j's"
+                        + " transformer holds (" + e.getCause().getMessage() + "), and the generic SameDiff import keeps every"
+                        + " layer; set student.init_layers: 0", e);
             }
             LOG.info("student.init: {}; using the generic SameDiff import", e.getCause().getMessage());
         }
@@ -240,7 +244,8 @@ public final class DistillationRun {
 
     private static String describe(ExperimentConfig c) {
         if (c.student().imported()) {
-            return "imported from " + Path.of(c.student().init()).getFileName();
+            return (c.student().initLayers() > 0 ? "the first " + c.student().initLayers() + " layer(s) of " : "imported from ")
+                    + Path.of(c.student().init()).getFileName();
         }
         var m = c.student().model();
         String embeddings = c.student().embeddings().isEmpty() ? "" : ", embeddings projected from "
@@ -293,9 +298,11 @@ public final class DistillationRun {
     }
 
     private void write(RunDirectory run, TextClassifier student, BertTokenizer tokenizer, TaskData data, List<Teacher> teachers, Result result) {
-        student.save(run.file(RunDirectory.MODEL));
-        student.exportSameDiff(run.file(RunDirectory.SAMEDIFF));
-        TokenizerFiles.export(config.tokenizer().vocab(), run.file(RunDirectory.TOKENIZER));
+        if (config.run().saveModel()) {
+            student.save(run.file(RunDirectory.MODEL));
+            student.exportSameDiff(run.file(RunDirectory.SAMEDIFF));
+            TokenizerFiles.export(config.tokenizer().vocab(), run.file(RunDirectory.TOKENIZER));
+        }
         run.writeLabels(data.task(), config.data().maxLength());
         run.writeText(RunDirectory.CONFIG, ConfigLoader.toYaml(config));
         Map<String, Object> provenance = new LinkedHashMap<>();
@@ -348,6 +355,7 @@ public final class DistillationRun {
             metrics.add(m);
         }
         run.writeJson(RunDirectory.METRICS, Map.of("task", data.task().displayName(), "title", result.title(), "rows", metrics));
+        run.markFinished();
         LOG.info("run written to {}", run.dir());
     }
 

@@ -44,11 +44,13 @@ public final class PretrainedEncoders {
      * The encoder as a classifier of {@code outputs} on kd4j's transformer, verified against the reference runtime.
      *
      * @param pooling null: the export's own
+     * @param layers keep only the encoder's first {@code layers} layers (after the whole encoder was verified against
+     *     the reference runtime); 0: all of them
      * @throws KdException naming {@code key} when the encoder is not a BERT layout, does not fit the tokenizer or the
-     *     max length, or differs from the reference runtime
+     *     max length, has fewer than {@code layers} layers, or differs from the reference runtime
      */
     public static TextClassifier initialise(String key, EncoderSource.Files files, BertTokenizer tokenizer, String tokenizerName,
-                                            int maxLength, int outputs, Pooling pooling, long seed) {
+                                            int maxLength, int outputs, Pooling pooling, long seed, int layers) {
         RecognizedEncoder encoder;
         try {
             encoder = NativeEncoders.read(files.onnx());
@@ -64,9 +66,19 @@ public final class PretrainedEncoders {
             throw new KdException(key + ": data.max_length " + maxLength + " exceeds the encoder's " + encoder.config().maxPositions()
                     + " positions");
         }
-        TextClassifier model = encoder.classifier(outputs, pooling, seed);
-        verify(key, model, encoder, files.onnx());
-        return model;
+        if (layers > encoder.config().layers()) {
+            throw new KdException(key + ": init_layers " + layers + " exceeds the " + encoder.config().layers() + " layers of "
+                    + files.description());
+        }
+        TextClassifier whole = encoder.classifier(outputs, pooling, seed);
+        verify(key, whole, encoder, files.onnx());
+        if (layers == 0 || layers == encoder.config().layers()) {
+            return whole;
+        }
+        TextClassifier cut = encoder.firstLayers(layers).classifier(outputs, pooling, seed);
+        LOG.info("{}: the first {} of {} layers of {} ({} parameters of {})", key, layers, encoder.config().layers(),
+                files.description(), Runs.parameterCount(cut), Runs.parameterCount(whole));
+        return cut;
     }
 
     static void verify(String key, TextClassifier model, RecognizedEncoder encoder, Path onnx) {

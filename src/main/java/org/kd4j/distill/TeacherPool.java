@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.kd4j.KdException;
@@ -31,7 +33,9 @@ import org.kd4j.util.Hashing;
  * <p>A teacher's model file is keyed by everything that decides its weights (its config, the task, the training
  * file's contents and subset, its tokenizer, the max length); its logits by the model file's contents, the data
  * file's, the tokenizer and the max length ({@link CacheKey}). Both live under {@code run.cache_dir} and are shared by
- * runs and sweeps: a teacher is trained once and scored once.
+ * runs and sweeps: a teacher is trained once and scored once. With {@code run.measure_teachers: false} a cached teacher
+ * is not even loaded when all its logits are cached (runs that only need its scores, such as the quality benchmark's
+ * cells, then skip the model's loading and the timed dev pass).
  */
 public final class TeacherPool {
 
@@ -42,6 +46,7 @@ public final class TeacherPool {
     private final Path cacheDir;
     private final LogitCache logits;
     private final Progress progress;
+    private int loadedFromCache;
 
     public TeacherPool(ExperimentConfig config, TaskData data, Progress progress) {
         this.config = config;
@@ -76,39 +81,75 @@ public final class TeacherPool {
                 Hashing.fileHex("training data", data.trainFile()), data.trainVariant(), tokenizer.fingerprint(),
                 Integer.toString(d.maxLength()), Integer.toString(d.batchSize()), Boolean.toString(d.bucketing()));
         Path modelFile = cacheDir.resolve("teachers").resolve(t.name() + "-" + cacheKey.substring(0, 16) + ".kdm");
-        TextClassifier model;
-        double seconds = 0;
-        boolean cached = Files.isRegularFile(modelFile);
-        if (cached) {
+        if (Files.isRegularFile(modelFile)) {
+            Optional<TeacherProvenance> provenance = TeacherProvenance.read(modelFile);
+            double seconds = provenance.map(TeacherProvenance::trainSeconds).orElse(0.0);
             LOG.info("teacher {}: from the cache ({})", t.name(), modelFile);
-            model = TextClassifier.load(modelFile);
-            seconds = TeacherProvenance.read(modelFile).map(TeacherProvenance::trainSeconds).orElse(0.0);
-            if (model.outputs() != data.task().numOutputs()) {
-                throw new KdException("teachers[" + t.name() + "]: expects " + model.outputs() + " labels, task "
-                        + data.task() + " has " + data.task().numOutputs() + " (file " + modelFile + ")");
+            // with measure_teachers off, the model is loaded only when a logit is not cached
+            Lazy<TextClassifier> model = new Lazy<>(() -> loadCached(t, modelFile));
+            if (config.run().measureTeachers()) {
+                model.get();
             }
-        } else {
-            Path work = cacheDir.resolve("teachers").resolve(t.name() + "-" + cacheKey.substring(0, 16) + ".work");
-            model = encoder != null
-                    ? PretrainedEncoders.initialise(key, encoder, tokenizer, t.vocab().isEmpty()
-                                    ? encoder.tokenizer().map(Path::toString).orElse("(none)") : t.vocab(), d.maxLength(), data.task().numOutputs(),
-                            t.initPooling(), t.train().seed())
-                    : TextClassifier.create(t.model(), tokenizer.vocabSize(), data.task().numOutputs(), t.train().seed());
-            LOG.info("teacher {}: {} {} ({} parameters) on {} examples", t.name(), encoder != null ? "fine-tuning" : "training",
-                    encoder != null ? encoder.description() : t.model().type(), Runs.parameterCount(model), train.size());
-            Trainer trainer = new Trainer("teacher " + t.name(), model, train, dev, null, DistillConfig.defaults(),
-                    t.train(), d, tokenizer.padId(), work, progress);
-            seconds = trainer.fit(true).seconds();
-            model.save(modelFile);
-            TeacherProvenance.write(modelFile, new TeacherProvenance(t.name(), java.time.Instant.now().toString(),
-                    encoder == null ? "" : encoder.description(), encoder == null ? "" : encoder.sha256(), data.task().displayName(),
-                    data.trainFile().toString(), data.trainVariant(), train.size(), tokenizer.fingerprint(), seconds,
-                    Runs.parameterCount(model)));
-            deleteQuietly(work);
+            long parameters = provenance.filter(p -> p.parameters() > 0 && !config.run().measureTeachers())
+                    .map(TeacherProvenance::parameters).orElseGet(() -> Runs.parameterCount(model.get()));
+            return scored(t, modelFile, tokenizer, train, dev, (set, batch, pad) -> model.get().logits(set, batch, pad),
+                    parameters, seconds, true);
         }
-        TextClassifier trained = model;
-        return scored(t, modelFile, tokenizer, train, dev, (set, batch, pad) -> trained.logits(set, batch, pad),
-                Runs.parameterCount(model), seconds, cached);
+        Path work = cacheDir.resolve("teachers").resolve(t.name() + "-" + cacheKey.substring(0, 16) + ".work");
+        TextClassifier model = encoder != null
+                ? PretrainedEncoders.initialise(key, encoder, tokenizer, t.vocab().isEmpty()
+                                ? encoder.tokenizer().map(Path::toString).orElse("(none)") : t.vocab(), d.maxLength(), data.task().numOutputs(),
+                        t.initPooling(), t.train().seed(), 0)
+                : TextClassifier.create(t.model(), tokenizer.vocabSize(), data.task().numOutputs(), t.train().seed());
+        LOG.info("teacher {}: {} {} ({} parameters) on {} examples", t.name(), encoder != null ? "fine-tuning" : "training",
+                encoder != null ? encoder.description() : t.model().type(), Runs.parameterCount(model), train.size());
+        Trainer trainer = new Trainer("teacher " + t.name(), model, train, dev, null, DistillConfig.defaults(),
+                t.train(), d, tokenizer.padId(), work, progress);
+        double seconds = trainer.fit(true).seconds();
+        model.save(modelFile);
+        TeacherProvenance.write(modelFile, new TeacherProvenance(t.name(), java.time.Instant.now().toString(),
+                encoder == null ? "" : encoder.description(), encoder == null ? "" : encoder.sha256(), data.task().displayName(),
+                data.trainFile().toString(), data.trainVariant(), train.size(), tokenizer.fingerprint(), seconds,
+                Runs.parameterCount(model)));
+        deleteQuietly(work);
+        return scored(t, modelFile, tokenizer, train, dev, (set, batch, pad) -> model.logits(set, batch, pad),
+                Runs.parameterCount(model), seconds, false);
+    }
+
+    /**
+     * How many cached teacher models this pool has loaded so far: with {@code run.measure_teachers: false} and every
+     * logit cached, none.
+     */
+    public int loadedFromCache() {
+        return loadedFromCache;
+    }
+
+    private TextClassifier loadCached(TeacherConfig t, Path modelFile) {
+        TextClassifier model = TextClassifier.load(modelFile);
+        loadedFromCache++;
+        if (model.outputs() != data.task().numOutputs()) {
+            throw new KdException("teachers[" + t.name() + "]: expects " + model.outputs() + " labels, task "
+                    + data.task() + " has " + data.task().numOutputs() + " (file " + modelFile + ")");
+        }
+        return model;
+    }
+
+    /** A value computed on first use (teacher models loaded only when something must be scored). */
+    private static final class Lazy<T> implements Supplier<T> {
+        private final Supplier<T> make;
+        private T value;
+
+        Lazy(Supplier<T> make) {
+            this.make = make;
+        }
+
+        @Override
+        public T get() {
+            if (value == null) {
+                value = make.get();
+            }
+            return value;
+        }
     }
 
     /** Scores examples for a teacher: its logits on a data set, in data order. */
@@ -145,13 +186,19 @@ public final class TeacherPool {
         float[][] trainLogits = logits.getOrCompute(
                 new CacheKey(modelFile, data.trainFile(), tokenizer.fingerprint(), d.maxLength(), data.trainVariant()),
                 train.size(), outputs, () -> scorer.logits(train, batch, tokenizer.padId()));
-        // the dev pass is always run and timed: the table reports every model's inference speed measured in this run
-        long start = System.nanoTime();
-        float[][] fresh = scorer.logits(dev, batch, tokenizer.padId());
-        double evalSeconds = (System.nanoTime() - start) / 1e9;
+        // with measure_teachers (the default) the dev pass is always run and timed: the table reports every model's
+        // inference speed measured in this run; without, cached dev logits are used as they are (no speed reported)
+        double evalSeconds = 0;
+        Supplier<float[][]> devPass = () -> scorer.logits(dev, batch, tokenizer.padId());
+        if (config.run().measureTeachers()) {
+            long start = System.nanoTime();
+            float[][] fresh = devPass.get();
+            evalSeconds = (System.nanoTime() - start) / 1e9;
+            devPass = () -> fresh;
+        }
         float[][] devLogits = logits.getOrCompute(
                 new CacheKey(modelFile, data.devFile(), tokenizer.fingerprint(), d.maxLength(), "dev"),
-                dev.size(), outputs, () -> fresh);
+                dev.size(), outputs, devPass);
         if (data.hasTransfer()) {
             EncodedDataset transfer = data.transfer(tokenizer);
             float[][] transferLogits = logits.getOrCompute(

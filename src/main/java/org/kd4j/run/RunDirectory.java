@@ -25,6 +25,8 @@ import org.kd4j.util.AtomicFiles;
  * provenance.json    library versions, data and teacher hashes, seed, command
  * report.md          the comparison table
  * metrics.json       every row's metrics; written last: its presence marks a finished run
+ * unfinished         present while the run is being (re)written: a run with this marker is not finished, even
+ *                    with a metrics file (a crash between the two files)
  * work/              checkpoints and per-variant training state (for --resume)
  * </pre>
  */
@@ -39,6 +41,7 @@ public final class RunDirectory {
     public static final String REPORT = "report.md";
     public static final String METRICS = "metrics.json";
     public static final String WORK = "work";
+    public static final String UNFINISHED = "unfinished";
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -56,18 +59,31 @@ public final class RunDirectory {
         return dir.resolve(name);
     }
 
-    /** Whether the run finished (its metrics file exists). */
+    /** Whether the run finished: its metrics file exists and no unfinished marker. */
     public boolean finished() {
-        return Files.isRegularFile(file(METRICS));
+        return Files.isRegularFile(file(METRICS)) && !Files.exists(file(UNFINISHED));
     }
 
-    /** Marks the run unfinished before it is (re)written: removes the completion marker. */
+    /** Marks the run unfinished before it is (re)written: writes the unfinished marker, removes the metrics file. */
     public void markUnfinished() {
         try {
             Files.createDirectories(dir);
+            AtomicFiles.writeString(file(UNFINISHED), "");
             Files.deleteIfExists(file(METRICS));
         } catch (IOException e) {
             throw new UncheckedIOException("preparing run directory " + dir, e);
+        }
+    }
+
+    /** Marks the run finished once its metrics file is written: removes the unfinished marker. */
+    public void markFinished() {
+        if (!Files.isRegularFile(file(METRICS))) {
+            throw new IllegalStateException(dir + ": " + METRICS + " must be written before the run is marked finished");
+        }
+        try {
+            Files.deleteIfExists(file(UNFINISHED));
+        } catch (IOException e) {
+            throw new UncheckedIOException("finishing run directory " + dir, e);
         }
     }
 
@@ -101,7 +117,8 @@ public final class RunDirectory {
             throw new KdException(dir + ": run directory not found");
         }
         if (!finished()) {
-            throw new KdException(dir + ": not a finished run (" + METRICS + " is missing: the run did not complete)");
+            throw new KdException(dir + ": not a finished run (" + METRICS + " is missing or the '" + UNFINISHED
+                    + "' marker is present: the run did not complete)");
         }
         Path file = file(LABELS);
         if (!Files.isRegularFile(file)) {

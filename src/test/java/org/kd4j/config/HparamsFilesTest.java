@@ -25,6 +25,9 @@ class HparamsFilesTest {
             if (f.startsWith(Path.of("hparams", "sweeps"))) {
                 // a sweep space: its base preset, fixed overrides and every swept key must be valid
                 assertNotNull(org.kd4j.hpo.Sweep.checkSpace(ConfigLoader.loadRecord(f, org.kd4j.hpo.SweepConfig.class)).task());
+            } else if (f.startsWith(Path.of("hparams", "quality"))) {
+                // a benchmark plan: its own keys and every (task, student) run configuration it makes must be valid
+                assertFalse(org.kd4j.quality.QualityPlan.load(f).tasks().isEmpty());
             } else {
                 assertNotNull(ConfigLoader.load(f, List.of()).task());
             }

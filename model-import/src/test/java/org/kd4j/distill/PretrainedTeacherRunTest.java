@@ -89,6 +89,29 @@ class PretrainedTeacherRunTest {
     }
 
     @Test
+    void moreInitLayersThanTheEncoderHasAreRefused(@TempDir Path root) throws Exception {
+        Path data = root.resolve("data");
+        DistillationRunTest.writeSst2(data, "train", 40, 1);
+        DistillationRunTest.writeSst2(data, "dev", 20, 2);
+        Path config = root.resolve("layers.yaml");
+        Files.writeString(config, """
+                task: SST-2
+                data: {dir: %s, max_length: 24, batch_size: 16, train_limit: 0}
+                tokenizer: {vocab: %s}
+                teachers: []
+                student:
+                  init: %s
+                  init_layers: 2
+                  train: {epochs: 1}
+                run: {dir: %s, cache_dir: %s, students: [cross_entropy]}
+                """.formatted(data, TOKENIZER, ONNX, root.resolve("run"), root.resolve("cache")));
+        CliRunner r = CliRunner.run("distill", "--config", config.toString());
+        assertEquals(1, r.exitCode(), r.err());
+        assertTrue(r.err().contains("student.init: init_layers 2 exceeds the 1 layers of " + ONNX), r.err());
+        assertTrue(!Files.exists(root.resolve("run")), "refused before the run directory is written");
+    }
+
+    @Test
     void aMissingMavenArtifactSaysHowToFetchIt(@TempDir Path root) throws Exception {
         Path data = root.resolve("data");
         DistillationRunTest.writeSst2(data, "train", 40, 1);

@@ -1,7 +1,10 @@
 package org.kd4j.imports.encoder;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.kd4j.model.ModelConfig;
 import org.kd4j.model.Pooling;
 import org.kd4j.model.TextClassifier;
@@ -22,6 +25,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public record RecognizedEncoder(ModelConfig config, Map<String, INDArray> weights, boolean pooler, int labels,
                                 Map<String, String> sourceInputs, Map<String, String> sourceOutputs) {
 
+    /** Native transformer parameters of layer i are named {@code l<i>_...}. */
+    private static final Pattern LAYER_PARAMETER = Pattern.compile("l(\\d+)_");
+
     public RecognizedEncoder {
         Objects.requireNonNull(config, "config");
         weights = Map.copyOf(weights);
@@ -35,6 +41,34 @@ public record RecognizedEncoder(ModelConfig config, Map<String, INDArray> weight
     }
 
     /**
+     * The encoder cut to its first {@code n} layers: the embedding tables and layers {@code 0..n-1} as they are, the
+     * pooler and classifier (if any) kept to sit on layer {@code n-1}'s output. This is how XtremeDistil and SEAD start a
+     * small student from a pretrained encoder. The cut encoder no longer computes the file's outputs, so it has no
+     * {@link #sourceOutputs} (a parity check against the file applies to the whole encoder only).
+     *
+     * @throws IllegalArgumentException when {@code n} is not in {@code 1..config.layers()}
+     */
+    public RecognizedEncoder firstLayers(int n) {
+        if (n < 1 || n > config.layers()) {
+            throw new IllegalArgumentException("layers to keep: expected 1.." + config.layers() + " (the encoder's layers), found " + n);
+        }
+        if (n == config.layers()) {
+            return this;
+        }
+        Map<String, INDArray> kept = new LinkedHashMap<>();
+        weights.forEach((name, value) -> {
+            Matcher m = LAYER_PARAMETER.matcher(name);
+            if (!m.lookingAt() || Integer.parseInt(m.group(1)) < n) {
+                kept.put(name, value);
+            }
+        });
+        ModelConfig c = config;
+        ModelConfig cut = new ModelConfig(c.type(), n, c.hidden(), c.heads(), c.ffn(), c.maxPositions(), c.pooling(),
+                c.activation(), c.layerNormEps());
+        return new RecognizedEncoder(cut, kept, pooler, labels, sourceInputs, Map.of());
+    }
+
+    /**
      * The encoder on kd4j's native transformer with a classification (or, for 1 output, regression) head.
      *
      * @param outputs labels of the task; the export's own classifier is kept when it has exactly this width and
@@ -44,7 +78,7 @@ public record RecognizedEncoder(ModelConfig config, Map<String, INDArray> weight
      */
     public TextClassifier classifier(int outputs, Pooling pooling, long seed) {
         Pooling chosen = pooling == null ? config.pooling() : pooling;
-        Map<String, INDArray> use = new java.util.LinkedHashMap<>(weights);
+        Map<String, INDArray> use = new LinkedHashMap<>(weights);
         boolean keepHead = pooling == null && labels == outputs;
         if (!keepHead) {
             use.remove("classifier_w");

@@ -1,0 +1,275 @@
+package org.kd4j.quality;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.kd4j.KdException;
+import org.kd4j.config.ExperimentConfig;
+import org.kd4j.config.RunConfig;
+import org.kd4j.data.glue.GlueTask;
+import org.kd4j.distill.DistillationRun;
+import org.kd4j.distill.StudentVariant;
+import org.kd4j.distill.TaskData;
+import org.kd4j.distill.Teacher;
+import org.kd4j.distill.TeacherPool;
+import org.kd4j.distill.train.Progress;
+import org.kd4j.util.AtomicFiles;
+import org.kd4j.util.FileTrees;
+import org.kd4j.util.NativeGarbage;
+
+/**
+ * Runs a plan's cells in this JVM, one {@link DistillationRun} each, skipping the finished ones: the benchmark is
+ * resumable and can be completed over several invocations (an interrupted cell runs again from its start). Before a
+ * task's cells, its teachers are fine-tuned (or taken from the cache) and score the data once, timed; every cell then
+ * takes them from the cache without loading them ({@code run.measure_teachers: false}). Each cell's wall time goes
+ * into its {@link CellRecord}.
+ *
+ * <p>Order: task, then seed, then student, then cell, so that a partial benchmark has whole tables for its first seeds.
+ */
+public final class QualityBenchmark {
+
+    private static final Logger LOG = LogManager.getLogger(QualityBenchmark.class);
+
+    /** What the teachers' preparation of a task records: {@code <results_dir>/<task>/}{@value #TEACHERS_FILE}. */
+    public static final String TEACHERS_FILE = "teachers.json";
+
+    private final QualityPlan plan;
+    private final String source;
+    private final Selection selection;
+
+    /**
+     * The cells to run: a subset of the plan's tasks, students and seeds (empty lists: all of them).
+     *
+     * @param tasks tasks of the plan
+     * @param students names of the plan's students
+     * @param seeds seeds of the plan
+     */
+    public record Selection(List<GlueTask> tasks, List<String> students, List<Long> seeds) {
+
+        public Selection {
+            tasks = tasks == null ? List.of() : List.copyOf(tasks);
+            students = students == null ? List.of() : List.copyOf(students);
+            seeds = seeds == null ? List.of() : List.copyOf(seeds);
+        }
+
+        public static Selection all() {
+            return new Selection(List.of(), List.of(), List.of());
+        }
+    }
+
+    /** A cell that failed (with {@code keepGoing}). */
+    public record Failure(QualityCell cell, String message) { }
+
+    /** What an invocation did. */
+    public record Outcome(List<QualityCell> ran, List<QualityCell> skipped, List<Failure> failures) { }
+
+    /**
+     * @param source the plan's file, for messages
+     * @throws KdException naming the option and value when the selection names a task, student or seed the plan does not have
+     */
+    public QualityBenchmark(QualityPlan plan, String source, Selection selection) {
+        this.plan = plan;
+        this.source = source;
+        this.selection = selection;
+        List<GlueTask> planTasks = plan.tasks().stream().map(QualityPlan.TaskPlan::task).toList();
+        for (GlueTask t : selection.tasks()) {
+            if (!planTasks.contains(t)) {
+                throw new KdException("--tasks: " + t + " is not a task of the plan " + source + " (" + join(planTasks) + ")");
+            }
+        }
+        List<String> planStudents = plan.students().stream().map(QualityPlan.StudentPlan::name).toList();
+        for (String s : selection.students()) {
+            if (!planStudents.contains(s)) {
+                throw new KdException("--students: '" + s + "' is not a student of the plan " + source + " (" + join(planStudents) + ")");
+            }
+        }
+        for (long seed : selection.seeds()) {
+            if (!plan.seeds().contains(seed)) {
+                throw new KdException("--seeds: " + seed + " is not a seed of the plan " + source + " (" + join(plan.seeds()) + ")");
+            }
+        }
+    }
+
+    private static String join(List<?> values) {
+        return values.stream().map(String::valueOf).collect(Collectors.joining(", "));
+    }
+
+    /** Every cell of the plan, in run order. */
+    public static List<QualityCell> allCells(QualityPlan plan, String source) {
+        return cells(plan, source, Selection.all());
+    }
+
+    /** The selected cells, in run order. */
+    public List<QualityCell> cells() {
+        return cells(plan, source, selection);
+    }
+
+    private static List<QualityCell> cells(QualityPlan plan, String source, Selection selection) {
+        List<QualityCell> out = new ArrayList<>();
+        for (QualityPlan.TaskPlan t : plan.tasks()) {
+            if (!selection.tasks().isEmpty() && !selection.tasks().contains(t.task())) {
+                continue;
+            }
+            Map<String, ExperimentConfig> shared = new LinkedHashMap<>();
+            for (QualityPlan.StudentPlan s : plan.students()) {
+                if (selection.students().isEmpty() || selection.students().contains(s.name())) {
+                    shared.put(s.name(), plan.config(source, t.task(), s.name()));
+                }
+            }
+            for (long seed : plan.seeds()) {
+                if (!selection.seeds().isEmpty() && !selection.seeds().contains(seed)) {
+                    continue;
+                }
+                shared.forEach((student, config) -> {
+                    for (Cell cell : plan.cells(config.teachers())) {
+                        out.add(QualityCell.of(plan, config, student, cell, seed));
+                    }
+                });
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Runs every selected cell that is not done.
+     *
+     * @param command the command line, recorded in each run's provenance and cell record
+     * @param keepGoing after a failed cell, go on with the next (the failures are returned); otherwise the first
+     *     failure is thrown, naming the cell
+     * @param afterEach called after each cell that ran (e.g. to rewrite the report)
+     */
+    public Outcome run(String command, boolean keepGoing, Progress progress, Consumer<QualityCell> afterEach) {
+        List<QualityCell> all = cells();
+        List<QualityCell> ran = new ArrayList<>();
+        List<QualityCell> skipped = new ArrayList<>();
+        List<Failure> failures = new ArrayList<>();
+        long toRun = all.stream().filter(c -> c.status() != QualityCell.Status.DONE).count();
+        LOG.info("quality benchmark {}: {} cell(s) selected, {} done, {} to run", source, all.size(), all.size() - toRun, toRun);
+        GlueTask prepared = null;
+        Map<GlueTask, String> unprepared = new LinkedHashMap<>();
+        int index = 0;
+        for (QualityCell cell : all) {
+            if (cell.status() == QualityCell.Status.DONE) {
+                skipped.add(cell);
+                continue;
+            }
+            index++;
+            boolean teachers = cell.cell().kind() != CellKind.CROSS_ENTROPY;
+            if (teachers && unprepared.containsKey(cell.task())) {
+                // with keepGoing: the task's teachers failed once; its teacher cells are not tried again in this invocation
+                failures.add(new Failure(cell, "the teachers of " + cell.task() + " failed: " + unprepared.get(cell.task())));
+                continue;
+            }
+            try {
+                if (teachers && cell.task() != prepared) {
+                    try {
+                        prepareTeachers(cell.task(), all, progress);
+                    } catch (RuntimeException e) {
+                        unprepared.put(cell.task(), e instanceof KdException ? e.getMessage() : e.toString());
+                        throw e;
+                    }
+                    prepared = cell.task();
+                }
+                LOG.info("quality cell {}/{}: {}", index, toRun, cell.key());
+                runCell(cell, command, progress);
+                ran.add(cell);
+                afterEach.accept(cell);
+            } catch (RuntimeException e) {
+                if (!keepGoing) {
+                    LOG.error("cell {} failed; the cells before it are kept, and the next invocation starts with it", cell.key());
+                    throw e instanceof KdException ? new KdException("cell " + cell.key() + ": " + e.getMessage(), e) : e;
+                }
+                LOG.error("cell {} failed: {}", cell.key(), e.toString());
+                failures.add(new Failure(cell, e instanceof KdException ? e.getMessage() : e.toString()));
+            }
+        }
+        return new Outcome(ran, skipped, failures);
+    }
+
+    private void runCell(QualityCell cell, String command, Progress progress) {
+        try {
+            // an interrupted cell starts again from a clean directory (its checkpoints belong to the interrupted run)
+            FileTrees.delete(cell.dir());
+        } catch (IOException e) {
+            throw new KdException("cannot clear " + cell.dir() + ": " + e.getMessage(), e);
+        }
+        String cellCommand = command + " [cell " + cell.key() + "]";
+        long start = System.nanoTime();
+        new DistillationRun(cell.config(), cellCommand, false, progress).run();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // hundreds of runs in one JVM: the finished run's native buffers are returned before the next run allocates
+        NativeGarbage.collect("cell " + cell.key());
+        new CellRecord(cell.task().displayName(), cell.student(), cell.cell().id(), cell.seed(), seconds,
+                Instant.now().toString(), cellCommand, cell.configSha256()).write(cell.dir());
+        LOG.info("quality cell {} done in {} s (resident memory now {} MB)", cell.key(), String.format(Locale.ROOT, "%.1f", seconds),
+                NativeGarbage.residentKb() / 1024);
+    }
+
+    /**
+     * Fine-tunes the task's teachers (or takes them from the cache) and scores the data once, before its cells. The time
+     * is recorded in {@value #TEACHERS_FILE} with the teachers' model files and which of them were trained here, when
+     * teachers were trained here or no record of these teachers exists yet.
+     */
+    private void prepareTeachers(GlueTask task, List<QualityCell> cells, Progress progress) {
+        String student = cells.stream().filter(c -> c.task() == task).findFirst().orElseThrow().student();
+        ExperimentConfig shared = plan.config(source, task, student);
+        // all the task's teachers, as the ensemble cells see them
+        ExperimentConfig config = new ExperimentConfig(task, shared.data(), shared.tokenizer(), shared.teachers(), shared.student(),
+                shared.distill(), new RunConfig(shared.run().dir(), shared.run().cacheDir(), List.of(StudentVariant.ENSEMBLE),
+                false, false));
+        LOG.info("quality benchmark {}: teachers {}", task, shared.teachers().stream().map(t -> t.name()).toList());
+        long start = System.nanoTime();
+        List<Teacher> teachers = new TeacherPool(config, new TaskData(task, config.data()), progress).teachers();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        NativeGarbage.collect("the teachers of " + task);
+        Path file = teachersFile(plan, task);
+        if (teachers.stream().anyMatch(t -> !t.cached()) || !recordedFor(file, teachers)) {
+            Map<String, Object> record = new LinkedHashMap<>();
+            record.put("task", task.displayName());
+            record.put("seconds", seconds);
+            record.put("finished", Instant.now().toString());
+            record.put("teachers", teachers.stream().map(t -> Map.of("name", t.name(), "model_file", t.modelFile().toString(),
+                    "train_seconds", t.trainSeconds(), "trained_here", !t.cached())).toList());
+            try {
+                AtomicFiles.write(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(record));
+            } catch (IOException e) {
+                throw new KdException("cannot write " + file + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Whether {@code file} records a preparation of exactly these teachers' model files. */
+    private static boolean recordedFor(Path file, List<Teacher> teachers) {
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try {
+            Map<String, String> recorded = new LinkedHashMap<>();
+            new ObjectMapper().readTree(file.toFile()).path("teachers")
+                    .forEach(t -> recorded.put(t.path("name").asText(), t.path("model_file").asText()));
+            Map<String, String> current = new LinkedHashMap<>();
+            teachers.forEach(t -> current.put(t.name(), t.modelFile().toString()));
+            return recorded.equals(current);
+        } catch (IOException e) {
+            LOG.warn("{}: unreadable ({}); rewritten", file, e.getMessage());
+            return false;
+        }
+    }
+
+    /** Where the teachers' preparation of a task is recorded. */
+    public static Path teachersFile(QualityPlan plan, GlueTask task) {
+        return Path.of(plan.resultsDir(), task.displayName(), TEACHERS_FILE);
+    }
+}

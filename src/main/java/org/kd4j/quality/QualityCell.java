@@ -1,0 +1,93 @@
+package org.kd4j.quality;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.kd4j.config.ConfigLoader;
+import org.kd4j.config.DistillConfig;
+import org.kd4j.config.ExperimentConfig;
+import org.kd4j.config.RunConfig;
+import org.kd4j.config.StudentConfig;
+import org.kd4j.config.TeacherConfig;
+import org.kd4j.config.TrainConfig;
+import org.kd4j.data.glue.GlueTask;
+import org.kd4j.distill.StudentVariant;
+import org.kd4j.distill.loss.WeightingScheme;
+import org.kd4j.run.RunDirectory;
+import org.kd4j.util.Hashing;
+
+/**
+ * One run of the benchmark: a (task, student, cell, seed) with its run configuration and run directory,
+ * {@code <results_dir>/<task>/<student>/<cell>/seed-<n>}.
+ *
+ * @param config the run: for cross-entropy no teachers and {@code run.students: [cross_entropy]}; for one teacher that
+ *     teacher alone and {@code [ensemble]}; for the ensemble all teachers, the cell's weighting and {@code [ensemble]};
+ *     always the cell's seed as the student's, {@code run.measure_teachers: false}
+ */
+public record QualityCell(GlueTask task, String student, Cell cell, long seed, Path dir, ExperimentConfig config) {
+
+    /** Where a cell stands. */
+    public enum Status {
+        /** Finished: its run directory is finished and its cell record written, with this configuration. */
+        DONE,
+        /** Finished with another configuration (the plan was edited since): it runs again. */
+        STALE,
+        /** Started before and not finished (interrupted or failed): it runs again from the start. */
+        UNFINISHED,
+        /** Never started. */
+        TO_RUN;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        }
+    }
+
+    /** The cell's run configuration, made from the (task, student) configuration the plan gives. */
+    public static QualityCell of(QualityPlan plan, ExperimentConfig shared, String student, Cell cell, long seed) {
+        Path dir = Path.of(plan.resultsDir(), shared.task().displayName(), student, cell.id(), "seed-" + seed);
+        List<TeacherConfig> teachers = switch (cell.kind()) {
+            case CROSS_ENTROPY -> List.of();
+            case SINGLE_TEACHER -> shared.teachers().stream().filter(t -> t.name().equals(cell.teacher())).toList();
+            case ENSEMBLE -> shared.teachers();
+        };
+        if (cell.kind() == CellKind.SINGLE_TEACHER && teachers.isEmpty()) {
+            throw new IllegalArgumentException("no teacher " + cell.teacher() + " in " + shared.teachers());
+        }
+        StudentVariant variant = cell.kind() == CellKind.CROSS_ENTROPY ? StudentVariant.CROSS_ENTROPY : StudentVariant.ENSEMBLE;
+        DistillConfig d = shared.distill();
+        DistillConfig distill = new DistillConfig(d.temperature(), d.temperatureEnd(), d.hardWeight(), d.softWeight(),
+                cell.kind() == CellKind.ENSEMBLE ? cell.weighting() : WeightingScheme.UNIFORM, List.of(), d.softLoss(),
+                d.averageLogits(), d.hardDistillation());
+        StudentConfig s = shared.student();
+        TrainConfig t = s.train();
+        StudentConfig studentConfig = new StudentConfig(s.model(), new TrainConfig(t.epochs(), t.learningRate(), t.weightDecay(),
+                t.warmupFraction(), t.clipNorm(), seed, t.checkpointEverySteps(), t.earlyStoppingPatience()), s.init(),
+                s.embeddings(), s.initLayers());
+        RunConfig run = new RunConfig(dir.toString(), shared.run().cacheDir(), List.of(variant), false, plan.saveModels());
+        ExperimentConfig config = new ExperimentConfig(shared.task(), shared.data(), shared.tokenizer(), teachers, studentConfig,
+                distill, run);
+        return new QualityCell(shared.task(), student, cell, seed, dir, config);
+    }
+
+    /** {@code SST-2/sead/ensemble-uniform/seed-1}. */
+    public String key() {
+        return task.displayName() + "/" + student + "/" + cell.id() + "/seed-" + seed;
+    }
+
+    public Status status() {
+        if (new RunDirectory(dir).finished()) {
+            Optional<CellRecord> record = CellRecord.read(dir);
+            if (record.isPresent()) {
+                return configSha256().equals(record.get().configSha256()) ? Status.DONE : Status.STALE;
+            }
+        }
+        return Files.isDirectory(dir) ? Status.UNFINISHED : Status.TO_RUN;
+    }
+
+    /** The SHA-256 of the resolved run configuration (as written to the run's config.yaml). */
+    public String configSha256() {
+        return Hashing.fieldsHex("kd4j.quality.cell.v1", ConfigLoader.toYaml(config));
+    }
+}

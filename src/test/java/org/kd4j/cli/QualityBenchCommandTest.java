@@ -1,0 +1,121 @@
+package org.kd4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bench quality}: the dry run of the committed plan, and bad input as one line with exit code 1 or 2. */
+class QualityBenchCommandTest {
+
+    /** The committed plan with its results under {@code dir}, so that no real benchmark's results are seen. */
+    private static Path plan(Path dir) throws Exception {
+        Path plan = dir.resolve("glue5.yaml");
+        Files.writeString(plan, Files.readString(Path.of("hparams/quality/glue5.yaml"))
+                .replace("results_dir: runs/quality", "results_dir: " + dir.resolve("results")));
+        return plan;
+    }
+
+    @Test
+    void dryRunListsTheSelectedCells(@TempDir Path dir) throws Exception {
+        Path plan = plan(dir);
+        CliRunner all = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--dry-run");
+        assertEquals(0, all.exitCode(), all.err());
+        assertTrue(all.out().contains("270 cell(s): 0 done, 270 to run"), all.out());
+
+        CliRunner some = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--dry-run", "--tasks", "sst2,MRPC",
+                "--students", "sead,minilm-l3", "--seeds", "2");
+        assertEquals(0, some.exitCode(), some.err());
+        assertTrue(some.out().contains("24 cell(s): 0 done, 24 to run"), some.out());
+        for (String cell : new String[] {"cross-entropy", "teacher-minilm", "teacher-bge-small", "ensemble-uniform",
+                "ensemble-confidence", "ensemble-teacher_loss"}) {
+            assertTrue(some.out().matches("(?s).*\\| MRPC +\\| minilm-l3 +\\| " + cell + " +\\| +2 \\| to run +\\| .*"), cell + "\n" + some.out());
+        }
+        assertTrue(!some.out().contains("| bilstm"), some.out());
+        assertTrue(!some.out().contains("| RTE"), some.out());
+        assertTrue(!Files.exists(dir.resolve("results")), "a dry run writes nothing");
+    }
+
+    @Test
+    void badInputIsOneLineNamingIt(@TempDir Path dir) throws Exception {
+        Path plan = plan(dir);
+        assertOneLineError(1, "--tasks: unknown task 'SST-3'", "--plan", plan.toString(), "--dry-run", "--tasks", "SST-3");
+        assertOneLineError(1, "--tasks: QQP is not a task of the plan " + plan, "--plan", plan.toString(), "--dry-run",
+                "--tasks", "QQP");
+        assertOneLineError(1, "--students: 'tiny' is not a student of the plan " + plan + " (sead, bilstm, minilm-l3)",
+                "--plan", plan.toString(), "--dry-run", "--students", "sead,tiny");
+        assertOneLineError(1, "--seeds: 4 is not a seed of the plan", "--plan", plan.toString(), "--dry-run", "--seeds", "4");
+        Path unknownKey = dir.resolve("unknown-key.yaml");
+        Files.writeString(unknownKey, Files.readString(plan).replace("save_models: false", "save_models: false\nseed_count: 3"));
+        assertOneLineError(1, unknownKey + ": unknown key 'seed_count'", "--plan", unknownKey.toString(), "--dry-run");
+        Path badValue = dir.resolve("bad-value.yaml");
+        Files.writeString(badValue, Files.readString(plan).replace("init_layers: 3", "init_layers: 99"));
+        assertOneLineError(1, badValue + " (task SST-2, student minilm-l3): student.init_layers = 99 is out of range", "--plan", badValue.toString(),
+                "--dry-run");
+        assertOneLineError(1, dir.resolve("none.yaml") + ": file not found", "--plan", dir.resolve("none.yaml").toString());
+        CliRunner usage = CliRunner.run("bench", "quality", "--dry-run");
+        assertEquals(2, usage.exitCode());
+        assertTrue(usage.err().contains("--plan"), usage.err());
+        CliRunner seeds = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--seeds", "one");
+        assertEquals(2, seeds.exitCode());
+        assertTrue(seeds.err().contains("'one'"), seeds.err());
+    }
+
+    @Test
+    void aFailedCellStopsTheRunOrWithKeepGoingIsListed(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        org.kd4j.testing.SyntheticSst2.write(data, "train", 48, 1);
+        org.kd4j.testing.SyntheticSst2.write(data, "dev", 16, 2);
+        Path plan = dir.resolve("ghost.yaml");
+        Files.writeString(plan, """
+                results_dir: %s
+                seeds: [1]
+                cells: [cross_entropy, single_teacher, ensemble]
+                weightings: [uniform]
+                base:
+                  data: {dir: %s, max_length: 16, batch_size: 16}
+                  teachers:
+                    - {name: ghost, init: %s}
+                  run: {cache_dir: %s}
+                tasks:
+                  - task: SST-2
+                students:
+                  - name: tiny
+                    student:
+                      model: {type: cnn, hidden: 8, ffn: 8}
+                      train: {epochs: 1, learning_rate: 0.01}
+                """.formatted(dir.resolve("results"), data, dir.resolve("ghost.onnx"), dir.resolve("cache")));
+        CliRunner stop = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--no-progress");
+        assertEquals(1, stop.exitCode(), stop.err());
+        assertEquals(1, stop.err().strip().lines().count(), stop.err());
+        assertTrue(stop.err().startsWith("error: cell SST-2/tiny/teacher-ghost/seed-1: teachers[ghost].init"), stop.err());
+        assertTrue(Files.isRegularFile(dir.resolve("results/SST-2/tiny/cross-entropy/seed-1/quality-cell.json")),
+                "the cell before the failure is done");
+
+        CliRunner going = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--no-progress", "--keep-going");
+        assertEquals(1, going.exitCode(), going.err());
+        assertTrue(going.out().contains("quality benchmark: 0 cell(s) run, 1 already done, 2 failed"), going.out());
+        assertTrue(going.out().contains("failed: SST-2/tiny/teacher-ghost/seed-1: teachers[ghost].init"), going.out());
+        assertTrue(going.out().contains("failed: SST-2/tiny/ensemble-uniform/seed-1: the teachers of SST-2 failed: teachers[ghost].init"),
+                going.out());
+        // the report renders what there is
+        assertTrue(going.out().matches("(?s).*\\| cross-entropy only +\\| +[0-9]+\\.[0-9] +\\|.*"),
+                going.out());
+        assertTrue(going.out().contains("| distilled from ghost"), going.out());
+    }
+
+    private static void assertOneLineError(int code, String expected, String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "bench";
+        all[1] = "quality";
+        System.arraycopy(args, 0, all, 2, args.length);
+        CliRunner r = CliRunner.run(all);
+        assertEquals(code, r.exitCode(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().startsWith("error: "), r.err());
+        assertTrue(r.err().contains(expected), "expected '" + expected + "' in " + r.err());
+    }
+}

@@ -1,0 +1,89 @@
+package org.kd4j.distill;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kd4j.config.ConfigLoader;
+import org.kd4j.config.ExperimentConfig;
+import org.kd4j.distill.cache.CacheKey;
+import org.kd4j.distill.cache.LogitCache;
+import org.kd4j.distill.train.Progress;
+
+/**
+ * {@code run.measure_teachers: false}: a cached teacher whose logits are all cached is not loaded (no timed dev pass);
+ * its scores and size are the same as when it is; a missing logit file loads that teacher, and only that one.
+ */
+class TeacherPoolTest {
+
+    private static List<Teacher> pool(Path yaml, boolean measure, int[] loaded) {
+        ExperimentConfig config = ConfigLoader.load(yaml, List.of("run.measure_teachers=" + measure));
+        TeacherPool pool = new TeacherPool(config, new TaskData(config.task(), config.data()), Progress.off());
+        List<Teacher> teachers = pool.teachers();
+        loaded[0] = pool.loadedFromCache();
+        return teachers;
+    }
+
+    @Test
+    void cachedTeachersAreNotLoadedWhenNotMeasured(@TempDir Path root) throws Exception {
+        Path data = root.resolve("data");
+        DistillationRunTest.writeSst2(data, "train", 80, 1);
+        DistillationRunTest.writeSst2(data, "dev", 32, 2);
+        Path yaml = root.resolve("teachers.yaml");
+        Files.writeString(yaml, """
+                task: SST-2
+                data: {dir: %s, max_length: 24, batch_size: 16}
+                teachers:
+                  - name: cnn
+                    model: {type: cnn, hidden: 16, ffn: 16}
+                    train: {epochs: 1, learning_rate: 0.01}
+                  - name: lstm
+                    model: {type: bilstm, hidden: 16, ffn: 16}
+                    train: {epochs: 1, learning_rate: 0.01}
+                student:
+                  model: {type: cnn, hidden: 16, ffn: 16}
+                run: {dir: %s, cache_dir: %s}
+                """.formatted(data, root.resolve("run"), root.resolve("cache")));
+        int[] loaded = new int[1];
+        List<Teacher> trained = pool(yaml, true, loaded);
+        assertEquals(0, loaded[0], "trained here, not loaded");
+        assertTrue(trained.stream().allMatch(t -> !t.cached() && t.evalSeconds() > 0));
+
+        List<Teacher> fromLogits = pool(yaml, false, loaded);
+        assertEquals(0, loaded[0], "every logit is cached: no teacher model is loaded");
+        for (int i = 0; i < trained.size(); i++) {
+            Teacher a = trained.get(i);
+            Teacher b = fromLogits.get(i);
+            assertTrue(b.cached());
+            assertEquals(0.0, b.evalSeconds(), "no dev pass is timed");
+            assertEquals(a.parameters(), b.parameters(), "the size comes from the provenance file");
+            assertEquals(a.dev().main(), b.dev().main());
+            for (int r = 0; r < a.devLogits().length; r++) {
+                assertArrayEquals(a.devLogits()[r], b.devLogits()[r]);
+            }
+            assertEquals(a.trainLogits().length, b.trainLogits().length);
+            assertTrue(b.trainSeconds() > 0, "the training time comes from the provenance file");
+        }
+
+        pool(yaml, true, loaded);
+        assertEquals(2, loaded[0], "measured: both teachers are loaded and timed");
+
+        // one teacher's dev logits gone: that teacher alone is loaded to score the dev set again
+        Teacher lstm = trained.get(1);
+        ExperimentConfig config = ConfigLoader.load(yaml, List.of());
+        TaskData task = new TaskData(config.task(), config.data());
+        Path devLogits = new LogitCache(root.resolve("cache/logits")).file(new CacheKey(lstm.modelFile(), task.devFile(),
+                lstm.tokenizer().fingerprint(), 24, "dev"));
+        assertTrue(Files.isRegularFile(devLogits), devLogits.toString());
+        Files.delete(devLogits);
+        List<Teacher> again = pool(yaml, false, loaded);
+        assertEquals(1, loaded[0]);
+        assertTrue(Files.isRegularFile(devLogits), "computed and cached again");
+        assertEquals(lstm.dev().main(), again.get(1).dev().main(), 1e-6);
+    }
+}

@@ -1,0 +1,156 @@
+package org.kd4j.quality;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kd4j.distill.StudentVariant;
+import org.kd4j.run.RunDirectory;
+
+/**
+ * The report and its goals from cells whose results are written by hand (the files a finished cell leaves), so every
+ * number in the report is known in advance: no training here.
+ */
+class QualityReportTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Writes the files of a finished cell: metrics (student, teachers, ensemble rows), provenance, cell record. */
+    private static void finish(List<QualityCell> cells, String key, double student, Map<String, Double> teachers,
+                               Double ensemble, double seconds) throws Exception {
+        QualityCell cell = cells.stream().filter(c -> c.key().equals(key)).findFirst().orElseThrow(() -> new AssertionError(key));
+        String metric = "dev_" + cell.task().mainMetric().key();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        teachers.forEach((name, value) -> rows.add(Map.of("name", "teacher " + name + " (cnn)", metric, value,
+                "parameters", 100, "dev_examples", 50, "train_seconds", 30.0)));
+        if (ensemble != null) {
+            rows.add(Map.of("name", "ensemble of 2 teachers (x)", metric, ensemble, "parameters", 200, "dev_examples", 50));
+        }
+        StudentVariant variant = cell.cell().kind() == CellKind.CROSS_ENTROPY ? StudentVariant.CROSS_ENTROPY : StudentVariant.ENSEMBLE;
+        rows.add(Map.of("name", variant.label(), metric, student, "parameters", 1234, "dev_examples", 50, "train_seconds", 1.0));
+        RunDirectory run = new RunDirectory(cell.dir());
+        run.markUnfinished();
+        // the teachers' model files, as a run's provenance names them
+        run.writeJson(RunDirectory.PROVENANCE, Map.of("teachers", teachers.keySet().stream().sorted()
+                .map(t -> Map.of("name", t, "model_file", modelFile(cell.dir(), cell.task().displayName(), t))).toList()));
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("task", cell.task().displayName());
+        metrics.put("rows", rows);
+        run.writeJson(RunDirectory.METRICS, metrics);
+        run.markFinished();
+        new CellRecord(cell.task().displayName(), cell.student(), cell.cell().id(), cell.seed(), seconds, "now", "test",
+                cell.configSha256()).write(cell.dir());
+    }
+
+    /** A teacher's (absent) model file under the test's directory: no provenance file, so the run's metrics give its time. */
+    private static String modelFile(Path cellDir, String task, String teacher) {
+        return cellDir.getParent().getParent().getParent().getParent().resolve("cache/" + task + "-" + teacher + ".kdm").toString();
+    }
+
+    @Test
+    void tablesTimesAndGoalsFromFinishedCells(@TempDir Path dir) throws Exception {
+        Path planFile = QualityPlanTest.tinyPlan(dir);
+        QualityPlan plan = QualityPlan.load(planFile);
+        List<QualityCell> cells = QualityBenchmark.allCells(plan, planFile.toString());
+        assertEquals(2 * 2 * 2 * 6, cells.size());
+        Map<String, Double> sstTeachers = Map.of("t1", 0.86, "t2", 0.84);
+        Map<String, Double> mrpcTeachers = Map.of("t1", 0.75, "t2", 0.74);
+        for (int seed = 1; seed <= 2; seed++) {
+            String s = "/seed-" + seed;
+            finish(cells, "SST-2/s1/cross-entropy" + s, seed == 1 ? 0.80 : 0.82, Map.of(), null, 10);
+            finish(cells, "SST-2/s1/teacher-t1" + s, 0.83, Map.of("t1", 0.86), null, 10);
+            finish(cells, "SST-2/s1/teacher-t2" + s, 0.82, Map.of("t2", 0.84), null, 10);
+            finish(cells, "SST-2/s1/ensemble-uniform" + s, 0.84, sstTeachers, 0.87, 10);
+            finish(cells, "MRPC/s1/cross-entropy" + s, 0.70, Map.of(), null, 10);
+            finish(cells, "MRPC/s1/teacher-t1" + s, 0.72, Map.of("t1", 0.75), null, 10);
+            finish(cells, "MRPC/s1/teacher-t2" + s, 0.70, Map.of("t2", 0.74), null, 10);
+            finish(cells, "MRPC/s1/ensemble-uniform" + s, 0.71, mrpcTeachers, 0.76, 10);
+            finish(cells, "SST-2/s2/ensemble-uniform" + s, 0.85, sstTeachers, 0.87, 20);
+        }
+        finish(cells, "SST-2/s1/ensemble-confidence/seed-1", 0.90, sstTeachers, 0.88, 10);
+        // an unfinished cell (metrics written, marker left) is not counted
+        finish(cells, "SST-2/s2/cross-entropy/seed-1", 0.99, Map.of(), null, 10);
+        new RunDirectory(cells.stream().filter(c -> c.key().equals("SST-2/s2/cross-entropy/seed-1")).findFirst().orElseThrow().dir())
+                .markUnfinished();
+
+        // a cell done with another configuration (the plan edited since) is stale: not counted
+        finish(cells, "MRPC/s2/cross-entropy/seed-1", 0.99, Map.of(), null, 10);
+        QualityCell stale = cells.stream().filter(c -> c.key().equals("MRPC/s2/cross-entropy/seed-1")).findFirst().orElseThrow();
+        CellRecord record = CellRecord.read(stale.dir()).orElseThrow();
+        new CellRecord(record.task(), record.student(), record.cell(), record.seed(), record.seconds(), record.finished(),
+                record.command(), "0".repeat(64)).write(stale.dir());
+        assertEquals(QualityCell.Status.STALE, stale.status());
+
+        // the benchmark's record of the SST-2 teachers' preparation: 100 s, of which t1's fine-tuning took 30 s
+        Path sstDir = cells.get(0).dir().getParent().getParent().getParent();
+        Files.createDirectories(sstDir);
+        String t1 = modelFile(cells.get(0).dir(), "SST-2", "t1");
+        String t2 = modelFile(cells.get(0).dir(), "SST-2", "t2");
+        JSON.writeValue(QualityBenchmark.teachersFile(plan, org.kd4j.data.glue.GlueTask.SST2).toFile(), Map.of("seconds", 100.0,
+                "teachers", List.of(Map.of("name", "t1", "model_file", t1, "train_seconds", 30.0, "trained_here", true),
+                        Map.of("name", "t2", "model_file", t2, "train_seconds", 30.0, "trained_here", false))));
+        assertEquals(sstDir, QualityBenchmark.teachersFile(plan, org.kd4j.data.glue.GlueTask.SST2).getParent());
+
+        QualityReport report = QualityReport.read(plan, planFile.toString());
+        assertEquals(19, report.cellsDone());
+        String md = report.markdown("bench quality --plan x");
+        assertTrue(md.startsWith("Generated by `bench quality --plan x`"), md);
+        assertTrue(md.contains("19 of 48 cells done"), md);
+        // 80 and 82: mean 81, sample standard deviation sqrt(2) = 1.4; s2 has no cross-entropy cell done
+        assertRow(md, "cross-entropy only", "81.0 ± 1.4", "-");
+        assertRow(md, "distilled from t1", "83.0 ± 0.0", "-");
+        assertRow(md, "distilled from the ensemble (uniform)", "84.0 ± 0.0", "85.0 ± 0.0");
+        assertRow(md, "distilled from the ensemble (confidence)", "90.0 (n=1)", "-");
+        assertRow(md, "distilled from the ensemble (teacher_loss)", "-", "-");
+        // the teachers' and the ensemble's own scores, the teachers' fine-tuning time
+        assertRow(md, "teacher t1", "86.0", "30.0 s");
+        assertRow(md, "ensemble (uniform)", "87.0", "-");
+        assertRow(md, "ensemble (confidence)", "88.0", "-");
+        assertRow(md, "ensemble (teacher_loss)", "-", "-");
+        // times: 9 SST-2 cells of s1 x 10 s, 2 of s2 x 20 s; 8 MRPC cells of s1 x 10 s
+        assertRow(md, "SST-2", "student s1, all its cells", "9 of 12", "1m 30s");
+        assertRow(md, "SST-2", "student s2, all its cells", "2 of 12", "40.0 s");
+        assertRow(md, "SST-2", "teacher t1 fine-tuning", "-", "30.0 s");
+        // SST-2: scoring 100 s - 30 s of t1's fine-tuning; total 2 x 30 s fine-tuning + 70 s + 130 s of cells
+        assertRow(md, "SST-2", "teachers scoring the data once", "-", "1m 10s");
+        assertRow(md, "SST-2", "task total", "", "4m 20s");
+        // MRPC: no record of its teachers' preparation; 2 x 30 s + 80 s of cells
+        assertRow(md, "MRPC", "teachers scoring the data once", "-", "-");
+        assertRow(md, "MRPC", "task total", "", "2m 20s");
+        assertRow(md, "all", "total", "19 of 48", "6m 40s");
+
+        String goals = md.substring(md.indexOf("### Goals"));
+        // 1. SST-2 +3.0, MRPC +1.0 < 1.5: missed; confidence: SST-2 +9.0, MRPC not run: not yet measured
+        assertRow(goals, "s1", "uniform", "+3.0 (84.0 vs 81.0)", "+1.0 (71.0 vs 70.0)", "missed");
+        assertRow(goals, "s1", "confidence", "+9.0 (90.0 vs 81.0)", "-", "not yet measured");
+        assertRow(goals, "s2", "uniform", "-", "-", "not yet measured");
+        // 2. of 2 tasks, 2 needed: SST-2 84 >= 83, MRPC 71 < 72: missed
+        assertTrue(goals.contains("here 2 of 2"), goals);
+        assertRow(goals, "s1", "uniform", "+1.0 (84.0 vs 83.0)", "-1.0 (71.0 vs 72.0)", "1 of 2 measured", "missed");
+        assertRow(goals, "s1", "teacher_loss", "-", "-", "0 of 0 measured", "not yet measured");
+        // 3. s2 (initialised from an encoder): 85 against the best teacher's own 86: missed; s1 is not listed
+        String third = goals.substring(goals.indexOf("3. "));
+        assertRow(third, "s2", "uniform", "-1.0 (85.0 vs 86.0)", "missed");
+        assertRow(third, "s2", "confidence", "-", "not yet measured");
+        assertTrue(!third.contains("| s1 "), third);
+    }
+
+    /** A table row with exactly these cells (padding aside). */
+    private static void assertRow(String markdown, String... cells) {
+        StringBuilder regex = new StringBuilder("(?m)^\\|");
+        for (String cell : cells) {
+            regex.append(" +").append(java.util.regex.Pattern.quote(cell)).append(" +\\|");
+        }
+        regex.append("$");
+        assertTrue(java.util.regex.Pattern.compile(regex.toString()).matcher(markdown).find(),
+                "no row " + String.join(" | ", cells) + " in\n" + markdown);
+    }
+}

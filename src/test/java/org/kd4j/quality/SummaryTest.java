@@ -1,0 +1,62 @@
+package org.kd4j.quality;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kd4j.KdException;
+
+class SummaryTest {
+
+    @Test
+    void meanAndSampleStandardDeviationInPoints() {
+        // 0.80, 0.82, 0.87 -> 80, 82, 87 points: mean 83, deviations -3, -1, 4: sum of squares 26, / 2 = 13
+        Summary s = Summary.ofMetric(List.of(0.80, 0.82, 0.87));
+        assertEquals(83.0, s.mean(), 1e-9);
+        assertEquals(Math.sqrt(13), s.std(), 1e-9);
+        assertEquals(3, s.n());
+        assertEquals("83.0 ± 3.6", s.format(3));
+        assertEquals("83.0 ± 3.6 (n=3)", s.format(5));
+        Summary one = Summary.ofMetric(List.of(0.5));
+        assertTrue(Double.isNaN(one.std()));
+        assertEquals("50.0 (n=1)", one.format(3));
+        assertEquals("50.0", one.format(1));
+    }
+
+    @Test
+    void theReportFileKeepsTheTextOutsideTheMarkers(@TempDir Path dir) throws Exception {
+        Path doc = dir.resolve("quality.md");
+        Files.writeString(doc, "# Intro\n\ntext before\n" + ReportFile.BEGIN + "\nold table\n" + ReportFile.END + "\n\nafter\n");
+        ReportFile.write(doc, "new table\n");
+        assertEquals("# Intro\n\ntext before\n" + ReportFile.BEGIN + "\nnew table\n" + ReportFile.END + "\n\nafter\n",
+                Files.readString(doc));
+        ReportFile.write(doc, "newer");
+        assertEquals("# Intro\n\ntext before\n" + ReportFile.BEGIN + "\nnewer\n" + ReportFile.END + "\n\nafter\n",
+                Files.readString(doc));
+
+        Path fresh = dir.resolve("fresh.md");
+        ReportFile.write(fresh, "table\n");
+        assertEquals(ReportFile.BEGIN + "\ntable\n" + ReportFile.END + "\n", Files.readString(fresh));
+
+        Path none = dir.resolve("none.md");
+        Files.writeString(none, "no markers here\n");
+        KdException e = assertThrows(KdException.class, () -> ReportFile.write(none, "x"));
+        assertTrue(e.getMessage().startsWith(none + ": expected the markers"), e.getMessage());
+        assertEquals("no markers here\n", Files.readString(none), "left untouched");
+        Path reversed = dir.resolve("reversed.md");
+        Files.writeString(reversed, ReportFile.END + "\n" + ReportFile.BEGIN + "\n");
+        assertTrue(assertThrows(KdException.class, () -> ReportFile.write(reversed, "x")).getMessage().contains("out of order"));
+    }
+
+    @Test
+    void durations() {
+        assertEquals("4.2 s", QualityReport.duration(4.2));
+        assertEquals("12m 05s", QualityReport.duration(725));
+        assertEquals("3h 07m", QualityReport.duration(3 * 3600 + 7 * 60 + 20));
+    }
+}
