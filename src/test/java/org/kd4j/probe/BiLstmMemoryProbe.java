@@ -65,6 +65,7 @@ public final class BiLstmMemoryProbe {
         Runnable loop = () -> {
             long start = System.nanoTime();
             long first = 0;
+            long afterFirst = 0;
             try (Trainer.StepTimer timer = Trainer.stepTimer(model, data, workers)) {
                 for (int s = 1; s <= steps; s++) {
                     Batch b = batches.get(s % batches.size());
@@ -73,14 +74,25 @@ public final class BiLstmMemoryProbe {
                     } else {
                         model.logits(b);
                     }
+                    if (s == 1) {
+                        afterFirst = System.nanoTime();
+                    }
+                    if (s == steps) {
+                        System.out.printf("step timing: %.1f ms per step after the first%n", (System.nanoTime() - afterFirst) / 1e6 / Math.max(1, steps - 1));
+                    }
                     if (s % every == 0 || s == 1) {
                         System.gc();
-                        long rss = NativeGarbage.residentKb();
+                        if (Boolean.getBoolean("probe.trim")) {
+                            NativeGarbage.collect("probe");
+                        }
+                        long rss = settledResidentKb();
                         if (first == 0) {
                             first = rss;
                         }
-                        System.out.printf("step %5d  rss %7d MB  (+%d MB since step 1)  javacpp %d MB  %.1f s%n", s, rss / 1024,
-                                (rss - first) / 1024, org.bytedeco.javacpp.Pointer.totalBytes() >> 20, (System.nanoTime() - start) / 1e9);
+                        java.lang.management.MemoryUsage heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+                        System.out.printf("step %5d  rss %7d MB  (+%d MB since step 1)  heap %d/%d MB  javacpp %d MB  %.1f s%n", s,
+                                rss / 1024, (rss - first) / 1024, heap.getUsed() >> 20, heap.getCommitted() >> 20,
+                                org.bytedeco.javacpp.Pointer.totalBytes() >> 20, (System.nanoTime() - start) / 1e9);
                         if (Boolean.getBoolean("probe.histo")) {
                             histogram(s);
                         }
@@ -97,6 +109,28 @@ public final class BiLstmMemoryProbe {
             loop.run();
         }
         System.exit(0);
+    }
+
+    /**
+     * Resident memory once ND4J's deallocator threads have freed what the last collection found (they work after it):
+     * read every 100 ms until it stops falling, at most 3 s.
+     */
+    static long settledResidentKb() {
+        long last = NativeGarbage.residentKb();
+        for (int i = 0; i < 30; i++) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            long now = NativeGarbage.residentKb();
+            if (now >= last - 1024) {
+                return Math.min(now, last);
+            }
+            last = now;
+        }
+        return last;
     }
 
     /** Live-object counts of ND4J's array and buffer classes (a full collection first). */

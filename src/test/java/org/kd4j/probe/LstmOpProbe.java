@@ -55,6 +55,76 @@ public final class LstmOpProbe {
         }
         SDVariable loss = out.sum("loss");
         sd.setLossVariables(loss);
+        if (mode.equals("micro")) {
+            INDArray big = Nd4j.rand(DataType.FLOAT, t, b, 4 * h);
+            rw.assign(rw.castTo(DataType.FLOAT));
+            INDArray small = Nd4j.rand(DataType.FLOAT, b, h);
+            INDArray other = Nd4j.rand(DataType.FLOAT, b, h);
+            for (int rep = 0; rep < 3; rep++) {
+                long t0 = System.nanoTime();
+                int n = 20000;
+                for (int k = 0; k < n; k++) {
+                    big.slice(k % t);
+                }
+                long t1 = System.nanoTime();
+                for (int k = 0; k < n; k++) {
+                    big.slice(k % t).get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(h, 2 * h));
+                }
+                long t2 = System.nanoTime();
+                for (int k = 0; k < n; k++) {
+                    small.muli(other);
+                }
+                long t3 = System.nanoTime();
+                INDArray view = big.slice(3).get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(h, 2 * h));
+                for (int k = 0; k < n; k++) {
+                    view.muli(other);
+                }
+                long t4 = System.nanoTime();
+                for (int k = 0; k < n; k++) {
+                    Nd4j.gemm(small, rw, big.slice(1), false, false, 1.0, 1.0);
+                }
+                long t5 = System.nanoTime();
+                System.out.printf("step micro: slice %.1f us, slice+get %.1f us, muli %.1f us, muli on a view %.1f us, gemm+views %.1f us%n",
+                        (t1 - t0) / 1e3 / n, (t2 - t1) / 1e3 / n, (t3 - t2) / 1e3 / n, (t4 - t3) / 1e3 / n, (t5 - t4) / 1e3 / n);
+            }
+            System.exit(0);
+        }
+        if (mode.equals("java") || mode.equals("opbptime")) {
+            // time per forward + backward of both directions: kd4j's BiLstm, or M2.1's lstmLayer + lstmLayer_bp x 2
+            org.kd4j.model.BiLstm lstm = org.kd4j.model.TextClassifier.create(new org.kd4j.model.ModelConfig(
+                    org.kd4j.model.ModelType.BILSTM, 1, h, 1, h, 8, org.kd4j.model.Pooling.MEAN), 10, 2, 1).graph().recurrent();
+            int[] lengths = new int[b];
+            java.util.Arrays.fill(lengths, t);
+            INDArray xa = x.getArr();
+            INDArray dOut = Nd4j.rand(DataType.FLOAT, b, t, 2 * h);
+            long t0 = 0;
+            for (int s = 0; s <= steps; s++) {
+                if (s == 1) {
+                    t0 = System.nanoTime();
+                }
+                if (mode.equals("java")) {
+                    lstm.forward(xa, lengths);
+                    lstm.backward(dOut);
+                } else {
+                    for (int d = 0; d < 2; d++) {
+                        for (String name : new String[] {"lstmLayer", "lstmLayer_bp"}) {
+                            org.nd4j.linalg.api.ops.DynamicCustomOp.DynamicCustomOpsBuilder op = org.nd4j.linalg.api.ops.DynamicCustomOp
+                                    .builder(name).addIntegerArguments(1, 0, 2, 0, 0).addFloatingPointArguments(0.0)
+                                    .addBooleanArguments(true, false, false, false, false, true, false, false);
+                            op = name.equals("lstmLayer") ? op.addInputs(xa, w, rw, bias) : op.addInputs(xa, w, rw, bias, dOut.get(
+                                    org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                                    org.nd4j.linalg.indexing.NDArrayIndex.interval(0, h)).dup());
+                            for (INDArray o : Nd4j.exec(op.build())) {
+                                o.close();
+                            }
+                        }
+                    }
+                }
+            }
+            System.out.printf("step timing %s: %.2f ms per forward + backward of [%d, %d, %d], %d units per direction%n", mode,
+                    (System.nanoTime() - t0) / 1e6 / steps, b, t, h, h);
+            System.exit(0);
+        }
         long first = 0;
         long start = System.nanoTime();
         for (int s = 1; s <= steps; s++) {
