@@ -22,7 +22,9 @@ import org.kd4j.util.Threads;
  * {@code probe.type} (bilstm), {@code probe.mode} (train | infer), {@code probe.steps} (400), {@code probe.every} (50),
  * {@code probe.lengths} (vary | fixed), {@code probe.maxLength} (64), {@code probe.batch} (32), {@code probe.hidden} (128),
  * {@code probe.workers} (1), {@code probe.threads} (1), {@code probe.helpersOnce} (false: keep helpers off for the whole
- * run, so the per-call toggle does nothing), {@code probe.mmap} (true: glibc mmap threshold as distill sets it).
+ * run, so the per-call toggle does nothing), {@code probe.mmap} (true: glibc mmap threshold as distill sets it),
+ * {@code probe.release} (false: free the inference sessions' array caches before each reading, as a pass over a data
+ * set does), {@code probe.trim} (false: malloc_trim before each reading), {@code probe.histo} (false: live ND4J objects).
  *
  * <pre>flock /tmp/kd4j-build.lock mvn -o -B exec:java -Dexec.classpathScope=test -Dexec.mainClass=org.kd4j.probe.BiLstmMemoryProbe -Dprobe.steps=400</pre>
  */
@@ -81,6 +83,9 @@ public final class BiLstmMemoryProbe {
                         System.out.printf("step timing: %.1f ms per step after the first%n", (System.nanoTime() - afterFirst) / 1e6 / Math.max(1, steps - 1));
                     }
                     if (s % every == 0 || s == 1) {
+                        if (Boolean.getBoolean("probe.release")) {
+                            model.releaseInferenceMemory(); // as a full inference pass ends
+                        }
                         System.gc();
                         if (Boolean.getBoolean("probe.trim")) {
                             NativeGarbage.collect("probe");
