@@ -1,7 +1,10 @@
 package org.kd4j.model;
 
+import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMActivations;
 import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDataFormat;
 import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDirectionMode;
@@ -15,6 +18,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * states, linear head. The backward direction runs forward over each row reversed within its length (M2.1's
  * {@code lstmLayer} gives wrong gradients when given sequence lengths), so neither direction reads padding before a
  * real token and predictions do not depend on how a row was padded.
+ *
+ * <p>The LSTM layer runs outside the graph ({@link BiLstm}: M2.1's {@code lstmLayer_bp} leaks its working arrays), so
+ * the graph {@link #build}s is the head only: its {@link ClassifierGraph#EMBEDDINGS} input holds the layer's states
+ * {@code [batch, length, 2 x ffn]}. {@link #whole} builds the same model as one SameDiff graph with M2.1's LSTM ops,
+ * for export and as the reference the layer is tested against.
  */
 final class BiLstmGraph extends GraphBuilder {
 
@@ -22,12 +30,41 @@ final class BiLstmGraph extends GraphBuilder {
         super(type);
     }
 
+    /** The head graph with its {@link BiLstm} layer (fresh weights drawn from {@code seed}). */
     static ClassifierGraph build(ModelConfig config, int outputs, DataType type, long seed) {
         Nd4j.getRandom().setSeed(seed);
-        return new BiLstmGraph(type).build(config, outputs);
+        BiLstm lstm = BiLstm.random(config.hidden(), config.ffn(), type);
+        BiLstmGraph g = new BiLstmGraph(type);
+        int units = config.ffn();
+        SDVariable states = g.embeddings(2 * units);
+        SDVariable pooled = g.maskedMax(states, g.mask());
+        ClassifierGraph head = g.finish(g.linear("classifier", pooled, 2 * units, outputs), outputs);
+        return head.withRecurrent(lstm);
     }
 
-    private ClassifierGraph build(ModelConfig config, int outputs) {
+    /**
+     * The whole model as one SameDiff graph (embeddings in, M2.1's {@code lstmLayer} and {@code reverseSequence} ops),
+     * with the weights of {@code lstm} and {@code head}'s variables (copies). Runs on the generic kernels only: the
+     * oneDNN build of M2.1 fails in {@code lstmLayer} (see {@link PlatformHelpers}); its backward op leaks (see
+     * {@link BiLstm}).
+     */
+    static SameDiff whole(ModelConfig config, int outputs, BiLstm lstm, SameDiff head) {
+        BiLstmGraph g = new BiLstmGraph(head.getVariable(ClassifierGraph.LOGITS).dataType());
+        ClassifierGraph built = g.buildWhole(config, outputs);
+        Map<String, INDArray> values = new java.util.HashMap<>(lstm.parameters());
+        for (String name : new ClassifierGraph(head, outputs).trainableVariables()) {
+            values.put(name, head.getVariable(name).getArr());
+        }
+        for (String name : built.trainableVariables()) {
+            INDArray value = values.get(name);
+            if (value != null) {
+                built.sd().getVariable(name).getArr().assign(value);
+            }
+        }
+        return built.sd();
+    }
+
+    private ClassifierGraph buildWhole(ModelConfig config, int outputs) {
         int e = config.hidden();
         int units = config.ffn();
         SDVariable x = embeddings(e);
@@ -36,18 +73,18 @@ final class BiLstmGraph extends GraphBuilder {
         // after every real token, so neither direction's states at real tokens depend on padding
         SDVariable lengths = mask.sum(1).castTo(DataType.INT32);
         SDVariable reversed = sd.reverseSequence(x, lengths, 1, 0);
-        SDVariable forward = maskedMax(direction("lstm_fwd", x, e, units), mask);
-        SDVariable backward = maskedMax(direction("lstm_bwd", reversed, e, units), mask);
+        SDVariable forward = maskedMax(direction(BiLstm.FORWARD, x, e, units), mask);
+        // the max over a row's real positions does not depend on their order: no need to reverse the states back
+        SDVariable backward = maskedMax(direction(BiLstm.BACKWARD, reversed, e, units), mask);
         SDVariable pooled = sd.concat(1, forward, backward);
         return finish(linear("classifier", pooled, 2 * units, outputs), outputs);
     }
 
     /** A unidirectional LSTM over {@code [batch, length, in]}, all states {@code [batch, length, units]}. */
     private SDVariable direction(String name, SDVariable x, int in, int units) {
-        double scale = 1.0 / Math.sqrt(units);
         LSTMLayerWeights weights = LSTMLayerWeights.builder()
-                .weights(sd.var(name + "_w", Nd4j.rand(type, in, 4 * units).subi(0.5).muli(2 * scale)))
-                .rWeights(sd.var(name + "_rw", Nd4j.rand(type, units, 4 * units).subi(0.5).muli(2 * scale)))
+                .weights(sd.var(name + "_w", Nd4j.zeros(type, in, 4 * units)))
+                .rWeights(sd.var(name + "_rw", Nd4j.zeros(type, units, 4 * units)))
                 .bias(sd.var(name + "_b", Nd4j.zeros(type, 4 * units)))
                 .build();
         LSTMLayerConfig lstm = LSTMLayerConfig.builder()

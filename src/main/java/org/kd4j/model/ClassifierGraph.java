@@ -10,8 +10,21 @@ import org.nd4j.autodiff.samediff.VariableType;
  * {@link #EMBEDDINGS} ({@code [batch, length, dim]}, set before every run), the attention mask is the placeholder
  * {@link #MASK} ({@code [batch, length]}, 1 on tokens, 0 on padding), and the output is {@link #LOGITS}
  * ({@code [batch, outputs]}).
+ *
+ * <p>A graph may come with a {@link BiLstm} layer that runs outside SameDiff between the embeddings and the graph
+ * ({@code recurrent}, null for other models): {@link #EMBEDDINGS} then holds that layer's output.
  */
-public record ClassifierGraph(SameDiff sd, int outputs) {
+public record ClassifierGraph(SameDiff sd, int outputs, BiLstm recurrent) {
+
+    /** A graph whose input is the embeddings themselves. */
+    public ClassifierGraph(SameDiff sd, int outputs) {
+        this(sd, outputs, null);
+    }
+
+    /** This graph behind {@code layer}. */
+    public ClassifierGraph withRecurrent(BiLstm layer) {
+        return new ClassifierGraph(sd, outputs, layer);
+    }
 
     public static final String EMBEDDINGS = "embeddings";
     public static final String MASK = "attention_mask";

@@ -131,7 +131,8 @@ public final class TextClassifier {
         if (source != null) {
             return java.util.Optional.empty();
         }
-        ClassifierGraph copy = ClassifierGraphs.build(config, outputs(), DataType.FLOAT, 0);
+        ClassifierGraph built = ClassifierGraphs.build(config, outputs(), DataType.FLOAT, 0);
+        ClassifierGraph copy = graph.recurrent() == null ? built : built.withRecurrent(graph.recurrent().sharing());
         embeddings.parameters().forEach((name, table) -> copy.sd().var(name, table));
         // SameDiff's default holder gives each thread its own copy of the variables, and setArray copies: a holder
         // that keeps references makes the replica read the very arrays this model's optimizer updates in place
@@ -237,11 +238,22 @@ public final class TextClassifier {
 
     /** Writes the SameDiff graph (weights and embedding tables included) atomically, for use with SameDiff directly. */
     public synchronized void exportSameDiff(Path file) {
+        SameDiff whole = graph.recurrent() == null ? graph.sd() : wholeGraph();
         try {
-            AtomicFiles.write(file, out -> graph.sd().save(out, false));
+            AtomicFiles.write(file, out -> whole.save(out, false));
         } catch (IOException e) {
             throw new UncheckedIOException("saving SameDiff graph to " + file, e);
         }
+    }
+
+    /**
+     * For a model with a recurrent layer outside its graph (BiLSTM), the whole model as one SameDiff graph with M2.1's
+     * own LSTM ops (what {@link #exportSameDiff} writes); its weights and embedding tables are copies.
+     */
+    SameDiff wholeGraph() {
+        SameDiff whole = BiLstmGraph.whole(config, outputs(), graph.recurrent(), graph.sd());
+        embeddings.parameters().forEach((name, table) -> whole.var(name, table.dup()));
+        return whole;
     }
 
     public ModelConfig config() {
@@ -264,7 +276,10 @@ public final class TextClassifier {
         return graph.outputs();
     }
 
-    /** Every trainable array by name: graph weights and embedding tables (the same arrays the graph uses). */
+    /**
+     * Every trainable array by name: graph weights, the weights of the recurrent layer outside the graph (BiLSTM) and
+     * embedding tables (the same arrays the model computes with).
+     */
     public Map<String, INDArray> parameters() {
         Map<String, INDArray> params = new LinkedHashMap<>();
         for (String name : graph.trainableVariables()) {
@@ -272,16 +287,49 @@ public final class TextClassifier {
                 params.put(name, graph.sd().getVariable(name).getArr());
             }
         }
+        if (graph.recurrent() != null) {
+            params.putAll(graph.recurrent().parameters());
+        }
         params.putAll(embeddings.parameters());
         return params;
     }
 
-    /** Feeds a batch: sets the embeddings variable and returns the mask placeholder map. */
+    /**
+     * Feeds a batch: sets the embeddings variable (for a BiLSTM, to the states of its recurrent layer over the
+     * embeddings, kept for {@link #backThroughRecurrent}) and returns the mask placeholder map.
+     */
     public Map<String, INDArray> feed(Batch batch) {
-        graph.sd().getVariable(ClassifierGraph.EMBEDDINGS).setArray(embeddings.forward(batch));
+        INDArray input = embeddings.forward(batch);
+        if (graph.recurrent() != null) {
+            int[] lengths = new int[batch.size()];
+            int[] mask = batch.attentionMask();
+            for (int i = 0; i < mask.length; i++) {
+                lengths[i / batch.length()] += mask[i];
+            }
+            input = graph.recurrent().forward(input, lengths);
+        }
+        graph.sd().getVariable(ClassifierGraph.EMBEDDINGS).setArray(input);
         Map<String, INDArray> placeholders = new LinkedHashMap<>();
         placeholders.put(ClassifierGraph.MASK, batch.matrix(batch.attentionMask()).castTo(DataType.FLOAT));
         return placeholders;
+    }
+
+    /**
+     * The gradients of the model's parameters from those of the graph after {@link #feed} and a gradient calculation:
+     * for a model with a recurrent layer outside the graph (BiLSTM), the gradient of {@link ClassifierGraph#EMBEDDINGS}
+     * (the layer's output) is backpropagated through the layer, giving its weights' gradients and the embeddings'
+     * gradient in its place; other models' gradients are returned as they are. The layer's arrays stay valid until the
+     * next {@link #feed} of this model.
+     */
+    public Map<String, INDArray> backThroughRecurrent(Map<String, INDArray> graphGradients) {
+        if (graph.recurrent() == null) {
+            return graphGradients;
+        }
+        BiLstm.Gradients g = graph.recurrent().backward(graphGradients.get(ClassifierGraph.EMBEDDINGS));
+        Map<String, INDArray> all = new LinkedHashMap<>(graphGradients);
+        all.putAll(g.weights());
+        all.put(ClassifierGraph.EMBEDDINGS, g.input());
+        return all;
     }
 
     /**
@@ -369,11 +417,11 @@ public final class TextClassifier {
     }
 
     /**
-     * Runs graph work of this model: LSTM models run without platform helpers (the oneDNN build fails in its LSTM,
-     * see {@link PlatformHelpers}); others as they are.
+     * Runs graph work of this model. (BiLSTM graphs ran without platform helpers while they held M2.1's
+     * {@code lstmLayer}, which fails in the oneDNN build; their LSTM now runs outside the graph, see {@link BiLstm}.)
      */
     public <T> T run(java.util.function.Supplier<T> graphWork) {
-        return config.type() == ModelType.BILSTM ? PlatformHelpers.without(graphWork) : graphWork.get();
+        return graphWork.get();
     }
 
     /**
@@ -398,9 +446,15 @@ public final class TextClassifier {
         return out;
     }
 
-    /** Frees the arrays the inference sessions of this model (and of its inference replica) keep for reuse. */
+    /**
+     * Frees the arrays the inference sessions of this model (and of its inference replica) keep for reuse, and those a
+     * recurrent layer outside the graph kept of its last batch. Not while a training step of this model is under way.
+     */
     public synchronized void releaseInferenceMemory() {
         inferenceMemory.release(graph.sd());
+        if (graph.recurrent() != null) {
+            graph.recurrent().close(); // the last batch's activations
+        }
         if (inferenceReplica != null) {
             inferenceReplica.releaseInferenceMemory();
         }

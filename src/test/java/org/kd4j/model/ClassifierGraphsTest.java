@@ -24,12 +24,21 @@ class ClassifierGraphsTest {
         return Nd4j.createFromArray(m);
     }
 
+    /**
+     * The model as one SameDiff graph: for a BiLSTM, whose LSTM layer runs outside its graph ({@link BiLstm}, tested
+     * against this one in {@code BiLstmTest}), the whole graph with M2.1's LSTM ops.
+     */
+    private static ClassifierGraph graph(ModelConfig config, int outputs, DataType type, long seed) {
+        ClassifierGraph g = ClassifierGraphs.build(config, outputs, type, seed);
+        return g.recurrent() == null ? g : new ClassifierGraph(BiLstmGraph.whole(config, outputs, g.recurrent(), g.sd()), outputs);
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(value = ModelType.class, names = "IMPORTED",
             mode = org.junit.jupiter.params.provider.EnumSource.Mode.EXCLUDE)
     void shapesFollowTheBatchAndPaddingIsIgnored(ModelType type) {
         ModelConfig config = new ModelConfig(type, 2, 8, 2, 12, 16, Pooling.MEAN);
-        ClassifierGraph g = ClassifierGraphs.build(config, 3, DataType.DOUBLE, 1);
+        ClassifierGraph g = graph(config, 3, DataType.DOUBLE, 1);
         SameDiff sd = g.sd();
         INDArray emb = Nd4j.rand(DataType.DOUBLE, 2, 5, 8);
         sd.getVariable(ClassifierGraph.EMBEDDINGS).setArray(emb);
@@ -59,7 +68,7 @@ class ClassifierGraphsTest {
     void gradientsMatchFiniteDifferences(ModelConfig config) {
         {
             Pooling pooling = config.pooling();
-            ClassifierGraph g = ClassifierGraphs.build(config, 2, DataType.DOUBLE, 7);
+            ClassifierGraph g = graph(config, 2, DataType.DOUBLE, 7);
             SameDiff sd = g.sd();
             sd.getVariable(ClassifierGraph.EMBEDDINGS).setArray(Nd4j.rand(DataType.DOUBLE, 2, 3, 4).subi(0.5));
             // a scalar loss that depends on every logit: sum(logits * fixed weights)

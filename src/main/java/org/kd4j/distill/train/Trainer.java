@@ -491,7 +491,8 @@ public final class Trainer {
                 }
                 StepArrayPool.attachToGradients(graph.sd(), arrays); // sessions are per thread: attach to new ones too
             }
-            return result;
+            // a BiLSTM's layer outside the graph: its weights' and the embeddings' gradients from the graph's
+            return new OutAndGrad(result.getOutputs(), graph.backThroughRecurrent(result.getGradients()));
         }
 
         /**
@@ -521,6 +522,9 @@ public final class Trainer {
         void close() {
             if (arrays != null) {
                 arrays.close();
+            }
+            if (graph.graph().recurrent() != null) {
+                graph.graph().recurrent().close();
             }
         }
     }

@@ -1,0 +1,141 @@
+package org.kd4j.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The BiLSTM layer computed outside the graph ({@link BiLstm}) against the whole model as one SameDiff graph with
+ * M2.1's {@code lstmLayer} and {@code reverseSequence} ops ({@link BiLstmGraph#whole}, itself checked by finite
+ * differences in {@code ClassifierGraphsTest}): same logits and same gradients of every parameter and of the
+ * embeddings, in double precision, on rows of different lengths.
+ */
+class BiLstmTest {
+
+    private static final ModelConfig CONFIG = new ModelConfig(ModelType.BILSTM, 1, 5, 1, 4, 8, Pooling.MEAN);
+    private static final int[] LENGTHS = {6, 4, 1};
+    private static final int LENGTH = 6;
+
+    private static INDArray mask(int[] lengths, int length) {
+        INDArray m = Nd4j.zeros(DataType.DOUBLE, lengths.length, length);
+        for (int r = 0; r < lengths.length; r++) {
+            m.get(NDArrayIndex.point(r), NDArrayIndex.interval(0, lengths[r])).assign(1);
+        }
+        return m;
+    }
+
+    /** sum(tanh(logits) * fixed weights): a scalar that depends on every logit. */
+    private static SDVariable loss(SameDiff sd) {
+        SDVariable weights = sd.constant("loss_weights", Nd4j.createFromArray(new double[] {0.3, -1.2, 0.8}).reshape(1, 3));
+        SDVariable loss = sd.math().tanh(sd.getVariable(ClassifierGraph.LOGITS)).mul(weights).sum();
+        sd.setLossVariables(loss);
+        return loss;
+    }
+
+    @Test
+    void sameLogitsAndGradientsAsTheWholeGraphWithM21sLstmOps() {
+        ClassifierGraph head = ClassifierGraphs.build(CONFIG, 3, DataType.DOUBLE, 11);
+        BiLstm lstm = head.recurrent();
+        // non-zero biases, so that their gradients and their use are checked too
+        lstm.parameters().forEach((name, p) -> {
+            if (name.endsWith("_b")) {
+                p.assign(Nd4j.rand(DataType.DOUBLE, p.shape()).subi(0.5));
+            }
+        });
+        SameDiff whole = BiLstmGraph.whole(CONFIG, 3, lstm, head.sd());
+        INDArray x = Nd4j.rand(DataType.DOUBLE, LENGTHS.length, LENGTH, CONFIG.hidden()).subi(0.5);
+        Map<String, INDArray> feed = new HashMap<>(Map.of(ClassifierGraph.MASK, mask(LENGTHS, LENGTH)));
+
+        SDVariable wholeLoss = loss(whole);
+        whole.getVariable(ClassifierGraph.EMBEDDINGS).setArray(x.dup());
+        List<String> names = new ArrayList<>(new ClassifierGraph(whole, 3).trainableVariables());
+        names.add(ClassifierGraph.EMBEDDINGS);
+        Map<String, INDArray> want = PlatformHelpers.without(() -> whole.calculateGradients(feed, names.toArray(new String[0])));
+        INDArray wantLogits = PlatformHelpers.without(() -> whole.output(feed, ClassifierGraph.LOGITS)).get(ClassifierGraph.LOGITS);
+
+        loss(head.sd());
+        head.sd().getVariable(ClassifierGraph.EMBEDDINGS).setArray(lstm.forward(x, LENGTHS));
+        List<String> headNames = new ArrayList<>(head.trainableVariables());
+        headNames.add(ClassifierGraph.EMBEDDINGS);
+        INDArray logits = head.sd().output(feed, ClassifierGraph.LOGITS).get(ClassifierGraph.LOGITS);
+        Map<String, INDArray> headGrads = head.sd().calculateGradients(feed, headNames.toArray(new String[0]));
+        BiLstm.Gradients g = lstm.backward(headGrads.get(ClassifierGraph.EMBEDDINGS));
+        Map<String, INDArray> got = new HashMap<>(headGrads);
+        got.putAll(g.weights());
+        got.put(ClassifierGraph.EMBEDDINGS, g.input());
+
+        assertEquals(0.0, logits.sub(wantLogits).amaxNumber().doubleValue(), 1e-12, "logits");
+        assertEquals(new java.util.TreeSet<>(want.keySet()), new java.util.TreeSet<>(got.keySet()));
+        assertEquals(9, want.size(), "6 LSTM weights, 2 of the classifier and the embeddings: " + want.keySet());
+        for (String name : want.keySet()) {
+            INDArray w = want.get(name);
+            INDArray a = got.get(name).reshape(w.shape());
+            double scale = Math.max(1e-3, w.amaxNumber().doubleValue());
+            assertTrue(w.amaxNumber().doubleValue() > 0 || name.equals(ClassifierGraph.EMBEDDINGS), name + " has a gradient");
+            assertEquals(0.0, a.sub(w).amaxNumber().doubleValue() / scale, 1e-10, "gradient of " + name);
+        }
+        // padding positions of the embeddings get no gradient
+        assertEquals(0.0, got.get(ClassifierGraph.EMBEDDINGS).get(NDArrayIndex.point(2), NDArrayIndex.interval(1, LENGTH),
+                NDArrayIndex.all()).amaxNumber().doubleValue(), 0.0);
+        lstm.close();
+    }
+
+    /** The whole graph a BiLSTM model exports holds its current weights: same logits as the model's own path. */
+    @Test
+    void theExportedWholeGraphComputesTheModelsLogits() {
+        TextClassifier model = TextClassifier.create(CONFIG, 20, 3, 9);
+        model.parameters().forEach((name, p) -> p.addi(Nd4j.rand(p.dataType(), p.shape()).subi(0.5).muli(0.1)));
+        org.kd4j.data.batch.EncodedDataset data = new org.kd4j.data.batch.EncodedDataset(org.kd4j.data.glue.GlueTask.SST2,
+                List.of(new org.kd4j.data.tokenize.Encoding(new int[] {1, 5, 7, 2}, new int[4]),
+                        new org.kd4j.data.tokenize.Encoding(new int[] {1, 9, 2}, new int[3])),
+                new int[] {0, 1}, new double[] {Double.NaN, Double.NaN}, 8);
+        org.kd4j.data.batch.Batch batch = org.kd4j.data.batch.Batch.of(data, new int[] {0, 1}, 0, 0);
+        float[][] logits = model.logits(batch);
+        SameDiff whole = model.wholeGraph();
+        whole.getVariable(ClassifierGraph.EMBEDDINGS).setArray(model.embeddings().forward(batch));
+        INDArray mask = batch.matrix(batch.attentionMask()).castTo(DataType.FLOAT);
+        INDArray want = PlatformHelpers.without(() -> whole.output(Map.of(ClassifierGraph.MASK, mask), ClassifierGraph.LOGITS))
+                .get(ClassifierGraph.LOGITS);
+        for (int r = 0; r < 2; r++) {
+            for (int k = 0; k < 3; k++) {
+                assertEquals(want.getDouble(r, k), logits[r][k], 1e-5, "row " + r + " logit " + k);
+            }
+        }
+    }
+
+    @Test
+    void statesAtRealTokensDoNotDependOnPadding() {
+        ClassifierGraph head = ClassifierGraphs.build(CONFIG, 3, DataType.DOUBLE, 5);
+        BiLstm lstm = head.recurrent();
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 7, CONFIG.hidden());
+        INDArray padded = lstm.forward(x, new int[] {4, 7});
+        INDArray alone = lstm.forward(x.get(NDArrayIndex.interval(0, 1), NDArrayIndex.interval(0, 4), NDArrayIndex.all()).dup(),
+                new int[] {4});
+        assertArrayEquals(new long[] {2, 7, 2 * CONFIG.ffn()}, padded.shape());
+        INDArray realOfRow0 = padded.get(NDArrayIndex.interval(0, 1), NDArrayIndex.interval(0, 4), NDArrayIndex.all());
+        assertEquals(0.0, realOfRow0.sub(alone).amaxNumber().doubleValue(), 1e-12);
+        lstm.close();
+    }
+
+    @Test
+    void reversalWithinLengthIsItsOwnInverse() {
+        int[] map = BiLstm.reversal(new int[] {3, 1, 0}, 4);
+        // time-major rows t * 3 + r: row 0 (length 3) reverses positions 0..2, row 1 keeps its single token, padding stays
+        assertArrayEquals(new int[] {6, 1, 2, 3, 4, 5, 0, 7, 8, 9, 10, 11}, map);
+        for (int i = 0; i < map.length; i++) {
+            assertEquals(i, map[map[i]]);
+        }
+    }
+}
