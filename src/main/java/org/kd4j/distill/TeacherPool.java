@@ -116,7 +116,7 @@ public final class TeacherPool {
                 t.train(), d, tokenizer.padId(), files.work(), progress);
         double seconds = trainer.fit(true).seconds();
         model.save(modelFile);
-        TeacherProvenance.write(modelFile, new TeacherProvenance(t.name(), java.time.Instant.now().toString(),
+        TeacherProvenance.write(modelFile, TeacherProvenance.of(t.name(), java.time.Instant.now().toString(),
                 encoder == null ? "" : encoder.description(), encoder == null ? "" : encoder.sha256(), data.task().displayName(),
                 data.trainFile().toString(), data.trainVariant(), train.size(), tokenizer.fingerprint(), seconds,
                 Runs.parameterCount(model)));
