@@ -28,9 +28,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * (and {@code token_type_ids} when the contract has it) as INT64 {@code [batch, sequence]}, read the contract's
  * outputs. Inputs are checked before running, with errors naming the input. Thread-safe (runs are serialised).
  *
- * <p>Saved as one file: the magic {@code KD4JIMP1}, a JSON header (the contract and the import's provenance, {@link ImportInfo}: source
- * file and hash, opset, op counts, time), then the SameDiff graph as flatbuffers, which loading memory-maps. Import
- * once, load many times.
+ * <p>Saved as one file: the magic {@code KD4JIMP1}, a JSON header (the contract and the import's provenance,
+ * {@link ImportInfo}: source file and hash, opset, op counts, time), then the SameDiff graph as flatbuffers, which
+ * loading memory-maps. Import once, load many times.
  */
 public final class ImportedModel {
 
