@@ -12,6 +12,9 @@ import opennlp.tools.postag.POSTaggerME;
  * model that Apache publishes on Maven Central ({@code org.apache.opennlp:opennlp-models-pos-en:1.3.0}, file
  * {@value #MODEL_RESOURCE}). The model was trained on Universal Dependencies English-EWT. It predicts the 17
  * Universal POS tags ({@code NOUN}, {@code VERB}, {@code ADJ}, {@code ADV}, {@code PRON}, {@code PUNCT}, ...).
+ * A word that fuses two UD words gets a joined tag such as {@code AUX+PART} or {@code PRON+AUX}, so SST-2's
+ * training set gets 23 distinct tags. A joined tag is one more tag: such a word is replaced by words with the same
+ * joined tag.
  * OpenNLP's Penn Treebank output is only mapped from these tags, so it would add no detail. Number and tense are not
  * tagged, so a plural noun may be replaced by a singular one and a past-tense verb by a present-tense one.
  *
