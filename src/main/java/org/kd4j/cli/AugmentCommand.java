@@ -3,6 +3,7 @@ package org.kd4j.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,6 +78,9 @@ final class AugmentCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AugmentSettings settings = new AugmentSettings(factor, pMask, pPos, pNgram, maxNgram, seed, maskToken);
+        if (Files.isDirectory(out)) {
+            throw new KdException("--out: " + out + " is a folder; expected the path of the transfer file to write");
+        }
         if (task == null && configOptions.config == null) {
             throw new KdException("--task is required (or --config with a preset that names the task)");
         }

@@ -99,6 +99,14 @@ class AugmentCommandTest {
     }
 
     @Test
+    void outMustNotBeAFolder() throws IOException {
+        Path data = data();
+        CliRunner r = CliRunner.run("augment", "--task", "SST-2", "--data-dir", data.toString(), "--out", dir.toString());
+        assertEquals(Main.EXIT_INPUT, r.exitCode());
+        assertTrue(r.err().startsWith("error: --out: " + dir + " is a folder"), r.err());
+    }
+
+    @Test
     void outIsRequired() {
         CliRunner r = CliRunner.run("augment", "--task", "SST-2");
         assertEquals(Main.EXIT_USAGE, r.exitCode());
