@@ -6,9 +6,9 @@
 #   KD4J_MVN_FLAGS="-o -B" examples/consumer/check.sh   # offline (dependencies already in ~/.m2)
 #
 # Steps: install kd4j into the local repository (tests skipped); train a tiny run directory with kd4j's CLI (200
-# shipped SST-2 sentences, a one-layer student, one small teacher); build the consumer; classify texts given as
-# arguments and on standard input and check the output; check the consumer's dependency tree and class path. Everything
-# it writes is under examples/consumer/target/.
+# shipped SST-2 sentences, a one-layer student, one small teacher) and export its student to ONNX; build the consumer;
+# check its dependency tree and class path; classify texts given as arguments, on standard input and with the exported
+# model, and check the output. Everything it writes is under examples/consumer/target/.
 set -euo pipefail
 
 consumer="$(cd "$(dirname "$0")" && pwd)"
@@ -67,6 +67,8 @@ mvn "${mvn_flags[@]}" -q exec:java -Dexec.args="distill --config hparams/presets
  --set student.train.epochs=1 --set run.dir=$out/run --set run.cache_dir=$out/run-cache" > "$out/distill.txt" 2>&1 \
     || { cat "$out/distill.txt"; fail "kd4j distill did not produce the run directory"; }
 [ -f "$out/run/model.kdm" ] && [ -f "$out/run/labels.json" ] || fail "no model.kdm and labels.json in $out/run"
+mvn "${mvn_flags[@]}" -q exec:java -Dexec.args="export --model $out/run --onnx $out/export/model.onnx" > "$out/export.txt" 2>&1 \
+    || { cat "$out/export.txt"; fail "kd4j export did not write $out/export/model.onnx"; }
 
 echo "== the consumer: build, class path, dependency tree"
 cd "$consumer"
@@ -119,6 +121,10 @@ printf '%s\n\n%s\n' "a gorgeous, witty, seductive movie" "the plot is a dull, li
     | classify "$out/run" > "$out/classify-stdin.txt"
 cmp -s "$out/classify-args.txt" "$out/classify-stdin.txt" \
     || { diff "$out/classify-args.txt" "$out/classify-stdin.txt" || true; fail "texts on standard input classified differently from the same texts as arguments"; }
+
+classify "$out/export/model.onnx" "a gorgeous, witty, seductive movie" "the plot is a dull, lifeless mess" > "$out/classify-onnx.txt"
+cmp -s "$out/classify-args.txt" "$out/classify-onnx.txt" \
+    || { diff "$out/classify-args.txt" "$out/classify-onnx.txt" || true; fail "the exported model.onnx classifies differently from its run directory"; }
 
 status=0
 classify "$out/no-such-run" "text" > /dev/null 2> "$out/classify-missing.txt" || status=$?
