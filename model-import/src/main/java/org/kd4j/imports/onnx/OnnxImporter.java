@@ -9,6 +9,7 @@ import java.util.Set;
 import onnx.Onnx;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.kd4j.imports.FrameworkImporter;
 import org.kd4j.imports.ImportException;
 import org.kd4j.imports.contract.GraphContract;
 import org.kd4j.imports.contract.Head;
@@ -119,6 +120,7 @@ public final class OnnxImporter {
 
     /** Writes the (rewritten) model to a temporary file and imports it with the {@link MatMulMappingFix}. */
     public static SameDiff runImporter(Onnx.ModelProto model, Path source) throws ImportException {
+        FrameworkImporter.ONNX.require(source);
         Path tmp = null;
         try {
             tmp = Files.createTempFile("kd4j-import-", ".onnx");
