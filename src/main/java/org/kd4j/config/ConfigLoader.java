@@ -126,6 +126,27 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * Every dotted key of {@code config} that a {@code --set key=value} override may name (sections and their
+     * values, e.g. {@code student}, {@code student.train}, {@code student.train.learning_rate}), sorted. The same
+     * tree that {@code --set} is checked against: a key outside this set is an unknown key.
+     */
+    public static java.util.SortedSet<String> keys(ExperimentConfig config) {
+        java.util.SortedSet<String> keys = new java.util.TreeSet<>();
+        collectKeys(YAML.valueToTree(config), "", keys);
+        return keys;
+    }
+
+    private static void collectKeys(JsonNode node, String prefix, java.util.Set<String> keys) {
+        node.fields().forEachRemaining(field -> {
+            String key = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
+            keys.add(key);
+            if (field.getValue().isObject()) {
+                collectKeys(field.getValue(), key, keys);
+            }
+        });
+    }
+
     /** A configuration (or one of its sections) as YAML, as written next to every run's output. */
     public static String toYaml(Object config) {
         try {
