@@ -11,23 +11,19 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.XYStyler;
 import org.kd4j.util.AtomicFiles;
 
-/** The look shared by kd4j's charts, and writing them as PNG. */
+/**
+ * The look shared by kd4j's charts, and writing them as PNG.
+ *
+ * <p>Charts are painted off-screen into images. The library leaves AWT's mode to the application: without a
+ * display ({@code DISPLAY} unset) AWT runs headless by itself, and the command line asks for headless mode before
+ * drawing ({@code SweepCommand}).
+ */
 final class Charts {
 
     static final Color AXIS = new Color(60, 60, 60);
     static final Color GRID = new Color(225, 225, 225);
 
     private Charts() {
-    }
-
-    /**
-     * Charts are drawn on servers without a display: AWT is asked to run headless unless the application chose
-     * otherwise. Called from the static initialisers of the renderers, before XChart touches AWT.
-     */
-    static void preferHeadless() {
-        if (System.getProperty("java.awt.headless") == null) {
-            System.setProperty("java.awt.headless", "true");
-        }
     }
 
     /** An empty XY chart of the given size in kd4j's style: white, light grid, legend below the plot. */

@@ -25,10 +25,6 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 public final class ScatterPlot {
 
-    static {
-        Charts.preferHeadless();
-    }
-
     public static final int WIDTH = 640;
     public static final int HEIGHT = 400;
     /** The highlighted dot's colour. */

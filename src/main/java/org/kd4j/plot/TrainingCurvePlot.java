@@ -17,10 +17,6 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 public final class TrainingCurvePlot {
 
-    static {
-        Charts.preferHeadless();
-    }
-
     public static final int WIDTH = 800;
     public static final int HEIGHT = 640;
     /** Series colours in order: blue, orange, green, purple, brown (then repeated). */
