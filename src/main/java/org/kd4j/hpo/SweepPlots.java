@@ -40,7 +40,8 @@ final class SweepPlots {
         }
         Optional<Scatter.Highlight> highlight = Optional.ofNullable(highlighted).map(h -> new Scatter.Highlight(
                 point(h, key, categories), String.format(Locale.ROOT, "best: trial %d (%.4f)", h.index(), h.score())));
-        return new Scatter(objectiveName + " vs " + key, key, objectiveName, categories, points, highlight);
+        return new Scatter(objectiveName + " vs " + key, key, objectiveName, categories, "trials", points,
+                highlight);
     }
 
     private static DataPoint point(TrialRecord t, String key, List<String> categories) {

@@ -12,11 +12,12 @@ import java.util.Optional;
  * @param yLabel the vertical axis' title
  * @param categories empty for a numeric x axis; otherwise the x axis is categorical, these are its labels from
  *        left to right, and a point's x is the index of its category
+ * @param pointsLabel the dots' legend entry, e.g. {@code trials}
  * @param points the dots (may be empty: the chart then says that there is nothing to show)
  * @param highlight one dot drawn larger, last and in {@link ScatterPlot#BEST}, named in the legend
  */
-public record Scatter(String title, String xLabel, String yLabel, List<String> categories, List<DataPoint> points,
-                      Optional<Highlight> highlight) {
+public record Scatter(String title, String xLabel, String yLabel, List<String> categories, String pointsLabel,
+                      List<DataPoint> points, Optional<Highlight> highlight) {
 
     /**
      * A dot that stands out, e.g. the best trial.
@@ -36,6 +37,7 @@ public record Scatter(String title, String xLabel, String yLabel, List<String> c
         Objects.requireNonNull(xLabel, "xLabel");
         Objects.requireNonNull(yLabel, "yLabel");
         categories = List.copyOf(categories);
+        Objects.requireNonNull(pointsLabel, "pointsLabel");
         points = List.copyOf(points);
         Objects.requireNonNull(highlight, "highlight");
         for (int i = 0; i < points.size(); i++) {

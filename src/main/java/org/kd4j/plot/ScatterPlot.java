@@ -58,8 +58,8 @@ public final class ScatterPlot {
         s.setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         List<DataPoint> all = scatter.allPoints();
         if (all.isEmpty()) {
-            // XChart needs a series to lay out axes: one point, drawn in the background colour, not in the legend
-            XYSeries none = chart.addSeries("no successful trials", new double[] {0}, new double[] {0});
+            // XChart needs a series to lay out its axes: one without a marker, whose legend entry says why
+            XYSeries none = chart.addSeries("no points to show", new double[] {0}, new double[] {0});
             none.setMarkerColor(Color.WHITE);
             none.setMarker(SeriesMarkers.NONE);
             s.setLegendVisible(true);
@@ -91,7 +91,7 @@ public final class ScatterPlot {
             chart.setCustomXAxisTickLabelsFormatter(x -> categoryLabel(categories, x));
         }
         if (!scatter.points().isEmpty()) {
-            XYSeries dots = chart.addSeries("trials", xs(scatter.points()), ys(scatter.points()));
+            XYSeries dots = chart.addSeries(scatter.pointsLabel(), xs(scatter.points()), ys(scatter.points()));
             dots.setMarker(SeriesMarkers.CIRCLE);
             dots.setMarkerColor(DOT);
         }

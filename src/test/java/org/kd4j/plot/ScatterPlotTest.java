@@ -20,7 +20,7 @@ class ScatterPlotTest {
     private static final Scatter.Highlight BEST = new Scatter.Highlight(new DataPoint(1e-3, 0.86), "best: trial 1");
 
     private static Scatter numeric(List<DataPoint> points) {
-        return new Scatter("dev_accuracy vs lr", "lr", "dev_accuracy", List.of(), points, Optional.of(BEST));
+        return new Scatter("dev_accuracy vs lr", "lr", "dev_accuracy", List.of(), "trials", points, Optional.of(BEST));
     }
 
     @Test
@@ -42,7 +42,7 @@ class ScatterPlotTest {
 
     @Test
     void theHighlightIsLargerThanADot() {
-        BufferedImage one = ScatterPlot.draw(new Scatter("t", "x", "y", List.of(),
+        BufferedImage one = ScatterPlot.draw(new Scatter("t", "x", "y", List.of(), "dots",
                 List.of(new DataPoint(1, 1)), Optional.of(new Scatter.Highlight(new DataPoint(2, 2), "best"))));
         // one dot and one highlight each, plus one of each in the legend
         assertTrue(count(one, ScatterPlot.BEST) > 2 * count(one, ScatterPlot.DOT),
@@ -51,7 +51,7 @@ class ScatterPlotTest {
 
     @Test
     void aCategoricalAxisTakesIndices() {
-        Scatter s = new Scatter("t", "pooling", "y", List.of("cls", "max", "mean"),
+        Scatter s = new Scatter("t", "pooling", "y", List.of("cls", "max", "mean"), "dots",
                 List.of(new DataPoint(0, 0.7), new DataPoint(2, 0.8)), Optional.empty());
         BufferedImage image = ScatterPlot.draw(s, 320, 200);
         assertEquals(320, image.getWidth());
@@ -60,13 +60,13 @@ class ScatterPlotTest {
         assertEquals(0, count(image, ScatterPlot.BEST));
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Scatter("t", "pooling",
-                "y", List.of("cls", "max"), List.of(new DataPoint(0.5, 0.7)), Optional.empty()));
+                "y", List.of("cls", "max"), "dots", List.of(new DataPoint(0.5, 0.7)), Optional.empty()));
         assertEquals("scatter 't': point 0: x: expected a category index 0..1, found 0.5", e.getMessage());
     }
 
     @Test
     void noPointsStillDrawsTheAxes() {
-        BufferedImage image = ScatterPlot.draw(new Scatter("t", "x", "y", List.of(), List.of(), Optional.empty()));
+        BufferedImage image = ScatterPlot.draw(new Scatter("t", "x", "y", List.of(), "dots", List.of(), Optional.empty()));
         assertEquals(ScatterPlot.WIDTH, image.getWidth());
         assertEquals(0, count(image, ScatterPlot.BEST));
         assertEquals(0, count(image, ScatterPlot.DOT));
