@@ -31,6 +31,10 @@ final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         threadsOption.apply();
+        // the sweep draws its plots off-screen: AWT must not look for a display (an entry point's choice, made once)
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
         org.kd4j.util.NativeGarbage.returnLargeFreesToTheSystem(); // many runs in one process, as in distill
         SweepConfig config = ConfigLoader.loadRecord(space, SweepConfig.class);
         Sweep.Result result = new Sweep(config, resume).run();

@@ -51,7 +51,7 @@ public record SweepConfig(String base, List<String> set, SearchMode search, int 
     }
 
     public boolean maximize() {
-        return objective == Objective.MAIN_METRIC;
+        return objective.maximize();
     }
 
     public List<String> keys() {
