@@ -43,7 +43,7 @@ forbidden=(
 )
 # of those, the ones kd4j itself depends on today: each must show in kd4j's own tree, and there only as optional (or
 # test/provided), which checks the patterns against real coordinates as well as the pom
-in_kd4j=('info\.picocli:' 'org\.deeplearning4j:arbiter' 'com\.microsoft\.onnxruntime:' 'org\.nd4j:samediff-import' 'org\.apache\.opennlp:')
+in_kd4j=('org\.knowm\.xchart:' 'info\.picocli:' 'org\.deeplearning4j:arbiter' 'com\.microsoft\.onnxruntime:' 'org\.nd4j:samediff-import' 'org\.apache\.opennlp:')
 
 mkdir -p "$out"
 cd "$root"
