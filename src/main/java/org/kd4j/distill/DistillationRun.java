@@ -1,5 +1,6 @@
 package org.kd4j.distill;
 
+import org.kd4j.config.StudentVariant;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ public final class DistillationRun {
     public record Result(List<ResultRow> rows, RunDirectory directory, String title, String summary) {
 
         public String table() {
-            List<Metric> metrics = rows.get(0).dev().task().metrics();
+            List<Metric> metrics = Metric.forTask(rows.get(0).dev().task());
             List<String> header = new ArrayList<>(List.of("model", "params"));
             metrics.forEach(m -> header.add("dev " + m.key()));
             header.addAll(List.of("dev loss", "eval s", "eval samples/s", "dev samples", "train s"));
@@ -232,7 +233,7 @@ public final class DistillationRun {
             return "";
         }
         double meanTeacher = teachers.stream().mapToLong(Teacher::parameters).average().orElse(0);
-        String metric = data.task().mainMetric().key();
+        String metric = Metric.mainFor(data.task()).key();
         return String.format(Locale.ROOT, "The ensemble-distilled student runs %.1fx faster than the ensemble on %s dev"
                         + " (%.1f against %.1f examples/s, measured in this run), keeps %.1f%% of its %s (%.4f of %.4f)"
                         + " and has %.1fx fewer parameters than the mean teacher (%,d against %,.0f).",
@@ -264,7 +265,7 @@ public final class DistillationRun {
     private org.kd4j.config.DistillConfig singleTeacher() {
         var d = config.distill();
         return new org.kd4j.config.DistillConfig(d.temperature(), d.temperatureEnd(), d.hardWeight(), d.softWeight(),
-                org.kd4j.distill.loss.WeightingScheme.UNIFORM, List.of(), d.softLoss(), d.averageLogits(), d.hardDistillation());
+                org.kd4j.config.WeightingScheme.UNIFORM, List.of(), d.softLoss(), d.averageLogits(), d.hardDistillation());
     }
 
     private static Teacher best(List<Teacher> teachers) {

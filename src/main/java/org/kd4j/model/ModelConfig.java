@@ -1,6 +1,6 @@
 package org.kd4j.model;
 
-import org.kd4j.config.ConfigException;
+import org.kd4j.ConfigException;
 
 /**
  * The shape of a model. The default student is the SEAD shape: a 6-layer transformer, hidden 256, 8 heads,

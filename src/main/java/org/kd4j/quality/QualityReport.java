@@ -19,7 +19,7 @@ import org.kd4j.config.ExperimentConfig;
 import org.kd4j.config.StudentConfig;
 import org.kd4j.config.TeacherConfig;
 import org.kd4j.data.glue.GlueTask;
-import org.kd4j.distill.loss.WeightingScheme;
+import org.kd4j.config.WeightingScheme;
 import org.kd4j.eval.MarkdownTable;
 import org.kd4j.eval.Metric;
 import org.kd4j.model.ModelConfig;
@@ -50,7 +50,7 @@ public final class QualityReport {
         }
         for (QualityCell c : cells) {
             if (c.status() == QualityCell.Status.DONE) {
-                results.put(c, CellResult.read(c, c.task().mainMetric()));
+                results.put(c, CellResult.read(c, Metric.mainFor(c.task())));
             }
         }
     }
@@ -152,7 +152,7 @@ public final class QualityReport {
 
     private String task(GlueTask task) {
         ExperimentConfig config = taskConfigs.get(task);
-        Metric metric = task.mainMetric();
+        Metric metric = Metric.mainFor(task);
         int examples = results.entrySet().stream().filter(e -> e.getKey().task() == task)
                 .mapToInt(e -> e.getValue().devExamples()).findFirst().orElse(0);
         var data = config.data();

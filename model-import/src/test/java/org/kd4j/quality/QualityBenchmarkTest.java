@@ -243,8 +243,8 @@ class QualityBenchmarkTest {
         return cell.startsWith("teacher-") ? cell.substring("teacher-".length()) : "";
     }
 
-    private static org.kd4j.distill.loss.WeightingScheme weighting(String cell) {
-        return cell.startsWith("ensemble-") ? org.kd4j.distill.loss.WeightingScheme.valueOf(
+    private static org.kd4j.config.WeightingScheme weighting(String cell) {
+        return cell.startsWith("ensemble-") ? org.kd4j.config.WeightingScheme.valueOf(
                 cell.substring("ensemble-".length()).toUpperCase(Locale.ROOT)) : null;
     }
 }

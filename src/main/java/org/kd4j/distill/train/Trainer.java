@@ -18,7 +18,7 @@ import org.kd4j.data.batch.EncodedDataset;
 import org.kd4j.data.batch.PaddingMode;
 import org.kd4j.distill.loss.DistillationLoss;
 import org.kd4j.distill.loss.EnsembleTargets;
-import org.kd4j.distill.loss.SoftLoss;
+import org.kd4j.config.SoftLoss;
 import org.kd4j.distill.loss.TemperatureSchedule;
 import org.kd4j.eval.Evaluation;
 import org.kd4j.model.ClassifierGraph;
