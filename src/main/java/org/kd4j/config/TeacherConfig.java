@@ -4,6 +4,7 @@ import org.kd4j.ConfigException;
 import org.kd4j.model.ModelConfig;
 import org.kd4j.model.ModelType;
 import org.kd4j.model.Pooling;
+import org.kd4j.model.TransformerConfig;
 
 /**
  * A teacher the framework trains itself with cross-entropy on the task, from scratch ({@code model}) or fine-tuned from
@@ -82,7 +83,7 @@ public record TeacherConfig(String name, ModelConfig model, TrainConfig train, S
     }
 
     public static TeacherConfig defaults() {
-        return new TeacherConfig("teacher", new ModelConfig(ModelType.TRANSFORMER, 2, 128, 4, 512, 128, Pooling.MEAN),
+        return new TeacherConfig("teacher", new TransformerConfig(2, 128, 4, 512, 128, Pooling.MEAN),
                 TrainConfig.defaults(), "", "", "", "");
     }
 }

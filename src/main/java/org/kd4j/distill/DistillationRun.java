@@ -251,14 +251,16 @@ public final class DistillationRun {
         var m = c.student().model();
         String embeddings = c.student().embeddings().isEmpty() ? "" : ", embeddings projected from "
                 + c.student().embeddings().replaceFirst(".*:([^:]+):[^:]+$", "$1").replaceFirst("^langchain4j-embeddings-", "");
-        return switch (m.type()) {
-            case CNN -> String.format(Locale.ROOT, "cnn %d-wide embeddings, %d filters of widths 3/4/5%s", m.hidden(), m.ffn(),
+        if (m instanceof org.kd4j.model.CnnConfig cnn) {
+            return String.format(Locale.ROOT, "cnn %d-wide embeddings, %d filters of widths 3/4/5%s", cnn.hidden(), cnn.filters(),
                     embeddings);
-            case BILSTM -> String.format(Locale.ROOT, "bilstm %d-wide embeddings, %d units per direction%s", m.hidden(), m.ffn(),
+        } else if (m instanceof org.kd4j.model.BiLstmConfig b) {
+            return String.format(Locale.ROOT, "bilstm %d-wide embeddings, %d units per direction%s", b.hidden(), b.units(),
                     embeddings);
-            default -> String.format(Locale.ROOT, "%s %dL/%dH/%dA/FFN%d%s", m.type().name().toLowerCase(Locale.ROOT), m.layers(),
-                    m.hidden(), m.heads(), m.ffn(), embeddings);
-        };
+        }
+        var f = m.flat();
+        return String.format(Locale.ROOT, "%s %dL/%dH/%dA/FFN%d%s", m.type().name().toLowerCase(Locale.ROOT), f.layers(),
+                f.hidden(), f.heads(), f.ffn(), embeddings);
     }
 
     /** The best-teacher student uses the run's objective with that teacher alone (uniform weight 1). */

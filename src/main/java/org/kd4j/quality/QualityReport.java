@@ -22,8 +22,9 @@ import org.kd4j.data.glue.GlueTask;
 import org.kd4j.config.WeightingScheme;
 import org.kd4j.eval.MarkdownTable;
 import org.kd4j.eval.Metric;
+import org.kd4j.model.BiLstmConfig;
 import org.kd4j.model.ModelConfig;
-import org.kd4j.model.ModelType;
+import org.kd4j.model.TransformerConfig;
 
 /**
  * The benchmark's report over every finished cell of a plan, in Markdown: per task a table with one row per cell and one
@@ -143,10 +144,10 @@ public final class QualityReport {
             return (s.initLayers() > 0 ? "first " + s.initLayers() + " layer(s) of " : "") + s.init();
         }
         ModelConfig m = s.model();
-        String shape = m.type() == ModelType.TRANSFORMER
-                ? String.format(Locale.ROOT, "transformer %dL/%dH/%dA/FFN%d", m.layers(), m.hidden(), m.heads(), m.ffn())
+        String shape = m instanceof TransformerConfig t
+                ? String.format(Locale.ROOT, "transformer %dL/%dH/%dA/FFN%d", t.layers(), t.hidden(), t.heads(), t.ffn())
                 : String.format(Locale.ROOT, "%s hidden %d, %s %d", m.type().name().toLowerCase(Locale.ROOT), m.hidden(),
-                        m.type() == ModelType.BILSTM ? "LSTM units" : "filters", m.ffn());
+                        m instanceof BiLstmConfig ? "LSTM units" : "filters", m.flat().ffn());
         return shape + (s.embeddings().isEmpty() ? "" : ", embeddings projected from " + s.embeddings());
     }
 

@@ -68,7 +68,7 @@ class QualityPlanTest {
         assertFalse(c.run().saveModel());
         assertEquals(8000, c.data().trainLimit());
         assertEquals(64, c.data().maxLength());
-        assertEquals(6, c.student().model().layers());
+        assertEquals(6, c.student().model().flat().layers());
         assertEquals(256, c.student().model().hidden());
 
         ExperimentConfig single = cell(cells, "MRPC/bilstm/teacher-bge-small/seed-3").config();

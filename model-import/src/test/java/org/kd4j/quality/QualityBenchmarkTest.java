@@ -141,7 +141,7 @@ class QualityBenchmarkTest {
         }
         // the student made of the encoder's first layer
         TextClassifier initStudent = TextClassifier.load(cellDir("bert-l1", "cross-entropy", 1).resolve(RunDirectory.MODEL));
-        assertEquals(1, initStudent.config().layers());
+        assertEquals(1, initStudent.config().flat().layers());
         assertEquals(32, initStudent.config().hidden());
 
         // the teachers' own scores and their fine-tuning times, from the provenance files next to the cached models
