@@ -33,7 +33,7 @@ import com.tngtech.archunit.lang.ArchRule;
  * <p>Besides the layers:
  * <ul>
  *   <li>no cycles between the top-level packages ({@code org.kd4j.X}), so within Core {@code eval} uses {@code data}
- *       and {@code model} uses {@code data}, never the reverse;</li>
+ *       and {@code model} uses {@code data}, never the reverse; nor between any two packages;</li>
  *   <li>the import side ({@code org.kd4j.imports}, the sources under {@code model-import/}) depends on the core, and
  *       the core never on it: where the core needs an import (rebuilding an imported model, reading an exported
  *       ONNX student) it declares an interface ({@code model.ImportedGraphLoader}, {@code model.ExportedModelReader})
@@ -95,6 +95,10 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule NO_CYCLES = slices().matching("org.kd4j.(*)..").should().beFreeOfCycles();
+
+    /** Nor between any two packages, sub-packages included ({@code distill} and {@code distill.train}, ...). */
+    @ArchTest
+    static final ArchRule NO_PACKAGE_CYCLES = slices().matching("org.kd4j.(**)").should().beFreeOfCycles();
 
     @ArchTest
     static final ArchRule CORE_DOES_NOT_DEPEND_ON_IMPORTS = noClasses()

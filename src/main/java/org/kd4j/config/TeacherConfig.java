@@ -12,7 +12,8 @@ import org.kd4j.model.TransformerConfig;
  * every teacher's logits are cached and reused by every student, run and sweep.
  *
  * @param name short name, unique among the teachers (used in tables and file names)
- * @param model its architecture
+ * @param model its architecture; the keys of the {@code model:} section and the field each sets per architecture are
+ *     tabled in {@link ModelConfig}
  * @param train how it is trained
  * @param vocab its own tokenizer (teachers with different tokenizers work together); empty: the run's tokenizer
  * @param imported a teacher trained elsewhere instead: an ONNX export ({@code .onnx}, imported on first use and cached)
