@@ -58,9 +58,10 @@ class ArchitectureTest {
 
     /** distill's direct calls into the import side (see the class comment). */
     static final DescribedPredicate<JavaClass> IMPORT_GLUE = DescribedPredicate.describe(
-            "distill's import glue (ImportedTeachers, PretrainedEncoders, StudentEmbeddings, DistillationRun, TeacherPool)",
-            c -> c.getName().matches("org\\.kd4j\\.distill\\.(ImportedTeachers|PretrainedEncoders|StudentEmbeddings"
-                    + "|DistillationRun|TeacherPool)(\\$.*)?"));
+            "distill's import glue (ImportedTeachers, ImportedTeacherModel, PretrainedEncoders, StudentEmbeddings,"
+                    + " DistillationRun, TeacherPool)",
+            c -> c.getName().matches("org\\.kd4j\\.distill\\.(ImportedTeachers|ImportedTeacherModel|PretrainedEncoders"
+                    + "|StudentEmbeddings|DistillationRun|TeacherPool)(\\$.*)?"));
 
     /** The one library class that reads {@code System.out}, to swap it (see the class comment). */
     static final DescribedPredicate<JavaClass> STDOUT_SWAP = DescribedPredicate.describe("util.QuietStdout",
