@@ -1,5 +1,6 @@
 package org.kd4j.config;
 
+import org.kd4j.ConfigException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationContext;

@@ -1,8 +1,7 @@
 package org.kd4j.config;
 
+import org.kd4j.ConfigException;
 import java.util.List;
-import org.kd4j.distill.loss.SoftLoss;
-import org.kd4j.distill.loss.WeightingScheme;
 
 /**
  * The distillation objective (see {@link org.kd4j.distill.loss.DistillationLoss} for the formula):

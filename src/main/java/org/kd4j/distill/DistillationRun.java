@@ -1,5 +1,6 @@
 package org.kd4j.distill;
 
+import org.kd4j.config.StudentVariant;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +62,7 @@ public final class DistillationRun {
     public record Result(List<ResultRow> rows, RunDirectory directory, String title, String summary) {
 
         public String table() {
-            List<Metric> metrics = rows.get(0).dev().task().metrics();
+            List<Metric> metrics = Metric.forTask(rows.get(0).dev().task());
             List<String> header = new ArrayList<>(List.of("model", "params"));
             metrics.forEach(m -> header.add("dev " + m.key()));
             header.addAll(List.of("dev loss", "eval s", "eval samples/s", "dev samples", "train s"));
@@ -235,7 +236,7 @@ public final class DistillationRun {
             return "";
         }
         double meanTeacher = teachers.stream().mapToLong(Teacher::parameters).average().orElse(0);
-        String metric = data.task().mainMetric().key();
+        String metric = Metric.mainFor(data.task()).key();
         return String.format(Locale.ROOT, "The ensemble-distilled student runs %.1fx faster than the ensemble on %s dev"
                         + " (%.1f against %.1f examples/s, measured in this run), keeps %.1f%% of its %s (%.4f of %.4f)"
                         + " and has %.1fx fewer parameters than the mean teacher (%,d against %,.0f).",
@@ -253,21 +254,23 @@ public final class DistillationRun {
         var m = c.student().model();
         String embeddings = c.student().embeddings().isEmpty() ? "" : ", embeddings projected from "
                 + c.student().embeddings().replaceFirst(".*:([^:]+):[^:]+$", "$1").replaceFirst("^langchain4j-embeddings-", "");
-        return switch (m.type()) {
-            case CNN -> String.format(Locale.ROOT, "cnn %d-wide embeddings, %d filters of widths 3/4/5%s", m.hidden(), m.ffn(),
+        if (m instanceof org.kd4j.model.CnnConfig cnn) {
+            return String.format(Locale.ROOT, "cnn %d-wide embeddings, %d filters of widths 3/4/5%s", cnn.hidden(), cnn.filters(),
                     embeddings);
-            case BILSTM -> String.format(Locale.ROOT, "bilstm %d-wide embeddings, %d units per direction%s", m.hidden(), m.ffn(),
+        } else if (m instanceof org.kd4j.model.BiLstmConfig b) {
+            return String.format(Locale.ROOT, "bilstm %d-wide embeddings, %d units per direction%s", b.hidden(), b.units(),
                     embeddings);
-            default -> String.format(Locale.ROOT, "%s %dL/%dH/%dA/FFN%d%s", m.type().name().toLowerCase(Locale.ROOT), m.layers(),
-                    m.hidden(), m.heads(), m.ffn(), embeddings);
-        };
+        }
+        var f = m.flat();
+        return String.format(Locale.ROOT, "%s %dL/%dH/%dA/FFN%d%s", m.type().name().toLowerCase(Locale.ROOT), f.layers(),
+                f.hidden(), f.heads(), f.ffn(), embeddings);
     }
 
     /** The best-teacher student uses the run's objective with that teacher alone (uniform weight 1). */
     private org.kd4j.config.DistillConfig singleTeacher() {
         var d = config.distill();
         return new org.kd4j.config.DistillConfig(d.temperature(), d.temperatureEnd(), d.hardWeight(), d.softWeight(),
-                org.kd4j.distill.loss.WeightingScheme.UNIFORM, List.of(), d.softLoss(), d.averageLogits(), d.hardDistillation());
+                org.kd4j.config.WeightingScheme.UNIFORM, List.of(), d.softLoss(), d.averageLogits(), d.hardDistillation());
     }
 
     private static Teacher best(List<Teacher> teachers) {

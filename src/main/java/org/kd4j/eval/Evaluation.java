@@ -31,7 +31,7 @@ public record Evaluation(GlueTask task, int examples, Map<Metric, Double> metric
             for (int i = 0; i < n; i++) {
                 predicted[i] = outputs[i][0];
             }
-            for (Metric m : task.metrics()) {
+            for (Metric m : Metric.forTask(task)) {
                 values.put(m, m.of(predicted, goldScores));
             }
         } else {
@@ -39,7 +39,7 @@ public record Evaluation(GlueTask task, int examples, Map<Metric, Double> metric
             for (int i = 0; i < n; i++) {
                 predicted[i] = argMax(outputs[i]);
             }
-            for (Metric m : task.metrics()) {
+            for (Metric m : Metric.forTask(task)) {
                 values.put(m, m.of(predicted, goldLabels, task.numOutputs()));
             }
         }
@@ -93,7 +93,7 @@ public record Evaluation(GlueTask task, int examples, Map<Metric, Double> metric
 
     /** The value of the task's main metric (model selection, sweeps). */
     public double main() {
-        return metrics.get(task.mainMetric());
+        return metrics.get(Metric.mainFor(task));
     }
 
     /** E.g. {@code f1 0.8123, accuracy 0.7456}. */

@@ -1,7 +1,7 @@
 package org.kd4j.hpo;
 
 import java.util.List;
-import org.kd4j.config.ConfigException;
+import org.kd4j.ConfigException;
 
 /**
  * One swept config key.

@@ -38,7 +38,7 @@ import org.deeplearning4j.arbiter.optimize.runner.IOptimizationRunner;
 import org.deeplearning4j.arbiter.optimize.runner.LocalOptimizationRunner;
 import org.deeplearning4j.arbiter.optimize.runner.listener.StatusListener;
 import org.kd4j.KdException;
-import org.kd4j.config.ConfigException;
+import org.kd4j.ConfigException;
 import org.kd4j.config.ConfigLoader;
 import org.kd4j.config.ExperimentConfig;
 import org.kd4j.distill.DistillationRun;

@@ -3,7 +3,7 @@ package org.kd4j.hpo;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.kd4j.config.ConfigException;
+import org.kd4j.ConfigException;
 
 /**
  * A sweep, as written in {@code hparams/sweeps/*.yaml}.

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.kd4j.KdException;
-import org.kd4j.distill.StudentVariant;
+import org.kd4j.config.StudentVariant;
 import org.kd4j.distill.TeacherProvenance;
 import org.kd4j.eval.Metric;
 import org.kd4j.run.RunDirectory;

@@ -1,5 +1,6 @@
 package org.kd4j.distill.loss;
 
+import org.kd4j.config.WeightingScheme;
 import java.util.Arrays;
 import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -18,7 +18,7 @@ import org.kd4j.data.batch.EncodedDataset;
 import org.kd4j.data.batch.PaddingMode;
 import org.kd4j.distill.loss.DistillationLoss;
 import org.kd4j.distill.loss.EnsembleTargets;
-import org.kd4j.distill.loss.SoftLoss;
+import org.kd4j.config.SoftLoss;
 import org.kd4j.distill.loss.TemperatureSchedule;
 import org.kd4j.eval.Evaluation;
 import org.kd4j.model.ClassifierGraph;
@@ -90,10 +90,10 @@ public final class Trainer {
      * micro-batches).
      */
     static double estimatedBytesPerToken(org.kd4j.model.ModelConfig c, int length) {
-        if (c.type() != org.kd4j.model.ModelType.TRANSFORMER) {
+        if (!(c instanceof org.kd4j.model.TransformerConfig t)) {
             return 0;
         }
-        return 4.0 * c.layers() * (130.0 * c.hidden() + 10.0 * c.heads() * length);
+        return 4.0 * t.layers() * (130.0 * t.hidden() + 10.0 * t.heads() * length);
     }
 
     /** The automatic micro-batch limit for a batch of this padded length (0: none). */
