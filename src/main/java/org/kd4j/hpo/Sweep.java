@@ -43,7 +43,7 @@ import org.kd4j.config.ConfigLoader;
 import org.kd4j.config.ExperimentConfig;
 import org.kd4j.distill.DistillationRun;
 import org.kd4j.distill.ResultRow;
-import org.kd4j.distill.StudentVariant;
+import org.kd4j.config.StudentVariant;
 import org.kd4j.distill.TaskData;
 import org.kd4j.distill.TeacherPool;
 import org.kd4j.distill.train.Progress;

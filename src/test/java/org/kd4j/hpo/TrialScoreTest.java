@@ -10,7 +10,7 @@ import org.kd4j.KdException;
 import org.kd4j.data.glue.GlueTask;
 import org.kd4j.distill.DistillationRun;
 import org.kd4j.distill.ResultRow;
-import org.kd4j.distill.StudentVariant;
+import org.kd4j.config.StudentVariant;
 import org.kd4j.eval.Evaluation;
 
 /** A trial's score is read from the ensemble-distilled student's row, found by name, whatever the rows' order. */
