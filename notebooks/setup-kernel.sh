@@ -139,6 +139,9 @@ EOF
 jupyter kernelspec install --user --replace --name "$KERNEL_NAME" "$spec" >/dev/null 2>&1 \
   || { echo "jupyter kernelspec install failed:" >&2; jupyter kernelspec install --user --replace --name "$KERNEL_NAME" "$spec"; exit 1; }
 installed=$(jupyter kernelspec list 2>/dev/null | awk -v k="$KERNEL_NAME" '$1 == k {print $2}')
+if [ -z "$installed" ] || [ ! -d "$installed" ]; then
+  echo "kernelspec $KERNEL_NAME was installed but 'jupyter kernelspec list' does not show it" >&2; exit 1
+fi
 # %dependency /add ... resolves through the user's Maven repository: offline for what ~/.m2 holds already
 mkdir -p "$HOME/.m2/repository"
 ln -sfn "$HOME/.m2/repository" "$installed/mima_cache"
