@@ -41,9 +41,14 @@ public final class Kd4jKernel {
             throw new IllegalArgumentException("ipc transport is not supported by rapaio-jupyter-kernel (" + file + ")");
         }
         Channels channels = new Channels(props);
-        Field handlers = Channels.class.getDeclaredField("handlers");
-        handlers.setAccessible(true);
-        handlers.set(channels, new AwaitHandlers(channels, handlers));
+        try {
+            Field handlers = Channels.class.getDeclaredField("handlers");
+            handlers.setAccessible(true);
+            handlers.set(channels, new AwaitHandlers(channels, handlers));
+        } catch (NoSuchFieldException e) {
+            // another kernel version than the one setup-kernel.sh pins: start it as it is
+            System.err.println("Kd4jKernel: no Channels.handlers field; starting without the start-up race workaround");
+        }
         channels.connect(MainApp.kernel);
         channels.joinUntilClose();
     }
