@@ -63,7 +63,7 @@ public final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row
             examples.add(new Example(Long.toString(index), 0, r.getString(1), r.isNullAt(2) ? null : r.getString(2),
                     Example.NO_LABEL, Double.NaN));
             int b = p.batchOf()[(int) index];
-            batches.computeIfAbsent(b, k -> new int[batchSize(p, k)])[p.position()[(int) index]] = local;
+            batches.computeIfAbsent(b, k -> new int[p.sizes()[k]])[p.position()[(int) index]] = local;
         }
         if (examples.isEmpty()) {
             return java.util.Collections.emptyIterator();
@@ -86,11 +86,5 @@ public final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row
             loaded.model().releaseInferenceMemory();
         }
         return out.iterator();
-    }
-
-    /** Rows in batch {@code b}: every batch is full but the last. */
-    private int batchSize(BatchPlan p, int b) {
-        int total = p.batchOf().length;
-        return b < p.batches() - 1 ? teacher.batchSize() : total - (p.batches() - 1) * teacher.batchSize();
     }
 }
