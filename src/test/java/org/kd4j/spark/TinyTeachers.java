@@ -28,8 +28,8 @@ final class TinyTeachers {
         int vocab = BertTokenizer.load(TOKENIZER).vocabSize();
         List<TeacherSpec> specs = new ArrayList<>();
         ModelConfig[] configs = {
-            new ModelConfig(ModelType.CNN, 1, 16, 1, 16, 32, Pooling.MEAN),
-            new ModelConfig(ModelType.TRANSFORMER, 1, 16, 2, 32, 32, Pooling.MEAN)};
+            ModelConfig.of(ModelType.CNN, 1, 16, 1, 16, 32, Pooling.MEAN),
+            ModelConfig.of(ModelType.TRANSFORMER, 1, 16, 2, 32, 32, Pooling.MEAN)};
         for (int i = 0; i < configs.length; i++) {
             Path file = dir.resolve("teacher-" + i + ".kdm");
             TextClassifier model = Students.randomised(configs[i], vocab, 2, 7 + i);
