@@ -36,8 +36,9 @@ import com.tngtech.archunit.lang.ArchRule;
  *       and {@code model} uses {@code data}, never the reverse; nor between any two packages;</li>
  *   <li>the import side ({@code org.kd4j.imports}, the sources under {@code model-import/}) depends on the core, and
  *       the core never on it: where the core needs an import (rebuilding an imported model, reading an exported
- *       ONNX student) it declares an interface ({@code model.ImportedGraphLoader}, {@code model.ExportedModelReader})
- *       that the import side implements and registers through {@link java.util.ServiceLoader};</li>
+ *       ONNX student, loading a pretrained encoder or an imported teacher) it declares an interface
+ *       ({@code model.ImportedGraphLoader}, {@code model.ExportedModelReader}, {@code model.ModelImport}) that the import
+ *       side implements and registers through {@link java.util.ServiceLoader};</li>
  *   <li>library code does not write to {@code System.out}: the command line's output is the CLI's own, everything
  *       else logs through Log4j2.</li>
  * </ul>
@@ -46,22 +47,12 @@ import com.tngtech.archunit.lang.ArchRule;
  *
  * <p>Known exceptions, each named here and nowhere else, to be removed by the work that owns those classes:
  * <ul>
- *   <li>{@link #IMPORT_GLUE}: the distill classes that load pretrained encoders and imported teachers still call
- *       the import side directly; they go when distill reaches it through one teacher type and an interface that
- *       the import side implements (issue 13, point 3);</li>
  *   <li>{@link #STDOUT_SWAP}: {@code util.QuietStdout} reads {@code System.out} to swap it, process-wide state that
  *       issue 13, point 1 removes.</li>
  * </ul>
  */
 @AnalyzeClasses(packages = "org.kd4j", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
-
-    /** distill's direct calls into the import side (see the class comment). */
-    static final DescribedPredicate<JavaClass> IMPORT_GLUE = DescribedPredicate.describe(
-            "distill's import glue (ImportedTeachers, ImportedTeacherModel, PretrainedEncoders, StudentEmbeddings,"
-                    + " DistillationRun, TeacherPool)",
-            c -> c.getName().matches("org\\.kd4j\\.distill\\.(ImportedTeachers|ImportedTeacherModel|PretrainedEncoders"
-                    + "|StudentEmbeddings|DistillationRun|TeacherPool)(\\$.*)?"));
 
     /** The one library class that reads {@code System.out}, to swap it (see the class comment). */
     static final DescribedPredicate<JavaClass> STDOUT_SWAP = DescribedPredicate.describe("util.QuietStdout",
@@ -91,8 +82,7 @@ class ArchitectureTest {
             .whereLayer("Export").mayOnlyBeAccessedByLayers("Cli", "Bench", "Api", "Imports")
             .whereLayer("Run").mayOnlyBeAccessedByLayers("Cli", "Bench", "Workflows", "Distill", "Api")
             .whereLayer("Core").mayOnlyBeAccessedByLayers("Cli", "Bench", "Workflows", "Distill", "Config", "Api",
-                    "Imports", "Export", "Run")
-            .ignoreDependency(IMPORT_GLUE, JavaClass.Predicates.resideInAPackage("org.kd4j.imports.."));
+                    "Imports", "Export", "Run");
 
     @ArchTest
     static final ArchRule NO_CYCLES = slices().matching("org.kd4j.(*)..").should().beFreeOfCycles();
@@ -104,7 +94,6 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule CORE_DOES_NOT_DEPEND_ON_IMPORTS = noClasses()
             .that().resideOutsideOfPackages("org.kd4j.imports..", "org.kd4j.cli..", "org.kd4j.bench..")
-            .and(DescribedPredicate.not(IMPORT_GLUE))
             .should().dependOnClassesThat().resideInAPackage("org.kd4j.imports..")
             .because("the import side (model-import/) depends on the core, never the reverse");
 

@@ -12,7 +12,7 @@ import org.kd4j.data.glue.GlueDataset;
 import org.kd4j.data.glue.GlueTask;
 import org.kd4j.data.glue.OnBadRow;
 import org.kd4j.data.tokenize.BertTokenizer;
-import org.kd4j.imports.encoder.EncoderSource;
+import org.kd4j.model.EncoderSource;
 import org.kd4j.imports.encoder.NativeEncoders;
 import org.kd4j.imports.encoder.RecognizedEncoder;
 import picocli.CommandLine.Command;

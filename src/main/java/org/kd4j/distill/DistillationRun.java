@@ -49,7 +49,7 @@ public final class DistillationRun {
     /** The students' initial embedding tables when projected from an encoder: computed once, copied into each student. */
     private Map<String, org.nd4j.linalg.api.ndarray.INDArray> projectedEmbeddings;
     private StudentEmbeddings.Projection projection;
-    private org.kd4j.imports.encoder.EncoderSource.Files projectionSource;
+    private org.kd4j.model.EncoderSource.Files projectionSource;
 
     public DistillationRun(ExperimentConfig config, String command, boolean resume, Progress progress) {
         this.config = config;
@@ -185,7 +185,7 @@ public final class DistillationRun {
                 projectedEmbeddings.forEach((name, table) -> student.embeddings().parameters().get(name).assign(table));
             } else if (!s.embeddings().isEmpty()) {
                 String key = "student.embeddings";
-                org.kd4j.imports.encoder.EncoderSource.Files files = org.kd4j.imports.encoder.EncoderSource.parse(key, s.embeddings())
+                org.kd4j.model.EncoderSource.Files files = org.kd4j.model.EncoderSource.parse(key, s.embeddings())
                         .resolve(key, Path.of(config.run().cacheDir()));
                 projection = StudentEmbeddings.initialise(key, student, files, tokenizer, config.tokenizer().vocab());
                 projectionSource = files;
@@ -195,13 +195,13 @@ public final class DistillationRun {
             return student;
         }
         String key = "student.init";
-        org.kd4j.imports.encoder.EncoderSource.Files files = org.kd4j.imports.encoder.EncoderSource.parse(key, s.init())
+        org.kd4j.model.EncoderSource.Files files = org.kd4j.model.EncoderSource.parse(key, s.init())
                 .resolve(key, Path.of(config.run().cacheDir()));
         try {
             return PretrainedEncoders.initialise(key, files, tokenizer, config.tokenizer().vocab(), config.data().maxLength(),
                     data.task().numOutputs(), null, s.train().seed(), s.initLayers());
         } catch (KdException e) {
-            if (!(e.getCause() instanceof org.kd4j.imports.encoder.NotRecognizedException)) {
+            if (!(e.getCause() instanceof org.kd4j.model.UnrecognizedEncoderException)) {
                 throw e;
             }
             if (s.initLayers() > 0) {
@@ -211,7 +211,7 @@ public final class DistillationRun {
             }
             LOG.info("student.init: {}; using the generic SameDiff import", e.getCause().getMessage());
         }
-        TextClassifier student = org.kd4j.imports.student.EncoderStudent.classifier(files.onnx(), data.task().numOutputs(), s.train().seed());
+        TextClassifier student = org.kd4j.model.ModelImport.require(key).importedStudent(files.onnx(), data.task().numOutputs(), s.train().seed());
         int rows = student.embeddings().vocabSize();
         if (rows != tokenizer.vocabSize()) {
             throw new KdException("student.init " + s.init() + ": the encoder's word table has " + rows + " rows but tokenizer.vocab "

@@ -9,12 +9,11 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.kd4j.KdException;
 import org.kd4j.data.tokenize.BertTokenizer;
-import org.kd4j.imports.encoder.EncoderSource;
-import org.kd4j.imports.encoder.NativeEncoders;
-import org.kd4j.imports.encoder.NotRecognizedException;
-import org.kd4j.imports.encoder.RecognizedEncoder;
 import org.kd4j.model.EmbeddingLayer;
+import org.kd4j.model.EncoderSource;
+import org.kd4j.model.ModelImport;
 import org.kd4j.model.TextClassifier;
+import org.kd4j.model.UnrecognizedEncoderException;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -49,13 +48,13 @@ public final class StudentEmbeddings {
      */
     public static Projection initialise(String key, TextClassifier student, EncoderSource.Files files, BertTokenizer tokenizer,
                                         String tokenizerName) {
-        RecognizedEncoder encoder;
+        Map<String, INDArray> weights;
         try {
-            encoder = NativeEncoders.read(files.onnx());
-        } catch (NotRecognizedException e) {
+            weights = ModelImport.require(key).encoderWeights(files.onnx());
+        } catch (UnrecognizedEncoderException e) {
             throw new KdException(key + ": " + files.description() + " is not a BERT-layout encoder kd4j can read: " + e.getMessage(), e);
         }
-        INDArray words = encoder.weights().get(EmbeddingLayer.TOKENS);
+        INDArray words = weights.get(EmbeddingLayer.TOKENS);
         if (words.size(0) != tokenizer.vocabSize()) {
             throw new KdException(key + ": the encoder's word table has " + words.size(0) + " rows but tokenizer.vocab "
                     + tokenizerName + " has " + tokenizer.vocabSize() + " tokens; the student must use the encoder's vocabulary");
@@ -125,7 +124,7 @@ public final class StudentEmbeddings {
         tables.get(EmbeddingLayer.TOKENS).assign(project(e, mean, p, e.length));
         for (String name : new String[] {EmbeddingLayer.POSITIONS, EmbeddingLayer.TYPES}) {
             INDArray target = tables.get(name);
-            INDArray source = encoder.weights().get(name);
+            INDArray source = weights.get(name);
             if (target == null || source == null) {
                 continue;
             }

@@ -16,7 +16,6 @@ import org.kd4j.config.DataConfig;
 import org.kd4j.config.DistillConfig;
 import org.kd4j.config.ExperimentConfig;
 import org.kd4j.config.TeacherConfig;
-import org.kd4j.imports.encoder.EncoderSource;
 import org.kd4j.data.batch.EncodedDataset;
 import org.kd4j.data.tokenize.BertTokenizer;
 import org.kd4j.distill.cache.CacheKey;
@@ -25,6 +24,7 @@ import org.kd4j.distill.cache.TeacherKey;
 import org.kd4j.distill.train.Progress;
 import org.kd4j.distill.train.Trainer;
 import org.kd4j.eval.Evaluation;
+import org.kd4j.model.EncoderSource;
 import org.kd4j.model.TextClassifier;
 
 /**

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kd4j.KdException;
 import org.kd4j.cli.CliRunner;
 import org.kd4j.data.tokenize.BertTokenizer;
-import org.kd4j.imports.encoder.EncoderSource;
+import org.kd4j.model.EncoderSource;
 import org.kd4j.imports.encoder.NativeEncoders;
 import org.kd4j.model.EmbeddingLayer;
 import org.kd4j.model.ModelConfig;

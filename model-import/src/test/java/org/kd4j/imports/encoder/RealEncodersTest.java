@@ -13,6 +13,7 @@ import org.kd4j.data.tokenize.BertTokenizer;
 import org.kd4j.imports.parity.OrtReferenceRuntime;
 import org.kd4j.imports.parity.ParityCheck;
 import org.kd4j.model.Activation;
+import org.kd4j.model.EncoderSource;
 import org.kd4j.model.Pooling;
 import org.kd4j.model.TextClassifier;
 

@@ -1,4 +1,4 @@
-package org.kd4j.imports.encoder;
+package org.kd4j.model;
 
 import java.io.IOException;
 import java.io.InputStream;
