@@ -46,4 +46,9 @@ public record DistillConfig(double temperature, double temperatureEnd, double ha
     public static DistillConfig defaults() {
         return new DistillConfig(2.0, 2.0, 0.5, 0.5, WeightingScheme.UNIFORM, List.of(), SoftLoss.KL, false, false);
     }
+
+    /** How the teachers are combined, as the training targets and the ensemble's dev prediction both use it. */
+    public org.kd4j.distill.loss.EnsembleTargets.Combination ensemble() {
+        return new org.kd4j.distill.loss.EnsembleTargets.Combination(weighting, teacherWeights, averageLogits);
+    }
 }

@@ -92,7 +92,7 @@ public final class TeacherPool {
             }
             long parameters = provenance.filter(p -> p.parameters() > 0 && !config.run().measureTeachers())
                     .map(TeacherProvenance::parameters).orElseGet(() -> Runs.parameterCount(model.get()));
-            return scored(t, modelFile, tokenizer, train, dev, (set, batch, pad) -> model.get().logits(set, batch, pad),
+            return scored(t, modelFile, tokenizer, train, dev, (set, batch, pad) -> model.get().logits(set, batch, pad, config.run().parallelism()),
                     parameters, seconds, true);
         }
         Path work = cacheDir.resolve("teachers").resolve(t.name() + "-" + cacheKey.substring(0, 16) + ".work");
@@ -103,16 +103,16 @@ public final class TeacherPool {
                 : TextClassifier.create(t.model(), tokenizer.vocabSize(), data.task().numOutputs(), t.train().seed());
         LOG.info("teacher {}: {} {} ({} parameters) on {} examples", t.name(), encoder != null ? "fine-tuning" : "training",
                 encoder != null ? encoder.description() : t.model().type(), Runs.parameterCount(model), train.size());
-        Trainer trainer = new Trainer("teacher " + t.name(), model, train, dev, null, DistillConfig.defaults(),
-                t.train(), d, tokenizer.padId(), work, progress);
-        double seconds = trainer.fit(true).seconds();
+        double seconds = Trainer.builder("teacher " + t.name(), model, train, dev).training(t.train()).data(d)
+                .padId(tokenizer.padId()).workDir(work).parallelism(config.run().parallelism()).progress(progress)
+                .build().fit(true).seconds();
         model.save(modelFile);
         TeacherProvenance.write(modelFile, new TeacherProvenance(t.name(), java.time.Instant.now().toString(),
                 encoder == null ? "" : encoder.description(), encoder == null ? "" : encoder.sha256(), data.task().displayName(),
                 data.trainFile().toString(), data.trainVariant(), train.size(), tokenizer.fingerprint(), seconds,
                 Runs.parameterCount(model)));
         deleteQuietly(work);
-        return scored(t, modelFile, tokenizer, train, dev, (set, batch, pad) -> model.logits(set, batch, pad),
+        return scored(t, modelFile, tokenizer, train, dev, (set, batch, pad) -> model.logits(set, batch, pad, config.run().parallelism()),
                 Runs.parameterCount(model), seconds, false);
     }
 
@@ -167,7 +167,7 @@ public final class TeacherPool {
         if (nativeTeacher.isPresent()) {
             TextClassifier m = nativeTeacher.get().model();
             LOG.info("teacher {}: imported {} on kd4j's transformer", t.name(), t.imported());
-            return scored(t, nativeTeacher.get().file(), tokenizer, train, dev, (set, batch, pad) -> m.logits(set, batch, pad),
+            return scored(t, nativeTeacher.get().file(), tokenizer, train, dev, (set, batch, pad) -> m.logits(set, batch, pad, config.run().parallelism()),
                     Runs.parameterCount(m), 0, true);
         }
         Path modelFile = ImportedTeachers.modelFile(t, cacheDir);
