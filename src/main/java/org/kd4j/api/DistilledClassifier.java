@@ -325,20 +325,11 @@ public final class DistilledClassifier implements AutoCloseable {
     }
 
     private Prediction classification(float[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
-        }
-        double z = 0;
-        double[] p = new double[logits.length];
-        for (int c = 0; c < logits.length; c++) {
-            p[c] = Math.exp(logits[c] - max);
-            z += p[c];
-        }
+        double[] p = org.kd4j.eval.Softmax.of(logits, 1.0, new double[logits.length]);
         Map<String, Double> probabilities = new LinkedHashMap<>();
         int best = 0;
         for (int c = 0; c < logits.length; c++) {
-            probabilities.put(labels.get(c), p[c] / z);
+            probabilities.put(labels.get(c), p[c]);
             if (p[c] > p[best]) {
                 best = c;
             }

@@ -28,6 +28,7 @@ import org.kd4j.imports.encoder.RecognizedEncoder;
 import org.kd4j.model.ModelConfig;
 import org.kd4j.model.Pooling;
 import org.kd4j.model.TextClassifier;
+import org.kd4j.model.TransformerConfig;
 import org.kd4j.util.Parallelism;
 
 /**
@@ -146,7 +147,7 @@ public final class EncoderBenchmark {
             throws Exception {
         String what = String.format(Locale.ROOT, "fine-tuning, batch %d x %d tokens", batch, length);
         TextClassifier model = encoder.classifier(2, Pooling.MEAN, 1);
-        ModelConfig c = model.config();
+        TransformerConfig c = (TransformerConfig) model.config();
         EncodedDataset data = StudentBenchmark.randomData(batch * steps, length, model.embeddings().vocabSize(), 3);
         List<Batch> batches = fixedBatches(data, batch, length);
         double[] ours = new double[runs];

@@ -16,8 +16,8 @@ import org.kd4j.data.tokenize.Encoding;
 import org.kd4j.distill.train.StepTimer;
 import org.kd4j.eval.MarkdownTable;
 import org.kd4j.model.ModelConfig;
-import org.kd4j.model.ModelType;
 import org.kd4j.model.TextClassifier;
+import org.kd4j.model.TransformerConfig;
 import org.kd4j.util.Parallelism;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -152,16 +152,16 @@ public final class StudentBenchmark {
      * and feed-forward, plus 4 h L for attention scores and context over the padded length L. 0 for other models.
      */
     public static double forwardFlops(ModelConfig c, long tokens, List<Batch> batches) {
-        if (c.type() != ModelType.TRANSFORMER) {
+        if (!(c instanceof TransformerConfig t)) {
             return 0;
         }
-        double h = c.hidden();
-        double perTokenLayer = 2 * (4 * h * h + 2 * h * c.ffn());
+        double h = t.hidden();
+        double perTokenLayer = 2 * (4 * h * h + 2 * h * t.ffn());
         double attention = 0;
         for (Batch b : batches) {
             attention += 4.0 * h * b.length() * b.size() * b.length();
         }
-        return c.layers() * (perTokenLayer * tokens + attention);
+        return t.layers() * (perTokenLayer * tokens + attention);
     }
 
     private static List<Batch> batches(EncodedDataset data, int padTo, int batchSize, boolean shuffle) {

@@ -15,6 +15,7 @@ import org.kd4j.data.glue.SplitSpec;
 import org.kd4j.data.stats.SplitStatistics;
 import org.kd4j.data.tokenize.BertTokenizer;
 import org.kd4j.eval.MarkdownTable;
+import org.kd4j.eval.Metric;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -123,7 +124,7 @@ final class DataStatsCommand implements Callable<Integer> {
                               List<SplitStatistics> stats) {
         String shape = (t.isPair() ? "sentence pair" : "single sentence") + ", "
                 + (t.isRegression() ? "regression 0..5" : t.labels().size() + " classes");
-        out.printf("## %s (%s, %s; main metric %s)%n%n", t, t.benchmark().name(), shape, t.mainMetric().key());
+        out.printf("## %s (%s, %s; main metric %s)%n%n", t, t.benchmark().name(), shape, Metric.mainFor(t).key());
         out.printf("data %s, tokenizer %s, max_length %d%n%n", dir.resolve(t.folder()), tokenizer.describe(), maxLength);
         String percentileHeader = "tokens p50/p90/p95/p99/max";
         MarkdownTable table = new MarkdownTable("split", "rows", "published", "match", "skipped",

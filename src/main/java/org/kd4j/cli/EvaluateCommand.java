@@ -2,7 +2,6 @@ package org.kd4j.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.kd4j.KdException;
 import org.kd4j.api.DistilledClassifier;
@@ -10,8 +9,7 @@ import org.kd4j.data.batch.EncodedDataset;
 import org.kd4j.data.glue.GlueDataset;
 import org.kd4j.data.glue.GlueTask;
 import org.kd4j.data.glue.OnBadRow;
-import org.kd4j.eval.Evaluation;
-import org.kd4j.eval.MarkdownTable;
+import org.kd4j.eval.Evaluator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -52,18 +50,9 @@ final class EvaluateCommand implements Callable<Integer> {
                 throw new KdException(data.file() + ": split '" + data.split().name() + "' has no gold labels to evaluate against");
             }
             EncodedDataset encoded = EncodedDataset.encode(data, classifier.tokenizer(), classifier.maxLength());
-            long start = System.nanoTime();
-            float[][] logits = classifier.logits(encoded);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            Evaluation evaluation = Evaluation.of(t, logits, encoded.labels(), encoded.scores());
-            MarkdownTable table = new MarkdownTable("metric", "value");
-            evaluation.metrics().forEach((m, v) -> table.row("eval_" + m.key(), String.format(Locale.ROOT, "%.4f", v)));
-            table.row("eval_loss", String.format(Locale.ROOT, "%.4f", Evaluation.loss(t, logits, encoded.labels(), encoded.scores())));
-            table.row("eval_runtime (s)", String.format(Locale.ROOT, "%.2f", seconds));
-            table.row("eval_samples_per_second", String.format(Locale.ROOT, "%.1f", data.size() / seconds));
-            table.row("eval_samples", data.size());
+            Evaluator.Report report = Evaluator.evaluate(t, encoded, classifier::logits);
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%s %s (%s), model %s%n%n%s", t, data.split().name(), data.file(), model, table);
+            out.printf("%s %s (%s), model %s%n%n%s", t, data.split().name(), data.file(), model, report.table());
             out.flush();
         }
         return Main.EXIT_OK;

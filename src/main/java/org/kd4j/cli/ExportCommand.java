@@ -22,8 +22,11 @@ import org.kd4j.export.OnnxOpset;
 import org.kd4j.export.OrtStudent;
 import org.kd4j.export.StudentOnnxWriter;
 import org.kd4j.imports.exported.ExportedStudents;
+import org.kd4j.model.BiLstmConfig;
+import org.kd4j.model.CnnConfig;
 import org.kd4j.model.ModelConfig;
 import org.kd4j.model.TextClassifier;
+import org.kd4j.model.TransformerConfig;
 import org.kd4j.util.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -135,12 +138,14 @@ final class ExportCommand implements Callable<Integer> {
     }
 
     private static String describe(ModelConfig c) {
-        return switch (c.type()) {
-            case TRANSFORMER -> String.format(Locale.ROOT, "transformer %dL/%dH/%dA/FFN%d, %s pooling, %s", c.layers(), c.hidden(),
-                    c.heads(), c.ffn(), c.pooling().name().toLowerCase(Locale.ROOT), c.activation().name().toLowerCase(Locale.ROOT));
-            case BILSTM -> String.format(Locale.ROOT, "bilstm, embeddings %d, %d units per direction", c.hidden(), c.ffn());
-            case CNN -> String.format(Locale.ROOT, "cnn, embeddings %d, %d filters of widths 3, 4, 5", c.hidden(), c.ffn());
-            case IMPORTED -> "imported";
-        };
+        if (c instanceof TransformerConfig t) {
+            return String.format(Locale.ROOT, "transformer %dL/%dH/%dA/FFN%d, %s pooling, %s", t.layers(), t.hidden(),
+                    t.heads(), t.ffn(), t.pooling().name().toLowerCase(Locale.ROOT), t.activation().name().toLowerCase(Locale.ROOT));
+        } else if (c instanceof BiLstmConfig b) {
+            return String.format(Locale.ROOT, "bilstm, embeddings %d, %d units per direction", b.hidden(), b.units());
+        } else if (c instanceof CnnConfig n) {
+            return String.format(Locale.ROOT, "cnn, embeddings %d, %d filters of widths 3, 4, 5", n.hidden(), n.filters());
+        }
+        return "imported";
     }
 }

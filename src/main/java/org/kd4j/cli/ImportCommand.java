@@ -5,11 +5,11 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.kd4j.KdException;
 import org.kd4j.imports.contract.Head;
+import org.kd4j.imports.contract.ImportInfo;
 import org.kd4j.imports.contract.ImportedModel;
 import org.kd4j.imports.onnx.OnnxImporter;
 import org.kd4j.imports.parity.ParityCheck;
@@ -109,10 +109,11 @@ final class ImportCommand implements Callable<Integer> {
         ImportedModel model = source.onnx != null
                 ? new OnnxImporter().importFile(source.onnx, new OnnxImporter.Options(head, labels, dequantize))
                 : TfModelImport.importFile(source.tf, TfInputContract.bertRunClassifier(), labels);
-        Map<String, Object> info = model.info();
+        ImportInfo info = model.info();
         out.println("contract: " + model.contract().describe());
-        out.printf("import: %.1f s; %s ops: %s -> %d SameDiff ops%n", ((Number) info.get("import_seconds")).doubleValue(),
-                info.get("format"), info.getOrDefault("onnx_ops", "-"), ((Number) info.get("samediff_ops")).intValue());
+        out.printf("import: %.1f s; %s ops: %s -> %d SameDiff ops%n", info.importSeconds(),
+                info.format().name().toLowerCase(java.util.Locale.ROOT), info.onnxOps().isEmpty() ? "-" : info.onnxOps(),
+                info.samediffOps());
         if (source.onnx != null) {
             if (!noParity) {
                 parity(model, out);
@@ -182,7 +183,6 @@ final class ImportCommand implements Callable<Integer> {
         return model;
     }
 
-    @SuppressWarnings("unchecked")
     private void parity(ImportedModel model, PrintWriter out) {
         Optional<ReferenceRuntime> reference = ReferenceRuntime.find();
         if (reference.isEmpty()) {
@@ -191,13 +191,13 @@ final class ImportCommand implements Callable<Integer> {
         }
         ParityCheck.Report report;
         try {
-            report = ParityCheck.run(model, source.onnx, reference.get(), (Map<String, String>) model.info().get("source_inputs"),
-                    (Map<String, String>) model.info().get("source_outputs"), parityBatches, parityLengths, 42);
+            report = ParityCheck.run(model, source.onnx, reference.get(), model.info().sourceInputs(),
+                    model.info().sourceOutputs(), parityBatches, parityLengths, 42);
         } catch (Exception e) {
             throw new KdException(source.onnx + ": parity check failed to run: " + e.getMessage(), e);
         }
         out.print(report.table());
-        boolean quantized = Boolean.TRUE.equals(model.info().get("quantized"));
+        boolean quantized = model.info().quantized();
         if (dequantize && quantized) {
             out.printf("parity: worst max |diff| %.2e (%.1e of max |reference|): not a gate with --dequantize (the int8 file"
                     + " quantizes its activations, the import does not)%n", report.worst(), report.worstRelative());

@@ -10,8 +10,8 @@ import org.kd4j.data.glue.GlueTask;
 import org.kd4j.data.glue.OnBadRow;
 import org.kd4j.data.tokenize.BertTokenizer;
 import org.kd4j.model.ModelConfig;
-import org.kd4j.model.ModelType;
 import org.kd4j.model.Pooling;
+import org.kd4j.model.TransformerConfig;
 import org.kd4j.util.Nd4jProcess;
 import org.kd4j.util.Parallelism;
 import picocli.CommandLine.Command;
@@ -48,7 +48,7 @@ final class StudentBenchCommand implements Callable<Integer> {
         Parallelism parallelism = threadsOption.apply(Parallelism.defaults());
         int cores = Runtime.getRuntime().availableProcessors();
         double allCores = Nd4jProcess.withThreadsPerOp(cores, () -> StudentBenchmark.gemmGflops(2048, 5));
-        ModelConfig config = new ModelConfig(ModelType.TRANSFORMER, layers, hidden, heads, ffn, Math.max(512, length), Pooling.MEAN);
+        ModelConfig config = new TransformerConfig(layers, hidden, heads, ffn, Math.max(512, length), Pooling.MEAN);
         BertTokenizer tokenizer = BertTokenizer.load("bert-base-uncased");
         GlueDataset dev = GlueDataset.load(dataDir, GlueTask.SST2, "dev", OnBadRow.FAIL);
         EncodedDataset real = EncodedDataset.encode(dev, tokenizer, length);

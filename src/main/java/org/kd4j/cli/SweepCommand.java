@@ -37,6 +37,10 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        // the sweep draws its plots off-screen: AWT must not look for a display (an entry point's choice, made once)
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
         org.kd4j.util.NativeGarbage.returnLargeFreesToTheSystem(); // many runs in one process, as in distill
         SweepConfig loaded = ConfigLoader.loadRecord(space, SweepConfig.class);
         // the options given become fixed overrides of every trial (recorded in each trial's config)

@@ -1,5 +1,6 @@
 package org.kd4j.config;
 
+import org.kd4j.ConfigException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -28,6 +29,9 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.kd4j.KdException;
 import org.kd4j.data.glue.GlueTask;
@@ -124,6 +128,27 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw ConfigException.of(source, "cannot read: " + e.getMessage());
         }
+    }
+
+    /**
+     * Every dotted key of {@code config} that a {@code --set key=value} override may name (sections and their
+     * values, e.g. {@code student}, {@code student.train}, {@code student.train.learning_rate}), sorted. The same
+     * tree that {@code --set} is checked against: a key outside this set is an unknown key.
+     */
+    public static SortedSet<String> keys(ExperimentConfig config) {
+        SortedSet<String> keys = new TreeSet<>();
+        collectKeys(YAML.valueToTree(config), "", keys);
+        return keys;
+    }
+
+    private static void collectKeys(JsonNode node, String prefix, Set<String> keys) {
+        node.fields().forEachRemaining(field -> {
+            String key = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
+            keys.add(key);
+            if (field.getValue().isObject()) {
+                collectKeys(field.getValue(), key, keys);
+            }
+        });
     }
 
     /** A configuration (or one of its sections) as YAML, as written next to every run's output. */

@@ -1,5 +1,6 @@
 package org.kd4j.config;
 
+import org.kd4j.ConfigException;
 import org.kd4j.data.batch.PaddingMode;
 import org.kd4j.data.glue.OnBadRow;
 

@@ -1,8 +1,7 @@
 package org.kd4j.config;
 
+import org.kd4j.ConfigException;
 import java.util.List;
-import org.kd4j.distill.loss.SoftLoss;
-import org.kd4j.distill.loss.WeightingScheme;
 
 /**
  * The distillation objective (see {@link org.kd4j.distill.loss.DistillationLoss} for the formula):
@@ -45,10 +44,5 @@ public record DistillConfig(double temperature, double temperatureEnd, double ha
 
     public static DistillConfig defaults() {
         return new DistillConfig(2.0, 2.0, 0.5, 0.5, WeightingScheme.UNIFORM, List.of(), SoftLoss.KL, false, false);
-    }
-
-    /** How the teachers are combined, as the training targets and the ensemble's dev prediction both use it. */
-    public org.kd4j.distill.loss.EnsembleTargets.Combination ensemble() {
-        return new org.kd4j.distill.loss.EnsembleTargets.Combination(weighting, teacherWeights, averageLogits);
     }
 }

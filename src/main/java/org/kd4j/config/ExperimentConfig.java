@@ -1,5 +1,6 @@
 package org.kd4j.config;
 
+import org.kd4j.ConfigException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -34,7 +35,7 @@ public record ExperimentConfig(GlueTask task, DataConfig data, TokenizerConfig t
                 throw ConfigException.invalid("teachers", t.name(), "unique teacher names");
             }
         }
-        if (teachers.isEmpty() && !run.students().contains(org.kd4j.distill.StudentVariant.CROSS_ENTROPY)) {
+        if (teachers.isEmpty() && !run.students().contains(org.kd4j.config.StudentVariant.CROSS_ENTROPY)) {
             throw ConfigException.invalid("run.students", run.students(), "cross_entropy when there are no teachers");
         }
         if (!distill.teacherWeights().isEmpty() && distill.teacherWeights().size() != teachers.size()) {

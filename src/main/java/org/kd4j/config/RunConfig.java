@@ -1,7 +1,7 @@
 package org.kd4j.config;
 
+import org.kd4j.ConfigException;
 import java.util.List;
-import org.kd4j.distill.StudentVariant;
 import org.kd4j.util.Parallelism;
 
 /**

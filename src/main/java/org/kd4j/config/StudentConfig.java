@@ -1,11 +1,13 @@
 package org.kd4j.config;
 
+import org.kd4j.ConfigException;
 import org.kd4j.model.ModelConfig;
 
 /**
  * The student: by default the SEAD shape (6-layer transformer, hidden 256, 8 heads, FFN 1024).
  *
- * @param model its architecture (ignored when {@code init} names an encoder)
+ * @param model its architecture (ignored when {@code init} names an encoder); the keys of the {@code model:} section
+ *     and the field each sets per architecture are tabled in {@link ModelConfig}
  * @param train how it is trained
  * @param init an ONNX BERT-family encoder (an {@code .onnx} file, or {@code maven:group:artifact:version} for a jar
  *     holding one) to initialise the student from: its embedding tables and layers, all trained, under a fresh head.

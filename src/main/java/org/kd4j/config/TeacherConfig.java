@@ -1,8 +1,10 @@
 package org.kd4j.config;
 
+import org.kd4j.ConfigException;
 import org.kd4j.model.ModelConfig;
 import org.kd4j.model.ModelType;
 import org.kd4j.model.Pooling;
+import org.kd4j.model.TransformerConfig;
 
 /**
  * A teacher the framework trains itself with cross-entropy on the task, from scratch ({@code model}) or fine-tuned from
@@ -10,7 +12,8 @@ import org.kd4j.model.Pooling;
  * every teacher's logits are cached and reused by every student, run and sweep.
  *
  * @param name short name, unique among the teachers (used in tables and file names)
- * @param model its architecture
+ * @param model its architecture; the keys of the {@code model:} section and the field each sets per architecture are
+ *     tabled in {@link ModelConfig}
  * @param train how it is trained
  * @param vocab its own tokenizer (teachers with different tokenizers work together); empty: the run's tokenizer
  * @param imported a teacher trained elsewhere instead: an ONNX export ({@code .onnx}, imported on first use and cached)
@@ -81,7 +84,7 @@ public record TeacherConfig(String name, ModelConfig model, TrainConfig train, S
     }
 
     public static TeacherConfig defaults() {
-        return new TeacherConfig("teacher", new ModelConfig(ModelType.TRANSFORMER, 2, 128, 4, 512, 128, Pooling.MEAN),
+        return new TeacherConfig("teacher", new TransformerConfig(2, 128, 4, 512, 128, Pooling.MEAN),
                 TrainConfig.defaults(), "", "", "", "");
     }
 }

@@ -1,5 +1,7 @@
 package org.kd4j.config;
 
+import org.kd4j.ConfigException;
+
 /**
  * @param vocab {@code bert-base-uncased}, {@code bert-base-cased} (bundled), or a path to a {@code vocab.txt},
  *     a {@code tokenizer.json}, or a directory holding one of them

@@ -1,5 +1,7 @@
 package org.kd4j.config;
 
+import org.kd4j.ConfigException;
+
 /**
  * How one model is trained (teacher or student).
  *

@@ -1,5 +1,6 @@
 package org.kd4j.distill;
 
+import org.kd4j.config.StudentVariant;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import org.kd4j.config.ExperimentConfig;
 import org.kd4j.data.batch.EncodedDataset;
 import org.kd4j.data.tokenize.BertTokenizer;
 import org.kd4j.data.tokenize.TokenizerFiles;
+import org.kd4j.distill.loss.EnsembleTargets;
 import org.kd4j.distill.train.Progress;
 import org.kd4j.distill.train.Trainer;
 import org.kd4j.distill.train.TrainingCurve;
@@ -26,7 +28,10 @@ import org.kd4j.eval.Evaluation;
 import org.kd4j.eval.MarkdownTable;
 import org.kd4j.eval.Metric;
 import org.kd4j.model.TextClassifier;
+import org.kd4j.run.LibraryVersions;
 import org.kd4j.run.RunDirectory;
+import org.kd4j.run.RunMetrics;
+import org.kd4j.run.RunProvenance;
 import org.kd4j.util.Hashing;
 import org.kd4j.util.Parallelism;
 
@@ -71,8 +76,13 @@ public final class DistillationRun {
             curves = List.copyOf(curves);
         }
 
+        /** A result without training curves (one read back, or made for a test). */
+        public Result(List<ResultRow> rows, RunDirectory directory, String title, String summary) {
+            this(rows, directory, title, summary, List.of());
+        }
+
         public String table() {
-            List<Metric> metrics = rows.get(0).dev().task().metrics();
+            List<Metric> metrics = Metric.forTask(rows.get(0).dev().task());
             List<String> header = new ArrayList<>(List.of("model", "params"));
             metrics.forEach(m -> header.add("dev " + m.key()));
             header.addAll(List.of("dev loss", "eval s", "eval samples/s", "dev samples", "train s"));
@@ -249,7 +259,7 @@ public final class DistillationRun {
             return "";
         }
         double meanTeacher = teachers.stream().mapToLong(Teacher::parameters).average().orElse(0);
-        String metric = data.task().mainMetric().key();
+        String metric = Metric.mainFor(data.task()).key();
         return String.format(Locale.ROOT, "The ensemble-distilled student runs %.1fx faster than the ensemble on %s dev"
                         + " (%.1f against %.1f examples/s, measured in this run), keeps %.1f%% of its %s (%.4f of %.4f)"
                         + " and has %.1fx fewer parameters than the mean teacher (%,d against %,.0f).",
@@ -267,21 +277,23 @@ public final class DistillationRun {
         var m = c.student().model();
         String embeddings = c.student().embeddings().isEmpty() ? "" : ", embeddings projected from "
                 + c.student().embeddings().replaceFirst(".*:([^:]+):[^:]+$", "$1").replaceFirst("^langchain4j-embeddings-", "");
-        return switch (m.type()) {
-            case CNN -> String.format(Locale.ROOT, "cnn %d-wide embeddings, %d filters of widths 3/4/5%s", m.hidden(), m.ffn(),
+        if (m instanceof org.kd4j.model.CnnConfig cnn) {
+            return String.format(Locale.ROOT, "cnn %d-wide embeddings, %d filters of widths 3/4/5%s", cnn.hidden(), cnn.filters(),
                     embeddings);
-            case BILSTM -> String.format(Locale.ROOT, "bilstm %d-wide embeddings, %d units per direction%s", m.hidden(), m.ffn(),
+        } else if (m instanceof org.kd4j.model.BiLstmConfig b) {
+            return String.format(Locale.ROOT, "bilstm %d-wide embeddings, %d units per direction%s", b.hidden(), b.units(),
                     embeddings);
-            default -> String.format(Locale.ROOT, "%s %dL/%dH/%dA/FFN%d%s", m.type().name().toLowerCase(Locale.ROOT), m.layers(),
-                    m.hidden(), m.heads(), m.ffn(), embeddings);
-        };
+        }
+        var f = m.flat();
+        return String.format(Locale.ROOT, "%s %dL/%dH/%dA/FFN%d%s", m.type().name().toLowerCase(Locale.ROOT), f.layers(),
+                f.hidden(), f.heads(), f.ffn(), embeddings);
     }
 
     /** The best-teacher student uses the run's objective with that teacher alone (uniform weight 1). */
     private org.kd4j.config.DistillConfig singleTeacher() {
         var d = config.distill();
         return new org.kd4j.config.DistillConfig(d.temperature(), d.temperatureEnd(), d.hardWeight(), d.softWeight(),
-                org.kd4j.distill.loss.WeightingScheme.UNIFORM, List.of(), d.softLoss(), d.averageLogits(), d.hardDistillation());
+                org.kd4j.config.WeightingScheme.UNIFORM, List.of(), d.softLoss(), d.averageLogits(), d.hardDistillation());
     }
 
     private static Teacher best(List<Teacher> teachers) {
@@ -291,7 +303,7 @@ public final class DistillationRun {
     /** The ensemble's dev prediction at T = 1: probabilities (classification) or mean score (regression). */
     private float[][] ensembleDev(List<Teacher> teachers) {
         float[][][] logits = teachers.stream().map(Teacher::devLogits).toArray(float[][][]::new);
-        return config.distill().ensemble().predict(logits, config.task().isRegression());
+        return EnsembleTargets.Combination.of(config.distill()).predict(logits, config.task().isRegression());
     }
 
     private static double crossEntropyOfProbabilities(float[][] probabilities, int[] gold) {
@@ -310,58 +322,41 @@ public final class DistillationRun {
         }
         run.writeLabels(data.task(), config.data().maxLength());
         run.writeText(RunDirectory.CONFIG, ConfigLoader.toYaml(config));
-        Map<String, Object> provenance = new LinkedHashMap<>();
-        provenance.put("created", Instant.now().toString());
-        provenance.put("command", command);
-        provenance.put("kd4j", "0.1.0");
-        provenance.put("nd4j", "1.0.0-M2.1");
-        provenance.put("java", System.getProperty("java.version"));
-        provenance.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        provenance.put("seed", config.student().train().seed());
-        provenance.put("data_seed", config.data().seed());
-        provenance.put("train_file", Map.of("path", data.trainFile().toString(),
-                "sha256", Hashing.fileHex("training data", data.trainFile()), "subset", data.trainVariant(),
-                "examples", data.trainSize()));
-        if (data.hasTransfer()) {
-            provenance.put("transfer_file", Map.of("path", data.transferFile().toString(),
-                    "sha256", Hashing.fileHex("transfer data", data.transferFile()), "examples", data.transferSize()));
-        }
-        if (projection != null) {
-            provenance.put("student_embeddings", Map.of("encoder", projectionSource.description(),
-                    "sha256", projectionSource.sha256(), "from_width", projection.encoderWidth(),
-                    "to_width", projection.studentWidth(), "variance_kept", projection.varianceKept()));
-        }
-        if (data.hasUnlabeled()) {
-            provenance.put("unlabeled_train", Map.of("path", data.trainFile().toString(), "subset", data.unlabeledVariant(),
-                    "examples", data.unlabeledSize()));
-        }
-        provenance.put("dev_file", Map.of("path", data.devFile().toString(),
-                "sha256", Hashing.fileHex("dev data", data.devFile()), "examples", data.devSize()));
-        provenance.put("tokenizer", tokenizer.fingerprint());
-        List<Map<String, Object>> teacherInfo = new ArrayList<>();
-        for (Teacher t : teachers) {
-            teacherInfo.add(Map.of("name", t.name(), "model_file", t.modelFile().toString(),
-                    "sha256", Hashing.fileHex("teacher model", t.modelFile()), "tokenizer", t.tokenizer().fingerprint()));
-        }
-        provenance.put("teachers", teacherInfo);
-        run.writeJson(RunDirectory.PROVENANCE, provenance);
+        run.writeProvenance(provenance(tokenizer, data, teachers));
         run.writeText(RunDirectory.REPORT, result.table() + "\n");
-        List<Map<String, Object>> metrics = new ArrayList<>();
+        List<RunMetrics.Row> rows = new ArrayList<>();
         for (ResultRow r : result.rows()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", r.name());
-            m.put("parameters", r.parameters());
-            r.dev().metrics().forEach((k, v) -> m.put("dev_" + k.key(), v));
-            m.put("dev_loss", r.devLoss());
-            m.put("dev_examples", r.dev().examples());
-            m.put("eval_seconds", r.evalSeconds());
-            m.put("eval_samples_per_second", r.evalExamplesPerSecond());
-            m.put("train_seconds", r.trainSeconds());
-            metrics.add(m);
+            rows.add(new RunMetrics.Row(r.name(), r.parameters(), r.dev().metrics(), r.devLoss(), r.dev().examples(),
+                    r.evalSeconds(), r.evalExamplesPerSecond(), r.trainSeconds()));
         }
-        run.writeJson(RunDirectory.METRICS, Map.of("task", data.task().displayName(), "title", result.title(), "rows", metrics));
+        run.writeMetrics(new RunMetrics(data.task().displayName(), result.title(), rows));
         run.markFinished();
         LOG.info("run written to {}", run.dir());
+    }
+
+    /** The run's provenance: command, library versions (from the build), seeds, data and teacher hashes. */
+    private RunProvenance provenance(BertTokenizer tokenizer, TaskData data, List<Teacher> teachers) {
+        LibraryVersions versions = LibraryVersions.current();
+        RunProvenance.DataFile transfer = data.hasTransfer() ? new RunProvenance.DataFile(data.transferFile().toString(),
+                Hashing.fileHex("transfer data", data.transferFile()), null, data.transferSize()) : null;
+        RunProvenance.StudentEmbeddings embeddings = projection == null ? null : new RunProvenance.StudentEmbeddings(
+                projectionSource.description(), projectionSource.sha256(), projection.encoderWidth(), projection.studentWidth(),
+                projection.varianceKept());
+        RunProvenance.DataFile unlabeled = data.hasUnlabeled() ? new RunProvenance.DataFile(data.trainFile().toString(), null,
+                data.unlabeledVariant(), data.unlabeledSize()) : null;
+        List<RunProvenance.TeacherEntry> teacherEntries = teachers.stream()
+                .map(t -> new RunProvenance.TeacherEntry(t.name(), t.modelFile().toString(),
+                        Hashing.fileHex("teacher model", t.modelFile()), t.tokenizer().fingerprint()))
+                .toList();
+        return new RunProvenance(Instant.now().toString(), command, versions.kd4j(), versions.nd4j(), versions.java(),
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"), config.student().train().seed(),
+                config.data().seed(),
+                new RunProvenance.DataFile(data.trainFile().toString(), Hashing.fileHex("training data", data.trainFile()),
+                        data.trainVariant(), data.trainSize()),
+                transfer, embeddings, unlabeled,
+                new RunProvenance.DataFile(data.devFile().toString(), Hashing.fileHex("dev data", data.devFile()), null,
+                        data.devSize()),
+                tokenizer.fingerprint(), teacherEntries);
     }
 
     private static void clear(Path dir) {

@@ -10,11 +10,11 @@ import org.kd4j.data.batch.Batch;
 import org.kd4j.data.batch.BatchPlanner;
 import org.kd4j.data.batch.EncodedDataset;
 import org.kd4j.data.glue.GlueTask;
+import org.kd4j.distill.cache.ImportKey;
 import org.kd4j.imports.contract.GraphContract;
 import org.kd4j.imports.contract.Head;
 import org.kd4j.imports.contract.ImportedModel;
 import org.kd4j.imports.onnx.OnnxImporter;
-import org.kd4j.util.Hashing;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -31,16 +31,29 @@ final class ImportedTeachers {
     private ImportedTeachers() {}
 
     /**
+     * The teacher {@code t.imported()} names, ready to score: on kd4j's own transformer when its file allows
+     * ({@link #nativeModel}), else on the generic imported graph (an ONNX file imported once into the cache).
+     */
+    static TeacherModel model(TeacherConfig t, Path cacheDir, GlueTask task) {
+        java.util.Optional<NativeTeacherModel> nativeTeacher = nativeModel(t, cacheDir, task);
+        if (nativeTeacher.isPresent()) {
+            LOG.info("teacher {}: imported {} on kd4j's transformer", t.name(), t.imported());
+            return nativeTeacher.get();
+        }
+        Path file = modelFile(t, cacheDir);
+        ImportedModel model = load(t, file, task);
+        LOG.info("teacher {}: imported {} ({})", t.name(), file, model.contract().describe());
+        return new ImportedTeacherModel(model, file);
+    }
+
+    /**
      * The teacher on kd4j's own transformer, when its file allows: a native model file ({@code .kdm}), or an ONNX
      * classifier of a BERT layout (converted once, checked against ONNX Runtime, cached as a native model file).
      * Empty for files that take the generic imported graph (other layouts, {@code .sdz} files).
      *
      * @throws KdException when the file is an encoder without a classifier, or its label count does not fit the task
      */
-    /** A teacher on kd4j's transformer and the model file its logits are cached under. */
-    record NativeTeacher(org.kd4j.model.TextClassifier model, Path file) { }
-
-    static java.util.Optional<NativeTeacher> nativeModel(TeacherConfig t, Path cacheDir, GlueTask task) {
+    static java.util.Optional<NativeTeacherModel> nativeModel(TeacherConfig t, Path cacheDir, GlueTask task) {
         Path source = Path.of(t.imported());
         String key = "teachers[" + t.name() + "].imported";
         if (!Files.isRegularFile(source)) {
@@ -48,14 +61,14 @@ final class ImportedTeachers {
         }
         String name = source.getFileName().toString();
         if (name.endsWith(".kdm")) {
-            return java.util.Optional.of(new NativeTeacher(checked(key, org.kd4j.model.TextClassifier.load(source), source, task), source));
+            return java.util.Optional.of(NativeTeacherModel.of(checked(key, org.kd4j.model.TextClassifier.load(source), source, task), source));
         }
         if (!name.endsWith(".onnx")) {
             return java.util.Optional.empty();
         }
         Path cached = nativeFile(t, cacheDir);
         if (Files.isRegularFile(cached)) {
-            return java.util.Optional.of(new NativeTeacher(checked(key, org.kd4j.model.TextClassifier.load(cached), cached, task), cached));
+            return java.util.Optional.of(NativeTeacherModel.of(checked(key, org.kd4j.model.TextClassifier.load(cached), cached, task), cached));
         }
         org.kd4j.imports.encoder.RecognizedEncoder encoder;
         try {
@@ -80,14 +93,12 @@ final class ImportedTeachers {
             throw new java.io.UncheckedIOException("creating " + cached.getParent(), e);
         }
         model.save(cached);
-        return java.util.Optional.of(new NativeTeacher(model, cached));
+        return java.util.Optional.of(NativeTeacherModel.of(model, cached));
     }
 
     /** Where an ONNX teacher's native model is cached (keyed by the ONNX file's hash). */
     private static Path nativeFile(TeacherConfig t, Path cacheDir) {
-        Path source = Path.of(t.imported());
-        String hash = Hashing.fileHex("ONNX teacher", source);
-        return cacheDir.resolve("imported").resolve(t.name() + "-" + hash.substring(0, 16) + ".kdm");
+        return new ImportKey(t.name(), Path.of(t.imported())).file(cacheDir.resolve("imported"), "kdm");
     }
 
     private static org.kd4j.model.TextClassifier checked(String key, org.kd4j.model.TextClassifier model, Path file, GlueTask task) {
@@ -107,8 +118,7 @@ final class ImportedTeachers {
         if (!source.getFileName().toString().endsWith(".onnx")) {
             return source;
         }
-        String hash = Hashing.fileHex("ONNX teacher", source);
-        Path cached = cacheDir.resolve("imported").resolve(t.name() + "-" + hash.substring(0, 16) + ".sdz");
+        Path cached = new ImportKey(t.name(), source).file(cacheDir.resolve("imported"), "sdz");
         if (Files.isRegularFile(cached)) {
             if (readable(cached)) {
                 return cached;

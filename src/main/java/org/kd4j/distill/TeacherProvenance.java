@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.kd4j.KdException;
+import org.kd4j.run.LibraryVersions;
 import org.kd4j.util.AtomicFiles;
 
 /**
@@ -29,10 +30,12 @@ import org.kd4j.util.AtomicFiles;
  * @param tokenizer the fingerprint of its tokenizer
  * @param trainSeconds wall time of its training
  * @param parameters trainable parameters
+ * @param kd4j the kd4j version that trained it ({@link LibraryVersions}); null in files written before versions were recorded
+ * @param nd4j the ND4J version it was trained on; null in files written before versions were recorded
  */
 public record TeacherProvenance(String name, String created, String encoder, String encoderSha256, String task,
                                 String trainFile, String trainSubset, int trainExamples, String tokenizer,
-                                double trainSeconds, long parameters) {
+                                double trainSeconds, long parameters, String kd4j, String nd4j) {
 
     private static final Logger LOG = LogManager.getLogger(TeacherProvenance.class);
     private static final JsonMapper JSON = JsonMapper.builder()
@@ -40,6 +43,15 @@ public record TeacherProvenance(String name, String created, String encoder, Str
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
+
+    /** A teacher's provenance, with the library versions of this process. */
+    public static TeacherProvenance of(String name, String created, String encoder, String encoderSha256, String task,
+                                       String trainFile, String trainSubset, int trainExamples, String tokenizer,
+                                       double trainSeconds, long parameters) {
+        LibraryVersions versions = LibraryVersions.current();
+        return new TeacherProvenance(name, created, encoder, encoderSha256, task, trainFile, trainSubset, trainExamples, tokenizer,
+                trainSeconds, parameters, versions.kd4j(), versions.nd4j());
+    }
 
     /** The provenance file of a teacher's model file. */
     public static Path fileOf(Path modelFile) {

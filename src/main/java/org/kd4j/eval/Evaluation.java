@@ -31,7 +31,7 @@ public record Evaluation(GlueTask task, int examples, Map<Metric, Double> metric
             for (int i = 0; i < n; i++) {
                 predicted[i] = outputs[i][0];
             }
-            for (Metric m : task.metrics()) {
+            for (Metric m : Metric.forTask(task)) {
                 values.put(m, m.of(predicted, goldScores));
             }
         } else {
@@ -39,7 +39,7 @@ public record Evaluation(GlueTask task, int examples, Map<Metric, Double> metric
             for (int i = 0; i < n; i++) {
                 predicted[i] = argMax(outputs[i]);
             }
-            for (Metric m : task.metrics()) {
+            for (Metric m : Metric.forTask(task)) {
                 values.put(m, m.of(predicted, goldLabels, task.numOutputs()));
             }
         }
@@ -57,18 +57,28 @@ public record Evaluation(GlueTask task, int examples, Map<Metric, Double> metric
                 double d = outputs[i][0] - goldScores[i];
                 sum += d * d;
             } else {
-                double max = Double.NEGATIVE_INFINITY;
-                for (float v : outputs[i]) {
-                    max = Math.max(max, v);
-                }
-                double z = 0;
-                for (float v : outputs[i]) {
-                    z += Math.exp(v - max);
-                }
-                sum += max + Math.log(z) - outputs[i][goldLabels[i]];
+                sum += Softmax.logSumExp(outputs[i]) - outputs[i][goldLabels[i]];
             }
         }
         return sum / outputs.length;
+    }
+
+    /** The task's metrics of a model's logits (classification) or scores (regression). */
+    public static Evaluation of(GlueTask task, Logits logits, int[] goldLabels, double[] goldScores) {
+        return of(task, logits.rows(), goldLabels, goldScores);
+    }
+
+    /** The task's metrics of class probabilities (the predicted label is the most probable one). */
+    public static Evaluation of(GlueTask task, Probabilities probabilities, int[] goldLabels, double[] goldScores) {
+        if (task.isRegression()) {
+            throw new IllegalArgumentException("task " + task + " is a regression: it has scores, not probabilities");
+        }
+        return of(task, probabilities.rows(), goldLabels, goldScores);
+    }
+
+    /** {@link #loss(GlueTask, float[][], int[], double[])} of a model's logits or scores. */
+    public static double loss(GlueTask task, Logits logits, int[] goldLabels, double[] goldScores) {
+        return loss(task, logits.rows(), goldLabels, goldScores);
     }
 
     static int argMax(float[] row) {
@@ -83,7 +93,7 @@ public record Evaluation(GlueTask task, int examples, Map<Metric, Double> metric
 
     /** The value of the task's main metric (model selection, sweeps). */
     public double main() {
-        return metrics.get(task.mainMetric());
+        return metrics.get(Metric.mainFor(task));
     }
 
     /** E.g. {@code f1 0.8123, accuracy 0.7456}. */

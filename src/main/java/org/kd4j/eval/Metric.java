@@ -1,8 +1,11 @@
 package org.kd4j.eval;
 
+import java.util.List;
+import org.kd4j.data.glue.GlueTask;
+
 /**
  * The GLUE metrics. Classification metrics take predicted and gold label ids; correlation metrics take
- * predicted and gold scores. Each task's default set is in {@link org.kd4j.data.glue.GlueTask#metrics()}.
+ * predicted and gold scores. Each task's default set is {@link #forTask}.
  */
 public enum Metric {
     /** Fraction of exact label matches. */
@@ -54,5 +57,25 @@ public enum Metric {
             case SPEARMAN -> Correlation.spearman(predicted, gold);
             default -> throw new IllegalArgumentException(key + " needs label ids, not scores");
         };
+    }
+
+    /**
+     * The metrics a task's benchmark reports for it (GLUE, SuperGLUE); the first is its main metric, used for model
+     * selection ({@link #mainFor}). Kept here, not on {@link GlueTask}, so that {@code data} does not depend on
+     * {@code eval}.
+     */
+    public static List<Metric> forTask(GlueTask task) {
+        return switch (task) {
+            case COLA -> List.of(MCC, ACCURACY);
+            case MRPC, QQP -> List.of(F1, ACCURACY);
+            case STSB -> List.of(PEARSON, SPEARMAN);
+            case CB -> List.of(ACCURACY, F1);
+            case SST2, MNLI, QNLI, RTE, WNLI, BOOLQ, SUPERGLUE_RTE, WIC -> List.of(ACCURACY);
+        };
+    }
+
+    /** The task's main metric: the first of {@link #forTask}. */
+    public static Metric mainFor(GlueTask task) {
+        return forTask(task).get(0);
     }
 }

@@ -11,9 +11,11 @@ import java.util.Map;
 import onnx.Onnx;
 import org.kd4j.KdException;
 import org.kd4j.model.EmbeddingLayer;
+import org.kd4j.model.BiLstmConfig;
 import org.kd4j.model.ModelConfig;
 import org.kd4j.model.ModelType;
 import org.kd4j.model.TextClassifier;
+import org.kd4j.model.TransformerConfig;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -149,6 +151,11 @@ public final class StudentOnnxWriter {
 
     // ------------------------------------------------------------------ transformer
 
+    /** The shape of a transformer student (the transformer's methods only). */
+    private TransformerConfig transformerConfig() {
+        return (TransformerConfig) config;
+    }
+
     private String transformer(String embeddings, String mask) {
         int h = config.hidden();
         String x = layerNorm(embeddings, "emb_ln");
@@ -156,16 +163,16 @@ public final class StudentOnnxWriter {
         String shape = idsShape();
         String batch = b.op("Slice", "batch_size", List.of(shape, b.longs(0), b.longs(1), b.longs(0)));
         String length = b.op("Slice", "sequence_size", List.of(shape, b.longs(1), b.longs(2), b.longs(0)));
-        String headsShape = b.op("Concat", "heads_shape", List.of(batch, length, b.longs(config.heads()), b.longs(config.headSize())),
+        String headsShape = b.op("Concat", "heads_shape", List.of(batch, length, b.longs(transformerConfig().heads()), b.longs(transformerConfig().headSize())),
                 intAttr("axis", 0));
         String hiddenShape = b.op("Concat", "hidden_shape", List.of(batch, length, b.longs(h)), intAttr("axis", 0));
-        for (int layer = 0; layer < config.layers(); layer++) {
+        for (int layer = 0; layer < transformerConfig().layers(); layer++) {
             String p = "l" + layer + "_";
             String q = heads(linear(x, p + "q"), headsShape, p + "query", 0, 2, 1, 3);
             String k = heads(linear(x, p + "k"), headsShape, p + "key", 0, 2, 3, 1);
             String v = heads(linear(x, p + "v"), headsShape, p + "value", 0, 2, 1, 3);
             String scores = b.op("MatMul", p + "scores", List.of(q, k));
-            scores = b.mul(scores, b.scalarFloat((float) (1.0 / Math.sqrt(config.headSize()))), p + "scaled_scores");
+            scores = b.mul(scores, b.scalarFloat((float) (1.0 / Math.sqrt(transformerConfig().headSize()))), p + "scaled_scores");
             scores = b.add(scores, bias, p + "masked_scores");
             String probabilities = b.op("Softmax", p + "attention_probs", List.of(scores), intAttr("axis", -1));
             String context = b.op("MatMul", p + "context", List.of(probabilities, v));
@@ -176,7 +183,7 @@ public final class StudentOnnxWriter {
             String inner = activation(linear(x, p + "ffn_in"), p + "ffn_act");
             x = layerNorm(b.add(linear(inner, p + "ffn_out"), x, p + "ffn_residual"), p + "ffn_ln");
         }
-        return switch (config.pooling()) {
+        return switch (transformerConfig().pooling()) {
             case MEAN -> {
                 String m = b.unsqueeze(mask, "mask_column", 2);
                 String summed = b.op("ReduceSum", "masked_sum", List.of(b.mul(x, m, "masked_states"), b.longs(1)), intAttr("keepdims", 0));
@@ -203,7 +210,7 @@ public final class StudentOnnxWriter {
     }
 
     private String activation(String x, String name) {
-        return switch (config.activation()) {
+        return switch (transformerConfig().activation()) {
             case GELU_SIGMOID -> b.mul(x, b.op("Sigmoid", name + "_gate",
                     List.of(b.mul(x, b.scalarFloat(1.702f), name + "_scaled"))), name);
             case GELU -> {
@@ -224,7 +231,7 @@ public final class StudentOnnxWriter {
     private String layerNorm(String x, String name) {
         String gain = b.weight(name + "_g", vector(name + "_g"));
         String bias = b.weight(name + "_b", vector(name + "_b"));
-        float eps = (float) Math.max(config.layerNormEps(), FUSED_EPSILON);
+        float eps = (float) Math.max(transformerConfig().layerNormEps(), FUSED_EPSILON);
         if (opset == OnnxOpset.V17) {
             return b.op("LayerNormalization", name, List.of(x, gain, bias), intAttr("axis", -1), floatAttr("epsilon", eps));
         }
@@ -240,7 +247,7 @@ public final class StudentOnnxWriter {
     // ------------------------------------------------------------------ BiLSTM
 
     private String biLstm(String embeddings, String mask) {
-        int units = config.ffn();
+        int units = ((BiLstmConfig) config).units();
         String lengths = b.op("Cast", "sequence_lens", List.of(b.op("ReduceSum", "lengths", List.of(ATTENTION_MASK, b.longs(1)),
                 intAttr("keepdims", 0))), intAttr("to", Onnx.TensorProto.DataType.INT32.getNumber()));
         String timeMajor = b.op("Transpose", "time_major", List.of(embeddings), ints("perm", 1, 0, 2));

@@ -1,7 +1,7 @@
 package org.kd4j.hpo;
 
 import java.util.List;
-import org.kd4j.config.ConfigException;
+import org.kd4j.ConfigException;
 
 /**
  * One swept config key.
@@ -40,7 +40,43 @@ public record Dimension(String key, DimensionType type, double min, double max, 
     }
 
     /** The value as a {@code --set} override text. */
-    public String override(Object value) {
-        return key + "=" + value;
+    public String override(TrialValue value) {
+        return key + "=" + value.text();
+    }
+
+    /**
+     * This dimension's value from what Arbiter's leaf for it produced (see {@link SweepSpace}): a Double (for a
+     * log-uniform dimension, its natural logarithm), an Integer or one of the categorical strings.
+     *
+     * @throws IllegalArgumentException naming the key when the leaf's value is not of this dimension's type
+     */
+    public TrialValue value(Object leafValue) {
+        return switch (type) {
+            case UNIFORM -> new TrialValue.Real(as(Double.class, leafValue));
+            case LOG_UNIFORM -> new TrialValue.Real(Math.exp(as(Double.class, leafValue)));
+            case INTEGER -> new TrialValue.Int(as(Integer.class, leafValue));
+            case CATEGORICAL -> new TrialValue.Choice(as(String.class, leafValue));
+        };
+    }
+
+    /**
+     * The values that bound this dimension: min and max for a numeric one, every value for a categorical one. A
+     * sweep is checked with them before it starts.
+     */
+    public List<TrialValue> extremes() {
+        return switch (type) {
+            case UNIFORM, LOG_UNIFORM -> List.of(new TrialValue.Real(min), new TrialValue.Real(max));
+            case INTEGER -> List.of(new TrialValue.Int((int) min), new TrialValue.Int((int) max));
+            case CATEGORICAL -> values.stream().<TrialValue>map(TrialValue.Choice::new).toList();
+        };
+    }
+
+    private <T> T as(Class<T> expected, Object leafValue) {
+        if (!expected.isInstance(leafValue)) {
+            throw new IllegalArgumentException("sweep dimension '" + key + "' (" + type.name().toLowerCase(
+                    java.util.Locale.ROOT) + "): expected a " + expected.getSimpleName() + " from Arbiter, found "
+                    + (leafValue == null ? "null" : leafValue.getClass().getSimpleName() + " " + leafValue));
+        }
+        return expected.cast(leafValue);
     }
 }

@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -36,11 +38,12 @@ import org.deeplearning4j.arbiter.optimize.runner.IOptimizationRunner;
 import org.deeplearning4j.arbiter.optimize.runner.LocalOptimizationRunner;
 import org.deeplearning4j.arbiter.optimize.runner.listener.StatusListener;
 import org.kd4j.KdException;
-import org.kd4j.config.ConfigException;
+import org.kd4j.ConfigException;
 import org.kd4j.config.ConfigLoader;
 import org.kd4j.config.ExperimentConfig;
 import org.kd4j.distill.DistillationRun;
 import org.kd4j.distill.ResultRow;
+import org.kd4j.config.StudentVariant;
 import org.kd4j.distill.TaskData;
 import org.kd4j.distill.TeacherPool;
 import org.kd4j.distill.train.Progress;
@@ -123,24 +126,39 @@ public final class Sweep {
      */
     public static ExperimentConfig checkSpace(SweepConfig config) {
         ExperimentConfig base = ConfigLoader.load(Path.of(config.base()), config.set());
+        SortedSet<String> keys = ConfigLoader.keys(base);
         for (Dimension d : config.dimensions()) {
-            List<Object> samples = d.type() == DimensionType.CATEGORICAL ? new ArrayList<>(d.values())
-                    : d.type() == DimensionType.INTEGER ? List.of((int) d.min(), (int) d.max()) : List.of(d.min(), d.max());
-            for (Object sample : samples) {
+            if (!keys.contains(d.key())) {
+                throw new KdException("sweep dimension '" + d.key() + "': unknown key of the configuration of "
+                        + config.base() + "; known keys " + knownKeysNear(keys, d.key()));
+            }
+            for (TrialValue sample : d.extremes()) {
                 List<String> overrides = new ArrayList<>(config.set());
                 overrides.add(d.override(sample));
                 try {
                     ConfigLoader.load(Path.of(config.base()), overrides);
                 } catch (ConfigException e) {
-                    if (e.getMessage().contains("unknown key")) {
-                        throw new KdException("sweep dimension '" + d.key() + "': " + e.getMessage(), e);
-                    }
                     LOG.warn("sweep dimension '{}' = {} is not a valid config value ({}); such trials will fail",
-                            d.key(), sample, e.getMessage());
+                            d.key(), sample.text(), e.getMessage());
                 }
             }
         }
         return base;
+    }
+
+    /** The keys beside {@code key} (under its nearest known section), for an error message. */
+    private static String knownKeysNear(SortedSet<String> keys, String key) {
+        String section = key;
+        while (section.contains(".")) {
+            section = section.substring(0, section.lastIndexOf('.'));
+            if (keys.contains(section)) {
+                String prefix = section + ".";
+                return "under '" + section + "': " + keys.stream()
+                        .filter(k -> k.startsWith(prefix) && k.indexOf('.', prefix.length()) < 0)
+                        .collect(Collectors.joining(", "));
+            }
+        }
+        return "at the top level: " + keys.stream().filter(k -> !k.contains(".")).collect(Collectors.joining(", "));
     }
 
     private CandidateGenerator generator() {
@@ -162,35 +180,31 @@ public final class Sweep {
     private synchronized void record(TrialRecord record) {
         records.put(record.index(), record);
         List<TrialRecord> all = sorted();
-        SweepResults.write(dir, config.keys(), objectiveName(), config.maximize(), all);
+        SweepResults.write(dir, config.keys(), config.objective().columnName(), config.maximize(), all);
         Optional<TrialRecord> best = SweepResults.best(all, config.maximize());
         LOG.info("sweep: {} of {} trials done; trial {} {} ({}); best so far: {}", records.size(), config.trials(),
                 record.index(), record.status() == TrialRecord.Status.OK
-                        ? String.format(Locale.ROOT, "%s %.4f", objectiveName(), record.score()) : "FAILED: " + record.message(),
-                record.values(), best.map(b -> String.format(Locale.ROOT, "trial %d, %.4f", b.index(), b.score())).orElse("none"));
+                        ? String.format(Locale.ROOT, "%s %.4f", config.objective().columnName(), record.score()) : "FAILED: " + record.message(),
+                text(record.values()), best.map(b -> String.format(Locale.ROOT, "trial %d, %.4f", b.index(), b.score())).orElse("none"));
     }
 
     private List<TrialRecord> sorted() {
         return records.values().stream().sorted(Comparator.comparingInt(TrialRecord::index)).toList();
     }
 
-    private String objectiveName() {
-        return config.objective() == Objective.DEV_LOSS ? "dev_loss" : "dev_main_metric";
-    }
-
     /** One trial: the base preset, the fixed overrides, the candidate's values, its own run directory. */
-    private TrialRecord runTrial(int index, Map<String, Object> values) {
+    private TrialRecord runTrial(int index, Map<String, TrialValue> values) {
         long start = System.nanoTime();
         List<String> overrides = new ArrayList<>(config.set());
-        values.forEach((key, value) -> overrides.add(key + "=" + value));
+        values.forEach((key, value) -> overrides.add(key + "=" + value.text()));
         overrides.add("run.dir=" + trialDir(index));
         overrides.add("run.students=[ensemble]");
         try {
             ExperimentConfig trial = ConfigLoader.load(Path.of(config.base()), overrides);
-            DistillationRun.Result result = new DistillationRun(trial, "sweep trial " + index + " " + values, false,
+            DistillationRun.Result result = new DistillationRun(trial, "sweep trial " + index + " " + text(values), false,
                     progress).run();
-            ResultRow row = result.rows().get(result.rows().size() - 1);
-            double score = config.objective() == Objective.DEV_LOSS ? row.devLoss() : row.dev().main();
+            ResultRow row = studentRow(result);
+            double score = config.objective().score(row);
             if (!Double.isFinite(score)) {
                 throw new KdException("objective is " + score);
             }
@@ -205,6 +219,20 @@ public final class Sweep {
         }
     }
 
+    /** Swept values for logs and run titles: {@code {key=value, ...}}. */
+    private static String text(Map<String, TrialValue> values) {
+        return values.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().text())
+                .collect(Collectors.joining(", ", "{", "}"));
+    }
+
+    /** The result row of the ensemble-distilled student, the one a sweep trains and scores. */
+    static ResultRow studentRow(DistillationRun.Result result) {
+        String name = StudentVariant.ENSEMBLE.label();
+        return result.rows().stream().filter(r -> r.name().equals(name)).findFirst()
+                .orElseThrow(() -> new KdException("the trial's run has no row '" + name + "'; its rows: "
+                        + result.rows().stream().map(ResultRow::name).toList()));
+    }
+
     /** Arbiter's task factory: each candidate becomes one trial, or is skipped when already recorded. */
     private final class Trials implements TaskCreator {
         @Override
@@ -213,7 +241,7 @@ public final class Sweep {
             return () -> {
                 int index = candidate.getIndex();
                 @SuppressWarnings("unchecked")
-                Map<String, Object> values = (Map<String, Object>) candidate.getValue();
+                Map<String, TrialValue> values = (Map<String, TrialValue>) candidate.getValue();
                 TrialRecord done;
                 synchronized (Sweep.this) {
                     done = records.get(index);

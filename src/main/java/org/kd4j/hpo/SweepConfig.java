@@ -3,7 +3,7 @@ package org.kd4j.hpo;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.kd4j.config.ConfigException;
+import org.kd4j.ConfigException;
 
 /**
  * A sweep, as written in {@code hparams/sweeps/*.yaml}.
@@ -51,7 +51,7 @@ public record SweepConfig(String base, List<String> set, SearchMode search, int 
     }
 
     public boolean maximize() {
-        return objective == Objective.MAIN_METRIC;
+        return objective.maximize();
     }
 
     public List<String> keys() {

@@ -1,10 +1,23 @@
 package org.kd4j.hpo;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -14,9 +27,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +40,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.kd4j.KdException;
 import org.kd4j.eval.MarkdownTable;
+import org.kd4j.plot.ScatterPlot;
 import org.kd4j.util.AtomicFiles;
 
 /**
@@ -35,15 +49,16 @@ import org.kd4j.util.AtomicFiles;
  * <p>{@link #write} produces, each file replaced atomically ({@link AtomicFiles}):
  * <ul>
  *   <li>{@code results.json}: the source of truth, read back by {@link #read}: objective, direction, dimension
- *       keys and every {@link TrialRecord} in the order given. Swept values carry their type
- *       ({@code {"type": "double" | "int" | "string", "value": ...}}) so a {@code 2.0} stays a Double and a
- *       {@code 2} an Integer; non-finite numbers are written as the strings {@code "NaN"}, {@code "Infinity"},
- *       {@code "-Infinity"}.</li>
+ *       keys and every {@link TrialRecord} in the order given, bound to records by Jackson. Swept values carry
+ *       their type ({@code {"type": "double" | "int" | "string", "value": ...}}, one per {@link TrialValue} kind)
+ *       so a {@code 2.0} stays a real number and a {@code 2} an integer; non-finite numbers are written as the
+ *       strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}.</li>
  *   <li>{@code results.csv}: {@code rank,trial,<dimension keys>,<objective>,<metric keys, sorted>,seconds,status,
  *       message}, best trial first, failed trials last (their rank and score empty); numbers at full precision;
  *       RFC 4180 quoting.</li>
  *   <li>{@code results.md}: a summary line and the same table, numbers rounded for reading, and the plots.</li>
- *   <li>{@code plots/score-vs-<key>.png}: one scatter plot per dimension ({@link ScorePlot}).</li>
+ *   <li>{@code plots/score-vs-<key>.png}: one scatter plot per dimension ({@link SweepPlots}, drawn by
+ *       {@link ScatterPlot}).</li>
  * </ul>
  * A metric named like the objective is not repeated as a metric column.
  */
@@ -54,7 +69,25 @@ public final class SweepResults {
     public static final String MARKDOWN_FILE = "results.md";
     public static final String PLOTS_DIR = "plots";
     private static final int FORMAT = 1;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Strict both ways: every field present, no unknown or repeated field, no float read as an int. */
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .addMixIn(TrialRecord.class, TrialRecordJson.class)
+            .addMixIn(TrialValue.class, TrialValueJson.class)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            // a number stays a number and a string a string ("NaN" and "Infinity" are still read as doubles)
+            .withCoercionConfig(LogicalType.Float, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
+            .withCoercionConfig(LogicalType.Integer, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
+            .withCoercionConfig(LogicalType.Textual, c -> c
+                    .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+            .build();
 
     private SweepResults() {
     }
@@ -95,7 +128,7 @@ public final class SweepResults {
         for (String key : dims) {
             Path png = sweepDir.resolve(PLOTS_DIR).resolve(plotFiles.get(key));
             try {
-                AtomicFiles.write(png, out -> ScorePlot.writePng(ScorePlot.draw(objectiveName, key, given, best), out));
+                ScatterPlot.write(SweepPlots.scoreAgainst(key, objectiveName, given, best), png);
             } catch (IOException e) {
                 throw new UncheckedIOException("writing " + png, e);
             }
@@ -133,15 +166,13 @@ public final class SweepResults {
         if (format == null || !format.isInt() || format.intValue() != FORMAT) {
             throw new KdException(file + ": format: expected " + FORMAT + ", found " + describe(format));
         }
-        JsonNode trialsNode = root.get("trials");
-        if (trialsNode == null || !trialsNode.isArray()) {
-            throw new KdException(file + ": trials: expected an array, found " + describe(trialsNode));
+        try {
+            return JSON.treeToValue(root, ResultsFile.class).trials();
+        } catch (JsonMappingException e) {
+            throw new KdException(file + ": " + problem(e), e);
+        } catch (JsonProcessingException e) {
+            throw new KdException(file + ": " + e.getOriginalMessage(), e);
         }
-        List<TrialRecord> trials = new ArrayList<>();
-        for (int i = 0; i < trialsNode.size(); i++) {
-            trials.add(trial(file, "trials[" + i + "]", trialsNode.get(i)));
-        }
-        return List.copyOf(trials);
     }
 
     /** The OK trial with the best score (ties: the lowest index); empty when no trial succeeded. */
@@ -163,135 +194,63 @@ public final class SweepResults {
 
     // ---- JSON ----
 
+    /** {@code results.json}: the file's records, bound by Jackson ({@link #JSON}). */
+    private record ResultsFile(int format, String objective, boolean maximize, List<String> dimensions,
+                               List<TrialRecord> trials) {}
+
+    /** How a {@link TrialRecord} is written: fields in this order; {@code isOk()} is not a field. */
+    @JsonPropertyOrder({"index", "status", "score", "seconds", "message", "values", "metrics"})
+    private interface TrialRecordJson {
+        @JsonIgnore
+        boolean isOk();
+    }
+
+    /** How a {@link TrialValue} is written: {@code {"type": "double" | "int" | "string", "value": ...}}. */
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+    @JsonSubTypes({
+            @JsonSubTypes.Type(value = TrialValue.Real.class, name = "double"),
+            @JsonSubTypes.Type(value = TrialValue.Int.class, name = "int"),
+            @JsonSubTypes.Type(value = TrialValue.Choice.class, name = "string")})
+    private interface TrialValueJson {}
+
     private static String json(List<String> dims, String objective, boolean maximize, List<TrialRecord> trials) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("format", FORMAT);
-        root.put("objective", objective);
-        root.put("maximize", maximize);
-        ArrayNode dimsNode = root.putArray("dimensions");
-        dims.forEach(dimsNode::add);
-        ArrayNode arr = root.putArray("trials");
-        for (TrialRecord t : trials) {
-            ObjectNode n = arr.addObject();
-            n.put("index", t.index());
-            n.put("status", t.status().name());
-            putDouble(n, "score", t.score());
-            putDouble(n, "seconds", t.seconds());
-            n.put("message", t.message());
-            ObjectNode values = n.putObject("values");
-            for (Map.Entry<String, Object> e : t.values().entrySet()) {
-                ObjectNode v = values.putObject(e.getKey());
-                if (e.getValue() instanceof Double d) {
-                    v.put("type", "double");
-                    putDouble(v, "value", d);
-                } else if (e.getValue() instanceof Integer i) {
-                    v.put("type", "int");
-                    v.put("value", i);
-                } else {
-                    v.put("type", "string");
-                    v.put("value", (String) e.getValue());
-                }
-            }
-            ObjectNode metrics = n.putObject("metrics");
-            t.metrics().forEach((k, v) -> putDouble(metrics, k, v));
-        }
         try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+            return JSON.writeValueAsString(new ResultsFile(FORMAT, objective, maximize, dims, trials)) + "\n";
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree of plain values failed to serialise", e);
+            throw new IllegalStateException("sweep results of plain values failed to serialise", e);
         }
     }
 
-    private static void putDouble(ObjectNode node, String field, double v) {
-        if (Double.isFinite(v)) {
-            node.put(field, v);
-        } else {
-            node.put(field, Double.toString(v));
+    /** What went wrong binding {@code results.json}, with the path of the field, e.g. {@code trials[0].score}. */
+    private static String problem(JsonMappingException e) {
+        String path = path(e.getPath());
+        if (e instanceof InvalidTypeIdException t) {
+            return path + ".type: expected double, int or string, found "
+                    + (t.getTypeId() == null ? "nothing" : t.getTypeId());
         }
+        if (e instanceof ValueInstantiationException && e.getCause() != null) {
+            return path + ": " + e.getCause().getMessage();
+        }
+        if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
+            return path + ": expected one of " + Arrays.toString(f.getTargetType().getEnumConstants())
+                    + ", found " + f.getValue();
+        }
+        if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            return path + ": expected " + m.getTargetType().getSimpleName() + " (" + e.getOriginalMessage() + ")";
+        }
+        return path + ": " + e.getOriginalMessage();
     }
 
-    private static TrialRecord trial(Path file, String where, JsonNode n) {
-        if (n == null || !n.isObject()) {
-            throw new KdException(file + ": " + where + ": expected an object, found " + describe(n));
-        }
-        JsonNode index = n.get("index");
-        if (index == null || !index.canConvertToInt() || !index.isIntegralNumber()) {
-            throw new KdException(file + ": " + where + ".index: expected an integer, found " + describe(index));
-        }
-        String statusText = text(file, where + ".status", n.get("status"));
-        TrialRecord.Status status;
-        try {
-            status = TrialRecord.Status.valueOf(statusText);
-        } catch (IllegalArgumentException e) {
-            throw new KdException(file + ": " + where + ".status: expected OK or FAILED, found " + statusText, e);
-        }
-        Map<String, Object> values = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = object(file, where + ".values", n.get("values")).fields();
-             it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            String at = where + ".values." + e.getKey();
-            JsonNode v = object(file, at, e.getValue());
-            String type = text(file, at + ".type", v.get("type"));
-            JsonNode value = v.get("value");
-            values.put(e.getKey(), switch (type) {
-                case "double" -> number(file, at + ".value", value);
-                case "int" -> {
-                    if (value == null || !value.isIntegralNumber() || !value.canConvertToInt()) {
-                        throw new KdException(file + ": " + at + ".value: expected an int, found " + describe(value));
-                    }
-                    yield value.intValue();
-                }
-                case "string" -> text(file, at + ".value", value);
-                default -> throw new KdException(file + ": " + at + ".type: expected double, int or string, found "
-                        + type);
-            });
-        }
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = object(file, where + ".metrics", n.get("metrics")).fields();
-             it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            metrics.put(e.getKey(), number(file, where + ".metrics." + e.getKey(), e.getValue()));
-        }
-        try {
-            return new TrialRecord(index.intValue(), values, number(file, where + ".score", n.get("score")), metrics,
-                    number(file, where + ".seconds", n.get("seconds")), status,
-                    text(file, where + ".message", n.get("message")));
-        } catch (IllegalArgumentException e) {
-            throw new KdException(file + ": " + where + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static JsonNode object(Path file, String where, JsonNode n) {
-        if (n == null || !n.isObject()) {
-            throw new KdException(file + ": " + where + ": expected an object, found " + describe(n));
-        }
-        return n;
-    }
-
-    private static String text(Path file, String where, JsonNode n) {
-        if (n == null || !n.isTextual()) {
-            throw new KdException(file + ": " + where + ": expected a string, found " + describe(n));
-        }
-        return n.textValue();
-    }
-
-    private static double number(Path file, String where, JsonNode n) {
-        if (n != null && n.isNumber()) {
-            return n.doubleValue();
-        }
-        if (n != null && n.isTextual()) {
-            switch (n.textValue()) {
-                case "NaN":
-                    return Double.NaN;
-                case "Infinity":
-                    return Double.POSITIVE_INFINITY;
-                case "-Infinity":
-                    return Double.NEGATIVE_INFINITY;
-                default:
-                    break;
+    private static String path(List<JsonMappingException.Reference> refs) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : refs) {
+            if (r.getFieldName() != null) {
+                sb.append(sb.length() > 0 ? "." : "").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
             }
         }
-        throw new KdException(file + ": " + where + ": expected a number, found " + describe(n));
+        return sb.length() == 0 ? "(top level)" : sb.toString();
     }
 
     private static String describe(JsonNode n) {
@@ -325,8 +284,8 @@ public final class SweepResults {
             row.add(t.isOk() ? Integer.toString(++rank) : "");
             row.add(Integer.toString(t.index()));
             for (String key : dims) {
-                Object v = t.values().get(key);
-                row.add(v == null ? "" : String.valueOf(v));
+                TrialValue v = t.values().get(key);
+                row.add(v == null ? "" : v.text());
             }
             row.add(Double.isNaN(t.score()) ? "" : Double.toString(t.score()));
             for (String key : metricKeys) {
@@ -371,8 +330,8 @@ public final class SweepResults {
             row.add(t.isOk() ? Integer.toString(++rank) : "-");
             row.add(Integer.toString(t.index()));
             for (String key : dims) {
-                Object v = t.values().get(key);
-                row.add(v == null ? "" : v instanceof Double d ? formatNumber(d) : mdCell(String.valueOf(v)));
+                TrialValue v = t.values().get(key);
+                row.add(v == null ? "" : v instanceof TrialValue.Real r ? formatNumber(r.value()) : mdCell(v.text()));
             }
             row.add(Double.isNaN(t.score()) ? "-" : fixed(t.score(), 4));
             for (String key : metricKeys) {

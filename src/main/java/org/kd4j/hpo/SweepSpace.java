@@ -12,9 +12,9 @@ import org.deeplearning4j.arbiter.optimize.parameter.integer.IntegerParameterSpa
 /**
  * The sweep's dimensions as an Arbiter parameter space: one Arbiter leaf per dimension (continuous, integer or
  * discrete; log-uniform dimensions are continuous in log space), and a candidate is the map from config key to
- * value. Arbiter's generators assign each leaf its index in the flat parameter vector.
+ * typed value ({@link Dimension#value}). Arbiter's generators assign each leaf its index in the flat parameter vector.
  */
-public final class SweepSpace implements ParameterSpace<LinkedHashMap<String, Object>> {
+public final class SweepSpace implements ParameterSpace<LinkedHashMap<String, TrialValue>> {
 
     private final List<Dimension> dimensions;
     private final List<ParameterSpace<?>> leaves = new ArrayList<>();
@@ -32,12 +32,11 @@ public final class SweepSpace implements ParameterSpace<LinkedHashMap<String, Ob
     }
 
     @Override
-    public LinkedHashMap<String, Object> getValue(double[] parameterValues) {
-        LinkedHashMap<String, Object> values = new LinkedHashMap<>();
+    public LinkedHashMap<String, TrialValue> getValue(double[] parameterValues) {
+        LinkedHashMap<String, TrialValue> values = new LinkedHashMap<>();
         for (int i = 0; i < dimensions.size(); i++) {
             Dimension d = dimensions.get(i);
-            Object raw = leaves.get(i).getValue(parameterValues);
-            values.put(d.key(), d.type() == DimensionType.LOG_UNIFORM ? Math.exp((Double) raw) : raw);
+            values.put(d.key(), d.value(leaves.get(i).getValue(parameterValues)));
         }
         return values;
     }

@@ -9,15 +9,15 @@ import java.util.Objects;
  * The outcome of one trial of a sweep.
  *
  * @param index the trial's number in the sweep (0-based, unique within a sweep)
- * @param values swept config key to the value this trial used: a {@link Double}, an {@link Integer}, or a
- *        {@link String} for a categorical choice
+ * @param values swept config key to the value this trial used, typed by the dimension (a real number, an integer
+ *        or a categorical choice)
  * @param score the objective; NaN exactly when the trial failed
  * @param metrics other measurements by name (e.g. {@code dev_accuracy -> 0.81}, {@code dev_loss -> 0.43})
  * @param seconds wall time of the trial
  * @param status whether the trial completed
  * @param message why it failed; {@code ""} when it did not
  */
-public record TrialRecord(int index, Map<String, Object> values, double score, Map<String, Double> metrics,
+public record TrialRecord(int index, Map<String, TrialValue> values, double score, Map<String, Double> metrics,
                           double seconds, Status status, String message) {
 
     /** Whether a trial completed and has a score. */
@@ -39,24 +39,17 @@ public record TrialRecord(int index, Map<String, Object> values, double score, M
             throw new IllegalArgumentException("trial " + index + ": seconds: expected finite >= 0, got " + seconds);
         }
         values = copy(index, "values", Objects.requireNonNull(values, "values"));
-        for (Map.Entry<String, Object> e : values.entrySet()) {
-            Object v = e.getValue();
-            if (!(v instanceof Double || v instanceof Integer || v instanceof String)) {
-                throw new IllegalArgumentException("trial " + index + ": values." + e.getKey()
-                        + ": expected Double, Integer or String, got " + v.getClass().getSimpleName());
-            }
-        }
         metrics = copy(index, "metrics", Objects.requireNonNull(metrics, "metrics"));
     }
 
     /** A completed trial. */
-    public static TrialRecord ok(int index, Map<String, Object> values, double score, Map<String, Double> metrics,
+    public static TrialRecord ok(int index, Map<String, TrialValue> values, double score, Map<String, Double> metrics,
                                  double seconds) {
         return new TrialRecord(index, values, score, metrics, seconds, Status.OK, "");
     }
 
     /** A failed trial: no score, possibly partial metrics. */
-    public static TrialRecord failed(int index, Map<String, Object> values, Map<String, Double> metrics,
+    public static TrialRecord failed(int index, Map<String, TrialValue> values, Map<String, Double> metrics,
                                      double seconds, String message) {
         return new TrialRecord(index, values, Double.NaN, metrics, seconds, Status.FAILED, message);
     }

@@ -31,11 +31,11 @@ final class BiLstmGraph extends GraphBuilder {
     }
 
     /** The head graph with its {@link BiLstm} layer (fresh weights drawn from {@code seed}). */
-    static ClassifierGraph build(ModelConfig config, int outputs, DataType type, long seed) {
+    static ClassifierGraph build(BiLstmConfig config, int outputs, DataType type, long seed) {
         Nd4j.getRandom().setSeed(seed);
-        BiLstm lstm = BiLstm.random(config.hidden(), config.ffn(), type);
+        BiLstm lstm = BiLstm.random(config.hidden(), config.units(), type);
         BiLstmGraph g = new BiLstmGraph(type);
-        int units = config.ffn();
+        int units = config.units();
         SDVariable states = g.embeddings(2 * units);
         SDVariable pooled = g.maskedMax(states, g.mask());
         ClassifierGraph head = g.finish(g.linear("classifier", pooled, 2 * units, outputs), outputs);
@@ -49,7 +49,7 @@ final class BiLstmGraph extends GraphBuilder {
      * process-wide setting: the tests do it in {@code testing/PlatformHelpersOff}); its backward op leaks (see
      * {@link BiLstm}).
      */
-    static SameDiff whole(ModelConfig config, int outputs, BiLstm lstm, SameDiff head) {
+    static SameDiff whole(BiLstmConfig config, int outputs, BiLstm lstm, SameDiff head) {
         BiLstmGraph g = new BiLstmGraph(head.getVariable(ClassifierGraph.LOGITS).dataType());
         ClassifierGraph built = g.buildWhole(config, outputs);
         Map<String, INDArray> values = new java.util.HashMap<>(lstm.parameters());
@@ -65,9 +65,9 @@ final class BiLstmGraph extends GraphBuilder {
         return built.sd();
     }
 
-    private ClassifierGraph buildWhole(ModelConfig config, int outputs) {
+    private ClassifierGraph buildWhole(BiLstmConfig config, int outputs) {
         int e = config.hidden();
-        int units = config.ffn();
+        int units = config.units();
         SDVariable x = embeddings(e);
         SDVariable mask = mask();
         // backward direction = a forward LSTM over each row reversed within its length: padding stays at the end,

@@ -8,11 +8,13 @@ public final class ClassifierGraphs {
     private ClassifierGraphs() {}
 
     public static ClassifierGraph build(ModelConfig config, int outputs, DataType type, long seed) {
-        return switch (config.type()) {
-            case TRANSFORMER -> TransformerGraph.build(config, outputs, type, seed);
-            case CNN -> CnnGraph.build(config, outputs, type, seed);
-            case BILSTM -> BiLstmGraph.build(config, outputs, type, seed);
-            case IMPORTED -> throw new IllegalArgumentException("an imported model is built from its ONNX file, not from a config");
-        };
+        if (config instanceof TransformerConfig t) {
+            return TransformerGraph.build(t, outputs, type, seed);
+        } else if (config instanceof CnnConfig c) {
+            return CnnGraph.build(c, outputs, type, seed);
+        } else if (config instanceof BiLstmConfig b) {
+            return BiLstmGraph.build(b, outputs, type, seed);
+        }
+        throw new IllegalArgumentException("an imported model is built from its ONNX file, not from a config");
     }
 }

@@ -20,14 +20,14 @@ final class CnnGraph extends GraphBuilder {
         super(type);
     }
 
-    static ClassifierGraph build(ModelConfig config, int outputs, DataType type, long seed) {
+    static ClassifierGraph build(CnnConfig config, int outputs, DataType type, long seed) {
         Nd4j.getRandom().setSeed(seed);
         return new CnnGraph(type).build(config, outputs);
     }
 
-    private ClassifierGraph build(ModelConfig config, int outputs) {
+    private ClassifierGraph build(CnnConfig config, int outputs) {
         int e = config.hidden();
-        int filters = config.ffn();
+        int filters = config.filters();
         SDVariable mask = mask();
         // zero the padding so that "same" convolutions see what they see at the end of an unpadded row
         SDVariable x = embeddings(e).mul(sd.expandDims(mask, 2));

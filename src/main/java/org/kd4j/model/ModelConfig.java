@@ -1,68 +1,151 @@
 package org.kd4j.model;
 
-import org.kd4j.config.ConfigException;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.util.StdConverter;
+import org.kd4j.ConfigException;
 
 /**
- * The shape of a model. The default student is the SEAD shape: a 6-layer transformer, hidden 256, 8 heads,
- * FFN 1024, over the BERT uncased vocabulary.
+ * The shape of a model, one record per architecture, each validating its own fields: {@link TransformerConfig},
+ * {@link BiLstmConfig}, {@link CnnConfig}, and {@link ImportedConfig} for a student built from an ONNX encoder.
  *
- * @param type model family
- * @param layers transformer layers (or stacked LSTM layers: only 1 is supported for BILSTM)
- * @param hidden hidden size (transformer), embedding size (BILSTM, CNN)
- * @param heads attention heads (transformer); hidden must be divisible by heads
- * @param ffn feed-forward inner size (transformer), LSTM units per direction (BILSTM), filters per width (CNN)
- * @param maxPositions longest sequence the position table covers (transformer)
- * @param pooling transformer pooling
- * @param activation transformer feed-forward activation (default {@link Activation#GELU_SIGMOID}, ND4J's fast one;
- *     encoders imported from BERT-family exports use the one they were trained with)
- * @param layerNormEps transformer layer-norm epsilon; below {@link #FUSED_LAYER_NORM_EPS} (0 by default, BERT's
- *     1e-12) ND4J's fused layer norm is used, which adds none and matches to float precision; larger values use an
- *     explicit {@code (x - mean) / sqrt(var + eps)}
+ * <p>In YAML (the {@code model:} section of a student or a teacher) and in a model file's header a shape is written
+ * flat, as {@link Flat}: the same nine keys for every architecture, so presets, {@code --set} overrides and files
+ * written before the per-architecture records all read unchanged. Which key is which field:
+ *
+ * <pre>
+ * key             transformer            bilstm                     cnn                      imported
+ * type            transformer            bilstm                     cnn                      imported
+ * layers          layers                 (ignored)                  (ignored)                layers
+ * hidden          hidden                 hidden (embedding width)   hidden (embedding width) hidden (embedding width)
+ * heads           heads                  (ignored)                  (ignored)                (ignored)
+ * ffn             ffn (inner width)      units (per direction)      filters (per width)      encoderWidth
+ * max_positions   maxPositions           (ignored)                  (ignored)                maxPositions
+ * pooling         pooling                mean only                  mean only                (ignored: [CLS])
+ * activation      activation             gelu_sigmoid only          gelu_sigmoid only        (ignored)
+ * layer_norm_eps  layerNormEps           0 only                     0 only                   (ignored)
+ * </pre>
+ *
+ * A key marked "ignored" is not rejected, because the record defaults a section is read over fill every key (a preset
+ * that names {@code type: cnn} still carries the default {@code heads}); a key marked "only" is rejected with any other
+ * value, naming the key, the architecture and what was found. Every key is range-checked as before.
  */
-public record ModelConfig(ModelType type, int layers, int hidden, int heads, int ffn, int maxPositions,
-                          Pooling pooling, Activation activation, double layerNormEps) {
+@JsonSerialize(converter = ModelConfig.ToFlat.class)
+@JsonDeserialize(converter = ModelConfig.FromFlat.class)
+public sealed interface ModelConfig permits TransformerConfig, BiLstmConfig, CnnConfig, ImportedConfig {
 
     /** Below this, an epsilon makes no difference in float and ND4J's fused layer norm is used. */
-    public static final double FUSED_LAYER_NORM_EPS = 1e-9;
+    double FUSED_LAYER_NORM_EPS = TransformerConfig.FUSED_LAYER_NORM_EPS;
 
-    /** A model with the default activation and layer norm. */
-    public ModelConfig(ModelType type, int layers, int hidden, int heads, int ffn, int maxPositions, Pooling pooling) {
-        this(type, layers, hidden, heads, ffn, maxPositions, pooling, Activation.GELU_SIGMOID, 0.0);
-    }
+    /** The model family. */
+    ModelType type();
 
-    public ModelConfig {
-        // model files written before these fields existed read them as null / 0
-        activation = activation == null ? Activation.GELU_SIGMOID : activation;
-        if (!(layerNormEps >= 0 && layerNormEps <= 1e-2)) {
-            throw ConfigException.invalid("layer_norm_eps", layerNormEps, "0 (fused) .. 0.01");
-        }
-        if (type == null) {
-            throw ConfigException.invalid("type", null, "transformer, bilstm or cnn");
-        }
-        if (pooling == null) {
-            throw ConfigException.invalid("pooling", null, "mean, cls or first");
-        }
-        ConfigException.requireRange("layers", layers, 1, 48);
-        ConfigException.requireRange("hidden", hidden, 2, 4096);
-        ConfigException.requireRange("heads", heads, 1, 64);
-        ConfigException.requireRange("ffn", ffn, 1, 16384);
-        ConfigException.requireRange("max_positions", maxPositions, 8, 4096);
-        if (type == ModelType.TRANSFORMER && hidden % heads != 0) {
-            throw ConfigException.invalid("hidden", hidden, "a multiple of heads (" + heads + ")");
-        }
+    /** The width of the token vectors: the transformer's hidden size, the embedding width of the other models. */
+    int hidden();
+
+    /** This shape in the flat form of YAML and model files. */
+    Flat flat();
+
+    /** A shape from the flat keys, with the default activation and layer norm (see the table in the class comment). */
+    static ModelConfig of(ModelType type, int layers, int hidden, int heads, int ffn, int maxPositions, Pooling pooling) {
+        return new Flat(type, layers, hidden, heads, ffn, maxPositions, pooling, Activation.GELU_SIGMOID, 0.0).config();
     }
 
     /** SEAD's student: 6 layers, hidden 256, 8 heads, FFN 1024, 512 positions, mean pooling. */
-    public static ModelConfig seadStudent() {
-        return new ModelConfig(ModelType.TRANSFORMER, 6, 256, 8, 1024, 512, Pooling.MEAN);
+    static TransformerConfig seadStudent() {
+        return new TransformerConfig(6, 256, 8, 1024, 512, Pooling.MEAN);
     }
 
-    /** This shape with another pooling. */
-    public ModelConfig withPooling(Pooling newPooling) {
-        return new ModelConfig(type, layers, hidden, heads, ffn, maxPositions, newPooling, activation, layerNormEps);
+    /**
+     * The flat form of a shape: the keys of a {@code model:} section and of a model file's header. The compact
+     * constructor range-checks every key whatever the type; {@link #config} makes the architecture's record.
+     *
+     * @param type model family
+     * @param layers transformer layers
+     * @param hidden hidden size (transformer), embedding width (the others)
+     * @param heads attention heads (transformer)
+     * @param ffn feed-forward inner width (transformer), LSTM units per direction (BiLSTM), filters per width (CNN),
+     *     the encoder's output width (imported)
+     * @param maxPositions longest sequence the position table covers (transformer, imported)
+     * @param pooling transformer pooling
+     * @param activation transformer feed-forward activation
+     * @param layerNormEps transformer layer-norm epsilon
+     */
+    record Flat(ModelType type, int layers, int hidden, int heads, int ffn, int maxPositions, Pooling pooling,
+                Activation activation, double layerNormEps) {
+
+        /** The position count written for models without a position table (any value in range reads back the same). */
+        static final int NO_POSITIONS = 512;
+
+        public Flat {
+            // model files written before these fields existed read them as null / 0
+            activation = activation == null ? Activation.GELU_SIGMOID : activation;
+            if (!(layerNormEps >= 0 && layerNormEps <= 1e-2)) {
+                throw ConfigException.invalid("layer_norm_eps", layerNormEps, "0 (fused) .. 0.01");
+            }
+            if (type == null) {
+                throw ConfigException.invalid("type", null, "transformer, bilstm or cnn");
+            }
+            if (pooling == null) {
+                throw ConfigException.invalid("pooling", null, "mean, cls or first");
+            }
+            ConfigException.requireRange("layers", layers, 1, 48);
+            ConfigException.requireRange("hidden", hidden, 2, 4096);
+            ConfigException.requireRange("heads", heads, 1, 64);
+            ConfigException.requireRange("ffn", ffn, 1, 16384);
+            ConfigException.requireRange("max_positions", maxPositions, 8, 4096);
+        }
+
+        /** The architecture's record (see the table in {@link ModelConfig}'s comment). */
+        public ModelConfig config() {
+            return switch (type) {
+                case TRANSFORMER -> new TransformerConfig(layers, hidden, heads, ffn, maxPositions, pooling, activation,
+                        layerNormEps);
+                case BILSTM -> {
+                    requireTransformerDefaults("bilstm");
+                    yield new BiLstmConfig(hidden, ffn);
+                }
+                case CNN -> {
+                    requireTransformerDefaults("cnn");
+                    yield new CnnConfig(hidden, ffn);
+                }
+                case IMPORTED -> new ImportedConfig(layers, hidden, ffn, maxPositions);
+            };
+        }
+
+        private void requireTransformerDefaults(String model) {
+            if (pooling != Pooling.MEAN) {
+                throw ConfigException.invalid("pooling", name(pooling), "mean (a " + model + " model max-pools; pooling"
+                        + " applies to transformers only)");
+            }
+            if (activation != Activation.GELU_SIGMOID) {
+                throw ConfigException.invalid("activation", name(activation), "gelu_sigmoid (activation applies to"
+                        + " transformers only, not to " + model + ")");
+            }
+            if (layerNormEps != 0) {
+                throw ConfigException.invalid("layer_norm_eps", layerNormEps, "0 (layer_norm_eps applies to transformers"
+                        + " only, not to " + model + ")");
+            }
+        }
+
+        private static String name(Enum<?> e) {
+            return e.name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
-    public int headSize() {
-        return hidden / heads;
+    /** Jackson: a shape is written as its {@link Flat} form. */
+    final class ToFlat extends StdConverter<ModelConfig, Flat> {
+        @Override
+        public Flat convert(ModelConfig value) {
+            return value.flat();
+        }
+    }
+
+    /** Jackson: a shape is read from its {@link Flat} form. */
+    final class FromFlat extends StdConverter<Flat, ModelConfig> {
+        @Override
+        public ModelConfig convert(Flat value) {
+            return value.config();
+        }
     }
 }

@@ -68,7 +68,7 @@ public final class TextClassifier {
      */
     public static TextClassifier create(ModelConfig config, int vocabSize, int outputs, long seed) {
         ClassifierGraph graph = ClassifierGraphs.build(config, outputs, DataType.FLOAT, seed);
-        int positions = config.type() == ModelType.TRANSFORMER ? config.maxPositions() : 0;
+        int positions = config instanceof TransformerConfig t ? t.maxPositions() : 0;
         EmbeddingLayer embeddings = new EmbeddingLayer(vocabSize, positions, 2, config.hidden(), DataType.FLOAT, seed + 101);
         embeddings.parameters().forEach((name, table) -> graph.sd().var(name, table));
         return new TextClassifier(config, graph, embeddings, null);
@@ -250,7 +250,7 @@ public final class TextClassifier {
      * own LSTM ops (what {@link #exportSameDiff} writes); its weights and embedding tables are copies.
      */
     SameDiff wholeGraph() {
-        SameDiff whole = BiLstmGraph.whole(config, outputs(), graph.recurrent(), graph.sd());
+        SameDiff whole = BiLstmGraph.whole((BiLstmConfig) config, outputs(), graph.recurrent(), graph.sd());
         embeddings.parameters().forEach((name, table) -> whole.var(name, table.dup()));
         return whole;
     }

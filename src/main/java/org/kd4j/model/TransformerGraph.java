@@ -22,14 +22,14 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class TransformerGraph extends GraphBuilder {
 
-    private final ModelConfig config;
+    private final TransformerConfig config;
 
-    private TransformerGraph(ModelConfig config, DataType type) {
+    private TransformerGraph(TransformerConfig config, DataType type) {
         super(type);
         this.config = config;
     }
 
-    static ClassifierGraph build(ModelConfig config, int outputs, DataType type, long seed) {
+    static ClassifierGraph build(TransformerConfig config, int outputs, DataType type, long seed) {
         Nd4j.getRandom().setSeed(seed);
         return new TransformerGraph(config, type).build(outputs);
     }
@@ -79,7 +79,7 @@ final class TransformerGraph extends GraphBuilder {
         return linear(p + "o", merged, h, h);
     }
 
-    /** The feed-forward activation of {@link ModelConfig#activation()}. */
+    /** The feed-forward activation of {@link TransformerConfig#activation()}. */
     private SDVariable activation(SDVariable x) {
         return switch (config.activation()) {
             case GELU_SIGMOID -> sd.nn().gelu(x);
@@ -91,7 +91,7 @@ final class TransformerGraph extends GraphBuilder {
 
     @Override
     SDVariable layerNorm(String name, SDVariable x, int dim) {
-        if (config.layerNormEps() < ModelConfig.FUSED_LAYER_NORM_EPS) {
+        if (config.layerNormEps() < TransformerConfig.FUSED_LAYER_NORM_EPS) {
             return super.layerNorm(name, x, dim);
         }
         SDVariable gain = sd.var(name + "_g", Nd4j.ones(type, dim));

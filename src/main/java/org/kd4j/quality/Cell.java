@@ -2,7 +2,7 @@ package org.kd4j.quality;
 
 import java.util.Locale;
 import java.util.Objects;
-import org.kd4j.distill.loss.WeightingScheme;
+import org.kd4j.config.WeightingScheme;
 
 /**
  * One row of a task's table: what the student is trained from.

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import org.kd4j.data.glue.GlueTask;
-import org.kd4j.distill.loss.WeightingScheme;
+import org.kd4j.config.WeightingScheme;
 import org.kd4j.eval.MarkdownTable;
 
 /**

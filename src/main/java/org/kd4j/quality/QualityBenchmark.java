@@ -20,7 +20,7 @@ import org.kd4j.config.ExperimentConfig;
 import org.kd4j.config.RunConfig;
 import org.kd4j.data.glue.GlueTask;
 import org.kd4j.distill.DistillationRun;
-import org.kd4j.distill.StudentVariant;
+import org.kd4j.config.StudentVariant;
 import org.kd4j.distill.TaskData;
 import org.kd4j.distill.Teacher;
 import org.kd4j.distill.TeacherPool;

@@ -13,8 +13,8 @@ import org.kd4j.config.StudentConfig;
 import org.kd4j.config.TeacherConfig;
 import org.kd4j.config.TrainConfig;
 import org.kd4j.data.glue.GlueTask;
-import org.kd4j.distill.StudentVariant;
-import org.kd4j.distill.loss.WeightingScheme;
+import org.kd4j.config.StudentVariant;
+import org.kd4j.config.WeightingScheme;
 import org.kd4j.run.RunDirectory;
 import org.kd4j.util.Hashing;
 

@@ -9,12 +9,12 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import org.kd4j.config.ConfigException;
+import org.kd4j.ConfigException;
 import org.kd4j.config.ConfigLoader;
 import org.kd4j.config.ExperimentConfig;
 import org.kd4j.config.TeacherConfig;
 import org.kd4j.data.glue.GlueTask;
-import org.kd4j.distill.loss.WeightingScheme;
+import org.kd4j.config.WeightingScheme;
 
 /**
  * The quality benchmark's plan, as written in {@code hparams/quality/*.yaml}: which tasks, teachers, students, cells and

@@ -19,11 +19,12 @@ import org.kd4j.config.ExperimentConfig;
 import org.kd4j.config.StudentConfig;
 import org.kd4j.config.TeacherConfig;
 import org.kd4j.data.glue.GlueTask;
-import org.kd4j.distill.loss.WeightingScheme;
+import org.kd4j.config.WeightingScheme;
 import org.kd4j.eval.MarkdownTable;
 import org.kd4j.eval.Metric;
+import org.kd4j.model.BiLstmConfig;
 import org.kd4j.model.ModelConfig;
-import org.kd4j.model.ModelType;
+import org.kd4j.model.TransformerConfig;
 
 /**
  * The benchmark's report over every finished cell of a plan, in Markdown: per task a table with one row per cell and one
@@ -50,7 +51,7 @@ public final class QualityReport {
         }
         for (QualityCell c : cells) {
             if (c.status() == QualityCell.Status.DONE) {
-                results.put(c, CellResult.read(c, c.task().mainMetric()));
+                results.put(c, CellResult.read(c, Metric.mainFor(c.task())));
             }
         }
     }
@@ -143,16 +144,16 @@ public final class QualityReport {
             return (s.initLayers() > 0 ? "first " + s.initLayers() + " layer(s) of " : "") + s.init();
         }
         ModelConfig m = s.model();
-        String shape = m.type() == ModelType.TRANSFORMER
-                ? String.format(Locale.ROOT, "transformer %dL/%dH/%dA/FFN%d", m.layers(), m.hidden(), m.heads(), m.ffn())
+        String shape = m instanceof TransformerConfig t
+                ? String.format(Locale.ROOT, "transformer %dL/%dH/%dA/FFN%d", t.layers(), t.hidden(), t.heads(), t.ffn())
                 : String.format(Locale.ROOT, "%s hidden %d, %s %d", m.type().name().toLowerCase(Locale.ROOT), m.hidden(),
-                        m.type() == ModelType.BILSTM ? "LSTM units" : "filters", m.ffn());
+                        m instanceof BiLstmConfig ? "LSTM units" : "filters", m.flat().ffn());
         return shape + (s.embeddings().isEmpty() ? "" : ", embeddings projected from " + s.embeddings());
     }
 
     private String task(GlueTask task) {
         ExperimentConfig config = taskConfigs.get(task);
-        Metric metric = task.mainMetric();
+        Metric metric = Metric.mainFor(task);
         int examples = results.entrySet().stream().filter(e -> e.getKey().task() == task)
                 .mapToInt(e -> e.getValue().devExamples()).findFirst().orElse(0);
         var data = config.data();

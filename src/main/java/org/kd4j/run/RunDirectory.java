@@ -1,8 +1,12 @@
 package org.kd4j.run;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,9 +26,9 @@ import org.kd4j.util.AtomicFiles;
  * tokenizer/         its tokenizer files (vocab.txt or tokenizer.json, tokenizer_config.json)
  * labels.json        task, label names in id order, max length
  * config.yaml        the resolved configuration
- * provenance.json    library versions, data and teacher hashes, seed, command
+ * provenance.json    library versions, data and teacher hashes, seed, command ({@link RunProvenance})
  * report.md          the comparison table
- * metrics.json       every row's metrics; written last: its presence marks a finished run
+ * metrics.json       every row's metrics ({@link RunMetrics}); written last: its presence marks a finished run
  * unfinished         present while the run is being (re)written: a run with this marker is not finished, even
  *                    with a metrics file (a crash between the two files)
  * work/              checkpoints and per-variant training state (for --resume)
@@ -44,6 +48,12 @@ public final class RunDirectory {
     public static final String UNFINISHED = "unfinished";
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Binds the typed records ({@link RunProvenance}, {@link RunMetrics}): snake_case names, unknown fields ignored. */
+    private static final JsonMapper RECORDS = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
 
     private final Path dir;
 
@@ -92,6 +102,62 @@ public final class RunDirectory {
             AtomicFiles.write(file(name), JSON.writeValueAsBytes(value));
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + file(name), e);
+        }
+    }
+
+    /** Writes {@code provenance.json} atomically. */
+    public void writeProvenance(RunProvenance provenance) {
+        writeRecord(PROVENANCE, provenance);
+    }
+
+    /** Writes {@code metrics.json} atomically; call {@link #markFinished()} after it. */
+    public void writeMetrics(RunMetrics metrics) {
+        writeRecord(METRICS, metrics);
+    }
+
+    /**
+     * Reads {@code provenance.json}.
+     *
+     * @throws KdException naming the file (and the field) when it is missing, unreadable or of the wrong shape
+     */
+    public RunProvenance readProvenance() {
+        return readRecord(PROVENANCE, RunProvenance.class);
+    }
+
+    /**
+     * Reads {@code metrics.json}.
+     *
+     * @throws KdException naming the file (and the field) when it is missing, unreadable or of the wrong shape
+     */
+    public RunMetrics readMetrics() {
+        return readRecord(METRICS, RunMetrics.class);
+    }
+
+    private void writeRecord(String name, Object value) {
+        try {
+            AtomicFiles.write(file(name), RECORDS.writeValueAsBytes(value));
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + file(name), e);
+        }
+    }
+
+    private <T> T readRecord(String name, Class<T> type) {
+        Path file = file(name);
+        if (!Files.isRegularFile(file)) {
+            throw new KdException(file + ": not found (the run directory is incomplete)");
+        }
+        try {
+            T value = RECORDS.readValue(file.toFile(), type);
+            if (value == null) {
+                throw new KdException(file + ": expected a JSON object, found null");
+            }
+            return value;
+        } catch (JsonMappingException e) {
+            String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(java.util.stream.Collectors.joining("."));
+            throw new KdException(file + ": " + (field.isEmpty() ? "" : "field '" + field + "': ") + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new KdException(file + ": unreadable (" + e.getMessage() + ")", e);
         }
     }
 

@@ -46,7 +46,7 @@ class DistilledClassifierTest {
     @BeforeAll
     static void tinyRunAndItsExport() throws IOException {
         run = root.resolve("run");
-        TextClassifier model = TinyRuns.write(run, new ModelConfig(ModelType.TRANSFORMER, 1, 16, 2, 32, 32, Pooling.MEAN),
+        TextClassifier model = TinyRuns.write(run, ModelConfig.of(ModelType.TRANSFORMER, 1, 16, 2, 32, 32, Pooling.MEAN),
                 GlueTask.SST2, 24, 1);
         exported = root.resolve("export/model.onnx");
         Files.createDirectories(exported.getParent());
@@ -124,7 +124,7 @@ class DistilledClassifierTest {
     @Test
     void aRegressionStudentGivesScores() throws IOException {
         Path sts = root.resolve("stsb");
-        TinyRuns.write(sts, new ModelConfig(ModelType.CNN, 1, 8, 1, 4, 64, Pooling.MEAN), GlueTask.STSB, 24, 2);
+        TinyRuns.write(sts, ModelConfig.of(ModelType.CNN, 1, 8, 1, 4, 64, Pooling.MEAN), GlueTask.STSB, 24, 2);
         try (DistilledClassifier c = DistilledClassifier.load(sts)) {
             List<DistilledClassifier.Prediction> p = c.classifyPairs(List.<String[]>of(new String[] {"a movie", "a film"},
                     new String[] {"great story", "awful plot"}));

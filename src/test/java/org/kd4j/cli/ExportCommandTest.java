@@ -80,7 +80,7 @@ class ExportCommandTest {
     @EnumSource(value = ModelType.class, names = {"TRANSFORMER", "BILSTM", "CNN"})
     void everyStudentTypeExportsAndClassifiesAsTheRunDoes(ModelType type) throws IOException {
         Path run = root.resolve("run-" + type);
-        TinyRuns.write(run, new ModelConfig(type, 2, 16, 4, 12, 32, Pooling.MEAN), GlueTask.SST2, 20, 5);
+        TinyRuns.write(run, ModelConfig.of(type, 2, 16, 4, 12, 32, Pooling.MEAN), GlueTask.SST2, 20, 5);
         Path onnx = export(run, type.name(), "--examples", "40");
         try (DistilledClassifier a = DistilledClassifier.load(run); DistilledClassifier b = DistilledClassifier.load(onnx)) {
             List<DistilledClassifier.Prediction> x = a.classify(TEXTS);
@@ -98,7 +98,7 @@ class ExportCommandTest {
     @Test
     void aRegressionStudentAtOpset14() throws IOException {
         Path run = root.resolve("run-stsb");
-        TinyRuns.write(run, new ModelConfig(ModelType.TRANSFORMER, 1, 16, 2, 16, 48, Pooling.CLS), GlueTask.STSB, 40, 6);
+        TinyRuns.write(run, ModelConfig.of(ModelType.TRANSFORMER, 1, 16, 2, 16, 48, Pooling.CLS), GlueTask.STSB, 40, 6);
         Path file = export(run, "stsb", "--opset", "14");
         Onnx.ModelProto proto = Onnx.ModelProto.parseFrom(Files.readAllBytes(file));
         assertEquals(14, proto.getOpsetImport(0).getVersion());
@@ -112,7 +112,7 @@ class ExportCommandTest {
     @Test
     void withoutDevDataNothingIsWritten() throws IOException {
         Path run = root.resolve("run-nodata");
-        TinyRuns.write(run, new ModelConfig(ModelType.CNN, 1, 8, 1, 4, 32, Pooling.MEAN), GlueTask.SST2, 20, 7);
+        TinyRuns.write(run, ModelConfig.of(ModelType.CNN, 1, 8, 1, 4, 32, Pooling.MEAN), GlueTask.SST2, 20, 7);
         Path onnx = root.resolve("exports/nodata/model.onnx");
         CliRunner r = CliRunner.run("export", "--model", run.toString(), "--onnx", onnx.toString(), "--data-dir",
                 root.resolve("nowhere").toString());

@@ -21,7 +21,7 @@ class ServeBenchCommandTest {
     @Test
     void printsEveryLineForBothRuntimesWithTheRatio(@TempDir Path dir) throws IOException {
         Path run = dir.resolve("run");
-        TinyRuns.write(run, new ModelConfig(ModelType.TRANSFORMER, 1, 16, 2, 16, 32, Pooling.MEAN), GlueTask.SST2, 20, 3);
+        TinyRuns.write(run, ModelConfig.of(ModelType.TRANSFORMER, 1, 16, 2, 16, 32, Pooling.MEAN), GlueTask.SST2, 20, 3);
         SyntheticSst2.write(dir.resolve("data"), "dev", 12, 4);
         CliRunner r = CliRunner.run("bench", "serve", "--model", run.toString(), "--data-dir", dir.resolve("data").toString(),
                 "--requests", "12", "--runs", "1", "--batch-sizes", "1,4", "--callers", "1,3", "--workers", "2");
@@ -42,7 +42,7 @@ class ServeBenchCommandTest {
     @Test
     void missingDevDataIsAnInputError(@TempDir Path dir) throws IOException {
         Path run = dir.resolve("run");
-        TinyRuns.write(run, new ModelConfig(ModelType.CNN, 1, 8, 1, 4, 32, Pooling.MEAN), GlueTask.SST2, 20, 3);
+        TinyRuns.write(run, ModelConfig.of(ModelType.CNN, 1, 8, 1, 4, 32, Pooling.MEAN), GlueTask.SST2, 20, 3);
         CliRunner r = CliRunner.run("bench", "serve", "--model", run.toString(), "--data-dir", dir.resolve("none").toString());
         assertEquals(Main.EXIT_INPUT, r.exitCode(), r.err());
         assertTrue(r.err().contains(dir.resolve("none").toString()), r.err());

@@ -1,5 +1,6 @@
 package org.kd4j.config;
 
+import org.kd4j.ConfigException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -107,7 +108,7 @@ class ConfigLoaderTest {
         ExperimentConfig c = ConfigLoader.load(file, List.of());
         assertEquals(2, c.teachers().size());
         assertEquals(org.kd4j.model.ModelType.CNN, c.teachers().get(0).model().type());
-        assertEquals(50, c.teachers().get(0).model().ffn());
+        assertEquals(50, ((org.kd4j.model.CnnConfig) c.teachers().get(0).model()).filters());
         assertEquals(TeacherConfig.defaults().model().hidden(), c.teachers().get(0).model().hidden());
         assertEquals(7, c.teachers().get(1).train().epochs());
         assertEquals(TeacherConfig.defaults().model(), c.teachers().get(1).model());

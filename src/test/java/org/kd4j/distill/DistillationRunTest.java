@@ -120,7 +120,7 @@ class DistillationRunTest {
             cnn = files.filter(f -> f.getFileName().toString().startsWith("cnn-") && f.toString().endsWith(".kdm")).findFirst()
                     .orElseThrow();
         }
-        org.kd4j.model.TextClassifier.create(new org.kd4j.model.ModelConfig(org.kd4j.model.ModelType.CNN, 1, 16, 1, 16, 64,
+        org.kd4j.model.TextClassifier.create(org.kd4j.model.ModelConfig.of(org.kd4j.model.ModelType.CNN, 1, 16, 1, 16, 64,
                 org.kd4j.model.Pooling.MEAN), org.kd4j.data.tokenize.BertTokenizer.load("bert-base-uncased").vocabSize(), 3, 1)
                 .save(cnn);
         CliRunner r = CliRunner.run("distill", "--config", yaml.toString(), "--no-progress");

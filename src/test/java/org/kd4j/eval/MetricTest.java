@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.kd4j.data.glue.GlueTask;
 
 /** Metric values against numbers computed by hand (worked out in the comments). */
 class MetricTest {
@@ -69,5 +71,19 @@ class MetricTest {
         assertThrows(IllegalArgumentException.class, () -> Metric.PEARSON.of(new int[] {1}, new int[] {1}, 2));
         assertThrows(IllegalArgumentException.class, () -> Metric.ACCURACY.of(new double[] {1}, new double[] {1}));
         assertTrue(Double.isNaN(Metric.PEARSON.of(new double[] {1, 1}, new double[] {1, 2})), "constant input: undefined");
+    }
+
+    @Test
+    void eachTaskReportsTheMetricsOfItsBenchmark() {
+        assertEquals(List.of(Metric.MCC, Metric.ACCURACY), Metric.forTask(GlueTask.COLA));
+        assertEquals(List.of(Metric.F1, Metric.ACCURACY), Metric.forTask(GlueTask.MRPC));
+        assertEquals(List.of(Metric.ACCURACY, Metric.F1), Metric.forTask(GlueTask.CB));
+        assertEquals(Metric.PEARSON, Metric.mainFor(GlueTask.STSB));
+        assertEquals(Metric.ACCURACY, Metric.mainFor(GlueTask.SST2));
+        for (GlueTask task : GlueTask.values()) {
+            for (Metric m : Metric.forTask(task)) {
+                assertEquals(task.isRegression(), m.forRegression(), task + ": " + m);
+            }
+        }
     }
 }

@@ -17,6 +17,7 @@ import org.kd4j.model.ModelConfig;
 import org.kd4j.model.ModelType;
 import org.kd4j.model.Pooling;
 import org.kd4j.model.TextClassifier;
+import org.kd4j.model.TransformerConfig;
 import org.kd4j.testing.Students;
 
 /**
@@ -57,7 +58,7 @@ class StudentOnnxWriterTest {
     @ParameterizedTest
     @EnumSource(Pooling.class)
     void transformerPoolings(Pooling pooling) {
-        ModelConfig c = new ModelConfig(ModelType.TRANSFORMER, 2, 16, 4, 24, 32, pooling);
+        ModelConfig c = ModelConfig.of(ModelType.TRANSFORMER, 2, 16, 4, 24, 32, pooling);
         TextClassifier model = Students.randomised(c, VOCAB, 2, 7);
         for (OnnxOpset opset : OnnxOpset.values()) {
             double worst = worstRelative(model, StudentOnnxWriter.write(model, SST2, opset));
@@ -68,7 +69,7 @@ class StudentOnnxWriterTest {
     @ParameterizedTest
     @EnumSource(Activation.class)
     void transformerActivationsAndLayerNormEpsilon(Activation activation) {
-        ModelConfig c = new ModelConfig(ModelType.TRANSFORMER, 1, 16, 2, 32, 16, Pooling.CLS, activation, 1e-5);
+        ModelConfig c = new TransformerConfig(1, 16, 2, 32, 16, Pooling.CLS, activation, 1e-5);
         TextClassifier model = Students.randomised(c, VOCAB, 2, 8);
         double worst = worstRelative(model, StudentOnnxWriter.write(model, SST2, OnnxOpset.V14));
         assertTrue(worst < 1e-5, activation + ": " + worst);
@@ -76,21 +77,21 @@ class StudentOnnxWriterTest {
 
     @Test
     void biLstm() {
-        TextClassifier model = Students.randomised(new ModelConfig(ModelType.BILSTM, 1, 12, 1, 10, 64, Pooling.MEAN), VOCAB, 2, 9);
+        TextClassifier model = Students.randomised(ModelConfig.of(ModelType.BILSTM, 1, 12, 1, 10, 64, Pooling.MEAN), VOCAB, 2, 9);
         double worst = worstRelative(model, StudentOnnxWriter.write(model, SST2, OnnxOpset.V17));
         assertTrue(worst < 1e-5, "bilstm: " + worst);
     }
 
     @Test
     void cnn() {
-        TextClassifier model = Students.randomised(new ModelConfig(ModelType.CNN, 1, 12, 1, 6, 64, Pooling.MEAN), VOCAB, 2, 10);
+        TextClassifier model = Students.randomised(ModelConfig.of(ModelType.CNN, 1, 12, 1, 6, 64, Pooling.MEAN), VOCAB, 2, 10);
         double worst = worstRelative(model, StudentOnnxWriter.write(model, SST2, OnnxOpset.V17));
         assertTrue(worst < 1e-5, "cnn: " + worst);
     }
 
     @Test
     void regressionHasOneOutputAndTheContract() {
-        TextClassifier model = Students.randomised(new ModelConfig(ModelType.TRANSFORMER, 1, 16, 2, 16, 16, Pooling.MEAN),
+        TextClassifier model = Students.randomised(ModelConfig.of(ModelType.TRANSFORMER, 1, 16, 2, 16, 16, Pooling.MEAN),
                 VOCAB, 1, 11);
         Onnx.ModelProto proto = StudentOnnxWriter.write(model, STSB, OnnxOpset.V17);
         assertTrue(worstRelative(model, proto) < 1e-5);

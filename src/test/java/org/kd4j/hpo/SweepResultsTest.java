@@ -19,6 +19,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kd4j.KdException;
+import org.kd4j.plot.ScatterPlot;
 
 /** {@link SweepResults} on four hand-made trials, one failed. */
 class SweepResultsTest {
@@ -28,8 +29,8 @@ class SweepResultsTest {
 
     /** Scores 0.81, 0.86, 0.72 and a failure: best-first order when maximizing is 1, 0, 2, then 3. */
     private static List<TrialRecord> trials() {
-        Map<String, Object> v0 = values(3.2e-4, 2, "mean", 0.5);
-        v0.put("temperature", 2.0); // a whole-number Double not swept: must stay a Double
+        Map<String, TrialValue> v0 = values(3.2e-4, 2, "mean", 0.5);
+        v0.put("temperature", new TrialValue.Real(2.0)); // a whole-number real not swept: must stay a real
         return List.of(
                 TrialRecord.ok(0, v0, 0.81, Map.of("dev_accuracy", 0.81, "dev_loss", 0.43), 12.5),
                 TrialRecord.ok(1, values(1e-3, 4, "max", 0.7), 0.86, Map.of("dev_accuracy", 0.86, "dev_loss", 0.35),
@@ -39,12 +40,12 @@ class SweepResultsTest {
                 TrialRecord.failed(3, values(0.1, 3, "mean", 0.5), Map.of(), 1.0, FAILURE));
     }
 
-    private static Map<String, Object> values(double lr, int layers, String pooling, double kdWeight) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("lr", lr);
-        v.put("layers", layers);
-        v.put("pooling", pooling);
-        v.put("kd weight", kdWeight);
+    private static Map<String, TrialValue> values(double lr, int layers, String pooling, double kdWeight) {
+        Map<String, TrialValue> v = new LinkedHashMap<>();
+        v.put("lr", new TrialValue.Real(lr));
+        v.put("layers", new TrialValue.Int(layers));
+        v.put("pooling", new TrialValue.Choice(pooling));
+        v.put("kd weight", new TrialValue.Real(kdWeight));
         return v;
     }
 
@@ -98,11 +99,11 @@ class SweepResultsTest {
         SweepResults.write(dir, DIMS, "dev_accuracy", true, written);
         List<TrialRecord> read = SweepResults.read(dir);
         assertEquals(written, read);
-        Map<String, Object> v = read.get(0).values();
-        assertInstanceOf(Double.class, v.get("lr"));
-        assertInstanceOf(Double.class, v.get("temperature"));
-        assertInstanceOf(Integer.class, v.get("layers"));
-        assertInstanceOf(String.class, v.get("pooling"));
+        Map<String, TrialValue> v = read.get(0).values();
+        assertInstanceOf(TrialValue.Real.class, v.get("lr"));
+        assertInstanceOf(TrialValue.Real.class, v.get("temperature"));
+        assertInstanceOf(TrialValue.Int.class, v.get("layers"));
+        assertInstanceOf(TrialValue.Choice.class, v.get("pooling"));
         assertTrue(Double.isNaN(read.get(3).score()));
         assertEquals(FAILURE, read.get(3).message());
         String json = Files.readString(dir.resolve(SweepResults.JSON_FILE));
@@ -144,11 +145,11 @@ class SweepResultsTest {
                 "score-vs-kd_weight.png")) {
             Path png = dir.resolve("plots").resolve(name);
             BufferedImage image = ImageIO.read(png.toFile());
-            assertEquals(ScorePlot.WIDTH, image.getWidth(), name);
-            assertEquals(ScorePlot.HEIGHT, image.getHeight(), name);
+            assertEquals(ScatterPlot.WIDTH, image.getWidth(), name);
+            assertEquals(ScatterPlot.HEIGHT, image.getHeight(), name);
             assertEquals(0xFFFFFF, image.getRGB(2, 2) & 0xFFFFFF, name + ": background");
-            assertTrue(count(image, ScorePlot.BEST.getRGB()) > 20, name + ": best dot");
-            assertTrue(count(image, ScorePlot.DOT.getRGB()) > 20, name + ": other dots");
+            assertTrue(count(image, ScatterPlot.BEST.getRGB()) > 20, name + ": best dot");
+            assertTrue(count(image, ScatterPlot.DOT.getRGB()) > 20, name + ": other dots");
         }
     }
 
@@ -156,8 +157,8 @@ class SweepResultsTest {
     void aDimensionWithoutSuccessfulTrialsStillGetsAPlot(@TempDir Path dir) throws IOException {
         SweepResults.write(dir, List.of("lr"), "dev_accuracy", true, List.of(trials().get(3)));
         BufferedImage image = ImageIO.read(dir.resolve("plots/score-vs-lr.png").toFile());
-        assertEquals(ScorePlot.WIDTH, image.getWidth());
-        assertEquals(0, count(image, ScorePlot.BEST.getRGB()));
+        assertEquals(ScatterPlot.WIDTH, image.getWidth());
+        assertEquals(0, count(image, ScatterPlot.BEST.getRGB()));
         assertTrue(Files.readString(dir.resolve(SweepResults.MARKDOWN_FILE)).contains("1 trial, 1 failed."));
     }
 

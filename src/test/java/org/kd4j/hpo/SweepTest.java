@@ -54,13 +54,33 @@ class SweepTest {
     }
 
     @Test
+    void anUnknownSweptKeyIsRefusedBeforeAnyTrialNamingTheKnownOnes() {
+        List<Dimension> dims = List.of(new Dimension("student.train.learnin_rate", DimensionType.LOG_UNIFORM, 1e-4,
+                1e-2, List.of()));
+        SweepConfig config = tiny(1, dims, SearchMode.RANDOM);
+        KdException e = assertThrows(KdException.class, () -> Sweep.checkSpace(config));
+        assertTrue(e.getMessage().startsWith("sweep dimension 'student.train.learnin_rate': unknown key of the "
+                + "configuration of hparams/presets/sst2-demo.yaml; known keys under 'student.train': "),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("student.train.learning_rate"), e.getMessage());
+        assertThrows(KdException.class, () -> new Sweep(config, false).run());
+        assertTrue(!Files.exists(dir.resolve("sweep")), "nothing written");
+
+        // a known key whose extreme value is invalid is only a warning: those trials fail and are recorded
+        List<Dimension> outOfRange = List.of(new Dimension("data.max_length", DimensionType.CATEGORICAL, 0, 0,
+                List.of("32", "7")));
+        assertEquals(ConfigLoader.load(Path.of(config.base()), config.set()),
+                Sweep.checkSpace(tiny(1, outOfRange, SearchMode.GRID)));
+    }
+
+    @Test
     void aFailingTrialIsRecordedAndTheSweepGoesOn() {
         List<Dimension> dims = List.of(new Dimension("data.max_length", DimensionType.CATEGORICAL, 0, 0, List.of("32", "7")));
         Sweep.Result result = new Sweep(tiny(2, dims, SearchMode.GRID), false).run();
         assertEquals(2, result.trials().size());
         TrialRecord failed = result.trials().stream().filter(t -> t.status() == TrialRecord.Status.FAILED).findFirst().orElseThrow();
         assertTrue(failed.message().contains("data.max_length = 7 is out of range"), failed.message());
-        assertEquals("32", result.best().orElseThrow().values().get("data.max_length"));
+        assertEquals(new TrialValue.Choice("32"), result.best().orElseThrow().values().get("data.max_length"));
     }
 
     @Test

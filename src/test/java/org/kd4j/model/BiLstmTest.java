@@ -24,7 +24,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 class BiLstmTest {
 
-    private static final ModelConfig CONFIG = new ModelConfig(ModelType.BILSTM, 1, 5, 1, 4, 8, Pooling.MEAN);
+    private static final BiLstmConfig CONFIG = new BiLstmConfig(5, 4);
     private static final int[] LENGTHS = {6, 4, 1};
     private static final int LENGTH = 6;
 
@@ -123,7 +123,7 @@ class BiLstmTest {
         INDArray padded = lstm.forward(x, new int[] {4, 7});
         INDArray alone = lstm.forward(x.get(NDArrayIndex.interval(0, 1), NDArrayIndex.interval(0, 4), NDArrayIndex.all()).dup(),
                 new int[] {4});
-        assertArrayEquals(new long[] {2, 7, 2 * CONFIG.ffn()}, padded.shape());
+        assertArrayEquals(new long[] {2, 7, 2 * CONFIG.units()}, padded.shape());
         INDArray realOfRow0 = padded.get(NDArrayIndex.interval(0, 1), NDArrayIndex.interval(0, 4), NDArrayIndex.all());
         assertEquals(0.0, realOfRow0.sub(alone).amaxNumber().doubleValue(), 1e-12);
         lstm.close();

@@ -30,14 +30,14 @@ class ClassifierGraphsTest {
      */
     private static ClassifierGraph graph(ModelConfig config, int outputs, DataType type, long seed) {
         ClassifierGraph g = ClassifierGraphs.build(config, outputs, type, seed);
-        return g.recurrent() == null ? g : new ClassifierGraph(BiLstmGraph.whole(config, outputs, g.recurrent(), g.sd()), outputs);
+        return g.recurrent() == null ? g : new ClassifierGraph(BiLstmGraph.whole((BiLstmConfig) config, outputs, g.recurrent(), g.sd()), outputs);
     }
 
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(value = ModelType.class, names = "IMPORTED",
             mode = org.junit.jupiter.params.provider.EnumSource.Mode.EXCLUDE)
     void shapesFollowTheBatchAndPaddingIsIgnored(ModelType type) {
-        ModelConfig config = new ModelConfig(type, 2, 8, 2, 12, 16, Pooling.MEAN);
+        ModelConfig config = ModelConfig.of(type, 2, 8, 2, 12, 16, Pooling.MEAN);
         ClassifierGraph g = graph(config, 3, DataType.DOUBLE, 1);
         SameDiff sd = g.sd();
         INDArray emb = Nd4j.rand(DataType.DOUBLE, 2, 5, 8);
@@ -57,17 +57,17 @@ class ClassifierGraphsTest {
     /** Every parameter's gradient and the embeddings' gradient match central finite differences (double). */
     static java.util.stream.Stream<ModelConfig> tinyModels() {
         return java.util.stream.Stream.of(
-                new ModelConfig(ModelType.TRANSFORMER, 1, 4, 2, 6, 8, Pooling.MEAN),
-                new ModelConfig(ModelType.TRANSFORMER, 1, 4, 2, 6, 8, Pooling.CLS),
-                new ModelConfig(ModelType.CNN, 1, 4, 1, 3, 8, Pooling.MEAN),
-                new ModelConfig(ModelType.BILSTM, 1, 4, 1, 3, 8, Pooling.MEAN));
+                ModelConfig.of(ModelType.TRANSFORMER, 1, 4, 2, 6, 8, Pooling.MEAN),
+                ModelConfig.of(ModelType.TRANSFORMER, 1, 4, 2, 6, 8, Pooling.CLS),
+                ModelConfig.of(ModelType.CNN, 1, 4, 1, 3, 8, Pooling.MEAN),
+                ModelConfig.of(ModelType.BILSTM, 1, 4, 1, 3, 8, Pooling.MEAN));
     }
 
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.MethodSource("tinyModels")
     void gradientsMatchFiniteDifferences(ModelConfig config) {
         {
-            Pooling pooling = config.pooling();
+            Pooling pooling = config.flat().pooling();
             ClassifierGraph g = graph(config, 2, DataType.DOUBLE, 7);
             SameDiff sd = g.sd();
             sd.getVariable(ClassifierGraph.EMBEDDINGS).setArray(Nd4j.rand(DataType.DOUBLE, 2, 3, 4).subi(0.5));

@@ -14,7 +14,7 @@ class InferenceWorkersTest {
     @Test
     void splitBatchGivesTheSameLogits() {
         // hidden 256: the work per token at which 2 x 1,024 tokens are worth two workers (Parallelism.worthSplitting)
-        ModelConfig config = new ModelConfig(ModelType.TRANSFORMER, 1, 256, 2, 32, 512, Pooling.MEAN);
+        ModelConfig config = ModelConfig.of(ModelType.TRANSFORMER, 1, 256, 2, 32, 512, Pooling.MEAN);
         TextClassifier model = TextClassifier.create(config, 50, 3, 4);
         int rows = 5;
         int length = 500; // 2,500 tokens: over the 2 x 1,024 needed to split

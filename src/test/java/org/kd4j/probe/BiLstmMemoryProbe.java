@@ -53,7 +53,7 @@ public final class BiLstmMemoryProbe {
         int vocab = 200;
         int distinct = Integer.getInteger("probe.batches", 64);
         EncodedDataset data = data(distinct, batchSize, vocab, maxLength, vary, 11);
-        ModelConfig config = new ModelConfig(type, 1, hidden, 2, hidden, 128, Pooling.MEAN);
+        ModelConfig config = ModelConfig.of(type, 1, hidden, 2, hidden, 128, Pooling.MEAN);
         TextClassifier model = TextClassifier.create(config, vocab, 2, 3);
         List<Batch> batches = new ArrayList<>();
         for (int i = 0; i < distinct; i++) {

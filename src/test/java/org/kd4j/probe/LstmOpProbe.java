@@ -91,7 +91,7 @@ public final class LstmOpProbe {
         }
         if (mode.equals("java") || mode.equals("opbptime")) {
             // time per forward + backward of both directions: kd4j's BiLstm, or M2.1's lstmLayer + lstmLayer_bp x 2
-            org.kd4j.model.BiLstm lstm = org.kd4j.model.TextClassifier.create(new org.kd4j.model.ModelConfig(
+            org.kd4j.model.BiLstm lstm = org.kd4j.model.TextClassifier.create(org.kd4j.model.ModelConfig.of(
                     org.kd4j.model.ModelType.BILSTM, 1, h, 1, h, 8, org.kd4j.model.Pooling.MEAN), 10, 2, 1).graph().recurrent();
             int[] lengths = new int[b];
             java.util.Arrays.fill(lengths, t);

@@ -10,11 +10,11 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kd4j.config.ConfigException;
+import org.kd4j.ConfigException;
 import org.kd4j.config.ExperimentConfig;
 import org.kd4j.config.TeacherConfig;
-import org.kd4j.distill.StudentVariant;
-import org.kd4j.distill.loss.WeightingScheme;
+import org.kd4j.config.StudentVariant;
+import org.kd4j.config.WeightingScheme;
 
 /** The committed plan's cells, and plans that are refused with the file, key and value named. */
 class QualityPlanTest {
@@ -68,7 +68,7 @@ class QualityPlanTest {
         assertFalse(c.run().saveModel());
         assertEquals(8000, c.data().trainLimit());
         assertEquals(64, c.data().maxLength());
-        assertEquals(6, c.student().model().layers());
+        assertEquals(6, c.student().model().flat().layers());
         assertEquals(256, c.student().model().hidden());
 
         ExperimentConfig single = cell(cells, "MRPC/bilstm/teacher-bge-small/seed-3").config();

@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kd4j.distill.StudentVariant;
+import org.kd4j.config.StudentVariant;
+import org.kd4j.eval.Metric;
 import org.kd4j.run.RunDirectory;
 
 /**
@@ -27,7 +28,7 @@ class QualityReportTest {
     private static void finish(List<QualityCell> cells, String key, double student, Map<String, Double> teachers,
                                Double ensemble, double seconds) throws Exception {
         QualityCell cell = cells.stream().filter(c -> c.key().equals(key)).findFirst().orElseThrow(() -> new AssertionError(key));
-        String metric = "dev_" + cell.task().mainMetric().key();
+        String metric = "dev_" + Metric.mainFor(cell.task()).key();
         List<Map<String, Object>> rows = new ArrayList<>();
         teachers.forEach((name, value) -> rows.add(Map.of("name", "teacher " + name + " (cnn)", metric, value,
                 "parameters", 100, "dev_examples", 50, "train_seconds", 30.0)));

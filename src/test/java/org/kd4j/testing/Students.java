@@ -27,7 +27,7 @@ public final class Students {
             INDArray p = e.getValue();
             String name = e.getKey();
             INDArray noise = Nd4j.randn(p.dataType(), p.shape());
-            if (name.startsWith("emb_") && !name.startsWith("emb_ln")) {
+            if (model.embeddings().parameters().containsKey(name)) {
                 p.assign(noise.muli(0.5));
             } else if (name.endsWith("_g")) {
                 p.assign(noise.muli(0.2).addi(1));

@@ -84,7 +84,7 @@ class ImportCommandTest {
                 "--parity-batches", "2", "--parity-lengths", "7");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("not a gate with --dequantize"), r.out());
-        assertEquals(true, ImportedModel.load(dequantized).info().get("dequantized_weights"));
+        assertEquals(true, ImportedModel.load(dequantized).info().dequantizedWeights());
     }
 
     @Test

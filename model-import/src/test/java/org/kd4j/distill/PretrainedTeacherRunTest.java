@@ -53,8 +53,8 @@ class PretrainedTeacherRunTest {
         }
         TextClassifier teacher = TextClassifier.load(cached);
         assertEquals(ModelType.TRANSFORMER, teacher.config().type());
-        assertEquals(org.kd4j.model.Pooling.MEAN, teacher.config().pooling());
-        assertEquals(org.kd4j.model.Activation.GELU, teacher.config().activation());
+        assertEquals(org.kd4j.model.Pooling.MEAN, teacher.config().flat().pooling());
+        assertEquals(org.kd4j.model.Activation.GELU, teacher.config().flat().activation());
         // the student started from the same encoder, natively
         TextClassifier student = TextClassifier.load(root.resolve("run/model.kdm"));
         assertEquals(ModelType.TRANSFORMER, student.config().type());

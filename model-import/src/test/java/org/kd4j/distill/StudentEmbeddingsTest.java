@@ -39,7 +39,7 @@ class StudentEmbeddingsTest {
     void theWordTableIsTheCentredTableOnItsTopPrincipalDirections(@TempDir Path cache) throws Exception {
         BertTokenizer tokenizer = BertTokenizer.load(TOKENIZER.toString());
         int width = 8;
-        TextClassifier student = TextClassifier.create(new ModelConfig(ModelType.TRANSFORMER, 1, width, 2, 16, 64, Pooling.MEAN),
+        TextClassifier student = TextClassifier.create(ModelConfig.of(ModelType.TRANSFORMER, 1, width, 2, 16, 64, Pooling.MEAN),
                 tokenizer.vocabSize(), 2, 3);
         StudentEmbeddings.Projection p = StudentEmbeddings.initialise("student.embeddings", student, files(cache), tokenizer,
                 TOKENIZER.toString());
@@ -84,7 +84,7 @@ class StudentEmbeddingsTest {
         assertTrue(p.varianceKept() > (double) width / 50, "the top directions keep more than their share: " + p.varianceKept());
         // the student's position table was replaced too (its 64 rows from the encoder's 100)
         INDArray positions = student.embeddings().parameters().get(EmbeddingLayer.POSITIONS);
-        INDArray random = TextClassifier.create(new ModelConfig(ModelType.TRANSFORMER, 1, width, 2, 16, 64, Pooling.MEAN),
+        INDArray random = TextClassifier.create(ModelConfig.of(ModelType.TRANSFORMER, 1, width, 2, 16, 64, Pooling.MEAN),
                 tokenizer.vocabSize(), 2, 3).embeddings().parameters().get(EmbeddingLayer.POSITIONS);
         assertEquals(64, positions.size(0));
         assertTrue(positions.sub(random).norm2Number().doubleValue() > 0.1 * random.norm2Number().doubleValue());
@@ -93,7 +93,7 @@ class StudentEmbeddingsTest {
     @Test
     void aFullWidthProjectionKeepsEveryDistance(@TempDir Path cache) {
         BertTokenizer tokenizer = BertTokenizer.load(TOKENIZER.toString());
-        TextClassifier student = TextClassifier.create(new ModelConfig(ModelType.TRANSFORMER, 1, 50, 2, 16, 64, Pooling.MEAN),
+        TextClassifier student = TextClassifier.create(ModelConfig.of(ModelType.TRANSFORMER, 1, 50, 2, 16, 64, Pooling.MEAN),
                 tokenizer.vocabSize(), 2, 3);
         StudentEmbeddings.Projection p = StudentEmbeddings.initialise("student.embeddings", student, files(cache), tokenizer,
                 TOKENIZER.toString());
@@ -117,14 +117,14 @@ class StudentEmbeddingsTest {
     @Test
     void aStudentWiderThanTheEncoderOrOnAnotherVocabularyIsRefused(@TempDir Path cache) {
         BertTokenizer tokenizer = BertTokenizer.load(TOKENIZER.toString());
-        TextClassifier wide = TextClassifier.create(new ModelConfig(ModelType.CNN, 1, 64, 1, 8, 64, Pooling.MEAN),
+        TextClassifier wide = TextClassifier.create(ModelConfig.of(ModelType.CNN, 1, 64, 1, 8, 64, Pooling.MEAN),
                 tokenizer.vocabSize(), 2, 3);
         KdException tooWide = assertThrows(KdException.class, () -> StudentEmbeddings.initialise("student.embeddings", wide,
                 files(cache), tokenizer, TOKENIZER.toString()));
         assertTrue(tooWide.getMessage().contains("64 wide") && tooWide.getMessage().contains("50"), tooWide.getMessage());
 
         BertTokenizer other = BertTokenizer.load("bert-base-uncased");
-        TextClassifier student = TextClassifier.create(new ModelConfig(ModelType.CNN, 1, 16, 1, 8, 64, Pooling.MEAN),
+        TextClassifier student = TextClassifier.create(ModelConfig.of(ModelType.CNN, 1, 16, 1, 8, 64, Pooling.MEAN),
                 other.vocabSize(), 2, 3);
         KdException vocab = assertThrows(KdException.class, () -> StudentEmbeddings.initialise("student.embeddings", student,
                 files(cache), other, "bert-base-uncased"));

@@ -141,7 +141,7 @@ class QualityBenchmarkTest {
         }
         // the student made of the encoder's first layer
         TextClassifier initStudent = TextClassifier.load(cellDir("bert-l1", "cross-entropy", 1).resolve(RunDirectory.MODEL));
-        assertEquals(1, initStudent.config().layers());
+        assertEquals(1, initStudent.config().flat().layers());
         assertEquals(32, initStudent.config().hidden());
 
         // the teachers' own scores and their fine-tuning times, from the provenance files next to the cached models
@@ -243,8 +243,8 @@ class QualityBenchmarkTest {
         return cell.startsWith("teacher-") ? cell.substring("teacher-".length()) : "";
     }
 
-    private static org.kd4j.distill.loss.WeightingScheme weighting(String cell) {
-        return cell.startsWith("ensemble-") ? org.kd4j.distill.loss.WeightingScheme.valueOf(
+    private static org.kd4j.config.WeightingScheme weighting(String cell) {
+        return cell.startsWith("ensemble-") ? org.kd4j.config.WeightingScheme.valueOf(
                 cell.substring("ensemble-".length()).toUpperCase(Locale.ROOT)) : null;
     }
 }

@@ -1,21 +1,15 @@
 package org.kd4j.data.glue;
 
-import static org.kd4j.eval.Metric.ACCURACY;
-import static org.kd4j.eval.Metric.F1;
-import static org.kd4j.eval.Metric.MCC;
-import static org.kd4j.eval.Metric.PEARSON;
-import static org.kd4j.eval.Metric.SPEARMAN;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import org.kd4j.KdException;
-import org.kd4j.eval.Metric;
 
 /**
  * The GLUE and SuperGLUE tasks this framework reads, each with its official file layout, label set, split
- * sizes as published, and default metrics (the first is the main one, used for model selection).
+ * sizes as published. Its metrics are {@link org.kd4j.eval.Metric#forTask}: evaluation depends on the task, never the
+ * reverse.
  *
  * <p>Label order follows the Hugging Face {@code glue} / {@code super_glue} datasets, so label ids match
  * models fine-tuned there. WiC's target word is prefixed to the first sentence ({@code "word: sentence1"}).
@@ -24,27 +18,21 @@ public enum GlueTask {
     COLA("CoLA", Benchmark.GLUE, List.of("0", "1"),
             new Columns("sentence", null, "label", "index", null),
             List.of("source", "label", "original_mark", "sentence"),
-            List.of(MCC, ACCURACY),
             glue(8551, 1043, 1063)),
     SST2("SST-2", Benchmark.GLUE, List.of("0", "1"),
             new Columns("sentence", null, "label", "index", null), null,
-            List.of(ACCURACY),
             glue(67349, 872, 1821)),
     MRPC("MRPC", Benchmark.GLUE, List.of("0", "1"),
             new Columns("#1 String", "#2 String", "Quality", "index", null), null,
-            List.of(F1, ACCURACY),
             glue(3668, 408, 1725)),
     STSB("STS-B", Benchmark.GLUE, List.of(),
             new Columns("sentence1", "sentence2", "score", "index", null), null,
-            List.of(PEARSON, SPEARMAN),
             glue(5749, 1500, 1379)),
     QQP("QQP", Benchmark.GLUE, List.of("0", "1"),
             new Columns("question1", "question2", "is_duplicate", "id", null), null,
-            List.of(F1, ACCURACY),
             glue(363846, 40430, 390965)),
     MNLI("MNLI", Benchmark.GLUE, List.of("entailment", "neutral", "contradiction"),
             new Columns("sentence1", "sentence2", "gold_label", "index", null), null,
-            List.of(ACCURACY),
             List.of(new SplitSpec("train", "train.tsv", true, 392702),
                     new SplitSpec("dev_matched", "dev_matched.tsv", true, 9815),
                     new SplitSpec("dev_mismatched", "dev_mismatched.tsv", true, 9832),
@@ -52,31 +40,24 @@ public enum GlueTask {
                     new SplitSpec("test_mismatched", "test_mismatched.tsv", false, 9847))),
     QNLI("QNLI", Benchmark.GLUE, List.of("entailment", "not_entailment"),
             new Columns("question", "sentence", "label", "index", null), null,
-            List.of(ACCURACY),
             glue(104743, 5463, 5463)),
     RTE("RTE", Benchmark.GLUE, List.of("entailment", "not_entailment"),
             new Columns("sentence1", "sentence2", "label", "index", null), null,
-            List.of(ACCURACY),
             glue(2490, 277, 3000)),
     WNLI("WNLI", Benchmark.GLUE, List.of("0", "1"),
             new Columns("sentence1", "sentence2", "label", "index", null), null,
-            List.of(ACCURACY),
             glue(635, 71, 146)),
     BOOLQ("BoolQ", Benchmark.SUPERGLUE, List.of("false", "true"),
             new Columns("question", "passage", "label", "idx", null), null,
-            List.of(ACCURACY),
             superGlue(9427, 3270, 3245)),
     CB("CB", Benchmark.SUPERGLUE, List.of("entailment", "contradiction", "neutral"),
             new Columns("premise", "hypothesis", "label", "idx", null), null,
-            List.of(ACCURACY, F1),
             superGlue(250, 56, 250)),
     SUPERGLUE_RTE("SuperGLUE-RTE", Benchmark.SUPERGLUE, List.of("entailment", "not_entailment"),
             new Columns("premise", "hypothesis", "label", "idx", null), null,
-            List.of(ACCURACY),
             superGlue(2490, 277, 3000)),
     WIC("WiC", Benchmark.SUPERGLUE, List.of("false", "true"),
             new Columns("sentence1", "sentence2", "label", "idx", "word"), null,
-            List.of(ACCURACY),
             superGlue(5428, 638, 1400));
 
     /** Inclusive range of STS-B similarity scores. */
@@ -88,17 +69,15 @@ public enum GlueTask {
     private final List<String> labels;
     private final Columns columns;
     private final List<String> headerlessColumns;
-    private final List<Metric> metrics;
     private final List<SplitSpec> splits;
 
     GlueTask(String displayName, Benchmark benchmark, List<String> labels, Columns columns,
-             List<String> headerlessColumns, List<Metric> metrics, List<SplitSpec> splits) {
+             List<String> headerlessColumns, List<SplitSpec> splits) {
         this.displayName = displayName;
         this.benchmark = benchmark;
         this.labels = labels;
         this.columns = columns;
         this.headerlessColumns = headerlessColumns;
-        this.metrics = metrics;
         this.splits = splits;
     }
 
@@ -157,15 +136,6 @@ public enum GlueTask {
      */
     public List<String> headerlessColumns() {
         return headerlessColumns;
-    }
-
-    /** Default metrics; the first is the task's main metric. */
-    public List<Metric> metrics() {
-        return metrics;
-    }
-
-    public Metric mainMetric() {
-        return metrics.get(0);
     }
 
     public List<SplitSpec> splits() {

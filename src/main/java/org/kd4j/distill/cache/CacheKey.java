@@ -1,14 +1,8 @@
 package org.kd4j.distill.cache;
 
-
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Objects;
 import org.kd4j.KdException;
-import org.kd4j.util.Hashing;
 
 /**
  * What a teacher's logits on one data set depend on: the teacher model's bytes, the data file's bytes, the
@@ -16,7 +10,9 @@ import org.kd4j.util.Hashing;
  * a free-form {@code variant} (e.g. the split name, or anything else the caller wants kept apart).
  *
  * <p>{@link #hash()} identifies the logits: it hashes file <em>contents</em>, not paths or timestamps, so a copied
- * or moved file still hits the cache and an edited one (even with its old timestamp) misses.
+ * or moved file still hits the cache and an edited one (even with its old timestamp) misses. Hashed by
+ * {@link KeyHash}, the scheme every cache key of kd4j shares ({@link TeacherKey} names a trained teacher's model file,
+ * {@link ImportKey} an imported teacher's converted file).
  *
  * @param modelFile the teacher's model file
  * @param dataFile the data file the teacher scores
@@ -50,14 +46,13 @@ public record CacheKey(Path modelFile, Path dataFile, String tokenizerFingerprin
      * @throws KdException if the model or data file is missing or cannot be read (the message names the file)
      */
     public String hash() {
-        MessageDigest md = Hashing.sha256();
-        Hashing.field(md, SCHEME.getBytes(StandardCharsets.UTF_8));
-        Hashing.field(md, Hashing.fileSha256("teacher model file", modelFile));
-        Hashing.field(md, Hashing.fileSha256("data file", dataFile));
-        Hashing.field(md, tokenizerFingerprint.getBytes(StandardCharsets.UTF_8));
-        Hashing.field(md, ByteBuffer.allocate(Integer.BYTES).putInt(maxLength).array());
-        Hashing.field(md, variant.getBytes(StandardCharsets.UTF_8));
-        return HexFormat.of().formatHex(md.digest());
+        return KeyHash.scheme(SCHEME)
+                .fileDigest("teacher model file", modelFile)
+                .fileDigest("data file", dataFile)
+                .text(tokenizerFingerprint)
+                .int32(maxLength)
+                .text(variant)
+                .hex();
     }
 
     /** One line for log and error messages. */

@@ -1,5 +1,6 @@
 package org.kd4j.distill.loss;
 
+import org.kd4j.config.SoftLoss;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;

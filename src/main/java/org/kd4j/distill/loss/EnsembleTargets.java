@@ -1,8 +1,10 @@
 package org.kd4j.distill.loss;
 
+import org.kd4j.config.WeightingScheme;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.kd4j.config.DistillConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -49,6 +51,11 @@ public final class EnsembleTargets {
         public Combination {
             Objects.requireNonNull(weighting, "weighting");
             fixedWeights = fixedWeights == null ? List.of() : List.copyOf(fixedWeights);
+        }
+
+        /** How {@code distill} combines its teachers. */
+        public static Combination of(DistillConfig distill) {
+            return new Combination(distill.weighting(), distill.teacherWeights(), distill.averageLogits());
         }
 
         /** Uniform weights over probabilities. */

@@ -1,6 +1,6 @@
 package org.kd4j.distill.loss;
 
-import org.kd4j.config.ConfigException;
+import org.kd4j.ConfigException;
 
 /**
  * The distillation temperature over training: linear from {@code start} at step 0 to {@code end} at step

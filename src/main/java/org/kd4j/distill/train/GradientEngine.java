@@ -20,8 +20,8 @@ import org.kd4j.distill.loss.DistillationLoss;
 import org.kd4j.model.ClassifierGraph;
 import org.kd4j.model.EmbeddingLayer;
 import org.kd4j.model.ModelConfig;
-import org.kd4j.model.ModelType;
 import org.kd4j.model.TextClassifier;
+import org.kd4j.model.TransformerConfig;
 import org.kd4j.model.memory.StepArrayPool;
 import org.kd4j.util.Parallelism;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -110,10 +110,10 @@ final class GradientEngine implements AutoCloseable {
      * micro-batches).
      */
     static double estimatedBytesPerToken(ModelConfig c, int length) {
-        if (c.type() != ModelType.TRANSFORMER) {
+        if (!(c instanceof TransformerConfig t)) {
             return 0;
         }
-        return 4.0 * c.layers() * (130.0 * c.hidden() + 10.0 * c.heads() * length);
+        return 4.0 * t.layers() * (130.0 * t.hidden() + 10.0 * t.heads() * length);
     }
 
     /** The automatic micro-batch limit for a batch of this padded length (0: none). */

@@ -6,7 +6,7 @@ import org.kd4j.config.DistillConfig;
 import org.kd4j.data.batch.Batch;
 import org.kd4j.distill.loss.DistillationLoss;
 import org.kd4j.distill.loss.EnsembleTargets;
-import org.kd4j.distill.loss.SoftLoss;
+import org.kd4j.config.SoftLoss;
 import org.kd4j.model.TextClassifier;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -42,7 +42,7 @@ final class LossTargets {
         }
         this.teacherLogits = teacherLogits;
         this.distill = distill;
-        this.ensemble = distill.ensemble();
+        this.ensemble = EnsembleTargets.Combination.of(distill);
         this.regression = regression;
         this.outputs = outputs;
     }

@@ -100,7 +100,7 @@ public final class Trainer {
                 progress, curve));
         listeners.addAll(setup.listeners);
         TrainingListener.Run run = new TrainingListener.Run(setup.name, stepsPerEpoch, totalSteps,
-                setup.dev.task().mainMetric().key());
+                org.kd4j.eval.Metric.mainFor(setup.dev.task()).key());
         for (TrainingListener l : listeners) {
             l.onTrainingBegin(run, state);
         }

@@ -1,5 +1,8 @@
 package org.kd4j.distill.loss;
 
+import org.kd4j.config.WeightingScheme;
+import org.kd4j.config.SoftLoss;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

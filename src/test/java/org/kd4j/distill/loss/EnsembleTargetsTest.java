@@ -1,5 +1,6 @@
 package org.kd4j.distill.loss;
 
+import org.kd4j.config.WeightingScheme;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -43,7 +43,7 @@ class BiLstmMemoryTest {
             }
             batches.add(Batch.of(data, rows, 0, 0));
         }
-        TextClassifier model = TextClassifier.create(new ModelConfig(ModelType.BILSTM, 1, 128, 1, 128, 64, Pooling.MEAN), vocab, 2, 3);
+        TextClassifier model = TextClassifier.create(ModelConfig.of(ModelType.BILSTM, 1, 128, 1, 128, 64, Pooling.MEAN), vocab, 2, 3);
         long baseline = 0;
         long[] readings = new long[STEPS / 10 + 1];
         try (StepTimer timer = StepTimer.of(model, data, org.kd4j.util.Parallelism.sequential())) {

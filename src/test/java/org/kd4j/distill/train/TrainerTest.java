@@ -28,7 +28,7 @@ class TrainerTest {
 
     private static final EncodedDataset TRAIN = SyntheticTask.make(256, 1);
     private static final EncodedDataset DEV = SyntheticTask.make(96, 2);
-    private static final ModelConfig TINY = new ModelConfig(ModelType.TRANSFORMER, 1, 16, 2, 32, 64, Pooling.MEAN);
+    private static final ModelConfig TINY = ModelConfig.of(ModelType.TRANSFORMER, 1, 16, 2, 32, 64, Pooling.MEAN);
     private static final DataConfig DATA = new DataConfig("datasets", 32, 16, PaddingMode.DYNAMIC, true, 4, 7, OnBadRow.FAIL, 0, "");
     private static final TrainConfig TRAINING = new TrainConfig(4, 3e-3, 0.01, 0.1, 1.0, 11, 5, 0);
 
@@ -84,7 +84,7 @@ class TrainerTest {
 
         float[][][] logits = {teacher.logits(TRAIN, 64, SyntheticTask.TOKENIZER.padId())};
         for (ModelType type : new ModelType[] {ModelType.CNN, ModelType.BILSTM}) {
-            TextClassifier student = tiny(new ModelConfig(type, 1, 16, 1, 16, 64, Pooling.MEAN));
+            TextClassifier student = tiny(ModelConfig.of(type, 1, 16, 1, 16, 64, Pooling.MEAN));
             TrainConfig faster = new TrainConfig(4, 1e-2, 0.01, 0.1, 1.0, 11, 0, 0);
             Trainer.TrainResult distilled = trainer("student-" + type, student, logits, faster, dir.resolve("s" + type)).fit(false);
             assertTrue(distilled.best().main() >= 0.85, type + " student dev accuracy " + distilled.best());

@@ -40,7 +40,7 @@ class TrainingWorkersTest {
 
     private static void check(EncodedDataset data, int workerCount, int microTokens, int padTo, int hidden) {
         for (ModelType type : new ModelType[] {ModelType.TRANSFORMER, ModelType.BILSTM}) {
-            ModelConfig config = new ModelConfig(type, 1, hidden, 2, 32, 256, Pooling.MEAN);
+            ModelConfig config = ModelConfig.of(type, 1, hidden, 2, 32, 256, Pooling.MEAN);
             TextClassifier model = TextClassifier.create(config, SyntheticTask.TOKENIZER.vocabSize(), 2, 5);
             TextClassifier mirror = TextClassifier.create(config, SyntheticTask.TOKENIZER.vocabSize(), 2, 5);
             List<Batch> batches = new ArrayList<>();

@@ -79,7 +79,7 @@ class StepArrayPoolTest {
     /** Gradients computed through the pool are exactly those of SameDiff's own memory manager, step after step. */
     @Test
     void gradientsThroughThePoolEqualTheDefault() {
-        ModelConfig config = new ModelConfig(ModelType.TRANSFORMER, 2, 16, 2, 32, 64, Pooling.MEAN);
+        ModelConfig config = ModelConfig.of(ModelType.TRANSFORMER, 2, 16, 2, 32, 64, Pooling.MEAN);
         TextClassifier reference = TextClassifier.create(config, 50, 2, 3);
         TextClassifier pooled = TextClassifier.create(config, 50, 2, 3);
         lossOf(reference.sd());

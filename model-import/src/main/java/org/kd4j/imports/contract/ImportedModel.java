@@ -28,9 +28,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * (and {@code token_type_ids} when the contract has it) as INT64 {@code [batch, sequence]}, read the contract's
  * outputs. Inputs are checked before running, with errors naming the input. Thread-safe (runs are serialised).
  *
- * <p>Saved as one file: the magic {@code KD4JIMP1}, a JSON header (the contract and the import's provenance: source
- * file and hash, opset, op counts, time), then the SameDiff graph as flatbuffers, which loading memory-maps. Import
- * once, load many times.
+ * <p>Saved as one file: the magic {@code KD4JIMP1}, a JSON header (the contract and the import's provenance,
+ * {@link ImportInfo}: source file and hash, opset, op counts, time), then the SameDiff graph as flatbuffers, which
+ * loading memory-maps. Import once, load many times.
  */
 public final class ImportedModel {
 
@@ -40,12 +40,12 @@ public final class ImportedModel {
 
     private final SameDiff graph;
     private final GraphContract contract;
-    private final Map<String, Object> info;
+    private final ImportInfo info;
 
-    public ImportedModel(SameDiff graph, GraphContract contract, Map<String, Object> info) {
+    public ImportedModel(SameDiff graph, GraphContract contract, ImportInfo info) {
         this.graph = graph;
         this.contract = contract;
-        this.info = Map.copyOf(info);
+        this.info = java.util.Objects.requireNonNull(info, "info");
     }
 
     public SameDiff graph() {
@@ -56,8 +56,8 @@ public final class ImportedModel {
         return contract;
     }
 
-    /** Provenance of the import (source, hash, rewrites, op counts, times). */
-    public Map<String, Object> info() {
+    /** Provenance of the import (source, hash, op counts before and after the rewrites, times). */
+    public ImportInfo info() {
         return info;
     }
 
@@ -161,6 +161,10 @@ public final class ImportedModel {
                         + " bytes declared, " + (channel.size() - offset) + " present)");
             }
             Header header = JSON.readValue(json, Header.class);
+            if (header.contract() == null || header.info() == null) {
+                throw new ImportException(file + ": corrupt imported model (header field '" + (header.contract() == null ? "contract"
+                        : "info") + "' is missing)");
+            }
             ByteBuffer graphBytes = channel.map(FileChannel.MapMode.READ_ONLY, offset, graphLength);
             SameDiff sd = SameDiff.fromFlatBuffers(graphBytes, false);
             for (String name : header.contract().inputs()) {
@@ -191,7 +195,7 @@ public final class ImportedModel {
     }
 
     /** What the file's JSON header holds. */
-    record Header(GraphContract contract, Map<String, Object> info) { }
+    record Header(GraphContract contract, ImportInfo info) { }
 
     /** The labels of a classifier as a list (empty when unnamed). */
     public List<String> labels() {

@@ -18,8 +18,7 @@ import org.kd4j.imports.onnx.rewrite.IdentityRemoval;
 import org.kd4j.imports.student.EmbeddingCut;
 import org.kd4j.model.Activation;
 import org.kd4j.model.EmbeddingLayer;
-import org.kd4j.model.ModelConfig;
-import org.kd4j.model.ModelType;
+import org.kd4j.model.TransformerConfig;
 import org.kd4j.model.Pooling;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -156,7 +155,7 @@ public final class EncoderRecognizer {
         if (positions < 8 || positions > 4096) {
             throw notRecognized("position table has " + positions + " rows; expected 8..4096");
         }
-        ModelConfig config = new ModelConfig(ModelType.TRANSFORMER, layers, hidden, heads, ffn, positions, pooling, activation, eps);
+        TransformerConfig config = new TransformerConfig(layers, hidden, heads, ffn, positions, pooling, activation, eps);
         return new RecognizedEncoder(config, weights, pooled != null, labels, Map.copyOf(inputs), outputs);
     }
 

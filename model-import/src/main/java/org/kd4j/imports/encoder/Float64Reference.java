@@ -3,7 +3,7 @@ package org.kd4j.imports.encoder;
 import java.util.Map;
 import org.kd4j.imports.contract.GraphContract;
 import org.kd4j.model.Activation;
-import org.kd4j.model.ModelConfig;
+import org.kd4j.model.TransformerConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -27,7 +27,7 @@ public final class Float64Reference {
 
     /** {@code last_hidden_state} {@code [batch, length, hidden]} for contract inputs (INT64 matrices). */
     public INDArray hiddenStates(Map<String, INDArray> inputs) {
-        ModelConfig c = encoder.config();
+        TransformerConfig c = encoder.config();
         long[] ids = Nd4j.toFlattened(inputs.get(GraphContract.INPUT_IDS)).toLongVector();
         INDArray maskM = inputs.get(GraphContract.ATTENTION_MASK).castTo(DataType.DOUBLE);
         int b = (int) maskM.size(0);

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.kd4j.model.ModelConfig;
+import org.kd4j.model.TransformerConfig;
 import org.kd4j.model.Pooling;
 import org.kd4j.model.TextClassifier;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -22,7 +22,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param sourceOutputs contract output name ({@code last_hidden_state}, {@code pooler_output}, {@code logits}) to the
  *                      file's output name
  */
-public record RecognizedEncoder(ModelConfig config, Map<String, INDArray> weights, boolean pooler, int labels,
+public record RecognizedEncoder(TransformerConfig config, Map<String, INDArray> weights, boolean pooler, int labels,
                                 Map<String, String> sourceInputs, Map<String, String> sourceOutputs) {
 
     /** Native transformer parameters of layer i are named {@code l<i>_...}. */
@@ -62,9 +62,7 @@ public record RecognizedEncoder(ModelConfig config, Map<String, INDArray> weight
                 kept.put(name, value);
             }
         });
-        ModelConfig c = config;
-        ModelConfig cut = new ModelConfig(c.type(), n, c.hidden(), c.heads(), c.ffn(), c.maxPositions(), c.pooling(),
-                c.activation(), c.layerNormEps());
+        TransformerConfig cut = config.withLayers(n);
         return new RecognizedEncoder(cut, kept, pooler, labels, sourceInputs, Map.of());
     }
 

@@ -18,9 +18,9 @@ import org.kd4j.imports.onnx.rewrite.IdentityRemoval;
 import org.kd4j.imports.student.EmbeddingCut;
 import org.kd4j.model.EmbeddingLayer;
 import org.kd4j.model.ExportedModelReader;
+import org.kd4j.model.BiLstmConfig;
+import org.kd4j.model.CnnConfig;
 import org.kd4j.model.ModelConfig;
-import org.kd4j.model.ModelType;
-import org.kd4j.model.Pooling;
 import org.kd4j.model.TextClassifier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -42,7 +42,6 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class ExportedStudents implements ExportedModelReader {
 
     /** Position rows given to BiLSTM and CNN models (which have no position table; the value is not used). */
-    private static final int UNUSED_POSITIONS = 512;
     private static final int[] CNN_WIDTHS = {3, 4, 5};
 
     @Override
@@ -145,7 +144,7 @@ public final class ExportedStudents implements ExportedModelReader {
             weights.put(names[d] + "_rw", LstmGates.toNd4j(r.slice(d), units));
             weights.put(names[d] + "_b", LstmGates.biasToNd4j(b.slice(d), units));
         }
-        return new ModelConfig(ModelType.BILSTM, 1, in, 1, units, UNUSED_POSITIONS, Pooling.MEAN);
+        return new BiLstmConfig(in, units);
     }
 
     private static ModelConfig cnn(OnnxGraph graph, EmbeddingCut.Tables tables, Map<String, INDArray> weights, String file) {
@@ -179,7 +178,7 @@ public final class ExportedStudents implements ExportedModelReader {
         if (!List.copyOf(widths).equals(expected)) {
             throw new ImportException(file + ": convolution widths " + widths + "; kd4j's CNN has " + expected);
         }
-        return new ModelConfig(ModelType.CNN, 1, tables.dim(), 1, filters, UNUSED_POSITIONS, Pooling.MEAN);
+        return new CnnConfig(tables.dim(), filters);
     }
 
     /** The MatMul of the head: {@code logits = Add(MatMul(features, W), b)}. */

@@ -3,16 +3,17 @@ package org.kd4j.imports.onnx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import onnx.Onnx;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.kd4j.imports.FrameworkImporter;
 import org.kd4j.imports.ImportException;
 import org.kd4j.imports.contract.GraphContract;
 import org.kd4j.imports.contract.Head;
+import org.kd4j.imports.contract.ImportInfo;
 import org.kd4j.imports.contract.ImportedModel;
 import org.kd4j.imports.contract.Probe;
 import org.kd4j.imports.onnx.graph.OnnxGraph;
@@ -107,21 +108,10 @@ public final class OnnxImporter {
         } catch (IllegalArgumentException e) {
             throw new ImportException(file + ": " + e.getMessage(), e);
         }
-        Map<String, Object> info = new LinkedHashMap<>();
-        info.put("source", file.getFileName().toString());
-        info.put("source_sha256", Hashing.fileHex("ONNX model", file));
-        info.put("format", "onnx");
-        info.put("producer", model.getProducerName() + " " + model.getProducerVersion());
-        info.put("opset", opset);
-        info.put("source_inputs", inputNames);
-        info.put("source_outputs", outputNames.getValue());
-        info.put("vocab_size", VocabSize.of(graph));
-        info.put("onnx_ops", opsBefore);
-        info.put("onnx_ops_after_rewrites", graph.opCounts());
-        info.put("quantized", opsBefore.keySet().stream().anyMatch(QUANTIZATION_OPS::contains));
-        info.put("dequantized_weights", options.dequantize());
-        info.put("samediff_ops", sd.getOps().size());
-        info.put("import_seconds", (imported - start) / 1e9);
+        ImportInfo info = ImportInfo.onnx(file.getFileName().toString(), Hashing.fileHex("ONNX model", file),
+                model.getProducerName() + " " + model.getProducerVersion(), opset, inputNames, outputNames.getValue(),
+                VocabSize.of(graph), opsBefore, graph.opCounts(), opsBefore.keySet().stream().anyMatch(QUANTIZATION_OPS::contains),
+                options.dequantize(), sd.getOps().size(), (imported - start) / 1e9);
         LOG.info("imported {} in {} s: {} ONNX nodes -> {} SameDiff ops; {}", file.getFileName(),
                 String.format("%.1f", (imported - start) / 1e9), opsBefore.values().stream().mapToInt(Integer::intValue).sum(),
                 sd.getOps().size(), contract.describe());
@@ -130,6 +120,7 @@ public final class OnnxImporter {
 
     /** Writes the (rewritten) model to a temporary file and imports it with the {@link MatMulMappingFix}. */
     public static SameDiff runImporter(Onnx.ModelProto model, Path source) throws ImportException {
+        FrameworkImporter.ONNX.require(source);
         Path tmp = null;
         try {
             tmp = Files.createTempFile("kd4j-import-", ".onnx");

@@ -120,7 +120,7 @@ public final class ParityCheck {
     public static Report run(ImportedModel model, Path onnx, ReferenceRuntime reference, Map<String, String> sourceInputs,
                              Map<String, String> sourceOutputs, int[] batches, int[] lengths, long seed) throws Exception {
         Random random = new Random(seed);
-        long vocab = model.info().get("vocab_size") instanceof Number n && n.longValue() > 0 ? n.longValue() : 100;
+        long vocab = model.info().vocabSize() > 0 ? model.info().vocabSize() : 100;
         List<Case> cases = new ArrayList<>();
         for (int batch : batches) {
             for (int length : lengths) {

@@ -20,12 +20,11 @@ import org.kd4j.imports.onnx.graph.OnnxGraph;
 import org.kd4j.imports.onnx.rewrite.RewritePipeline;
 import org.kd4j.model.ClassifierGraph;
 import org.kd4j.model.EmbeddingLayer;
+import org.kd4j.model.ImportedConfig;
 import org.kd4j.model.ImportedGraphLoader;
 import org.kd4j.model.ImportedSource;
 import org.kd4j.model.TextClassifier;
 import org.kd4j.model.ModelConfig;
-import org.kd4j.model.ModelType;
-import org.kd4j.model.Pooling;
 import org.kd4j.util.Hashing;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -46,7 +45,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * @param graph    the student graph, under the {@link ClassifierGraph} contract
  * @param embeddings the encoder's word, position and token-type tables
- * @param config   a description of the shape (type {@link ModelType#IMPORTED}, hidden = embedding width)
+ * @param config   a description of the shape ({@link ImportedConfig})
  * @param source   the ONNX file
  * @param sha256   its SHA-256 (hex)
  */
@@ -129,8 +128,7 @@ public record EncoderStudent(ClassifierGraph graph, EmbeddingLayer embeddings, M
         sd.updateVariableNameAndReference(logits, ClassifierGraph.LOGITS);
 
         int positions = tables.positions() == null ? 512 : (int) weights.get(EmbeddingLayer.POSITIONS).size(0);
-        ModelConfig config = new ModelConfig(ModelType.IMPORTED, layers, tables.dim(), 1, hidden,
-                Math.max(8, Math.min(4096, positions)), Pooling.CLS);
+        ModelConfig config = new ImportedConfig(layers, tables.dim(), hidden, Math.max(8, Math.min(4096, positions)));
         LOG.info("student from {} in {} s: {} trainable weights ({} parameters), embeddings {} x {}, {} Gather(s) as Slice,"
                         + " head {} on {} -> {}",
                 onnx.getFileName(), String.format("%.1f", (System.nanoTime() - start) / 1e9), constants.size(),

@@ -1,5 +1,6 @@
 package org.kd4j.imports.tf;
 
+import org.kd4j.imports.FrameworkImporter;
 import org.kd4j.imports.ImportException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,6 +73,7 @@ public final class TfGraphImporter {
      *     inputs outside the contract, or contains ops M2.1 cannot import (all listed)
      */
     public SameDiff importGraph(Path file) {
+        FrameworkImporter.TENSORFLOW.require(file);
         GraphDef rewritten = rewrite(GraphDefFiles.read(file), file.toString());
         List<NodeDef> unsupported = UnsupportedOps.find(rewritten, op -> importer().getRegistry().hasMappingOpProcess(op));
         if (!unsupported.isEmpty()) {

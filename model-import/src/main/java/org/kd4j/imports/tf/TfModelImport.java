@@ -2,12 +2,11 @@ package org.kd4j.imports.tf;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.kd4j.imports.ImportException;
 import org.kd4j.imports.contract.GraphContract;
 import org.kd4j.imports.contract.Head;
+import org.kd4j.imports.contract.ImportInfo;
 import org.kd4j.imports.contract.ImportedModel;
 import org.kd4j.imports.contract.Probe;
 import org.kd4j.util.Hashing;
@@ -36,14 +35,9 @@ public final class TfModelImport {
         } catch (IllegalArgumentException e) {
             throw new ImportException(file + ": " + e.getMessage(), e);
         }
-        Map<String, Object> info = new LinkedHashMap<>();
-        info.put("source", file.getFileName().toString());
-        info.put("source_sha256", Hashing.fileHex("TensorFlow graph", file));
-        info.put("format", "tensorflow");
         long[] shape = sd.getVariable(GraphContract.INPUT_IDS).getShape();
-        info.put("fixed_sequence_length", shape != null && shape.length == 2 && shape[1] > 0 ? shape[1] : -1);
-        info.put("samediff_ops", sd.getOps().size());
-        info.put("import_seconds", seconds / 1e9);
+        ImportInfo info = ImportInfo.tensorflow(file.getFileName().toString(), Hashing.fileHex("TensorFlow graph", file),
+                shape != null && shape.length == 2 && shape[1] > 0 ? shape[1] : -1, sd.getOps().size(), seconds / 1e9);
         return new ImportedModel(sd, contract, info);
     }
 }

@@ -103,7 +103,7 @@ class NativeEncoderFixturesTest {
         assertEquals(2, encoder.labels());
         TextClassifier mean = encoder.classifier(3, Pooling.MEAN, 5);
         assertEquals(3, mean.outputs());
-        assertEquals(Pooling.MEAN, mean.config().pooling());
+        assertEquals(Pooling.MEAN, mean.config().flat().pooling());
         assertTrue(mean.parameters().keySet().stream().noneMatch(k -> k.startsWith("pooler")));
         TextClassifier kept = encoder.classifier(2, null, 5);
         assertEquals(encoder.weights().get("classifier_w"), kept.parameters().get("classifier_w"));

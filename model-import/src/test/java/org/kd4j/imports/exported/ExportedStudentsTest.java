@@ -25,6 +25,7 @@ import org.kd4j.model.ModelConfig;
 import org.kd4j.model.ModelType;
 import org.kd4j.model.Pooling;
 import org.kd4j.model.TextClassifier;
+import org.kd4j.model.TransformerConfig;
 import org.kd4j.testing.Students;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -40,13 +41,13 @@ class ExportedStudentsTest {
     @TempDir Path dir;
 
     private TextClassifier roundTrip(TextClassifier model, ExportMetadata meta, OnnxOpset opset) throws IOException {
-        Path file = dir.resolve(model.config().type() + "-" + model.config().pooling() + "-" + opset + ".onnx");
+        Path file = dir.resolve(model.config().type() + "-" + model.config().flat().pooling() + "-" + opset + ".onnx");
         Files.write(file, StudentOnnxWriter.write(model, meta, opset).toByteArray());
         ExportedModelReader.Read read = ExportedModelReader.find().orElseThrow().read(file);
         assertEquals(meta, ExportMetadata.of(read.metadata(), file.toString()));
         TextClassifier back = read.model();
-        ModelConfig a = model.config();
-        ModelConfig b = back.config();
+        ModelConfig.Flat a = model.config().flat();
+        ModelConfig.Flat b = back.config().flat();
         assertEquals(a.type(), b.type());
         assertEquals(a.hidden(), b.hidden());
         assertEquals(a.ffn(), b.ffn());
@@ -79,30 +80,30 @@ class ExportedStudentsTest {
     @ParameterizedTest
     @EnumSource(Pooling.class)
     void transformerEachPoolingAtBothOpsets(Pooling pooling) throws IOException {
-        TextClassifier model = Students.randomised(new ModelConfig(ModelType.TRANSFORMER, 2, 16, 4, 24, 32, pooling), VOCAB, 2, 3);
+        TextClassifier model = Students.randomised(ModelConfig.of(ModelType.TRANSFORMER, 2, 16, 4, 24, 32, pooling), VOCAB, 2, 3);
         for (OnnxOpset opset : OnnxOpset.values()) {
-            assertEquals(pooling, roundTrip(model, SST2, opset).config().pooling());
+            assertEquals(pooling, roundTrip(model, SST2, opset).config().flat().pooling());
         }
     }
 
     @ParameterizedTest
     @EnumSource(Activation.class)
     void transformerEachActivation(Activation activation) throws IOException {
-        ModelConfig c = new ModelConfig(ModelType.TRANSFORMER, 1, 16, 2, 32, 16, Pooling.MEAN, activation, 1e-5);
+        ModelConfig c = new TransformerConfig(1, 16, 2, 32, 16, Pooling.MEAN, activation, 1e-5);
         TextClassifier back = roundTrip(Students.randomised(c, VOCAB, 2, 4), SST2, OnnxOpset.V14);
-        assertEquals(activation, back.config().activation());
-        assertEquals(1e-5, back.config().layerNormEps(), 1e-12);
+        assertEquals(activation, back.config().flat().activation());
+        assertEquals(1e-5, back.config().flat().layerNormEps(), 1e-12);
     }
 
     @Test
     void biLstm() throws IOException {
-        roundTrip(Students.randomised(new ModelConfig(ModelType.BILSTM, 1, 12, 1, 10, 512, Pooling.MEAN), VOCAB, 2, 5), SST2,
+        roundTrip(Students.randomised(ModelConfig.of(ModelType.BILSTM, 1, 12, 1, 10, 512, Pooling.MEAN), VOCAB, 2, 5), SST2,
                 OnnxOpset.V17);
     }
 
     @Test
     void cnn() throws IOException {
-        roundTrip(Students.randomised(new ModelConfig(ModelType.CNN, 1, 12, 1, 6, 512, Pooling.MEAN), VOCAB, 2, 6), SST2,
+        roundTrip(Students.randomised(ModelConfig.of(ModelType.CNN, 1, 12, 1, 6, 512, Pooling.MEAN), VOCAB, 2, 6), SST2,
                 OnnxOpset.V14);
     }
 
@@ -110,14 +111,14 @@ class ExportedStudentsTest {
     void regressionStudents() throws IOException {
         ExportMetadata stsb = new ExportMetadata(GlueTask.STSB, GlueTask.STSB.labels(), 32);
         for (ModelType type : new ModelType[] {ModelType.TRANSFORMER, ModelType.BILSTM, ModelType.CNN}) {
-            ModelConfig c = new ModelConfig(type, 1, 16, 2, 8, 32, Pooling.MEAN);
+            ModelConfig c = ModelConfig.of(type, 1, 16, 2, 8, 32, Pooling.MEAN);
             assertEquals(1, roundTrip(Students.randomised(c, VOCAB, 1, 7), stsb, OnnxOpset.V17).outputs());
         }
     }
 
     @Test
     void aFileThatIsNoStudentIsRefusedNamingIt() throws IOException {
-        TextClassifier model = Students.randomised(new ModelConfig(ModelType.CNN, 1, 12, 1, 6, 512, Pooling.MEAN), VOCAB, 2, 6);
+        TextClassifier model = Students.randomised(ModelConfig.of(ModelType.CNN, 1, 12, 1, 6, 512, Pooling.MEAN), VOCAB, 2, 6);
         Onnx.ModelProto proto = StudentOnnxWriter.write(model, SST2, OnnxOpset.V17);
         Onnx.GraphProto.Builder g = proto.getGraph().toBuilder();
         // the width-5 convolution given the width-4 weights: its padding no longer fits

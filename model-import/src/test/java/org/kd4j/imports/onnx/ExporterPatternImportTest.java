@@ -36,7 +36,6 @@ class ExporterPatternImportTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("fixtures")
-    @SuppressWarnings("unchecked")
     void importsAndMatchesOnnxRuntime(FixtureSpec spec, @TempDir Path dir) throws Exception {
         Path file = dir.resolve(spec.name() + ".onnx");
         Files.write(file, ExporterPatternWriter.bytes(spec));
@@ -45,7 +44,7 @@ class ExporterPatternImportTest {
         assertEquals(expected, model.contract().head());
         assertEquals(expected == Head.CLASSIFIER ? List.of(GraphContract.LOGITS) : spec.outputNames(), model.contract().outputs());
         ParityCheck.Report report = ParityCheck.run(model, file, new OrtReferenceRuntime(),
-                (Map<String, String>) model.info().get("source_inputs"), (Map<String, String>) model.info().get("source_outputs"),
+                model.info().sourceInputs(), model.info().sourceOutputs(),
                 new int[] {1, 2, 3}, new int[] {5, 11}, spec.seed());
         LOG.info("parity {}: worst max abs diff {}", spec.name(), String.format("%.2e", report.worst()));
         assertTrue(report.passes(), spec.name() + "\n" + report.table());

@@ -56,14 +56,13 @@ class MiniLmInt8ImportTest {
     static final double MIN_COSINE_DEQUANTIZED = 0.98;
 
     @Test
-    @SuppressWarnings("unchecked")
     void importsAndMatchesOnnxRuntime(@TempDir Path dir) throws Exception {
         Path file = extract(QUANTIZED, "all-minilm-l6-v2-q.onnx", dir);
 
         assertEquals(List.of(), new OnnxImporter().check(file));
         ImportedModel model = new OnnxImporter().importFile(file, OnnxImporter.Options.defaults());
 
-        Map<String, Integer> before = (Map<String, Integer>) model.info().get("onnx_ops");
+        Map<String, Integer> before = model.info().onnxOps();
         assertEquals(24, before.get("DynamicQuantizeLinear"), before.toString());
         assertEquals(36, before.get("MatMulInteger"), before.toString());
         assertEquals(3, before.get("DequantizeLinear"), before.toString());
@@ -75,14 +74,13 @@ class MiniLmInt8ImportTest {
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void dequantizedImportIsAFloatGraphCloseToTheFloatModel(@TempDir Path dir) throws Exception {
         Path file = extract(QUANTIZED, "all-minilm-l6-v2-q.onnx", dir);
         Path floatModel = extract(FLOAT, "all-minilm-l6-v2.onnx", dir);
 
         ImportedModel model = new OnnxImporter().importFile(file, OnnxImporter.Options.defaults().withDequantize(true));
 
-        Map<String, Integer> after = (Map<String, Integer>) model.info().get("onnx_ops_after_rewrites");
+        Map<String, Integer> after = model.info().onnxOpsAfterRewrites();
         for (String op : new String[] {"DynamicQuantizeLinear", "MatMulInteger", "DequantizeLinear", "ReduceMax", "Clip"}) {
             assertFalse(after.containsKey(op), op + " left: " + after);
         }

@@ -58,20 +58,19 @@ class QuantizedImportTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("fixtures")
-    @SuppressWarnings("unchecked")
     void quantizedImportMatchesOnnxRuntime(FixtureSpec spec, DynamicQuantizer.Options options, @TempDir Path dir) throws Exception {
         Path file = dir.resolve(spec.name() + "-int8.onnx");
         Files.write(file, DynamicQuantizer.quantize(ExporterPatternWriter.model(spec), options).toByteArray());
 
         ImportedModel model = new OnnxImporter().importFile(file, OnnxImporter.Options.defaults());
 
-        Map<String, Integer> before = (Map<String, Integer>) model.info().get("onnx_ops");
-        Map<String, Integer> after = (Map<String, Integer>) model.info().get("onnx_ops_after_rewrites");
+        Map<String, Integer> before = model.info().onnxOps();
+        Map<String, Integer> after = model.info().onnxOpsAfterRewrites();
         assertTrue(before.getOrDefault("MatMulInteger", 0) >= 6 * spec.layers(), before.toString());
         assertEquals(options.embeddings(), before.containsKey("DequantizeLinear"), before.toString());
         assertQuantizationGone(after);
         ParityCheck.Report report = ParityCheck.run(model, file, new OrtReferenceRuntime(),
-                (Map<String, String>) model.info().get("source_inputs"), (Map<String, String>) model.info().get("source_outputs"),
+                model.info().sourceInputs(), model.info().sourceOutputs(),
                 new int[] {1, 2, 3}, new int[] {5, 11}, spec.seed());
         LOG.info("int8 {} {}: worst max abs diff {} ({} of max |reference|)", spec.name(), options,
                 String.format("%.2e", report.worst()), String.format("%.2e", report.worstRelative()));
@@ -89,7 +88,6 @@ class QuantizedImportTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("fixtures")
-    @SuppressWarnings("unchecked")
     void dequantizedImportIsAFloatGraphCloseToTheOriginal(FixtureSpec spec, DynamicQuantizer.Options options, @TempDir Path dir)
             throws Exception {
         Path original = dir.resolve(spec.name() + ".onnx");
@@ -99,13 +97,13 @@ class QuantizedImportTest {
 
         ImportedModel model = new OnnxImporter().importFile(file, OnnxImporter.Options.defaults().withDequantize(true));
 
-        assertEquals(true, model.info().get("dequantized_weights"));
-        Map<String, Integer> after = (Map<String, Integer>) model.info().get("onnx_ops_after_rewrites");
+        assertEquals(true, model.info().dequantizedWeights());
+        Map<String, Integer> after = model.info().onnxOpsAfterRewrites();
         assertQuantizationGone(after);
         assertFalse(after.containsKey("Round") || after.containsKey("Clip") || after.containsKey("ReduceMax"),
                 "activation quantization left in the dequantized graph: " + after);
-        Map<String, String> inputs = (Map<String, String>) model.info().get("source_inputs");
-        Map<String, String> outputs = (Map<String, String>) model.info().get("source_outputs");
+        Map<String, String> inputs = model.info().sourceInputs();
+        Map<String, String> outputs = model.info().sourceOutputs();
         int[] batches = {1, 2, 3};
         int[] lengths = {5, 11};
         ParityCheck.Report vsFloat = ParityCheck.run(model, original, new OrtReferenceRuntime(), inputs, outputs, batches, lengths, spec.seed());

@@ -63,7 +63,6 @@ class TorchExportFixturesTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("fixtures")
-    @SuppressWarnings("unchecked")
     void importsAndMatchesTorchAndOnnxRuntime(String name) throws Exception {
         Path file = Fixtures.resource(DIR + "/" + name + ".onnx");
         JsonNode expected = JSON.readTree(Fixtures.resource(DIR + "/" + name + ".expected.json").toFile());
@@ -79,7 +78,7 @@ class TorchExportFixturesTest {
         expected.get("cases").get(0).get("outputs").fieldNames().forEachRemaining(outputs::add);
         assertEquals(outputs, contract.outputs());
         assertEquals(classifier ? config.get("num_labels").asLong() : config.get("hidden_size").asLong(), contract.hidden());
-        assertEquals(config.get("vocab_size").asLong(), ((Number) model.info().get("vocab_size")).longValue());
+        assertEquals(config.get("vocab_size").asLong(), model.info().vocabSize());
 
         double worstTorch = 0;
         for (JsonNode c : expected.get("cases")) {
@@ -102,7 +101,7 @@ class TorchExportFixturesTest {
         int[] batches = staticShape.isNull() ? new int[] {1, 2, 3} : new int[] {staticShape.get(0).asInt()};
         int[] lengths = staticShape.isNull() ? new int[] {5, 11} : new int[] {staticShape.get(1).asInt()};
         ParityCheck.Report report = ParityCheck.run(model, file, new OrtReferenceRuntime(),
-                (Map<String, String>) model.info().get("source_inputs"), (Map<String, String>) model.info().get("source_outputs"),
+                model.info().sourceInputs(), model.info().sourceOutputs(),
                 batches, lengths, 17);
         LOG.info("{}: max |difference| {} from torch, {} from ONNX Runtime", name, String.format("%.2e", worstTorch),
                 String.format("%.2e", report.worst()));

@@ -34,7 +34,7 @@ class TribuoTinyBertImportTest {
         assertEquals(List.of("input_ids", "attention_mask", "token_type_ids"), c.inputs());
         assertEquals(List.of("last_hidden_state", "pooler_output"), c.outputs());
         assertEquals(50, c.hidden());
-        assertEquals(1656L, ((Number) model.info().get("vocab_size")).longValue());
+        assertEquals(1656L, model.info().vocabSize());
     }
 
     @Test
@@ -54,9 +54,8 @@ class TribuoTinyBertImportTest {
         assertTrue(report.passes(), report.table());
     }
 
-    @SuppressWarnings("unchecked")
     private static ParityCheck.Report parity(ImportedModel m) throws Exception {
-        return ParityCheck.run(m, FILE, new OrtReferenceRuntime(), (Map<String, String>) m.info().get("source_inputs"),
-                (Map<String, String>) m.info().get("source_outputs"), new int[] {1, 2, 3}, new int[] {4, 7, 13}, 11);
+        return ParityCheck.run(m, FILE, new OrtReferenceRuntime(), m.info().sourceInputs(),
+                m.info().sourceOutputs(), new int[] {1, 2, 3}, new int[] {4, 7, 13}, 11);
     }
 }

@@ -51,7 +51,7 @@ class ClassifierServiceTest {
     @BeforeAll
     static void start() throws IOException {
         Path run = root.resolve("run");
-        TinyRuns.write(run, new ModelConfig(ModelType.TRANSFORMER, 1, 16, 2, 32, 32, Pooling.MEAN), GlueTask.SST2, 24, 1);
+        TinyRuns.write(run, ModelConfig.of(ModelType.TRANSFORMER, 1, 16, 2, 32, 32, Pooling.MEAN), GlueTask.SST2, 24, 1);
         classifier = DistilledClassifier.load(run, DistilledClassifier.Options.defaults().withWorkers(2));
         service = ClassifierService.start(classifier,
                 new ClassifierService.Config(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4, LIMIT));

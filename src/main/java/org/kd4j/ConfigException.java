@@ -1,10 +1,10 @@
-package org.kd4j.config;
-
-import org.kd4j.KdException;
+package org.kd4j;
 
 /**
- * A configuration value or key that is not acceptable. Records throw it with the key relative to themselves;
- * {@link ConfigLoader} re-throws it with the source (file or {@code --set}) and the full dotted key.
+ * A configuration value or key that is not acceptable. Records throw it with the key relative to themselves; it lives
+ * beside {@link KdException}, below every layer, because the records of {@code model}, {@code data} and {@code distill}
+ * validate with it as well as those of {@code config}.
+ * {@link org.kd4j.config.ConfigLoader} re-throws it with the source (file or {@code --set}) and the full dotted key.
  */
 public class ConfigException extends KdException {
 
@@ -34,8 +34,11 @@ public class ConfigException extends KdException {
         return new ConfigException(null, message, source + ": " + message);
     }
 
-    /** The same problem, located: {@code source: prefix.key = value ...}. */
-    ConfigException locate(String source, String prefix) {
+    /**
+     * The same problem, located: {@code source: prefix.key = value ...} (used by {@link org.kd4j.config.ConfigLoader},
+     * which knows the file and the section a record was bound from).
+     */
+    public ConfigException locate(String source, String prefix) {
         String fullKey = key == null ? prefix : prefix.isEmpty() ? key : prefix + "." + key;
         return new ConfigException(fullKey, problem, source + ": " + fullKey + " " + problem);
     }

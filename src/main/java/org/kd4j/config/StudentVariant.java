@@ -1,4 +1,4 @@
-package org.kd4j.distill;
+package org.kd4j.config;
 
 /** The students a run trains to show what distillation buys, all with the same shape, data and seed. */
 public enum StudentVariant {

@@ -1,8 +1,8 @@
-package org.kd4j.distill.loss;
+package org.kd4j.config;
 
 /**
  * How the K teachers of an ensemble are weighted per example when their predictions are combined into one soft
- * target (see {@link EnsembleTargets}). In every scheme the weights of one example are non-negative and sum to 1.
+ * target (see {@link org.kd4j.distill.loss.EnsembleTargets}). In every scheme the weights of one example are non-negative and sum to 1.
  * {@code z_k} is teacher k's logit vector for the example, {@code softmax} is taken at T = 1 for weighting
  * (the distillation temperature only enters the combined target, never the weights).
  */

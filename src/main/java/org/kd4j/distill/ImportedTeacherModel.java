@@ -1,0 +1,33 @@
+package org.kd4j.distill;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import org.kd4j.data.batch.EncodedDataset;
+import org.kd4j.imports.contract.ImportedModel;
+import org.kd4j.util.Parallelism;
+
+/**
+ * A teacher trained elsewhere and run on its imported SameDiff graph (layouts kd4j's transformer does not hold, and
+ * {@code .sdz} files).
+ *
+ * @param model the imported classifier, checked against the task
+ * @param file its imported-model file
+ */
+public record ImportedTeacherModel(ImportedModel model, Path file) implements TeacherModel {
+
+    public ImportedTeacherModel {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(file, "file");
+    }
+
+    /** On the generic imported graph, one batch at a time: it has no replicas to share a batch with. */
+    @Override
+    public float[][] logits(EncodedDataset data, int batchSize, int padId, Parallelism parallelism) {
+        return ImportedTeachers.logits(model, data, batchSize, padId);
+    }
+
+    @Override
+    public long parameters() {
+        return ImportedTeachers.parameterCount(model);
+    }
+}

@@ -1,0 +1,28 @@
+package org.kd4j.distill;
+
+import java.nio.file.Path;
+import org.kd4j.data.batch.EncodedDataset;
+import org.kd4j.util.Parallelism;
+
+/**
+ * A teacher as the pool scores it, whatever its origin: a model trained here or taken from the cache, one fine-tuned
+ * from a pretrained encoder, an imported classifier converted to kd4j's transformer ({@link NativeTeacherModel}), or an
+ * imported graph run as it is ({@link ImportedTeacherModel}).
+ */
+public sealed interface TeacherModel permits NativeTeacherModel, ImportedTeacherModel {
+
+    /** The model file its logits are cached under (the {@code modelFile} of {@link org.kd4j.distill.cache.CacheKey}). */
+    Path file();
+
+    /**
+     * Its logits on every example of {@code data}, in data order, {@code [N][C]}.
+     *
+     * @param batchSize examples per forward pass
+     * @param padId the tokenizer's padding id
+     * @param parallelism the run's workers (a batch of enough work split over model replicas, where the model has them)
+     */
+    float[][] logits(EncodedDataset data, int batchSize, int padId, Parallelism parallelism);
+
+    /** Its number of weights. */
+    long parameters();
+}
