@@ -8,6 +8,7 @@ import org.kd4j.ConfigException;
 import java.util.List;
 import java.util.SortedSet;
 import org.junit.jupiter.api.Test;
+import org.kd4j.ConfigException;
 
 /** {@link ConfigLoader#keys}: the keys that {@code --set} accepts, and only those. */
 class ConfigKeysTest {
