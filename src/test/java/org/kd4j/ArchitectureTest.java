@@ -48,9 +48,7 @@ import com.tngtech.archunit.lang.ArchRule;
  * <ul>
  *   <li>{@link #IMPORT_GLUE}: the distill classes that load pretrained encoders and imported teachers still call
  *       the import side directly; they go when distill reaches it through one teacher type and an interface that
- *       the import side implements (issue 13, point 3);</li>
- *   <li>{@link #STDOUT_SWAP}: {@code util.QuietStdout} reads {@code System.out} to swap it, process-wide state that
- *       issue 13, point 1 removes.</li>
+ *       the import side implements (issue 13, point 3).</li>
  * </ul>
  */
 @AnalyzeClasses(packages = "org.kd4j", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -62,10 +60,6 @@ class ArchitectureTest {
                     + " DistillationRun, TeacherPool)",
             c -> c.getName().matches("org\\.kd4j\\.distill\\.(ImportedTeachers|ImportedTeacherModel|PretrainedEncoders"
                     + "|StudentEmbeddings|DistillationRun|TeacherPool)(\\$.*)?"));
-
-    /** The one library class that reads {@code System.out}, to swap it (see the class comment). */
-    static final DescribedPredicate<JavaClass> STDOUT_SWAP = DescribedPredicate.describe("util.QuietStdout",
-            c -> c.getName().equals("org.kd4j.util.QuietStdout"));
 
     @ArchTest
     static final ArchRule LAYERS = layeredArchitecture()
@@ -111,7 +105,6 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule NO_STDOUT_IN_LIBRARY = noClasses()
             .that().resideOutsideOfPackage("org.kd4j.cli..")
-            .and(DescribedPredicate.not(STDOUT_SWAP))
             .should().accessField(System.class, "out")
             .because("library code logs through Log4j2; only the CLI prints");
 }

@@ -121,7 +121,7 @@ public final class Main implements Callable<Integer> {
      */
     public static void main(String[] args) {
         NativeBuild.select(); // before anything loads ND4J
-        QuietStdout.install();
+        System.setOut(QuietStdout.filter(System.out));
         CommandLine cl = commandLine();
         int code;
         try {

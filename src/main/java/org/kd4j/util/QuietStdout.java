@@ -13,7 +13,8 @@ import java.util.function.Supplier;
  * prints one line per op when it builds a gradient function ({@value #GRADIENT_BUILDER_LINE}...), and its importers
  * and serialiser print more. {@code System.out} belongs to the process, so the library never swaps it:
  * <ul>
- *   <li>the entry points (the CLI's {@code main}, the tests' launcher session) {@link #install} this filter once, before
+ *   <li>the entry points (the CLI's {@code main}, the tests' launcher session) put this {@link #filter} in front of
+ *       {@code System.out} once, before
  *       any model is built; it drops the gradient builder's lines whoever prints them, and everything a thread prints
  *       inside {@link #call};</li>
  *   <li>library code wraps a call it knows to be noisy in {@link #call}, which only marks the calling thread for that
@@ -39,13 +40,12 @@ public final class QuietStdout extends OutputStream {
         this.out = out;
     }
 
-    /** Replaces {@code System.out} with the filter over it, unless it is one already. Entry points only. */
-    public static void install() {
-        synchronized (System.class) {
-            if (!(System.out instanceof Installed)) {
-                System.setOut(new Installed(new QuietStdout(System.out)));
-            }
-        }
+    /**
+     * {@code out} behind the filter ({@code out} itself when it is one already). Entry points only, once:
+     * {@code System.setOut(QuietStdout.filter(System.out))}.
+     */
+    public static PrintStream filter(PrintStream out) {
+        return out instanceof Installed ? out : new Installed(new QuietStdout(out));
     }
 
     /** Runs {@code action}; what this thread prints meanwhile is dropped where the filter is installed. */
@@ -109,7 +109,7 @@ public final class QuietStdout extends OutputStream {
         out.flush();
     }
 
-    /** The installed {@code System.out}: recognisable, so that {@link #install} runs once. */
+    /** The filtered stream: recognisable, so that {@link #filter} does not wrap it twice. */
     private static final class Installed extends PrintStream {
         Installed(QuietStdout filter) {
             super(filter, true);

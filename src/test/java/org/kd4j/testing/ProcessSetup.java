@@ -14,6 +14,6 @@ public final class ProcessSetup implements LauncherSessionListener {
     @Override
     public void launcherSessionOpened(LauncherSession session) {
         NativeBuild.select();
-        QuietStdout.install();
+        System.setOut(QuietStdout.filter(System.out));
     }
 }

@@ -1,6 +1,7 @@
 package org.kd4j.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -17,8 +18,8 @@ class QuietStdoutTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         try {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            QuietStdout.install();
-            QuietStdout.install(); // once is enough: a second install does not wrap again
+            System.setOut(QuietStdout.filter(System.out));
+            assertSame(System.out, QuietStdout.filter(System.out), "a filtered stream is not wrapped again");
             printing.accept(System.out);
             System.out.flush();
         } finally {
