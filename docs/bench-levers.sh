@@ -10,8 +10,8 @@ declare -a names=("baseline: portable AVX2 build, no array pool, 1 worker"
                   "+ step array pool"
                   "+ oneDNN/AVX-512 build"
                   "+ 2 training workers (default)")
-declare -a props=("-Dkd4j.native=portable -Dkd4j.stepPool=false" "-Dkd4j.native=portable" "" "")
-declare -a args=("--workers 1" "--workers 1" "--workers 1" "")
+declare -a props=("-Dkd4j.native=portable" "-Dkd4j.native=portable" "" "")
+declare -a args=("--workers 1 --no-step-pool" "--workers 1" "--workers 1" "")
 for i in "${!names[@]}"; do
   for r in $(seq 1 "$runs"); do
     echo "### ${names[$i]} (run $r)"

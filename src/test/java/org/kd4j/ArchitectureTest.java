@@ -4,8 +4,6 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-import com.tngtech.archunit.base.DescribedPredicate;
-import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
@@ -44,19 +42,9 @@ import com.tngtech.archunit.lang.ArchRule;
  * </ul>
  *
  * <p>Test classes are not checked (they may reach across layers to set a scene up).
- *
- * <p>Known exceptions, each named here and nowhere else, to be removed by the work that owns those classes:
- * <ul>
- *   <li>{@link #STDOUT_SWAP}: {@code util.QuietStdout} reads {@code System.out} to swap it, process-wide state that
- *       issue 13, point 1 removes.</li>
- * </ul>
  */
 @AnalyzeClasses(packages = "org.kd4j", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
-
-    /** The one library class that reads {@code System.out}, to swap it (see the class comment). */
-    static final DescribedPredicate<JavaClass> STDOUT_SWAP = DescribedPredicate.describe("util.QuietStdout",
-            c -> c.getName().equals("org.kd4j.util.QuietStdout"));
 
     @ArchTest
     static final ArchRule LAYERS = layeredArchitecture()
@@ -100,7 +88,6 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule NO_STDOUT_IN_LIBRARY = noClasses()
             .that().resideOutsideOfPackage("org.kd4j.cli..")
-            .and(DescribedPredicate.not(STDOUT_SWAP))
             .should().accessField(System.class, "out")
             .because("library code logs through Log4j2; only the CLI prints");
 }

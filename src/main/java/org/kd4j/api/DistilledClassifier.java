@@ -44,7 +44,11 @@ import org.kd4j.run.RunDirectory;
  * weights, so concurrent callers run at the same time on free cores instead of queueing behind one lock. A call's
  * batches are spread over the workers too. {@link #close()} stops the workers and waits for them: no thread of a
  * classifier outlives it. Calls after {@code close()} throw {@link IllegalStateException}. ND4J's threads inside each
- * op are a process setting ({@code org.kd4j.util.Threads}); with as many workers as cores, one per op is fastest.
+ * op are one setting for the whole process, the application's to make ({@link org.kd4j.util.Nd4jProcess#threadsPerOp(int)},
+ * once, at start-up); with as many workers as cores, one per op is fastest.
+ *
+ * <p><b>Native build.</b> {@link #load} chooses the nd4j-native build for this CPU ({@link org.kd4j.util.NativeBuild})
+ * unless ND4J was started before or the application chose one itself; loading the class does nothing of the kind.
  *
  * <p>Models that cannot be replicated (graphs imported by the generic ONNX importer) run one batch at a time.
  */
@@ -53,11 +57,6 @@ public final class DistilledClassifier implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(DistilledClassifier.class);
     /** How long {@link #close()} waits for running batches before interrupting them. */
     private static final long CLOSE_WAIT_SECONDS = 60;
-
-    static {
-        // the faster native build on AVX-512 CPUs, if the application has not started ND4J before
-        org.kd4j.util.NativeBuild.select();
-    }
 
     /**
      * How a classifier runs its model.
@@ -144,6 +143,8 @@ public final class DistilledClassifier implements AutoCloseable {
      * task, a model and tokenizer that disagree on the vocabulary size.
      */
     public static DistilledClassifier load(Path path, Options options) {
+        // the faster native build on AVX-512 CPUs; ND4J reads the choice when it starts, so later calls change nothing
+        org.kd4j.util.NativeBuild.select();
         if (Files.isDirectory(path)) {
             return fromRun(path, options);
         }

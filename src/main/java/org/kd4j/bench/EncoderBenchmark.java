@@ -22,13 +22,14 @@ import org.kd4j.bench.peer.TrainingPeer;
 import org.kd4j.data.batch.Batch;
 import org.kd4j.data.batch.BatchPlanner;
 import org.kd4j.data.batch.EncodedDataset;
-import org.kd4j.distill.train.Trainer;
+import org.kd4j.distill.train.StepTimer;
 import org.kd4j.eval.MarkdownTable;
 import org.kd4j.imports.encoder.RecognizedEncoder;
 import org.kd4j.model.ModelConfig;
 import org.kd4j.model.Pooling;
 import org.kd4j.model.TextClassifier;
 import org.kd4j.model.TransformerConfig;
+import org.kd4j.util.Parallelism;
 
 /**
  * Pretrained encoders on kd4j's own transformer against their peers, side by side in one process: inference against
@@ -113,18 +114,18 @@ public final class EncoderBenchmark {
      * Inference: the native encoder (with a head, mean pooling) against ONNX Runtime on the original file (all graph
      * optimisations, {@code ortThreads} intra-op threads), pass after pass over the same batches, alternating.
      */
-    public static Line inference(String what, RecognizedEncoder encoder, Path onnx, List<Batch> batches, int runs, int ortThreads)
-            throws OrtException {
+    public static Line inference(String what, RecognizedEncoder encoder, Path onnx, List<Batch> batches, int runs, int ortThreads,
+                                 Parallelism parallelism) throws OrtException {
         TextClassifier model = encoder.classifier(2, Pooling.MEAN, 1);
         try (OrtRunner ort = new OrtRunner(onnx, ortThreads, encoder.sourceInputs())) {
             for (int w = 0; w < 3; w++) {
-                model.logits(batches.get(w % batches.size()));
+                model.logits(batches.get(w % batches.size()), parallelism);
                 ort.run(batches.get(w % batches.size()));
             }
             double[] ours = new double[runs];
             double[] theirs = new double[runs];
             for (int r = 0; r < runs; r++) {
-                ours[r] = pass(batches, model::logits);
+                ours[r] = pass(batches, b -> model.logits(b, parallelism));
                 theirs[r] = pass(batches, b -> {
                     try {
                         ort.run(b);
@@ -142,14 +143,15 @@ public final class EncoderBenchmark {
      * Fine-tuning: native training steps (forward, backward, AdamW) on {@code batch x length} random ids against the peer's
      * steps on a model of the same shape; each run is {@code steps} steps after warm-up.
      */
-    public static Line training(RecognizedEncoder encoder, int batch, int length, int steps, int runs) throws Exception {
+    public static Line training(RecognizedEncoder encoder, int batch, int length, int steps, int runs, Parallelism parallelism)
+            throws Exception {
         String what = String.format(Locale.ROOT, "fine-tuning, batch %d x %d tokens", batch, length);
         TextClassifier model = encoder.classifier(2, Pooling.MEAN, 1);
         TransformerConfig c = (TransformerConfig) model.config();
         EncodedDataset data = StudentBenchmark.randomData(batch * steps, length, model.embeddings().vocabSize(), 3);
         List<Batch> batches = fixedBatches(data, batch, length);
         double[] ours = new double[runs];
-        try (Trainer.StepTimer timer = Trainer.stepTimer(model, data)) {
+        try (StepTimer timer = StepTimer.of(model, data, parallelism)) {
             // warm-up: the step array pool fills and the JIT settles over the first few steps
             for (int w = 0; w < 6; w++) {
                 timer.step(batches.get(w % batches.size()));
@@ -187,7 +189,7 @@ public final class EncoderBenchmark {
      * Fine-tunes for {@code steps} steps at {@code batch x length}, sampling the process's resident memory every
      * {@code every} steps (logged as it goes).
      */
-    public static MemoryTrace memory(RecognizedEncoder encoder, int batch, int length, int steps, int every) {
+    public static MemoryTrace memory(RecognizedEncoder encoder, int batch, int length, int steps, int every, Parallelism parallelism) {
         TextClassifier model = encoder.classifier(2, Pooling.MEAN, 1);
         EncodedDataset data = StudentBenchmark.randomData(batch * 8, length, model.embeddings().vocabSize(), 5);
         List<Batch> batches = fixedBatches(data, batch, length);
@@ -195,7 +197,7 @@ public final class EncoderBenchmark {
         samples[0] = residentKb();
         LOG.info("memory: before the first step: resident {} MB", samples[0] / 1024);
         long start = System.nanoTime();
-        try (Trainer.StepTimer timer = Trainer.stepTimer(model, data)) {
+        try (StepTimer timer = StepTimer.of(model, data, parallelism)) {
             for (int s = 1; s <= steps; s++) {
                 timer.step(batches.get(s % batches.size()));
                 if (s % every == 0) {

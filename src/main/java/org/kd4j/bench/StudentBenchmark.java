@@ -1,6 +1,5 @@
 package org.kd4j.bench;
 
-import org.kd4j.util.Threads;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,11 +13,12 @@ import org.kd4j.data.batch.BatchPlanner;
 import org.kd4j.data.batch.EncodedDataset;
 import org.kd4j.data.glue.GlueTask;
 import org.kd4j.data.tokenize.Encoding;
-import org.kd4j.distill.train.Trainer;
+import org.kd4j.distill.train.StepTimer;
 import org.kd4j.eval.MarkdownTable;
 import org.kd4j.model.ModelConfig;
 import org.kd4j.model.TextClassifier;
 import org.kd4j.model.TransformerConfig;
+import org.kd4j.util.Parallelism;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -76,40 +76,45 @@ public final class StudentBenchmark {
 
     /**
      * @param realData encoded real data (e.g. SST-2 dev) for the dynamic-padding lines, or null to skip them
+     * @param parallelism the training and inference workers and micro-batches (threads per op: as the process runs)
+     * @param poolStepArrays training steps' arrays in the step pool (off only to compare)
+     * @param allCoresGemm the GEMM GFLOP/s on all cores, measured by the caller (it sets the process's threads per op)
      */
-    public static Result run(ModelConfig config, int vocab, int batchSize, int length, int steps, EncodedDataset realData) {
+    public static Result run(ModelConfig config, int vocab, int batchSize, int length, int steps, EncodedDataset realData,
+                             Parallelism parallelism, boolean poolStepArrays, double allCoresGemm) {
         double gemm = gemmGflops(1024, 7);
         int cores = Runtime.getRuntime().availableProcessors();
-        int threads = Threads.configured();
-        Threads.configure(cores);
-        double allCores = gemmGflops(2048, 5);
-        Threads.configure(threads == 0 ? cores : threads);
+        double allCores = allCoresGemm;
         LOG.info("GEMM {} GFLOP/s", String.format(Locale.ROOT, "%.1f", gemm));
         List<Line> lines = new ArrayList<>();
         EncodedDataset fixed = randomData(batchSize * steps, length, vocab, 11);
-        lines.add(training(config, vocab, "training, batch " + batchSize + " x " + length + " tokens", fixed, length, batchSize, gemm));
-        lines.add(inference(config, vocab, "inference, batch " + batchSize + " x " + length + " tokens", fixed, length, batchSize, gemm));
+        Setup setup = new Setup(config, vocab, batchSize, gemm, parallelism, poolStepArrays);
+        lines.add(training(setup, "training, batch " + batchSize + " x " + length + " tokens", fixed, length));
+        lines.add(inference(setup, "inference, batch " + batchSize + " x " + length + " tokens", fixed, length));
         if (realData != null) {
             String name = realData.task() + " (" + realData.size() + " examples, dynamic padding, bucketing)";
-            lines.add(training(config, vocab, "training, " + name, realData, 0, batchSize, gemm));
-            lines.add(inference(config, vocab, "inference, " + name, realData, 0, batchSize, gemm));
+            lines.add(training(setup, "training, " + name, realData, 0));
+            lines.add(inference(setup, "inference, " + name, realData, 0));
         }
         return new Result(config, gemm, allCores, cores, lines);
     }
 
-    private static Line training(ModelConfig config, int vocab, String what, EncodedDataset data, int padTo, int batchSize,
-                                 double gemm) {
-        TextClassifier model = TextClassifier.create(config, vocab, 2, 1);
-        try (Trainer.StepTimer timer = Trainer.stepTimer(model, data)) {
+    /** What every line of a run shares. */
+    private record Setup(ModelConfig config, int vocab, int batchSize, double gemm, Parallelism parallelism,
+                         boolean poolStepArrays) {}
+
+    private static Line training(Setup s, String what, EncodedDataset data, int padTo) {
+        TextClassifier model = TextClassifier.create(s.config(), s.vocab(), 2, 1);
+        try (StepTimer timer = StepTimer.of(model, data, s.parallelism(), s.poolStepArrays())) {
             // a training step is about three forward passes' worth of products (forward, two for backward)
-            return timed(what, config, batches(data, padTo, batchSize, true), timer::step, 3, gemm);
+            return timed(what, s.config(), batches(data, padTo, s.batchSize(), true), timer::step, 3, s.gemm());
         }
     }
 
-    private static Line inference(ModelConfig config, int vocab, String what, EncodedDataset data, int padTo, int batchSize,
-                                  double gemm) {
-        TextClassifier model = TextClassifier.create(config, vocab, 2, 1);
-        return timed(what, config, batches(data, padTo, batchSize, false), model::logits, 1, gemm);
+    private static Line inference(Setup s, String what, EncodedDataset data, int padTo) {
+        TextClassifier model = TextClassifier.create(s.config(), s.vocab(), 2, 1);
+        return timed(what, s.config(), batches(data, padTo, s.batchSize(), false), b -> model.logits(b, s.parallelism()), 1,
+                s.gemm());
     }
 
     /** Runs the first batch untimed (graph and gradient set-up), then times each of the others. */

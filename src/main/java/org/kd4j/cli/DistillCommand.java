@@ -24,20 +24,20 @@ final class DistillCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue an interrupted run from its checkpoints.")
     boolean resume;
 
-    @Option(names = "--no-progress", description = "No progress lines (for logs and sweeps).")
+    @Option(names = "--no-progress", description = "No progress bar (on a terminal) or progress lines (otherwise).")
     boolean noProgress;
 
     @Override
     public Integer call() {
-        threadsOption.apply();
         // a whole pipeline of models in one process: hand freed arrays back to the system (costs fine-tuning speed,
         // see NativeGarbage); the benchmarks keep glibc's default so that their peers run under the same allocator
         org.kd4j.util.NativeGarbage.returnLargeFreesToTheSystem();
-        ExperimentConfig config = configOptions.load(java.util.List.of());
+        ExperimentConfig config = configOptions.load(threadsOption.overrides());
+        org.kd4j.util.Nd4jProcess.threadsPerOp(config.run().parallelism().threadsPerOp()); // one setting for the process
         String command = "distill" + (configOptions.config == null ? "" : " --config " + configOptions.config)
                 + configOptions.sets.stream().map(s -> " --set " + s).reduce("", String::concat) + (resume ? " --resume" : "");
         DistillationRun.Result result = new DistillationRun(config, command, resume,
-                noProgress ? Progress.off() : new Progress(true, 10_000)).run();
+                noProgress ? Progress.off() : Progress.forConsole()).run();
         PrintWriter out = spec.commandLine().getOut();
         out.println(result.table());
         out.println("run directory: " + result.directory().dir());

@@ -15,6 +15,8 @@ import org.kd4j.data.tokenize.BertTokenizer;
 import org.kd4j.model.EncoderSource;
 import org.kd4j.imports.encoder.NativeEncoders;
 import org.kd4j.imports.encoder.RecognizedEncoder;
+import org.kd4j.util.Nd4jProcess;
+import org.kd4j.util.Parallelism;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -121,13 +123,13 @@ final class EncoderBenchCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "expected --runs, --batch, --steps >= 1 and"
                     + " --memory-steps >= 0");
         }
-        threadsOption.apply();
+        Parallelism parallelism = threadsOption.apply(Parallelism.defaults());
         PrintWriter out = spec.commandLine().getOut();
         int cores = Runtime.getRuntime().availableProcessors();
         int ort = ortThreads > 0 ? ortThreads : cores;
         List<EncoderBenchmark.Line> lines = new ArrayList<>();
         out.printf("%d core(s); kd4j: %d thread(s) per op, %d worker(s), micro-batches of %d tokens (0: whole batches)%n", cores,
-                org.kd4j.util.Threads.configured(), org.kd4j.util.Threads.trainingWorkers(), org.kd4j.util.Threads.microBatchTokens());
+                parallelism.threadsPerOp(), parallelism.workers(), parallelism.microBatchTokens());
         if (shape != null) {
             Path exported = exportShape();
             inferenceEncoder = exported.toString();
@@ -140,13 +142,13 @@ final class EncoderBenchCommand implements Callable<Integer> {
             EncodedDataset fixed = org.kd4j.bench.StudentBenchmark.randomData(batch * 8, inferenceLength,
                     (int) encoder.weights().get("emb_tokens").size(0), 11);
             lines.add(EncoderBenchmark.inference(String.format(Locale.ROOT, "inference, batch %d x %d tokens", batch, inferenceLength),
-                    encoder, files.onnx(), EncoderBenchmark.fixedBatches(fixed, batch, inferenceLength), runs, ort));
+                    encoder, files.onnx(), EncoderBenchmark.fixedBatches(fixed, batch, inferenceLength), runs, ort, parallelism));
             BertTokenizer tokenizer = shape != null ? BertTokenizer.load("bert-base-uncased")
                     : BertTokenizer.load(files.tokenizer().orElseThrow(() -> new org.kd4j.KdException(
                     "--inference-encoder " + inferenceEncoder + ": no tokenizer.json beside the export")).toString());
             EncodedDataset dev = EncodedDataset.encode(GlueDataset.load(dataDir, GlueTask.SST2, "dev", OnBadRow.FAIL), tokenizer, 128);
             lines.add(EncoderBenchmark.inference("inference, SST-2 dev (" + dev.size() + " sentences, dynamic padding, batch " + batch + ")",
-                    encoder, files.onnx(), EncoderBenchmark.dynamicBatches(dev, batch, tokenizer.padId()), runs, ort));
+                    encoder, files.onnx(), EncoderBenchmark.dynamicBatches(dev, batch, tokenizer.padId()), runs, ort, parallelism));
             out.print(EncoderBenchmark.table(lines.subList(lines.size() - 2, lines.size())));
             out.flush();
         }
@@ -159,22 +161,19 @@ final class EncoderBenchCommand implements Callable<Integer> {
         }
         if (only.contains(Part.TRAINING)) {
             for (int length : trainingLengths) {
-                lines.add(EncoderBenchmark.training(trainee, batch, length, steps, runs));
+                lines.add(EncoderBenchmark.training(trainee, batch, length, steps, runs, parallelism));
                 out.print(EncoderBenchmark.table(lines.subList(lines.size() - 1, lines.size())));
                 out.flush();
             }
         }
         out.println();
         out.print(EncoderBenchmark.table(lines));
-        int perOp = org.kd4j.util.Threads.configured();
-        org.kd4j.util.Threads.configure(cores);
-        double ceiling = org.kd4j.bench.StudentBenchmark.gemmGflops(2048, 5);
-        org.kd4j.util.Threads.configure(perOp == 0 ? cores : perOp);
+        double ceiling = Nd4jProcess.withThreadsPerOp(cores, () -> org.kd4j.bench.StudentBenchmark.gemmGflops(2048, 5));
         out.printf(Locale.ROOT, "%nND4J float32 GEMM 2048 x 2048 on %d threads (kd4j's ceiling for the products): %.0f GFLOP/s%n",
                 cores, ceiling);
         if (only.contains(Part.MEMORY) && memorySteps > 0) {
             int every = Math.max(1, Math.min(50, memorySteps / 4));
-            EncoderBenchmark.MemoryTrace trace = EncoderBenchmark.memory(trainee, batch, memoryLength, memorySteps, every);
+            EncoderBenchmark.MemoryTrace trace = EncoderBenchmark.memory(trainee, batch, memoryLength, memorySteps, every, parallelism);
             out.printf(Locale.ROOT, "%nmemory: fine-tuning %d steps at %d x %d: peak resident %.2f GB (sampled every %d steps),"
                             + " change after step %d: %+.0f MB%n", memorySteps, batch, memoryLength, trace.peakKb() / 1048576.0, every,
                     Math.min(50, memorySteps), trace.growthAfterKb(50) / 1024.0);

@@ -38,7 +38,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        threadsOption.apply();
+        threadsOption.apply(org.kd4j.util.Parallelism.defaults()); // threads per op, for the process
         try (DistilledClassifier classifier = DistilledClassifier.load(model, DistilledClassifier.Options.defaults().withBatchSize(64))) {
             GlueTask t = task == null ? classifier.task() : GlueTask.parse(task);
             if (!t.labels().equals(classifier.labels()) || t.isRegression() != classifier.task().isRegression()) {

@@ -67,7 +67,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        threadsOption.apply();
+        threadsOption.apply(org.kd4j.util.Parallelism.defaults()); // threads per op, for the process
         OnnxOpset version = OnnxOpset.of(opset);
         if (examples < 1) {
             throw new KdException("--examples must be >= 1, got " + examples);

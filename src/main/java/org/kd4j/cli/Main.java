@@ -1,10 +1,10 @@
 package org.kd4j.cli;
 
-import org.kd4j.util.NativeBuild;
-
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.kd4j.KdException;
+import org.kd4j.util.NativeBuild;
+import org.kd4j.util.QuietStdout;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,7 +35,20 @@ public final class Main implements Callable<Integer> {
             scope = ScopeType.INHERIT,
             description = "More logging: -v for debug output and stack traces, -vv for everything.")
     void setVerbosity(boolean[] flags) {
-        Verbosity.set(flags.length);
+        verbosity = flags.length;
+        Verbosity.apply(verbosity);
+    }
+
+    /** The {@code -v} count of this command line (a value of the command line, read for stack traces). */
+    private int verbosity;
+
+    /** The {@code -v} count of the command line {@code cl} belongs to. */
+    private static int verbosity(CommandLine cl) {
+        CommandLine root = cl;
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        return root.getCommand() instanceof Main main ? main.verbosity : 0;
     }
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -64,11 +77,11 @@ public final class Main implements Callable<Integer> {
         PrintWriter err = cl.getErr();
         String memory = memoryProblem(ex);
         if (memory != null) {
-            return reportMemory(ex, memory, err);
+            return reportMemory(ex, memory, err, verbosity(cl));
         }
         boolean input = ex instanceof KdException;
         err.println("error: " + (input ? ex.getMessage() : ex.toString()));
-        if (Verbosity.level() > 0 || !input) {
+        if (verbosity(cl) > 0 || !input) {
             ex.printStackTrace(err);
         }
         err.flush();
@@ -90,35 +103,43 @@ public final class Main implements Callable<Integer> {
         return null;
     }
 
-    private static int reportMemory(Throwable t, String problem, PrintWriter err) {
+    private static int reportMemory(Throwable t, String problem, PrintWriter err, int verbosity) {
         err.println("error: " + problem + " (hint: lower data.batch_size or data.max_length, pass --micro-batch-tokens 1024,"
                 + " or raise the limits in MAVEN_OPTS / .mvn/jvm.config: -Xmx for the heap,"
                 + " -Dorg.bytedeco.javacpp.maxphysicalbytes for native memory; files being written were left untouched)");
-        if (Verbosity.level() > 0) {
+        if (verbosity > 0) {
             t.printStackTrace(err);
         }
         err.flush();
         return EXIT_MEMORY;
     }
 
+    /**
+     * The process's entry point, and the one place where the CLI sets what holds for the whole JVM: the nd4j-native
+     * build (before anything loads ND4J), a stdout without SameDiff's gradient-builder lines ({@link QuietStdout}),
+     * log levels ({@code -v}); each command applies its run's threads per op ({@link org.kd4j.util.Nd4jProcess}).
+     */
     public static void main(String[] args) {
         NativeBuild.select(); // before anything loads ND4J
+        System.setOut(QuietStdout.filter(System.out));
+        CommandLine cl = commandLine();
         int code;
         try {
-            code = commandLine().execute(args);
+            code = cl.execute(args);
         } catch (Throwable t) {
             // Errors (OutOfMemoryError above all) pass picocli's handler: report them in one line, never as a Maven trace
             PrintWriter err = new PrintWriter(System.err, true);
             String memory = memoryProblem(t);
-            code = memory != null ? reportMemory(t, memory, err) : internal(t, err);
+            int verbosity = verbosity(cl);
+            code = memory != null ? reportMemory(t, memory, err, verbosity) : internal(t, err, verbosity);
         }
         System.out.flush();
         System.exit(code);
     }
 
-    private static int internal(Throwable t, PrintWriter err) {
+    private static int internal(Throwable t, PrintWriter err, int verbosity) {
         err.println("error: " + t);
-        if (Verbosity.level() > 0) {
+        if (verbosity > 0) {
             t.printStackTrace(err);
         }
         err.flush();

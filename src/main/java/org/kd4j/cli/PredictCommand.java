@@ -45,7 +45,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        threadsOption.apply();
+        threadsOption.apply(org.kd4j.util.Parallelism.defaults()); // threads per op, for the process
         try (DistilledClassifier classifier = DistilledClassifier.load(model)) {
             boolean pair = classifier.task().isPair();
             PrintWriter out = spec.commandLine().getOut();

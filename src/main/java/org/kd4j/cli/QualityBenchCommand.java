@@ -17,6 +17,7 @@ import org.kd4j.quality.QualityPlan;
 import org.kd4j.quality.QualityReport;
 import org.kd4j.quality.ReportFile;
 import org.kd4j.util.NativeGarbage;
+import org.kd4j.util.Parallelism;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -58,7 +59,7 @@ final class QualityBenchCommand implements Callable<Integer> {
     @Option(names = "--keep-going", description = "After a failed cell, go on with the next (exit 1 at the end).")
     boolean keepGoing;
 
-    @Option(names = "--no-progress", description = "No progress lines.")
+    @Option(names = "--no-progress", description = "No progress bar (on a terminal) or progress lines (otherwise).")
     boolean noProgress;
 
     @Override
@@ -81,11 +82,11 @@ final class QualityBenchCommand implements Callable<Integer> {
             out.flush();
             return Main.EXIT_OK;
         }
-        threadsOption.apply();
+        Parallelism parallelism = threadsOption.apply(Parallelism.defaults());
         NativeGarbage.returnLargeFreesToTheSystem(); // many runs in one process, as in distill and sweep
         String command = command();
-        QualityBenchmark.Outcome outcome = benchmark.run(command, keepGoing,
-                noProgress ? Progress.off() : new Progress(true, 10_000), cell -> {
+        QualityBenchmark.Outcome outcome = benchmark.run(command, keepGoing, parallelism,
+                noProgress ? Progress.off() : Progress.forConsole(), cell -> {
                     if (report != null) {
                         ReportFile.write(report, QualityReport.read(loaded, source).markdown(reportCommand()));
                     }

@@ -13,7 +13,7 @@ import org.kd4j.export.ExportMetadata;
 import org.kd4j.export.OnnxOpset;
 import org.kd4j.export.OrtStudent;
 import org.kd4j.export.StudentOnnxWriter;
-import org.kd4j.util.Threads;
+import org.kd4j.util.Nd4jProcess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -68,7 +68,7 @@ final class ServeBenchCommand implements Callable<Integer> {
                 || java.util.Arrays.stream(callers).anyMatch(c -> c < 1)) {
             throw new KdException("expected --requests, --runs, --threads, --batch-sizes and --callers >= 1 and --workers >= 0");
         }
-        Threads.configure(threads);
+        Nd4jProcess.threadsPerOp(threads);
         DistilledClassifier.Options options = DistilledClassifier.Options.defaults();
         if (workers > 0) {
             options = options.withWorkers(workers);

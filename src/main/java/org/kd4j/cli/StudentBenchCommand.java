@@ -12,6 +12,8 @@ import org.kd4j.data.tokenize.BertTokenizer;
 import org.kd4j.model.ModelConfig;
 import org.kd4j.model.Pooling;
 import org.kd4j.model.TransformerConfig;
+import org.kd4j.util.Nd4jProcess;
+import org.kd4j.util.Parallelism;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -38,15 +40,20 @@ final class StudentBenchCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "datasets",
             description = "Holds glue/SST-2/dev.tsv for the dynamic-padding lines (default: ${DEFAULT-VALUE}).")
     Path dataDir;
+    @Option(names = "--no-step-pool", description = "Training steps without the step array pool (to compare; see"
+            + " docs/performance.md).") boolean noStepPool;
 
     @Override
     public Integer call() {
-        threadsOption.apply();
+        Parallelism parallelism = threadsOption.apply(Parallelism.defaults());
+        int cores = Runtime.getRuntime().availableProcessors();
+        double allCores = Nd4jProcess.withThreadsPerOp(cores, () -> StudentBenchmark.gemmGflops(2048, 5));
         ModelConfig config = new TransformerConfig(layers, hidden, heads, ffn, Math.max(512, length), Pooling.MEAN);
         BertTokenizer tokenizer = BertTokenizer.load("bert-base-uncased");
         GlueDataset dev = GlueDataset.load(dataDir, GlueTask.SST2, "dev", OnBadRow.FAIL);
         EncodedDataset real = EncodedDataset.encode(dev, tokenizer, length);
-        StudentBenchmark.Result result = StudentBenchmark.run(config, tokenizer.vocabSize(), batch, length, steps + 1, real);
+        StudentBenchmark.Result result = StudentBenchmark.run(config, tokenizer.vocabSize(), batch, length, steps + 1, real,
+                parallelism, !noStepPool, allCores);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("student transformer %dL/%dH/%dA/FFN%d, vocab %d, %d thread(s) available%n%n%s", layers, hidden, heads,
                 ffn, tokenizer.vocabSize(), Runtime.getRuntime().availableProcessors(), result.toMarkdown());

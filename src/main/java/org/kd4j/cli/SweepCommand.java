@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.kd4j.config.ConfigLoader;
+import org.kd4j.distill.train.Progress;
 import org.kd4j.hpo.Sweep;
 import org.kd4j.hpo.SweepConfig;
 import picocli.CommandLine.Command;
@@ -28,16 +31,29 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue a killed sweep, skipping the trials already recorded.")
     boolean resume;
 
+    @Option(names = "--no-progress", description = "No progress of the trials' training: a bar on a terminal when one trial"
+            + " runs at a time, log lines otherwise.")
+    boolean noProgress;
+
     @Override
     public Integer call() throws IOException {
-        threadsOption.apply();
         // the sweep draws its plots off-screen: AWT must not look for a display (an entry point's choice, made once)
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
         org.kd4j.util.NativeGarbage.returnLargeFreesToTheSystem(); // many runs in one process, as in distill
-        SweepConfig config = ConfigLoader.loadRecord(space, SweepConfig.class);
-        Sweep.Result result = new Sweep(config, resume).run();
+        SweepConfig loaded = ConfigLoader.loadRecord(space, SweepConfig.class);
+        // the options given become fixed overrides of every trial (recorded in each trial's config)
+        List<String> set = new ArrayList<>(loaded.set());
+        set.addAll(threadsOption.overrides());
+        SweepConfig config = new SweepConfig(loaded.base(), set, loaded.search(), loaded.trials(), loaded.timeBudgetMinutes(),
+                loaded.parallelism(), loaded.gridPoints(), loaded.objective(), loaded.dir(), loaded.seed(), loaded.dimensions());
+        // one setting for the process, from the base preset: the trials run in this JVM at the same time
+        org.kd4j.util.Nd4jProcess.threadsPerOp(ConfigLoader.load(Path.of(config.base()), config.set()).run().parallelism().threadsPerOp());
+        // trials at the same time would draw their bars over each other: log lines then
+        Progress progress = noProgress ? Progress.off()
+                : config.parallelism() == 1 ? Progress.forConsole() : Progress.logLines(Progress.LOG_INTERVAL_MILLIS);
+        Sweep.Result result = new Sweep(config, resume, progress).run();
         PrintWriter out = spec.commandLine().getOut();
         Path table = Path.of(config.dir()).resolve("results.md");
         if (Files.isRegularFile(table)) {

@@ -4,15 +4,16 @@ import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.config.Configurator;
 
-/** Maps the CLI's {@code -v} count onto Log4j2 levels (0: defaults of log4j2.xml). */
+/**
+ * Maps the CLI's {@code -v} count onto Log4j2 levels (0: the defaults of log4j2.xml). Log levels belong to the
+ * process's logging configuration, so only the CLI sets them; the count itself stays with the command line
+ * (a field of {@link Main}), which reads it to decide on stack traces.
+ */
 final class Verbosity {
-
-    private static volatile int level;
 
     private Verbosity() {}
 
-    static void set(int count) {
-        level = count;
+    static void apply(int count) {
         if (count == 1) {
             Configurator.setLevel("org.kd4j", Level.DEBUG);
             Configurator.setRootLevel(Level.INFO);
@@ -21,9 +22,5 @@ final class Verbosity {
             Configurator.setRootLevel(Level.DEBUG);
         }
         LogManager.getLogger(Verbosity.class).debug("verbosity {}", count);
-    }
-
-    static int level() {
-        return level;
     }
 }

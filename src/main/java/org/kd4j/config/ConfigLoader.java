@@ -160,6 +160,20 @@ public final class ConfigLoader {
         }
     }
 
+    /** {@link #toYaml} without the entry at {@code dottedKey} (e.g. {@code run.parallelism}), for identities of runs. */
+    public static String toYamlWithout(Object config, String dottedKey) {
+        ObjectNode tree = YAML.valueToTree(config);
+        String[] parts = dottedKey.split("\\.");
+        ObjectNode node = tree;
+        for (int i = 0; i < parts.length - 1 && node != null; i++) {
+            node = node.get(parts[i]) instanceof ObjectNode child ? child : null;
+        }
+        if (node != null) {
+            node.remove(parts[parts.length - 1]);
+        }
+        return toYaml(tree);
+    }
+
     private static ObjectNode defaultsTree() {
         return YAML.valueToTree(ExperimentConfig.defaults());
     }

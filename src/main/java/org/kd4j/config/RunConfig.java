@@ -2,6 +2,7 @@ package org.kd4j.config;
 
 import org.kd4j.ConfigException;
 import java.util.List;
+import org.kd4j.util.Parallelism;
 
 /**
  * Where a run writes, and which students it trains.
@@ -17,9 +18,12 @@ import java.util.List;
  * @param saveModel write the student ({@code model.kdm}, {@code model.sdz}, {@code tokenizer/}) into the run directory;
  *     {@code false} keeps only the report, metrics, config and provenance (for benchmarks of many runs, where the models
  *     would fill the disk)
+ * @param parallelism threads per op, workers and micro-batches of this run's training and scoring (the CLI's
+ *     {@code --threads}, {@code --workers}, {@code --micro-batch-tokens} override it); written resolved with the run's
+ *     config. Threads per op is one setting per process, applied by the entry point: see {@link Parallelism}
  */
 public record RunConfig(String dir, String cacheDir, List<StudentVariant> students, boolean measureTeachers,
-                        boolean saveModel) {
+                        boolean saveModel, Parallelism parallelism) {
 
     public RunConfig {
         ConfigException.requireText("dir", dir);
@@ -28,6 +32,14 @@ public record RunConfig(String dir, String cacheDir, List<StudentVariant> studen
             throw ConfigException.invalid("students", students, "at least one of cross_entropy, best_teacher, ensemble");
         }
         students = List.copyOf(students);
+        if (parallelism == null) {
+            throw ConfigException.invalid("parallelism", null, "a mapping of threads_per_op, workers, micro_batch_tokens");
+        }
+    }
+
+    /** A run with {@link Parallelism#defaults()}. */
+    public RunConfig(String dir, String cacheDir, List<StudentVariant> students, boolean measureTeachers, boolean saveModel) {
+        this(dir, cacheDir, students, measureTeachers, saveModel, Parallelism.defaults());
     }
 
     /** A run that measures its teachers and saves its student. */
@@ -37,5 +49,10 @@ public record RunConfig(String dir, String cacheDir, List<StudentVariant> studen
 
     public static RunConfig defaults() {
         return new RunConfig("runs/default", "runs/cache", List.of(StudentVariant.values()), true, true);
+    }
+
+    /** This run with {@code p} instead of its parallelism. */
+    public RunConfig withParallelism(Parallelism p) {
+        return new RunConfig(dir, cacheDir, students, measureTeachers, saveModel, p);
     }
 }

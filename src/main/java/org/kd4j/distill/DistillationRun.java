@@ -23,6 +23,7 @@ import org.kd4j.data.tokenize.TokenizerFiles;
 import org.kd4j.distill.loss.EnsembleTargets;
 import org.kd4j.distill.train.Progress;
 import org.kd4j.distill.train.Trainer;
+import org.kd4j.distill.train.TrainingCurve;
 import org.kd4j.eval.Evaluation;
 import org.kd4j.eval.MarkdownTable;
 import org.kd4j.eval.Metric;
@@ -32,11 +33,17 @@ import org.kd4j.run.RunDirectory;
 import org.kd4j.run.RunMetrics;
 import org.kd4j.run.RunProvenance;
 import org.kd4j.util.Hashing;
+import org.kd4j.util.Parallelism;
 
 /**
  * The main job: teachers (trained once, cached) score the data; their ensemble is evaluated; the student is trained
  * three ways (cross-entropy only, distilled from the best teacher, distilled from the ensemble); a comparison table
  * on the dev set is printed and the ensemble-distilled student is written as a run directory.
+ *
+ * <p>Everything the run needs comes in through its config and arguments: its {@code run.parallelism} (workers and
+ * micro-batches of every model it trains or scores) and its progress display are its own, so runs in one JVM at the same
+ * time do not touch each other. The threads per op are one ND4J setting for the whole process: the entry point applies
+ * them ({@link org.kd4j.util.Nd4jProcess}), the run only records its config's value.
  */
 public final class DistillationRun {
 
@@ -58,8 +65,21 @@ public final class DistillationRun {
         this.progress = progress;
     }
 
-    /** The finished run: the comparison rows and where it was written. */
-    public record Result(List<ResultRow> rows, RunDirectory directory, String title, String summary) {
+    /**
+     * The finished run: the comparison rows, where it was written, and the training curve of each student trained, in
+     * the order they were trained.
+     */
+    public record Result(List<ResultRow> rows, RunDirectory directory, String title, String summary, List<TrainingCurve> curves) {
+
+        public Result {
+            rows = List.copyOf(rows);
+            curves = List.copyOf(curves);
+        }
+
+        /** A result without training curves (one read back, or made for a test). */
+        public Result(List<ResultRow> rows, RunDirectory directory, String title, String summary) {
+            this(rows, directory, title, summary, List.of());
+        }
 
         public String table() {
             List<Metric> metrics = Metric.forTask(rows.get(0).dev().task());
@@ -127,6 +147,8 @@ public final class DistillationRun {
         }
 
         Map<StudentVariant, TextClassifier> students = new EnumMap<>(StudentVariant.class);
+        List<TrainingCurve> curves = new ArrayList<>();
+        Parallelism parallelism = config.run().parallelism();
         for (StudentVariant variant : StudentVariant.values()) {
             if (!config.run().students().contains(variant)) {
                 continue;
@@ -142,13 +164,14 @@ public final class DistillationRun {
             }
             TextClassifier student = pending != null ? pending : newStudent(tokenizer, data);
             pending = null;
-            Trainer trainer = new Trainer(variant.label(), student, targets == null ? train : studentTrain, dev,
-                    targets,
-                    variant == StudentVariant.BEST_TEACHER ? singleTeacher() : config.distill(),
-                    config.student().train(), config.data(), tokenizer.padId(), work.resolve(variant.folder()), progress);
-            Trainer.TrainResult result = trainer.fit(resume);
+            Trainer.TrainResult result = Trainer.builder(variant.label(), student, targets == null ? train : studentTrain, dev)
+                    .teachers(targets, variant == StudentVariant.BEST_TEACHER ? singleTeacher() : config.distill())
+                    .training(config.student().train()).data(config.data()).padId(tokenizer.padId())
+                    .workDir(work.resolve(variant.folder())).parallelism(parallelism).progress(progress)
+                    .build().fit(resume);
+            curves.add(result.curve());
             long start = System.nanoTime();
-            float[][] logits = student.logits(dev, Math.max(64, config.data().batchSize()), tokenizer.padId());
+            float[][] logits = student.logits(dev, Math.max(64, config.data().batchSize()), tokenizer.padId(), parallelism);
             double evalSeconds = (System.nanoTime() - start) / 1e9;
             rows.add(new ResultRow(variant.label() + (variant == StudentVariant.BEST_TEACHER ? " (" + best(teachers).name() + ")" : ""),
                     Runs.parameterCount(student), Evaluation.of(data.task(), logits, dev.labels(), dev.scores()),
@@ -168,7 +191,7 @@ public final class DistillationRun {
                         + "for distilled students)", data.transferSize()) : "", describe(config), config.student().train().epochs())
                 + (data.hasUnlabeled() ? String.format(Locale.ROOT, "; distilled students also see %,d further training rows"
                         + " without their labels, labeled by the teachers", data.unlabeledSize()) : "");
-        Result result = new Result(rows, run, title, summary(rows, ensembleRow, teachers, data));
+        Result result = new Result(rows, run, title, summary(rows, ensembleRow, teachers, data), curves);
         write(run, finalStudent, tokenizer, data, teachers, result);
         return result;
     }
@@ -280,19 +303,7 @@ public final class DistillationRun {
     /** The ensemble's dev prediction at T = 1: probabilities (classification) or mean score (regression). */
     private float[][] ensembleDev(List<Teacher> teachers) {
         float[][][] logits = teachers.stream().map(Teacher::devLogits).toArray(float[][][]::new);
-        double[] fixed = config.distill().teacherWeights().stream().mapToDouble(Double::doubleValue).toArray();
-        // no gold labels at prediction time: the teacher-loss scheme falls back to confidence
-        EnsembleTargets targets = EnsembleTargets.compute(logits, null, config.distill().weighting(),
-                fixed.length == 0 ? null : fixed, 1.0, config.distill().averageLogits());
-        double[][] values = config.task().isRegression() ? targets.meanLogits() : targets.softTargets();
-        float[][] out = new float[values.length][];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = new float[values[i].length];
-            for (int c = 0; c < values[i].length; c++) {
-                out[i][c] = (float) values[i][c];
-            }
-        }
-        return out;
+        return EnsembleTargets.Combination.of(config.distill()).predict(logits, config.task().isRegression());
     }
 
     private static double crossEntropyOfProbabilities(float[][] probabilities, int[] gold) {

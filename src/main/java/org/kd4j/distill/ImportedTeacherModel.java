@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import org.kd4j.data.batch.EncodedDataset;
 import org.kd4j.model.ImportedClassifier;
+import org.kd4j.util.Parallelism;
 
 /**
  * A teacher trained elsewhere and run on its imported SameDiff graph (layouts kd4j's transformer does not hold, and
@@ -19,8 +20,9 @@ public record ImportedTeacherModel(ImportedClassifier model, Path file) implemen
         Objects.requireNonNull(file, "file");
     }
 
+    /** On the generic imported graph, one batch at a time: it has no replicas to share a batch with. */
     @Override
-    public float[][] logits(EncodedDataset data, int batchSize, int padId) {
+    public float[][] logits(EncodedDataset data, int batchSize, int padId, Parallelism parallelism) {
         return model.logits(data, batchSize, padId);
     }
 

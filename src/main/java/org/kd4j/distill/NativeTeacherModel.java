@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import org.kd4j.data.batch.EncodedDataset;
 import org.kd4j.model.TextClassifier;
+import org.kd4j.util.Parallelism;
 
 /**
  * A teacher on kd4j's own graphs: trained or fine-tuned here, loaded from the cache, or an imported classifier of a
@@ -54,8 +55,8 @@ public final class NativeTeacherModel implements TeacherModel {
     }
 
     @Override
-    public float[][] logits(EncodedDataset data, int batchSize, int padId) {
-        return model().logits(data, batchSize, padId);
+    public float[][] logits(EncodedDataset data, int batchSize, int padId, Parallelism parallelism) {
+        return model().logits(data, batchSize, padId, parallelism);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.kd4j.distill;
 
 import java.nio.file.Path;
 import org.kd4j.data.batch.EncodedDataset;
+import org.kd4j.util.Parallelism;
 
 /**
  * A teacher as the pool scores it, whatever its origin: a model trained here or taken from the cache, one fine-tuned
@@ -18,8 +19,9 @@ public sealed interface TeacherModel permits NativeTeacherModel, ImportedTeacher
      *
      * @param batchSize examples per forward pass
      * @param padId the tokenizer's padding id
+     * @param parallelism the run's workers (a batch of enough work split over model replicas, where the model has them)
      */
-    float[][] logits(EncodedDataset data, int batchSize, int padId);
+    float[][] logits(EncodedDataset data, int batchSize, int padId, Parallelism parallelism);
 
     /** Its number of weights. */
     long parameters();

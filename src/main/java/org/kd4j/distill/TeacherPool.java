@@ -13,7 +13,6 @@ import org.apache.logging.log4j.Logger;
 import org.kd4j.KdException;
 import org.kd4j.config.ConfigLoader;
 import org.kd4j.config.DataConfig;
-import org.kd4j.config.DistillConfig;
 import org.kd4j.config.ExperimentConfig;
 import org.kd4j.config.TeacherConfig;
 import org.kd4j.data.batch.EncodedDataset;
@@ -112,9 +111,9 @@ public final class TeacherPool {
                 : TextClassifier.create(t.model(), tokenizer.vocabSize(), data.task().numOutputs(), t.train().seed());
         LOG.info("teacher {}: {} {} ({} parameters) on {} examples", t.name(), encoder != null ? "fine-tuning" : "training",
                 encoder != null ? encoder.description() : t.model().type(), Runs.parameterCount(model), train.size());
-        Trainer trainer = new Trainer("teacher " + t.name(), model, train, dev, null, DistillConfig.defaults(),
-                t.train(), d, tokenizer.padId(), files.work(), progress);
-        double seconds = trainer.fit(true).seconds();
+        double seconds = Trainer.builder("teacher " + t.name(), model, train, dev).training(t.train()).data(d)
+                .padId(tokenizer.padId()).workDir(files.work()).parallelism(config.run().parallelism()).progress(progress)
+                .build().fit(true).seconds();
         model.save(modelFile);
         TeacherProvenance.write(modelFile, TeacherProvenance.of(t.name(), java.time.Instant.now().toString(),
                 encoder == null ? "" : encoder.description(), encoder == null ? "" : encoder.sha256(), data.task().displayName(),
@@ -152,11 +151,11 @@ public final class TeacherPool {
         int outputs = data.task().numOutputs();
         float[][] trainLogits = logits.getOrCompute(
                 new CacheKey(modelFile, data.trainFile(), tokenizer.fingerprint(), d.maxLength(), data.trainVariant()),
-                train.size(), outputs, () -> scorer.logits(train, batch, tokenizer.padId()));
+                train.size(), outputs, () -> scorer.logits(train, batch, tokenizer.padId(), config.run().parallelism()));
         // with measure_teachers (the default) the dev pass is always run and timed: the table reports every model's
         // inference speed measured in this run; without, cached dev logits are used as they are (no speed reported)
         double evalSeconds = 0;
-        Supplier<float[][]> devPass = () -> scorer.logits(dev, batch, tokenizer.padId());
+        Supplier<float[][]> devPass = () -> scorer.logits(dev, batch, tokenizer.padId(), config.run().parallelism());
         if (config.run().measureTeachers()) {
             long start = System.nanoTime();
             float[][] fresh = devPass.get();
@@ -170,7 +169,7 @@ public final class TeacherPool {
             EncodedDataset transfer = data.transfer(tokenizer);
             float[][] transferLogits = logits.getOrCompute(
                     new CacheKey(modelFile, data.transferFile(), tokenizer.fingerprint(), d.maxLength(), "transfer"),
-                    transfer.size(), outputs, () -> scorer.logits(transfer, batch, tokenizer.padId()));
+                    transfer.size(), outputs, () -> scorer.logits(transfer, batch, tokenizer.padId(), config.run().parallelism()));
             float[][] both = java.util.Arrays.copyOf(trainLogits, trainLogits.length + transferLogits.length);
             System.arraycopy(transferLogits, 0, both, trainLogits.length, transferLogits.length);
             trainLogits = both;
@@ -179,7 +178,7 @@ public final class TeacherPool {
             EncodedDataset unlabeled = data.unlabeled(tokenizer);
             float[][] unlabeledLogits = logits.getOrCompute(
                     new CacheKey(modelFile, data.trainFile(), tokenizer.fingerprint(), d.maxLength(), data.unlabeledVariant()),
-                    unlabeled.size(), outputs, () -> scorer.logits(unlabeled, batch, tokenizer.padId()));
+                    unlabeled.size(), outputs, () -> scorer.logits(unlabeled, batch, tokenizer.padId(), config.run().parallelism()));
             float[][] both = java.util.Arrays.copyOf(trainLogits, trainLogits.length + unlabeledLogits.length);
             System.arraycopy(unlabeledLogits, 0, both, trainLogits.length, unlabeledLogits.length);
             trainLogits = both;

@@ -66,9 +66,17 @@ public final class Sweep {
     private final SweepConfig config;
     private final Path dir;
     private final boolean resume;
+    private final Progress progress;
     private final Map<Integer, TrialRecord> records = new HashMap<>();
 
+    /** A sweep whose trials show no progress. */
     public Sweep(SweepConfig config, boolean resume) {
+        this(config, resume, Progress.off());
+    }
+
+    /** @param progress how the trials' training shows its progress (shared by trials running at the same time) */
+    public Sweep(SweepConfig config, boolean resume, Progress progress) {
+        this.progress = progress;
         this.config = config;
         this.dir = Path.of(config.dir());
         this.resume = resume;
@@ -86,7 +94,7 @@ public final class Sweep {
         previous.forEach(r -> records.put(r.index(), r));
         LOG.info("sweep: {} {} over {}; {} trial(s) recorded before", config.search().name().toLowerCase(Locale.ROOT),
                 config.trials(), config.keys(), previous.size());
-        new TeacherPool(base, new TaskData(base.task(), base.data()), Progress.off()).teachers();
+        new TeacherPool(base, new TaskData(base.task(), base.data()), progress).teachers();
 
         CandidateGenerator generator = generator();
         List<TerminationCondition> stop = new ArrayList<>(List.of(new MaxCandidatesCondition(config.trials())));
@@ -194,7 +202,7 @@ public final class Sweep {
         try {
             ExperimentConfig trial = ConfigLoader.load(Path.of(config.base()), overrides);
             DistillationRun.Result result = new DistillationRun(trial, "sweep trial " + index + " " + text(values), false,
-                    Progress.off()).run();
+                    progress).run();
             ResultRow row = studentRow(result);
             double score = config.objective().score(row);
             if (!Double.isFinite(score)) {

@@ -45,7 +45,8 @@ final class BiLstmGraph extends GraphBuilder {
     /**
      * The whole model as one SameDiff graph (embeddings in, M2.1's {@code lstmLayer} and {@code reverseSequence} ops),
      * with the weights of {@code lstm} and {@code head}'s variables (copies). Runs on the generic kernels only: the
-     * oneDNN build of M2.1 fails in {@code lstmLayer} (see {@link PlatformHelpers}); its backward op leaks (see
+     * oneDNN build of M2.1 fails in {@code lstmLayer} (whoever runs this graph there switches ND4J's platform helpers off, a
+     * process-wide setting: the tests do it in {@code testing/PlatformHelpersOff}); its backward op leaks (see
      * {@link BiLstm}).
      */
     static SameDiff whole(BiLstmConfig config, int outputs, BiLstm lstm, SameDiff head) {

@@ -1,7 +1,5 @@
 package org.kd4j.model;
 
-import org.kd4j.util.Threads;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedInputStream;
@@ -22,6 +20,7 @@ import org.kd4j.data.batch.EncodedDataset;
 import org.kd4j.util.AtomicFiles;
 import org.kd4j.util.Hashing;
 import org.kd4j.util.NamedArrays;
+import org.kd4j.util.Parallelism;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -332,14 +331,19 @@ public final class TextClassifier {
         return all;
     }
 
+    /** Logits of a batch, one row per example in batch order, computed on the caller's thread. */
+    public float[][] logits(Batch batch) {
+        return logits(batch, Parallelism.sequential());
+    }
+
     /**
-     * Logits of a batch, one row per example in batch order. With two workers configured ({@code --workers}), a batch of
-     * enough work ({@link Threads#worthSplitting}: 2 x {@value Threads#MIN_TOKENS_PER_WORKER} padded tokens at hidden 256) is split in two halves computed at the same time, the
-     * second on a replica of this model.
+     * Logits of a batch, one row per example in batch order. With two or more {@link Parallelism#workers()}, a batch of
+     * enough work ({@link Parallelism#worthSplitting}: 2 x {@value Parallelism#MIN_TOKENS_PER_WORKER} padded tokens at
+     * hidden 256) is split in two halves computed at the same time, the second on a replica of this model.
      */
-    public synchronized float[][] logits(Batch batch) {
-        if (Threads.trainingWorkers() < 2 || batch.size() < 2
-                || !Threads.worthSplitting((long) batch.size() * batch.length(), config.hidden(), 2)
+    public synchronized float[][] logits(Batch batch, Parallelism parallelism) {
+        if (parallelism.workers() < 2 || batch.size() < 2
+                || !Parallelism.worthSplitting((long) batch.size() * batch.length(), config.hidden(), 2)
                 || inferenceReplica() == null) {
             return logitsHere(batch);
         }
@@ -424,18 +428,24 @@ public final class TextClassifier {
         return graphWork.get();
     }
 
+    /** {@link #logits(EncodedDataset, int, int, Parallelism)} on the caller's thread alone. */
+    public float[][] logits(EncodedDataset data, int batchSize, int padId) {
+        return logits(data, batchSize, padId, Parallelism.sequential());
+    }
+
     /**
      * Logits of every example of {@code data}, in data order (batches sorted by length for speed). The inference
      * sessions' array caches are freed after the pass: a dev evaluation between training epochs would otherwise keep
      * up to {@link org.kd4j.model.memory.InferenceMemory#CACHE_BYTES} per session (this model's and its replica's)
-     * resident beside the training step's arrays.
+     * resident beside the training step's arrays. Batches are split over {@code parallelism}'s workers as in
+     * {@link #logits(Batch, Parallelism)}.
      */
-    public float[][] logits(EncodedDataset data, int batchSize, int padId) {
+    public float[][] logits(EncodedDataset data, int batchSize, int padId, Parallelism parallelism) {
         float[][] out = new float[data.size()][];
         BatchPlanner planner = new BatchPlanner(batchSize, true, 1, 0);
         try {
             for (int[] indices : planner.evaluationOrder(data.lengths())) {
-                float[][] rows = logits(Batch.of(data, indices, 0, padId));
+                float[][] rows = logits(Batch.of(data, indices, 0, padId), parallelism);
                 for (int i = 0; i < indices.length; i++) {
                     out[indices[i]] = rows[i];
                 }

@@ -28,6 +28,7 @@ import org.kd4j.distill.train.Progress;
 import org.kd4j.util.AtomicFiles;
 import org.kd4j.util.FileTrees;
 import org.kd4j.util.NativeGarbage;
+import org.kd4j.util.Parallelism;
 
 /**
  * Runs a plan's cells in this JVM, one {@link DistillationRun} each, skipping the finished ones: the benchmark is
@@ -148,9 +149,12 @@ public final class QualityBenchmark {
      * @param command the command line, recorded in each run's provenance and cell record
      * @param keepGoing after a failed cell, go on with the next (the failures are returned); otherwise the first
      *     failure is thrown, naming the cell
+     * @param parallelism threads per op (as the process runs), workers and micro-batches of every cell and of the
+     *     teachers' training and scoring; not part of a cell's identity (it changes results by float rounding at most)
      * @param afterEach called after each cell that ran (e.g. to rewrite the report)
      */
-    public Outcome run(String command, boolean keepGoing, Progress progress, Consumer<QualityCell> afterEach) {
+    public Outcome run(String command, boolean keepGoing, Parallelism parallelism, Progress progress,
+                       Consumer<QualityCell> afterEach) {
         List<QualityCell> all = cells();
         List<QualityCell> ran = new ArrayList<>();
         List<QualityCell> skipped = new ArrayList<>();
@@ -175,7 +179,7 @@ public final class QualityBenchmark {
             try {
                 if (teachers && cell.task() != prepared) {
                     try {
-                        prepareTeachers(cell.task(), all, progress);
+                        prepareTeachers(cell.task(), all, parallelism, progress);
                     } catch (RuntimeException e) {
                         unprepared.put(cell.task(), e instanceof KdException ? e.getMessage() : e.toString());
                         throw e;
@@ -183,7 +187,7 @@ public final class QualityBenchmark {
                     prepared = cell.task();
                 }
                 LOG.info("quality cell {}/{}: {}", index, toRun, cell.key());
-                runCell(cell, command, progress);
+                runCell(cell, command, parallelism, progress);
                 ran.add(cell);
                 afterEach.accept(cell);
             } catch (RuntimeException e) {
@@ -198,7 +202,7 @@ public final class QualityBenchmark {
         return new Outcome(ran, skipped, failures);
     }
 
-    private void runCell(QualityCell cell, String command, Progress progress) {
+    private void runCell(QualityCell cell, String command, Parallelism parallelism, Progress progress) {
         try {
             // an interrupted cell starts again from a clean directory (its checkpoints belong to the interrupted run)
             FileTrees.delete(cell.dir());
@@ -207,7 +211,10 @@ public final class QualityBenchmark {
         }
         String cellCommand = command + " [cell " + cell.key() + "]";
         long start = System.nanoTime();
-        new DistillationRun(cell.config(), cellCommand, false, progress).run();
+        ExperimentConfig c = cell.config();
+        ExperimentConfig config = new ExperimentConfig(c.task(), c.data(), c.tokenizer(), c.teachers(), c.student(), c.distill(),
+                c.run().withParallelism(parallelism));
+        new DistillationRun(config, cellCommand, false, progress).run();
         double seconds = (System.nanoTime() - start) / 1e9;
         // hundreds of runs in one JVM: the finished run's native buffers are returned before the next run allocates
         NativeGarbage.collect("cell " + cell.key());
@@ -222,13 +229,13 @@ public final class QualityBenchmark {
      * is recorded in {@value #TEACHERS_FILE} with the teachers' model files and which of them were trained here, when
      * teachers were trained here or no record of these teachers exists yet.
      */
-    private void prepareTeachers(GlueTask task, List<QualityCell> cells, Progress progress) {
+    private void prepareTeachers(GlueTask task, List<QualityCell> cells, Parallelism parallelism, Progress progress) {
         String student = cells.stream().filter(c -> c.task() == task).findFirst().orElseThrow().student();
         ExperimentConfig shared = plan.config(source, task, student);
         // all the task's teachers, as the ensemble cells see them
         ExperimentConfig config = new ExperimentConfig(task, shared.data(), shared.tokenizer(), shared.teachers(), shared.student(),
                 shared.distill(), new RunConfig(shared.run().dir(), shared.run().cacheDir(), List.of(StudentVariant.ENSEMBLE),
-                false, false));
+                false, false, parallelism));
         LOG.info("quality benchmark {}: teachers {}", task, shared.teachers().stream().map(t -> t.name()).toList());
         long start = System.nanoTime();
         List<Teacher> teachers = new TeacherPool(config, new TaskData(task, config.data()), progress).teachers();

@@ -86,8 +86,12 @@ public record QualityCell(GlueTask task, String student, Cell cell, long seed, P
         return Files.isDirectory(dir) ? Status.UNFINISHED : Status.TO_RUN;
     }
 
-    /** The SHA-256 of the resolved run configuration (as written to the run's config.yaml). */
+    /**
+     * The SHA-256 of the resolved run configuration (as written to the run's config.yaml) without {@code run.parallelism}:
+     * workers and micro-batches change a cell's result by float rounding at most, so a cell finished with other ones
+     * stays done.
+     */
     public String configSha256() {
-        return Hashing.fieldsHex("kd4j.quality.cell.v1", ConfigLoader.toYaml(config));
+        return Hashing.fieldsHex("kd4j.quality.cell.v1", ConfigLoader.toYamlWithout(config, "run.parallelism"));
     }
 }

@@ -11,7 +11,8 @@ import java.util.stream.Stream;
  * Chooses which nd4j-native build JavaCPP loads, before ND4J starts: the oneDNN + AVX-512 build on CPUs that have
  * AVX-512 (measured faster; see the README's "Measured"), the portable AVX2 build otherwise. The choice goes through
  * JavaCPP's {@value #EXTENSION_PROPERTY} system property; setting it yourself, or {@code -Dkd4j.native=portable},
- * overrides this. Must run before the first ND4J call to have an effect (the CLI calls it first thing).
+ * overrides this. Must run before the first ND4J call to have an effect: the entry points call it (the CLI first
+ * thing, {@code DistilledClassifier.load}, the tests' launcher session); the library never does.
  */
 public final class NativeBuild {
 

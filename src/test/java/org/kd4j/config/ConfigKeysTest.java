@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import org.kd4j.ConfigException;
 import java.util.List;
 import java.util.SortedSet;
 import org.junit.jupiter.api.Test;

@@ -7,14 +7,14 @@ import org.kd4j.data.batch.Batch;
 import org.kd4j.data.batch.EncodedDataset;
 import org.kd4j.data.glue.GlueTask;
 import org.kd4j.data.tokenize.Encoding;
-import org.kd4j.distill.train.Trainer;
+import org.kd4j.distill.train.StepTimer;
 import org.kd4j.model.ModelConfig;
 import org.kd4j.model.ModelType;
-import org.kd4j.model.PlatformHelpers;
 import org.kd4j.model.Pooling;
 import org.kd4j.model.TextClassifier;
 import org.kd4j.util.NativeGarbage;
-import org.kd4j.util.Threads;
+import org.kd4j.util.Nd4jProcess;
+import org.kd4j.util.Parallelism;
 
 /**
  * Not a test: trains (or runs) a tiny model on synthetic batches of varying lengths and prints the resident memory
@@ -46,8 +46,10 @@ public final class BiLstmMemoryProbe {
         if (Boolean.parseBoolean(System.getProperty("probe.mmap", "true"))) {
             NativeGarbage.returnLargeFreesToTheSystem();
         }
-        Threads.configure(Integer.getInteger("probe.threads", 1));
-        Threads.setTrainingWorkers(workers);
+        int threads = Integer.getInteger("probe.threads", 1);
+        Nd4jProcess.threadsPerOp(threads); // this probe is its own process's entry point
+        Parallelism parallelism = new Parallelism(threads, workers, 0);
+        boolean stepPool = Boolean.parseBoolean(System.getProperty("probe.stepPool", "true"));
         int vocab = 200;
         int distinct = Integer.getInteger("probe.batches", 64);
         EncodedDataset data = data(distinct, batchSize, vocab, maxLength, vary, 11);
@@ -63,18 +65,18 @@ public final class BiLstmMemoryProbe {
         }
         System.out.printf("probe: %s %s, %s lengths up to %d, batch %d, hidden %d, workers %d, helpers %s, stepPool %s%n",
                 type, mode, vary ? "varying" : "fixed", maxLength, batchSize, hidden, workers,
-                helpersOnce ? "off once" : "toggled per call", System.getProperty("kd4j.stepPool", "true"));
+                helpersOnce ? "off once" : "toggled per call", stepPool);
         Runnable loop = () -> {
             long start = System.nanoTime();
             long first = 0;
             long afterFirst = 0;
-            try (Trainer.StepTimer timer = Trainer.stepTimer(model, data, workers)) {
+            try (StepTimer timer = StepTimer.of(model, data, parallelism, stepPool)) {
                 for (int s = 1; s <= steps; s++) {
                     Batch b = batches.get(s % batches.size());
                     if (mode.equals("train")) {
                         timer.step(b);
                     } else {
-                        model.logits(b);
+                        model.logits(b, parallelism);
                     }
                     if (s == 1) {
                         afterFirst = System.nanoTime();
@@ -106,7 +108,7 @@ public final class BiLstmMemoryProbe {
             }
         };
         if (helpersOnce) {
-            PlatformHelpers.without(() -> {
+            org.kd4j.testing.PlatformHelpersOff.call(() -> {
                 loop.run();
                 return null;
             });

@@ -2,7 +2,7 @@ package org.kd4j.probe;
 
 import java.util.Map;
 import org.kd4j.util.NativeGarbage;
-import org.kd4j.util.Threads;
+import org.kd4j.util.Nd4jProcess;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -33,7 +33,7 @@ public final class LstmOpProbe {
         int t = Integer.getInteger("probe.length", 64);
         int h = Integer.getInteger("probe.hidden", 128);
         NativeGarbage.returnLargeFreesToTheSystem();
-        Threads.configure(1);
+        Nd4jProcess.threadsPerOp(1);
         Nd4j.getEnvironment().allowHelpers(false);
         LSTMLayerConfig config = LSTMLayerConfig.builder().lstmdataformat(LSTMDataFormat.NTS).directionMode(LSTMDirectionMode.FWD)
                 .gateAct(LSTMActivations.SIGMOID).cellAct(LSTMActivations.TANH).outAct(LSTMActivations.TANH)

@@ -2,7 +2,9 @@ package org.kd4j.distill.loss;
 
 import org.kd4j.config.WeightingScheme;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
+import org.kd4j.config.DistillConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -34,6 +36,58 @@ public final class EnsembleTargets {
         this.softTargets = softTargets;
         this.meanLogits = meanLogits;
         this.hardLabels = hardLabels;
+    }
+
+    /**
+     * How an ensemble combines its teachers: one description shared by the distillation targets during training and by
+     * the ensemble's own predictions (its dev row), so that both combine the teachers the same way.
+     *
+     * @param weighting how teachers are weighted per example
+     * @param fixedWeights {@code [K]} for {@link WeightingScheme#FIXED} (normalised to sum 1); empty otherwise
+     * @param averageLogits combine logits before the softmax instead of probabilities after it
+     */
+    public record Combination(WeightingScheme weighting, List<Double> fixedWeights, boolean averageLogits) {
+
+        public Combination {
+            Objects.requireNonNull(weighting, "weighting");
+            fixedWeights = fixedWeights == null ? List.of() : List.copyOf(fixedWeights);
+        }
+
+        /** How {@code distill} combines its teachers. */
+        public static Combination of(DistillConfig distill) {
+            return new Combination(distill.weighting(), distill.teacherWeights(), distill.averageLogits());
+        }
+
+        /** Uniform weights over probabilities. */
+        public static Combination uniform() {
+            return new Combination(WeightingScheme.UNIFORM, List.of(), false);
+        }
+
+        /** The targets of {@code teacherLogits} {@code [K][B][C]} at {@code temperature}; see {@link #compute}. */
+        public EnsembleTargets targets(float[][][] teacherLogits, int[] gold, double temperature) {
+            double[] fixed = fixedWeights.stream().mapToDouble(Double::doubleValue).toArray();
+            return compute(teacherLogits, gold, weighting, fixed.length == 0 ? null : fixed, temperature, averageLogits);
+        }
+
+        /**
+         * The ensemble's prediction of each example at T = 1: its probabilities {@code p} (classification) or the
+         * weighted mean of its teachers' scores (regression, C = 1). No gold labels at prediction time: the
+         * {@link WeightingScheme#TEACHER_LOSS} weighting falls back to confidence.
+         *
+         * @param teacherLogits {@code [K][N][C]}
+         */
+        public float[][] predict(float[][][] teacherLogits, boolean regression) {
+            EnsembleTargets t = targets(teacherLogits, null, 1.0);
+            double[][] values = regression ? t.meanLogits : t.softTargets;
+            float[][] out = new float[values.length][];
+            for (int i = 0; i < values.length; i++) {
+                out[i] = new float[values[i].length];
+                for (int c = 0; c < values[i].length; c++) {
+                    out[i][c] = (float) values[i][c];
+                }
+            }
+            return out;
+        }
     }
 
     /**

@@ -5,51 +5,115 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Progress of a long phase on the log: phase, step/total, examples/s, loss, ETA; at most one line every
- * {@code intervalMillis}, and always at the end. Disabled for logs and sweeps with {@code enabled = false}.
+ * How long phases (a model's training) show their progress: not at all, as a log line at most every
+ * {@code intervalMillis} (phase, step/total, examples/s, loss, ETA; always one at the end), or as a progress bar on
+ * the terminal. A value passed to whatever trains, never a global: runs in one JVM each have their own, and one value
+ * may be shared by runs at the same time (each {@link #start} makes the phase's own tracker).
  */
 public final class Progress {
 
     private static final Logger LOG = LogManager.getLogger(Progress.class);
+    /** The interval of the log lines the CLI shows. */
+    public static final long LOG_INTERVAL_MILLIS = 10_000;
 
-    private final boolean enabled;
+    private enum Mode { OFF, LOG, BAR }
+
+    private final Mode mode;
     private final long intervalMillis;
-    private String phase = "";
-    private long total;
-    private long startNanos;
-    private long lastLog;
-    private long examples;
 
-    public Progress(boolean enabled, long intervalMillis) {
-        this.enabled = enabled;
+    private Progress(Mode mode, long intervalMillis) {
+        this.mode = mode;
         this.intervalMillis = intervalMillis;
     }
 
+    /** No progress (sweeps' trials, tests, embedding applications). */
     public static Progress off() {
-        return new Progress(false, 0);
+        return new Progress(Mode.OFF, 0);
     }
 
-    public void start(String phaseName, long totalSteps) {
-        phase = phaseName;
-        total = totalSteps;
-        startNanos = System.nanoTime();
-        lastLog = System.currentTimeMillis();
-        examples = 0;
-    }
-
-    /** Reports {@code step} of the total done, with {@code batchExamples} examples just processed. */
-    public void update(long step, int batchExamples, double loss) {
-        examples += batchExamples;
-        long now = System.currentTimeMillis();
-        if (!enabled || (now - lastLog < intervalMillis && step < total)) {
-            return;
+    /** A log line at most every {@code intervalMillis}, and one at the end of each phase. */
+    public static Progress logLines(long intervalMillis) {
+        if (intervalMillis < 0) {
+            throw new IllegalArgumentException("interval must be >= 0 ms, got " + intervalMillis);
         }
-        lastLog = now;
-        double seconds = Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
-        double rate = examples / seconds;
-        double eta = step == 0 ? 0 : seconds / step * (total - step);
-        LOG.info(String.format(Locale.ROOT, "%s | step %d/%d | %.1f ex/s | loss %.4f | ETA %s",
-                phase, step, total, rate, loss, duration(eta)));
+        return new Progress(Mode.LOG, intervalMillis);
+    }
+
+    /**
+     * A progress bar on stderr when the process has a terminal ({@link System#console()}), else log lines every
+     * {@value #LOG_INTERVAL_MILLIS} ms: what the CLI shows unless {@code --no-progress}.
+     */
+    public static Progress forConsole() {
+        return System.console() != null ? new Progress(Mode.BAR, 0) : logLines(LOG_INTERVAL_MILLIS);
+    }
+
+    /** Whether anything is shown. */
+    public boolean enabled() {
+        return mode != Mode.OFF;
+    }
+
+    /** The tracker of a phase of {@code totalSteps} steps, started now. */
+    public Phase start(String phase, long totalSteps) {
+        return switch (mode) {
+            case OFF -> Phase.NONE;
+            case LOG -> new LogLines(phase, totalSteps, intervalMillis);
+            case BAR -> TerminalBar.start(phase, totalSteps);
+        };
+    }
+
+    /** One phase's progress. */
+    public interface Phase extends AutoCloseable {
+
+        Phase NONE = new Phase() {
+            @Override
+            public void update(long step, int batchExamples, double loss) {}
+
+            @Override
+            public void close() {}
+        };
+
+        /** Reports {@code step} of the total done, with {@code batchExamples} examples just processed. */
+        void update(long step, int batchExamples, double loss);
+
+        /** A log line follows (an epoch's dev score): a bar ends its line first, and goes on below. */
+        default void beforeLogLine() {}
+
+        /** The phase is over (a bar is finished and leaves the line). */
+        @Override
+        void close();
+    }
+
+    /** The log lines. */
+    private static final class LogLines implements Phase {
+        private final String phase;
+        private final long total;
+        private final long intervalMillis;
+        private final long startNanos = System.nanoTime();
+        private long lastLog = System.currentTimeMillis();
+        private long examples;
+
+        LogLines(String phase, long total, long intervalMillis) {
+            this.phase = phase;
+            this.total = total;
+            this.intervalMillis = intervalMillis;
+        }
+
+        @Override
+        public void update(long step, int batchExamples, double loss) {
+            examples += batchExamples;
+            long now = System.currentTimeMillis();
+            if (now - lastLog < intervalMillis && step < total) {
+                return;
+            }
+            lastLog = now;
+            double seconds = Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
+            double eta = step == 0 ? 0 : seconds / step * (total - step);
+            LOG.info(String.format(Locale.ROOT, "%s | step %d/%d | %.1f ex/s | loss %.4f | ETA %s",
+                    phase, step, total, examples / seconds, loss, duration(eta)));
+        }
+
+        @Override
+        public void close() {}
     }
 
     static String duration(double seconds) {

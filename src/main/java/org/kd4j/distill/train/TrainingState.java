@@ -1,5 +1,6 @@
 package org.kd4j.distill.train;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,5 +23,22 @@ public record TrainingState(int epoch, int batchInEpoch, long step, double bestS
 
     public static TrainingState start() {
         return new TrainingState(0, 0, 0, Double.NaN, -1, 0, List.of());
+    }
+
+    /** This state after one more update, {@code batchesDone} batches of {@code epoch} done. */
+    TrainingState afterStep(int epoch, int batchesDone) {
+        return new TrainingState(epoch, batchesDone, step + 1, bestScore, bestEpoch, epochsWithoutImprovement, devScores);
+    }
+
+    /**
+     * This state after {@code epoch}'s dev evaluation scored {@code score} (higher is better): the next epoch's start,
+     * the score recorded, the best score and epoch moved when it is better, else one more epoch without improvement.
+     */
+    TrainingState afterEpoch(int epoch, double score) {
+        List<Double> scores = new ArrayList<>(devScores);
+        scores.add(score);
+        boolean better = Double.isNaN(bestScore) || score > bestScore;
+        return new TrainingState(epoch + 1, 0, step, better ? score : bestScore, better ? epoch : bestEpoch,
+                better ? 0 : epochsWithoutImprovement + 1, scores);
     }
 }

@@ -204,4 +204,25 @@ class EnsembleTargetsTest {
         }
         return s;
     }
+
+    @Test
+    void theEnsemblesPredictionIsItsTargetsAtTemperatureOne() {
+        float[][][] z = {{{2f, -1f}, {0.5f, 0.2f}}, {{-0.3f, 1.1f}, {3f, 0f}}};
+        for (WeightingScheme scheme : WeightingScheme.values()) {
+            EnsembleTargets.Combination c = new EnsembleTargets.Combination(scheme,
+                    scheme == WeightingScheme.FIXED ? java.util.List.of(1.0, 3.0) : java.util.List.of(), false);
+            double[][] p = EnsembleTargets.compute(z, null, scheme, scheme == WeightingScheme.FIXED ? new double[] {1, 3} : null,
+                    1.0, false).softTargets();
+            float[][] predicted = c.predict(z, false);
+            for (int b = 0; b < p.length; b++) {
+                for (int k = 0; k < p[b].length; k++) {
+                    org.junit.jupiter.api.Assertions.assertEquals((float) p[b][k], predicted[b][k], 0f, scheme + " [" + b + "][" + k + "]");
+                }
+            }
+        }
+        float[][][] scores = {{{4f}, {1f}}, {{2f}, {3f}}};
+        float[][] mean = EnsembleTargets.Combination.uniform().predict(scores, true);
+        org.junit.jupiter.api.Assertions.assertEquals(3f, mean[0][0], 1e-6f);
+        org.junit.jupiter.api.Assertions.assertEquals(2f, mean[1][0], 1e-6f);
+    }
 }

@@ -46,7 +46,7 @@ class BiLstmMemoryTest {
         TextClassifier model = TextClassifier.create(ModelConfig.of(ModelType.BILSTM, 1, 128, 1, 128, 64, Pooling.MEAN), vocab, 2, 3);
         long baseline = 0;
         long[] readings = new long[STEPS / 10 + 1];
-        try (Trainer.StepTimer timer = Trainer.stepTimer(model, data, 1)) {
+        try (StepTimer timer = StepTimer.of(model, data, org.kd4j.util.Parallelism.sequential())) {
             for (int step = 1; step <= WARM_UP + STEPS; step++) {
                 timer.step(batches.get(step % batches.size()));
                 if (step >= WARM_UP && step % 10 == 0) {

@@ -21,6 +21,7 @@ import org.kd4j.model.ModelConfig;
 import org.kd4j.model.ModelType;
 import org.kd4j.model.Pooling;
 import org.kd4j.model.TextClassifier;
+import org.kd4j.util.Parallelism;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 class TrainerTest {
@@ -33,9 +34,33 @@ class TrainerTest {
 
     @TempDir Path dir;
 
-    private Trainer trainer(String name, TextClassifier model, float[][][] teachers, TrainConfig config, Path work) {
-        return new Trainer(name, model, TRAIN, DEV, teachers, DistillConfig.defaults(), config, DATA,
-                SyntheticTask.TOKENIZER.padId(), work, Progress.off());
+    private Trainer trainer(String name, TextClassifier model, float[][][] teachers, TrainConfig config, Path work,
+                            TrainingListener... listeners) {
+        Trainer.Builder b = Trainer.builder(name, model, TRAIN, DEV).teachers(teachers, DistillConfig.defaults()).training(config)
+                .data(DATA).padId(SyntheticTask.TOKENIZER.padId()).workDir(work).parallelism(Parallelism.sequential());
+        for (TrainingListener l : listeners) {
+            b.listener(l);
+        }
+        return b.build();
+    }
+
+    /** Thrown right after a given step, as a crash would. */
+    static final class Interrupted extends RuntimeException {
+        Interrupted(long step) {
+            super("interrupted after step " + step, null, false, false);
+        }
+    }
+
+    /** A listener that stops the process after {@code step}, after the step's checkpoint (if one is due) is written. */
+    private static TrainingListener interruptAfterStep(long step) {
+        return new TrainingListener() {
+            @Override
+            public void onStepEnd(TrainingState state, int batchExamples, double loss) {
+                if (state.step() == step) {
+                    throw new Interrupted(step);
+                }
+            }
+        };
     }
 
     private static String listing(Path folder) {
@@ -73,9 +98,9 @@ class TrainerTest {
         Trainer.TrainResult a = trainer("a", straight, null, config, dir.resolve("a")).fit(false);
 
         Path work = dir.resolve("b");
-        Trainer first = trainer("b", tiny(TINY), null, config, work);
-        first.interruptAfterStep(20); // mid-epoch 2 (16 batches per epoch); last checkpoint at step 18
-        assertThrows(Trainer.Interrupted.class, () -> first.fit(false));
+        // mid-epoch 2 (16 batches per epoch); last checkpoint at step 18
+        Trainer first = trainer("b", tiny(TINY), null, config, work, interruptAfterStep(20));
+        assertThrows(Interrupted.class, () -> first.fit(false));
         assertTrue(Checkpoint.exists(work));
 
         TextClassifier resumedModel = tiny(TINY); // a fresh process would rebuild the model from the config
@@ -87,6 +112,31 @@ class TrainerTest {
         for (String name : pa.keySet()) {
             assertEquals(0.0, pa.get(name).sub(pb.get(name)).amaxNumber().doubleValue(), 1e-6, name);
         }
+    }
+
+    @Test
+    void theTrainingCurveHoldsEveryStepsLossAndEveryEpochsDevScore() {
+        TrainConfig config = new TrainConfig(2, 3e-3, 0.01, 0.1, 1.0, 11, 3, 0);
+        Trainer.TrainResult r = trainer("curve", tiny(TINY), null, config, dir.resolve("c")).fit(false);
+        TrainingCurve curve = r.curve();
+        assertEquals("curve", curve.model());
+        assertEquals("accuracy", curve.devMetric());
+        java.util.List<TrainingCurve.Point> losses = curve.series(TrainingCurve.Series.TRAIN_LOSS);
+        assertEquals(r.state().step(), losses.size());
+        assertEquals(curve.stepsPerEpoch() * 2L, losses.size());
+        for (int i = 0; i < losses.size(); i++) {
+            assertEquals(i + 1, losses.get(i).step());
+            assertEquals(i < curve.stepsPerEpoch() ? 1 : 2, losses.get(i).epoch());
+            assertTrue(Double.isFinite(losses.get(i).value()) && losses.get(i).value() > 0);
+        }
+        assertEquals(r.state().devScores(), curve.series(TrainingCurve.Series.DEV_METRIC).stream()
+                .map(TrainingCurve.Point::value).toList());
+        java.util.List<TrainingCurve.Point> epochLoss = curve.series(TrainingCurve.Series.EPOCH_TRAIN_LOSS);
+        assertEquals(2, epochLoss.size());
+        double firstEpochMean = losses.subList(0, curve.stepsPerEpoch()).stream().mapToDouble(TrainingCurve.Point::value)
+                .average().orElseThrow();
+        assertEquals(firstEpochMean, epochLoss.get(0).value(), 1e-12);
+        assertTrue(epochLoss.get(1).value() < epochLoss.get(0).value(), epochLoss.toString());
     }
 
     @Test

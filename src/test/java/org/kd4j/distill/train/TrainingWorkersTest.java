@@ -13,6 +13,7 @@ import org.kd4j.model.ModelConfig;
 import org.kd4j.model.ModelType;
 import org.kd4j.model.Pooling;
 import org.kd4j.model.TextClassifier;
+import org.kd4j.util.Parallelism;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -21,11 +22,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * step while both train, for a transformer and a BiLSTM.
  */
 class TrainingWorkersTest {
-
-    @org.junit.jupiter.api.AfterEach
-    void defaults() {
-        org.kd4j.util.Threads.setMicroBatchTokens(0);
-    }
 
     /** Long batches (>= 2 x 1,024 padded tokens of a hidden-256 model) split over two workers. */
     @Test
@@ -38,7 +34,6 @@ class TrainingWorkersTest {
     @Test
     void microBatchesOnOneAndTwoWorkers() {
         EncodedDataset data = SyntheticTask.make(96, 3);
-        org.kd4j.util.Threads.setMicroBatchTokens(40);
         check(data, 1, 40, 0, 16);
         check(data, 2, 40, 0, 16);
     }
@@ -53,16 +48,14 @@ class TrainingWorkersTest {
                 batches.add(Batch.of(data, indices, padTo, SyntheticTask.TOKENIZER.padId()));
             }
             // the one-worker trainer trains `model`; `mirror` gets its weights before each comparison
-            try (Trainer.StepTimer one = Trainer.stepTimer(model, data, 1);
-                 Trainer.StepTimer two = Trainer.stepTimer(mirror, data, workerCount)) {
+            try (StepTimer one = StepTimer.of(model, data, Parallelism.sequential());
+                 StepTimer two = StepTimer.of(mirror, data, new Parallelism(1, workerCount, microTokens))) {
                 for (int i = 0; i < batches.size(); i++) {
                     Batch batch = batches.get(i);
-                    org.kd4j.util.Threads.setMicroBatchTokens(microTokens);
                     assertTrue(two.parts(batch) > 1, "the batch is split: " + batch.size() + " x " + batch.length());
                     model.parameters().forEach((name, value) -> mirror.parameters().get(name).assign(value));
-                    Trainer.BatchGradients split = copy(two.gradients(batch));
-                    org.kd4j.util.Threads.setMicroBatchTokens(0);
-                    Trainer.BatchGradients whole = one.gradients(batch);
+                    GradientEngine.BatchGradients split = copy(two.gradients(batch));
+                    GradientEngine.BatchGradients whole = one.gradients(batch);
                     String where = type + " step " + i + " (" + batch.size() + " x " + batch.length() + ")";
                     assertEquals(whole.loss(), split.loss(), 1e-6 * Math.max(1, Math.abs(whole.loss())), where + ": loss");
                     assertEquals(whole.weights().keySet(), split.weights().keySet());
@@ -77,10 +70,10 @@ class TrainingWorkersTest {
         }
     }
 
-    private static Trainer.BatchGradients copy(Trainer.BatchGradients g) {
+    private static GradientEngine.BatchGradients copy(GradientEngine.BatchGradients g) {
         java.util.Map<String, INDArray> weights = new java.util.LinkedHashMap<>();
         g.weights().forEach((k, v) -> weights.put(k, v.dup()));
-        return new Trainer.BatchGradients(g.loss(), weights, g.embeddings().dup(), true);
+        return new GradientEngine.BatchGradients(g.loss(), weights, g.embeddings().dup(), true);
     }
 
     private static void assertClose(INDArray expected, INDArray actual, String what) {

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kd4j.KdException;
 import org.kd4j.config.DataConfig;
-import org.kd4j.config.DistillConfig;
 import org.kd4j.config.TrainConfig;
 import org.kd4j.data.batch.EncodedDataset;
 import org.kd4j.data.batch.PaddingMode;
@@ -23,8 +22,8 @@ import org.kd4j.data.glue.Example;
 import org.kd4j.data.glue.GlueTask;
 import org.kd4j.data.glue.OnBadRow;
 import org.kd4j.data.tokenize.BertTokenizer;
-import org.kd4j.distill.train.Progress;
 import org.kd4j.distill.train.Trainer;
+import org.kd4j.util.Parallelism;
 import org.kd4j.imports.testing.Fixtures;
 import org.kd4j.model.ModelType;
 import org.kd4j.model.TextClassifier;
@@ -76,8 +75,8 @@ class StudentFineTuneTest {
         DataConfig data = new DataConfig("datasets", 32, 16, PaddingMode.DYNAMIC, true, 1, 7, OnBadRow.FAIL, 0, "");
         TrainConfig config = new TrainConfig(6, 1e-2, 0.01, 0.1, 1.0, 11, 0, 0);
         long start = System.nanoTime();
-        Trainer.TrainResult result = new Trainer("imported-student", student, train, trainAsDev, null, DistillConfig.defaults(),
-                config, data, TOKENIZER.padId(), dir.resolve("work"), Progress.off()).fit(false);
+        Trainer.TrainResult result = Trainer.builder("imported-student", student, train, trainAsDev).training(config).data(data)
+                .padId(TOKENIZER.padId()).workDir(dir.resolve("work")).parallelism(Parallelism.sequential()).build().fit(false);
         double seconds = (System.nanoTime() - start) / 1e9;
         double after = crossEntropy(student, train);
         LOG.info("fine-tuning {} steps in {} s: train cross-entropy {} -> {}, dev {}", result.state().step(),

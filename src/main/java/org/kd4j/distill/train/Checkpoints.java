@@ -1,0 +1,37 @@
+package org.kd4j.distill.train;
+
+import java.nio.file.Path;
+import org.kd4j.eval.Evaluation;
+import org.kd4j.model.TextClassifier;
+
+/**
+ * Writes a {@link Checkpoint} (weights, optimizer moments, {@link TrainingState}) every {@code everySteps} updates
+ * (0: never mid-epoch) and at the end of every epoch, so that a resumed run ends exactly where an uninterrupted one
+ * does.
+ */
+final class Checkpoints implements TrainingListener {
+
+    private final Path workDir;
+    private final TextClassifier model;
+    private final AdamW optimizer;
+    private final int everySteps;
+
+    Checkpoints(Path workDir, TextClassifier model, AdamW optimizer, int everySteps) {
+        this.workDir = workDir;
+        this.model = model;
+        this.optimizer = optimizer;
+        this.everySteps = everySteps;
+    }
+
+    @Override
+    public void onStepEnd(TrainingState state, int batchExamples, double loss) {
+        if (everySteps > 0 && state.step() % everySteps == 0) {
+            Checkpoint.save(workDir, model, optimizer, state);
+        }
+    }
+
+    @Override
+    public void onEpochEnd(TrainingState state, Evaluation dev, boolean improved) {
+        Checkpoint.save(workDir, model, optimizer, state);
+    }
+}
