@@ -43,6 +43,8 @@ public final class RunDirectory {
     public static final String CONFIG = "config.yaml";
     public static final String PROVENANCE = "provenance.json";
     public static final String REPORT = "report.md";
+    /** The students' training curves (PNG), linked from the report. */
+    public static final String CURVES = "curves.png";
     public static final String METRICS = "metrics.json";
     public static final String WORK = "work";
     public static final String UNFINISHED = "unfinished";

@@ -79,6 +79,11 @@ class DistillationRunTest {
                 RunDirectory.PROVENANCE, RunDirectory.REPORT, RunDirectory.TOKENIZER + "/vocab.txt"}) {
             assertTrue(Files.exists(run.file(name)), name);
         }
+        // the students' training curves: a PNG of the figure's size, linked from the report
+        java.awt.image.BufferedImage curves = javax.imageio.ImageIO.read(run.file(RunDirectory.CURVES).toFile());
+        assertEquals(org.kd4j.plot.TrainingCurvePlot.WIDTH, curves.getWidth());
+        assertEquals(org.kd4j.plot.TrainingCurvePlot.HEIGHT, curves.getHeight());
+        assertTrue(Files.readString(run.file(RunDirectory.REPORT)).contains("![Training curves](curves.png)"));
         JsonNode metrics = new ObjectMapper().readTree(run.file(RunDirectory.METRICS).toFile());
         assertEquals(6, metrics.get("rows").size());
         JsonNode ensembleStudent = metrics.get("rows").get(5);
