@@ -27,8 +27,7 @@ final class CurveFigure {
     private CurveFigure() {}
 
     /**
-     * The figure's data: per curve, its finite training losses by step and its dev scores by the step that ended each
-     * epoch; curves without points are left out.
+     * The figure's data: per curve, its finite training losses by update and its dev scores by epoch; curves without points are left out.
      *
      * @return empty when no curve has a training loss to draw
      */
@@ -42,7 +41,8 @@ final class CurveFigure {
                 continue;
             }
             losses.add(new Series(curve.model(), loss));
-            List<DataPoint> dev = points(curve, TrainingCurve.Series.DEV_METRIC);
+            List<DataPoint> dev = curve.series(TrainingCurve.Series.DEV_METRIC).stream()
+                    .filter(p -> Double.isFinite(p.value())).map(p -> new DataPoint(p.epoch(), p.value())).toList();
             if (!dev.isEmpty()) {
                 metrics.add(new Series(curve.model(), dev));
                 metric = "dev " + curve.devMetric();
@@ -51,7 +51,7 @@ final class CurveFigure {
         if (losses.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new TrainingCurves(title, "training loss (per update)", losses, metric, metrics));
+        return Optional.of(new TrainingCurves(title, "update", losses, metric, metrics));
     }
 
     /**

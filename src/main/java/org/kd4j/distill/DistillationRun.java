@@ -323,7 +323,8 @@ public final class DistillationRun {
         run.writeLabels(data.task(), config.data().maxLength());
         run.writeText(RunDirectory.CONFIG, ConfigLoader.toYaml(config));
         run.writeProvenance(provenance(tokenizer, data, teachers));
-        String figure = CurveFigure.write(result.title(), result.curves(), run.file(RunDirectory.CURVES));
+        String figure = CurveFigure.write(data.task().displayName() + ": the students' training curves", result.curves(),
+                run.file(RunDirectory.CURVES));
         run.writeText(RunDirectory.REPORT, result.table() + "\n" + (figure.isEmpty() ? "" : "\n" + figure));
         List<RunMetrics.Row> rows = new ArrayList<>();
         for (ResultRow r : result.rows()) {

@@ -14,7 +14,7 @@ import org.kd4j.plot.TrainingCurves;
 class CurveFigureTest {
 
     @Test
-    void eachStudentIsALineOfLossesByStepAndOfDevScoresByEpochEnd() {
+    void eachStudentIsALineOfLossesByUpdateAndOfDevScoresByEpoch() {
         TrainingCurve ce = new TrainingCurve("student, cross-entropy only", "accuracy", 2, List.of(
                 new Point(Series.TRAIN_LOSS, 0, 1, 0.70), new Point(Series.TRAIN_LOSS, 1, 1, 0.60),
                 new Point(Series.EPOCH_TRAIN_LOSS, 2, 1, 0.65), new Point(Series.DEV_METRIC, 2, 1, 0.55),
@@ -28,7 +28,7 @@ class CurveFigureTest {
         assertEquals(3.0, losses.get(2).x());
         assertEquals(0.50, losses.get(2).y());
         var dev = figure.metrics().get(0).points();
-        assertEquals(List.of(2.0, 4.0), dev.stream().map(p -> p.x()).toList());
+        assertEquals(List.of(1.0, 2.0), dev.stream().map(p -> p.x()).toList());
         assertEquals(List.of(0.55, 0.61), dev.stream().map(p -> p.y()).toList());
         assertEquals("dev accuracy", figure.metric());
     }
