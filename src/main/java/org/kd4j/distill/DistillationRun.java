@@ -33,6 +33,7 @@ import org.kd4j.run.RunDirectory;
 import org.kd4j.run.RunMetrics;
 import org.kd4j.run.RunProvenance;
 import org.kd4j.util.Hashing;
+import org.kd4j.util.NativeBuild;
 import org.kd4j.util.Parallelism;
 
 /**
@@ -358,7 +359,7 @@ public final class DistillationRun {
                 transfer, embeddings, unlabeled,
                 new RunProvenance.DataFile(data.devFile().toString(), Hashing.fileHex("dev data", data.devFile()), null,
                         data.devSize()),
-                tokenizer.fingerprint(), teacherEntries);
+                tokenizer.fingerprint(), teacherEntries, config.run().parallelism(), NativeBuild.describe());
     }
 
     private static void clear(Path dir) {

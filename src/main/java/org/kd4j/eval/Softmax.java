@@ -63,6 +63,19 @@ public final class Softmax {
         return max + Math.log(sum);
     }
 
+    /** {@link #logSumExp(float[])} for values held in double precision. */
+    public static double logSumExp(double[] z) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : z) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (double v : z) {
+            sum += Math.exp(v - max);
+        }
+        return max + Math.log(sum);
+    }
+
     private static void checkTemperature(double temperature) {
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
             throw new IllegalArgumentException("temperature: expected a finite value > 0, found " + temperature);

@@ -23,11 +23,16 @@ import java.util.List;
  * @param devFile the dev data
  * @param tokenizer the student's tokenizer fingerprint
  * @param teachers the run's teachers
+ * @param parallelism the run's threads per op, workers and micro-batch tokens ({@code run.parallelism}); null in files
+ *     written before it was recorded
+ * @param nativeBuild the nd4j-native build the process ran on ({@link org.kd4j.util.NativeBuild#describe()}); null in
+ *     files written before it was recorded
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunProvenance(String created, String command, String kd4j, String nd4j, String java, String os, long seed,
                             long dataSeed, DataFile trainFile, DataFile transferFile, StudentEmbeddings studentEmbeddings,
-                            DataFile unlabeledTrain, DataFile devFile, String tokenizer, List<TeacherEntry> teachers) {
+                            DataFile unlabeledTrain, DataFile devFile, String tokenizer, List<TeacherEntry> teachers,
+                            org.kd4j.util.Parallelism parallelism, String nativeBuild) {
 
     public RunProvenance {
         teachers = teachers == null ? List.of() : List.copyOf(teachers);

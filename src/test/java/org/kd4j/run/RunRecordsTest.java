@@ -33,7 +33,8 @@ class RunRecordsTest {
                 new RunProvenance.StudentEmbeddings("minilm.onnx", "cd".repeat(32), 384, 16, 0.625),
                 new RunProvenance.DataFile("data/train.tsv", null, "unlabeled:n=60", 60),
                 new RunProvenance.DataFile("data/dev.tsv", "ef".repeat(32), null, 32),
-                "vocab:abc", List.of(new RunProvenance.TeacherEntry("cnn", "cache/cnn.kdm", "01".repeat(32), "vocab:abc")));
+                "vocab:abc", List.of(new RunProvenance.TeacherEntry("cnn", "cache/cnn.kdm", "01".repeat(32), "vocab:abc")),
+                new org.kd4j.util.Parallelism(1, 2, 48), "portable AVX2 build");
     }
 
     @Test
@@ -42,10 +43,11 @@ class RunRecordsTest {
         run.writeProvenance(provenance());
         JsonNode json = new ObjectMapper().readTree(run.file(RunDirectory.PROVENANCE).toFile());
         for (String field : List.of("created", "command", "kd4j", "nd4j", "java", "os", "seed", "data_seed", "train_file",
-                "student_embeddings", "unlabeled_train", "dev_file", "tokenizer", "teachers")) {
+                "student_embeddings", "unlabeled_train", "dev_file", "tokenizer", "teachers", "parallelism", "native_build")) {
             assertTrue(json.has(field), field + " in " + json);
         }
         assertFalse(json.has("transfer_file"), "absent parts are left out, as before");
+        assertEquals(48, json.get("parallelism").get("micro_batch_tokens").asInt(), json.toString());
         assertEquals(64, json.get("train_file").get("sha256").asText().length());
         assertFalse(json.get("unlabeled_train").has("sha256"));
         assertFalse(json.get("dev_file").has("subset"));

@@ -1,10 +1,11 @@
 package org.kd4j.distill.loss;
 
-import org.kd4j.config.WeightingScheme;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.kd4j.config.DistillConfig;
+import org.kd4j.config.WeightingScheme;
+import org.kd4j.eval.Softmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -250,22 +251,9 @@ public final class EnsembleTargets {
         return Nd4j.createFromArray(meanLogits).castTo(type);
     }
 
-    /** Numerically stable {@code softmax(z / T)}. */
+    /** Numerically stable {@code softmax(z / T)} ({@link Softmax}, the one implementation). */
     static double[] softmax(double[] z, double temperature) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double v : z) {
-            max = Math.max(max, v);
-        }
-        double[] e = new double[z.length];
-        double sum = 0;
-        for (int c = 0; c < z.length; c++) {
-            e[c] = Math.exp((z[c] - max) / temperature);
-            sum += e[c];
-        }
-        for (int c = 0; c < z.length; c++) {
-            e[c] /= sum;
-        }
-        return e;
+        return Softmax.of(z, temperature, new double[z.length]);
     }
 
     private static double[] uniform(int numTeachers) {
@@ -291,18 +279,9 @@ public final class EnsembleTargets {
     private static double[] teacherLoss(double[][][] z, int b, int label) {
         double[] negCe = new double[z.length];
         for (int k = 0; k < z.length; k++) {
-            negCe[k] = z[k][b][label] - logSumExp(z[k][b]);
+            negCe[k] = z[k][b][label] - Softmax.logSumExp(z[k][b]);
         }
         return softmax(negCe, 1.0);
-    }
-
-    private static double logSumExp(double[] z) {
-        double max = Arrays.stream(z).max().orElseThrow();
-        double sum = 0;
-        for (double v : z) {
-            sum += Math.exp(v - max);
-        }
-        return max + Math.log(sum);
     }
 
     private static double[] normalisedFixed(double[] fixedWeights, int numTeachers) {
