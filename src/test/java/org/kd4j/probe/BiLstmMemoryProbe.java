@@ -146,7 +146,7 @@ public final class BiLstmMemoryProbe {
             Object out = java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
                     new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
                     new Object[] {new String[0]}, new String[] {String[].class.getName()});
-            java.nio.file.Files.writeString(java.nio.file.Path.of("/tmp/lstm-histo-" + step + ".txt"), out.toString());
+            java.nio.file.Files.writeString(java.nio.file.Path.of("target", "lstm-histo-" + step + ".txt"), out.toString());
             for (String line : out.toString().split("\n")) {
                 if (line.matches(".*(NDArray|DataBuffer|OpaqueDataBuffer|Pointer|ShapeDescriptor|OpContext|InferenceSession|SameDiffOp).*")) {
                     System.out.println("step   histo " + line.trim());
