@@ -19,7 +19,7 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         version = "kd4j 0.1.0",
         description = "Multi-teacher knowledge distillation for text classifiers on the JVM.",
-        subcommands = {DistillCommand.class, SweepCommand.class, EvaluateCommand.class, PredictCommand.class, DataCommand.class,
+        subcommands = {DistillCommand.class, ScoreCommand.class, SweepCommand.class, EvaluateCommand.class, PredictCommand.class, DataCommand.class,
                 TokenizeCommand.class, BenchCommand.class, ImportCommand.class, ExportCommand.class, AugmentCommand.class})
 public final class Main implements Callable<Integer> {
 

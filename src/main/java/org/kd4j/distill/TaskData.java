@@ -142,6 +142,21 @@ public final class TaskData {
         return "train:limit=" + config.trainLimit() + ":seed=" + config.seed();
     }
 
+    /** The training examples (the {@code train_limit} subset), unencoded. */
+    public List<Example> trainExamples() {
+        return train;
+    }
+
+    /** The dev examples, unencoded. */
+    public List<Example> devExamples() {
+        return devSplit.examples();
+    }
+
+    /** The unlabeled training rows ({@code data.unlabeled_train}), unencoded. */
+    public List<Example> unlabeledExamples() {
+        return unlabeled;
+    }
+
     public EncodedDataset train(BertTokenizer tokenizer) {
         return encode(tokenizer)[0];
     }

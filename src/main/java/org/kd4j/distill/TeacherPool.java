@@ -66,16 +66,50 @@ public final class TeacherPool {
     }
 
     private Teacher teacher(TeacherConfig t) {
+        Ready ready = ready(t);
+        return scored(t, ready.prepared(), ready.tokenizer(), data.train(ready.tokenizer()), data.dev(ready.tokenizer()));
+    }
+
+    /**
+     * A teacher ready to score data other than the run's own (the {@code score} command): trained or fine-tuned here,
+     * or taken from the cache, exactly as {@link #teachers()} does, so its model file and its logits' cache keys are
+     * the ones a distillation run uses.
+     *
+     * @param model the teacher (a cached one is loaded when first used)
+     * @param tokenizer its own tokenizer
+     * @param tokenizerSpec how {@link BertTokenizer#load(String)} loads that tokenizer again (on a Spark executor)
+     */
+    public record Scorer(TeacherConfig config, TeacherModel model, BertTokenizer tokenizer, String tokenizerSpec) {
+        public String name() {
+            return config.name();
+        }
+    }
+
+    /** {@link Scorer}s of every teacher of the run, in config order. */
+    public List<Scorer> scorers() {
+        List<Scorer> out = new ArrayList<>();
+        for (TeacherConfig t : config.teachers()) {
+            Ready ready = ready(t);
+            out.add(new Scorer(t, ready.prepared().model(), ready.tokenizer(), ready.tokenizerSpec()));
+        }
+        return out;
+    }
+
+    /** A teacher trained or loaded, with its tokenizer and that tokenizer's spec. */
+    private record Ready(Prepared prepared, BertTokenizer tokenizer, String tokenizerSpec) { }
+
+    private Ready ready(TeacherConfig t) {
         String key = "teachers[" + t.name() + "].init";
         EncoderSource.Files encoder = t.pretrained() ? EncoderSource.parse(key, t.init()).resolve(key, cacheDir) : null;
         BertTokenizer tokenizer = encoder != null ? PretrainedEncoders.tokenizer(key, t.vocab(), encoder)
                 : BertTokenizer.load(t.vocab().isEmpty() ? config.tokenizer().vocab() : t.vocab());
-        EncodedDataset train = data.train(tokenizer);
-        EncodedDataset dev = data.dev(tokenizer);
+        String spec = !t.vocab().isEmpty() ? t.vocab()
+                : encoder != null ? encoder.tokenizer().map(Path::toString).orElseThrow()
+                : config.tokenizer().vocab();
         Prepared prepared = t.external()
                 ? new Prepared(ImportedTeachers.model(t, cacheDir, data.task()), 0, true)
-                : trainedOrCached(t, key, encoder, tokenizer, train, dev);
-        return scored(t, prepared, tokenizer, train, dev);
+                : trainedOrCached(t, key, encoder, tokenizer, data.train(tokenizer), data.dev(tokenizer));
+        return new Ready(prepared, tokenizer, spec);
     }
 
     /** A teacher ready to score, with its training time and whether it came from the cache (or from elsewhere). */

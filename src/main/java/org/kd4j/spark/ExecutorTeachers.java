@@ -7,7 +7,12 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.kd4j.KdException;
 import org.kd4j.data.tokenize.BertTokenizer;
+import org.kd4j.data.batch.Batch;
+import org.kd4j.data.batch.EncodedDataset;
+import org.kd4j.model.ImportedClassifier;
+import org.kd4j.model.ModelImport;
 import org.kd4j.model.TextClassifier;
+import org.kd4j.util.Parallelism;
 
 /**
  * The teachers this executor JVM has loaded, each once: the one piece of JVM-wide mutable state in kd4j, kept here on
@@ -29,8 +34,34 @@ final class ExecutorTeachers {
 
     private static final Logger LOG = LogManager.getLogger(ExecutorTeachers.class);
 
-    /** A teacher ready to score: its model and its own tokenizer. */
-    record Loaded(TextClassifier model, BertTokenizer tokenizer) { }
+    /** A teacher ready to score: its model (native, or an imported graph) and its own tokenizer. */
+    record Loaded(TextClassifier model, ImportedClassifier imported, BertTokenizer tokenizer) {
+
+        /**
+         * The logits of the rows {@code batch} of {@code encoded}, as one inference batch in that order: a native model
+         * runs it as the local path does ({@code Batch.of(..., padTo 0, padId)} split over {@code parallelism}'s
+         * workers); an imported graph gets those rows as a data set of one batch (its own planner keeps the order
+         * of rows already sorted by length).
+         */
+        float[][] logits(EncodedDataset encoded, int[] batch, Parallelism parallelism) {
+            if (model != null) {
+                return model.logits(Batch.of(encoded, batch, 0, tokenizer.padId()), parallelism);
+            }
+            return imported.logits(encoded.subset(batch), batch.length, tokenizer.padId());
+        }
+
+        void releaseInferenceMemory() {
+            if (model != null) {
+                model.releaseInferenceMemory();
+            }
+        }
+
+        void release() {
+            if (model != null) {
+                model.release();
+            }
+        }
+    }
 
     private static final ConcurrentMap<String, Holder> LOADED = new ConcurrentHashMap<>();
 
@@ -51,7 +82,7 @@ final class ExecutorTeachers {
     static void release(TeacherSpec spec) {
         Holder h = LOADED.remove(key(spec));
         if (h != null && h.value != null) {
-            h.value.model().release();
+            h.value.release();
         }
     }
 
@@ -76,15 +107,23 @@ final class ExecutorTeachers {
             }
             synchronized (this) {
                 if (value == null) {
-                    TextClassifier model = TextClassifier.load(Path.of(spec.modelFile()));
-                    if (model.outputs() != spec.task().numOutputs()) {
-                        throw new KdException("spark teacher " + spec.modelFile() + ": expects " + model.outputs()
-                                + " labels, task " + spec.task() + " has " + spec.task().numOutputs());
+                    Path file = Path.of(spec.modelFile());
+                    TextClassifier model = null;
+                    ImportedClassifier imported = null;
+                    if (spec.kind() == TeacherSpec.Kind.NATIVE) {
+                        model = TextClassifier.load(file);
+                        if (model.outputs() != spec.task().numOutputs()) {
+                            throw new KdException("spark teacher " + spec.modelFile() + ": expects " + model.outputs()
+                                    + " labels, task " + spec.task() + " has " + spec.task().numOutputs());
+                        }
+                    } else {
+                        // checks the label count itself
+                        imported = ModelImport.require("spark teacher " + spec.modelFile()).loadClassifier(spec.name(), file, spec.task());
                     }
                     BertTokenizer tokenizer = BertTokenizer.load(spec.tokenizer());
                     loads++;
                     LOG.info("executor: loaded teacher {} with tokenizer {}", spec.modelFile(), tokenizer.describe());
-                    value = new Loaded(model, tokenizer);
+                    value = new Loaded(model, imported, tokenizer);
                 }
                 return value;
             }

@@ -11,13 +11,14 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.kd4j.data.batch.Batch;
 import org.kd4j.data.batch.EncodedDataset;
 import org.kd4j.data.glue.Example;
+import org.kd4j.util.Parallelism;
 
 /**
  * Scores one partition of indexed sentences with one teacher, on an executor: tokenizes them with the teacher's own
- * tokenizer, scores them in the batches the driver planned ({@link BatchPlan}, the local path's batches) and returns
+ * tokenizer, scores them in the batches the driver planned ({@link BatchPlan}, the local path's batches, split over the
+ * same number of inference workers) and returns
  * one row of logits per sentence, carrying the sentence's index so that the driver can put the results back in input
  * order whatever the partitioning, the task order or the retries.
  *
@@ -69,11 +70,12 @@ public final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row
             return java.util.Collections.emptyIterator();
         }
         ExecutorTeachers.Loaded loaded = ExecutorTeachers.get(teacher);
+        Parallelism parallelism = Parallelism.sequential().withWorkers(teacher.workers());
         EncodedDataset encoded = EncodedDataset.encode(teacher.task(), examples, loaded.tokenizer(), teacher.maxLength());
         List<Row> out = new ArrayList<>(examples.size());
         try {
             for (int[] batch : batches.values()) {
-                float[][] logits = loaded.model().logits(Batch.of(encoded, batch, 0, loaded.tokenizer().padId()));
+                float[][] logits = loaded.logits(encoded, batch, parallelism);
                 for (int i = 0; i < batch.length; i++) {
                     Float[] boxed = new Float[logits[i].length];
                     for (int c = 0; c < boxed.length; c++) {
@@ -83,7 +85,7 @@ public final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row
                 }
             }
         } finally {
-            loaded.model().releaseInferenceMemory();
+            loaded.releaseInferenceMemory();
         }
         return out.iterator();
     }

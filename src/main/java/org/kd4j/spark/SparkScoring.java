@@ -12,6 +12,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.kd4j.KdException;
+import org.kd4j.data.glue.Example;
 import scala.Tuple2;
 
 /**
@@ -39,6 +40,17 @@ public final class SparkScoring {
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         return spark.createDataFrame(jsc.parallelize(rows, partitions), PartitionScorer.INPUT);
+    }
+
+    /** {@code examples} (their texts, a pair's second text or null) as indexed rows in {@code partitions} partitions. */
+    public static Dataset<Row> examples(SparkSession spark, List<Example> examples, int partitions) {
+        List<Row> rows = new ArrayList<>(examples.size());
+        for (int i = 0; i < examples.size(); i++) {
+            rows.add(RowFactory.create((long) i, examples.get(i).textA(), examples.get(i).textB()));
+        }
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        return spark.createDataFrame(jsc.parallelize(rows, Math.max(1, Math.min(partitions, rows.size()))),
+                PartitionScorer.INPUT);
     }
 
     /**

@@ -9,13 +9,27 @@ import org.kd4j.data.glue.GlueTask;
  * by each executor JVM once, from a path every executor can read (local disk in local mode; shared storage or a file
  * shipped with {@code spark-submit --files} on a cluster).
  *
- * @param modelFile the teacher's kd4j model file ({@code .kdm}), as the executors see it
+ * @param modelFile the teacher's model file (a kd4j model {@code .kdm}, or an imported-model file for
+ *     {@link Kind#IMPORTED}), as the executors see it
  * @param tokenizer the teacher's own tokenizer, as {@link org.kd4j.data.tokenize.BertTokenizer#load(String)} takes it
  * @param task the task (its label set)
  * @param maxLength tokens per example after truncation
  * @param batchSize examples per inference batch
+ * @param kind how the model file is loaded
+ * @param name the teacher's name (for imported teachers' checks and the log)
+ * @param workers inference workers per batch, as the local path's {@link org.kd4j.util.Parallelism#workers()}: a long
+ *     batch split the same way on both paths is what keeps the logits bit-identical
  */
-public record TeacherSpec(String modelFile, String tokenizer, GlueTask task, int maxLength, int batchSize) implements Serializable {
+public record TeacherSpec(String modelFile, String tokenizer, GlueTask task, int maxLength, int batchSize, Kind kind,
+                          String name, int workers) implements Serializable {
+
+    /** How an executor loads a teacher's model file. */
+    public enum Kind {
+        /** kd4j's own graphs ({@code TextClassifier.load}): trained, fine-tuned, or imported and converted. */
+        NATIVE,
+        /** An imported graph run as it is, through kd4j's model import ({@code ModelImport.loadClassifier}). */
+        IMPORTED
+    }
 
     public TeacherSpec {
         if (modelFile == null || modelFile.isBlank()) {
@@ -24,12 +38,19 @@ public record TeacherSpec(String modelFile, String tokenizer, GlueTask task, int
         if (tokenizer == null || tokenizer.isBlank()) {
             throw new IllegalArgumentException("tokenizer is required");
         }
-        if (task == null) {
-            throw new IllegalArgumentException("task is required");
+        if (task == null || kind == null) {
+            throw new IllegalArgumentException("task and kind are required");
         }
-        if (maxLength < 3 || batchSize < 1) {
-            throw new IllegalArgumentException("maxLength " + maxLength + " (at least 3), batchSize " + batchSize + " (at least 1)");
+        if (maxLength < 3 || batchSize < 1 || workers < 1) {
+            throw new IllegalArgumentException("maxLength " + maxLength + " (at least 3), batchSize " + batchSize
+                    + " (at least 1), workers " + workers + " (at least 1)");
         }
         modelFile = Path.of(modelFile).toAbsolutePath().normalize().toString();
+        name = name == null || name.isBlank() ? Path.of(modelFile).getFileName().toString() : name;
+    }
+
+    /** A native teacher scored on one worker. */
+    public TeacherSpec(String modelFile, String tokenizer, GlueTask task, int maxLength, int batchSize) {
+        this(modelFile, tokenizer, task, maxLength, batchSize, Kind.NATIVE, null, 1);
     }
 }

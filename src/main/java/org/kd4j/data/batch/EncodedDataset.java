@@ -43,6 +43,19 @@ public record EncodedDataset(GlueTask task, List<Encoding> encodings, int[] labe
                 java.util.Arrays.stream(scores), java.util.Arrays.stream(other.scores)).toArray(), maxLength);
     }
 
+    /** The examples at {@code rows}, in that order. */
+    public EncodedDataset subset(int[] rows) {
+        List<Encoding> picked = new java.util.ArrayList<>(rows.length);
+        int[] l = new int[rows.length];
+        double[] s = new double[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            picked.add(encodings.get(rows[i]));
+            l[i] = labels[rows[i]];
+            s[i] = scores[rows[i]];
+        }
+        return new EncodedDataset(task, picked, l, s, maxLength);
+    }
+
     public int size() {
         return encodings.size();
     }

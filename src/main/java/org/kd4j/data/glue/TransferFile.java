@@ -3,6 +3,7 @@ package org.kd4j.data.glue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -19,10 +20,23 @@ public final class TransferFile {
     private TransferFile() {}
 
     public static List<Example> read(Path file, GlueTask task, OnBadRow onBadRow) {
+        List<Example> examples = new ArrayList<>();
+        forEach(file, task, onBadRow, examples::add);
+        return examples;
+    }
+
+    /**
+     * Streams the examples of {@code file} to {@code sink} in file order, one at a time (a file of millions of lines
+     * is never held whole), and returns how many there were: the same examples, ids and checks as {@link #read}.
+     *
+     * @throws DataFormatException naming the file (and line) when it is missing, holds no example, or has a bad line
+     *     under {@link OnBadRow#FAIL}
+     */
+    public static int forEach(Path file, GlueTask task, OnBadRow onBadRow, Consumer<Example> sink) {
         if (!java.nio.file.Files.isRegularFile(file)) {
             throw new DataFormatException(file, 0, "transfer file not found (data.transfer_file)");
         }
-        List<Example> examples = new ArrayList<>();
+        int count = 0;
         int skipped = 0;
         try (StrictLineReader lines = new StrictLineReader(file)) {
             for (String line; (line = lines.next()) != null; ) {
@@ -35,8 +49,9 @@ public final class TransferFile {
                     problem = "empty text; expected a sentence";
                 }
                 if (problem == null) {
-                    examples.add(new Example("transfer-" + lines.lineNumber(), lines.lineNumber(), fields[0],
+                    sink.accept(new Example("transfer-" + lines.lineNumber(), lines.lineNumber(), fields[0],
                             task.isPair() ? fields[1] : null, Example.NO_LABEL, Double.NaN));
+                    count++;
                 } else if (onBadRow == OnBadRow.FAIL) {
                     throw new DataFormatException(file, lines.lineNumber(), problem + " (use --on-bad-row skip to skip such rows)");
                 } else {
@@ -47,9 +62,9 @@ public final class TransferFile {
         if (skipped > 0) {
             LOG.warn("{}: skipped {} bad line(s)", file, skipped);
         }
-        if (examples.isEmpty()) {
+        if (count == 0) {
             throw new DataFormatException(file, 0, "the transfer file holds no examples");
         }
-        return examples;
+        return count;
     }
 }

@@ -118,6 +118,28 @@ public final class LogitCache {
         }
     }
 
+    /** The file holding the logits of the key whose {@link CacheKey#hash()} is {@code hash}. */
+    public Path file(String hash) {
+        return fileFor(hash);
+    }
+
+    /**
+     * Whether a valid file of exactly {@code rows x cols} logits is stored for the key hash {@code hash} (read and
+     * checked whole; an invalid file is logged, deleted and reported absent, as {@link #getOrCompute} does).
+     */
+    public boolean holds(String hash, int rows, int cols) {
+        Path file = fileFor(hash);
+        return Files.exists(file) && readValidOrDiscard(file, hash, rows, cols) != null;
+    }
+
+    /**
+     * The chunks of the logits of key hash {@code hash} while they are being scored, a chunk at a time, for inputs too
+     * large to score in one go (see {@link PartialLogits}).
+     */
+    public PartialLogits partial(String hash, int rows, int cols, int chunkRows) {
+        return new PartialLogits(this, hash, rows, cols, chunkRows);
+    }
+
     private Path fileFor(String hash) {
         return root.resolve(hash + SUFFIX);
     }
@@ -163,7 +185,7 @@ public final class LogitCache {
         }
     }
 
-    private static void writeTo(OutputStream raw, String hash, float[][] logits, int cols) throws IOException {
+    static void writeTo(OutputStream raw, String hash, float[][] logits, int cols) throws IOException {
         CRC32 crc = new CRC32();
         OutputStream out = new CheckedOutputStream(raw, crc);
         ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -180,6 +202,41 @@ public final class LogitCache {
         raw.write(sum.array());
     }
 
+    /** A source of the next chunk of rows, in order (for {@link #writeChunks}). */
+    @FunctionalInterface
+    interface ChunkSource {
+        float[][] chunk(int index) throws IOException;
+    }
+
+    /**
+     * The same bytes as {@link #writeTo} of all the chunks' rows one after the other, holding one chunk at a time:
+     * a file assembled from chunks is byte-identical to one written whole.
+     */
+    static void writeChunks(OutputStream raw, String hash, int rows, int cols, int chunks, ChunkSource source)
+            throws IOException {
+        CRC32 crc = new CRC32();
+        OutputStream out = new CheckedOutputStream(raw, crc);
+        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        header.put(MAGIC).putInt(VERSION).putInt(rows).putInt(cols).put(HexFormat.of().parseHex(hash));
+        out.write(header.array());
+        ByteBuffer row = ByteBuffer.allocate(cols * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        int written = 0;
+        for (int c = 0; c < chunks; c++) {
+            for (float[] values : source.chunk(c)) {
+                row.clear();
+                row.asFloatBuffer().put(values);
+                out.write(row.array());
+                written++;
+            }
+        }
+        if (written != rows) {
+            throw new IOException("chunks hold " + written + " rows, expected " + rows);
+        }
+        ByteBuffer sum = ByteBuffer.allocate(CHECKSUM_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        sum.putInt((int) crc.getValue());
+        raw.write(sum.array());
+    }
+
     // ---------------------------------------------------------------- reading
 
     /** A cache file that must not be used; the message is the reason. */
@@ -190,7 +247,7 @@ public final class LogitCache {
     }
 
     /** The file's logits, or null after logging why the file is invalid and deleting it. */
-    private static float[][] readValidOrDiscard(Path file, String hash, int rows, int cols) {
+    static float[][] readValidOrDiscard(Path file, String hash, int rows, int cols) {
         String reason;
         try {
             return read(file, hash, rows, cols);

@@ -6,7 +6,7 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * How long phases (a model's training) show their progress: not at all, as a log line at most every
- * {@code intervalMillis} (phase, step/total, examples/s, loss, ETA; always one at the end), or as a progress bar on
+ * {@code intervalMillis} (phase, step/total, examples/s, loss unless NaN, ETA; always one at the end), or as a progress bar on
  * the terminal. A value passed to whatever trains, never a global: runs in one JVM each have their own, and one value
  * may be shared by runs at the same time (each {@link #start} makes the phase's own tracker).
  */
@@ -108,8 +108,10 @@ public final class Progress {
             lastLog = now;
             double seconds = Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
             double eta = step == 0 ? 0 : seconds / step * (total - step);
-            LOG.info(String.format(Locale.ROOT, "%s | step %d/%d | %.1f ex/s | loss %.4f | ETA %s",
-                    phase, step, total, examples / seconds, loss, duration(eta)));
+            // phases without a loss (teacher scoring) pass NaN: no loss column then
+            LOG.info(String.format(Locale.ROOT, "%s | step %d/%d | %.1f ex/s%s | ETA %s", phase, step, total,
+                    examples / seconds, Double.isNaN(loss) ? "" : String.format(Locale.ROOT, " | loss %.4f", loss),
+                    duration(eta)));
         }
 
         @Override

@@ -39,7 +39,8 @@ final class TerminalBar implements Progress.Phase {
         examples += batchExamples;
         double seconds = Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
         bar.stepTo(step);
-        bar.setExtraMessage(String.format(Locale.ROOT, "%.1f ex/s, loss %.4f", examples / seconds, loss));
+        bar.setExtraMessage(String.format(Locale.ROOT, "%.1f ex/s", examples / seconds)
+                + (Double.isNaN(loss) ? "" : String.format(Locale.ROOT, ", loss %.4f", loss)));
         if (step >= total) {
             close(); // the last step: the bar's line ends before the dev evaluation logs its line
         }
