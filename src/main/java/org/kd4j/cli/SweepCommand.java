@@ -35,8 +35,18 @@ final class SweepCommand implements Callable<Integer> {
             + " runs at a time, log lines otherwise.")
     boolean noProgress;
 
+    @Option(names = "--spark", description = "Run the trials as Apache Spark tasks, one trial per task (same results and resume).")
+    boolean spark;
+
+    @Option(names = "--master", paramLabel = "<master>", defaultValue = "local[*]",
+            description = "Spark master with --spark: local[*] (default), local[N], spark://host:port, yarn.")
+    String master;
+
     @Override
     public Integer call() throws IOException {
+        if (!spark && !master.equals("local[*]")) {
+            throw new org.kd4j.KdException("--master: only with --spark");
+        }
         // the sweep draws its plots off-screen: AWT must not look for a display (an entry point's choice, made once)
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
@@ -53,7 +63,7 @@ final class SweepCommand implements Callable<Integer> {
         // trials at the same time would draw their bars over each other: log lines then
         Progress progress = noProgress ? Progress.off()
                 : config.parallelism() == 1 ? Progress.forConsole() : Progress.logLines(Progress.LOG_INTERVAL_MILLIS);
-        Sweep.Result result = new Sweep(config, resume, progress).run();
+        Sweep.Result result = spark ? SparkSweep.run(config, resume, master) : new Sweep(config, resume, progress).run();
         PrintWriter out = spec.commandLine().getOut();
         Path table = Path.of(config.dir()).resolve("results.md");
         if (Files.isRegularFile(table)) {
@@ -63,5 +73,17 @@ final class SweepCommand implements Callable<Integer> {
                 .orElse("no trial succeeded"));
         out.flush();
         return result.best().isPresent() ? Main.EXIT_OK : Main.EXIT_INPUT;
+    }
+
+    /** The Spark path, in a class of its own so that the command loads Spark's classes only with --spark. */
+    private static final class SparkSweep {
+        static Sweep.Result run(SweepConfig config, boolean resume, String master) {
+            org.apache.spark.sql.SparkSession session = org.kd4j.spark.SparkSessions.start(master, java.util.Map.of());
+            try {
+                return new Sweep(config, resume, Progress.off(), new org.kd4j.spark.SparkTrials(session)).run();
+            } finally {
+                session.stop();
+            }
+        }
     }
 }

@@ -12,7 +12,8 @@ import org.kd4j.ConfigException;
  * @param max upper bound (numeric types)
  * @param values the choices (categorical)
  */
-public record Dimension(String key, DimensionType type, double min, double max, List<String> values) {
+public record Dimension(String key, DimensionType type, double min, double max, List<String> values)
+        implements java.io.Serializable {
 
     public Dimension {
         ConfigException.requireText("key", key);

@@ -68,6 +68,8 @@ public final class Sweep {
     private final boolean resume;
     private final Progress progress;
     private final Map<Integer, TrialRecord> records = new HashMap<>();
+    /** Runs the trials instead of Arbiter's local runner; null: Arbiter's. */
+    private final TrialRunner runner;
 
     /** A sweep whose trials show no progress. */
     public Sweep(SweepConfig config, boolean resume) {
@@ -76,10 +78,19 @@ public final class Sweep {
 
     /** @param progress how the trials' training shows its progress (shared by trials running at the same time) */
     public Sweep(SweepConfig config, boolean resume, Progress progress) {
+        this(config, resume, progress, null);
+    }
+
+    /**
+     * A sweep whose trials run on {@code runner} (Spark) instead of Arbiter's local runner: the same candidates in the
+     * same order, the same results files after each trial, the same resume.
+     */
+    public Sweep(SweepConfig config, boolean resume, Progress progress, TrialRunner runner) {
         this.progress = progress;
         this.config = config;
         this.dir = Path.of(config.dir());
         this.resume = resume;
+        this.runner = runner;
     }
 
     /** The finished sweep. */
@@ -97,6 +108,24 @@ public final class Sweep {
         new TeacherPool(base, new TaskData(base.task(), base.data()), progress).teachers();
 
         CandidateGenerator generator = generator();
+        if (runner != null) {
+            runElsewhere(generator);
+        } else {
+            runLocally(generator);
+        }
+
+        List<TrialRecord> all = sorted();
+
+        Optional<TrialRecord> best = SweepResults.best(all, config.maximize());
+        Path bestDir = dir.resolve("best");
+        best.ifPresent(b -> copyRun(trialDir(b.index()), bestDir));
+        LOG.info("sweep done: {} trial(s), best {}", all.size(), best.map(b -> "trial " + b.index() + " "
+                + String.format(Locale.ROOT, "%.4f", b.score())).orElse("none"));
+        return new Result(all, best, bestDir);
+    }
+
+    /** Arbiter's local runner: {@code parallelism} trials at a time in this JVM. */
+    private void runLocally(CandidateGenerator generator) {
         List<TerminationCondition> stop = new ArrayList<>(List.of(new MaxCandidatesCondition(config.trials())));
         if (config.timeBudgetMinutes() > 0) {
             stop.add(new MaxTimeCondition(Math.round(config.timeBudgetMinutes() * 60), TimeUnit.SECONDS));
@@ -107,16 +136,29 @@ public final class Sweep {
                 .scoreFunction(new ReportedScore(!config.maximize()))
                 .terminationConditions(stop)
                 .build();
-        LocalOptimizationRunner runner = new LocalOptimizationRunner(config.parallelism(), conf, new Trials());
-        runner.execute();
+        new LocalOptimizationRunner(config.parallelism(), conf, new Trials()).execute();
+    }
 
-        List<TrialRecord> all = sorted();
-        Optional<TrialRecord> best = SweepResults.best(all, config.maximize());
-        Path bestDir = dir.resolve("best");
-        best.ifPresent(b -> copyRun(trialDir(b.index()), bestDir));
-        LOG.info("sweep done: {} trial(s), best {}", all.size(), best.map(b -> "trial " + b.index() + " "
-                + String.format(Locale.ROOT, "%.4f", b.score())).orElse("none"));
-        return new Result(all, best, bestDir);
+    /**
+     * The trials on {@link #runner}: the generator's first {@code trials} candidates (as Arbiter's runner takes them),
+     * those already recorded left out.
+     */
+    private void runElsewhere(CandidateGenerator generator) {
+        List<TrialRunner.Pending> pending = new ArrayList<>();
+        for (int n = 0; n < config.trials() && generator.hasMoreCandidates(); n++) {
+            Candidate candidate = generator.getCandidate();
+            @SuppressWarnings("unchecked")
+            Map<String, TrialValue> values = (Map<String, TrialValue>) candidate.getValue();
+            TrialRecord done = records.get(candidate.getIndex());
+            if (done == null) {
+                pending.add(new TrialRunner.Pending(candidate.getIndex(), values));
+            } else {
+                LOG.info("sweep: trial {} already recorded ({}), skipped", candidate.getIndex(), done.status());
+            }
+        }
+        long deadline = config.timeBudgetMinutes() > 0
+                ? System.currentTimeMillis() + Math.round(config.timeBudgetMinutes() * 60_000) : 0;
+        runner.run(config, pending, deadline, this::record);
     }
 
     /**
@@ -174,7 +216,11 @@ public final class Sweep {
     }
 
     Path trialDir(int index) {
-        return dir.resolve("trials").resolve(String.format(Locale.ROOT, "trial-%03d", index));
+        return trialDir(config, index);
+    }
+
+    private static Path trialDir(SweepConfig config, int index) {
+        return Path.of(config.dir()).resolve("trials").resolve(String.format(Locale.ROOT, "trial-%03d", index));
     }
 
     private synchronized void record(TrialRecord record) {
@@ -192,12 +238,20 @@ public final class Sweep {
         return records.values().stream().sorted(Comparator.comparingInt(TrialRecord::index)).toList();
     }
 
-    /** One trial: the base preset, the fixed overrides, the candidate's values, its own run directory. */
     private TrialRecord runTrial(int index, Map<String, TrialValue> values) {
+        return trial(config, index, values, progress);
+    }
+
+    /**
+     * One trial of the sweep {@code config}: the base preset, the fixed overrides, the candidate's values, its own run
+     * directory ({@code <dir>/trials/trial-NNN}). A trial that throws or scores NaN is a failed record, never an
+     * exception. What a {@link TrialRunner} runs, wherever it runs it.
+     */
+    public static TrialRecord trial(SweepConfig config, int index, Map<String, TrialValue> values, Progress progress) {
         long start = System.nanoTime();
         List<String> overrides = new ArrayList<>(config.set());
         values.forEach((key, value) -> overrides.add(key + "=" + value.text()));
-        overrides.add("run.dir=" + trialDir(index));
+        overrides.add("run.dir=" + trialDir(config, index));
         overrides.add("run.students=[ensemble]");
         try {
             ExperimentConfig trial = ConfigLoader.load(Path.of(config.base()), overrides);

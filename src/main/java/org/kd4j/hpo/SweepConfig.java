@@ -22,7 +22,7 @@ import org.kd4j.ConfigException;
  */
 public record SweepConfig(String base, List<String> set, SearchMode search, int trials, double timeBudgetMinutes,
                           int parallelism, int gridPoints, Objective objective, String dir, long seed,
-                          List<Dimension> dimensions) {
+                          List<Dimension> dimensions) implements java.io.Serializable {
 
     public SweepConfig {
         ConfigException.requireText("base", base);

@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param message why it failed; {@code ""} when it did not
  */
 public record TrialRecord(int index, Map<String, TrialValue> values, double score, Map<String, Double> metrics,
-                          double seconds, Status status, String message) {
+                          double seconds, Status status, String message) implements java.io.Serializable {
 
     /** Whether a trial completed and has a score. */
     public enum Status { OK, FAILED }
