@@ -38,13 +38,19 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--spark", description = "Run the trials as Apache Spark tasks, one trial per task (same results and resume).")
     boolean spark;
 
-    @Option(names = "--master", paramLabel = "<master>", defaultValue = "local[*]",
-            description = "Spark master with --spark: local[*] (default), local[N], spark://host:port, yarn.")
+    @Option(names = "--master", paramLabel = "<master>",
+            description = "Spark master with --spark: local[*] (the default, unless spark-submit gave one), local[N],"
+                    + " spark://host:port, yarn.")
     String master;
+
+    /** The master: the option, else spark-submit's (it sets {@code spark.master}), else {@code local[*]}. */
+    private String sparkMaster() {
+        return master != null ? master : System.getProperty("spark.master", "local[*]");
+    }
 
     @Override
     public Integer call() throws IOException {
-        if (!spark && !master.equals("local[*]")) {
+        if (!spark && master != null) {
             throw new org.kd4j.KdException("--master: only with --spark");
         }
         // the sweep draws its plots off-screen: AWT must not look for a display (an entry point's choice, made once)
@@ -63,7 +69,7 @@ final class SweepCommand implements Callable<Integer> {
         // trials at the same time would draw their bars over each other: log lines then
         Progress progress = noProgress ? Progress.off()
                 : config.parallelism() == 1 ? Progress.forConsole() : Progress.logLines(Progress.LOG_INTERVAL_MILLIS);
-        Sweep.Result result = spark ? SparkSweep.run(config, resume, master) : new Sweep(config, resume, progress).run();
+        Sweep.Result result = spark ? SparkSweep.run(config, resume, sparkMaster()) : new Sweep(config, resume, progress).run();
         PrintWriter out = spec.commandLine().getOut();
         Path table = Path.of(config.dir()).resolve("results.md");
         if (Files.isRegularFile(table)) {
