@@ -118,6 +118,7 @@ public final class DistillationRun {
         EncodedDataset dev = data.dev(tokenizer);
         // an imported student is built (and checked against the tokenizer) before the run directory is touched
         TextClassifier pending = config.student().imported() ? newStudent(tokenizer, data) : null;
+        checkHiddenLoss(pending);
 
         RunDirectory run = new RunDirectory(Path.of(config.run().dir()));
         run.markUnfinished();
@@ -154,6 +155,11 @@ public final class DistillationRun {
             if (!config.run().students().contains(variant)) {
                 continue;
             }
+            float[][][] features = !config.distill().hidden() ? null : switch (variant) {
+                case CROSS_ENTROPY -> null;
+                case BEST_TEACHER -> teachers.isEmpty() ? null : new float[][][] {best(teachers).trainFeatures()};
+                case ENSEMBLE -> teachers.stream().map(Teacher::trainFeatures).toArray(float[][][]::new);
+            };
             float[][][] targets = switch (variant) {
                 case CROSS_ENTROPY -> null;
                 case BEST_TEACHER -> teachers.isEmpty() ? null : new float[][][] {best(teachers).trainLogits()};
@@ -166,7 +172,8 @@ public final class DistillationRun {
             TextClassifier student = pending != null ? pending : newStudent(tokenizer, data);
             pending = null;
             Trainer.TrainResult result = Trainer.builder(variant.label(), student, targets == null ? train : studentTrain, dev)
-                    .teachers(targets, variant == StudentVariant.BEST_TEACHER ? singleTeacher() : config.distill())
+                    .teachers(targets, variant == StudentVariant.BEST_TEACHER ? singleTeacher(teachers) : config.distill())
+                    .teacherFeatures(features)
                     .training(config.student().train()).data(config.data()).padId(tokenizer.padId())
                     .workDir(work.resolve(variant.folder())).parallelism(parallelism).progress(progress)
                     .build().fit(resume);
@@ -291,10 +298,52 @@ public final class DistillationRun {
     }
 
     /** The best-teacher student uses the run's objective with that teacher alone (uniform weight 1). */
-    private org.kd4j.config.DistillConfig singleTeacher() {
+    private org.kd4j.config.DistillConfig singleTeacher(List<Teacher> teachers) {
         var d = config.distill();
+        List<Integer> dims = d.hiddenDims().isEmpty() ? List.of() : List.of(d.hiddenDims().get(teachers.indexOf(best(teachers))));
         return new org.kd4j.config.DistillConfig(d.temperature(), d.temperatureEnd(), d.hardWeight(), d.softWeight(),
-                org.kd4j.config.WeightingScheme.UNIFORM, List.of(), d.softLoss(), d.averageLogits(), d.hardDistillation());
+                org.kd4j.config.WeightingScheme.UNIFORM, List.of(), d.softLoss(), d.averageLogits(), d.hardDistillation(),
+                d.hiddenWeight(), dims);
+    }
+
+    /**
+     * With {@code distill.hidden_weight > 0}, what can be known from the config (and an imported student, built by now)
+     * before the run directory is touched: the student has a pooled representation, no teacher is a graph imported as it
+     * is ({@code .sdz}), and {@code distill.hidden_dims} matches every teacher whose shape the config gives. Teachers
+     * whose width shows only once built (fine-tuned encoders, imported ONNX files) are checked when the pool has them,
+     * still before any student is trained.
+     */
+    private void checkHiddenLoss(TextClassifier importedStudent) {
+        var d = config.distill();
+        if (!d.hidden()) {
+            return;
+        }
+        if (importedStudent != null && !importedStudent.graph().hasFeatures()) {
+            throw new KdException("distill.hidden_weight = " + d.hiddenWeight() + " needs the student's pooled representation;"
+                    + " student.init " + config.student().init() + " runs on the generic SameDiff import, which has none;"
+                    + " expected a BERT-layout encoder (kd4j's transformer), a native student, or hidden_weight 0");
+        }
+        for (int i = 0; i < config.teachers().size(); i++) {
+            var t = config.teachers().get(i);
+            if (t.external()) {
+                String file = Path.of(t.imported()).getFileName().toString();
+                if (!file.endsWith(".onnx") && !file.endsWith(".kdm")) {
+                    throw new KdException("teachers[" + t.name() + "].imported = " + t.imported() + ": distill.hidden_weight = "
+                            + d.hiddenWeight() + " needs the teacher's pooled representation, which a graph imported as it is"
+                            + " has not; expected an ONNX BERT-layout classifier (.onnx) or a kd4j model (.kdm), or hidden_weight 0");
+                }
+                continue;
+            }
+            if (t.pretrained() || d.hiddenDims().isEmpty()) {
+                continue;
+            }
+            java.util.OptionalInt width = org.kd4j.model.ClassifierGraphs.featureWidth(t.model());
+            if (width.isPresent() && width.getAsInt() != d.hiddenDims().get(i)) {
+                throw new KdException("distill.hidden_dims[" + i + "] = " + d.hiddenDims().get(i) + " does not match teacher "
+                        + t.name() + ", whose pooled representation is " + width.getAsInt() + " wide (" + t.model().type()
+                        .name().toLowerCase(Locale.ROOT) + ", hidden " + t.model().hidden() + ")");
+            }
+        }
     }
 
     private static Teacher best(List<Teacher> teachers) {

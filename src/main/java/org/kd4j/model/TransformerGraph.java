@@ -64,7 +64,7 @@ final class TransformerGraph extends GraphBuilder {
             }
             case FIRST -> states.get(SDIndex.all(), SDIndex.point(0), SDIndex.all());
         };
-        return finish(linear("classifier", pooled, h, outputs), outputs);
+        return finish(linear("classifier", features(pooled), h, outputs), outputs);
     }
 
     private SDVariable attention(String p, SDVariable x, SDVariable batchAndLength, SDVariable maskBias) {

@@ -88,11 +88,13 @@ final class GradientEngine implements AutoCloseable {
         this.parallelism = parallelism;
         this.targets = targets;
         this.poolSteps = poolSteps;
+        LossTargets.GraphLoss first = targets.addTo(model);
         List<String> differentiated = new ArrayList<>(model.graph().trainableVariables());
         differentiated.removeIf(EmbeddingLayer::isTable);
+        differentiated.addAll(targets.lossParameters().keySet()); // the hidden loss' projections, trained with the model
         differentiated.add(ClassifierGraph.EMBEDDINGS);
         this.gradientTargets = List.copyOf(differentiated);
-        workers.add(new Worker(model, targets.addTo(model)));
+        workers.add(new Worker(model, first));
         while (workers.size() < parallelism.workers()) {
             Optional<TextClassifier> replica = model.replica();
             if (replica.isEmpty()) {
@@ -199,6 +201,11 @@ final class GradientEngine implements AutoCloseable {
                     Math.round(measured / 1024), Math.round(estimated / 1024), autoMicroTokens(lastPartLength), lastPartLength);
         }
         System.gc();
+    }
+
+    /** The loss' own trainable arrays (the hidden loss' projections), updated with the model's; empty without. */
+    Map<String, INDArray> lossParameters() {
+        return targets.lossParameters();
     }
 
     /** Frees the workers' step arrays and stops the worker threads; a later batch makes them again. */
@@ -313,10 +320,10 @@ final class GradientEngine implements AutoCloseable {
     /** One model graph computing gradients: the trained model itself, or a replica sharing its parameters. */
     private final class Worker {
         private final TextClassifier graph;
-        private final DistillationLoss loss;
+        private final LossTargets.GraphLoss loss;
         private StepArrayPool arrays;
 
-        Worker(TextClassifier graph, DistillationLoss loss) {
+        Worker(TextClassifier graph, LossTargets.GraphLoss loss) {
             this.graph = graph;
             this.loss = loss;
         }

@@ -1,13 +1,17 @@
 package org.kd4j.distill.train;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.kd4j.KdException;
 import org.kd4j.config.DistillConfig;
 import org.kd4j.data.batch.Batch;
 import org.kd4j.distill.loss.DistillationLoss;
 import org.kd4j.distill.loss.EnsembleTargets;
+import org.kd4j.distill.loss.HiddenLoss;
+import org.kd4j.model.ClassifierGraph;
 import org.kd4j.config.SoftLoss;
 import org.kd4j.model.TextClassifier;
+import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -17,11 +21,22 @@ import org.nd4j.linalg.factory.Nd4j;
  * loss's placeholders. Without teachers: cross-entropy (or squared error for regression) on the gold labels alone.
  * With teachers: their cached logits combined per batch by {@link EnsembleTargets} (the ensemble's one implementation,
  * also behind its dev prediction), weighted {@code hard_weight * CE + soft_weight * soft loss}; with hard distillation,
- * unlabeled (transfer) examples take the ensemble's arg-max as their gold label.
+ * unlabeled (transfer) examples take the ensemble's arg-max as their gold label. With {@code distill.hidden_weight > 0}
+ * the {@link HiddenLoss} is added: the student's pooled representation against the teachers' (cached), weighted per
+ * example by the same ensemble weights; its projections are made once here and shared by every worker's graph.
  */
 final class LossTargets {
 
+    /** What {@link #addTo} built into one graph: the loss, and its hidden term when there is one. */
+    record GraphLoss(DistillationLoss loss, HiddenLoss hidden) { }
+
+    private final String name;
     private final float[][][] teacherLogits;
+    /** {@code [teachers][train examples][pooled width]}, or null without the hidden loss. */
+    private final float[][][] teacherFeatures;
+    private final long seed;
+    /** The projections of the hidden loss as the first graph holds them (null until then, or without the hidden loss). */
+    private Map<String, INDArray> projections;
     private final DistillConfig distill;
     private final EnsembleTargets.Combination ensemble;
     private final boolean regression;
@@ -32,6 +47,34 @@ final class LossTargets {
      * @param trainSize examples of the training set the logits must cover
      */
     LossTargets(String name, float[][][] teacherLogits, DistillConfig distill, boolean regression, int outputs, int trainSize) {
+        this(name, teacherLogits, null, distill, regression, outputs, trainSize, 0);
+    }
+
+    /**
+     * @param teacherFeatures {@code [teachers][train examples][pooled width]}: the teachers' pooled representations, needed
+     *     when {@code distill.hidden_weight > 0} and there are teacher logits; otherwise ignored
+     * @param seed of the hidden loss' initial projections
+     */
+    LossTargets(String name, float[][][] teacherLogits, float[][][] teacherFeatures, DistillConfig distill, boolean regression,
+                int outputs, int trainSize, long seed) {
+        this.name = name;
+        this.seed = seed;
+        if (teacherLogits != null && distill.hidden()) {
+            if (teacherFeatures == null || teacherFeatures.length != teacherLogits.length) {
+                throw new KdException(name + ": distill.hidden_weight " + distill.hiddenWeight() + " needs the pooled"
+                        + " representations of its " + teacherLogits.length + " teacher(s), got "
+                        + (teacherFeatures == null ? "none" : teacherFeatures.length));
+            }
+            for (int k = 0; k < teacherFeatures.length; k++) {
+                if (teacherFeatures[k].length != trainSize) {
+                    throw new KdException(name + ": teacher " + k + " gives " + teacherFeatures[k].length
+                            + " pooled representations; expected " + trainSize);
+                }
+            }
+            this.teacherFeatures = teacherFeatures;
+        } else {
+            this.teacherFeatures = null;
+        }
         if (teacherLogits != null) {
             for (int k = 0; k < teacherLogits.length; k++) {
                 if (teacherLogits[k].length != trainSize || teacherLogits[k][0].length != outputs) {
@@ -47,12 +90,53 @@ final class LossTargets {
         this.outputs = outputs;
     }
 
-    /** Adds the loss to {@code graph} (the trained model or a replica of it); returns it. */
-    DistillationLoss addTo(TextClassifier graph) {
+    /**
+     * Adds the loss to {@code graph} (the trained model or a replica of it); returns it. The first graph's hidden loss
+     * makes the projections; later graphs (replicas) share its arrays.
+     */
+    GraphLoss addTo(TextClassifier graph) {
         SoftLoss soft = teacherLogits == null ? SoftLoss.KL : distill.softLoss();
-        return regression
-                ? DistillationLoss.regression(graph.sd(), graph.logitsVariable())
-                : DistillationLoss.classification(graph.sd(), graph.logitsVariable(), graph.outputs(), soft);
+        HiddenLoss hidden = null;
+        if (teacherFeatures != null) {
+            ClassifierGraph g = graph.graph();
+            if (!g.hasFeatures()) {
+                throw new KdException(name + ": distill.hidden_weight " + distill.hiddenWeight() + " needs the student's pooled"
+                        + " representation (" + ClassifierGraph.FEATURES + "); this " + graph.config().type()
+                        + " student's graph has none");
+            }
+            SDVariable pooled = g.sd().getVariable(ClassifierGraph.FEATURES);
+            boolean first = projections == null;
+            if (first) {
+                int studentWidth = org.kd4j.model.ClassifierGraphs.featureWidth(graph.config()).orElse(graph.config().hidden());
+                int[] widths = new int[teacherFeatures.length];
+                for (int k = 0; k < widths.length; k++) {
+                    widths[k] = teacherFeatures[k][0].length;
+                }
+                projections = HiddenLoss.initialProjections(studentWidth, widths, pooled.dataType(), seed);
+            }
+            hidden = HiddenLoss.add(g.sd(), pooled, projections);
+            if (first) {
+                // the arrays the graph computes with (SameDiff's default holder may have copied them)
+                Map<String, INDArray> held = new LinkedHashMap<>();
+                for (String n : hidden.projectionNames()) {
+                    held.put(n, g.sd().getVariable(n).getArr());
+                }
+                projections = held;
+            }
+        }
+        SDVariable extra = hidden == null ? null : hidden.term();
+        DistillationLoss loss = regression
+                ? DistillationLoss.regression(graph.sd(), graph.logitsVariable(), extra)
+                : DistillationLoss.classification(graph.sd(), graph.logitsVariable(), graph.outputs(), soft, extra);
+        return new GraphLoss(loss, hidden);
+    }
+
+    /**
+     * The loss' own trainable arrays by name (the hidden loss' projections, once a graph holds them): trained with the
+     * model, not part of it. Empty without the hidden loss.
+     */
+    Map<String, INDArray> lossParameters() {
+        return projections == null ? Map.of() : projections;
     }
 
     /**
@@ -60,15 +144,18 @@ final class LossTargets {
      * A part's loss terms are scaled by its share of the batch's labeled examples ({@code hardShare}) and of all its
      * examples ({@code softShare}), so that the parts' gradients add up to the whole batch's.
      */
-    Map<String, INDArray> placeholders(DistillationLoss loss, Batch batch, double temperature, double hardShare,
+    Map<String, INDArray> placeholders(GraphLoss graphLoss, Batch batch, double temperature, double hardShare,
                                        double softShare) {
+        DistillationLoss loss = graphLoss.loss();
         boolean teachers = teacherLogits != null;
         double hard = (teachers ? distill.hardWeight() : 1.0) * hardShare;
         double soft = (teachers ? distill.softWeight() : 0.0) * softShare;
         EnsembleTargets targets = teachers ? ensemble.targets(slice(batch), regression ? null : batch.labels(), temperature) : null;
+        Map<String, INDArray> hiddenFeed = graphLoss.hidden() == null ? Map.of()
+                : graphLoss.hidden().placeholders(slice(teacherFeatures, batch), targets.weights(), distill.hiddenWeight() * softShare);
         if (regression) {
             INDArray mean = targets == null ? Nd4j.zeros(DataType.FLOAT, batch.size(), 1) : targets.meanLogits(DataType.FLOAT);
-            return loss.placeholders(batch.scores(), mean, hard, soft);
+            return withHidden(loss.placeholders(batch.scores(), mean, hard, soft), hiddenFeed);
         }
         INDArray softTargets = targets == null ? Nd4j.zeros(DataType.FLOAT, batch.size(), outputs)
                 : distill.softLoss() == SoftLoss.MSE_LOGITS ? targets.meanLogits(DataType.FLOAT) : targets.softTargets(DataType.FLOAT);
@@ -82,15 +169,25 @@ final class LossTargets {
                 }
             }
         }
-        return loss.placeholders(gold, softTargets, temperature, hard, soft);
+        return withHidden(loss.placeholders(gold, softTargets, temperature, hard, soft), hiddenFeed);
+    }
+
+    private static Map<String, INDArray> withHidden(Map<String, INDArray> feed, Map<String, INDArray> hidden) {
+        feed.putAll(hidden);
+        return feed;
     }
 
     /** The teachers' logits of the batch's examples, {@code [K][B][C]}. */
     private float[][][] slice(Batch batch) {
-        float[][][] slice = new float[teacherLogits.length][batch.size()][];
-        for (int k = 0; k < teacherLogits.length; k++) {
+        return slice(teacherLogits, batch);
+    }
+
+    /** The rows of the batch's examples of per-teacher arrays {@code [K][N][*]}: {@code [K][B][*]}. */
+    private static float[][][] slice(float[][][] perTeacher, Batch batch) {
+        float[][][] slice = new float[perTeacher.length][batch.size()][];
+        for (int k = 0; k < perTeacher.length; k++) {
             for (int i = 0; i < batch.size(); i++) {
-                slice[k][i] = teacherLogits[k][batch.indices()[i]];
+                slice[k][i] = perTeacher[k][batch.indices()[i]];
             }
         }
         return slice;
