@@ -21,11 +21,12 @@ import java.util.List;
  *     pooled representation matched to each teacher's through a learned projection; 0 (the default) turns it off
  * @param hiddenDims optional: the pooled width of each teacher (one per teacher, in order), checked against the teachers
  *     before training; empty: taken from the teachers
+ * @param layers intermediate-layer distillation from one transformer teacher ({@code distill.layers}); off by default
  */
 public record DistillConfig(double temperature, double temperatureEnd, double hardWeight, double softWeight,
                             WeightingScheme weighting, List<Double> teacherWeights, SoftLoss softLoss,
                             boolean averageLogits, boolean hardDistillation, double hiddenWeight,
-                            List<Integer> hiddenDims) {
+                            List<Integer> hiddenDims, LayerDistillation layers) {
 
     public DistillConfig {
         ConfigException.requireRange("temperature", temperature, 0.05, 100.0);
@@ -53,6 +54,15 @@ public record DistillConfig(double temperature, double temperatureEnd, double ha
         if (!hiddenDims.isEmpty() && hiddenWeight == 0) {
             throw ConfigException.invalid("hidden_dims", hiddenDims, "empty when hidden_weight is 0 (no hidden loss)");
         }
+        layers = layers == null ? LayerDistillation.off() : layers;
+    }
+
+    /** This objective without intermediate-layer distillation. */
+    public DistillConfig(double temperature, double temperatureEnd, double hardWeight, double softWeight,
+                         WeightingScheme weighting, List<Double> teacherWeights, SoftLoss softLoss, boolean averageLogits,
+                         boolean hardDistillation, double hiddenWeight, List<Integer> hiddenDims) {
+        this(temperature, temperatureEnd, hardWeight, softWeight, weighting, teacherWeights, softLoss, averageLogits,
+                hardDistillation, hiddenWeight, hiddenDims, LayerDistillation.off());
     }
 
     /** This objective without the hidden loss' settings changed: the older nine-field form. */
@@ -70,6 +80,6 @@ public record DistillConfig(double temperature, double temperatureEnd, double ha
 
     public static DistillConfig defaults() {
         return new DistillConfig(2.0, 2.0, 0.5, 0.5, WeightingScheme.UNIFORM, List.of(), SoftLoss.KL, false, false, 0.0,
-                List.of());
+                List.of(), LayerDistillation.off());
     }
 }

@@ -46,6 +46,16 @@ public record ClassifierGraph(SameDiff sd, int outputs, BiLstm recurrent) {
      */
     public static final String LOSS_PREFIX = "kd_";
 
+    /** A transformer's layer {@code i} output (after its feed-forward block), {@code [batch*length, hidden]}. */
+    public static String layerOutput(int layer) {
+        return "l" + layer + "_output";
+    }
+
+    /** A transformer's layer {@code i} attention probabilities, {@code [batch, heads, length (query), length (key)]}. */
+    public static String layerAttention(int layer) {
+        return "l" + layer + "_attention";
+    }
+
     public SDVariable logits() {
         return sd.getVariable(LOGITS);
     }

@@ -59,7 +59,9 @@ public record QualityCell(GlueTask task, String student, Cell cell, long seed, P
         DistillConfig d = shared.distill();
         DistillConfig distill = new DistillConfig(d.temperature(), d.temperatureEnd(), d.hardWeight(), d.softWeight(),
                 cell.kind() == CellKind.ENSEMBLE ? cell.weighting() : WeightingScheme.UNIFORM, List.of(), d.softLoss(),
-                d.averageLogits(), d.hardDistillation(), d.hiddenWeight(), hiddenDims(d, shared.teachers(), teachers));
+                d.averageLogits(), d.hardDistillation(), d.hiddenWeight(), hiddenDims(d, shared.teachers(), teachers),
+                teachers.stream().anyMatch(t -> t.name().equals(d.layers().teacher())) ? d.layers()
+                        : org.kd4j.config.LayerDistillation.off());
         StudentConfig s = shared.student();
         TrainConfig t = s.train();
         StudentConfig studentConfig = new StudentConfig(s.model(), new TrainConfig(t.epochs(), t.learningRate(), t.weightDecay(),

@@ -274,13 +274,13 @@ final class GradientEngine implements AutoCloseable {
             Part p = parts.get(i);
             // the worker's arrays are reused by its next part: Sum keeps copies
             sum.add(worker.gradients(p.batch(), targets.placeholders(worker.loss, p.batch(), temperature, p.hardShare(),
-                    p.softShare())), i);
+                    p.softShare(), p.tokenShare())), i);
         }
         return sum;
     }
 
     /** A contiguous slice of a batch, padded to the batch's length, with the share of each loss term it carries. */
-    private record Part(Batch batch, double hardShare, double softShare) { }
+    private record Part(Batch batch, double hardShare, double softShare, double tokenShare) { }
 
     /**
      * The batch split over the workers (one part when there is one worker or the batch is too small). Each part's
@@ -295,12 +295,13 @@ final class GradientEngine implements AutoCloseable {
         int micro = limit > 0 ? (int) Math.min(batch.size(), (tokens + limit - 1) / limit) : 1;
         int k = Math.min(batch.size(), Math.max(parallel, (micro + parallel - 1) / parallel * parallel));
         if (k <= 1) {
-            return List.of(new Part(batch, 1, 1));
+            return List.of(new Part(batch, 1, 1, 1));
         }
         int labeledTotal = 0;
         for (int label : batch.labels()) {
             labeledTotal += label >= 0 ? 1 : 0;
         }
+        long tokensTotal = realTokens(batch);
         List<Part> parts = new ArrayList<>();
         int from = 0;
         for (int w = 0; w < k; w++) {
@@ -311,10 +312,20 @@ final class GradientEngine implements AutoCloseable {
             for (int label : part.labels()) {
                 labeled += label >= 0 ? 1 : 0;
             }
-            parts.add(new Part(part, labeledTotal == 0 ? 0 : (double) labeled / labeledTotal, (double) part.size() / batch.size()));
+            parts.add(new Part(part, labeledTotal == 0 ? 0 : (double) labeled / labeledTotal, (double) part.size() / batch.size(),
+                    tokensTotal == 0 ? 0 : (double) realTokens(part) / tokensTotal));
             from = to;
         }
         return parts;
+    }
+
+    /** The batch's real (not padding) tokens: the layer loss is a mean over them. */
+    private static long realTokens(Batch batch) {
+        long n = 0;
+        for (int m : batch.attentionMask()) {
+            n += m;
+        }
+        return n;
     }
 
     /** One model graph computing gradients: the trained model itself, or a replica sharing its parameters. */

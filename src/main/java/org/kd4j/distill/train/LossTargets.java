@@ -8,10 +8,12 @@ import org.kd4j.data.batch.Batch;
 import org.kd4j.distill.loss.DistillationLoss;
 import org.kd4j.distill.loss.EnsembleTargets;
 import org.kd4j.distill.loss.HiddenLoss;
+import org.kd4j.distill.loss.LayerLoss;
 import org.kd4j.model.ClassifierGraph;
 import org.kd4j.config.SoftLoss;
 import org.kd4j.model.TextClassifier;
 import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -28,7 +30,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class LossTargets {
 
     /** What {@link #addTo} built into one graph: the loss, and its hidden term when there is one. */
-    record GraphLoss(DistillationLoss loss, HiddenLoss hidden) { }
+    record GraphLoss(DistillationLoss loss, HiddenLoss hidden, LayerLoss layer) { }
 
     private final String name;
     private final float[][][] teacherLogits;
@@ -37,6 +39,10 @@ final class LossTargets {
     private final long seed;
     /** The projections of the hidden loss as the first graph holds them (null until then, or without the hidden loss). */
     private Map<String, INDArray> projections;
+    /** The teacher of intermediate-layer distillation ({@code distill.layers}), run on every batch; null: none. */
+    private final TextClassifier layerTeacher;
+    /** The projections of the layer loss as the first graph holds them (null until then). */
+    private Map<String, INDArray> layerProjections;
     private final DistillConfig distill;
     private final EnsembleTargets.Combination ensemble;
     private final boolean regression;
@@ -47,18 +53,29 @@ final class LossTargets {
      * @param trainSize examples of the training set the logits must cover
      */
     LossTargets(String name, float[][][] teacherLogits, DistillConfig distill, boolean regression, int outputs, int trainSize) {
-        this(name, teacherLogits, null, distill, regression, outputs, trainSize, 0);
+        this(name, teacherLogits, null, null, distill, regression, outputs, trainSize, 0);
     }
 
     /**
      * @param teacherFeatures {@code [teachers][train examples][pooled width]}: the teachers' pooled representations, needed
      *     when {@code distill.hidden_weight > 0} and there are teacher logits; otherwise ignored
-     * @param seed of the hidden loss' initial projections
+     * @param layerTeacher the teacher {@code distill.layers} names, on kd4j's transformer, when that section is on and
+     *     there are teacher logits; otherwise ignored
+     * @param seed of the hidden and layer losses' initial projections
      */
-    LossTargets(String name, float[][][] teacherLogits, float[][][] teacherFeatures, DistillConfig distill, boolean regression,
-                int outputs, int trainSize, long seed) {
+    LossTargets(String name, float[][][] teacherLogits, float[][][] teacherFeatures, TextClassifier layerTeacher,
+                DistillConfig distill, boolean regression, int outputs, int trainSize, long seed) {
         this.name = name;
         this.seed = seed;
+        if (teacherLogits != null && distill.layers().on()) {
+            if (layerTeacher == null) {
+                throw new KdException(name + ": distill.layers names teacher " + distill.layers().teacher()
+                        + ", but no model of it was given");
+            }
+            this.layerTeacher = layerTeacher;
+        } else {
+            this.layerTeacher = null;
+        }
         if (teacherLogits != null && distill.hidden()) {
             if (teacherFeatures == null || teacherFeatures.length != teacherLogits.length) {
                 throw new KdException(name + ": distill.hidden_weight " + distill.hiddenWeight() + " needs the pooled"
@@ -124,11 +141,50 @@ final class LossTargets {
                 projections = held;
             }
         }
+        LayerLoss layer = layerTeacher == null ? null : addLayerLoss(graph);
         SDVariable extra = hidden == null ? null : hidden.term();
+        if (layer != null) {
+            extra = extra == null ? layer.term() : extra.add(layer.term());
+        }
         DistillationLoss loss = regression
                 ? DistillationLoss.regression(graph.sd(), graph.logitsVariable(), extra)
                 : DistillationLoss.classification(graph.sd(), graph.logitsVariable(), graph.outputs(), soft, extra);
-        return new GraphLoss(loss, hidden);
+        return new GraphLoss(loss, hidden, layer);
+    }
+
+    /** The {@link LayerLoss} in a transformer student's graph, against {@link #layerTeacher}; checks both models first. */
+    private LayerLoss addLayerLoss(TextClassifier graph) {
+        var layers = distill.layers();
+        if (!(graph.config() instanceof org.kd4j.model.TransformerConfig s)) {
+            throw new KdException(name + ": distill.layers needs a transformer student (kd4j's own), this one is "
+                    + graph.config().type().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (!(layerTeacher.config() instanceof org.kd4j.model.TransformerConfig t)) {
+            throw new KdException(name + ": distill.layers.teacher = " + layers.teacher() + " must be a transformer on kd4j's"
+                    + " own graph, it is " + layerTeacher.config().type().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        LayerLoss.Shape student = new LayerLoss.Shape(s.hidden(), s.heads(), s.layers());
+        LayerLoss.Shape teacher = new LayerLoss.Shape(t.hidden(), t.heads(), t.layers());
+        try {
+            LayerLoss.check(layers.map(), student, teacher, layers.teacher());
+        } catch (IllegalArgumentException e) {
+            throw new KdException(e.getMessage(), e);
+        }
+        SameDiff sd = graph.sd();
+        boolean first = layerProjections == null;
+        if (first) {
+            layerProjections = LayerLoss.initialProjections(layers.map().size(), student, teacher,
+                    sd.getVariable(ClassifierGraph.LOGITS).dataType(), seed + 1);
+        }
+        LayerLoss loss = LayerLoss.add(sd, layers.map(), student, teacher, layerProjections);
+        if (first) {
+            Map<String, INDArray> held = new LinkedHashMap<>();
+            for (String n : loss.projectionNames()) {
+                held.put(n, sd.getVariable(n).getArr());
+            }
+            layerProjections = held;
+        }
+        return loss;
     }
 
     /**
@@ -136,7 +192,14 @@ final class LossTargets {
      * model, not part of it. Empty without the hidden loss.
      */
     Map<String, INDArray> lossParameters() {
-        return projections == null ? Map.of() : projections;
+        Map<String, INDArray> all = new LinkedHashMap<>();
+        if (projections != null) {
+            all.putAll(projections);
+        }
+        if (layerProjections != null) {
+            all.putAll(layerProjections);
+        }
+        return all;
     }
 
     /**
@@ -146,13 +209,35 @@ final class LossTargets {
      */
     Map<String, INDArray> placeholders(GraphLoss graphLoss, Batch batch, double temperature, double hardShare,
                                        double softShare) {
+        return placeholders(graphLoss, batch, temperature, hardShare, softShare, softShare);
+    }
+
+    /**
+     * As {@link #placeholders(GraphLoss, Batch, double, double, double)}, with the part's share of the batch's real
+     * tokens ({@code tokenShare}), which scales the layer loss (a mean over tokens).
+     */
+    Map<String, INDArray> placeholders(GraphLoss graphLoss, Batch batch, double temperature, double hardShare,
+                                       double softShare, double tokenShare) {
         DistillationLoss loss = graphLoss.loss();
         boolean teachers = teacherLogits != null;
         double hard = (teachers ? distill.hardWeight() : 1.0) * hardShare;
         double soft = (teachers ? distill.softWeight() : 0.0) * softShare;
         EnsembleTargets targets = teachers ? ensemble.targets(slice(batch), regression ? null : batch.labels(), temperature) : null;
-        Map<String, INDArray> hiddenFeed = graphLoss.hidden() == null ? Map.of()
-                : graphLoss.hidden().placeholders(slice(teacherFeatures, batch), targets.weights(), distill.hiddenWeight() * softShare);
+        Map<String, INDArray> hiddenFeed = new java.util.HashMap<>();
+        if (graphLoss.hidden() != null) {
+            hiddenFeed.putAll(graphLoss.hidden().placeholders(slice(teacherFeatures, batch), targets.weights(),
+                    distill.hiddenWeight() * softShare));
+        }
+        if (graphLoss.layer() != null) {
+            // per-token targets: the teacher's graph on the same tokens, now (not cached)
+            Map<String, INDArray> outputs = new java.util.HashMap<>();
+            synchronized (layerTeacher) { // copies taken before another worker's batch runs the teacher's session again
+                layerTeacher.outputs(batch, graphLoss.layer().teacherOutputs().toArray(new String[0]))
+                        .forEach((k, v) -> outputs.put(k, v.dup()));
+            }
+            hiddenFeed.putAll(graphLoss.layer().placeholders(outputs, distill.layers().hiddenWeight() * tokenShare,
+                    distill.layers().attentionWeight() * tokenShare));
+        }
         if (regression) {
             INDArray mean = targets == null ? Nd4j.zeros(DataType.FLOAT, batch.size(), 1) : targets.meanLogits(DataType.FLOAT);
             return withHidden(loss.placeholders(batch.scores(), mean, hard, soft), hiddenFeed);

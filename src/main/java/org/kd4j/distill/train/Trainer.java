@@ -47,8 +47,8 @@ public final class Trainer {
 
     private Trainer(Builder b) {
         this.setup = b.copy();
-        this.targets = new LossTargets(b.name, b.teacherLogits, b.teacherFeatures, b.distill, b.train.task().isRegression(),
-                b.model.outputs(), b.train.size(), b.training.seed());
+        this.targets = new LossTargets(b.name, b.teacherLogits, b.teacherFeatures, b.layerTeacher, b.distill,
+                b.train.task().isRegression(), b.model.outputs(), b.train.size(), b.training.seed());
     }
 
     /** A trainer of {@code model} on {@code train}, scored on {@code dev} after each epoch; the rest has defaults. */
@@ -175,6 +175,7 @@ public final class Trainer {
         private final EncodedDataset dev;
         private float[][][] teacherLogits;
         private float[][][] teacherFeatures;
+        private TextClassifier layerTeacher;
         private DistillConfig distill = DistillConfig.defaults();
         private TrainConfig training = TrainConfig.defaults();
         private DataConfig data = DataConfig.defaults();
@@ -208,6 +209,15 @@ public final class Trainer {
          */
         public Builder teacherFeatures(float[][][] features) {
             this.teacherFeatures = features;
+            return this;
+        }
+
+        /**
+         * The teacher {@code distill.layers} names (a transformer on kd4j's own graph, sharing the student's tokenizer):
+         * run on every batch for the intermediate-layer loss.
+         */
+        public Builder layerTeacher(TextClassifier teacher) {
+            this.layerTeacher = teacher;
             return this;
         }
 
@@ -263,6 +273,7 @@ public final class Trainer {
             Builder c = new Builder(name, model, train, dev);
             c.teacherLogits = teacherLogits;
             c.teacherFeatures = teacherFeatures;
+            c.layerTeacher = layerTeacher;
             c.distill = distill;
             c.training = training;
             c.data = data;
