@@ -42,6 +42,14 @@ public record ExperimentConfig(GlueTask task, DataConfig data, TokenizerConfig t
             throw ConfigException.invalid("distill.teacher_weights", distill.teacherWeights(),
                     "one weight per teacher (" + teachers.size() + ")");
         }
+        if (distill.layers().on() && teachers.stream().noneMatch(t -> t.name().equals(distill.layers().teacher()))) {
+            throw ConfigException.invalid("distill.layers.teacher", distill.layers().teacher(), "the name of a teacher ("
+                    + String.join(", ", teachers.stream().map(TeacherConfig::name).toList()) + ")");
+        }
+        if (!distill.hiddenDims().isEmpty() && distill.hiddenDims().size() != teachers.size()) {
+            throw ConfigException.invalid("distill.hidden_dims", distill.hiddenDims(),
+                    "one pooled width per teacher (" + teachers.size() + ")");
+        }
     }
 
     public static ExperimentConfig defaults() {

@@ -21,6 +21,7 @@ import org.kd4j.data.batch.EncodedDataset;
 import org.kd4j.data.tokenize.BertTokenizer;
 import org.kd4j.data.tokenize.TokenizerFiles;
 import org.kd4j.distill.loss.EnsembleTargets;
+import org.kd4j.distill.loss.LayerLoss;
 import org.kd4j.distill.train.Progress;
 import org.kd4j.distill.train.Trainer;
 import org.kd4j.distill.train.TrainingCurve;
@@ -118,6 +119,8 @@ public final class DistillationRun {
         EncodedDataset dev = data.dev(tokenizer);
         // an imported student is built (and checked against the tokenizer) before the run directory is touched
         TextClassifier pending = config.student().imported() ? newStudent(tokenizer, data) : null;
+        checkHiddenLoss(pending);
+        checkLayerLoss(pending);
 
         RunDirectory run = new RunDirectory(Path.of(config.run().dir()));
         run.markUnfinished();
@@ -147,6 +150,7 @@ public final class DistillationRun {
             rows.add(ensembleRow);
         }
 
+        TextClassifier layerTeacher = layerTeacher(teachers, tokenizer);
         Map<StudentVariant, TextClassifier> students = new EnumMap<>(StudentVariant.class);
         List<TrainingCurve> curves = new ArrayList<>();
         Parallelism parallelism = config.run().parallelism();
@@ -154,6 +158,11 @@ public final class DistillationRun {
             if (!config.run().students().contains(variant)) {
                 continue;
             }
+            float[][][] features = !config.distill().hidden() ? null : switch (variant) {
+                case CROSS_ENTROPY -> null;
+                case BEST_TEACHER -> teachers.isEmpty() ? null : new float[][][] {best(teachers).trainFeatures()};
+                case ENSEMBLE -> teachers.stream().map(Teacher::trainFeatures).toArray(float[][][]::new);
+            };
             float[][][] targets = switch (variant) {
                 case CROSS_ENTROPY -> null;
                 case BEST_TEACHER -> teachers.isEmpty() ? null : new float[][][] {best(teachers).trainLogits()};
@@ -166,7 +175,8 @@ public final class DistillationRun {
             TextClassifier student = pending != null ? pending : newStudent(tokenizer, data);
             pending = null;
             Trainer.TrainResult result = Trainer.builder(variant.label(), student, targets == null ? train : studentTrain, dev)
-                    .teachers(targets, variant == StudentVariant.BEST_TEACHER ? singleTeacher() : config.distill())
+                    .teachers(targets, variant == StudentVariant.BEST_TEACHER ? singleTeacher(teachers) : config.distill())
+                    .teacherFeatures(features).layerTeacher(layerTeacher)
                     .training(config.student().train()).data(config.data()).padId(tokenizer.padId())
                     .workDir(work.resolve(variant.folder())).parallelism(parallelism).progress(progress)
                     .build().fit(resume);
@@ -291,10 +301,120 @@ public final class DistillationRun {
     }
 
     /** The best-teacher student uses the run's objective with that teacher alone (uniform weight 1). */
-    private org.kd4j.config.DistillConfig singleTeacher() {
+    private org.kd4j.config.DistillConfig singleTeacher(List<Teacher> teachers) {
         var d = config.distill();
+        List<Integer> dims = d.hiddenDims().isEmpty() ? List.of() : List.of(d.hiddenDims().get(teachers.indexOf(best(teachers))));
         return new org.kd4j.config.DistillConfig(d.temperature(), d.temperatureEnd(), d.hardWeight(), d.softWeight(),
-                org.kd4j.config.WeightingScheme.UNIFORM, List.of(), d.softLoss(), d.averageLogits(), d.hardDistillation());
+                org.kd4j.config.WeightingScheme.UNIFORM, List.of(), d.softLoss(), d.averageLogits(), d.hardDistillation(),
+                d.hiddenWeight(), dims, d.layers());
+    }
+
+    /**
+     * With {@code distill.layers} on, what can be known from the config before the run directory is touched: a
+     * transformer student whose layers the map names, and a teacher that is a transformer on kd4j's graph (or may become
+     * one), shares the student's tokenizer and has the layers the map names (when its shape is in the config).
+     */
+    private void checkLayerLoss(TextClassifier importedStudent) {
+        var layers = config.distill().layers();
+        if (!layers.on()) {
+            return;
+        }
+        org.kd4j.model.ModelConfig studentShape = importedStudent != null ? importedStudent.config() : config.student().model();
+        if (!(studentShape instanceof org.kd4j.model.TransformerConfig s)) {
+            throw new KdException("distill.layers.teacher = " + layers.teacher() + ": intermediate-layer distillation needs a"
+                    + " transformer student on kd4j's own graph; the student is " + (importedStudent != null
+                    ? "student.init " + config.student().init() + " on the generic SameDiff import"
+                    : "student.model.type = " + studentShape.type().name().toLowerCase(Locale.ROOT)));
+        }
+        var t = config.teachers().stream().filter(x -> x.name().equals(layers.teacher())).findFirst().orElseThrow();
+        String key = "teachers[" + t.name() + "]";
+        if (t.external()) {
+            String file = Path.of(t.imported()).getFileName().toString();
+            if (!file.endsWith(".onnx") && !file.endsWith(".kdm")) {
+                throw new KdException(key + ".imported = " + t.imported() + ": distill.layers needs the teacher's layers on"
+                        + " kd4j's transformer, which a graph imported as it is has not; expected an ONNX BERT-layout classifier"
+                        + " (.onnx) or a kd4j model (.kdm)");
+            }
+        } else if (!t.pretrained() && !(t.model() instanceof org.kd4j.model.TransformerConfig)) {
+            throw new KdException("distill.layers.teacher = " + t.name() + ": a " + t.model().type().name().toLowerCase(Locale.ROOT)
+                    + " teacher has no transformer layers; expected a transformer teacher");
+        }
+        if (!t.external() && !t.pretrained() && !t.vocab().isEmpty() && !t.vocab().equals(config.tokenizer().vocab())) {
+            throw new KdException(key + ".vocab = " + t.vocab() + ": distill.layers compares token by token and needs the"
+                    + " student's tokenizer (" + config.tokenizer().vocab() + ")");
+        }
+        org.kd4j.model.TransformerConfig teacherShape = !t.external() && !t.pretrained()
+                ? (org.kd4j.model.TransformerConfig) t.model() : null;
+        LayerLoss.Shape student = new LayerLoss.Shape(s.hidden(), s.heads(), s.layers());
+        LayerLoss.Shape teacher = teacherShape == null ? new LayerLoss.Shape(1, 1, Integer.MAX_VALUE)
+                : new LayerLoss.Shape(teacherShape.hidden(), teacherShape.heads(), teacherShape.layers());
+        try {
+            LayerLoss.check(layers.map(), student, teacher, t.name());
+        } catch (IllegalArgumentException e) {
+            throw new KdException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The teacher {@code distill.layers} names, on kd4j's transformer, checked to share the student's tokenizer; null
+     * when that section is off.
+     */
+    private TextClassifier layerTeacher(List<Teacher> teachers, BertTokenizer tokenizer) {
+        var layers = config.distill().layers();
+        if (!layers.on()) {
+            return null;
+        }
+        Teacher t = teachers.stream().filter(x -> x.name().equals(layers.teacher())).findFirst().orElseThrow();
+        if (!t.tokenizer().fingerprint().equals(tokenizer.fingerprint())) {
+            throw new KdException("distill.layers.teacher = " + t.name() + ": its tokenizer differs from the student's ("
+                    + config.tokenizer().vocab() + "); intermediate layers are compared token by token and need the same one");
+        }
+        String file = t.modelFile().getFileName().toString();
+        if (!file.endsWith(".kdm")) {
+            throw new KdException("distill.layers.teacher = " + t.name() + ": " + t.modelFile() + " is a graph imported as it"
+                    + " is; intermediate-layer distillation needs a teacher on kd4j's transformer");
+        }
+        return TextClassifier.load(t.modelFile());
+    }
+
+    /**
+     * With {@code distill.hidden_weight > 0}, what can be known from the config (and an imported student, built by now)
+     * before the run directory is touched: the student has a pooled representation, no teacher is a graph imported as it
+     * is ({@code .sdz}), and {@code distill.hidden_dims} matches every teacher whose shape the config gives. Teachers
+     * whose width shows only once built (fine-tuned encoders, imported ONNX files) are checked when the pool has them,
+     * still before any student is trained.
+     */
+    private void checkHiddenLoss(TextClassifier importedStudent) {
+        var d = config.distill();
+        if (!d.hidden()) {
+            return;
+        }
+        if (importedStudent != null && !importedStudent.graph().hasFeatures()) {
+            throw new KdException("distill.hidden_weight = " + d.hiddenWeight() + " needs the student's pooled representation;"
+                    + " student.init " + config.student().init() + " runs on the generic SameDiff import, which has none;"
+                    + " expected a BERT-layout encoder (kd4j's transformer), a native student, or hidden_weight 0");
+        }
+        for (int i = 0; i < config.teachers().size(); i++) {
+            var t = config.teachers().get(i);
+            if (t.external()) {
+                String file = Path.of(t.imported()).getFileName().toString();
+                if (!file.endsWith(".onnx") && !file.endsWith(".kdm")) {
+                    throw new KdException("teachers[" + t.name() + "].imported = " + t.imported() + ": distill.hidden_weight = "
+                            + d.hiddenWeight() + " needs the teacher's pooled representation, which a graph imported as it is"
+                            + " has not; expected an ONNX BERT-layout classifier (.onnx) or a kd4j model (.kdm), or hidden_weight 0");
+                }
+                continue;
+            }
+            if (t.pretrained() || d.hiddenDims().isEmpty()) {
+                continue;
+            }
+            java.util.OptionalInt width = org.kd4j.model.ClassifierGraphs.featureWidth(t.model());
+            if (width.isPresent() && width.getAsInt() != d.hiddenDims().get(i)) {
+                throw new KdException("distill.hidden_dims[" + i + "] = " + d.hiddenDims().get(i) + " does not match teacher "
+                        + t.name() + ", whose pooled representation is " + width.getAsInt() + " wide (" + t.model().type()
+                        .name().toLowerCase(Locale.ROOT) + ", hidden " + t.model().hidden() + ")");
+            }
+        }
     }
 
     private static Teacher best(List<Teacher> teachers) {

@@ -26,6 +26,19 @@ public record ImportedTeacherModel(ImportedClassifier model, Path file) implemen
         return model.logits(data, batchSize, padId);
     }
 
+    /** None: the generic imported graph's pooled representation is not known to kd4j. */
+    @Override
+    public java.util.OptionalInt featureWidth() {
+        return java.util.OptionalInt.empty();
+    }
+
+    @Override
+    public float[][] features(EncodedDataset data, int batchSize, int padId) {
+        throw new org.kd4j.KdException("teacher model " + file + ": a graph imported as it is (generic SameDiff import) has no"
+                + " pooled representation kd4j can read; distill.hidden_weight needs teachers on kd4j's own graphs (trained"
+                + " here, fine-tuned from an encoder, or imported BERT-layout classifiers)");
+    }
+
     @Override
     public long parameters() {
         return model.parameters();

@@ -60,6 +60,24 @@ public final class NativeTeacherModel implements TeacherModel {
     }
 
     @Override
+    public java.util.OptionalInt featureWidth() {
+        TextClassifier m = model();
+        if (!m.graph().hasFeatures()) {
+            return java.util.OptionalInt.empty();
+        }
+        // an encoder on kd4j's transformer pools its hidden states
+        return java.util.OptionalInt.of(org.kd4j.model.ClassifierGraphs.featureWidth(m.config()).orElse(m.config().hidden()));
+    }
+
+    @Override
+    public float[][] features(EncodedDataset data, int batchSize, int padId) {
+        if (featureWidth().isEmpty()) {
+            throw new org.kd4j.KdException("teacher model " + file + ": its graph has no pooled representation");
+        }
+        return model().features(data, batchSize, padId);
+    }
+
+    @Override
     public long parameters() {
         return knownParameters > 0 ? knownParameters : Runs.parameterCount(model());
     }

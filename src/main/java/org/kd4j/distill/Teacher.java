@@ -17,10 +17,12 @@ import org.kd4j.eval.Evaluation;
  *     (from its provenance file; 0 when unknown or not trained here)
  * @param cached whether the trained model came from the cache
  * @param evalSeconds wall time of one pass over the dev set in this run (timed even when its dev logits are cached)
+ * @param trainFeatures its pooled representations of the same rows as {@code trainLogits} {@code [N][width]} (cached
+ *     beside them), when the run's hidden loss needs them; null otherwise
  */
 public record Teacher(TeacherConfig config, Path modelFile, BertTokenizer tokenizer, float[][] trainLogits,
                       float[][] devLogits, Evaluation dev, long parameters, double trainSeconds, boolean cached,
-                      double evalSeconds) {
+                      double evalSeconds, float[][] trainFeatures) {
 
     public String name() {
         return config.name();

@@ -25,4 +25,18 @@ public sealed interface TeacherModel permits NativeTeacherModel, ImportedTeacher
 
     /** Its number of weights. */
     long parameters();
+
+    /**
+     * The width of its pooled representation (the input of its classifier head), or empty when it has none that kd4j
+     * can read: a graph imported as it is. May load the model.
+     */
+    java.util.OptionalInt featureWidth();
+
+    /**
+     * Its pooled representation of every example of {@code data}, in data order, {@code [N][featureWidth()]}, the target of
+     * {@link org.kd4j.distill.loss.HiddenLoss}.
+     *
+     * @throws org.kd4j.KdException when it has none ({@link #featureWidth()} is empty)
+     */
+    float[][] features(EncodedDataset data, int batchSize, int padId);
 }

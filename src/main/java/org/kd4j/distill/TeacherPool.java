@@ -18,6 +18,7 @@ import org.kd4j.config.TeacherConfig;
 import org.kd4j.data.batch.EncodedDataset;
 import org.kd4j.data.tokenize.BertTokenizer;
 import org.kd4j.distill.cache.CacheKey;
+import org.kd4j.distill.cache.CacheKind;
 import org.kd4j.distill.cache.LogitCache;
 import org.kd4j.distill.cache.TeacherKey;
 import org.kd4j.distill.train.Progress;
@@ -45,6 +46,8 @@ public final class TeacherPool {
     private final TaskData data;
     private final Path cacheDir;
     private final LogitCache logits;
+    /** The teachers' pooled representations, beside their logits (same keys, files {@code .pooled}). */
+    private final LogitCache pooled;
     private final Progress progress;
     private int loadedFromCache;
 
@@ -53,21 +56,31 @@ public final class TeacherPool {
         this.data = data;
         this.cacheDir = Path.of(config.run().cacheDir());
         this.logits = new LogitCache(cacheDir.resolve("logits"));
+        this.pooled = new LogitCache(cacheDir.resolve("logits"), CacheKind.POOLED);
         this.progress = progress;
     }
 
     public List<Teacher> teachers() {
         List<Teacher> out = new ArrayList<>();
-        for (TeacherConfig t : config.teachers()) {
-            out.add(teacher(t));
+        for (int i = 0; i < config.teachers().size(); i++) {
+            TeacherConfig t = config.teachers().get(i);
+            out.add(teacher(i, t));
             org.kd4j.util.NativeGarbage.collect("teacher " + t.name());
         }
         return out;
     }
 
-    private Teacher teacher(TeacherConfig t) {
+    private Teacher teacher(int index, TeacherConfig t) {
         Ready ready = ready(t);
-        return scored(t, ready.prepared(), ready.tokenizer(), data.train(ready.tokenizer()), data.dev(ready.tokenizer()));
+        BertTokenizer tokenizer = ready.tokenizer();
+        EncodedDataset train = data.train(tokenizer);
+        Teacher scored = scored(t, ready.prepared(), tokenizer, train, data.dev(tokenizer));
+        if (!config.distill().hidden()) {
+            return scored;
+        }
+        float[][] features = features(index, t, ready.prepared().model(), tokenizer, train);
+        return new Teacher(scored.config(), scored.modelFile(), scored.tokenizer(), scored.trainLogits(), scored.devLogits(),
+                scored.dev(), scored.parameters(), scored.trainSeconds(), scored.cached(), scored.evalSeconds(), features);
     }
 
     /**
@@ -110,6 +123,53 @@ public final class TeacherPool {
                 ? new Prepared(ImportedTeachers.model(t, cacheDir, data.task()), 0, true)
                 : trainedOrCached(t, key, encoder, tokenizer, data.train(tokenizer), data.dev(tokenizer));
         return new Ready(prepared, tokenizer, spec);
+    }
+
+    /**
+     * The teacher's pooled representations of the same rows as its training logits (train, then transfer, then unlabeled
+     * rows), through the cache of pooled representations: keyed like the logits, a file of its own kind.
+     *
+     * @throws KdException when the teacher has no pooled representation kd4j can read, or {@code distill.hidden_dims}
+     *     names another width
+     */
+    private float[][] features(int index, TeacherConfig t, TeacherModel scorer, BertTokenizer tokenizer, EncodedDataset train) {
+        java.util.OptionalInt width = scorer.featureWidth();
+        if (width.isEmpty()) {
+            throw new KdException("teachers[" + t.name() + "]: distill.hidden_weight " + config.distill().hiddenWeight()
+                    + " needs the teacher's pooled representation, and " + scorer.file() + " is a graph imported as it is"
+                    + " (generic SameDiff import), which has none kd4j can read; expected a teacher on kd4j's own graphs"
+                    + " (trained here, fine-tuned from an encoder, or an imported BERT-layout classifier), or hidden_weight 0");
+        }
+        List<Integer> dims = config.distill().hiddenDims();
+        if (!dims.isEmpty() && dims.get(index) != width.getAsInt()) {
+            throw new KdException("distill.hidden_dims[" + index + "] = " + dims.get(index) + " does not match teacher "
+                    + t.name() + ", whose pooled representation is " + width.getAsInt() + " wide");
+        }
+        DataConfig d = config.data();
+        int batch = Math.max(64, d.batchSize());
+        int cols = width.getAsInt();
+        float[][] out = pooled.getOrCompute(
+                new CacheKey(scorer.file(), data.trainFile(), tokenizer.fingerprint(), d.maxLength(), data.trainVariant()),
+                train.size(), cols, () -> scorer.features(train, batch, tokenizer.padId()));
+        if (data.hasTransfer()) {
+            EncodedDataset transfer = data.transfer(tokenizer);
+            out = concat(out, pooled.getOrCompute(
+                    new CacheKey(scorer.file(), data.transferFile(), tokenizer.fingerprint(), d.maxLength(), "transfer"),
+                    transfer.size(), cols, () -> scorer.features(transfer, batch, tokenizer.padId())));
+        }
+        if (data.hasUnlabeled()) {
+            EncodedDataset unlabeled = data.unlabeled(tokenizer);
+            out = concat(out, pooled.getOrCompute(
+                    new CacheKey(scorer.file(), data.trainFile(), tokenizer.fingerprint(), d.maxLength(), data.unlabeledVariant()),
+                    unlabeled.size(), cols, () -> scorer.features(unlabeled, batch, tokenizer.padId())));
+        }
+        return out;
+    }
+
+    private static float[][] concat(float[][] a, float[][] b) {
+        float[][] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 
     /** A teacher ready to score, with its training time and whether it came from the cache (or from elsewhere). */
@@ -220,7 +280,7 @@ public final class TeacherPool {
         Evaluation evaluation = Evaluation.of(data.task(), devLogits, dev.labels(), dev.scores());
         LOG.info("teacher {}: dev {}", t.name(), evaluation);
         return new Teacher(t, modelFile, tokenizer, trainLogits, devLogits, evaluation, parameters, prepared.trainSeconds(),
-                prepared.cached(), evalSeconds);
+                prepared.cached(), evalSeconds, null);
     }
 
     private static void deleteQuietly(Path dir) {

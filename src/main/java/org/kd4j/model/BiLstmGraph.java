@@ -38,7 +38,7 @@ final class BiLstmGraph extends GraphBuilder {
         int units = config.units();
         SDVariable states = g.embeddings(2 * units);
         SDVariable pooled = g.maskedMax(states, g.mask());
-        ClassifierGraph head = g.finish(g.linear("classifier", pooled, 2 * units, outputs), outputs);
+        ClassifierGraph head = g.finish(g.linear("classifier", g.features(pooled), 2 * units, outputs), outputs);
         return head.withRecurrent(lstm);
     }
 

@@ -40,6 +40,6 @@ final class CnnGraph extends GraphBuilder {
             pooled.add(maskedMax(sd.nn().relu(sd.cnn().conv1d(x, w, b, conv), 0.0), mask));
         }
         SDVariable features = sd.concat(1, pooled.toArray(new SDVariable[0]));
-        return finish(linear("classifier", features, filters * WIDTHS.length, outputs), outputs);
+        return finish(linear("classifier", features(features), filters * WIDTHS.length, outputs), outputs);
     }
 }

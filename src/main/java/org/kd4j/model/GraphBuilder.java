@@ -49,6 +49,11 @@ abstract class GraphBuilder {
         return states.add(bias).max(1);
     }
 
+    /** The pooled representation the head reads, named {@link ClassifierGraph#FEATURES} (an identity op). */
+    SDVariable features(SDVariable pooled) {
+        return sd.identity(ClassifierGraph.FEATURES, pooled);
+    }
+
     /** Names the head's output {@link ClassifierGraph#LOGITS} and wraps the graph. */
     ClassifierGraph finish(SDVariable logits, int outputs) {
         sd.updateVariableNameAndReference(logits, ClassifierGraph.LOGITS);

@@ -457,6 +457,33 @@ public final class TextClassifier {
     }
 
     /**
+     * The pooled representation {@link ClassifierGraph#FEATURES} of every example of {@code data}, in data order
+     * ({@code [N][width]}), on this thread, batches sorted by length as in {@link #logits(EncodedDataset, int, int)}.
+     *
+     * @throws IllegalStateException when the graph has no pooled representation (a graph imported as it is)
+     */
+    public float[][] features(EncodedDataset data, int batchSize, int padId) {
+        if (!graph.hasFeatures()) {
+            throw new IllegalStateException("this " + config.type() + " model's graph has no pooled representation ("
+                    + ClassifierGraph.FEATURES + ")");
+        }
+        float[][] out = new float[data.size()][];
+        BatchPlanner planner = new BatchPlanner(batchSize, true, 1, 0);
+        try {
+            for (int[] indices : planner.evaluationOrder(data.lengths())) {
+                float[][] rows = outputs(Batch.of(data, indices, 0, padId), ClassifierGraph.FEATURES)
+                        .get(ClassifierGraph.FEATURES).castTo(DataType.FLOAT).toFloatMatrix();
+                for (int i = 0; i < indices.length; i++) {
+                    out[indices[i]] = rows[i];
+                }
+            }
+        } finally {
+            releaseInferenceMemory();
+        }
+        return out;
+    }
+
+    /**
      * Frees the arrays the inference sessions of this model (and of its inference replica) keep for reuse, and those a
      * recurrent layer outside the graph kept of its last batch. Not while a training step of this model is under way.
      */

@@ -14,7 +14,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * logits = Wc · pooled + bc
  * </pre>
  * This is Hugging Face's {@code BertModel} (post-layer-norm) term for term, so BERT-family encoders load into it
- * ({@code org.kd4j.imports.encoder}); the token states are also the output {@link ClassifierGraph#HIDDEN_STATES}
+ * ({@code org.kd4j.imports.encoder}); each layer's output and attention probabilities are named
+ * ({@link ClassifierGraph#layerOutput}, {@link ClassifierGraph#layerAttention}), the token states are also the output
+ * {@link ClassifierGraph#HIDDEN_STATES}
  * ({@code [batch, length, hidden]}) and, with CLS pooling, the pooler's output {@link ClassifierGraph#POOLED}.
  * Token states are kept as {@code [batch*length, hidden]} matrices; only attention reshapes to
  * {@code [batch, heads, length, headSize]}, with shapes taken from the mask at run time, so batch size and
@@ -46,9 +48,10 @@ final class TransformerGraph extends GraphBuilder {
         SDVariable maskBias = sd.expandDims(sd.expandDims(mask.rsub(1.0).mul(MASK_NEG), 1), 1);
         for (int layer = 0; layer < config.layers(); layer++) {
             String p = "l" + layer + "_";
-            x = layerNorm(p + "attn_ln", x.add(attention(p, x, batchAndLength, maskBias)), h);
+            x = layerNorm(p + "attn_ln", x.add(attention(layer, x, batchAndLength, maskBias)), h);
             SDVariable inner = activation(linear(p + "ffn_in", x, h, config.ffn()));
             x = layerNorm(p + "ffn_ln", x.add(linear(p + "ffn_out", inner, config.ffn(), h)), h);
+            sd.updateVariableNameAndReference(x, ClassifierGraph.layerOutput(layer));
         }
         SDVariable states = sd.reshape(x, sd.concat(0, batchAndLength, longs(h)));
         sd.updateVariableNameAndReference(states, ClassifierGraph.HIDDEN_STATES);
@@ -64,17 +67,20 @@ final class TransformerGraph extends GraphBuilder {
             }
             case FIRST -> states.get(SDIndex.all(), SDIndex.point(0), SDIndex.all());
         };
-        return finish(linear("classifier", pooled, h, outputs), outputs);
+        return finish(linear("classifier", features(pooled), h, outputs), outputs);
     }
 
-    private SDVariable attention(String p, SDVariable x, SDVariable batchAndLength, SDVariable maskBias) {
+    private SDVariable attention(int layer, SDVariable x, SDVariable batchAndLength, SDVariable maskBias) {
+        String p = "l" + layer + "_";
         int h = config.hidden();
         SDVariable headsShape = sd.concat(0, batchAndLength, longs(config.heads(), config.headSize()));
         SDVariable q = heads(linear(p + "q", x, h, h), headsShape);
         SDVariable k = heads(linear(p + "k", x, h, h), headsShape);
         SDVariable v = heads(linear(p + "v", x, h, h), headsShape);
         SDVariable scores = sd.mmul(q, k, false, true, false).mul(1.0 / Math.sqrt(config.headSize())).add(maskBias);
-        SDVariable context = sd.mmul(sd.nn().softmax(scores, 3), v);
+        SDVariable probabilities = sd.nn().softmax(scores, 3);
+        sd.updateVariableNameAndReference(probabilities, ClassifierGraph.layerAttention(layer));
+        SDVariable context = sd.mmul(probabilities, v);
         SDVariable merged = sd.reshape(sd.permute(context, 0, 2, 1, 3), -1, h);
         return linear(p + "o", merged, h, h);
     }

@@ -59,7 +59,9 @@ public record QualityCell(GlueTask task, String student, Cell cell, long seed, P
         DistillConfig d = shared.distill();
         DistillConfig distill = new DistillConfig(d.temperature(), d.temperatureEnd(), d.hardWeight(), d.softWeight(),
                 cell.kind() == CellKind.ENSEMBLE ? cell.weighting() : WeightingScheme.UNIFORM, List.of(), d.softLoss(),
-                d.averageLogits(), d.hardDistillation());
+                d.averageLogits(), d.hardDistillation(), d.hiddenWeight(), hiddenDims(d, shared.teachers(), teachers),
+                teachers.stream().anyMatch(t -> t.name().equals(d.layers().teacher())) ? d.layers()
+                        : org.kd4j.config.LayerDistillation.off());
         StudentConfig s = shared.student();
         TrainConfig t = s.train();
         StudentConfig studentConfig = new StudentConfig(s.model(), new TrainConfig(t.epochs(), t.learningRate(), t.weightDecay(),
@@ -69,6 +71,14 @@ public record QualityCell(GlueTask task, String student, Cell cell, long seed, P
         ExperimentConfig config = new ExperimentConfig(shared.task(), shared.data(), shared.tokenizer(), teachers, studentConfig,
                 distill, run);
         return new QualityCell(shared.task(), student, cell, seed, dir, config);
+    }
+
+    /** The pooled widths of {@code chosen} among {@code all}, when the plan names them ({@code distill.hidden_dims}). */
+    private static List<Integer> hiddenDims(DistillConfig d, List<TeacherConfig> all, List<TeacherConfig> chosen) {
+        if (d.hiddenDims().isEmpty()) {
+            return List.of();
+        }
+        return chosen.stream().map(t -> d.hiddenDims().get(all.indexOf(t))).toList();
     }
 
     /** {@code SST-2/sead/ensemble-uniform/seed-1}. */

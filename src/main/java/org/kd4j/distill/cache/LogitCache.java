@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -27,7 +26,9 @@ import org.kd4j.util.AtomicFiles;
 
 /**
  * Teacher logits stored on disk, so that a teacher scores each data set once and every later epoch, run and sweep
- * trial reads the scores back. One file per {@link CacheKey}: {@code <root>/<key hash>.logits}.
+ * trial reads the scores back. One file per {@link CacheKey}: {@code <root>/<key hash>.logits}. A cache of
+ * {@link CacheKind#POOLED} holds teachers' pooled representations the same way, in {@code <root>/<key hash>.pooled}
+ * with the magic {@code KDPC} (everything else below is the same; "logits" then reads "pooled vectors").
  *
  * <p>File format, all integers and floats little endian:
  * <pre>
@@ -52,20 +53,31 @@ public final class LogitCache {
 
     private static final Logger LOG = LogManager.getLogger(LogitCache.class);
 
-    static final byte[] MAGIC = "KDLC".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] MAGIC = CacheKind.LOGITS.magic();
     static final int VERSION = 1;
     static final int HASH_BYTES = 32;
     static final int HEADER_BYTES = MAGIC.length + 3 * Integer.BYTES + HASH_BYTES;
     static final int CHECKSUM_BYTES = Integer.BYTES;
-    static final String SUFFIX = ".logits";
+    static final String SUFFIX = CacheKind.LOGITS.suffix();
 
     private final Path root;
+    private final CacheKind kind;
     /** One lock object per key hash; tiny, and bounded by the number of distinct keys a process uses. */
     private final ConcurrentMap<String, Object> locks = new ConcurrentHashMap<>();
 
-    /** A cache in {@code root}, which is created on the first write. */
+    /** A cache of logits in {@code root}, which is created on the first write. */
     public LogitCache(Path root) {
+        this(root, CacheKind.LOGITS);
+    }
+
+    /** A cache of {@code kind} in {@code root}, which is created on the first write. */
+    public LogitCache(Path root, CacheKind kind) {
         this.root = Objects.requireNonNull(root, "root");
+        this.kind = Objects.requireNonNull(kind, "kind");
+    }
+
+    public CacheKind kind() {
+        return kind;
     }
 
     public Path root() {
@@ -102,7 +114,7 @@ public final class LogitCache {
             if (Files.exists(file)) {
                 float[][] cached = readValidOrDiscard(file, hash, expectedRows, expectedCols);
                 if (cached != null) {
-                    LOG.info("logit cache hit: {} x {} from {} in {} ms ({})", expectedRows, expectedCols,
+                    LOG.info("{} cache hit: {} x {} from {} in {} ms ({})", kind.label(), expectedRows, expectedCols,
                             file, millisSince(start), key.describe());
                     return cached;
                 }
@@ -112,7 +124,7 @@ public final class LogitCache {
             long computeMs = millisSince(computeStart);
             validate(key, logits, expectedRows, expectedCols);
             store(file, hash, logits, expectedCols);
-            LOG.info("logit cache miss: computed {} x {} in {} ms, stored {} ({} ms in all; {})", expectedRows,
+            LOG.info("{} cache miss: computed {} x {} in {} ms, stored {} ({} ms in all; {})", kind.label(), expectedRows,
                     expectedCols, computeMs, file, millisSince(start), key.describe());
             return logits;
         }
@@ -141,7 +153,7 @@ public final class LogitCache {
     }
 
     private Path fileFor(String hash) {
-        return root.resolve(hash + SUFFIX);
+        return root.resolve(hash + kind.suffix());
     }
 
     private static long millisSince(long nanoStart) {
@@ -176,7 +188,7 @@ public final class LogitCache {
 
     // ---------------------------------------------------------------- writing
 
-    private static void store(Path file, String hash, float[][] logits, int cols) {
+    private void store(Path file, String hash, float[][] logits, int cols) {
         try {
             AtomicFiles.write(file, out -> writeTo(out, hash, logits, cols));
         } catch (IOException e) {
@@ -185,11 +197,11 @@ public final class LogitCache {
         }
     }
 
-    static void writeTo(OutputStream raw, String hash, float[][] logits, int cols) throws IOException {
+    void writeTo(OutputStream raw, String hash, float[][] logits, int cols) throws IOException {
         CRC32 crc = new CRC32();
         OutputStream out = new CheckedOutputStream(raw, crc);
         ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        header.put(MAGIC).putInt(VERSION).putInt(logits.length).putInt(cols).put(HexFormat.of().parseHex(hash));
+        header.put(kind.magic()).putInt(VERSION).putInt(logits.length).putInt(cols).put(HexFormat.of().parseHex(hash));
         out.write(header.array());
         ByteBuffer row = ByteBuffer.allocate(cols * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         for (float[] values : logits) {
@@ -212,12 +224,12 @@ public final class LogitCache {
      * The same bytes as {@link #writeTo} of all the chunks' rows one after the other, holding one chunk at a time:
      * a file assembled from chunks is byte-identical to one written whole.
      */
-    static void writeChunks(OutputStream raw, String hash, int rows, int cols, int chunks, ChunkSource source)
+    void writeChunks(OutputStream raw, String hash, int rows, int cols, int chunks, ChunkSource source)
             throws IOException {
         CRC32 crc = new CRC32();
         OutputStream out = new CheckedOutputStream(raw, crc);
         ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        header.put(MAGIC).putInt(VERSION).putInt(rows).putInt(cols).put(HexFormat.of().parseHex(hash));
+        header.put(kind.magic()).putInt(VERSION).putInt(rows).putInt(cols).put(HexFormat.of().parseHex(hash));
         out.write(header.array());
         ByteBuffer row = ByteBuffer.allocate(cols * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         int written = 0;
@@ -247,7 +259,7 @@ public final class LogitCache {
     }
 
     /** The file's logits, or null after logging why the file is invalid and deleting it. */
-    static float[][] readValidOrDiscard(Path file, String hash, int rows, int cols) {
+    float[][] readValidOrDiscard(Path file, String hash, int rows, int cols) {
         String reason;
         try {
             return read(file, hash, rows, cols);
@@ -256,7 +268,7 @@ public final class LogitCache {
         } catch (IOException e) {
             reason = "unreadable: " + e;
         }
-        LOG.warn("logit cache: discarding {}: {}; recomputing", file, reason);
+        LOG.warn("{} cache: discarding {}: {}; recomputing", kind.label(), file, reason);
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
@@ -265,7 +277,7 @@ public final class LogitCache {
         return null;
     }
 
-    private static float[][] read(Path file, String hash, int rows, int cols) throws IOException, InvalidCacheFile {
+    private float[][] read(Path file, String hash, int rows, int cols) throws IOException, InvalidCacheFile {
         long size = Files.size(file);
         long expectedSize = HEADER_BYTES + (long) rows * cols * Float.BYTES + CHECKSUM_BYTES;
         CRC32 crc = new CRC32();
@@ -278,9 +290,9 @@ public final class LogitCache {
             ByteBuffer header = ByteBuffer.wrap(readFully(in, HEADER_BYTES)).order(ByteOrder.LITTLE_ENDIAN);
             byte[] magic = new byte[MAGIC.length];
             header.get(magic);
-            if (!Arrays.equals(magic, MAGIC)) {
-                throw new InvalidCacheFile("not a logit cache file (magic " + HexFormat.of().formatHex(magic)
-                        + ", expected " + HexFormat.of().formatHex(MAGIC) + ")");
+            if (!Arrays.equals(magic, kind.magic())) {
+                throw new InvalidCacheFile("not a " + kind.label() + " cache file (magic " + HexFormat.of().formatHex(magic)
+                        + ", expected " + HexFormat.of().formatHex(kind.magic()) + ")");
             }
             int version = header.getInt();
             if (version != VERSION) {

@@ -72,7 +72,7 @@ public final class PartialLogits {
     /** Whether chunk {@code chunk} is stored and valid (an invalid file is logged and deleted). */
     public boolean done(int chunk) {
         Path file = file(chunk);
-        return Files.exists(file) && LogitCache.readValidOrDiscard(file, chunkHash(chunk), size(chunk), cols) != null;
+        return Files.exists(file) && cache.readValidOrDiscard(file, chunkHash(chunk), size(chunk), cols) != null;
     }
 
     /**
@@ -101,7 +101,7 @@ public final class PartialLogits {
         Path file = file(chunk);
         try {
             Files.createDirectories(dir());
-            AtomicFiles.write(file, out -> LogitCache.writeTo(out, chunkHash(chunk), logits, cols));
+            AtomicFiles.write(file, out -> cache.writeTo(out, chunkHash(chunk), logits, cols));
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + file, e);
         }
@@ -116,8 +116,8 @@ public final class PartialLogits {
     public Path assemble() {
         Path target = cache.file(hash);
         try {
-            AtomicFiles.write(target, out -> LogitCache.writeChunks(out, hash, rows, cols, chunks(), c -> {
-                float[][] logits = LogitCache.readValidOrDiscard(file(c), chunkHash(c), size(c), cols);
+            AtomicFiles.write(target, out -> cache.writeChunks(out, hash, rows, cols, chunks(), c -> {
+                float[][] logits = cache.readValidOrDiscard(file(c), chunkHash(c), size(c), cols);
                 if (logits == null) {
                     throw new KdException("chunk " + c + " of " + dir() + " is missing or invalid; score again to redo it");
                 }

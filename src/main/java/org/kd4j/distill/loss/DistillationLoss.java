@@ -44,6 +44,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code hard_label_weight} and {@code kd_loss_weight}). For {@code alpha * soft + (1 - alpha) * hard}, set
  * {@code softWeight = alpha, hardWeight = 1 - alpha}.
  *
+ * <h2>Further terms</h2>
+ * The overloads taking an {@code extra} scalar add it to the total as it is: the {@link HiddenLoss} term
+ * {@code hiddenWeight * L_hid}, which carries its own weight.
+ *
  * <h2>Placeholders</h2>
  * Temperature and both weights are scalar placeholders, so schedules and sweeps need no rebuild. Fill them with
  * {@link #placeholders(int[], INDArray, double, double, double)} (classification) or
@@ -92,6 +96,16 @@ public final class DistillationLoss {
      */
     public static DistillationLoss classification(SameDiff sd, SDVariable studentLogits, int numClasses,
             SoftLoss softLoss) {
+        return classification(sd, studentLogits, numClasses, softLoss, null);
+    }
+
+    /**
+     * Adds the classification loss plus a further scalar term {@code extra} (null: none) to {@code sd}.
+     *
+     * @see #classification(SameDiff, SDVariable, int, SoftLoss)
+     */
+    public static DistillationLoss classification(SameDiff sd, SDVariable studentLogits, int numClasses,
+            SoftLoss softLoss, SDVariable extra) {
         Objects.requireNonNull(softLoss, "softLoss");
         DataType dt = checkedType(studentLogits);
         if (numClasses < 2) {
@@ -118,7 +132,7 @@ public final class DistillationLoss {
         } else {
             soft = sd.math().square(z.sub(target)).mean();
         }
-        SDVariable total = hardWeight.mul(hard).add(LOSS, softWeight.mul(soft));
+        SDVariable total = total(hardWeight.mul(hard), softWeight.mul(soft), extra);
         sd.setLossVariables(total);
         return new DistillationLoss(total, dt, false, softLoss, numClasses);
     }
@@ -130,6 +144,11 @@ public final class DistillationLoss {
      * @param studentOutput {@code [B,1]}, FLOAT or DOUBLE
      */
     public static DistillationLoss regression(SameDiff sd, SDVariable studentOutput) {
+        return regression(sd, studentOutput, null);
+    }
+
+    /** The regression loss plus a further scalar term {@code extra} (null: none); see {@link #regression(SameDiff, SDVariable)}. */
+    public static DistillationLoss regression(SameDiff sd, SDVariable studentOutput, SDVariable extra) {
         DataType dt = checkedType(studentOutput);
         SDVariable z = studentOutput;
         SDVariable gold = sd.placeHolder(GOLD, dt, -1, 1);
@@ -142,9 +161,14 @@ public final class DistillationLoss {
         // shortcut (BaseReduceOp.noOp) when run inside SameDiff
         SDVariable hard = maskedMean(sd, sd.reshape(sd.math().square(z.sub(gold)), -1), mask, dt);
         SDVariable soft = sd.math().square(z.sub(target)).mean();
-        SDVariable total = hardWeight.mul(hard).add(LOSS, softWeight.mul(soft));
+        SDVariable total = total(hardWeight.mul(hard), softWeight.mul(soft), extra);
         sd.setLossVariables(total);
         return new DistillationLoss(total, dt, true, null, 1);
+    }
+
+    /** {@code hard + soft (+ extra)}, named {@link #LOSS}. */
+    private static SDVariable total(SDVariable hard, SDVariable soft, SDVariable extra) {
+        return extra == null ? hard.add(LOSS, soft) : hard.add(soft).add(LOSS, extra);
     }
 
     /** The scalar loss variable, named {@link #LOSS}. */

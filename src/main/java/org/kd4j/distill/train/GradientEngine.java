@@ -88,11 +88,13 @@ final class GradientEngine implements AutoCloseable {
         this.parallelism = parallelism;
         this.targets = targets;
         this.poolSteps = poolSteps;
+        LossTargets.GraphLoss first = targets.addTo(model);
         List<String> differentiated = new ArrayList<>(model.graph().trainableVariables());
         differentiated.removeIf(EmbeddingLayer::isTable);
+        differentiated.addAll(targets.lossParameters().keySet()); // the hidden loss' projections, trained with the model
         differentiated.add(ClassifierGraph.EMBEDDINGS);
         this.gradientTargets = List.copyOf(differentiated);
-        workers.add(new Worker(model, targets.addTo(model)));
+        workers.add(new Worker(model, first));
         while (workers.size() < parallelism.workers()) {
             Optional<TextClassifier> replica = model.replica();
             if (replica.isEmpty()) {
@@ -201,6 +203,11 @@ final class GradientEngine implements AutoCloseable {
         System.gc();
     }
 
+    /** The loss' own trainable arrays (the hidden loss' projections), updated with the model's; empty without. */
+    Map<String, INDArray> lossParameters() {
+        return targets.lossParameters();
+    }
+
     /** Frees the workers' step arrays and stops the worker threads; a later batch makes them again. */
     @Override
     public void close() {
@@ -267,13 +274,13 @@ final class GradientEngine implements AutoCloseable {
             Part p = parts.get(i);
             // the worker's arrays are reused by its next part: Sum keeps copies
             sum.add(worker.gradients(p.batch(), targets.placeholders(worker.loss, p.batch(), temperature, p.hardShare(),
-                    p.softShare())), i);
+                    p.softShare(), p.tokenShare())), i);
         }
         return sum;
     }
 
     /** A contiguous slice of a batch, padded to the batch's length, with the share of each loss term it carries. */
-    private record Part(Batch batch, double hardShare, double softShare) { }
+    private record Part(Batch batch, double hardShare, double softShare, double tokenShare) { }
 
     /**
      * The batch split over the workers (one part when there is one worker or the batch is too small). Each part's
@@ -288,12 +295,13 @@ final class GradientEngine implements AutoCloseable {
         int micro = limit > 0 ? (int) Math.min(batch.size(), (tokens + limit - 1) / limit) : 1;
         int k = Math.min(batch.size(), Math.max(parallel, (micro + parallel - 1) / parallel * parallel));
         if (k <= 1) {
-            return List.of(new Part(batch, 1, 1));
+            return List.of(new Part(batch, 1, 1, 1));
         }
         int labeledTotal = 0;
         for (int label : batch.labels()) {
             labeledTotal += label >= 0 ? 1 : 0;
         }
+        long tokensTotal = realTokens(batch);
         List<Part> parts = new ArrayList<>();
         int from = 0;
         for (int w = 0; w < k; w++) {
@@ -304,19 +312,29 @@ final class GradientEngine implements AutoCloseable {
             for (int label : part.labels()) {
                 labeled += label >= 0 ? 1 : 0;
             }
-            parts.add(new Part(part, labeledTotal == 0 ? 0 : (double) labeled / labeledTotal, (double) part.size() / batch.size()));
+            parts.add(new Part(part, labeledTotal == 0 ? 0 : (double) labeled / labeledTotal, (double) part.size() / batch.size(),
+                    tokensTotal == 0 ? 0 : (double) realTokens(part) / tokensTotal));
             from = to;
         }
         return parts;
     }
 
+    /** The batch's real (not padding) tokens: the layer loss is a mean over them. */
+    private static long realTokens(Batch batch) {
+        long n = 0;
+        for (int m : batch.attentionMask()) {
+            n += m;
+        }
+        return n;
+    }
+
     /** One model graph computing gradients: the trained model itself, or a replica sharing its parameters. */
     private final class Worker {
         private final TextClassifier graph;
-        private final DistillationLoss loss;
+        private final LossTargets.GraphLoss loss;
         private StepArrayPool arrays;
 
-        Worker(TextClassifier graph, DistillationLoss loss) {
+        Worker(TextClassifier graph, LossTargets.GraphLoss loss) {
             this.graph = graph;
             this.loss = loss;
         }

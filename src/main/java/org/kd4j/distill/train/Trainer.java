@@ -47,8 +47,8 @@ public final class Trainer {
 
     private Trainer(Builder b) {
         this.setup = b.copy();
-        this.targets = new LossTargets(b.name, b.teacherLogits, b.distill, b.train.task().isRegression(), b.model.outputs(),
-                b.train.size());
+        this.targets = new LossTargets(b.name, b.teacherLogits, b.teacherFeatures, b.layerTeacher, b.distill,
+                b.train.task().isRegression(), b.model.outputs(), b.train.size(), b.training.seed());
     }
 
     /** A trainer of {@code model} on {@code train}, scored on {@code dev} after each epoch; the rest has defaults. */
@@ -174,6 +174,8 @@ public final class Trainer {
         private final EncodedDataset train;
         private final EncodedDataset dev;
         private float[][][] teacherLogits;
+        private float[][][] teacherFeatures;
+        private TextClassifier layerTeacher;
         private DistillConfig distill = DistillConfig.defaults();
         private TrainConfig training = TrainConfig.defaults();
         private DataConfig data = DataConfig.defaults();
@@ -198,6 +200,24 @@ public final class Trainer {
         public Builder teachers(float[][][] logits, DistillConfig distill) {
             this.teacherLogits = logits;
             this.distill = Objects.requireNonNull(distill, "distill");
+            return this;
+        }
+
+        /**
+         * The teachers' pooled representations of the training set, {@code [teachers][train examples][pooled width]}, in
+         * the order of {@link #teachers}: the targets of the hidden loss when {@code distill.hidden_weight > 0}.
+         */
+        public Builder teacherFeatures(float[][][] features) {
+            this.teacherFeatures = features;
+            return this;
+        }
+
+        /**
+         * The teacher {@code distill.layers} names (a transformer on kd4j's own graph, sharing the student's tokenizer):
+         * run on every batch for the intermediate-layer loss.
+         */
+        public Builder layerTeacher(TextClassifier teacher) {
+            this.layerTeacher = teacher;
             return this;
         }
 
@@ -252,6 +272,8 @@ public final class Trainer {
         private Builder copy() {
             Builder c = new Builder(name, model, train, dev);
             c.teacherLogits = teacherLogits;
+            c.teacherFeatures = teacherFeatures;
+            c.layerTeacher = layerTeacher;
             c.distill = distill;
             c.training = training;
             c.data = data;

@@ -17,7 +17,7 @@ final class TrainingStep {
     private final GradientEngine engine;
     private final AdamW optimizer;
     private final double clipNorm;
-    /** The model's trainable arrays by name (the same arrays every step). */
+    /** The model's trainable arrays by name, and the loss' own (the same arrays every step). */
     private final Map<String, INDArray> parameters;
 
     TrainingStep(TextClassifier model, GradientEngine engine, AdamW optimizer, double clipNorm) {
@@ -25,7 +25,9 @@ final class TrainingStep {
         this.engine = engine;
         this.optimizer = optimizer;
         this.clipNorm = clipNorm;
-        this.parameters = model.parameters();
+        Map<String, INDArray> all = new java.util.LinkedHashMap<>(model.parameters());
+        all.putAll(engine.lossParameters()); // trained with the model, not part of it (not saved)
+        this.parameters = all;
     }
 
     /** Updates the model on {@code batch}; returns the loss before the update (not finite: nothing was updated). */

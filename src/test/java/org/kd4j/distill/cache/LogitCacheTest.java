@@ -72,6 +72,30 @@ class LogitCacheTest {
         return cache.getOrCompute(key, ROWS, COLS, counting(LOGITS));
     }
 
+    /**
+     * Pooled representations live beside the logits under the same key, in a file of their own kind: neither stands in
+     * for the other, even when a file is renamed to the other's name.
+     */
+    @Test
+    void pooledRepresentationsAreAKindOfTheirOwn() throws IOException {
+        LogitCache pooled = new LogitCache(root, CacheKind.POOLED);
+        float[][] vectors = {{1f, 2f, 3f}, {4f, 5f, 6f}, {7f, 8f, 9f}};
+        assertArrayEquals(LOGITS, get(key()));
+        assertArrayEquals(vectors, pooled.getOrCompute(key(), ROWS, 3, counting(vectors)));
+        assertEquals(2, calls.get());
+        Path logitsFile = cache.file(key());
+        Path pooledFile = pooled.file(key());
+        assertEquals(logitsFile.getFileName().toString().replace(".logits", ".pooled"), pooledFile.getFileName().toString());
+        assertEquals("KDPC", new String(Files.readAllBytes(pooledFile), 0, 4, java.nio.charset.StandardCharsets.US_ASCII));
+        assertArrayEquals(vectors, pooled.getOrCompute(key(), ROWS, 3, counting(vectors)));
+        assertEquals(2, calls.get(), "a hit");
+        // a logits file of the same shape renamed to the pooled name is caught by its magic, and recomputed
+        float[][] square = {{1f, 2f}, {3f, 4f}, {5f, 6f}};
+        Files.copy(logitsFile, pooledFile, StandardCopyOption.REPLACE_EXISTING);
+        assertArrayEquals(square, pooled.getOrCompute(key(), ROWS, COLS, counting(square)));
+        assertEquals(3, calls.get());
+    }
+
     @Test
     void hitAfterMiss() throws IOException {
         assertArrayEquals(LOGITS, get(key()));
