@@ -7,8 +7,8 @@
 
 Without NB arguments: every notebooks/*.ipynb. `run` writes the executed copies to target/notebook/executed/
 (never back into notebooks/), passes KD4J_NOTEBOOK_SCALE (default "tiny") to the kernel, and limits each notebook
-to KD4J_NOTEBOOK_TIMEOUT seconds (default 600), kernel start-up included (a start that does not answer
-within 60 s is retried, 3 starts in all). Needs nbclient and nbformat (Debian:
+to KD4J_NOTEBOOK_TIMEOUT seconds (default 600), kernel start-up included (a start that dies or does not
+answer within 60 s is retried, 3 starts in all). Needs nbclient and nbformat (Debian:
 python3-nbclient); notebooks/run-all.sh picks a Python that has them.
 """
 import os
@@ -24,8 +24,8 @@ NOTEBOOKS = Path(__file__).resolve().parent
 ROOT = NOTEBOOKS.parent
 EXECUTED = ROOT / "target" / "notebook" / "executed"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-# A kernel answers within a few seconds of its start; a start that hangs (seen a few times on a busy machine, with no
-# error from the kernel) is given up after STARTUP_TIMEOUT seconds and retried, STARTS starts in all
+# A kernel answers within a few seconds of its start; a start that hangs or dies before answering (both seen on a busy
+# machine, with no error from the kernel) is given up (after STARTUP_TIMEOUT seconds) and retried, STARTS starts in all
 STARTUP_TIMEOUT = 60
 STARTS = 3
 
@@ -120,10 +120,11 @@ def run(paths):
                 status = f"kernel died: {e}"
             except Exception as e:  # "Kernel didn't respond in N seconds", a missing kernelspec, ...
                 status = f"kernel did not start or failed: {type(e).__name__}: {e}"
-                if "didn't respond" in str(e) and attempt < STARTS and deadline - time.monotonic() > 30:
+                failed_start = "didn't respond" in str(e) or "before replying to kernel_info" in str(e)
+                if failed_start and attempt < STARTS and deadline - time.monotonic() > 30:
                     # no cell ran: start a new kernel (a start normally answers within 2 s)
-                    print(f"{path.name}: the kernel did not answer within {STARTUP_TIMEOUT} s (start {attempt} of"
-                          f" {STARTS}); starting another", flush=True)
+                    print(f"{path.name}: the kernel did not answer (start {attempt} of {STARTS}: {e}); starting"
+                          f" another", flush=True)
                     continue
             break
         out = EXECUTED / path.name
