@@ -7,7 +7,8 @@
 
 Without NB arguments: every notebooks/*.ipynb. `run` writes the executed copies to target/notebook/executed/
 (never back into notebooks/), passes KD4J_NOTEBOOK_SCALE (default "tiny") to the kernel, and limits each notebook
-to KD4J_NOTEBOOK_TIMEOUT seconds (default 600), kernel start-up included. Needs nbclient and nbformat (Debian:
+to KD4J_NOTEBOOK_TIMEOUT seconds (default 600), kernel start-up included (a start that dies or does not
+answer within 60 s is retried, 3 starts in all). Needs nbclient and nbformat (Debian:
 python3-nbclient); notebooks/run-all.sh picks a Python that has them.
 """
 import os
@@ -23,6 +24,10 @@ NOTEBOOKS = Path(__file__).resolve().parent
 ROOT = NOTEBOOKS.parent
 EXECUTED = ROOT / "target" / "notebook" / "executed"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# A kernel answers within a few seconds of its start; a start that hangs or dies before answering (both seen on a busy
+# machine, with no error from the kernel) is given up (after STARTUP_TIMEOUT seconds) and retried, STARTS starts in all
+STARTUP_TIMEOUT = 60
+STARTS = 3
 
 
 def notebooks(args):
@@ -93,28 +98,37 @@ def run(paths):
         nb = nbformat.read(path, as_version=4)
         start = time.monotonic()
         deadline = start + budget
-        client = NotebookClient(
-            nb, kernel_name=KERNEL, allow_errors=False, startup_timeout=int(min(budget, 180)),
-            # the whole notebook shares one budget: each cell may use what the earlier ones left
-            timeout_func=lambda cell: max(1, int(deadline - time.monotonic())),
-            resources={"metadata": {"path": str(path.resolve().parent)}})
         status = "ok"
-        try:
-            client.execute()
-        except CellTimeoutError:
-            status = f"timed out after {budget:.0f} s (KD4J_NOTEBOOK_TIMEOUT)"
-        except CellExecutionError:
-            bad = next((c for c in nb.cells if any(o.output_type == "error" for o in c.get("outputs", []))), None)
-            status = "error cell"
-            if bad is not None:
-                status += f"\n--- cell source:\n{bad.source}\n--- error:\n{error_text(bad)}"
-        except DeadKernelError as e:
-            status = f"kernel died: {e}"
-        except Exception as e:  # "Kernel didn't respond in N seconds", a missing kernelspec, ...
-            status = f"kernel did not start or failed: {type(e).__name__}: {e}"
-        finally:
-            out = EXECUTED / path.name
-            nbformat.write(nb, out)
+        for attempt in range(1, STARTS + 1):
+            client = NotebookClient(
+                nb, kernel_name=KERNEL, allow_errors=False,
+                startup_timeout=int(max(1, min(deadline - time.monotonic(), STARTUP_TIMEOUT))),
+                # the whole notebook shares one budget: each cell may use what the earlier ones left
+                timeout_func=lambda cell: max(1, int(deadline - time.monotonic())),
+                resources={"metadata": {"path": str(path.resolve().parent)}})
+            status = "ok"
+            try:
+                client.execute()
+            except CellTimeoutError:
+                status = f"timed out after {budget:.0f} s (KD4J_NOTEBOOK_TIMEOUT)"
+            except CellExecutionError:
+                bad = next((c for c in nb.cells if any(o.output_type == "error" for o in c.get("outputs", []))), None)
+                status = "error cell"
+                if bad is not None:
+                    status += f"\n--- cell source:\n{bad.source}\n--- error:\n{error_text(bad)}"
+            except DeadKernelError as e:
+                status = f"kernel died: {e}"
+            except Exception as e:  # "Kernel didn't respond in N seconds", a missing kernelspec, ...
+                status = f"kernel did not start or failed: {type(e).__name__}: {e}"
+                failed_start = "didn't respond" in str(e) or "before replying to kernel_info" in str(e)
+                if failed_start and attempt < STARTS and deadline - time.monotonic() > 30:
+                    # no cell ran: start a new kernel (a start normally answers within 2 s)
+                    print(f"{path.name}: the kernel did not answer (start {attempt} of {STARTS}: {e}); starting"
+                          f" another", flush=True)
+                    continue
+            break
+        out = EXECUTED / path.name
+        nbformat.write(nb, out)
         took = time.monotonic() - start
         print(f"{path.name}: {status.splitlines()[0]} ({took:.1f} s, executed copy: {out.relative_to(ROOT)})")
         if status != "ok":

@@ -144,6 +144,41 @@ public final class HtmlTable {
         return toHtml();
     }
 
+    /**
+     * The table as a Markdown pipe table (Jupyter renders {@code text/markdown}; {@link #fromMarkdown} reads it back):
+     * the caption as a {@code ####} heading above it, bars and line breaks in cells escaped, numeric columns
+     * right-aligned as in {@link #toHtml()}.
+     */
+    public String toMarkdown() {
+        List<Align> columns = align != null ? align : guessAlignment();
+        StringBuilder sb = new StringBuilder();
+        if (caption != null && !caption.isBlank()) {
+            sb.append("#### ").append(caption.strip().replaceAll("\\R+", " ")).append("\n\n");
+        }
+        markdownLine(sb, header);
+        sb.append('|');
+        for (Align a : columns) {
+            sb.append(switch (a) {
+                case LEFT -> " --- |";
+                case RIGHT -> " ---: |";
+                case CENTER -> " :---: |";
+            });
+        }
+        sb.append('\n');
+        for (List<String> row : rows) {
+            markdownLine(sb, row);
+        }
+        return sb.toString();
+    }
+
+    private static void markdownLine(StringBuilder sb, List<String> cells) {
+        sb.append('|');
+        for (String c : cells) {
+            sb.append(' ').append(c.replace("|", "\\|").replaceAll("\\R", " ")).append(" |");
+        }
+        sb.append('\n');
+    }
+
     private List<Align> guessAlignment() {
         List<Align> result = new ArrayList<>();
         for (int c = 0; c < header.size(); c++) {

@@ -69,4 +69,23 @@ class HtmlTableTest {
         assertEquals("Markdown table line 3: 1 cells, the header has 2", ragged.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new HtmlTable("a", "b").row("only one"));
     }
+
+    @Test
+    void markdownRoundTripKeepsCaptionAlignmentAndEscapedBars() {
+        HtmlTable table = new HtmlTable("model", "params").caption("SST-2 dev")
+                .row("a|b", "4,104,834").row("two\nlines", "12");
+        String md = table.toMarkdown();
+        assertEquals("""
+                #### SST-2 dev
+
+                | model | params |
+                | --- | ---: |
+                | a\\|b | 4,104,834 |
+                | two lines | 12 |
+                """, md);
+        HtmlTable back = HtmlTable.fromMarkdown(md);
+        assertEquals(List.of("model", "params"), back.header());
+        assertEquals(List.of("a|b", "4,104,834"), back.rowCells(0));
+        assertEquals(table.toHtml().replace("two\nlines", "two lines"), back.toHtml());
+    }
 }

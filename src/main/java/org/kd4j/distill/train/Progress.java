@@ -16,14 +16,27 @@ public final class Progress {
     /** The interval of the log lines the CLI shows. */
     public static final long LOG_INTERVAL_MILLIS = 10_000;
 
-    private enum Mode { OFF, LOG, BAR }
+    private enum Mode { OFF, LOG, BAR, CUSTOM }
+
+    /** Makes the tracker of each phase, for a caller that shows progress its own way (a notebook cell). */
+    @FunctionalInterface
+    public interface PhaseFactory {
+        /** The tracker of a phase of {@code totalSteps} steps, started now. */
+        Phase start(String phase, long totalSteps);
+    }
 
     private final Mode mode;
     private final long intervalMillis;
+    private final PhaseFactory custom;
 
     private Progress(Mode mode, long intervalMillis) {
+        this(mode, intervalMillis, null);
+    }
+
+    private Progress(Mode mode, long intervalMillis, PhaseFactory custom) {
         this.mode = mode;
         this.intervalMillis = intervalMillis;
+        this.custom = custom;
     }
 
     /** No progress (sweeps' trials, tests, embedding applications). */
@@ -47,6 +60,14 @@ public final class Progress {
         return System.console() != null ? new Progress(Mode.BAR, 0) : logLines(LOG_INTERVAL_MILLIS);
     }
 
+    /**
+     * Progress shown by the caller's own trackers, e.g. a notebook cell that redraws one line per phase in place
+     * ({@code org.kd4j.display.ProgressLine}). Each phase calls {@code phases.start}; a null tracker shows nothing.
+     */
+    public static Progress custom(PhaseFactory phases) {
+        return new Progress(Mode.CUSTOM, 0, java.util.Objects.requireNonNull(phases, "phases"));
+    }
+
     /** Whether anything is shown. */
     public boolean enabled() {
         return mode != Mode.OFF;
@@ -58,6 +79,10 @@ public final class Progress {
             case OFF -> Phase.NONE;
             case LOG -> new LogLines(phase, totalSteps, intervalMillis);
             case BAR -> TerminalBar.start(phase, totalSteps);
+            case CUSTOM -> {
+                Phase p = custom.start(phase, totalSteps);
+                yield p == null ? Phase.NONE : p;
+            }
         };
     }
 

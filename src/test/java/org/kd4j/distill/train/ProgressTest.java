@@ -35,6 +35,29 @@ class ProgressTest {
     }
 
     @Test
+    void customTrackersSeeEveryPhaseAndStep() {
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        Progress custom = Progress.custom((phase, total) -> new Progress.Phase() {
+            @Override
+            public void update(long step, int batchExamples, double loss) {
+                seen.add(phase + " " + step + "/" + total + " " + batchExamples);
+            }
+
+            @Override
+            public void close() {
+                seen.add(phase + " closed");
+            }
+        });
+        assertTrue(custom.enabled());
+        try (Progress.Phase p = custom.start("train", 2)) {
+            p.update(1, 8, 0.7);
+            p.update(2, 4, 0.6);
+        }
+        assertEquals(java.util.List.of("train 1/2 8", "train 2/2 4", "train closed"), seen);
+        assertEquals(Progress.Phase.NONE, Progress.custom((phase, total) -> null).start("x", 1), "null shows nothing");
+    }
+
+    @Test
     void durations() {
         assertEquals("0m05s", Progress.duration(5));
         assertEquals("1h01m", Progress.duration(3660));
