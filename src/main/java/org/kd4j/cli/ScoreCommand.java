@@ -41,18 +41,7 @@ final class ScoreCommand implements Callable<Integer> {
             description = "Score one of the task's splits instead: train, dev or unlabeled (data.unlabeled_train).")
     ScoreSplit split;
 
-    @Option(names = "--spark", description = "Score on Apache Spark (each chunk's batches spread over the executors).")
-    boolean spark;
-
-    @Option(names = "--master", paramLabel = "<master>",
-            description = "Spark master with --spark: local[*] (the default, unless spark-submit gave one), local[N],"
-                    + " spark://host:port, yarn.")
-    String master;
-
-    /** The master: the option, else spark-submit's (it sets {@code spark.master}), else {@code local[*]}. */
-    private String sparkMaster() {
-        return master != null ? master : System.getProperty("spark.master", "local[*]");
-    }
+    @Mixin SparkOptions sparkOptions;
 
     @Option(names = "--partitions", paramLabel = "<n>", defaultValue = "0",
             description = "Spark partitions per chunk with --spark (default: Spark's default parallelism).")
@@ -73,8 +62,8 @@ final class ScoreCommand implements Callable<Integer> {
         if (partitions < 0) {
             throw new KdException("--partitions " + partitions + ": expected 0 (Spark's default) or more");
         }
-        if (!spark && (partitions != 0 || master != null)) {
-            throw new KdException("--master and --partitions: only with --spark");
+        if (partitions != 0 || sparkOptions.masterGiven()) {
+            sparkOptions.requireSparkFor("--master and --partitions");
         }
         org.kd4j.util.NativeGarbage.returnLargeFreesToTheSystem(); // several teachers in one process, as in distill
         List<String> overrides = new ArrayList<>(threadsOption.overrides());
@@ -99,7 +88,7 @@ final class ScoreCommand implements Callable<Integer> {
             what = ScoreInput.transfer(file, config.task(), config.data().onBadRow());
             data = scoring.taskData();
         }
-        List<TeacherScoring.Result> results = spark ? SparkScore.run(scoring, data, what, sparkMaster(), partitions)
+        List<TeacherScoring.Result> results = sparkOptions.enabled() ? SparkScore.run(scoring, data, what, sparkOptions.master(), partitions)
                 : scoring.run(data, what, TeacherScoring.LOCAL);
         PrintWriter out = spec.commandLine().getOut();
         for (TeacherScoring.Result r : results) {

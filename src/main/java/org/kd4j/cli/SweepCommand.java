@@ -35,23 +35,12 @@ final class SweepCommand implements Callable<Integer> {
             + " runs at a time, log lines otherwise.")
     boolean noProgress;
 
-    @Option(names = "--spark", description = "Run the trials as Apache Spark tasks, one trial per task (same results and resume).")
-    boolean spark;
-
-    @Option(names = "--master", paramLabel = "<master>",
-            description = "Spark master with --spark: local[*] (the default, unless spark-submit gave one), local[N],"
-                    + " spark://host:port, yarn.")
-    String master;
-
-    /** The master: the option, else spark-submit's (it sets {@code spark.master}), else {@code local[*]}. */
-    private String sparkMaster() {
-        return master != null ? master : System.getProperty("spark.master", "local[*]");
-    }
+    @picocli.CommandLine.Mixin SparkOptions sparkOptions;
 
     @Override
     public Integer call() throws IOException {
-        if (!spark && master != null) {
-            throw new org.kd4j.KdException("--master: only with --spark");
+        if (sparkOptions.masterGiven()) {
+            sparkOptions.requireSparkFor("--master");
         }
         // the sweep draws its plots off-screen: AWT must not look for a display (an entry point's choice, made once)
         if (System.getProperty("java.awt.headless") == null) {
@@ -69,7 +58,7 @@ final class SweepCommand implements Callable<Integer> {
         // trials at the same time would draw their bars over each other: log lines then
         Progress progress = noProgress ? Progress.off()
                 : config.parallelism() == 1 ? Progress.forConsole() : Progress.logLines(Progress.LOG_INTERVAL_MILLIS);
-        Sweep.Result result = spark ? SparkSweep.run(config, resume, sparkMaster()) : new Sweep(config, resume, progress).run();
+        Sweep.Result result = sparkOptions.enabled() ? SparkSweep.run(config, resume, sparkOptions.master()) : new Sweep(config, resume, progress).run();
         PrintWriter out = spec.commandLine().getOut();
         Path table = Path.of(config.dir()).resolve("results.md");
         if (Files.isRegularFile(table)) {
