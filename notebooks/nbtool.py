@@ -8,7 +8,7 @@
 Without NB arguments: every notebooks/*.ipynb. `run` writes the executed copies to target/notebook/executed/
 (never back into notebooks/), passes KD4J_NOTEBOOK_SCALE (default "tiny") to the kernel, and limits each notebook
 to KD4J_NOTEBOOK_TIMEOUT seconds (default 600), kernel start-up included (a start that dies or does not
-answer within 60 s is retried, 3 starts in all). Needs nbclient and nbformat (Debian:
+answer within 60 s is retried, 5 starts in all). Needs nbclient and nbformat (Debian:
 python3-nbclient); notebooks/run-all.sh picks a Python that has them.
 """
 import os
@@ -27,7 +27,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # A kernel answers within a few seconds of its start; a start that hangs or dies before answering (both seen on a busy
 # machine, with no error from the kernel) is given up (after STARTUP_TIMEOUT seconds) and retried, STARTS starts in all
 STARTUP_TIMEOUT = 60
-STARTS = 3
+STARTS = 5
 
 
 def notebooks(args):
