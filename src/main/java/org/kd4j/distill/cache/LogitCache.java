@@ -198,20 +198,7 @@ public final class LogitCache {
     }
 
     void writeTo(OutputStream raw, String hash, float[][] logits, int cols) throws IOException {
-        CRC32 crc = new CRC32();
-        OutputStream out = new CheckedOutputStream(raw, crc);
-        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        header.put(kind.magic()).putInt(VERSION).putInt(logits.length).putInt(cols).put(HexFormat.of().parseHex(hash));
-        out.write(header.array());
-        ByteBuffer row = ByteBuffer.allocate(cols * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        for (float[] values : logits) {
-            row.clear();
-            row.asFloatBuffer().put(values);
-            out.write(row.array());
-        }
-        ByteBuffer sum = ByteBuffer.allocate(CHECKSUM_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        sum.putInt((int) crc.getValue());
-        raw.write(sum.array());
+        writeChunks(raw, hash, logits.length, cols, 1, index -> logits);
     }
 
     /** A source of the next chunk of rows, in order (for {@link #writeChunks}). */
@@ -221,8 +208,8 @@ public final class LogitCache {
     }
 
     /**
-     * The same bytes as {@link #writeTo} of all the chunks' rows one after the other, holding one chunk at a time:
-     * a file assembled from chunks is byte-identical to one written whole.
+     * The file's bytes (header, rows, checksum) for all the chunks' rows one after the other, holding one chunk at a
+     * time: a file assembled from chunks is byte-identical to one written whole ({@link #writeTo} is the one-chunk case).
      */
     void writeChunks(OutputStream raw, String hash, int rows, int cols, int chunks, ChunkSource source)
             throws IOException {
