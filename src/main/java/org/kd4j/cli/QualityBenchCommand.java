@@ -49,6 +49,17 @@ final class QualityBenchCommand implements Callable<Integer> {
     @Option(names = "--seeds", split = ",", paramLabel = "<n>", description = "Only these seeds of the plan.")
     List<Long> seeds = new ArrayList<>();
 
+    @Option(names = "--methods", split = ",", paramLabel = "<name>", description = "Only these methods of the plan, with"
+            + " their baseline cells (ensemble-<method_weighting>); default: every cell and every method.")
+    List<String> methods = new ArrayList<>();
+
+    @Option(names = "--no-methods", description = "Only the plan's own cells, none of its methods'.")
+    boolean noMethods;
+
+    @Option(names = "--report-only", description = "Run nothing: write (with --report) or print the report over the finished"
+            + " cells.")
+    boolean reportOnly;
+
     @Option(names = "--report", paramLabel = "<file.md>", description = "Write the report into this file between its markers"
             + " (rewritten after every cell), keeping the rest; default: print it.")
     Path report;
@@ -75,8 +86,24 @@ final class QualityBenchCommand implements Callable<Integer> {
         }
         String source = plan.toString();
         QualityBenchmark benchmark = new QualityBenchmark(loaded, source,
-                new QualityBenchmark.Selection(selectedTasks, students, seeds));
+                new QualityBenchmark.Selection(selectedTasks, students, seeds, methods, noMethods));
         PrintWriter out = spec.commandLine().getOut();
+        if (dryRun && reportOnly) {
+            throw new KdException("--dry-run and --report-only: expected one of them, found both");
+        }
+        if (reportOnly) {
+            QualityReport finished = QualityReport.read(loaded, source);
+            String markdown = finished.markdown(reportCommand());
+            if (report != null) {
+                ReportFile.write(report, markdown);
+            } else {
+                out.print(markdown);
+            }
+            out.printf(Locale.ROOT, "quality report: %d of %d cell(s) done, nothing run%s%n", finished.cellsDone(),
+                    finished.cellsPlanned(), report == null ? "" : "; report written to " + report);
+            out.flush();
+            return Main.EXIT_OK;
+        }
         if (dryRun) {
             out.print(dryRunTable(benchmark.cells()));
             out.flush();
@@ -132,11 +159,17 @@ final class QualityBenchCommand implements Callable<Integer> {
         if (!seeds.isEmpty()) {
             sb.append(" --seeds ").append(seeds.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse(""));
         }
+        if (!methods.isEmpty()) {
+            sb.append(" --methods ").append(String.join(",", methods));
+        }
+        if (noMethods) {
+            sb.append(" --no-methods");
+        }
         return sb.toString();
     }
 
-    /** The command that regenerates the report: the whole plan, no selection. */
+    /** The command that regenerates the report: the whole plan, no selection (with --report-only, nothing runs). */
     private String reportCommand() {
-        return "bench quality --plan " + plan + (report == null ? "" : " --report " + report);
+        return "bench quality --plan " + plan + (reportOnly ? " --report-only" : "") + (report == null ? "" : " --report " + report);
     }
 }

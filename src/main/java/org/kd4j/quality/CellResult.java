@@ -53,7 +53,7 @@ public record CellResult(double student, long studentParameters, int devExamples
                 String teacher = name.substring("teacher ".length()).split(" ", 2)[0];
                 teachers.put(teacher, value);
                 trainSeconds.put(teacher, row.trainSeconds());
-            } else if (name.startsWith("ensemble ") && cell.cell().kind() == CellKind.ENSEMBLE) {
+            } else if (name.startsWith("ensemble ") && cell.cell().weighting() != null) {
                 ensemble = value;
             }
         }

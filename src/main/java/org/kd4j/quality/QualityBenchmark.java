@@ -12,12 +12,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.kd4j.KdException;
 import org.kd4j.config.ExperimentConfig;
 import org.kd4j.config.RunConfig;
+import org.kd4j.data.augment.Augmentation;
+import org.kd4j.data.augment.PosTagger;
+import org.kd4j.data.augment.WordTagger;
 import org.kd4j.data.glue.GlueTask;
 import org.kd4j.distill.DistillationRun;
 import org.kd4j.config.StudentVariant;
@@ -37,7 +41,10 @@ import org.kd4j.util.Parallelism;
  * takes them from the cache without loading them ({@code run.measure_teachers: false}). Each cell's wall time goes
  * into its {@link CellRecord}.
  *
- * <p>Order: task, then seed, then student, then cell, so that a partial benchmark has whole tables for its first seeds.
+ * <p>Order: task, then seed, then student, then cell (the plan's cells, then its methods'), so that a partial benchmark
+ * has whole tables for its first seeds. Before a method's first cell that reads an augmented transfer set, the set is
+ * made (or reused, {@link AugmentedTransferSet}); its teachers label it through the logit cache in that first cell, whose
+ * time includes that.
  */
 public final class QualityBenchmark {
 
@@ -49,24 +56,47 @@ public final class QualityBenchmark {
     private final QualityPlan plan;
     private final String source;
     private final Selection selection;
+    private final Supplier<WordTagger> tagger;
 
     /**
-     * The cells to run: a subset of the plan's tasks, students and seeds (empty lists: all of them).
+     * The cells to run: a subset of the plan's tasks, students and seeds (empty lists: all of them), and of its methods.
      *
      * @param tasks tasks of the plan
      * @param students names of the plan's students
      * @param seeds seeds of the plan
+     * @param methods names of the plan's methods: only their cells and their baseline cells
+     *     ({@code ensemble-<method_weighting>} of the tasks and students they run on) are selected; empty: every cell,
+     *     every method's too
+     * @param withoutMethods the plan's own cells only, no method's
      */
-    public record Selection(List<GlueTask> tasks, List<String> students, List<Long> seeds) {
+    public record Selection(List<GlueTask> tasks, List<String> students, List<Long> seeds, List<String> methods,
+                            boolean withoutMethods) {
 
         public Selection {
             tasks = tasks == null ? List.of() : List.copyOf(tasks);
             students = students == null ? List.of() : List.copyOf(students);
             seeds = seeds == null ? List.of() : List.copyOf(seeds);
+            methods = methods == null ? List.of() : List.copyOf(methods);
+            if (withoutMethods && !methods.isEmpty()) {
+                throw new KdException("--methods and --no-methods: expected one of them, found both");
+            }
+        }
+
+        /** Tasks, students and seeds; every method. */
+        public Selection(List<GlueTask> tasks, List<String> students, List<Long> seeds) {
+            this(tasks, students, seeds, List.of(), false);
         }
 
         public static Selection all() {
             return new Selection(List.of(), List.of(), List.of());
+        }
+
+        /** Whether a cell of the plan (its own or a method's) is selected, as to its kind. */
+        boolean selects(QualityPlan plan, Cell cell) {
+            if (cell.kind() == CellKind.METHOD) {
+                return !withoutMethods && (methods.isEmpty() || methods.contains(cell.method()));
+            }
+            return methods.isEmpty() || plan.methodBaseline().map(cell::equals).orElse(false);
         }
     }
 
@@ -81,9 +111,18 @@ public final class QualityBenchmark {
      * @throws KdException naming the option and value when the selection names a task, student or seed the plan does not have
      */
     public QualityBenchmark(QualityPlan plan, String source, Selection selection) {
+        this(plan, source, selection, PosTagger::english);
+    }
+
+    /**
+     * @param tagger the part-of-speech tagger of the methods' augmented transfer sets (asked for only when one is made);
+     *     {@link PosTagger#english()} by default
+     */
+    public QualityBenchmark(QualityPlan plan, String source, Selection selection, Supplier<WordTagger> tagger) {
         this.plan = plan;
         this.source = source;
         this.selection = selection;
+        this.tagger = tagger;
         List<GlueTask> planTasks = plan.tasks().stream().map(QualityPlan.TaskPlan::task).toList();
         for (GlueTask t : selection.tasks()) {
             if (!planTasks.contains(t)) {
@@ -99,6 +138,13 @@ public final class QualityBenchmark {
         for (long seed : selection.seeds()) {
             if (!plan.seeds().contains(seed)) {
                 throw new KdException("--seeds: " + seed + " is not a seed of the plan " + source + " (" + join(plan.seeds()) + ")");
+            }
+        }
+        List<String> planMethods = plan.methods().stream().map(QualityPlan.MethodPlan::name).toList();
+        for (String m : selection.methods()) {
+            if (!planMethods.contains(m)) {
+                throw new KdException("--methods: '" + m + "' is not a method of the plan " + source + " ("
+                        + (planMethods.isEmpty() ? "it has none" : join(planMethods)) + ")");
             }
         }
     }
@@ -124,9 +170,17 @@ public final class QualityBenchmark {
                 continue;
             }
             Map<String, ExperimentConfig> shared = new LinkedHashMap<>();
+            Map<String, Map<Cell, ExperimentConfig>> methods = new LinkedHashMap<>();
             for (QualityPlan.StudentPlan s : plan.students()) {
                 if (selection.students().isEmpty() || selection.students().contains(s.name())) {
                     shared.put(s.name(), plan.config(source, t.task(), s.name()));
+                    Map<Cell, ExperimentConfig> byMethod = new LinkedHashMap<>();
+                    for (Cell cell : plan.methodCells(t.task(), s.name())) {
+                        if (selection.selects(plan, cell)) {
+                            byMethod.put(cell, plan.methodConfig(source, t.task(), s.name(), cell.method()));
+                        }
+                    }
+                    methods.put(s.name(), byMethod);
                 }
             }
             for (long seed : plan.seeds()) {
@@ -134,9 +188,15 @@ public final class QualityBenchmark {
                     continue;
                 }
                 shared.forEach((student, config) -> {
+                    // with --methods, a baseline cell only where a selected method has cells to compare with it
+                    boolean baselineNeeded = selection.methods().isEmpty() || !methods.get(student).isEmpty();
                     for (Cell cell : plan.cells(config.teachers())) {
-                        out.add(QualityCell.of(plan, config, student, cell, seed));
+                        if (selection.selects(plan, cell) && baselineNeeded) {
+                            out.add(QualityCell.of(plan, config, student, cell, seed));
+                        }
                     }
+                    methods.get(student).forEach((cell, methodConfig) ->
+                            out.add(QualityCell.of(plan, methodConfig, student, cell, seed)));
                 });
             }
         }
@@ -185,6 +245,12 @@ public final class QualityBenchmark {
                         throw e;
                     }
                     prepared = cell.task();
+                }
+                if (cell.cell().kind() == CellKind.METHOD && plan.method(cell.cell().method()).augment() != null) {
+                    // the augmented transfer set the cell reads: made once (before its first cell), then reused
+                    AugmentedTransferSet.ensure(Path.of(cell.config().data().transferFile()), cell.task(), cell.config().data(),
+                            plan.method(cell.cell().method()).augment().settings(), tagger.get(),
+                            Augmentation.Listener.logging("augment " + cell.task(), 10_000));
                 }
                 LOG.info("quality cell {}/{}: {}", index, toRun, cell.key());
                 runCell(cell, command, parallelism, progress);

@@ -24,6 +24,7 @@ import org.kd4j.util.Hashing;
  *
  * @param config the run: for cross-entropy no teachers and {@code run.students: [cross_entropy]}; for one teacher that
  *     teacher alone and {@code [ensemble]}; for the ensemble all teachers, the cell's weighting and {@code [ensemble]};
+ *     for a method the same as the ensemble, made from the method's configuration ({@link QualityPlan#methodConfig});
  *     always the cell's seed as the student's, {@code run.measure_teachers: false}
  */
 public record QualityCell(GlueTask task, String student, Cell cell, long seed, Path dir, ExperimentConfig config) {
@@ -50,7 +51,7 @@ public record QualityCell(GlueTask task, String student, Cell cell, long seed, P
         List<TeacherConfig> teachers = switch (cell.kind()) {
             case CROSS_ENTROPY -> List.of();
             case SINGLE_TEACHER -> shared.teachers().stream().filter(t -> t.name().equals(cell.teacher())).toList();
-            case ENSEMBLE -> shared.teachers();
+            case ENSEMBLE, METHOD -> shared.teachers();
         };
         if (cell.kind() == CellKind.SINGLE_TEACHER && teachers.isEmpty()) {
             throw new IllegalArgumentException("no teacher " + cell.teacher() + " in " + shared.teachers());
@@ -58,7 +59,7 @@ public record QualityCell(GlueTask task, String student, Cell cell, long seed, P
         StudentVariant variant = cell.kind() == CellKind.CROSS_ENTROPY ? StudentVariant.CROSS_ENTROPY : StudentVariant.ENSEMBLE;
         DistillConfig d = shared.distill();
         DistillConfig distill = new DistillConfig(d.temperature(), d.temperatureEnd(), d.hardWeight(), d.softWeight(),
-                cell.kind() == CellKind.ENSEMBLE ? cell.weighting() : WeightingScheme.UNIFORM, List.of(), d.softLoss(),
+                cell.weighting() != null ? cell.weighting() : WeightingScheme.UNIFORM, List.of(), d.softLoss(),
                 d.averageLogits(), d.hardDistillation(), d.hiddenWeight(), hiddenDims(d, shared.teachers(), teachers),
                 teachers.stream().anyMatch(t -> t.name().equals(d.layers().teacher())) ? d.layers()
                         : org.kd4j.config.LayerDistillation.off());

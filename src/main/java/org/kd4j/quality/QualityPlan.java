@@ -12,9 +12,13 @@ import java.util.Set;
 import org.kd4j.ConfigException;
 import org.kd4j.config.ConfigLoader;
 import org.kd4j.config.ExperimentConfig;
+import org.kd4j.config.DataConfig;
+import org.kd4j.config.StudentConfig;
 import org.kd4j.config.TeacherConfig;
-import org.kd4j.data.glue.GlueTask;
 import org.kd4j.config.WeightingScheme;
+import org.kd4j.data.glue.GlueTask;
+import org.kd4j.distill.loss.LayerLoss;
+import org.kd4j.model.TransformerConfig;
 
 /**
  * The quality benchmark's plan, as written in {@code hparams/quality/*.yaml}: which tasks, teachers, students, cells and
@@ -34,9 +38,15 @@ import org.kd4j.config.WeightingScheme;
  * @param base the sections every run shares, as in a preset; not {@code task}, {@code student} or the run's own keys
  * @param tasks the tasks, in report order
  * @param students the students, in column order
+ * @param methodWeighting the ensemble weighting of the method cells, and so which ensemble cell is their baseline
+ *     ({@code ensemble-<method_weighting>}, shared with the plan's own cells, not run again); required with methods, one
+ *     of {@code weightings}
+ * @param methods the methods (issue 12), each run as the ensemble cell of {@code method_weighting} with the method's
+ *     preset keys over it, in its own cells {@code <results_dir>/<task>/<student>/method-<name>/seed-<n>}; none by default
  */
 public record QualityPlan(String resultsDir, List<Long> seeds, List<CellKind> cells, List<WeightingScheme> weightings,
-                          boolean saveModels, JsonNode base, List<TaskPlan> tasks, List<StudentPlan> students) {
+                          boolean saveModels, JsonNode base, List<TaskPlan> tasks, List<StudentPlan> students,
+                          WeightingScheme methodWeighting, List<MethodPlan> methods) {
 
     /**
      * One task of the plan.
@@ -72,6 +82,60 @@ public record QualityPlan(String resultsDir, List<Long> seeds, List<CellKind> ce
                 throw ConfigException.invalid("name", name, "letters, digits, '_', '-' or '.'");
             }
             description = description == null ? "" : description.strip();
+        }
+    }
+
+    /**
+     * A method of the plan (issue 12): the plain ensemble cell with something added, compared with that cell over the same
+     * seeds in the report's methods section.
+     *
+     * @param name short name, used on the command line ({@code --methods}) and in folder names ({@code method-<name>})
+     * @param description what it is, for the report
+     * @param tasks the tasks it runs on (empty: every task of the plan)
+     * @param students the students it runs on (empty: every student of the plan)
+     * @param augment an augmented transfer set made by the benchmark from the cells' own training rows and given to them
+     *     as {@code data.transfer_file} ({@link AugmentPlan}); null: none
+     * @param preset preset keys ({@link ExperimentConfig}'s: {@code data}, {@code distill}, {@code teachers},
+     *     {@code student}, ...) over the task and student's configuration, merged like the plan's task and student
+     *     sections; not {@code task}, {@code run} or {@code distill.weighting} (the cell sets them), nor
+     *     {@code data.transfer_file} with {@code augment}
+     */
+    public record MethodPlan(String name, String description, List<GlueTask> tasks, List<String> students,
+                             AugmentPlan augment, JsonNode preset) {
+
+        public MethodPlan {
+            ConfigException.requireText("name", name);
+            if (!name.matches("[A-Za-z0-9_.-]+")) {
+                throw ConfigException.invalid("name", name, "letters, digits, '_', '-' or '.'");
+            }
+            description = description == null ? "" : description.strip();
+            tasks = tasks == null ? List.of() : List.copyOf(tasks);
+            students = students == null ? List.of() : List.copyOf(students);
+            if (preset == null || preset.isNull() || preset.isMissingNode()) {
+                preset = JsonNodeFactory.instance.objectNode();
+            }
+            if (!preset.isObject()) {
+                throw ConfigException.invalid("preset", preset.getNodeType(), "a mapping of preset keys");
+            }
+            for (String own : List.of("task", "run")) {
+                if (preset.has(own)) {
+                    throw ConfigException.invalid("preset." + own, preset.get(own), "no " + own + " section in a method (each"
+                            + " cell sets its own)");
+                }
+            }
+            if (preset.path("distill").has("weighting")) {
+                throw ConfigException.invalid("preset.distill.weighting", preset.path("distill").get("weighting"),
+                        "no weighting in a method: its cells use the plan's method_weighting, as their baseline does");
+            }
+            if (augment != null && preset.path("data").has("transfer_file")) {
+                throw ConfigException.invalid("preset.data.transfer_file", preset.path("data").get("transfer_file"),
+                        "no transfer_file with augment (the augmented set is the cells' transfer file)");
+            }
+        }
+
+        /** Whether the method has cells for this task and student. */
+        public boolean appliesTo(GlueTask task, String student) {
+            return (tasks.isEmpty() || tasks.contains(task)) && (students.isEmpty() || students.contains(student));
         }
     }
 
@@ -144,6 +208,46 @@ public record QualityPlan(String resultsDir, List<Long> seeds, List<CellKind> ce
                 throw ConfigException.invalid("students", s.name(), "unique student names");
             }
         }
+        if (cells.contains(CellKind.METHOD)) {
+            throw ConfigException.invalid("cells", "method", "cross_entropy, single_teacher or ensemble (methods are"
+                    + " listed under 'methods')");
+        }
+        methods = methods == null ? List.of() : List.copyOf(methods);
+        if (!methods.isEmpty()) {
+            if (methodWeighting == null) {
+                throw ConfigException.invalid("method_weighting", null, "the weighting of the ensemble cells the methods are"
+                        + " compared with, one of " + names(weightings));
+            }
+            if (!cells.contains(CellKind.ENSEMBLE) || !weightings.contains(methodWeighting)) {
+                throw ConfigException.invalid("method_weighting", methodWeighting.name().toLowerCase(java.util.Locale.ROOT),
+                        "one of the plan's ensemble weightings (" + names(cells.contains(CellKind.ENSEMBLE) ? weightings
+                        : List.of()) + "): its ensemble cells are the methods' baseline");
+            }
+        }
+        Set<String> seenMethods = new HashSet<>();
+        List<GlueTask> planTasks = tasks.stream().map(TaskPlan::task).toList();
+        for (MethodPlan m : methods) {
+            String key = "methods[" + m.name() + "]";
+            if (!seenMethods.add(m.name())) {
+                throw ConfigException.invalid("methods", m.name(), "unique method names");
+            }
+            for (GlueTask t : m.tasks()) {
+                if (!planTasks.contains(t)) {
+                    throw ConfigException.invalid(key + ".tasks", t, "tasks of the plan (" + names(planTasks) + ")");
+                }
+            }
+            for (String s : m.students()) {
+                if (!seenStudents.contains(s)) {
+                    throw ConfigException.invalid(key + ".students", s, "students of the plan ("
+                            + names(students.stream().map(StudentPlan::name).toList()) + ")");
+                }
+            }
+        }
+    }
+
+    private static String names(List<?> values) {
+        return values.stream().map(v -> v instanceof Enum<?> e && !(v instanceof GlueTask)
+                ? e.name().toLowerCase(java.util.Locale.ROOT) : String.valueOf(v)).collect(java.util.stream.Collectors.joining(", "));
     }
 
     /**
@@ -160,9 +264,49 @@ public record QualityPlan(String resultsDir, List<Long> seeds, List<CellKind> ce
                     throw ConfigException.of(file.toString(), "base.teachers: the cells " + plan.cells()
                             + " need at least one teacher, found none");
                 }
+                for (MethodPlan m : plan.methods()) {
+                    if (m.appliesTo(t.task(), s.name())) {
+                        checkMethod(file.toString(), m, s.name(), plan.methodConfig(file.toString(), t.task(), s.name(), m.name()));
+                    }
+                }
             }
         }
         return plan;
+    }
+
+    /**
+     * What can be known of a method's cell before anything runs: it has teachers, and intermediate-layer distillation
+     * ({@code distill.layers}) has a transformer student whose layers its map names (and a teacher trained from scratch
+     * that has the layers named; a fine-tuned encoder's layers are checked when it is built).
+     */
+    private static void checkMethod(String source, MethodPlan m, String student, ExperimentConfig config) {
+        String where = source + " (method " + m.name() + ", task " + config.task() + ", student " + student + ")";
+        if (config.teachers().isEmpty()) {
+            throw ConfigException.of(where, "teachers: a method's cells distil from the ensemble, found no teacher");
+        }
+        var layers = config.distill().layers();
+        if (!layers.on()) {
+            return;
+        }
+        StudentConfig s = config.student();
+        if (s.imported()) {
+            return; // an encoder's layers are known once it is read (checked by the run before training)
+        }
+        if (!(s.model() instanceof TransformerConfig shape)) {
+            throw ConfigException.of(where, "distill.layers.teacher = " + layers.teacher() + ": intermediate-layer"
+                    + " distillation needs a transformer student, student " + student + " is a "
+                    + s.model().type().name().toLowerCase(java.util.Locale.ROOT) + " (student.model.type); restrict the"
+                    + " method to transformer students with 'students:'");
+        }
+        TeacherConfig teacher = config.teachers().stream().filter(t -> t.name().equals(layers.teacher())).findFirst().orElseThrow();
+        LayerLoss.Shape teacherShape = !teacher.external() && !teacher.pretrained() && teacher.model() instanceof TransformerConfig t
+                ? new LayerLoss.Shape(t.hidden(), t.heads(), t.layers()) : new LayerLoss.Shape(1, 1, Integer.MAX_VALUE);
+        try {
+            LayerLoss.check(layers.map(), new LayerLoss.Shape(shape.hidden(), shape.heads(), shape.layers()), teacherShape,
+                    teacher.name());
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.of(where, e.getMessage());
+        }
     }
 
     public TaskPlan task(GlueTask task) {
@@ -175,6 +319,11 @@ public record QualityPlan(String resultsDir, List<Long> seeds, List<CellKind> ce
                 .orElseThrow(() -> new IllegalArgumentException("student " + name + " is not in the plan"));
     }
 
+    public MethodPlan method(String name) {
+        return methods.stream().filter(m -> m.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("method " + name + " is not in the plan"));
+    }
+
     /**
      * The run configuration shared by the cells of one task and student: the defaults, overlaid with {@code base}, the
      * task's keys and the student's section, then the task's overrides. The cells set teachers, variant, weighting,
@@ -183,6 +332,39 @@ public record QualityPlan(String resultsDir, List<Long> seeds, List<CellKind> ce
      * @param source the plan's file, for error messages
      */
     public ExperimentConfig config(String source, GlueTask task, String student) {
+        return resolve(source, task, student, null, null);
+    }
+
+    /**
+     * The run configuration shared by a method's cells of one task and student: {@link #config}'s overlays, then the
+     * method's preset keys, then (with {@code augment}) {@code data.transfer_file} set to the augmented transfer set
+     * ({@link #augmentedFile}), then the task's overrides. The cells set teachers, the plan's method weighting, seed and run
+     * directory on it, as for the ensemble cells.
+     */
+    public ExperimentConfig methodConfig(String source, GlueTask task, String student, String method) {
+        MethodPlan m = method(method);
+        if (m.augment() == null) {
+            return resolve(source, task, student, m, null);
+        }
+        // the augmented set is made from the rows the cells train on: their data section, before the transfer file
+        DataConfig data = resolve(source, task, student, m, null).data();
+        ObjectNode transfer = JsonNodeFactory.instance.objectNode();
+        transfer.putObject("data").put("transfer_file", augmentedFile(task, data, m.augment()).toString());
+        return resolve(source, task, student, m, transfer);
+    }
+
+    /**
+     * Where the augmented transfer set of {@code augment} over {@code data}'s training rows of {@code task} goes:
+     * {@code <results_dir>/<task>/augmented/aug-<hash>.tsv}, the hash over everything that decides its content (the
+     * data folder, training subset, seed and bad-row handling, and the augmentation's settings), so that other settings
+     * make another file, and the cells that read it another configuration.
+     */
+    public Path augmentedFile(GlueTask task, DataConfig data, AugmentPlan augment) {
+        return AugmentedTransferSet.file(Path.of(resultsDir, task.displayName(), AugmentedTransferSet.FOLDER), task, data,
+                augment.settings());
+    }
+
+    private ExperimentConfig resolve(String source, GlueTask task, String student, MethodPlan method, JsonNode transfer) {
         TaskPlan t = task(task);
         StudentPlan s = student(student);
         ObjectNode taskNode = JsonNodeFactory.instance.objectNode();
@@ -200,9 +382,18 @@ public record QualityPlan(String resultsDir, List<Long> seeds, List<CellKind> ce
         // a placeholder run section: every cell sets its own
         ObjectNode runNode = JsonNodeFactory.instance.objectNode();
         runNode.putObject("run").put("dir", Path.of(resultsDir).toString());
-        String where = source + " (task " + task + ", student " + student + ")";
+        List<JsonNode> overlays = new ArrayList<>(List.of(base, taskNode, studentNode));
+        if (method != null) {
+            overlays.add(method.preset());
+        }
+        if (transfer != null) {
+            overlays.add(transfer);
+        }
+        overlays.add(runNode);
+        String where = source + " (" + (method == null ? "" : "method " + method.name() + ", ") + "task " + task
+                + ", student " + student + ")";
         try {
-            return ConfigLoader.load(List.of(base, taskNode, studentNode, runNode), where, t.set());
+            return ConfigLoader.load(overlays, where, t.set());
         } catch (ConfigException e) {
             throw e.getMessage().startsWith(source) ? e : ConfigException.of(where, e.getMessage());
         }
@@ -221,5 +412,15 @@ public record QualityPlan(String resultsDir, List<Long> seeds, List<CellKind> ce
             weightings.forEach(w -> out.add(Cell.ensemble(w)));
         }
         return out;
+    }
+
+    /** The method cells of a task and student, in the plan's order of methods. */
+    public List<Cell> methodCells(GlueTask task, String student) {
+        return methods.stream().filter(m -> m.appliesTo(task, student)).map(m -> Cell.method(m.name(), methodWeighting)).toList();
+    }
+
+    /** The ensemble cell the methods are compared with: {@code ensemble-<method_weighting>}; empty without methods. */
+    public java.util.Optional<Cell> methodBaseline() {
+        return methods.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(Cell.ensemble(methodWeighting));
     }
 }

@@ -77,6 +77,22 @@ public final class QualityReport {
         return values.isEmpty() ? Optional.empty() : Optional.of(Summary.ofMetric(values));
     }
 
+    /** A cell's main metric per seed done, in points, by seed. */
+    public Map<Long, Double> perSeed(GlueTask task, String student, Cell cell) {
+        Map<Long, Double> out = new java.util.TreeMap<>();
+        results.forEach((c, r) -> {
+            if (c.task() == task && c.student().equals(student) && c.cell().equals(cell)) {
+                out.put(c.seed(), 100 * r.student());
+            }
+        });
+        return out;
+    }
+
+    /** The configuration of a method's cells of a task and student (the plan's, as the cells are made from it). */
+    ExperimentConfig methodConfig(GlueTask task, String student, String method) {
+        return plan.methodConfig(source, task, student, method);
+    }
+
     /** A teacher's own dev score in points, from any finished cell that had it. */
     public OptionalDouble teacher(GlueTask task, String name) {
         return results.entrySet().stream().filter(e -> e.getKey().task() == task && e.getValue().teachers().containsKey(name))
@@ -119,6 +135,9 @@ public final class QualityReport {
         sb.append(studentsTable()).append('\n');
         for (QualityPlan.TaskPlan t : plan.tasks()) {
             sb.append(task(t.task()));
+        }
+        if (!plan.methods().isEmpty()) {
+            sb.append(new MethodsSection(this).markdown()).append('\n');
         }
         sb.append(timeTable()).append('\n');
         sb.append(new Goals(this).markdown());
@@ -250,19 +269,47 @@ public final class QualityReport {
                 table.row(task, "teachers scoring the data once", "-", scoring.map(QualityReport::duration).orElse("-"));
                 taskTotal += scoring.orElse(0.0);
             }
+            boolean methods = !plan.methods().isEmpty();
             for (QualityPlan.StudentPlan s : plan.students()) {
-                double seconds = results.entrySet().stream().filter(e -> e.getKey().task() == task && e.getKey().student().equals(s.name()))
-                        .mapToDouble(e -> e.getValue().seconds()).sum();
-                long done = results.keySet().stream().filter(c -> c.task() == task && c.student().equals(s.name())).count();
-                long planned = cells.stream().filter(c -> c.task() == task && c.student().equals(s.name())).count();
-                table.row(task, "student " + s.name() + ", all its cells", done + " of " + planned, done == 0 ? "-" : duration(seconds));
-                taskTotal += seconds;
+                taskTotal += timeRow(table, task, s.name(), c -> c.kind() != CellKind.METHOD,
+                        "student " + s.name() + (methods ? ", all its cells but the methods'" : ", all its cells"));
+                for (Cell m : plan.methodCells(task, s.name())) {
+                    taskTotal += timeRow(table, task, s.name(), m::equals, "student " + s.name() + ", method " + m.method());
+                }
+            }
+            for (QualityPlan.MethodPlan m : plan.methods()) {
+                for (Path file : augmentedFiles(task, m)) {
+                    Optional<AugmentedTransferSet> set = AugmentedTransferSet.read(file);
+                    table.row(task, "augmented transfer set of method " + m.name() + " (" + file.getFileName() + ")", "-",
+                            set.map(x -> duration(x.seconds())).orElse("-"));
+                    taskTotal += set.map(AugmentedTransferSet::seconds).orElse(0.0);
+                }
             }
             table.row(task, "task total", "", duration(taskTotal));
             total += taskTotal;
         }
         table.row("all", "total", cellsDone() + " of " + cellsPlanned(), duration(total));
         return sb.append(table).toString();
+    }
+
+    /** Adds the row of a student's cells that {@code which} accepts; returns their time. */
+    private double timeRow(MarkdownTable table, GlueTask task, String student, java.util.function.Predicate<Cell> which,
+                           String label) {
+        double seconds = results.entrySet().stream().filter(e -> e.getKey().task() == task && e.getKey().student().equals(student)
+                        && which.test(e.getKey().cell())).mapToDouble(e -> e.getValue().seconds()).sum();
+        long done = results.keySet().stream().filter(c -> c.task() == task && c.student().equals(student) && which.test(c.cell())).count();
+        long planned = cells.stream().filter(c -> c.task() == task && c.student().equals(student) && which.test(c.cell())).count();
+        table.row(task, label, done + " of " + planned, done == 0 ? "-" : duration(seconds));
+        return seconds;
+    }
+
+    /** The distinct augmented transfer sets a method's cells of a task read (one unless students change the data). */
+    List<Path> augmentedFiles(GlueTask task, QualityPlan.MethodPlan method) {
+        if (method.augment() == null) {
+            return List.of();
+        }
+        return plan.students().stream().filter(s -> method.appliesTo(task, s.name()))
+                .map(s -> Path.of(methodConfig(task, s.name(), method.name()).data().transferFile())).distinct().toList();
     }
 
     /** {@code 4.2 s}, {@code 12m 05s}, {@code 3h 07m}. */

@@ -24,12 +24,26 @@ class QualityBenchCommandTest {
         Path plan = plan(dir);
         CliRunner all = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--dry-run");
         assertEquals(0, all.exitCode(), all.err());
-        assertTrue(all.out().contains("270 cell(s): 0 done, 270 to run"), all.out());
+        assertTrue(all.out().contains("300 cell(s): 0 done, 300 to run"), all.out());
+        assertTrue(all.out().matches("(?s).*\\| SST-2 +\\| bilstm +\\| method-augmented +\\| +3 \\| to run +\\| .*"), all.out());
+
+        // the methods alone, with their baseline cells: SST-2 and MRPC x 3 seeds x (sead: ensemble-uniform, augmented,
+        // hidden, layers; bilstm: ensemble-uniform, augmented, hidden)
+        CliRunner methods = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--dry-run", "--methods",
+                "augmented,hidden,layers");
+        assertEquals(0, methods.exitCode(), methods.err());
+        assertTrue(methods.out().contains("42 cell(s): 0 done, 42 to run"), methods.out());
+        assertTrue(!methods.out().contains("ensemble-confidence") && !methods.out().contains("| minilm-l3"), methods.out());
+        CliRunner one = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--dry-run", "--methods", "layers");
+        assertTrue(one.out().contains("12 cell(s): 0 done, 12 to run"), one.out());
+        CliRunner none = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--dry-run", "--no-methods");
+        assertTrue(none.out().contains("270 cell(s): 0 done, 270 to run"), none.out());
 
         CliRunner some = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--dry-run", "--tasks", "sst2,MRPC",
                 "--students", "sead,minilm-l3", "--seeds", "2");
         assertEquals(0, some.exitCode(), some.err());
-        assertTrue(some.out().contains("24 cell(s): 0 done, 24 to run"), some.out());
+        // 2 tasks x 2 students x 6 cells, and sead's 3 methods on both tasks
+        assertTrue(some.out().contains("30 cell(s): 0 done, 30 to run"), some.out());
         for (String cell : new String[] {"cross-entropy", "teacher-minilm", "teacher-bge-small", "ensemble-uniform",
                 "ensemble-confidence", "ensemble-teacher_loss"}) {
             assertTrue(some.out().matches("(?s).*\\| MRPC +\\| minilm-l3 +\\| " + cell + " +\\| +2 \\| to run +\\| .*"), cell + "\n" + some.out());
@@ -48,6 +62,19 @@ class QualityBenchCommandTest {
         assertOneLineError(1, "--students: 'tiny' is not a student of the plan " + plan + " (sead, bilstm, minilm-l3)",
                 "--plan", plan.toString(), "--dry-run", "--students", "sead,tiny");
         assertOneLineError(1, "--seeds: 4 is not a seed of the plan", "--plan", plan.toString(), "--dry-run", "--seeds", "4");
+        assertOneLineError(1, "--methods: 'augment' is not a method of the plan " + plan + " (augmented, hidden, layers)",
+                "--plan", plan.toString(), "--dry-run", "--methods", "augment");
+        assertOneLineError(1, "--methods and --no-methods: expected one of them, found both", "--plan", plan.toString(),
+                "--dry-run", "--methods", "hidden", "--no-methods");
+        assertOneLineError(1, "--dry-run and --report-only: expected one of them, found both", "--plan", plan.toString(),
+                "--dry-run", "--report-only");
+        // intermediate-layer distillation on the BiLSTM: refused when the plan is read, before anything is written
+        Path layers = dir.resolve("layers-bilstm.yaml");
+        Files.writeString(layers, Files.readString(plan).replace("students: [sead]            #", "students: [sead, bilstm] #"));
+        assertOneLineError(1, layers + " (method layers, task SST-2, student bilstm): distill.layers.teacher = minilm:"
+                + " intermediate-layer distillation needs a transformer student, student bilstm is a bilstm", "--plan",
+                layers.toString(), "--no-progress");
+        assertTrue(!Files.exists(dir.resolve("results")), "nothing is written");
         Path unknownKey = dir.resolve("unknown-key.yaml");
         Files.writeString(unknownKey, Files.readString(plan).replace("save_models: false", "save_models: false\nseed_count: 3"));
         assertOneLineError(1, unknownKey + ": unknown key 'seed_count'", "--plan", unknownKey.toString(), "--dry-run");

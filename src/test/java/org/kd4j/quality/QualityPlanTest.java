@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kd4j.ConfigException;
@@ -54,8 +55,9 @@ class QualityPlanTest {
     void theCommittedPlanMakesEveryCell() {
         QualityPlan plan = QualityPlan.load(GLUE5);
         List<QualityCell> cells = QualityBenchmark.allCells(plan, GLUE5.toString());
-        // 5 tasks x 3 seeds x 3 students x (cross-entropy + 2 teachers + 3 weightings)
-        assertEquals(5 * 3 * 3 * 6, cells.size());
+        // 5 tasks x 3 seeds x 3 students x (cross-entropy + 2 teachers + 3 weightings), and the methods on SST-2 and MRPC
+        // x 3 seeds: augmented and hidden for 2 students, layers for 1
+        assertEquals(5 * 3 * 3 * 6 + 2 * 3 * (2 + 2 + 1), cells.size());
         assertEquals(cells.size(), cells.stream().map(QualityCell::dir).distinct().count(), "one run directory per cell");
 
         QualityCell ce = cell(cells, "SST-2/sead/cross-entropy/seed-1");
@@ -86,6 +88,65 @@ class QualityPlanTest {
         assertEquals(3, ensemble.student().initLayers());
         assertTrue(ensemble.student().imported());
         assertEquals(2, ensemble.student().train().seed());
+    }
+
+    @Test
+    void theCommittedPlansMethods() {
+        QualityPlan plan = QualityPlan.load(GLUE5);
+        List<QualityCell> cells = QualityBenchmark.allCells(plan, GLUE5.toString());
+        assertEquals(WeightingScheme.UNIFORM, plan.methodWeighting());
+        assertEquals(List.of("augmented", "hidden", "layers"), plan.methods().stream().map(QualityPlan.MethodPlan::name).toList());
+
+        ExperimentConfig augmented = cell(cells, "SST-2/bilstm/method-augmented/seed-2").config();
+        ExperimentConfig baseline = cell(cells, "SST-2/bilstm/ensemble-uniform/seed-2").config();
+        assertEquals(Path.of("runs/quality/SST-2/bilstm/method-augmented/seed-2").toString(), augmented.run().dir());
+        assertTrue(augmented.data().transferFile().matches(java.util.regex.Pattern.quote(
+                Path.of("runs/quality/SST-2/augmented").toString()) + "[/\\\\]aug-[0-9a-f]{16}\\.tsv"), augmented.data().transferFile());
+        assertEquals("", baseline.data().transferFile());
+        // the baseline's run, but for the transfer file and the run directory
+        assertEquals(baseline.teachers(), augmented.teachers());
+        assertEquals(baseline.distill(), augmented.distill());
+        assertEquals(baseline.student(), augmented.student());
+        assertEquals(8000, augmented.data().trainLimit());
+        assertEquals(10, plan.method("augmented").augment().factor());
+        // the same set for every student and seed of a task; another for MRPC
+        assertEquals(augmented.data().transferFile(), cell(cells, "SST-2/sead/method-augmented/seed-1").config().data().transferFile());
+        assertFalse(augmented.data().transferFile().equals(cell(cells, "MRPC/sead/method-augmented/seed-1").config().data().transferFile()));
+
+        ExperimentConfig hidden = cell(cells, "MRPC/sead/method-hidden/seed-1").config();
+        assertEquals(1.0, hidden.distill().hiddenWeight());
+        assertEquals(List.of(384, 384), hidden.distill().hiddenDims());
+        assertEquals(WeightingScheme.UNIFORM, hidden.distill().weighting());
+
+        ExperimentConfig layers = cell(cells, "SST-2/sead/method-layers/seed-3").config();
+        assertEquals("minilm", layers.distill().layers().teacher());
+        assertEquals(6, layers.distill().layers().map().size());
+        assertTrue(cells.stream().noneMatch(c -> c.key().contains("bilstm/method-layers")));
+        assertTrue(cells.stream().noneMatch(c -> c.task() != org.kd4j.data.glue.GlueTask.SST2
+                && c.task() != org.kd4j.data.glue.GlueTask.MRPC && c.cell().kind() == CellKind.METHOD));
+        assertTrue(cells.stream().noneMatch(c -> c.student().equals("minilm-l3") && c.cell().kind() == CellKind.METHOD));
+    }
+
+    /**
+     * The methods section adds cells and changes none of the plan's own: every other cell's configuration (and so whether
+     * it is done, stale or to run) is the same as in the plan without it.
+     */
+    @Test
+    void methodsLeaveThePlansOwnCellsAsTheyWere(@TempDir Path dir) throws Exception {
+        String text = Files.readString(GLUE5);
+        int start = text.indexOf("\nmethod_weighting:");
+        assertTrue(start > 0, "glue5.yaml has a methods section");
+        Path without = dir.resolve("glue5-without-methods.yaml");
+        Files.writeString(without, text.substring(0, start + 1));
+        QualityPlan bare = QualityPlan.load(without);
+        assertTrue(bare.methods().isEmpty());
+        Map<String, String> before = new java.util.LinkedHashMap<>();
+        QualityBenchmark.allCells(bare, without.toString()).forEach(c -> before.put(c.key(), c.configSha256()));
+        Map<String, String> after = new java.util.LinkedHashMap<>();
+        QualityBenchmark.allCells(QualityPlan.load(GLUE5), GLUE5.toString()).stream().filter(c -> c.cell().kind() != CellKind.METHOD)
+                .forEach(c -> after.put(c.key(), c.configSha256()));
+        assertEquals(270, before.size());
+        assertEquals(before, after);
     }
 
     private static QualityCell cell(List<QualityCell> cells, String key) {
@@ -119,6 +180,62 @@ class QualityPlanTest {
         Path ok = dir.resolve("ce-only.yaml");
         Files.writeString(ok, noTeachers.replace("[cross_entropy, single_teacher, ensemble]", "[cross_entropy]"));
         assertEquals(2 * 2 * 2, QualityBenchmark.allCells(QualityPlan.load(ok), ok.toString()).size());
+    }
+
+    /** Methods over the tiny plan: an augmented transfer set for every task and student, a hidden loss for s1 only. */
+    static final String METHODS = """
+            method_weighting: uniform
+            methods:
+              - name: aug
+                description: augmented
+                augment: {factor: 2}
+              - name: hid
+                students: [s1]
+                preset:
+                  distill: {hidden_weight: 1.0}
+            """;
+
+    @Test
+    void methodsAreCheckedWholeBeforeAnythingRuns(@TempDir Path dir) throws Exception {
+        String text = Files.readString(tinyPlan(dir)) + METHODS;
+        Path ok = dir.resolve("methods.yaml");
+        Files.writeString(ok, text);
+        QualityPlan plan = QualityPlan.load(ok);
+        List<QualityCell> cells = QualityBenchmark.allCells(plan, ok.toString());
+        // 2 tasks x 2 seeds x (2 students x 6 cells + aug for 2 students + hid for 1)
+        assertEquals(2 * 2 * (2 * 6 + 2 + 1), cells.size());
+        QualityCell aug = cell(cells, "MRPC/s2/method-aug/seed-2");
+        assertEquals(WeightingScheme.UNIFORM, aug.config().distill().weighting());
+        assertEquals(2, aug.config().teachers().size());
+        assertTrue(aug.config().data().transferFile().startsWith(dir.resolve("results/MRPC/augmented/aug-").toString()));
+        assertEquals(dir.resolve("results/MRPC/s2/method-aug/seed-2"), aug.dir());
+        assertEquals(1.0, cell(cells, "SST-2/s1/method-hid/seed-1").config().distill().hiddenWeight());
+        assertEquals(0.0, cell(cells, "SST-2/s1/ensemble-uniform/seed-1").config().distill().hiddenWeight());
+
+        assertRefused(dir, text.replace("    description: augmented", "    description: augmented\n    colour: red"),
+                "unknown key 'methods[0].colour'");
+        assertRefused(dir, text.replace("{hidden_weight: 1.0}", "{hiddn_weight: 1.0}"),
+                "(method hid, task SST-2, student s1): unknown key 'distill.hiddn_weight'");
+        assertRefused(dir, text.replace("students: [s1]", "students: [s3]"),
+                "methods[hid].students = 's3' is not valid; expected students of the plan (s1, s2)");
+        assertRefused(dir, text.replace("students: [s1]", "tasks: [RTE]"), "methods[hid].tasks = 'RTE' is not valid");
+        assertRefused(dir, text.replace("method_weighting: uniform\n", ""), "method_weighting = 'null' is not valid");
+        assertRefused(dir, text.replace("weightings: [uniform, confidence, teacher_loss]", "weightings: [confidence]"),
+                "method_weighting = 'uniform' is not valid; expected one of the plan's ensemble weightings (confidence)");
+        assertRefused(dir, text.replace("name: hid", "name: aug"), "methods = 'aug' is not valid; expected unique method names");
+        assertRefused(dir, text.replace("distill: {hidden_weight: 1.0}", "run: {dir: x}"), "preset.run");
+        assertRefused(dir, text.replace("distill: {hidden_weight: 1.0}", "distill: {weighting: confidence}"),
+                "preset.distill.weighting");
+        assertRefused(dir, text.replace("{factor: 2}", "{factor: 0}"), "factor = 0 is out of range");
+        assertRefused(dir, text.replace("{factor: 2}", "{factor: 2, p_mask: 0.7, p_pos: 0.7}"), "p_pos = '0.7' is not valid; expected p_mask + p_pos at most 1");
+        assertRefused(dir, text.replace("[cross_entropy, single_teacher, ensemble]", "[ensemble, method]"), "cells = 'method'");
+        // intermediate-layer distillation: a student that is not a transformer, a layer the student has not
+        String layers = text.replace("{init: encoder.onnx, init_layers: 1}", "{model: {type: bilstm, hidden: 16, ffn: 16}}")
+                .replace("distill: {hidden_weight: 1.0}", "distill: {layers: {teacher: t1, map: [{student: 0, teacher: 0}]}}");
+        assertRefused(dir, layers.replace("students: [s1]", "students: [s2]"), "(method hid, task SST-2, student s2):"
+                + " distill.layers.teacher = t1: intermediate-layer distillation needs a transformer student, student s2 is a bilstm");
+        assertRefused(dir, layers.replace("{student: 0, teacher: 0}", "{student: 3, teacher: 0}"),
+                "distill.layers.map[0].student = 3: the student has layers 0..0");
     }
 
     private static void assertRefused(Path dir, String text, String expected) throws Exception {

@@ -144,11 +144,71 @@ class QualityReportTest {
         assertTrue(!third.contains("| s1 "), third);
     }
 
+    /**
+     * The methods section from hand-written cells: each method's gain over the ensemble-uniform cell from the paired
+     * per-seed differences, its spread (their sample standard deviation) and verdict; the BiLSTM goal.
+     */
+    @Test
+    void methodsAreComparedWithTheirBaselineSeedBySeed(@TempDir Path dir) throws Exception {
+        Path planFile = dir.resolve("methods.yaml");
+        Files.writeString(planFile, Files.readString(QualityPlanTest.tinyPlan(dir))
+                .replace("{init: encoder.onnx, init_layers: 1}", "{model: {type: bilstm, hidden: 16, ffn: 16}}")
+                + QualityPlanTest.METHODS);
+        QualityPlan plan = QualityPlan.load(planFile);
+        List<QualityCell> cells = QualityBenchmark.allCells(plan, planFile.toString());
+        Map<String, Double> teachers = Map.of("t1", 0.86, "t2", 0.84);
+        Map<String, Double> mrpc = Map.of("t1", 0.75, "t2", 0.74);
+        for (int seed = 1; seed <= 2; seed++) {
+            String s = "/seed-" + seed;
+            finish(cells, "SST-2/s1/ensemble-uniform" + s, seed == 1 ? 0.80 : 0.82, teachers, 0.87, 10);
+            // +3 and +3: gain 3.0, spread 0.0
+            finish(cells, "SST-2/s1/method-aug" + s, seed == 1 ? 0.83 : 0.85, teachers, 0.87, 10);
+            // +1 and -1: gain 0.0, spread 1.4: none
+            finish(cells, "SST-2/s1/method-hid" + s, 0.81, teachers, 0.87, 10);
+            finish(cells, "SST-2/s2/ensemble-uniform" + s, seed == 1 ? 0.70 : 0.72, teachers, 0.87, 10);
+            finish(cells, "MRPC/s1/ensemble-uniform" + s, seed == 1 ? 0.70 : 0.74, mrpc, 0.76, 10);
+            // -10 and -8: gain -9.0, spread 1.4: loss
+            finish(cells, "MRPC/s1/method-aug" + s, seed == 1 ? 0.60 : 0.66, mrpc, 0.76, 10);
+        }
+        // the BiLSTM with the augmented set: one seed of two
+        finish(cells, "SST-2/s2/method-aug/seed-1", 0.84, teachers, 0.87, 10);
+
+        String md = QualityReport.read(plan, planFile.toString()).markdown("x");
+        String methods = md.substring(md.indexOf("### Methods (issue 12)"), md.indexOf("### Time"));
+        assertTrue(methods.contains("spread: the sample standard deviation of those paired differences"), methods);
+        assertRow(methods, "aug", "augmented", "all", "all");
+        assertRow(methods, "hid", "-", "all", "s1");
+        String sst2 = methods.substring(methods.indexOf("#### SST-2"), methods.indexOf("#### MRPC"));
+        assertRow(sst2, "s1", "baseline: distilled from the ensemble (uniform)", "81.0 ± 1.4", "", "", "", "");
+        assertRow(sst2, "s1", "aug", "84.0 ± 1.4", "+3.0", "0.0", "2", "gain");
+        assertRow(sst2, "s1", "hid", "81.0 ± 0.0", "+0.0", "1.4", "2", "none");
+        assertRow(sst2, "s2", "baseline: distilled from the ensemble (uniform)", "71.0 ± 1.4", "", "", "", "");
+        assertRow(sst2, "s2", "aug", "84.0 (n=1)", "+14.0", "-", "1", "not yet measured");
+        assertTrue(!sst2.contains("| s2    | hid"), sst2);
+        assertTrue(sst2.contains("(factor 2, seed 42): not made yet."), sst2);
+        String mrpcSection = methods.substring(methods.indexOf("#### MRPC"));
+        assertRow(mrpcSection, "s1", "aug", "63.0 ± 4.2", "-9.0", "1.4", "2", "loss");
+        assertRow(mrpcSection, "s2", "aug", "-", "-", "-", "0", "not yet measured");
+        // the goal: 84 against the ensemble's own 87, one seed of two
+        assertRow(methods, "s2", "aug", "-3.0 (84.0 vs 87.0)", "not yet measured (1 of 2 seeds)");
+        // the time table: each method's cells
+        assertRow(md, "SST-2", "student s1, method aug", "2 of 2", "20.0 s");
+        assertRow(md, "SST-2", "student s1, all its cells but the methods'", "2 of 12", "20.0 s");
+        assertRow(md, "MRPC", "student s2, method aug", "0 of 2", "-");
+
+        finish(cells, "SST-2/s2/method-aug/seed-2", 0.83, teachers, 0.87, 10);
+        String judged = QualityReport.read(plan, planFile.toString()).markdown("x");
+        // 83.5 against 87.0: 3.5 points short of the ensemble, more than 3
+        assertRow(judged, "s2", "aug", "-3.5 (83.5 vs 87.0)", "missed");
+        finish(cells, "SST-2/s2/method-aug/seed-2", 0.86, teachers, 0.87, 10);
+        assertRow(QualityReport.read(plan, planFile.toString()).markdown("x"), "s2", "aug", "-2.0 (85.0 vs 87.0)", "met");
+    }
+
     /** A table row with exactly these cells (padding aside). */
     private static void assertRow(String markdown, String... cells) {
         StringBuilder regex = new StringBuilder("(?m)^\\|");
         for (String cell : cells) {
-            regex.append(" +").append(java.util.regex.Pattern.quote(cell)).append(" +\\|");
+            regex.append(cell.isEmpty() ? " +\\|" : " +" + java.util.regex.Pattern.quote(cell) + " +\\|");
         }
         regex.append("$");
         assertTrue(java.util.regex.Pattern.compile(regex.toString()).matcher(markdown).find(),

@@ -183,8 +183,11 @@ public final class Augmentation {
         AtomicFiles.write(file, JSON.writeValueAsBytes(p));
     }
 
-    /** The labeled splits other than train: {@code dev}, SuperGLUE's {@code val}, MNLI's two dev splits. */
-    static List<SplitSpec> devSplits(GlueTask task) {
+    /**
+     * The labeled splits other than train: {@code dev}, SuperGLUE's {@code val}, MNLI's two dev splits. Generated lines
+     * equal to one of their examples are dropped.
+     */
+    public static List<SplitSpec> devSplits(GlueTask task) {
         return task.splits().stream().filter(s -> s.labeled() && !s.name().equals("train")).toList();
     }
 

@@ -1,0 +1,159 @@
+package org.kd4j.quality;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kd4j.cli.CliRunner;
+import org.kd4j.config.ConfigLoader;
+import org.kd4j.config.ExperimentConfig;
+import org.kd4j.run.RunDirectory;
+import org.kd4j.testing.SyntheticSst2;
+
+/**
+ * Method cells end to end at tiny scale (native teachers and student, synthetic SST-2): a baseline ensemble cell and two
+ * methods (an augmented transfer set of the training subset, the hidden loss), 2 seeds; the methods section of the
+ * report with gains and verdicts computed here from the cells' own metrics; a second invocation that runs nothing and
+ * reuses the transfer set; the report regenerated without running.
+ */
+class QualityMethodsTest {
+
+    @Test
+    void methodCellsRunSkipAndAreReportedAgainstTheirBaseline(@TempDir Path root) throws Exception {
+        Path data = root.resolve("data");
+        SyntheticSst2.write(data, "train", 64, 1);
+        SyntheticSst2.write(data, "dev", 24, 2);
+        Path plan = root.resolve("methods.yaml");
+        Files.writeString(plan, """
+                results_dir: %s
+                seeds: [1, 2]
+                cells: [ensemble]
+                weightings: [uniform]
+                method_weighting: uniform
+                base:
+                  data: {dir: %s, max_length: 16, batch_size: 16}
+                  teachers:
+                    - {name: cnn, model: {type: cnn, hidden: 16, ffn: 16}, train: {epochs: 2, learning_rate: 0.01}}
+                    - name: small
+                      model: {type: transformer, layers: 1, hidden: 16, heads: 2, ffn: 32, max_positions: 32}
+                      train: {epochs: 2, learning_rate: 0.005}
+                  distill: {temperature: 2, hard_weight: 0.5, soft_weight: 0.5}
+                  run: {cache_dir: %s}
+                tasks:
+                  - task: SST-2
+                    data: {train_limit: 40}
+                students:
+                  - name: tiny
+                    student:
+                      model: {type: cnn, hidden: 8, ffn: 8}
+                      train: {epochs: 1, learning_rate: 0.01}
+                methods:
+                  - name: augmented
+                    description: the augmented training subset
+                    augment: {factor: 3, seed: 7}
+                  - name: hidden
+                    preset:
+                      distill: {hidden_weight: 1.0}
+                """.formatted(root.resolve("results"), data, root.resolve("cache")));
+        Path doc = root.resolve("quality.md");
+        Files.writeString(doc, "# Q\n\n" + ReportFile.BEGIN + "\n" + ReportFile.END + "\n");
+
+        CliRunner first = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--report", doc.toString(), "--no-progress");
+        assertEquals(0, first.exitCode(), first.err());
+        assertTrue(first.out().contains("quality benchmark: 6 cell(s) run, 0 already done"), first.out());
+
+        // the transfer set: the 40-row training subset augmented, recorded, read by the augmented cells only
+        Path augmented;
+        try (Stream<Path> files = Files.list(root.resolve("results/SST-2/augmented"))) {
+            List<Path> sets = files.filter(f -> f.toString().endsWith(".tsv")).toList();
+            assertEquals(1, sets.size(), sets.toString());
+            augmented = sets.get(0);
+        }
+        AugmentedTransferSet set = AugmentedTransferSet.read(augmented).orElseThrow();
+        assertEquals(40, set.trainRows());
+        assertEquals(120, set.drawn());
+        assertEquals(set.lines(), Files.readAllLines(augmented).size());
+        assertTrue(set.lines() > 0 && set.seconds() > 0, set.toString());
+        for (int seed = 1; seed <= 2; seed++) {
+            ExperimentConfig aug = ConfigLoader.load(cellDir(root, "method-augmented", seed).resolve(RunDirectory.CONFIG), List.of());
+            assertEquals(augmented.toString(), aug.data().transferFile());
+            assertEquals(40, aug.data().trainLimit());
+            ExperimentConfig hidden = ConfigLoader.load(cellDir(root, "method-hidden", seed).resolve(RunDirectory.CONFIG), List.of());
+            assertEquals("", hidden.data().transferFile());
+            assertEquals(1.0, hidden.distill().hiddenWeight());
+        }
+
+        // the methods section: baseline and methods per seed, from the cells' metrics
+        String text = Files.readString(doc);
+        assertTrue(text.contains("### Methods (issue 12)"), text);
+        List<Double> baseline = List.of(accuracy(root, "ensemble-uniform", 1), accuracy(root, "ensemble-uniform", 2));
+        assertTrue(row(text, "tiny", "baseline: distilled from the ensemble (uniform)", Summary.ofMetric(baseline).format(2),
+                "", "", "", ""), text);
+        for (String method : new String[] {"augmented", "hidden"}) {
+            List<Double> values = List.of(accuracy(root, "method-" + method, 1), accuracy(root, "method-" + method, 2));
+            double d1 = 100 * (values.get(0) - baseline.get(0));
+            double d2 = 100 * (values.get(1) - baseline.get(1));
+            double gain = (d1 + d2) / 2;
+            double spread = Math.abs(d1 - d2) / Math.sqrt(2);
+            String verdict = Math.abs(gain) <= spread ? "none" : gain > 0 ? "gain" : "loss";
+            assertTrue(row(text, "tiny", method, Summary.ofMetric(values).format(2), String.format(Locale.ROOT, "%+.1f", gain),
+                    String.format(Locale.ROOT, "%.1f", spread), "2", verdict), method + "\n" + text);
+        }
+        assertTrue(text.contains(String.format(Locale.ROOT, "Method augmented's transfer set `%s`: %,d lines", augmented.getFileName(),
+                set.lines())), text);
+        // the time table: each method's cells, and the transfer set
+        assertTrue(Pattern.compile("(?m)^\\| SST-2 +\\| student tiny, method augmented +\\| 2 of 2 +\\| [0-9].*\\|$").matcher(text).find(), text);
+        assertTrue(Pattern.compile("(?m)^\\| SST-2 +\\| student tiny, all its cells but the methods' +\\| 2 of 2 +\\| [0-9].*\\|$")
+                .matcher(text).find(), text);
+        assertTrue(Pattern.compile("(?m)^\\| SST-2 +\\| augmented transfer set of method augmented \\(" + Pattern.quote(
+                augmented.getFileName().toString()) + "\\) +\\| - +\\| [0-9].*\\|$").matcher(text).find(), text);
+        // no BiLSTM student in this plan: the issue's goal is not measured
+        assertTrue(text.contains("Not yet measured: the plan has no BiLSTM student with an augmented-transfer-set method on"
+                + " SST-2."), text);
+
+        // a second invocation runs nothing and makes no new transfer set
+        FileTime made = Files.getLastModifiedTime(augmented);
+        CliRunner again = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--no-progress");
+        assertEquals(0, again.exitCode(), again.err());
+        assertTrue(again.out().contains("quality benchmark: 0 cell(s) run, 6 already done"), again.out());
+        assertEquals(made, Files.getLastModifiedTime(augmented));
+
+        // the report regenerated from the finished cells, nothing run
+        Files.writeString(doc, "# Q\n\n" + ReportFile.BEGIN + "\nold\n" + ReportFile.END + "\n");
+        CliRunner report = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--report-only", "--report", doc.toString());
+        assertEquals(0, report.exitCode(), report.err());
+        assertTrue(report.out().contains("quality report: 6 of 6 cell(s) done, nothing run; report written to " + doc), report.out());
+        String regenerated = Files.readString(doc);
+        assertTrue(regenerated.contains("Generated by `bench quality --plan " + plan + " --report-only --report " + doc + "`"), regenerated);
+        assertEquals(text.substring(text.indexOf("### Methods")), regenerated.substring(regenerated.indexOf("### Methods")));
+    }
+
+    private static Path cellDir(Path root, String cell, int seed) {
+        return root.resolve("results/SST-2/tiny").resolve(cell).resolve("seed-" + seed);
+    }
+
+    /** The student's dev accuracy, from the cell's metrics (the last row). */
+    private static double accuracy(Path root, String cell, int seed) throws Exception {
+        var rows = new ObjectMapper().readTree(cellDir(root, cell, seed).resolve(RunDirectory.METRICS).toFile()).get("rows");
+        return rows.get(rows.size() - 1).get("dev_accuracy").asDouble();
+    }
+
+    /** Whether the Markdown has a table row with exactly these cells (padding aside). */
+    private static boolean row(String markdown, String... cells) {
+        List<String> parts = new ArrayList<>();
+        for (String cell : cells) {
+            parts.add(cell.isEmpty() ? " +" : " +" + Pattern.quote(cell) + " +");
+        }
+        return Pattern.compile("(?m)^\\|" + String.join("\\|", parts) + "\\|$").matcher(markdown).find();
+    }
+}
