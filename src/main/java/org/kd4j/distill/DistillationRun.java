@@ -121,6 +121,9 @@ public final class DistillationRun {
         TextClassifier pending = config.student().imported() ? newStudent(tokenizer, data) : null;
         checkHiddenLoss(pending);
         checkLayerLoss(pending);
+        // co-finetuned teachers: their encoders are loaded and checked to share one head before anything is written
+        TeacherPool pool = new TeacherPool(config, data, progress);
+        pool.prepare();
 
         RunDirectory run = new RunDirectory(Path.of(config.run().dir()));
         run.markUnfinished();
@@ -129,7 +132,7 @@ public final class DistillationRun {
             clear(work);
         }
 
-        List<Teacher> teachers = new TeacherPool(config, data, progress).teachers();
+        List<Teacher> teachers = pool.teachers();
         List<ResultRow> rows = new ArrayList<>();
         for (Teacher t : teachers) {
             String kind = t.config().external() ? "imported"

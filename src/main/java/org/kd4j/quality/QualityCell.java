@@ -102,6 +102,9 @@ public record QualityCell(GlueTask task, String student, Cell cell, long seed, P
      * stays done.
      */
     public String configSha256() {
-        return Hashing.fieldsHex("kd4j.quality.cell.v1", ConfigLoader.toYamlWithout(config, "run.parallelism"));
+        // teachers trained apart (the default) leave teacher_stage out, so that cells hashed before it existed stay done
+        return Hashing.fieldsHex("kd4j.quality.cell.v1", config.teacherStage().cofinetuned()
+                ? ConfigLoader.toYamlWithout(config, "run.parallelism")
+                : ConfigLoader.toYamlWithout(config, "run.parallelism", "teacher_stage"));
     }
 }
