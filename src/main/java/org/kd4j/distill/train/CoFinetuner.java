@@ -42,7 +42,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * dL/d head      = sum_k dCE_k/d head                     (the shared layers' gradient is the sum over teachers)
  * </pre>
  * Memory: the teachers' gradients are computed one teacher at a time, each on its own graph (its encoder and its copy
- * of the head) through its own {@link GradientEngine}, not in one graph holding every encoder's activations; the head's
+ * of the head) through its own {@link GradientEngine}, not in one graph holding every encoder's activations; as each
+ * engine keeps its last step's arrays for reuse, each gets 1/K of the step-array budget a lone teacher has (its batches
+ * cut into smaller micro-batches when needed), so that K teachers together keep about what one does; the head's
  * gradients are added up, then one step updates everything: global-norm clipping over all the teachers' gradients and
  * the summed head gradient together, AdamW on each encoder and once on the shared head, whose new values are then
  * copied into every teacher's graph.
@@ -281,7 +283,10 @@ public final class CoFinetuner {
         for (Member m : members) {
             LossTargets targets = new LossTargets("co-finetuning " + m.name(), null, DistillConfig.defaults(),
                     m.train().task().isRegression(), m.model().outputs(), m.train().size());
-            engines.add(new GradientEngine("co-finetuning " + m.name(), m.model(), targets, m.train(), m.padId(), parallelism, true));
+            // every engine keeps its last step's arrays in its pool while the others run: each gets its share of the
+            // budget a lone engine has (smaller micro-batches), so that the teachers together stay within it
+            engines.add(new GradientEngine("co-finetuning " + m.name(), m.model(), targets, m.train(), m.padId(), parallelism, true,
+                    1.0 / members.size()));
         }
         return engines;
     }
