@@ -153,7 +153,7 @@ public final class DistillationRun {
             rows.add(ensembleRow);
         }
 
-        TextClassifier layerTeacher = layerTeacher(teachers, tokenizer);
+        TextClassifier layerTeacher = layerTeacher(teachers, tokenizer, pool);
         Map<StudentVariant, TextClassifier> students = new EnumMap<>(StudentVariant.class);
         List<TrainingCurve> curves = new ArrayList<>();
         Parallelism parallelism = config.run().parallelism();
@@ -362,7 +362,7 @@ public final class DistillationRun {
      * The teacher {@code distill.layers} names, on kd4j's transformer, checked to share the student's tokenizer; null
      * when that section is off.
      */
-    private TextClassifier layerTeacher(List<Teacher> teachers, BertTokenizer tokenizer) {
+    private TextClassifier layerTeacher(List<Teacher> teachers, BertTokenizer tokenizer, TeacherPool pool) {
         var layers = config.distill().layers();
         if (!layers.on()) {
             return null;
@@ -377,7 +377,8 @@ public final class DistillationRun {
             throw new KdException("distill.layers.teacher = " + t.name() + ": " + t.modelFile() + " is a graph imported as it"
                     + " is; intermediate-layer distillation needs a teacher on kd4j's transformer");
         }
-        return TextClassifier.load(t.modelFile());
+        // the pool's own model (trained or loaded there): read from its file only if the pool has none
+        return pool.layerTeacher().orElseGet(() -> TextClassifier.load(t.modelFile()));
     }
 
     /**

@@ -52,6 +52,8 @@ public final class TeacherPool {
     private final LogitCache pooled;
     private final Progress progress;
     private int loadedFromCache;
+    /** The teacher {@code distill.layers} names, on kd4j's graph, once {@link #teachers()} has it; null otherwise. */
+    private TextClassifier layerTeacher;
 
     public TeacherPool(ExperimentConfig config, TaskData data, Progress progress) {
         this.config = config;
@@ -74,6 +76,10 @@ public final class TeacherPool {
 
     private Teacher teacher(int index, TeacherConfig t) {
         Ready ready = ready(t);
+        if (config.distill().layers().on() && t.name().equals(config.distill().layers().teacher())
+                && ready.prepared().model() instanceof NativeTeacherModel n) {
+            layerTeacher = n.model(); // the model the pool trained or loaded, kept for the layer loss (not loaded again)
+        }
         BertTokenizer tokenizer = ready.tokenizer();
         EncodedDataset train = data.train(tokenizer);
         Teacher scored = scored(t, ready.prepared(), tokenizer, train, data.dev(tokenizer));
@@ -342,6 +348,15 @@ public final class TeacherPool {
             model.model();
         }
         return new Prepared(model, seconds, true);
+    }
+
+    /**
+     * The teacher {@code distill.layers} names as the pool trained or loaded it (after {@link #teachers()}), for the
+     * intermediate-layer loss; empty when that section is off or the teacher is not on kd4j's graph. Loaded once: the
+     * layer loss uses this model rather than reading its file again.
+     */
+    public Optional<TextClassifier> layerTeacher() {
+        return Optional.ofNullable(layerTeacher);
     }
 
     /**
