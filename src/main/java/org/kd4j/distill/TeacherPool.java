@@ -71,6 +71,7 @@ public final class TeacherPool {
             out.add(teacher(i, t));
             org.kd4j.util.NativeGarbage.collect("teacher " + t.name());
         }
+        forgetCofinetuned();
         return out;
     }
 
@@ -113,6 +114,7 @@ public final class TeacherPool {
             Ready ready = ready(t);
             out.add(new Scorer(t, ready.prepared().model(), ready.tokenizer(), ready.tokenizerSpec()));
         }
+        forgetCofinetuned();
         return out;
     }
 
@@ -245,6 +247,14 @@ public final class TeacherPool {
         deleteQuietly(work);
         cofinetuned = out;
         return out;
+    }
+
+    /**
+     * Lets the co-finetuned teachers' models go once they are scored (as a teacher trained apart is): the pool would
+     * otherwise hold every teacher's weights while the students train. A later call takes them from the cache.
+     */
+    private void forgetCofinetuned() {
+        cofinetuned = null;
     }
 
     /** A teacher's initial model: an encoder with a fresh head ({@code init:}), or a fresh model of its config. */

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.kd4j.KdException;
 import org.kd4j.model.TextClassifier;
 import org.kd4j.util.AtomicFiles;
@@ -33,7 +35,7 @@ public final class Checkpoint {
     static final String LOSS_PARAMS = "loss-params.bin";
     static final String STATE = "state.json";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final org.apache.logging.log4j.Logger LOG = org.apache.logging.log4j.LogManager.getLogger(Checkpoint.class);
+    private static final Logger LOG = LogManager.getLogger(Checkpoint.class);
 
     private Checkpoint() {}
 
