@@ -160,16 +160,21 @@ public final class ConfigLoader {
         }
     }
 
-    /** {@link #toYaml} without the entry at {@code dottedKey} (e.g. {@code run.parallelism}), for identities of runs. */
-    public static String toYamlWithout(Object config, String dottedKey) {
+    /**
+     * {@link #toYaml} without the entries at {@code dottedKeys} (e.g. {@code run.parallelism}), for identities of runs; a
+     * key that is not there is skipped.
+     */
+    public static String toYamlWithout(Object config, String... dottedKeys) {
         ObjectNode tree = YAML.valueToTree(config);
-        String[] parts = dottedKey.split("\\.");
-        ObjectNode node = tree;
-        for (int i = 0; i < parts.length - 1 && node != null; i++) {
-            node = node.get(parts[i]) instanceof ObjectNode child ? child : null;
-        }
-        if (node != null) {
-            node.remove(parts[parts.length - 1]);
+        for (String dottedKey : dottedKeys) {
+            String[] parts = dottedKey.split("\\.");
+            ObjectNode node = tree;
+            for (int i = 0; i < parts.length - 1 && node != null; i++) {
+                node = node.get(parts[i]) instanceof ObjectNode child ? child : null;
+            }
+            if (node != null) {
+                node.remove(parts[parts.length - 1]);
+            }
         }
         return toYaml(tree);
     }

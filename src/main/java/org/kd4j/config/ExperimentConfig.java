@@ -17,9 +17,11 @@ import org.kd4j.data.glue.GlueTask;
  * @param student the student
  * @param distill the distillation objective
  * @param run output locations
+ * @param teacherStage how the teachers are trained: each on its own (default) or co-finetuned together with a shared
+ *     head ({@link TeacherStage}, YAML {@code teacher_stage: {training: separate | cofinetuned}})
  */
 public record ExperimentConfig(GlueTask task, DataConfig data, TokenizerConfig tokenizer, List<TeacherConfig> teachers,
-                               StudentConfig student, DistillConfig distill, RunConfig run) {
+                               StudentConfig student, DistillConfig distill, RunConfig run, TeacherStage teacherStage) {
 
     public ExperimentConfig {
         if (task == null) {
@@ -50,10 +52,58 @@ public record ExperimentConfig(GlueTask task, DataConfig data, TokenizerConfig t
             throw ConfigException.invalid("distill.hidden_dims", distill.hiddenDims(),
                     "one pooled width per teacher (" + teachers.size() + ")");
         }
+        teacherStage = teacherStage == null ? TeacherStage.defaults() : teacherStage;
+        if (teacherStage.cofinetuned()) {
+            checkCofinetuned(teachers);
+        }
+    }
+
+    /** A run whose teachers are trained each on its own ({@link TeacherStage#defaults()}). */
+    public ExperimentConfig(GlueTask task, DataConfig data, TokenizerConfig tokenizer, List<TeacherConfig> teachers,
+                            StudentConfig student, DistillConfig distill, RunConfig run) {
+        this(task, data, tokenizer, teachers, student, distill, run, TeacherStage.defaults());
+    }
+
+    /** This config with another teacher stage. */
+    public ExperimentConfig withTeacherStage(TeacherStage stage) {
+        return new ExperimentConfig(task, data, tokenizer, teachers, student, distill, run, stage);
+    }
+
+    private static final String COFINETUNED = "teacher_stage.training";
+
+    /** What co-finetuning asks of the teachers that a config alone can tell (shapes are checked when models are built). */
+    private static void checkCofinetuned(List<TeacherConfig> teachers) {
+        if (teachers.size() < 2) {
+            throw ConfigException.invalid(COFINETUNED, "cofinetuned", "at least two teachers to fine-tune together, found "
+                    + teachers.size() + (teachers.isEmpty() ? "" : " (" + teachers.get(0).name() + ")")
+                    + "; use training: separate");
+        }
+        for (TeacherConfig t : teachers) {
+            if (t.external()) {
+                throw ConfigException.invalid(COFINETUNED, "cofinetuned", "teachers trained here, found teachers[" + t.name()
+                        + "] imported already fine-tuned (imported: " + t.imported() + "), which cannot be co-finetuned;"
+                        + " remove it or use training: separate");
+            }
+            if (!t.pretrained() && t.model().type() != org.kd4j.model.ModelType.TRANSFORMER) {
+                throw ConfigException.invalid(COFINETUNED, "cofinetuned", "teachers on kd4j's transformer (init: or model.type:"
+                        + " transformer), found teachers[" + t.name() + "] of type " + t.model().type().name().toLowerCase(
+                        java.util.Locale.ROOT) + "; use training: separate");
+            }
+        }
+        TeacherConfig first = teachers.get(0);
+        for (TeacherConfig t : teachers.subList(1, teachers.size())) {
+            if (!t.train().equals(first.train())) {
+                throw ConfigException.invalid(COFINETUNED, "cofinetuned", "equal train sections (the teachers train in one"
+                        + " joint run), found teachers[" + t.name() + "].train " + org.kd4j.config.ConfigLoader.toYaml(t.train())
+                        .strip().replace("\n", ", ") + " against teachers[" + first.name() + "].train "
+                        + org.kd4j.config.ConfigLoader.toYaml(first.train()).strip().replace("\n", ", "));
+            }
+        }
     }
 
     public static ExperimentConfig defaults() {
         return new ExperimentConfig(GlueTask.SST2, DataConfig.defaults(), TokenizerConfig.defaults(),
-                List.of(TeacherConfig.defaults()), StudentConfig.defaults(), DistillConfig.defaults(), RunConfig.defaults());
+                List.of(TeacherConfig.defaults()), StudentConfig.defaults(), DistillConfig.defaults(), RunConfig.defaults(),
+                TeacherStage.defaults());
     }
 }

@@ -121,6 +121,9 @@ public final class DistillationRun {
         TextClassifier pending = config.student().imported() ? newStudent(tokenizer, data) : null;
         checkHiddenLoss(pending);
         checkLayerLoss(pending);
+        // co-finetuned teachers: their encoders are loaded and checked to share one head before anything is written
+        TeacherPool pool = new TeacherPool(config, data, progress);
+        pool.prepare();
 
         RunDirectory run = new RunDirectory(Path.of(config.run().dir()));
         run.markUnfinished();
@@ -129,7 +132,7 @@ public final class DistillationRun {
             clear(work);
         }
 
-        List<Teacher> teachers = new TeacherPool(config, data, progress).teachers();
+        List<Teacher> teachers = pool.teachers();
         List<ResultRow> rows = new ArrayList<>();
         for (Teacher t : teachers) {
             String kind = t.config().external() ? "imported"
@@ -150,7 +153,7 @@ public final class DistillationRun {
             rows.add(ensembleRow);
         }
 
-        TextClassifier layerTeacher = layerTeacher(teachers, tokenizer);
+        TextClassifier layerTeacher = layerTeacher(teachers, tokenizer, pool);
         Map<StudentVariant, TextClassifier> students = new EnumMap<>(StudentVariant.class);
         List<TrainingCurve> curves = new ArrayList<>();
         Parallelism parallelism = config.run().parallelism();
@@ -359,7 +362,7 @@ public final class DistillationRun {
      * The teacher {@code distill.layers} names, on kd4j's transformer, checked to share the student's tokenizer; null
      * when that section is off.
      */
-    private TextClassifier layerTeacher(List<Teacher> teachers, BertTokenizer tokenizer) {
+    private TextClassifier layerTeacher(List<Teacher> teachers, BertTokenizer tokenizer, TeacherPool pool) {
         var layers = config.distill().layers();
         if (!layers.on()) {
             return null;
@@ -374,7 +377,8 @@ public final class DistillationRun {
             throw new KdException("distill.layers.teacher = " + t.name() + ": " + t.modelFile() + " is a graph imported as it"
                     + " is; intermediate-layer distillation needs a teacher on kd4j's transformer");
         }
-        return TextClassifier.load(t.modelFile());
+        // the pool's own model (trained or loaded there): read from its file only if the pool has none
+        return pool.layerTeacher().orElseGet(() -> TextClassifier.load(t.modelFile()));
     }
 
     /**

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
@@ -21,6 +22,7 @@ import org.kd4j.distill.cache.CacheKey;
 import org.kd4j.distill.cache.CacheKind;
 import org.kd4j.distill.cache.LogitCache;
 import org.kd4j.distill.cache.TeacherKey;
+import org.kd4j.distill.train.CoFinetuner;
 import org.kd4j.distill.train.Progress;
 import org.kd4j.distill.train.Trainer;
 import org.kd4j.eval.Evaluation;
@@ -50,6 +52,8 @@ public final class TeacherPool {
     private final LogitCache pooled;
     private final Progress progress;
     private int loadedFromCache;
+    /** The teacher {@code distill.layers} names, on kd4j's graph, once {@link #teachers()} has it; null otherwise. */
+    private TextClassifier layerTeacher;
 
     public TeacherPool(ExperimentConfig config, TaskData data, Progress progress) {
         this.config = config;
@@ -67,11 +71,16 @@ public final class TeacherPool {
             out.add(teacher(i, t));
             org.kd4j.util.NativeGarbage.collect("teacher " + t.name());
         }
+        forgetCofinetuned();
         return out;
     }
 
     private Teacher teacher(int index, TeacherConfig t) {
         Ready ready = ready(t);
+        if (config.distill().layers().on() && t.name().equals(config.distill().layers().teacher())
+                && ready.prepared().model() instanceof NativeTeacherModel n) {
+            layerTeacher = n.model(); // the model the pool trained or loaded, kept for the layer loss (not loaded again)
+        }
         BertTokenizer tokenizer = ready.tokenizer();
         EncodedDataset train = data.train(tokenizer);
         Teacher scored = scored(t, ready.prepared(), tokenizer, train, data.dev(tokenizer));
@@ -105,6 +114,7 @@ public final class TeacherPool {
             Ready ready = ready(t);
             out.add(new Scorer(t, ready.prepared().model(), ready.tokenizer(), ready.tokenizerSpec()));
         }
+        forgetCofinetuned();
         return out;
     }
 
@@ -112,6 +122,22 @@ public final class TeacherPool {
     private record Ready(Prepared prepared, BertTokenizer tokenizer, String tokenizerSpec) { }
 
     private Ready ready(TeacherConfig t) {
+        Source source = source(t);
+        BertTokenizer tokenizer = source.tokenizer();
+        Prepared prepared = t.external()
+                ? new Prepared(ImportedTeachers.model(t, cacheDir, data.task()), 0, true)
+                : config.teacherStage().cofinetuned() ? cofinetuned().get(t.name())
+                : trainedOrCached(t, source.key(), source.encoder(), tokenizer, data.train(tokenizer), data.dev(tokenizer));
+        return new Ready(prepared, tokenizer, source.spec());
+    }
+
+    /**
+     * Where a teacher comes from: its config key (for errors), its encoder's files (null unless {@code init:}), its
+     * tokenizer and that tokenizer's spec.
+     */
+    private record Source(TeacherConfig config, String key, EncoderSource.Files encoder, BertTokenizer tokenizer, String spec) { }
+
+    private Source source(TeacherConfig t) {
         String key = "teachers[" + t.name() + "].init";
         EncoderSource.Files encoder = t.pretrained() ? EncoderSource.parse(key, t.init()).resolve(key, cacheDir) : null;
         BertTokenizer tokenizer = encoder != null ? PretrainedEncoders.tokenizer(key, t.vocab(), encoder)
@@ -119,10 +145,126 @@ public final class TeacherPool {
         String spec = !t.vocab().isEmpty() ? t.vocab()
                 : encoder != null ? encoder.tokenizer().map(Path::toString).orElseThrow()
                 : config.tokenizer().vocab();
-        Prepared prepared = t.external()
-                ? new Prepared(ImportedTeachers.model(t, cacheDir, data.task()), 0, true)
-                : trainedOrCached(t, key, encoder, tokenizer, data.train(tokenizer), data.dev(tokenizer));
-        return new Ready(prepared, tokenizer, spec);
+        return new Source(t, key, encoder, tokenizer, spec);
+    }
+
+    /**
+     * With {@code teacher_stage.training: cofinetuned}, checks everything that can fail before training (the encoders
+     * resolve and load, the teachers can share one head) and builds the teachers' initial models, so that a run can
+     * refuse bad input before it writes its directory; a no-op when teachers train apart or every co-finetuned teacher
+     * is cached. {@link #teachers()} and {@link #scorers()} do it themselves when it was not called.
+     *
+     * @throws KdException naming the teachers and sizes when they cannot share a head
+     */
+    public void prepare() {
+        if (config.teacherStage().cofinetuned() && cofinetuned == null && pendingJoint == null) {
+            pendingJoint = joint();
+        }
+    }
+
+    /** The co-finetuned teachers by name, trained here together or taken from the cache (computed once). */
+    private Map<String, Prepared> cofinetuned;
+    /** The co-finetuning's members built by {@link #prepare()}, waiting to be trained; null when none. */
+    private Joint pendingJoint;
+
+    /** Every co-finetuned teacher's source and cache files, and the members to train when any is not cached. */
+    private record Joint(List<Source> sources, List<TeacherKey.Files> files, List<CoFinetuner.Member> members) { }
+
+    private Joint joint() {
+        List<Source> sources = config.teachers().stream().map(this::source).toList();
+        List<TeacherKey.Files> files = new ArrayList<>();
+        for (Source s : sources) {
+            TeacherKey key = cofinetunedKey(s, sources);
+            files.add(key.files(cacheDir.resolve("teachers"), key.hash()));
+        }
+        if (files.stream().allMatch(f -> Files.isRegularFile(f.model()))) {
+            return new Joint(sources, files, List.of());
+        }
+        List<CoFinetuner.Member> members = new ArrayList<>();
+        for (Source s : sources) {
+            members.add(new CoFinetuner.Member(s.config().name(), initialModel(s.config(), s.key(), s.encoder(), s.tokenizer()),
+                    data.train(s.tokenizer()), data.dev(s.tokenizer()), s.tokenizer().padId()));
+        }
+        CoFinetuner.checkShareable(members);
+        return new Joint(sources, files, members);
+    }
+
+    /**
+     * A co-finetuned teacher's cache key: {@link TeacherKey} with, in place of the teacher's config alone, its config
+     * followed by the teacher stage and every teacher of the joint run (config, encoder SHA-256, tokenizer), so that
+     * it never meets the key of the same teacher trained apart, nor of one co-finetuned with other partners.
+     */
+    private TeacherKey cofinetunedKey(Source s, List<Source> all) {
+        DataConfig d = config.data();
+        StringBuilder yaml = new StringBuilder(ConfigLoader.toYaml(s.config()));
+        yaml.append("teacher_stage:\n").append(ConfigLoader.toYaml(config.teacherStage()).indent(2));
+        for (Source p : all) {
+            yaml.append("cofinetuned_teacher:\n").append(ConfigLoader.toYaml(p.config()).indent(2))
+                    .append("  encoder_sha256: ").append(p.encoder() == null ? "" : p.encoder().sha256()).append('\n')
+                    .append("  tokenizer: ").append(p.tokenizer().fingerprint()).append('\n');
+        }
+        return new TeacherKey(s.config().name(), yaml.toString(), s.encoder() == null ? "" : s.encoder().sha256(),
+                data.task().displayName(), data.trainFile(), data.trainVariant(), s.tokenizer().fingerprint(), d.maxLength(),
+                d.batchSize(), d.bucketing());
+    }
+
+    private Map<String, Prepared> cofinetuned() {
+        if (cofinetuned != null) {
+            return cofinetuned;
+        }
+        prepare();
+        Joint joint = pendingJoint;
+        pendingJoint = null;
+        Map<String, Prepared> out = new java.util.LinkedHashMap<>();
+        if (joint.members().isEmpty()) {
+            for (int k = 0; k < joint.sources().size(); k++) {
+                TeacherConfig t = joint.sources().get(k).config();
+                out.put(t.name(), fromCache(t, joint.files().get(k).model()));
+            }
+            cofinetuned = out;
+            return out;
+        }
+        List<String> names = config.teachers().stream().map(TeacherConfig::name).toList();
+        Path work = joint.files().get(0).work();
+        TeacherConfig first = config.teachers().get(0);
+        CoFinetuner.Result result = new CoFinetuner(joint.members(), first.train(), config.data(), config.run().parallelism(),
+                work).fit();
+        for (int k = 0; k < joint.sources().size(); k++) {
+            Source s = joint.sources().get(k);
+            TeacherConfig t = s.config();
+            TextClassifier model = result.models().get(k);
+            Path modelFile = joint.files().get(k).model();
+            model.save(modelFile);
+            List<String> partners = names.stream().filter(n -> !n.equals(t.name())).toList();
+            TeacherProvenance.write(modelFile, TeacherProvenance.of(t.name(), java.time.Instant.now().toString(),
+                    s.encoder() == null ? "" : s.encoder().description(), s.encoder() == null ? "" : s.encoder().sha256(),
+                    data.task().displayName(), data.trainFile().toString(), data.trainVariant(), joint.members().get(k).train().size(),
+                    s.tokenizer().fingerprint(), result.seconds(), Runs.parameterCount(model)).cofinetunedWith(partners));
+            LOG.info("teacher {}: co-finetuned with {}, dev {} (epoch {}), saved as {}", t.name(), partners, result.dev().get(k),
+                    result.bestEpoch() + 1, modelFile);
+            out.put(t.name(), new Prepared(NativeTeacherModel.of(model, modelFile), result.seconds(), false));
+        }
+        deleteQuietly(work);
+        cofinetuned = out;
+        return out;
+    }
+
+    /**
+     * Lets the co-finetuned teachers' models go once they are scored (as a teacher trained apart is): the pool would
+     * otherwise hold every teacher's weights while the students train. A later call takes them from the cache.
+     */
+    private void forgetCofinetuned() {
+        cofinetuned = null;
+    }
+
+    /** A teacher's initial model: an encoder with a fresh head ({@code init:}), or a fresh model of its config. */
+    private TextClassifier initialModel(TeacherConfig t, String key, EncoderSource.Files encoder, BertTokenizer tokenizer) {
+        DataConfig d = config.data();
+        return encoder != null
+                ? PretrainedEncoders.initialise(key, encoder, tokenizer, t.vocab().isEmpty()
+                                ? encoder.tokenizer().map(Path::toString).orElse("(none)") : t.vocab(), d.maxLength(), data.task().numOutputs(),
+                        t.initPooling(), t.train().seed(), 0)
+                : TextClassifier.create(t.model(), tokenizer.vocabSize(), data.task().numOutputs(), t.train().seed());
     }
 
     /**
@@ -185,24 +327,9 @@ public final class TeacherPool {
         TeacherKey.Files files = teacherKey.files(cacheDir.resolve("teachers"), teacherKey.hash());
         Path modelFile = files.model();
         if (Files.isRegularFile(modelFile)) {
-            Optional<TeacherProvenance> provenance = TeacherProvenance.read(modelFile);
-            double seconds = provenance.map(TeacherProvenance::trainSeconds).orElse(0.0);
-            LOG.info("teacher {}: from the cache ({})", t.name(), modelFile);
-            // with measure_teachers off, the model is loaded only when a logit is not cached, and its size is read
-            // from its provenance
-            boolean measure = config.run().measureTeachers();
-            long knownParameters = measure ? 0 : provenance.map(TeacherProvenance::parameters).orElse(0L);
-            NativeTeacherModel model = NativeTeacherModel.lazy(modelFile, () -> loadCached(t, modelFile), knownParameters);
-            if (measure) {
-                model.model();
-            }
-            return new Prepared(model, seconds, true);
+            return fromCache(t, modelFile);
         }
-        TextClassifier model = encoder != null
-                ? PretrainedEncoders.initialise(key, encoder, tokenizer, t.vocab().isEmpty()
-                                ? encoder.tokenizer().map(Path::toString).orElse("(none)") : t.vocab(), d.maxLength(), data.task().numOutputs(),
-                        t.initPooling(), t.train().seed(), 0)
-                : TextClassifier.create(t.model(), tokenizer.vocabSize(), data.task().numOutputs(), t.train().seed());
+        TextClassifier model = initialModel(t, key, encoder, tokenizer);
         LOG.info("teacher {}: {} {} ({} parameters) on {} examples", t.name(), encoder != null ? "fine-tuning" : "training",
                 encoder != null ? encoder.description() : t.model().type(), Runs.parameterCount(model), train.size());
         double seconds = Trainer.builder("teacher " + t.name(), model, train, dev).training(t.train()).data(d)
@@ -215,6 +342,31 @@ public final class TeacherPool {
                 Runs.parameterCount(model)));
         deleteQuietly(files.work());
         return new Prepared(NativeTeacherModel.of(model, modelFile), seconds, false);
+    }
+
+    /** A teacher's model file from an earlier run, loaded now or (with measure_teachers off) when first used. */
+    private Prepared fromCache(TeacherConfig t, Path modelFile) {
+        Optional<TeacherProvenance> provenance = TeacherProvenance.read(modelFile);
+        double seconds = provenance.map(TeacherProvenance::trainSeconds).orElse(0.0);
+        LOG.info("teacher {}: from the cache ({})", t.name(), modelFile);
+        // with measure_teachers off, the model is loaded only when a logit is not cached, and its size is read
+        // from its provenance
+        boolean measure = config.run().measureTeachers();
+        long knownParameters = measure ? 0 : provenance.map(TeacherProvenance::parameters).orElse(0L);
+        NativeTeacherModel model = NativeTeacherModel.lazy(modelFile, () -> loadCached(t, modelFile), knownParameters);
+        if (measure) {
+            model.model();
+        }
+        return new Prepared(model, seconds, true);
+    }
+
+    /**
+     * The teacher {@code distill.layers} names as the pool trained or loaded it (after {@link #teachers()}), for the
+     * intermediate-layer loss; empty when that section is off or the teacher is not on kd4j's graph. Loaded once: the
+     * layer loss uses this model rather than reading its file again.
+     */
+    public Optional<TextClassifier> layerTeacher() {
+        return Optional.ofNullable(layerTeacher);
     }
 
     /**

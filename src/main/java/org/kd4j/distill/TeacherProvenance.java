@@ -32,10 +32,16 @@ import org.kd4j.util.AtomicFiles;
  * @param parameters trainable parameters
  * @param kd4j the kd4j version that trained it ({@link LibraryVersions}); null in files written before versions were recorded
  * @param nd4j the ND4J version it was trained on; null in files written before versions were recorded
+ * @param training how it was trained: {@code separate} (on its own) or {@code cofinetuned} (together with
+ *     {@code cofinetunedWith} under a shared head, {@link org.kd4j.config.TeacherStage}); null in files written before
+ *     co-finetuning existed (separate)
+ * @param cofinetunedWith the names of the teachers it was co-finetuned with; empty when trained on its own (null in
+ *     older files). Its {@code trainSeconds} is then the whole joint run's
  */
 public record TeacherProvenance(String name, String created, String encoder, String encoderSha256, String task,
                                 String trainFile, String trainSubset, int trainExamples, String tokenizer,
-                                double trainSeconds, long parameters, String kd4j, String nd4j) {
+                                double trainSeconds, long parameters, String kd4j, String nd4j, String training,
+                                java.util.List<String> cofinetunedWith) {
 
     private static final Logger LOG = LogManager.getLogger(TeacherProvenance.class);
     private static final JsonMapper JSON = JsonMapper.builder()
@@ -44,13 +50,19 @@ public record TeacherProvenance(String name, String created, String encoder, Str
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    /** A teacher's provenance, with the library versions of this process. */
+    /** A teacher's provenance, trained on its own, with the library versions of this process. */
     public static TeacherProvenance of(String name, String created, String encoder, String encoderSha256, String task,
                                        String trainFile, String trainSubset, int trainExamples, String tokenizer,
                                        double trainSeconds, long parameters) {
         LibraryVersions versions = LibraryVersions.current();
         return new TeacherProvenance(name, created, encoder, encoderSha256, task, trainFile, trainSubset, trainExamples, tokenizer,
-                trainSeconds, parameters, versions.kd4j(), versions.nd4j());
+                trainSeconds, parameters, versions.kd4j(), versions.nd4j(), "separate", java.util.List.of());
+    }
+
+    /** This provenance for a teacher co-finetuned with {@code partners} (their names) under a shared head. */
+    public TeacherProvenance cofinetunedWith(java.util.List<String> partners) {
+        return new TeacherProvenance(name, created, encoder, encoderSha256, task, trainFile, trainSubset, trainExamples, tokenizer,
+                trainSeconds, parameters, kd4j, nd4j, "cofinetuned", java.util.List.copyOf(partners));
     }
 
     /** The provenance file of a teacher's model file. */

@@ -279,7 +279,7 @@ public final class QualityBenchmark {
         long start = System.nanoTime();
         ExperimentConfig c = cell.config();
         ExperimentConfig config = new ExperimentConfig(c.task(), c.data(), c.tokenizer(), c.teachers(), c.student(), c.distill(),
-                c.run().withParallelism(parallelism));
+                c.run().withParallelism(parallelism), c.teacherStage());
         new DistillationRun(config, cellCommand, false, progress).run();
         double seconds = (System.nanoTime() - start) / 1e9;
         // hundreds of runs in one JVM: the finished run's native buffers are returned before the next run allocates
@@ -301,7 +301,7 @@ public final class QualityBenchmark {
         // all the task's teachers, as the ensemble cells see them
         ExperimentConfig config = new ExperimentConfig(task, shared.data(), shared.tokenizer(), shared.teachers(), shared.student(),
                 shared.distill(), new RunConfig(shared.run().dir(), shared.run().cacheDir(), List.of(StudentVariant.ENSEMBLE),
-                false, false, parallelism));
+                false, false, parallelism), shared.teacherStage());
         LOG.info("quality benchmark {}: teachers {}", task, shared.teachers().stream().map(t -> t.name()).toList());
         long start = System.nanoTime();
         List<Teacher> teachers = new TeacherPool(config, new TaskData(task, config.data()), progress).teachers();

@@ -11,6 +11,7 @@ import org.kd4j.config.ExperimentConfig;
 import org.kd4j.config.RunConfig;
 import org.kd4j.config.StudentConfig;
 import org.kd4j.config.TeacherConfig;
+import org.kd4j.config.TeacherStage;
 import org.kd4j.config.TrainConfig;
 import org.kd4j.data.glue.GlueTask;
 import org.kd4j.config.StudentVariant;
@@ -69,8 +70,11 @@ public record QualityCell(GlueTask task, String student, Cell cell, long seed, P
                 t.warmupFraction(), t.clipNorm(), seed, t.checkpointEverySteps(), t.earlyStoppingPatience()), s.init(),
                 s.embeddings(), s.initLayers());
         RunConfig run = new RunConfig(dir.toString(), shared.run().cacheDir(), List.of(variant), false, plan.saveModels());
+        // the teacher stage applies to cells that use all the teachers (a co-finetuned set is one joint run of them all)
+        TeacherStage stage = cell.kind() == CellKind.ENSEMBLE || cell.kind() == CellKind.METHOD ? shared.teacherStage()
+                : TeacherStage.defaults();
         ExperimentConfig config = new ExperimentConfig(shared.task(), shared.data(), shared.tokenizer(), teachers, studentConfig,
-                distill, run);
+                distill, run, stage);
         return new QualityCell(shared.task(), student, cell, seed, dir, config);
     }
 
@@ -103,6 +107,9 @@ public record QualityCell(GlueTask task, String student, Cell cell, long seed, P
      * stays done.
      */
     public String configSha256() {
-        return Hashing.fieldsHex("kd4j.quality.cell.v1", ConfigLoader.toYamlWithout(config, "run.parallelism"));
+        // teachers trained apart (the default) leave teacher_stage out, so that cells hashed before it existed stay done
+        return Hashing.fieldsHex("kd4j.quality.cell.v1", config.teacherStage().cofinetuned()
+                ? ConfigLoader.toYamlWithout(config, "run.parallelism")
+                : ConfigLoader.toYamlWithout(config, "run.parallelism", "teacher_stage"));
     }
 }

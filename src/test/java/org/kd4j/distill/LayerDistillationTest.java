@@ -74,6 +74,23 @@ class LayerDistillationTest {
     }
 
     @Test
+    void theLayerTeacherIsTheModelThePoolLoadedNotASecondCopy() throws IOException {
+        Path config = root.resolve("layers-pool.yaml");
+        Files.writeString(config, yaml(root.resolve("run-pool"),
+                "{teacher: bert, map: [{student: 0, teacher: 1}], hidden_weight: 1.0, attention_weight: 1.0}"));
+        var c = ConfigLoader.load(config, List.of());
+        TeacherPool pool = new TeacherPool(c, new TaskData(c.task(), c.data()), Progress.off());
+        List<Teacher> teachers = pool.teachers();
+        assertEquals(2, pool.loadedFromCache(), "both cached teachers loaded once to be measured");
+        TextClassifier layerTeacher = pool.layerTeacher().orElseThrow();
+        assertTrue(layerTeacher == pool.layerTeacher().orElseThrow(), "one model");
+        assertEquals(2, pool.loadedFromCache(), "not loaded again for the layer loss");
+        Teacher bert = teachers.stream().filter(t -> t.name().equals("bert")).findFirst().orElseThrow();
+        TextClassifier fromFile = TextClassifier.load(bert.modelFile());
+        fromFile.parameters().forEach((name, value) -> assertEquals(value, layerTeacher.parameters().get(name), name));
+    }
+
+    @Test
     void aLayerTheStudentDoesNotHaveFailsBeforeTheRunDirectory() throws IOException {
         CliRunner r = distill("student-layer", "{teacher: bert, map: [{student: 0, teacher: 1}, {student: 3, teacher: 0}]}");
         assertEquals(1, r.exitCode(), r.err());

@@ -138,6 +138,68 @@ class QualityMethodsTest {
         assertEquals(text.substring(text.indexOf("### Methods")), regenerated.substring(regenerated.indexOf("### Methods")));
     }
 
+    /**
+     * A method that co-finetunes the teachers (teacher_stage.training: cofinetuned) runs its cells on a co-finetuned pair
+     * cached beside the separate pair, while the baseline's teachers stay the separately trained ones.
+     */
+    @Test
+    void aCofinetunedMethodTrainsTheTeachersTogetherForItsCellsOnly(@TempDir Path root) throws Exception {
+        Path data = root.resolve("data");
+        SyntheticSst2.write(data, "train", 48, 1);
+        SyntheticSst2.write(data, "dev", 16, 2);
+        Path plan = root.resolve("cofinetuned.yaml");
+        Files.writeString(plan, """
+                results_dir: %s
+                seeds: [1]
+                cells: [ensemble]
+                weightings: [uniform]
+                method_weighting: uniform
+                base:
+                  data: {dir: %s, max_length: 16, batch_size: 16}
+                  teachers:
+                    - name: one
+                      model: {type: transformer, layers: 1, hidden: 16, heads: 2, ffn: 32, max_positions: 32, pooling: cls}
+                      train: {epochs: 1, learning_rate: 0.005, seed: 1}
+                    - name: two
+                      model: {type: transformer, layers: 1, hidden: 16, heads: 4, ffn: 16, max_positions: 32, pooling: cls}
+                      train: {epochs: 1, learning_rate: 0.005, seed: 1}
+                  distill: {temperature: 2, hard_weight: 0.5, soft_weight: 0.5}
+                  run: {cache_dir: %s}
+                tasks:
+                  - task: SST-2
+                students:
+                  - name: tiny
+                    student:
+                      model: {type: cnn, hidden: 8, ffn: 8}
+                      train: {epochs: 1, learning_rate: 0.01}
+                methods:
+                  - name: cofinetuned
+                    preset:
+                      teacher_stage: {training: cofinetuned}
+                """.formatted(root.resolve("results"), data, root.resolve("cache")));
+
+        CliRunner run = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--no-progress");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("quality benchmark: 2 cell(s) run, 0 already done"), run.out());
+
+        ExperimentConfig method = ConfigLoader.load(cellDir(root, "method-cofinetuned", 1).resolve(RunDirectory.CONFIG), List.of());
+        assertTrue(method.teacherStage().cofinetuned());
+        ExperimentConfig baseline = ConfigLoader.load(cellDir(root, "ensemble-uniform", 1).resolve(RunDirectory.CONFIG), List.of());
+        assertTrue(!baseline.teacherStage().cofinetuned());
+        // two separate teachers (the baseline's) and two co-finetuned ones (the method's), each naming its partner
+        List<org.kd4j.distill.TeacherProvenance> teachers;
+        try (Stream<Path> files = Files.list(root.resolve("cache/teachers"))) {
+            teachers = files.filter(f -> f.toString().endsWith(".kdm")).sorted()
+                    .map(f -> org.kd4j.distill.TeacherProvenance.read(f).orElseThrow()).toList();
+        }
+        assertEquals(4, teachers.size(), teachers.toString());
+        List<org.kd4j.distill.TeacherProvenance> joint = teachers.stream().filter(t -> "cofinetuned".equals(t.training())).toList();
+        assertEquals(2, joint.size(), teachers.toString());
+        for (org.kd4j.distill.TeacherProvenance t : joint) {
+            assertEquals(List.of(t.name().equals("one") ? "two" : "one"), t.cofinetunedWith(), t.toString());
+        }
+    }
+
     private static Path cellDir(Path root, String cell, int seed) {
         return root.resolve("results/SST-2/tiny").resolve(cell).resolve("seed-" + seed);
     }

@@ -56,8 +56,8 @@ class QualityPlanTest {
         QualityPlan plan = QualityPlan.load(GLUE5);
         List<QualityCell> cells = QualityBenchmark.allCells(plan, GLUE5.toString());
         // 5 tasks x 3 seeds x 3 students x (cross-entropy + 2 teachers + 3 weightings), and the methods on SST-2 and MRPC
-        // x 3 seeds: augmented and hidden for 2 students, layers for 1
-        assertEquals(5 * 3 * 3 * 6 + 2 * 3 * (2 + 2 + 1), cells.size());
+        // x 3 seeds: augmented, hidden, cofinetuned and apart-cls for 2 students, layers for 1
+        assertEquals(5 * 3 * 3 * 6 + 2 * 3 * (2 + 2 + 1 + 2 + 2), cells.size());
         assertEquals(cells.size(), cells.stream().map(QualityCell::dir).distinct().count(), "one run directory per cell");
 
         QualityCell ce = cell(cells, "SST-2/sead/cross-entropy/seed-1");
@@ -95,7 +95,7 @@ class QualityPlanTest {
         QualityPlan plan = QualityPlan.load(GLUE5);
         List<QualityCell> cells = QualityBenchmark.allCells(plan, GLUE5.toString());
         assertEquals(WeightingScheme.UNIFORM, plan.methodWeighting());
-        assertEquals(List.of("augmented", "hidden", "layers"), plan.methods().stream().map(QualityPlan.MethodPlan::name).toList());
+        assertEquals(List.of("augmented", "hidden", "layers", "cofinetuned", "apart-cls"), plan.methods().stream().map(QualityPlan.MethodPlan::name).toList());
 
         ExperimentConfig augmented = cell(cells, "SST-2/bilstm/method-augmented/seed-2").config();
         ExperimentConfig baseline = cell(cells, "SST-2/bilstm/ensemble-uniform/seed-2").config();
@@ -125,6 +125,17 @@ class QualityPlanTest {
         assertTrue(cells.stream().noneMatch(c -> c.task() != org.kd4j.data.glue.GlueTask.SST2
                 && c.task() != org.kd4j.data.glue.GlueTask.MRPC && c.cell().kind() == CellKind.METHOD));
         assertTrue(cells.stream().noneMatch(c -> c.student().equals("minilm-l3") && c.cell().kind() == CellKind.METHOD));
+
+        // co-finetuned teachers against the same teachers (pooling [CLS]) fine-tuned apart: only the teacher stage differs
+        ExperimentConfig cofinetuned = cell(cells, "MRPC/bilstm/method-cofinetuned/seed-1").config();
+        ExperimentConfig apart = cell(cells, "MRPC/bilstm/method-apart-cls/seed-1").config();
+        assertTrue(cofinetuned.teacherStage().cofinetuned());
+        assertFalse(apart.teacherStage().cofinetuned());
+        assertFalse(cell(cells, "MRPC/bilstm/ensemble-uniform/seed-1").config().teacherStage().cofinetuned());
+        assertEquals(cofinetuned.teachers(), apart.teachers());
+        assertTrue(apart.teachers().stream().allMatch(t -> t.initPooling() == org.kd4j.model.Pooling.CLS));
+        assertEquals(cofinetuned.distill(), apart.distill());
+        assertEquals(cofinetuned.student(), apart.student());
     }
 
     /**

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.kd4j.KdException;
 import org.kd4j.model.TextClassifier;
 import org.kd4j.util.AtomicFiles;
@@ -20,16 +22,20 @@ import org.kd4j.util.NamedArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A resumable checkpoint: the model's parameters, the optimizer's moments and the {@link TrainingState}, in one folder
- * {@code <dir>/checkpoint}. The folder is written beside the old one and swapped in by renames, so a crash leaves
+ * A resumable checkpoint: the model's parameters, the loss' own trainable arrays (the hidden and layer losses'
+ * projections, {@code kd_*}: trained with the model but not part of it), the optimizer's moments and the
+ * {@link TrainingState}, in one folder {@code <dir>/checkpoint}. The folder is written beside the old one and swapped in by renames, so a crash leaves
  * either the previous checkpoint or the new one, never a mix.
  */
 public final class Checkpoint {
 
     static final String PARAMS = "params.bin";
     static final String OPTIMIZER = "optimizer.bin";
+    /** The loss' own parameters ({@link LossTargets#lossParameters()}); absent in checkpoints written before they were saved. */
+    static final String LOSS_PARAMS = "loss-params.bin";
     static final String STATE = "state.json";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LogManager.getLogger(Checkpoint.class);
 
     private Checkpoint() {}
 
@@ -41,7 +47,17 @@ public final class Checkpoint {
         return Files.isRegularFile(folder(dir).resolve(STATE)) || Files.isRegularFile(dir.resolve("checkpoint.old").resolve(STATE));
     }
 
+    /** A checkpoint of a model whose loss has no parameters of its own. */
     public static void save(Path dir, TextClassifier model, AdamW optimizer, TrainingState state) {
+        save(dir, model, Map.of(), optimizer, state);
+    }
+
+    /**
+     * @param lossParameters the loss' own trainable arrays by name (the hidden and layer losses' projections); empty
+     *     without
+     */
+    public static void save(Path dir, TextClassifier model, Map<String, INDArray> lossParameters, AdamW optimizer,
+                            TrainingState state) {
         Path target = folder(dir);
         Path fresh = dir.resolve("checkpoint.new");
         Path old = dir.resolve("checkpoint.old");
@@ -51,6 +67,11 @@ public final class Checkpoint {
             AtomicFiles.write(fresh.resolve(PARAMS), out -> {
                 DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out));
                 NamedArrays.write(data, model.parameters());
+                data.flush();
+            });
+            AtomicFiles.write(fresh.resolve(LOSS_PARAMS), out -> {
+                DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out));
+                NamedArrays.write(data, lossParameters);
                 data.flush();
             });
             AtomicFiles.write(fresh.resolve(OPTIMIZER), out -> {
@@ -84,6 +105,12 @@ public final class Checkpoint {
             try (InputStream in = new BufferedInputStream(Files.newInputStream(folder.resolve(PARAMS)))) {
                 params = NamedArrays.read(new DataInputStream(in));
             }
+            Map<String, INDArray> lossParams = Map.of();
+            if (Files.isRegularFile(folder.resolve(LOSS_PARAMS))) {
+                try (InputStream in = new BufferedInputStream(Files.newInputStream(folder.resolve(LOSS_PARAMS)))) {
+                    lossParams = NamedArrays.read(new DataInputStream(in));
+                }
+            }
             AdamW optimizer;
             try (InputStream in = new BufferedInputStream(Files.newInputStream(folder.resolve(OPTIMIZER)))) {
                 DataInputStream data = new DataInputStream(in);
@@ -93,7 +120,7 @@ public final class Checkpoint {
                 optimizer = new AdamW(0);
                 optimizer.restore(m, v, steps);
             }
-            return new Loaded(params, optimizer, state);
+            return new Loaded(params, lossParams, optimizer, state);
         } catch (IOException | RuntimeException e) {
             if (e instanceof KdException k) {
                 throw k;
@@ -103,10 +130,37 @@ public final class Checkpoint {
     }
 
     /**
-     * A checkpoint read back: parameters by name (copied into a model built from the same config), the optimizer's
-     * moments (its weight decay comes from the run's config, not the file) and the training state.
+     * A checkpoint read back: parameters by name (copied into a model built from the same config), the loss' own
+     * parameters (empty in checkpoints written before they were saved), the optimizer's moments (its weight decay comes
+     * from the run's config, not the file) and the training state.
      */
-    public record Loaded(Map<String, INDArray> parameters, AdamW optimizerState, TrainingState state) {
+    public record Loaded(Map<String, INDArray> parameters, Map<String, INDArray> lossParameters, AdamW optimizerState,
+                         TrainingState state) {
+
+        /**
+         * Copies the saved loss parameters into {@code target} (the loss' arrays, made when the loss was added to the
+         * graph); every one must match by name and shape. A checkpoint from before they were saved leaves them at their
+         * initial values, with a warning.
+         */
+        public void restoreLossInto(Map<String, INDArray> target) {
+            if (lossParameters.isEmpty() && !target.isEmpty()) {
+                LOG.warn("the checkpoint has no loss parameters (written before they were saved): {} restart from their"
+                        + " initial values", target.keySet());
+                return;
+            }
+            if (!target.keySet().equals(lossParameters.keySet())) {
+                throw new KdException("checkpoint loss parameters " + lossParameters.keySet() + " do not match the loss's "
+                        + target.keySet() + ": was distill.hidden_weight or distill.layers changed since the checkpoint?");
+            }
+            target.forEach((name, array) -> {
+                if (!java.util.Arrays.equals(array.shape(), lossParameters.get(name).shape())) {
+                    throw new KdException("checkpoint loss parameter " + name + " has shape "
+                            + java.util.Arrays.toString(lossParameters.get(name).shape()) + ", the loss "
+                            + java.util.Arrays.toString(array.shape()) + ": were the teachers changed since the checkpoint?");
+                }
+                array.assign(lossParameters.get(name));
+            });
+        }
 
         /** Copies the saved parameters into {@code model}'s arrays; every parameter must match by name and shape. */
         public void restoreInto(TextClassifier model) {

@@ -58,6 +58,11 @@ final class GradientEngine implements AutoCloseable {
     private final Parallelism parallelism;
     private final LossTargets targets;
     private final boolean poolSteps;
+    /**
+     * The share of {@link #STEP_ARRAYS_BUDGET} and of the step pools' budget this engine may use: 1 when it trains alone,
+     * 1/K for each of K engines that hold their step arrays at the same time ({@link CoFinetuner}).
+     */
+    private final double memoryShare;
     /** What SameDiff differentiates with respect to: graph weights and the embeddings input (fixed per model). */
     private final List<String> gradientTargets;
     /** The model's own graph first, then replicas sharing its parameters. */
@@ -81,6 +86,19 @@ final class GradientEngine implements AutoCloseable {
      */
     GradientEngine(String name, TextClassifier model, LossTargets targets, EncodedDataset train, int padId,
                    Parallelism parallelism, boolean poolSteps) {
+        this(name, model, targets, train, padId, parallelism, poolSteps, 1.0);
+    }
+
+    /**
+     * @param memoryShare the share (0..1] of the step arrays' and step pools' budgets this engine may use, when several
+     *     engines keep their step arrays at the same time
+     */
+    GradientEngine(String name, TextClassifier model, LossTargets targets, EncodedDataset train, int padId,
+                   Parallelism parallelism, boolean poolSteps, double memoryShare) {
+        if (!(memoryShare > 0 && memoryShare <= 1)) {
+            throw new IllegalArgumentException("memoryShare: expected a share in (0, 1], found " + memoryShare);
+        }
+        this.memoryShare = memoryShare;
         this.name = name;
         this.model = model;
         this.train = train;
@@ -124,7 +142,7 @@ final class GradientEngine implements AutoCloseable {
         if (perToken <= 0) {
             return 0;
         }
-        return (int) Math.max(64, STEP_ARRAYS_BUDGET / workers.size() / perToken);
+        return (int) Math.max(64, STEP_ARRAYS_BUDGET * memoryShare / workers.size() / perToken);
     }
 
     /**
@@ -352,7 +370,7 @@ final class GradientEngine implements AutoCloseable {
                     gradientTargets));
             if (poolSteps) {
                 if (arrays == null) {
-                    arrays = new StepArrayPool(POOL_BUDGET_BYTES);
+                    arrays = new StepArrayPool((long) (POOL_BUDGET_BYTES * memoryShare));
                 }
                 StepArrayPool.attachToGradients(graph.sd(), arrays); // sessions are per thread: attach to new ones too
             }
@@ -366,7 +384,7 @@ final class GradientEngine implements AutoCloseable {
          * off-heap limit) and stay in the process's resident memory after they are freed.
          */
         private void poolFromTheStart() {
-            arrays = new StepArrayPool(POOL_BUDGET_BYTES);
+            arrays = new StepArrayPool((long) (POOL_BUDGET_BYTES * memoryShare));
             SameDiff sd = graph.sd();
             if (sd.getFunction("grad") == null) {
                 sd.createGradFunction();

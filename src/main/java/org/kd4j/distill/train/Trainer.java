@@ -81,8 +81,9 @@ public final class Trainer {
         AdamW optimizer = new AdamW(config.weightDecay());
 
         TrainingState state = TrainingState.start();
+        Checkpoint.Loaded loaded = null;
         if (resume && Checkpoint.exists(setup.workDir)) {
-            Checkpoint.Loaded loaded = Checkpoint.load(setup.workDir);
+            loaded = Checkpoint.load(setup.workDir);
             loaded.restoreInto(model);
             optimizer.restore(loaded.optimizerState().firstMoments(), loaded.optimizerState().secondMoments(),
                     loaded.optimizerState().step());
@@ -96,7 +97,7 @@ public final class Trainer {
         ProgressListener progress = new ProgressListener(setup.progress);
         CurveRecorder curve = new CurveRecorder();
         List<TrainingListener> listeners = new ArrayList<>(List.of(best,
-                new Checkpoints(setup.workDir, model, optimizer, config.checkpointEverySteps()), new EarlyStopping(config.earlyStoppingPatience()),
+                new Checkpoints(setup.workDir, model, targets::lossParameters, optimizer, config.checkpointEverySteps()), new EarlyStopping(config.earlyStoppingPatience()),
                 progress, curve));
         listeners.addAll(setup.listeners);
         TrainingListener.Run run = new TrainingListener.Run(setup.name, stepsPerEpoch, totalSteps,
@@ -109,6 +110,9 @@ public final class Trainer {
         long examplesSeen = 0;
         try (GradientEngine engine = new GradientEngine(setup.name, model, targets, setup.train, setup.padId, setup.parallelism,
                 setup.poolStepArrays)) {
+            if (loaded != null) {
+                loaded.restoreLossInto(engine.lossParameters()); // the loss' projections exist once the engine added the loss
+            }
             TrainingStep step = new TrainingStep(model, engine, optimizer, config.clipNorm());
             epochs:
             for (int epoch = state.epoch(); epoch < config.epochs(); epoch++) {
