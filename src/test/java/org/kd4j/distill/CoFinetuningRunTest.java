@@ -105,6 +105,11 @@ class CoFinetuningRunTest {
             assertEquals(List.of(p.name().equals("small-a") ? "small-b" : "small-a"), p.cofinetunedWith());
             assertTrue(p.trainSeconds() > 0);
         }
+        // the co-finetuning's work folder (its epoch checkpoints) is deleted once the teachers are saved
+        try (Stream<Path> left = Files.list(root.resolve("cache/teachers"))) {
+            List<Path> work = left.filter(f -> f.getFileName().toString().endsWith(".work")).toList();
+            assertEquals(List.of(), work, "work folders left after a finished co-finetuning");
+        }
     }
 
     @Test

@@ -44,7 +44,7 @@ public final class Checkpoint {
     }
 
     public static boolean exists(Path dir) {
-        return Files.isRegularFile(folder(dir).resolve(STATE)) || Files.isRegularFile(dir.resolve("checkpoint.old").resolve(STATE));
+        return completeFolder(folder(dir), STATE) != null;
     }
 
     /** A checkpoint of a model whose loss has no parameters of its own. */
@@ -58,15 +58,19 @@ public final class Checkpoint {
      */
     public static void save(Path dir, TextClassifier model, Map<String, INDArray> lossParameters, AdamW optimizer,
                             TrainingState state) {
-        Path target = folder(dir);
-        Path fresh = dir.resolve("checkpoint.new");
-        Path old = dir.resolve("checkpoint.old");
-        try {
-            FileTrees.delete(fresh);
-            Files.createDirectories(fresh);
+        save(dir, model.parameters(), lossParameters, optimizer, state);
+    }
+
+    /**
+     * A checkpoint of named parameter arrays that are not one whole model (the co-finetuning's shared head); read back
+     * by {@link #load}, whose {@link Loaded#parameters()} are these arrays.
+     */
+    static void save(Path dir, Map<String, INDArray> parameters, Map<String, INDArray> lossParameters, AdamW optimizer,
+                     TrainingState state) {
+        writeFolder(folder(dir), fresh -> {
             AtomicFiles.write(fresh.resolve(PARAMS), out -> {
                 DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out));
-                NamedArrays.write(data, model.parameters());
+                NamedArrays.write(data, parameters);
                 data.flush();
             });
             AtomicFiles.write(fresh.resolve(LOSS_PARAMS), out -> {
@@ -82,6 +86,27 @@ public final class Checkpoint {
                 data.flush();
             });
             AtomicFiles.write(fresh.resolve(STATE), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
+        });
+    }
+
+    /** Writes the contents of one folder. */
+    @FunctionalInterface
+    interface FolderWriter {
+        void write(Path folder) throws IOException;
+    }
+
+    /**
+     * Replaces the folder {@code target} as a whole: {@code writer} fills {@code <target>.new}, which is then swapped in
+     * by renames (the previous folder kept as {@code <target>.old} until the new one is in place), so that a crash leaves
+     * either the previous folder or the new one, never a mix; {@link #completeFolder} finds whichever is complete.
+     */
+    static void writeFolder(Path target, FolderWriter writer) {
+        Path fresh = target.resolveSibling(target.getFileName() + ".new");
+        Path old = target.resolveSibling(target.getFileName() + ".old");
+        try {
+            FileTrees.delete(fresh);
+            Files.createDirectories(fresh);
+            writer.write(fresh);
             FileTrees.delete(old);
             if (Files.exists(target)) {
                 Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
@@ -89,14 +114,26 @@ public final class Checkpoint {
             Files.move(fresh, target, StandardCopyOption.ATOMIC_MOVE);
             FileTrees.delete(old);
         } catch (IOException e) {
-            throw new UncheckedIOException("writing checkpoint in " + dir, e);
+            throw new UncheckedIOException("writing " + target, e);
         }
+    }
+
+    /**
+     * The complete one of a folder written by {@link #writeFolder}: {@code target} when it holds {@code marker}, else
+     * {@code <target>.old} (a crash between the two renames), or null when neither does.
+     */
+    static Path completeFolder(Path target, String marker) {
+        if (Files.isRegularFile(target.resolve(marker))) {
+            return target;
+        }
+        Path old = target.resolveSibling(target.getFileName() + ".old");
+        return Files.isRegularFile(old.resolve(marker)) ? old : null;
     }
 
     /** The model, optimizer state and training state of the last complete checkpoint in {@code dir}. */
     public static Loaded load(Path dir) {
-        Path folder = Files.isRegularFile(folder(dir).resolve(STATE)) ? folder(dir) : dir.resolve("checkpoint.old");
-        if (!Files.isRegularFile(folder.resolve(STATE))) {
+        Path folder = completeFolder(folder(dir), STATE);
+        if (folder == null) {
             throw new KdException(dir + ": no checkpoint to resume from (expected " + folder(dir).resolve(STATE) + ")");
         }
         try {

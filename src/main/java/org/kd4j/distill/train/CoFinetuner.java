@@ -53,8 +53,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * sections to be equal): its epochs, learning-rate warm-up and decay, weight decay, clipping and seed (the batch order,
  * bucketed by each row's longest tokenization over the teachers). After each epoch every teacher is evaluated on the dev
  * set; the epoch with the best mean main metric over the teachers is kept (every teacher from that same epoch, since
- * they share a head). Checkpoints, {@code --resume} and early stopping of the separate path are not applied: an
- * interrupted co-finetuning starts again from the beginning.
+ * they share a head). There is no early stopping.
+ *
+ * <p><b>Resuming.</b> After every epoch a {@link CoFinetuningCheckpoint} is written atomically into the work folder:
+ * every member's parameters and AdamW state, the shared head's AdamW state and the {@link TrainingState} (epoch, step,
+ * best epoch and score, dev scores); the best epoch's models ({@code best-<k>.kdm}) are written before the checkpoint
+ * that names that epoch. The batch order needs no saved random state: it is a function of the seed and the epoch
+ * ({@link BatchPlanner#trainingOrder}), and training draws nothing else at random. {@link #fit} continues from the
+ * checkpoint it finds there, automatically (as a teacher fine-tuned apart does), and ends with exactly the weights of an
+ * uninterrupted run; it resumes at an epoch's start, so an interrupted epoch is run again. A checkpoint records the
+ * set's {@link #fingerprint()} and members' names: one of another set (other teachers, configs, training or batching
+ * settings) is refused with a one-line {@link KdException} naming its {@code state.json} (never overwritten nor
+ * silently discarded: deleting the folder starts over). The caller deletes the work folder once the teachers are saved.
  */
 public final class CoFinetuner {
 
@@ -102,7 +112,8 @@ public final class CoFinetuner {
     private final List<Map<String, INDArray>> heads = new ArrayList<>();
 
     /**
-     * @param workDir where the best epoch's models are kept while training (deleted by the caller)
+     * @param workDir where the epoch checkpoints and the best epoch's models are kept while training, and where an
+     *     interrupted run's checkpoint is looked for (deleted by the caller once the teachers are saved)
      * @throws KdException when fewer than two members are given, their training rows differ in number, or their shared
      *     layers differ in names or shapes (the message names both teachers, the layer, the shapes and hidden sizes)
      */
@@ -189,8 +200,35 @@ public final class CoFinetuner {
         return names;
     }
 
-    /** Runs the joint fine-tuning; the members' models end with the kept epoch's weights (see {@link Result}). */
+    /**
+     * Called after each epoch's checkpoint is written: lets a caller watch the run (a test interrupts it here by
+     * throwing).
+     */
+    @FunctionalInterface
+    public interface EpochListener {
+        /** Listens to nothing. */
+        EpochListener NONE = (epoch, state) -> { };
+
+        /**
+         * @param epoch the finished epoch (0-based)
+         * @param state the state its checkpoint holds
+         */
+        void onCheckpoint(int epoch, TrainingState state);
+    }
+
+    /** {@link #fit(EpochListener)} with no listener. */
     public Result fit() {
+        return fit(EpochListener.NONE);
+    }
+
+    /**
+     * Runs the joint fine-tuning, or continues it from the checkpoint in the work folder when there is one (see the
+     * class comment); the members' models end with the kept epoch's weights (see {@link Result}).
+     *
+     * @throws KdException when the work folder holds a checkpoint of another set (the message names its file)
+     */
+    public Result fit(EpochListener listener) {
+        Objects.requireNonNull(listener, "listener");
         TrainConfig c = training;
         BatchPlanner planner = new BatchPlanner(data.batchSize(), data.bucketing(), data.bucketBatches(), c.seed());
         int[] lengths = lengths();
@@ -201,56 +239,102 @@ public final class CoFinetuner {
         members.forEach(m -> optimizers.add(new AdamW(c.weightDecay())));
         AdamW headOptimizer = new AdamW(c.weightDecay());
         String names = String.join(" + ", members.stream().map(Member::name).toList());
+        List<String> memberNames = members.stream().map(Member::name).toList();
+        String fingerprint = fingerprint();
+        TrainingState state = TrainingState.start();
+        CoFinetuningCheckpoint.Loaded loaded = CoFinetuningCheckpoint.load(workDir, fingerprint, memberNames);
+        if (loaded != null) {
+            for (int k = 0; k < members.size(); k++) {
+                Checkpoint.Loaded saved = loaded.members().get(k);
+                saved.restoreInto(members.get(k).model());
+                optimizers.get(k).restore(saved.optimizerState().firstMoments(), saved.optimizerState().secondMoments(),
+                        saved.optimizerState().step());
+            }
+            AdamW savedHead = loaded.head().optimizerState();
+            headOptimizer.restore(savedHead.firstMoments(), savedHead.secondMoments(), savedHead.step());
+            for (Map<String, INDArray> head : heads) {
+                head.forEach((name, array) -> array.assign(loaded.head().parameters().get(name)));
+            }
+            state = loaded.meta().state();
+            LOG.info("co-finetuning {}: resuming from the checkpoint of epoch {}/{} (step {}, best epoch so far {}) in {}",
+                    names, state.epoch(), c.epochs(), state.step(), state.bestEpoch() + 1, loaded.folder());
+        }
         LOG.info("co-finetuning {} with a shared head {}: {} epoch(s) of {} steps", names, shared, c.epochs(), stepsPerEpoch);
 
         long started = System.nanoTime();
-        long step = 0;
-        double bestScore = Double.NaN;
-        int bestEpoch = -1;
         List<Evaluation> bestDev = null;
         List<GradientEngine> engines = engines();
         try {
-            for (int epoch = 0; epoch < c.epochs(); epoch++) {
+            for (int epoch = state.epoch(); epoch < c.epochs(); epoch++) {
                 double epochLoss = 0;
                 List<int[]> batches = planner.trainingOrder(lengths, epoch);
-                for (int[] rows : batches) {
-                    JointGradients g = gradients(engines, rows);
+                for (int b = 0; b < batches.size(); b++) {
+                    JointGradients g = gradients(engines, batches.get(b));
                     if (!Double.isFinite(g.loss())) {
                         g.close();
-                        throw new KdException("co-finetuning " + names + ": joint loss is " + g.loss() + " at step " + (step + 1)
+                        throw new KdException("co-finetuning " + names + ": joint loss is " + g.loss() + " at step " + (state.step() + 1)
                                 + " (teachers' losses " + Arrays.toString(g.losses()) + "); stopped without updating. Try a"
                                 + " lower learning rate or gradient clipping.");
                     }
-                    update(g, optimizers, headOptimizer, lr.at(step), engines);
+                    update(g, optimizers, headOptimizer, lr.at(state.step()), engines);
                     epochLoss += g.loss();
-                    step++;
+                    state = state.afterStep(epoch, b + 1);
                 }
                 List<Evaluation> dev = evaluate();
                 double score = dev.stream().mapToDouble(Evaluation::main).average().orElse(Double.NaN);
-                boolean improved = Double.isNaN(bestScore) || score > bestScore;
+                state = state.afterEpoch(epoch, score);
+                boolean improved = state.bestEpoch() == epoch;
                 LOG.info("co-finetuning {}: epoch {}/{} mean joint loss {} dev {} (mean {}){}", names, epoch + 1, c.epochs(),
                         String.format(java.util.Locale.ROOT, "%.4f", epochLoss / Math.max(1, batches.size())), dev,
                         String.format(java.util.Locale.ROOT, "%.4f", score), improved ? " (best)" : "");
+                createWorkDir();
                 if (improved) {
-                    bestScore = score;
-                    bestEpoch = epoch;
                     bestDev = dev;
                     if (epoch < c.epochs() - 1) {
-                        createWorkDir();
+                        // before the checkpoint that names this epoch the best, so that a resumed run finds them
                         for (int k = 0; k < members.size(); k++) {
                             members.get(k).model().save(bestFile(k));
                         }
                     }
                 }
+                CoFinetuningCheckpoint.save(workDir, new CoFinetuningCheckpoint.Meta(fingerprint, memberNames, state),
+                        members.stream().map(m -> m.model().parameters()).toList(), optimizers, heads.get(0), headOptimizer);
+                listener.onCheckpoint(epoch, state);
             }
         } finally {
             engines.forEach(GradientEngine::close);
         }
+        int bestEpoch = state.bestEpoch();
         List<TextClassifier> models = new ArrayList<>();
         for (int k = 0; k < members.size(); k++) {
             models.add(bestEpoch == c.epochs() - 1 ? members.get(k).model() : TextClassifier.load(bestFile(k)));
         }
+        if (bestDev == null) {
+            bestDev = evaluate(models); // the best epoch was evaluated before a resume
+        }
         return new Result(List.copyOf(models), List.copyOf(bestDev), bestEpoch, (System.nanoTime() - started) / 1e9);
+    }
+
+    /**
+     * SHA-256 of what decides the joint run, beside the members' names: each member's model config, parameter names
+     * and shapes, rows and padding id (and its training rows' lengths), the training config and the data settings that
+     * shape the batches. A checkpoint of another fingerprint is refused.
+     */
+    String fingerprint() {
+        List<String> fields = new ArrayList<>();
+        for (Member m : members) {
+            fields.add(m.name());
+            fields.add(String.valueOf(m.model().config()));
+            StringBuilder shapes = new StringBuilder();
+            new java.util.TreeMap<>(m.model().parameters()).forEach((name, array) ->
+                    shapes.append(name).append(Arrays.toString(array.shape())).append(';'));
+            fields.add(shapes.toString());
+            fields.add(m.train().size() + "/" + m.dev().size() + "/" + m.padId() + "/" + Arrays.hashCode(m.train().lengths()));
+        }
+        fields.add(String.valueOf(training));
+        fields.add(data.maxLength() + "/" + data.batchSize() + "/" + data.padding() + "/" + data.bucketing() + "/"
+                + data.bucketBatches());
+        return org.kd4j.util.Hashing.fieldsHex(fields.toArray(String[]::new));
     }
 
     private void createWorkDir() {
@@ -375,9 +459,15 @@ public final class CoFinetuner {
 
     /** Each member's dev evaluation with its current weights. */
     private List<Evaluation> evaluate() {
+        return evaluate(members.stream().map(Member::model).toList());
+    }
+
+    /** Each member's dev evaluation with {@code models} (in member order). */
+    private List<Evaluation> evaluate(List<TextClassifier> models) {
         List<Evaluation> out = new ArrayList<>();
-        for (Member m : members) {
-            float[][] logits = m.model().logits(m.dev(), Math.max(32, data.batchSize()), m.padId(), parallelism);
+        for (int k = 0; k < members.size(); k++) {
+            Member m = members.get(k);
+            float[][] logits = models.get(k).logits(m.dev(), Math.max(32, data.batchSize()), m.padId(), parallelism);
             out.add(Evaluation.of(m.dev().task(), logits, m.dev().labels(), m.dev().scores()));
         }
         return out;

@@ -1,0 +1,147 @@
+package org.kd4j.distill.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kd4j.KdException;
+import org.kd4j.config.ConfigLoader;
+import org.kd4j.config.ExperimentConfig;
+import org.kd4j.config.TrainConfig;
+import org.kd4j.data.tokenize.BertTokenizer;
+import org.kd4j.distill.TaskData;
+import org.kd4j.model.Pooling;
+import org.kd4j.model.TextClassifier;
+import org.kd4j.model.TransformerConfig;
+import org.kd4j.testing.SyntheticSst2;
+import org.kd4j.util.Parallelism;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Resuming a {@link CoFinetuner}: a run interrupted after epoch 1 of 3 and started again continues from its checkpoint
+ * and ends with exactly the weights of an uninterrupted run (every member, the shared head included, both the kept
+ * epoch's and the last epoch's); a checkpoint of another set is refused with an error naming its file.
+ */
+class CoFinetunerResumeTest {
+
+    @TempDir static Path root;
+    static ExperimentConfig config;
+    static TaskData data;
+    static BertTokenizer uncased;
+    static BertTokenizer cased;
+
+    /** Thrown by the test's listener to interrupt a run, as a crash would. */
+    private static final class Interrupted extends RuntimeException {
+        Interrupted() {
+            super("interrupted by the test");
+        }
+    }
+
+    @BeforeAll
+    static void data() throws Exception {
+        Path dir = root.resolve("data");
+        SyntheticSst2.write(dir, "train", 48, 1);
+        SyntheticSst2.write(dir, "dev", 16, 2);
+        Path yaml = root.resolve("c.yaml");
+        Files.writeString(yaml, """
+                task: SST-2
+                data: {dir: %s, max_length: 24, batch_size: 16, train_limit: 0}
+                run: {dir: %s, cache_dir: %s}
+                """.formatted(dir, root.resolve("run"), root.resolve("cache")));
+        config = ConfigLoader.load(yaml, List.of());
+        data = new TaskData(config.task(), config.data());
+        uncased = BertTokenizer.load("bert-base-uncased");
+        cased = BertTokenizer.load("bert-base-cased");
+    }
+
+    private static CoFinetuner.Member member(String name, BertTokenizer tokenizer, long seed) {
+        TextClassifier model = TextClassifier.create(new TransformerConfig(1, 16, 2, 32, 32, Pooling.CLS), tokenizer.vocabSize(), 2, seed);
+        return new CoFinetuner.Member(name, model, data.train(tokenizer), data.dev(tokenizer), tokenizer.padId());
+    }
+
+    private static List<CoFinetuner.Member> pair() {
+        return List.of(member("a", uncased, 5), member("b", cased, 6));
+    }
+
+    private static CoFinetuner tuner(List<CoFinetuner.Member> members, double learningRate, Path workDir) {
+        TrainConfig train = new TrainConfig(3, learningRate, 0.01, 0.1, 1.0, 3, 0, 0);
+        return new CoFinetuner(members, train, config.data(), new Parallelism(1, 1, 0), workDir);
+    }
+
+    /** Every parameter of every model, bit for bit. */
+    private static void assertSameWeights(List<TextClassifier> expected, List<TextClassifier> actual, String what) {
+        assertEquals(expected.size(), actual.size());
+        for (int k = 0; k < expected.size(); k++) {
+            Map<String, INDArray> e = expected.get(k).parameters();
+            Map<String, INDArray> a = actual.get(k).parameters();
+            assertEquals(e.keySet(), a.keySet());
+            for (String name : e.keySet()) {
+                assertArrayEquals(e.get(name).data().asFloat(), a.get(name).data().asFloat(),
+                        what + ", member " + k + ": " + name + " differs from the uninterrupted run");
+            }
+        }
+    }
+
+    @Test
+    void aRunInterruptedAfterEpochOneAndResumedEndsWithTheUninterruptedWeights() {
+        List<CoFinetuner.Member> straight = pair();
+        CoFinetuner.Result expected = tuner(straight, 0.005, root.resolve("straight")).fit();
+
+        Path work = root.resolve("interrupted");
+        List<CoFinetuner.Member> crashed = pair();
+        assertThrows(Interrupted.class, () -> tuner(crashed, 0.005, work).fit((epoch, state) -> {
+            if (epoch == 0) {
+                throw new Interrupted();
+            }
+        }));
+        Path state = work.resolve(CoFinetuningCheckpoint.FOLDER).resolve(CoFinetuningCheckpoint.STATE);
+        assertTrue(Files.isRegularFile(state), "the checkpoint of epoch 1 is in " + work);
+        assertFalse(Files.exists(work.resolve(CoFinetuningCheckpoint.FOLDER + ".new")), "no half-written checkpoint left");
+
+        // a new process: fresh models of the same configs, the same work folder
+        List<CoFinetuner.Member> resumed = pair();
+        int[] epochsRun = {0};
+        CoFinetuner.Result actual = tuner(resumed, 0.005, work).fit((epoch, s) -> {
+            assertTrue(epoch >= 1, "epoch " + (epoch + 1) + " was run again after the resume");
+            epochsRun[0]++;
+        });
+        assertEquals(2, epochsRun[0], "the resumed run runs epochs 2 and 3 only");
+        assertEquals(expected.bestEpoch(), actual.bestEpoch(), "the same epoch is kept");
+        assertEquals(expected.dev().stream().map(e -> e.main()).toList(), actual.dev().stream().map(e -> e.main()).toList(),
+                "the kept epoch's dev metrics");
+        assertSameWeights(expected.models(), actual.models(), "kept epoch");
+        assertSameWeights(straight.stream().map(CoFinetuner.Member::model).toList(),
+                resumed.stream().map(CoFinetuner.Member::model).toList(), "last epoch");
+        for (String name : CoFinetuner.sharedParameters(actual.models().get(0))) {
+            assertArrayEquals(actual.models().get(0).parameters().get(name).data().asFloat(),
+                    actual.models().get(1).parameters().get(name).data().asFloat(), name + ": one shared head after the resume");
+        }
+    }
+
+    @Test
+    void aCheckpointOfAnotherSetIsRefusedNamingItsFile() {
+        Path work = root.resolve("foreign");
+        assertThrows(Interrupted.class, () -> tuner(pair(), 0.005, work).fit((epoch, state) -> {
+            throw new Interrupted();
+        }));
+        // the same teachers with another learning rate: another set, whose run must not continue this one
+        KdException e = assertThrows(KdException.class, () -> tuner(pair(), 0.002, work).fit());
+        Path state = work.resolve(CoFinetuningCheckpoint.FOLDER).resolve(CoFinetuningCheckpoint.STATE);
+        assertTrue(e.getMessage().startsWith(state + ": co-finetuning checkpoint of teachers [a, b]")
+                && e.getMessage().contains("does not match") && !e.getMessage().contains("\n"), e.getMessage());
+        // other members
+        List<CoFinetuner.Member> others = List.of(member("a", uncased, 5), member("c", cased, 6));
+        KdException names = assertThrows(KdException.class, () -> tuner(others, 0.005, work).fit());
+        assertTrue(names.getMessage().contains("[a, c]"), names.getMessage());
+        assertTrue(Files.isRegularFile(state), "the foreign checkpoint is left as it was");
+    }
+}
