@@ -185,34 +185,35 @@ public final class Checkpoint {
                         + " initial values", target.keySet());
                 return;
             }
-            if (!target.keySet().equals(lossParameters.keySet())) {
-                throw new KdException("checkpoint loss parameters " + lossParameters.keySet() + " do not match the loss's "
-                        + target.keySet() + ": was distill.hidden_weight or distill.layers changed since the checkpoint?");
-            }
-            target.forEach((name, array) -> {
-                if (!java.util.Arrays.equals(array.shape(), lossParameters.get(name).shape())) {
-                    throw new KdException("checkpoint loss parameter " + name + " has shape "
-                            + java.util.Arrays.toString(lossParameters.get(name).shape()) + ", the loss "
-                            + java.util.Arrays.toString(array.shape()) + ": were the teachers changed since the checkpoint?");
-                }
-                array.assign(lossParameters.get(name));
-            });
+            copyChecked(lossParameters, target, "loss parameter", "the loss",
+                    "was distill.hidden_weight or distill.layers changed since the checkpoint?",
+                    "were the teachers changed since the checkpoint?");
         }
 
         /** Copies the saved parameters into {@code model}'s arrays; every parameter must match by name and shape. */
         public void restoreInto(TextClassifier model) {
-            Map<String, INDArray> target = model.parameters();
-            if (!target.keySet().equals(parameters.keySet())) {
-                throw new KdException("checkpoint parameters " + parameters.keySet() + " do not match the model's "
-                        + target.keySet() + ": was the config changed since the checkpoint?");
+            copyChecked(parameters, model.parameters(), "parameter", "the model",
+                    "was the config changed since the checkpoint?", "was the config changed since the checkpoint?");
+        }
+
+        /**
+         * Copies {@code saved} into {@code target}'s arrays (those of {@code owner}), which must hold the same names with
+         * the same shapes; the error names the {@code what} that differs and asks the {@code namesHint} or
+         * {@code shapeHint} question.
+         */
+        private static void copyChecked(Map<String, INDArray> saved, Map<String, INDArray> target, String what, String owner,
+                                        String namesHint, String shapeHint) {
+            if (!target.keySet().equals(saved.keySet())) {
+                throw new KdException("checkpoint " + what + "s " + saved.keySet() + " do not match " + owner + "'s "
+                        + target.keySet() + ": " + namesHint);
             }
             target.forEach((name, array) -> {
-                if (!java.util.Arrays.equals(array.shape(), parameters.get(name).shape())) {
-                    throw new KdException("checkpoint parameter " + name + " has shape "
-                            + java.util.Arrays.toString(parameters.get(name).shape()) + ", the model "
-                            + java.util.Arrays.toString(array.shape()) + ": was the config changed since the checkpoint?");
+                if (!java.util.Arrays.equals(array.shape(), saved.get(name).shape())) {
+                    throw new KdException("checkpoint " + what + " " + name + " has shape "
+                            + java.util.Arrays.toString(saved.get(name).shape()) + ", " + owner + " "
+                            + java.util.Arrays.toString(array.shape()) + ": " + shapeHint);
                 }
-                array.assign(parameters.get(name));
+                array.assign(saved.get(name));
             });
         }
     }
