@@ -238,8 +238,8 @@ public final class CoFinetuner {
         List<AdamW> optimizers = new ArrayList<>();
         members.forEach(m -> optimizers.add(new AdamW(c.weightDecay())));
         AdamW headOptimizer = new AdamW(c.weightDecay());
-        String names = String.join(" + ", members.stream().map(Member::name).toList());
         List<String> memberNames = members.stream().map(Member::name).toList();
+        String names = String.join(" + ", memberNames);
         String fingerprint = fingerprint();
         TrainingState state = TrainingState.start();
         CoFinetuningCheckpoint.Loaded loaded = CoFinetuningCheckpoint.load(workDir, fingerprint, memberNames);

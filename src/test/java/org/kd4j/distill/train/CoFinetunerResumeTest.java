@@ -14,15 +14,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kd4j.KdException;
-import org.kd4j.config.ConfigLoader;
 import org.kd4j.config.ExperimentConfig;
 import org.kd4j.config.TrainConfig;
 import org.kd4j.data.tokenize.BertTokenizer;
-import org.kd4j.distill.TaskData;
 import org.kd4j.model.Pooling;
 import org.kd4j.model.TextClassifier;
-import org.kd4j.model.TransformerConfig;
-import org.kd4j.testing.SyntheticSst2;
 import org.kd4j.util.Parallelism;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -35,9 +31,9 @@ class CoFinetunerResumeTest {
 
     @TempDir static Path root;
     static ExperimentConfig config;
-    static TaskData data;
     static BertTokenizer uncased;
     static BertTokenizer cased;
+    static CoFinetuningFixture fixture;
 
     /** Thrown by the test's listener to interrupt a run, as a crash would. */
     private static final class Interrupted extends RuntimeException {
@@ -48,28 +44,14 @@ class CoFinetunerResumeTest {
 
     @BeforeAll
     static void data() throws Exception {
-        Path dir = root.resolve("data");
-        SyntheticSst2.write(dir, "train", 48, 1);
-        SyntheticSst2.write(dir, "dev", 16, 2);
-        Path yaml = root.resolve("c.yaml");
-        Files.writeString(yaml, """
-                task: SST-2
-                data: {dir: %s, max_length: 24, batch_size: 16, train_limit: 0}
-                run: {dir: %s, cache_dir: %s}
-                """.formatted(dir, root.resolve("run"), root.resolve("cache")));
-        config = ConfigLoader.load(yaml, List.of());
-        data = new TaskData(config.task(), config.data());
-        uncased = BertTokenizer.load("bert-base-uncased");
-        cased = BertTokenizer.load("bert-base-cased");
-    }
-
-    private static CoFinetuner.Member member(String name, BertTokenizer tokenizer, long seed) {
-        TextClassifier model = TextClassifier.create(new TransformerConfig(1, 16, 2, 32, 32, Pooling.CLS), tokenizer.vocabSize(), 2, seed);
-        return new CoFinetuner.Member(name, model, data.train(tokenizer), data.dev(tokenizer), tokenizer.padId());
+        fixture = CoFinetuningFixture.write(root);
+        config = fixture.config();
+        uncased = fixture.uncased();
+        cased = fixture.cased();
     }
 
     private static List<CoFinetuner.Member> pair() {
-        return List.of(member("a", uncased, 5), member("b", cased, 6));
+        return fixture.pair();
     }
 
     private static CoFinetuner tuner(List<CoFinetuner.Member> members, double learningRate, Path workDir) {
@@ -139,7 +121,7 @@ class CoFinetunerResumeTest {
         assertTrue(e.getMessage().startsWith(state + ": co-finetuning checkpoint of teachers [a, b]")
                 && e.getMessage().contains("does not match") && !e.getMessage().contains("\n"), e.getMessage());
         // other members
-        List<CoFinetuner.Member> others = List.of(member("a", uncased, 5), member("c", cased, 6));
+        List<CoFinetuner.Member> others = List.of(fixture.member("a", uncased, 16, Pooling.CLS, 5), fixture.member("c", cased, 16, Pooling.CLS, 6));
         KdException names = assertThrows(KdException.class, () -> tuner(others, 0.005, work).fit());
         assertTrue(names.getMessage().contains("[a, c]"), names.getMessage());
         assertTrue(Files.isRegularFile(state), "the foreign checkpoint is left as it was");

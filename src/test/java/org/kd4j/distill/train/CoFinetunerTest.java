@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,16 +13,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kd4j.KdException;
-import org.kd4j.config.ConfigLoader;
 import org.kd4j.config.ExperimentConfig;
 import org.kd4j.config.TrainConfig;
 import org.kd4j.data.batch.Batch;
 import org.kd4j.data.tokenize.BertTokenizer;
-import org.kd4j.distill.TaskData;
 import org.kd4j.model.Pooling;
-import org.kd4j.model.TextClassifier;
-import org.kd4j.model.TransformerConfig;
-import org.kd4j.testing.SyntheticSst2;
 import org.kd4j.util.Parallelism;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -36,34 +30,24 @@ class CoFinetunerTest {
 
     @TempDir static Path root;
     static ExperimentConfig config;
-    static TaskData data;
     static BertTokenizer uncased;
     static BertTokenizer cased;
+    static CoFinetuningFixture fixture;
 
     @BeforeAll
     static void data() throws Exception {
-        Path dir = root.resolve("data");
-        SyntheticSst2.write(dir, "train", 48, 1);
-        SyntheticSst2.write(dir, "dev", 16, 2);
-        Path yaml = root.resolve("c.yaml");
-        Files.writeString(yaml, """
-                task: SST-2
-                data: {dir: %s, max_length: 24, batch_size: 16, train_limit: 0}
-                run: {dir: %s, cache_dir: %s}
-                """.formatted(dir, root.resolve("run"), root.resolve("cache")));
-        config = ConfigLoader.load(yaml, List.of());
-        data = new TaskData(config.task(), config.data());
-        uncased = BertTokenizer.load("bert-base-uncased");
-        cased = BertTokenizer.load("bert-base-cased");
+        fixture = CoFinetuningFixture.write(root);
+        config = fixture.config();
+        uncased = fixture.uncased();
+        cased = fixture.cased();
     }
 
     private static CoFinetuner.Member member(String name, BertTokenizer tokenizer, int hidden, Pooling pooling, long seed) {
-        TextClassifier model = TextClassifier.create(new TransformerConfig(1, hidden, 2, 32, 32, pooling), tokenizer.vocabSize(), 2, seed);
-        return new CoFinetuner.Member(name, model, data.train(tokenizer), data.dev(tokenizer), tokenizer.padId());
+        return fixture.member(name, tokenizer, hidden, pooling, seed);
     }
 
     private static List<CoFinetuner.Member> pair() {
-        return List.of(member("a", uncased, 16, Pooling.CLS, 5), member("b", cased, 16, Pooling.CLS, 6));
+        return fixture.pair();
     }
 
     private static CoFinetuner tuner(List<CoFinetuner.Member> members, int epochs) {
