@@ -24,7 +24,7 @@ class QualityBenchCommandTest {
         Path plan = plan(dir);
         CliRunner all = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--dry-run");
         assertEquals(0, all.exitCode(), all.err());
-        assertTrue(all.out().contains("324 cell(s): 0 done, 324 to run"), all.out());
+        assertTrue(all.out().contains("342 cell(s): 0 done, 342 to run"), all.out());
         assertTrue(all.out().matches("(?s).*\\| SST-2 +\\| bilstm +\\| method-augmented +\\| +3 \\| to run +\\| .*"), all.out());
 
         // the methods alone, with their baseline cells: SST-2 and MRPC x 3 seeds x (sead: ensemble-uniform, augmented,
@@ -42,8 +42,8 @@ class QualityBenchCommandTest {
         CliRunner some = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--dry-run", "--tasks", "sst2,MRPC",
                 "--students", "sead,minilm-l3", "--seeds", "2");
         assertEquals(0, some.exitCode(), some.err());
-        // 2 tasks x 2 students x 6 cells, and sead's 5 methods on both tasks
-        assertTrue(some.out().contains("34 cell(s): 0 done, 34 to run"), some.out());
+        // 2 tasks x 2 students x 6 cells, and sead's 6 methods on both tasks
+        assertTrue(some.out().contains("36 cell(s): 0 done, 36 to run"), some.out());
         for (String cell : new String[] {"cross-entropy", "teacher-minilm", "teacher-bge-small", "ensemble-uniform",
                 "ensemble-confidence", "ensemble-teacher_loss"}) {
             assertTrue(some.out().matches("(?s).*\\| MRPC +\\| minilm-l3 +\\| " + cell + " +\\| +2 \\| to run +\\| .*"), cell + "\n" + some.out());
@@ -62,7 +62,7 @@ class QualityBenchCommandTest {
         assertOneLineError(1, "--students: 'tiny' is not a student of the plan " + plan + " (sead, bilstm, minilm-l3)",
                 "--plan", plan.toString(), "--dry-run", "--students", "sead,tiny");
         assertOneLineError(1, "--seeds: 4 is not a seed of the plan", "--plan", plan.toString(), "--dry-run", "--seeds", "4");
-        assertOneLineError(1, "--methods: 'augment' is not a method of the plan " + plan + " (augmented, hidden, layers, cofinetuned, apart-cls)",
+        assertOneLineError(1, "--methods: 'augment' is not a method of the plan " + plan + " (augmented, hidden, layers, cofinetuned, apart-cls, embeddings, augmented-embeddings)",
                 "--plan", plan.toString(), "--dry-run", "--methods", "augment");
         assertOneLineError(1, "--methods and --no-methods: expected one of them, found both", "--plan", plan.toString(),
                 "--dry-run", "--methods", "hidden", "--no-methods");

