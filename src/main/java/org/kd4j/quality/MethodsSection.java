@@ -2,6 +2,7 @@ package org.kd4j.quality;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -145,11 +146,21 @@ final class MethodsSection {
         return values.isEmpty() ? "-" : Summary.ofMetric(values.values().stream().map(v -> v / 100).toList()).format(planned);
     }
 
-    /** One line per augmented transfer set of the task: where, how big, from which rows, how long it took. */
+    /**
+     * One line per augmented transfer set of the task: where, how big, from which rows, how long it took; a method whose
+     * set is an earlier method's (the same rows and settings, so the same file) says so instead.
+     */
     private String transferSets(GlueTask task) {
         StringBuilder sb = new StringBuilder();
+        Map<Path, String> madeFor = new HashMap<>();
         for (QualityPlan.MethodPlan m : plan.methods()) {
             for (Path file : report.augmentedFiles(task, m)) {
+                String first = madeFor.putIfAbsent(file, m.name());
+                if (first != null) {
+                    sb.append(String.format(Locale.ROOT, "Method %s reads method %s's transfer set `%s`.%n%n", m.name(),
+                            first, file.getFileName()));
+                    continue;
+                }
                 Optional<AugmentedTransferSet> set = AugmentedTransferSet.read(file);
                 var settings = m.augment().settings();
                 sb.append(set.map(x -> String.format(Locale.ROOT, "Method %s's transfer set `%s`: %,d lines (%,d bytes) from"

@@ -6,12 +6,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -277,8 +279,12 @@ public final class QualityReport {
                     taskTotal += timeRow(table, task, s.name(), m::equals, "student " + s.name() + ", method " + m.method());
                 }
             }
+            Set<Path> timed = new HashSet<>();
             for (QualityPlan.MethodPlan m : plan.methods()) {
                 for (Path file : augmentedFiles(task, m)) {
+                    if (!timed.add(file)) {
+                        continue;   // an earlier method's set, made (and timed) once
+                    }
                     Optional<AugmentedTransferSet> set = AugmentedTransferSet.read(file);
                     table.row(task, "augmented transfer set of method " + m.name() + " (" + file.getFileName() + ")", "-",
                             set.map(x -> duration(x.seconds())).orElse("-"));

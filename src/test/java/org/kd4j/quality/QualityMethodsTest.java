@@ -1,6 +1,7 @@
 package org.kd4j.quality;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +11,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,59 @@ import org.kd4j.testing.SyntheticSst2;
  * reuses the transfer set; the report regenerated without running.
  */
 class QualityMethodsTest {
+
+    /** Two methods with the same augment settings share one transfer set: the report describes and times it once. */
+    @Test
+    void aTransferSetSharedByTwoMethodsIsReportedOnce(@TempDir Path root) throws Exception {
+        Path data = root.resolve("data");
+        SyntheticSst2.write(data, "train", 32, 1);
+        SyntheticSst2.write(data, "dev", 8, 2);
+        Path plan = root.resolve("shared.yaml");
+        Files.writeString(plan, """
+                results_dir: %s
+                seeds: [1]
+                cells: [ensemble]
+                weightings: [uniform]
+                method_weighting: uniform
+                base:
+                  data: {dir: %s, max_length: 16, batch_size: 16}
+                  teachers:
+                    - {name: cnn, model: {type: cnn, hidden: 16, ffn: 16}, train: {epochs: 1, learning_rate: 0.01}}
+                  run: {cache_dir: %s}
+                tasks:
+                  - task: SST-2
+                students:
+                  - name: tiny
+                    student:
+                      model: {type: cnn, hidden: 8, ffn: 8}
+                      train: {epochs: 1, learning_rate: 0.01}
+                methods:
+                  - name: augmented
+                    augment: {factor: 3, seed: 7}
+                  - name: augmented-hidden
+                    augment: {factor: 3, seed: 7}
+                    preset:
+                      distill: {hidden_weight: 1.0}
+                  - name: augmented-other
+                    augment: {factor: 2, seed: 7}
+                """.formatted(root.resolve("results"), data, root.resolve("cache")));
+        Path doc = root.resolve("quality.md");
+        Files.writeString(doc, "# Q\n\n" + ReportFile.BEGIN + "\n" + ReportFile.END + "\n");
+
+        CliRunner report = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--report-only", "--report", doc.toString());
+        assertEquals(0, report.exitCode(), report.err());
+        String text = Files.readString(doc);
+        Matcher own = Pattern.compile("Method augmented's transfer set `(aug-[0-9a-f]{16}\\.tsv)` \\(factor 3, seed 7\\): not made yet")
+                .matcher(text);
+        assertTrue(own.find(), text);
+        String file = own.group(1);
+        assertTrue(text.contains("Method augmented-hidden reads method augmented's transfer set `" + file + "`."), text);
+        assertTrue(text.contains("Method augmented-other's transfer set `aug-"), text);
+        assertFalse(text.contains("Method augmented-other's transfer set `" + file), "other settings make another file\n" + text);
+        // the time table: one row per file, the shared one under the method that made it
+        assertEquals(2, Pattern.compile("(?m)^\\| SST-2 +\\| augmented transfer set of method ").matcher(text).results().count(), text);
+        assertFalse(text.contains("augmented transfer set of method augmented-hidden"), text);
+    }
 
     @Test
     void methodCellsRunSkipAndAreReportedAgainstTheirBaseline(@TempDir Path root) throws Exception {
