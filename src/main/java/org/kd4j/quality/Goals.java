@@ -20,7 +20,9 @@ import org.kd4j.eval.MarkdownTable;
  *   <li>a student initialised from a pretrained encoder, distilled from the ensemble, scores at least as well as the best
  *       single teacher on SST-2.</li>
  * </ol>
- * Each is <em>met</em>, <em>missed</em> (no cells still to run could change that), or <em>not yet measured</em>.
+ * Each is <em>met</em>, <em>missed</em> (no cells still to run could change that), or <em>not yet measured</em>. A
+ * comparison counts only once every seed of the cells it compares is done: a mean over fewer seeds is shown, but judges
+ * nothing yet.
  */
 final class Goals {
 
@@ -82,7 +84,11 @@ final class Goals {
                         continue;
                     }
                     double gain = ensemble.get().mean() - ce.get().mean();
-                    missed |= gain < GAIN_POINTS;
+                    if (allSeeds(ensemble) && allSeeds(ce)) {
+                        missed |= gain < GAIN_POINTS;
+                    } else {
+                        missing = true;
+                    }
                     row.add(String.format(Locale.ROOT, "%+.1f (%s vs %s)", gain, Summary.points(ensemble.get().mean()),
                             Summary.points(ce.get().mean())));
                 }
@@ -114,9 +120,11 @@ final class Goals {
                         row.add("-");
                         continue;
                     }
-                    measured++;
                     double margin = ensemble.get().mean() - best.getAsDouble();
-                    met += margin >= 0 ? 1 : 0;
+                    if (allSeeds(ensemble) && singleTeachersAllSeeds(task, s.name())) {
+                        measured++;
+                        met += margin >= 0 ? 1 : 0;
+                    }
                     row.add(String.format(Locale.ROOT, "%+.1f (%s vs %s)", margin, Summary.points(ensemble.get().mean()),
                             Summary.points(best.getAsDouble())));
                 }
@@ -127,6 +135,16 @@ final class Goals {
             }
         }
         return sb.append(table).toString();
+    }
+
+    /** Whether every seed of the plan is done in the cell {@code summary} summarises. */
+    private boolean allSeeds(Optional<Summary> summary) {
+        return summary.isPresent() && summary.get().n() >= plan.seeds().size();
+    }
+
+    /** Whether every seed of every single-teacher cell of a task's student is done. */
+    private boolean singleTeachersAllSeeds(GlueTask task, String student) {
+        return report.teachers(task).stream().allMatch(t -> allSeeds(report.summary(task, student, Cell.singleTeacher(t.name()))));
     }
 
     /** The best mean among a task's single-teacher cells of a student, only once every one of them has a result. */
@@ -170,9 +188,11 @@ final class Goals {
                     continue;
                 }
                 double margin = student.get().mean() - best.getAsDouble();
+                String status = !allSeeds(student) ? Status.NOT_YET_MEASURED.label() + String.format(Locale.ROOT,
+                        " (%d of %d seeds)", student.get().n(), plan.seeds().size())
+                        : (margin >= 0 ? Status.MET : Status.MISSED).label();
                 table.row(s.name(), name(w), String.format(Locale.ROOT, "%+.1f (%s vs %s)", margin,
-                        Summary.points(student.get().mean()), Summary.points(best.getAsDouble())),
-                        (margin >= 0 ? Status.MET : Status.MISSED).label());
+                        Summary.points(student.get().mean()), Summary.points(best.getAsDouble())), status);
             }
         }
         return sb.append(table).toString();

@@ -144,6 +144,42 @@ class QualityReportTest {
         assertTrue(!third.contains("| s1 "), third);
     }
 
+    /** A goal judges a comparison only once every seed of its cells is done; a mean over fewer seeds is shown, unjudged. */
+    @Test
+    void goalsWaitForEverySeed(@TempDir Path dir) throws Exception {
+        Path planFile = QualityPlanTest.tinyPlan(dir);
+        QualityPlan plan = QualityPlan.load(planFile);
+        List<QualityCell> cells = QualityBenchmark.allCells(plan, planFile.toString());
+        Map<String, Double> sst = Map.of("t1", 0.86, "t2", 0.84);
+        Map<String, Double> mrpc = Map.of("t1", 0.75, "t2", 0.74);
+        for (int seed = 1; seed <= 2; seed++) {
+            finish(cells, "SST-2/s1/cross-entropy/seed-" + seed, 0.80, Map.of(), null, 10);
+            finish(cells, "SST-2/s1/teacher-t1/seed-" + seed, 0.81, Map.of("t1", 0.86), null, 10);
+            finish(cells, "SST-2/s1/teacher-t2/seed-" + seed, 0.81, Map.of("t2", 0.84), null, 10);
+            finish(cells, "MRPC/s1/cross-entropy/seed-" + seed, 0.70, Map.of(), null, 10);
+            finish(cells, "MRPC/s1/teacher-t1/seed-" + seed, 0.72, Map.of("t1", 0.75), null, 10);
+            finish(cells, "MRPC/s1/teacher-t2/seed-" + seed, 0.72, Map.of("t2", 0.74), null, 10);
+            finish(cells, "MRPC/s1/ensemble-uniform/seed-" + seed, 0.75, mrpc, 0.76, 10);
+        }
+        // one seed of two: below cross-entropy, the best single teacher and the best teacher, but not judged yet
+        finish(cells, "SST-2/s1/ensemble-uniform/seed-1", 0.79, sst, 0.87, 10);
+        finish(cells, "SST-2/s2/ensemble-uniform/seed-1", 0.79, sst, 0.87, 10);
+        String goals = QualityReport.read(plan, planFile.toString()).markdown("x");
+        goals = goals.substring(goals.indexOf("### Goals"));
+        assertRow(goals, "s1", "uniform", "-1.0 (79.0 vs 80.0)", "+5.0 (75.0 vs 70.0)", "not yet measured");
+        assertRow(goals, "s1", "uniform", "-2.0 (79.0 vs 81.0)", "+3.0 (75.0 vs 72.0)", "1 of 1 measured", "not yet measured");
+        assertRow(goals.substring(goals.indexOf("3. ")), "s2", "uniform", "-7.0 (79.0 vs 86.0)", "not yet measured (1 of 2 seeds)");
+
+        // the second seed: now all three are judged
+        finish(cells, "SST-2/s1/ensemble-uniform/seed-2", 0.79, sst, 0.87, 10);
+        finish(cells, "SST-2/s2/ensemble-uniform/seed-2", 0.79, sst, 0.87, 10);
+        goals = QualityReport.read(plan, planFile.toString()).markdown("x");
+        goals = goals.substring(goals.indexOf("### Goals"));
+        assertRow(goals, "s1", "uniform", "-1.0 (79.0 vs 80.0)", "+5.0 (75.0 vs 70.0)", "missed");
+        assertRow(goals, "s1", "uniform", "-2.0 (79.0 vs 81.0)", "+3.0 (75.0 vs 72.0)", "1 of 2 measured", "missed");
+        assertRow(goals.substring(goals.indexOf("3. ")), "s2", "uniform", "-7.0 (79.0 vs 86.0)", "missed");
+    }
+
     /**
      * The methods section from hand-written cells: each method's gain over the ensemble-uniform cell from the paired
      * per-seed differences, its spread (their sample standard deviation) and verdict; the BiLSTM goal.
