@@ -34,27 +34,10 @@ class QualityMethodsTest {
     @Test
     void aTransferSetSharedByTwoMethodsIsReportedOnce(@TempDir Path root) throws Exception {
         Path data = root.resolve("data");
-        SyntheticSst2.write(data, "train", 32, 1);
-        SyntheticSst2.write(data, "dev", 8, 2);
+        SyntheticSst2.write(data, "train", 64, 1);
+        SyntheticSst2.write(data, "dev", 24, 2);
         Path plan = root.resolve("shared.yaml");
-        Files.writeString(plan, """
-                results_dir: %s
-                seeds: [1]
-                cells: [ensemble]
-                weightings: [uniform]
-                method_weighting: uniform
-                base:
-                  data: {dir: %s, max_length: 16, batch_size: 16}
-                  teachers:
-                    - {name: cnn, model: {type: cnn, hidden: 16, ffn: 16}, train: {epochs: 1, learning_rate: 0.01}}
-                  run: {cache_dir: %s}
-                tasks:
-                  - task: SST-2
-                students:
-                  - name: tiny
-                    student:
-                      model: {type: cnn, hidden: 8, ffn: 8}
-                      train: {epochs: 1, learning_rate: 0.01}
+        Files.writeString(plan, plan(root, data, """
                 methods:
                   - name: augmented
                     augment: {factor: 3, seed: 7}
@@ -64,7 +47,7 @@ class QualityMethodsTest {
                       distill: {hidden_weight: 1.0}
                   - name: augmented-other
                     augment: {factor: 2, seed: 7}
-                """.formatted(root.resolve("results"), data, root.resolve("cache")));
+                """));
         Path doc = root.resolve("quality.md");
         Files.writeString(doc, "# Q\n\n" + ReportFile.BEGIN + "\n" + ReportFile.END + "\n");
 
@@ -89,29 +72,7 @@ class QualityMethodsTest {
         SyntheticSst2.write(data, "train", 64, 1);
         SyntheticSst2.write(data, "dev", 24, 2);
         Path plan = root.resolve("methods.yaml");
-        Files.writeString(plan, """
-                results_dir: %s
-                seeds: [1, 2]
-                cells: [ensemble]
-                weightings: [uniform]
-                method_weighting: uniform
-                base:
-                  data: {dir: %s, max_length: 16, batch_size: 16}
-                  teachers:
-                    - {name: cnn, model: {type: cnn, hidden: 16, ffn: 16}, train: {epochs: 2, learning_rate: 0.01}}
-                    - name: small
-                      model: {type: transformer, layers: 1, hidden: 16, heads: 2, ffn: 32, max_positions: 32}
-                      train: {epochs: 2, learning_rate: 0.005}
-                  distill: {temperature: 2, hard_weight: 0.5, soft_weight: 0.5}
-                  run: {cache_dir: %s}
-                tasks:
-                  - task: SST-2
-                    data: {train_limit: 40}
-                students:
-                  - name: tiny
-                    student:
-                      model: {type: cnn, hidden: 8, ffn: 8}
-                      train: {epochs: 1, learning_rate: 0.01}
+        Files.writeString(plan, plan(root, data, """
                 methods:
                   - name: augmented
                     description: the augmented training subset
@@ -119,7 +80,7 @@ class QualityMethodsTest {
                   - name: hidden
                     preset:
                       distill: {hidden_weight: 1.0}
-                """.formatted(root.resolve("results"), data, root.resolve("cache")));
+                """));
         Path doc = root.resolve("quality.md");
         Files.writeString(doc, "# Q\n\n" + ReportFile.BEGIN + "\n" + ReportFile.END + "\n");
 
@@ -272,5 +233,33 @@ class QualityMethodsTest {
             parts.add(cell.isEmpty() ? " +" : " +" + Pattern.quote(cell) + " +");
         }
         return Pattern.compile("(?m)^\\|" + String.join("\\|", parts) + "\\|$").matcher(markdown).find();
+    }
+
+    /** The tests' plan: synthetic SST-2 in {@code data}, two native teachers, a tiny CNN student, 2 seeds; {@code methods} after it. */
+    private static String plan(Path root, Path data, String methods) {
+        return """
+                results_dir: %s
+                seeds: [1, 2]
+                cells: [ensemble]
+                weightings: [uniform]
+                method_weighting: uniform
+                base:
+                  data: {dir: %s, max_length: 16, batch_size: 16}
+                  teachers:
+                    - {name: cnn, model: {type: cnn, hidden: 16, ffn: 16}, train: {epochs: 2, learning_rate: 0.01}}
+                    - name: small
+                      model: {type: transformer, layers: 1, hidden: 16, heads: 2, ffn: 32, max_positions: 32}
+                      train: {epochs: 2, learning_rate: 0.005}
+                  distill: {temperature: 2, hard_weight: 0.5, soft_weight: 0.5}
+                  run: {cache_dir: %s}
+                tasks:
+                  - task: SST-2
+                    data: {train_limit: 40}
+                students:
+                  - name: tiny
+                    student:
+                      model: {type: cnn, hidden: 8, ffn: 8}
+                      train: {epochs: 1, learning_rate: 0.01}
+                """.formatted(root.resolve("results"), data, root.resolve("cache")) + methods;
     }
 }
