@@ -33,11 +33,7 @@ class QualityMethodsTest {
     /** Two methods with the same augment settings share one transfer set: the report describes and times it once. */
     @Test
     void aTransferSetSharedByTwoMethodsIsReportedOnce(@TempDir Path root) throws Exception {
-        Path data = root.resolve("data");
-        SyntheticSst2.write(data, "train", 64, 1);
-        SyntheticSst2.write(data, "dev", 24, 2);
-        Path plan = root.resolve("shared.yaml");
-        Files.writeString(plan, plan(root, data, """
+        Path plan = plan(root, "shared.yaml", """
                 methods:
                   - name: augmented
                     augment: {factor: 3, seed: 7}
@@ -47,7 +43,7 @@ class QualityMethodsTest {
                       distill: {hidden_weight: 1.0}
                   - name: augmented-other
                     augment: {factor: 2, seed: 7}
-                """));
+                """);
         Path doc = root.resolve("quality.md");
         Files.writeString(doc, "# Q\n\n" + ReportFile.BEGIN + "\n" + ReportFile.END + "\n");
 
@@ -68,11 +64,7 @@ class QualityMethodsTest {
 
     @Test
     void methodCellsRunSkipAndAreReportedAgainstTheirBaseline(@TempDir Path root) throws Exception {
-        Path data = root.resolve("data");
-        SyntheticSst2.write(data, "train", 64, 1);
-        SyntheticSst2.write(data, "dev", 24, 2);
-        Path plan = root.resolve("methods.yaml");
-        Files.writeString(plan, plan(root, data, """
+        Path plan = plan(root, "methods.yaml", """
                 methods:
                   - name: augmented
                     description: the augmented training subset
@@ -80,7 +72,7 @@ class QualityMethodsTest {
                   - name: hidden
                     preset:
                       distill: {hidden_weight: 1.0}
-                """));
+                """);
         Path doc = root.resolve("quality.md");
         Files.writeString(doc, "# Q\n\n" + ReportFile.BEGIN + "\n" + ReportFile.END + "\n");
 
@@ -235,9 +227,16 @@ class QualityMethodsTest {
         return Pattern.compile("(?m)^\\|" + String.join("\\|", parts) + "\\|$").matcher(markdown).find();
     }
 
-    /** The tests' plan: synthetic SST-2 in {@code data}, two native teachers, a tiny CNN student, 2 seeds; {@code methods} after it. */
-    private static String plan(Path root, Path data, String methods) {
-        return """
+    /**
+     * Writes synthetic SST-2 under {@code root/data} and the tests' plan as {@code root/name}: two native teachers, a tiny
+     * CNN student, 2 seeds, then {@code methods}.
+     */
+    private static Path plan(Path root, String name, String methods) throws java.io.IOException {
+        Path data = root.resolve("data");
+        SyntheticSst2.write(data, "train", 64, 1);
+        SyntheticSst2.write(data, "dev", 24, 2);
+        Path plan = root.resolve(name);
+        return Files.writeString(plan, """
                 results_dir: %s
                 seeds: [1, 2]
                 cells: [ensemble]
@@ -260,6 +259,6 @@ class QualityMethodsTest {
                     student:
                       model: {type: cnn, hidden: 8, ffn: 8}
                       train: {epochs: 1, learning_rate: 0.01}
-                """.formatted(root.resolve("results"), data, root.resolve("cache")) + methods;
+                """.formatted(root.resolve("results"), data, root.resolve("cache")) + methods);
     }
 }
