@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.stream.Collectors;
+import org.kd4j.config.ExperimentConfig;
+import org.kd4j.config.TeacherConfig;
 import org.kd4j.data.glue.GlueTask;
 import org.kd4j.eval.MarkdownTable;
 import org.kd4j.model.BiLstmConfig;
@@ -123,18 +125,94 @@ final class MethodsSection {
                 for (Cell cell : cells) {
                     Map<Long, Double> values = report.perSeed(task, s.name(), cell);
                     Optional<Comparison> c = Comparison.of(base, values);
-                    table.row(s.name(), cell.method(), format(values, planned),
-                            c.map(x -> signed(x.gain())).orElse("-"),
-                            c.filter(x -> x.paired() >= 2).map(x -> String.format(Locale.ROOT, "%.1f", x.spread())).orElse("-"),
-                            c.map(x -> Integer.toString(x.paired())).orElse("0"),
-                            c.map(Comparison::verdict).orElse(Verdict.NOT_YET_MEASURED).label());
+                    comparisonRow(table, s.name(), cell.method(), format(values, planned), Comparison.of(base, values));
+                    String control = plan.method(cell.method()).control();
+                    if (control != null) {
+                        Map<Long, Double> controls = report.perSeed(task, s.name(), Cell.method(control, baseline.weighting()));
+                        comparisonRow(table, s.name(), cell.method() + " vs its control " + control, "",
+                                Comparison.of(controls, values));
+                    }
                 }
             }
             sb.append(table).append('\n');
+            sb.append(ownTeachers(task));
             sb.append(transferSets(task));
         }
         sb.append(bilstmGoal());
         return sb.toString();
+    }
+
+    private static void comparisonRow(MarkdownTable table, String student, String label, String score, Optional<Comparison> c) {
+        table.row(student, label, score, c.map(x -> signed(x.gain())).orElse("-"),
+                c.filter(x -> x.paired() >= 2).map(x -> String.format(Locale.ROOT, "%.1f", x.spread())).orElse("-"),
+                c.map(x -> Integer.toString(x.paired())).orElse("0"),
+                c.map(Comparison::verdict).orElse(Verdict.NOT_YET_MEASURED).label());
+    }
+
+    /**
+     * The teachers of the methods that bring their own (other teacher settings, or co-finetuning), next to the plan's:
+     * each teacher's own dev score, how it was fine-tuned and how long that took, and their ensemble's own score, read
+     * from the method's finished cells (its first cell fine-tuned them, so that cell's time includes it). Empty when no
+     * method of the task changes the teachers.
+     */
+    private String ownTeachers(GlueTask task) {
+        Cell baseline = plan.methodBaseline().orElseThrow();
+        ExperimentConfig base = report.taskConfig(task);
+        List<QualityPlan.MethodPlan> own = new ArrayList<>();
+        Map<String, ExperimentConfig> configs = new HashMap<>();
+        for (QualityPlan.MethodPlan m : plan.methods()) {
+            plan.students().stream().filter(s -> m.appliesTo(task, s.name())).findFirst().ifPresent(s -> {
+                ExperimentConfig c = report.methodConfig(task, s.name(), m.name());
+                if (!c.teachers().equals(base.teachers()) || !java.util.Objects.equals(c.teacherStage(), base.teacherStage())) {
+                    own.add(m);
+                    configs.put(m.name(), c);
+                }
+            });
+        }
+        if (own.isEmpty()) {
+            return "";
+        }
+        String metric = org.kd4j.eval.Metric.mainFor(task).key();
+        MarkdownTable table = new MarkdownTable("teachers of", "teacher", "pooling", "fine-tuned", "dev " + metric, "fine-tuning");
+        for (TeacherConfig t : base.teachers()) {
+            table.row("the plan (baseline)", t.name(), pooling(t), training(base, t),
+                    points(report.teacher(task, t.name())), report.teacherSeconds(task, t.name()).map(QualityReport::duration).orElse("-"));
+        }
+        table.row("the plan (baseline)", "ensemble " + baseline.weightingName(), "", "",
+                points(report.ensemble(task, baseline.weighting())), "");
+        for (QualityPlan.MethodPlan m : own) {
+            ExperimentConfig c = configs.get(m.name());
+            Optional<CellResult> result = report.methodResult(task, m.name());
+            for (TeacherConfig t : c.teachers()) {
+                Optional<Double> seconds = result.map(r -> r.teacherTrainSeconds().get(t.name())).filter(x -> x != null && x > 0);
+                String time = seconds.map(QualityReport::duration).orElse("-");
+                table.row("method " + m.name(), t.name(), pooling(t), training(c, t),
+                        points(result.map(r -> r.teachers().get(t.name())).filter(x -> x != null)
+                                .map(x -> OptionalDouble.of(100 * x)).orElse(OptionalDouble.empty())),
+                        c.teacherStage().cofinetuned() && seconds.isPresent() ? time + " (the joint run)" : time);
+            }
+            table.row("method " + m.name(), "ensemble " + baseline.weightingName(), "", "",
+                    points(result.flatMap(CellResult::ensemble).map(x -> OptionalDouble.of(100 * x)).orElse(OptionalDouble.empty())), "");
+        }
+        return String.format(Locale.ROOT, "The teachers of the methods that bring their own, beside the plan's (their own"
+                + " scores on the same dev set; a method's teachers are fine-tuned by its first cell, whose time includes"
+                + " it):%n%n") + table + "\n";
+    }
+
+    private static String pooling(TeacherConfig t) {
+        return t.pooling() == null || t.pooling().isEmpty() ? "-" : t.pooling();
+    }
+
+    private static String training(ExperimentConfig config, TeacherConfig t) {
+        if (!config.teacherStage().cofinetuned()) {
+            return "apart";
+        }
+        return "co-finetuned with " + config.teachers().stream().map(TeacherConfig::name).filter(n -> !n.equals(t.name()))
+                .collect(Collectors.joining(", "));
+    }
+
+    private static String points(OptionalDouble value) {
+        return value.isPresent() ? Summary.points(value.getAsDouble()) : "-";
     }
 
     /** {@code +1.2}, {@code -0.4}; a value that rounds to zero as {@code +0.0}, never {@code -0.0}. */

@@ -95,13 +95,16 @@ public record QualityPlan(String resultsDir, List<Long> seeds, List<CellKind> ce
      * @param students the students it runs on (empty: every student of the plan)
      * @param augment an augmented transfer set made by the benchmark from the cells' own training rows and given to them
      *     as {@code data.transfer_file} ({@link AugmentPlan}); null: none
+     * @param control another method of the plan this one is also compared with, seed by seed, besides the baseline (a
+     *     control that changes one thing less, e.g. the same teachers fine-tuned apart for co-finetuned ones); it must
+     *     have cells wherever this method has; null: none
      * @param preset preset keys ({@link ExperimentConfig}'s: {@code data}, {@code distill}, {@code teachers},
      *     {@code student}, ...) over the task and student's configuration, merged like the plan's task and student
      *     sections; not {@code task}, {@code run} or {@code distill.weighting} (the cell sets them), nor
      *     {@code data.transfer_file} with {@code augment}
      */
     public record MethodPlan(String name, String description, List<GlueTask> tasks, List<String> students,
-                             AugmentPlan augment, JsonNode preset) {
+                             AugmentPlan augment, String control, JsonNode preset) {
 
         public MethodPlan {
             ConfigException.requireText("name", name);
@@ -111,6 +114,9 @@ public record QualityPlan(String resultsDir, List<Long> seeds, List<CellKind> ce
             description = description == null ? "" : description.strip();
             tasks = tasks == null ? List.of() : List.copyOf(tasks);
             students = students == null ? List.of() : List.copyOf(students);
+            if (control != null && control.equals(name)) {
+                throw ConfigException.invalid("control", control, "another method than " + name);
+            }
             if (preset == null || preset.isNull() || preset.isMissingNode()) {
                 preset = JsonNodeFactory.instance.objectNode();
             }
@@ -240,6 +246,22 @@ public record QualityPlan(String resultsDir, List<Long> seeds, List<CellKind> ce
                 if (!seenStudents.contains(s)) {
                     throw ConfigException.invalid(key + ".students", s, "students of the plan ("
                             + names(students.stream().map(StudentPlan::name).toList()) + ")");
+                }
+            }
+        }
+        for (MethodPlan m : methods) {
+            if (m.control() == null) {
+                continue;
+            }
+            String key = "methods[" + m.name() + "].control";
+            MethodPlan control = methods.stream().filter(c -> c.name().equals(m.control())).findFirst().orElseThrow(
+                    () -> ConfigException.invalid(key, m.control(), "a method of the plan (" + names(seenMethods.stream().sorted().toList()) + ")"));
+            for (GlueTask t : planTasks) {
+                for (StudentPlan s : students) {
+                    if (m.appliesTo(t, s.name()) && !control.appliesTo(t, s.name())) {
+                        throw ConfigException.invalid(key, m.control(), "a method with cells wherever " + m.name() + " has them ("
+                                + control.name() + " has none for " + t + " and student " + s.name() + ")");
+                    }
                 }
             }
         }

@@ -95,10 +95,24 @@ public final class QualityReport {
         return plan.methodConfig(source, task, student, method);
     }
 
-    /** A teacher's own dev score in points, from any finished cell that had it. */
+    /**
+     * A teacher's own dev score in points, from any finished cell of the task's table that had it (not from method cells:
+     * a method may bring teachers of the same name trained otherwise, {@link #methodResult}).
+     */
     public OptionalDouble teacher(GlueTask task, String name) {
-        return results.entrySet().stream().filter(e -> e.getKey().task() == task && e.getValue().teachers().containsKey(name))
-                .mapToDouble(e -> 100 * e.getValue().teachers().get(name)).findFirst();
+        return planCells(task).filter(r -> r.teachers().containsKey(name)).mapToDouble(r -> 100 * r.teachers().get(name)).findFirst();
+    }
+
+    /** The results of the task's finished cells but the methods' (those of the plan's own teachers), in the plan's order. */
+    private java.util.stream.Stream<CellResult> planCells(GlueTask task) {
+        return results.entrySet().stream().filter(e -> e.getKey().task() == task && e.getKey().cell().kind() != CellKind.METHOD)
+                .map(Map.Entry::getValue);
+    }
+
+    /** The result of any finished cell of a method on a task (its teachers' and ensemble's own scores); empty when none is. */
+    Optional<CellResult> methodResult(GlueTask task, String method) {
+        return results.entrySet().stream().filter(e -> e.getKey().task() == task && e.getKey().cell().kind() == CellKind.METHOD
+                && e.getKey().cell().method().equals(method)).map(Map.Entry::getValue).findFirst();
     }
 
     /** The ensemble's own dev score in points with a weighting, from any finished ensemble cell. */
@@ -106,6 +120,11 @@ public final class QualityReport {
         return results.entrySet().stream().filter(e -> e.getKey().task() == task && e.getKey().cell().equals(Cell.ensemble(weighting))
                         && e.getValue().ensemble().isPresent())
                 .mapToDouble(e -> 100 * e.getValue().ensemble().get()).findFirst();
+    }
+
+    /** The task's configuration as the plan gives it (its first student's). */
+    ExperimentConfig taskConfig(GlueTask task) {
+        return taskConfigs.get(task);
     }
 
     public List<TeacherConfig> teachers(GlueTask task) {
@@ -217,9 +236,9 @@ public final class QualityReport {
         return sb.toString();
     }
 
-    private Optional<Double> teacherSeconds(GlueTask task, String name) {
-        return results.entrySet().stream().filter(e -> e.getKey().task() == task)
-                .map(e -> e.getValue().teacherTrainSeconds().get(name)).filter(s -> s != null && s > 0).findFirst();
+    /** A teacher of the plan's: its fine-tuning time, from its provenance file, as any finished cell of the task's table names it. */
+    Optional<Double> teacherSeconds(GlueTask task, String name) {
+        return planCells(task).map(r -> r.teacherTrainSeconds().get(name)).filter(s -> s != null && s > 0).findFirst();
     }
 
     /**
@@ -228,8 +247,7 @@ public final class QualityReport {
      */
     private Optional<Double> scoringSeconds(GlueTask task) {
         Path file = QualityBenchmark.teachersFile(plan, task);
-        Map<String, String> used = results.entrySet().stream().filter(e -> e.getKey().task() == task)
-                .flatMap(e -> e.getValue().teacherModelFiles().entrySet().stream())
+        Map<String, String> used = planCells(task).flatMap(r -> r.teacherModelFiles().entrySet().stream())
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
         if (!Files.isRegularFile(file) || used.isEmpty()) {
             return Optional.empty();

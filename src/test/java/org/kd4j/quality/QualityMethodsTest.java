@@ -182,13 +182,25 @@ class QualityMethodsTest {
                       train: {epochs: 1, learning_rate: 0.01}
                 methods:
                   - name: cofinetuned
+                    control: apart
                     preset:
                       teacher_stage: {training: cofinetuned}
+                  - name: apart
+                    preset:
+                      teachers:
+                        - name: one
+                          model: {type: transformer, layers: 1, hidden: 16, heads: 2, ffn: 32, max_positions: 32, pooling: cls}
+                          train: {epochs: 1, learning_rate: 0.005, seed: 2}
+                        - name: two
+                          model: {type: transformer, layers: 1, hidden: 16, heads: 4, ffn: 16, max_positions: 32, pooling: cls}
+                          train: {epochs: 1, learning_rate: 0.005, seed: 2}
                 """.formatted(root.resolve("results"), data, root.resolve("cache")));
+        Path doc = root.resolve("quality.md");
+        Files.writeString(doc, "# Q\n\n" + ReportFile.BEGIN + "\n" + ReportFile.END + "\n");
 
-        CliRunner run = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--no-progress");
+        CliRunner run = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--report", doc.toString(), "--no-progress");
         assertEquals(0, run.exitCode(), run.err());
-        assertTrue(run.out().contains("quality benchmark: 2 cell(s) run, 0 already done"), run.out());
+        assertTrue(run.out().contains("quality benchmark: 3 cell(s) run, 0 already done"), run.out());
 
         ExperimentConfig method = ConfigLoader.load(cellDir(root, "method-cofinetuned", 1).resolve(RunDirectory.CONFIG), List.of());
         assertTrue(method.teacherStage().cofinetuned());
@@ -200,12 +212,46 @@ class QualityMethodsTest {
             teachers = files.filter(f -> f.toString().endsWith(".kdm")).sorted()
                     .map(f -> org.kd4j.distill.TeacherProvenance.read(f).orElseThrow()).toList();
         }
-        assertEquals(4, teachers.size(), teachers.toString());
+        assertEquals(6, teachers.size(), teachers.toString());
         List<org.kd4j.distill.TeacherProvenance> joint = teachers.stream().filter(t -> "cofinetuned".equals(t.training())).toList();
         assertEquals(2, joint.size(), teachers.toString());
         for (org.kd4j.distill.TeacherProvenance t : joint) {
             assertEquals(List.of(t.name().equals("one") ? "two" : "one"), t.cofinetunedWith(), t.toString());
         }
+
+        // the report: the method against its control seed by seed, and the teachers of each, from the cells' own rows
+        String text = Files.readString(doc);
+        double gain = 100 * (accuracy(root, "method-cofinetuned", 1) - accuracy(root, "method-apart", 1));
+        assertTrue(row(text, "tiny", "cofinetuned vs its control apart", "", MethodsSection.signed(gain), "-", "1",
+                "not yet measured"), text);
+        for (String name : List.of("one", "two")) {
+            String plain = Summary.points(100 * teacherAccuracy(root, "ensemble-uniform", name));
+            String together = Summary.points(100 * teacherAccuracy(root, "method-cofinetuned", name));
+            String apart = Summary.points(100 * teacherAccuracy(root, "method-apart", name));
+            String partner = name.equals("one") ? "two" : "one";
+            assertTrue(Pattern.compile("(?m)^\\| the plan \\(baseline\\) +\\| " + name + " +\\| - +\\| apart +\\| +"
+                    + Pattern.quote(plain) + " +\\| [0-9.]+ s +\\|$").matcher(text).find(), name + "\n" + text);
+            assertTrue(Pattern.compile("(?m)^\\| method cofinetuned +\\| " + name + " +\\| - +\\| co-finetuned with " + partner
+                    + " +\\| +" + Pattern.quote(together) + " +\\| [0-9.]+ s \\(the joint run\\) +\\|$").matcher(text).find(), name + "\n" + text);
+            assertTrue(Pattern.compile("(?m)^\\| method apart +\\| " + name + " +\\| - +\\| apart +\\| +" + Pattern.quote(apart)
+                    + " +\\| [0-9.]+ s +\\|$").matcher(text).find(), name + "\n" + text);
+        }
+        // the task's own table keeps the plan's teachers, whichever cells also have teachers of the same names
+        for (String name : List.of("one", "two")) {
+            assertTrue(Pattern.compile("(?m)^\\| teacher " + name + " +\\| +" + Pattern.quote(Summary.points(100 * teacherAccuracy(root,
+                    "ensemble-uniform", name))) + " +\\|").matcher(text).find(), name + "\n" + text);
+        }
+    }
+
+    /** A teacher's own dev accuracy as a cell's metrics give it (its row "teacher NAME ..."). */
+    private static double teacherAccuracy(Path root, String cell, String teacher) throws Exception {
+        var rows = new ObjectMapper().readTree(cellDir(root, cell, 1).resolve(RunDirectory.METRICS).toFile()).get("rows");
+        for (var r : rows) {
+            if (r.get("name").asText().startsWith("teacher " + teacher + " ") || r.get("name").asText().equals("teacher " + teacher)) {
+                return r.get("dev_accuracy").asDouble();
+            }
+        }
+        throw new AssertionError(cell + ": no row for teacher " + teacher + " in " + rows);
     }
 
     private static Path cellDir(Path root, String cell, int seed) {

@@ -135,6 +135,7 @@ class QualityPlanTest {
         assertFalse(apart.teacherStage().cofinetuned());
         assertFalse(cell(cells, "MRPC/bilstm/ensemble-uniform/seed-1").config().teacherStage().cofinetuned());
         assertEquals(cofinetuned.teachers(), apart.teachers());
+        assertEquals("apart-cls", plan.method("cofinetuned").control());
         assertTrue(apart.teachers().stream().allMatch(t -> t.initPooling() == org.kd4j.model.Pooling.CLS));
         assertEquals(cofinetuned.distill(), apart.distill());
         assertEquals(cofinetuned.student(), apart.student());
@@ -260,6 +261,15 @@ class QualityPlanTest {
         assertRefused(dir, text.replace("{factor: 2}", "{factor: 0}"), "factor = 0 is out of range");
         assertRefused(dir, text.replace("{factor: 2}", "{factor: 2, p_mask: 0.7, p_pos: 0.7}"), "p_pos = '0.7' is not valid; expected p_mask + p_pos at most 1");
         assertRefused(dir, text.replace("[cross_entropy, single_teacher, ensemble]", "[ensemble, method]"), "cells = 'method'");
+        // a control: another method of the plan, with cells wherever the method has them
+        assertEquals("aug", QualityPlan.load(Files.writeString(ok, text.replace("name: hid", "name: hid\n    control: aug")))
+                .method("hid").control());
+        assertRefused(dir, text.replace("name: hid", "name: hid\n    control: augmentd"),
+                "methods[hid].control = 'augmentd' is not valid; expected a method of the plan (aug, hid)");
+        assertRefused(dir, text.replace("name: aug", "name: aug\n    control: hid"), "methods[aug].control = 'hid' is not valid;"
+                + " expected a method with cells wherever aug has them (hid has none for SST-2 and student s2)");
+        assertRefused(dir, text.replace("name: hid", "name: hid\n    control: hid"), "control = 'hid' is not valid; expected"
+                + " another method than hid");
         // intermediate-layer distillation: a student that is not a transformer, a layer the student has not
         String layers = text.replace("{init: encoder.onnx, init_layers: 1}", "{model: {type: bilstm, hidden: 16, ffn: 16}}")
                 .replace("distill: {hidden_weight: 1.0}", "distill: {layers: {teacher: t1, map: [{student: 0, teacher: 0}]}}");
