@@ -164,13 +164,7 @@ class QualityMethodsTest {
                 method_weighting: uniform
                 base:
                   data: {dir: %s, max_length: 16, batch_size: 16}
-                  teachers:
-                    - name: one
-                      model: {type: transformer, layers: 1, hidden: 16, heads: 2, ffn: 32, max_positions: 32, pooling: cls}
-                      train: {epochs: 1, learning_rate: 0.005, seed: 1}
-                    - name: two
-                      model: {type: transformer, layers: 1, hidden: 16, heads: 4, ffn: 16, max_positions: 32, pooling: cls}
-                      train: {epochs: 1, learning_rate: 0.005, seed: 1}
+                  teachers: %s
                   distill: {temperature: 2, hard_weight: 0.5, soft_weight: 0.5}
                   run: {cache_dir: %s}
                 tasks:
@@ -187,14 +181,8 @@ class QualityMethodsTest {
                       teacher_stage: {training: cofinetuned}
                   - name: apart
                     preset:
-                      teachers:
-                        - name: one
-                          model: {type: transformer, layers: 1, hidden: 16, heads: 2, ffn: 32, max_positions: 32, pooling: cls}
-                          train: {epochs: 1, learning_rate: 0.005, seed: 2}
-                        - name: two
-                          model: {type: transformer, layers: 1, hidden: 16, heads: 4, ffn: 16, max_positions: 32, pooling: cls}
-                          train: {epochs: 1, learning_rate: 0.005, seed: 2}
-                """.formatted(root.resolve("results"), data, root.resolve("cache")));
+                      teachers: %s
+                """.formatted(root.resolve("results"), data, cofinetunable(1), root.resolve("cache"), cofinetunable(2)));
         Path doc = root.resolve("quality.md");
         Files.writeString(doc, "# Q\n\n" + ReportFile.BEGIN + "\n" + ReportFile.END + "\n");
 
@@ -241,6 +229,13 @@ class QualityMethodsTest {
             assertTrue(Pattern.compile("(?m)^\\| teacher " + name + " +\\| +" + Pattern.quote(Summary.points(100 * teacherAccuracy(root,
                     "ensemble-uniform", name))) + " +\\|").matcher(text).find(), name + "\n" + text);
         }
+    }
+
+    /** Two tiny [CLS]-pooling transformer teachers, one and two, trained with {@code seed}: a YAML flow list. */
+    private static String cofinetunable(int seed) {
+        String teacher = "{name: %s, model: {type: transformer, layers: 1, hidden: 16, heads: %d, ffn: %d, max_positions: 32,"
+                + " pooling: cls}, train: {epochs: 1, learning_rate: 0.005, seed: %d}}";
+        return "[" + teacher.formatted("one", 2, 32, seed) + ", " + teacher.formatted("two", 4, 16, seed) + "]";
     }
 
     /** A teacher's own dev accuracy as a cell's metrics give it (its row "teacher NAME ..."). */
