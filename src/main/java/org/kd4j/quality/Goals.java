@@ -41,6 +41,15 @@ final class Goals {
         String label() {
             return label;
         }
+
+        /**
+         * The status of a comparison judged by {@code judged} once {@code done} of {@code planned} seeds are: not yet
+         * measured, with the count, while seeds are missing.
+         */
+        static String of(int done, int planned, java.util.function.Supplier<Status> judged) {
+            return done < planned ? NOT_YET_MEASURED.label() + String.format(Locale.ROOT, " (%d of %d seeds)", done, planned)
+                    : judged.get().label();
+        }
     }
 
     private final QualityReport report;
@@ -188,9 +197,7 @@ final class Goals {
                     continue;
                 }
                 double margin = student.get().mean() - best.getAsDouble();
-                String status = !allSeeds(student) ? Status.NOT_YET_MEASURED.label() + String.format(Locale.ROOT,
-                        " (%d of %d seeds)", student.get().n(), plan.seeds().size())
-                        : (margin >= 0 ? Status.MET : Status.MISSED).label();
+                String status = Status.of(student.get().n(), plan.seeds().size(), () -> margin >= 0 ? Status.MET : Status.MISSED);
                 table.row(s.name(), name(w), String.format(Locale.ROOT, "%+.1f (%s vs %s)", margin,
                         Summary.points(student.get().mean()), Summary.points(best.getAsDouble())), status);
             }

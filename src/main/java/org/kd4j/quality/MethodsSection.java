@@ -124,7 +124,6 @@ final class MethodsSection {
                 table.row(s.name(), "baseline: " + baseline.label(), format(base, planned), "", "", "", "");
                 for (Cell cell : cells) {
                     Map<Long, Double> values = report.perSeed(task, s.name(), cell);
-                    Optional<Comparison> c = Comparison.of(base, values);
                     comparisonRow(table, s.name(), cell.method(), format(values, planned), Comparison.of(base, values));
                     String control = plan.method(cell.method()).control();
                     if (control != null) {
@@ -158,16 +157,12 @@ final class MethodsSection {
     private String ownTeachers(GlueTask task) {
         Cell baseline = plan.methodBaseline().orElseThrow();
         ExperimentConfig base = report.taskConfig(task);
-        List<QualityPlan.MethodPlan> own = new ArrayList<>();
-        Map<String, ExperimentConfig> configs = new HashMap<>();
+        Map<String, ExperimentConfig> own = new java.util.LinkedHashMap<>();   // method name -> its cells' configuration
         for (QualityPlan.MethodPlan m : plan.methods()) {
-            plan.students().stream().filter(s -> m.appliesTo(task, s.name())).findFirst().ifPresent(s -> {
-                ExperimentConfig c = report.methodConfig(task, s.name(), m.name());
-                if (!c.teachers().equals(base.teachers()) || !java.util.Objects.equals(c.teacherStage(), base.teacherStage())) {
-                    own.add(m);
-                    configs.put(m.name(), c);
-                }
-            });
+            plan.students().stream().filter(s -> m.appliesTo(task, s.name())).findFirst()
+                    .map(s -> report.methodConfig(task, s.name(), m.name()))
+                    .filter(c -> !c.teachers().equals(base.teachers()) || !java.util.Objects.equals(c.teacherStage(), base.teacherStage()))
+                    .ifPresent(c -> own.put(m.name(), c));
         }
         if (own.isEmpty()) {
             return "";
@@ -180,20 +175,17 @@ final class MethodsSection {
         }
         table.row("the plan (baseline)", "ensemble " + baseline.weightingName(), "", "",
                 points(report.ensemble(task, baseline.weighting())), "");
-        for (QualityPlan.MethodPlan m : own) {
-            ExperimentConfig c = configs.get(m.name());
-            Optional<CellResult> result = report.methodResult(task, m.name());
+        own.forEach((method, c) -> {
+            Optional<CellResult> result = report.methodResult(task, method);
             for (TeacherConfig t : c.teachers()) {
-                Optional<Double> seconds = result.map(r -> r.teacherTrainSeconds().get(t.name())).filter(x -> x != null && x > 0);
+                Optional<Double> seconds = result.map(r -> r.teacherTrainSeconds().get(t.name())).filter(x -> x > 0);
                 String time = seconds.map(QualityReport::duration).orElse("-");
-                table.row("method " + m.name(), t.name(), pooling(t), training(c, t),
-                        points(result.map(r -> r.teachers().get(t.name())).filter(x -> x != null)
-                                .map(x -> OptionalDouble.of(100 * x)).orElse(OptionalDouble.empty())),
+                table.row("method " + method, t.name(), pooling(t), training(c, t),
+                        fraction(result.map(r -> r.teachers().get(t.name()))),
                         c.teacherStage().cofinetuned() && seconds.isPresent() ? time + " (the joint run)" : time);
             }
-            table.row("method " + m.name(), "ensemble " + baseline.weightingName(), "", "",
-                    points(result.flatMap(CellResult::ensemble).map(x -> OptionalDouble.of(100 * x)).orElse(OptionalDouble.empty())), "");
-        }
+            table.row("method " + method, "ensemble " + baseline.weightingName(), "", "", fraction(result.flatMap(CellResult::ensemble)), "");
+        });
         return String.format(Locale.ROOT, "The teachers of the methods that bring their own, beside the plan's (their own"
                 + " scores on the same dev set; a method's teachers are fine-tuned by its first cell, whose time includes"
                 + " it):%n%n") + table + "\n";
@@ -213,6 +205,11 @@ final class MethodsSection {
 
     private static String points(OptionalDouble value) {
         return value.isPresent() ? Summary.points(value.getAsDouble()) : "-";
+    }
+
+    /** A metric given as a fraction (as the cells store it), in points; "-" when absent. */
+    private static String fraction(Optional<Double> value) {
+        return value.map(v -> Summary.points(100 * v)).orElse("-");
     }
 
     /** {@code +1.2}, {@code -0.4}; a value that rounds to zero as {@code +0.0}, never {@code -0.0}. */
@@ -279,9 +276,8 @@ final class MethodsSection {
                     }
                     double mean = values.values().stream().mapToDouble(Double::doubleValue).sum() / values.size();
                     double margin = mean - ensemble.getAsDouble();
-                    String status = values.size() < plan.seeds().size() ? Goals.Status.NOT_YET_MEASURED.label()
-                            + String.format(Locale.ROOT, " (%d of %d seeds)", values.size(), plan.seeds().size())
-                            : (margin >= -BILSTM_GOAL_POINTS ? Goals.Status.MET : Goals.Status.MISSED).label();
+                    String status = Goals.Status.of(values.size(), plan.seeds().size(),
+                            () -> margin >= -BILSTM_GOAL_POINTS ? Goals.Status.MET : Goals.Status.MISSED);
                     rows.add(new String[] {s.name(), m.name(), String.format(Locale.ROOT, "%+.1f (%s vs %s)", margin,
                             Summary.points(mean), Summary.points(ensemble.getAsDouble())), status});
                 }

@@ -249,13 +249,14 @@ public record QualityPlan(String resultsDir, List<Long> seeds, List<CellKind> ce
                 }
             }
         }
+        List<String> methodNames = methods.stream().map(MethodPlan::name).toList();
         for (MethodPlan m : methods) {
             if (m.control() == null) {
                 continue;
             }
             String key = "methods[" + m.name() + "].control";
             MethodPlan control = methods.stream().filter(c -> c.name().equals(m.control())).findFirst().orElseThrow(
-                    () -> ConfigException.invalid(key, m.control(), "a method of the plan (" + names(seenMethods.stream().sorted().toList()) + ")"));
+                    () -> ConfigException.invalid(key, m.control(), "a method of the plan (" + names(methodNames) + ")"));
             for (GlueTask t : planTasks) {
                 for (StudentPlan s : students) {
                     if (m.appliesTo(t, s.name()) && !control.appliesTo(t, s.name())) {
