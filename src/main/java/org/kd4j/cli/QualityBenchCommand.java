@@ -10,6 +10,7 @@ import org.kd4j.KdException;
 import org.kd4j.data.glue.GlueTask;
 import org.kd4j.distill.train.Progress;
 import org.kd4j.eval.MarkdownTable;
+import org.kd4j.eval.Metric;
 import org.kd4j.quality.CellRecord;
 import org.kd4j.quality.QualityBenchmark;
 import org.kd4j.quality.QualityCell;
@@ -92,6 +93,7 @@ final class QualityBenchCommand implements Callable<Integer> {
             throw new KdException("--dry-run and --report-only: expected one of them, found both");
         }
         if (reportOnly) {
+            int recorded = QualityBenchmark.recordInLedger(loaded, QualityBenchmark.allCells(loaded, source));
             QualityReport finished = QualityReport.read(loaded, source);
             String markdown = finished.markdown(reportCommand());
             if (report != null) {
@@ -99,8 +101,9 @@ final class QualityBenchCommand implements Callable<Integer> {
             } else {
                 out.print(markdown);
             }
-            out.printf(Locale.ROOT, "quality report: %d of %d cell(s) done, nothing run%s%n", finished.cellsDone(),
-                    finished.cellsPlanned(), report == null ? "" : "; report written to " + report);
+            out.printf(Locale.ROOT, "quality report: %d of %d cell(s) done, nothing run%s%s%n", finished.cellsDone(),
+                    finished.cellsPlanned(), recorded == 0 ? "" : "; " + recorded + " finished cell(s) recorded in the results"
+                            + " ledger " + loaded.ledgerDir(), report == null ? "" : "; report written to " + report);
             out.flush();
             return Main.EXIT_OK;
         }
@@ -140,7 +143,9 @@ final class QualityBenchCommand implements Callable<Integer> {
             String label = status.label();
             if (status == QualityCell.Status.DONE) {
                 done++;
-                label += CellRecord.read(c.dir()).map(r -> String.format(Locale.ROOT, " (%.1f s)", r.seconds())).orElse("");
+                label += c.finishedHere()
+                        ? CellRecord.read(c.dir()).map(r -> String.format(Locale.ROOT, " (%.1f s)", r.seconds())).orElse("")
+                        : String.format(Locale.ROOT, " (%.1f s; in the results ledger)", c.result(Metric.mainFor(c.task())).seconds());
             }
             table.row(c.task(), c.student(), c.cell().id(), c.seed(), label, c.dir());
         }

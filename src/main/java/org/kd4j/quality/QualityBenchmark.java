@@ -1,5 +1,6 @@
 package org.kd4j.quality;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -8,9 +9,12 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -28,6 +32,7 @@ import org.kd4j.config.StudentVariant;
 import org.kd4j.distill.TaskData;
 import org.kd4j.distill.Teacher;
 import org.kd4j.distill.TeacherPool;
+import org.kd4j.eval.Metric;
 import org.kd4j.distill.train.Progress;
 import org.kd4j.util.AtomicFiles;
 import org.kd4j.util.FileTrees;
@@ -216,6 +221,7 @@ public final class QualityBenchmark {
     public Outcome run(String command, boolean keepGoing, Parallelism parallelism, Progress progress,
                        Consumer<QualityCell> afterEach) {
         List<QualityCell> all = cells();
+        recordInLedger(plan, all);
         List<QualityCell> ran = new ArrayList<>();
         List<QualityCell> skipped = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();
@@ -286,6 +292,7 @@ public final class QualityBenchmark {
         NativeGarbage.collect("cell " + cell.key());
         new CellRecord(cell.task().displayName(), cell.student(), cell.cell().id(), cell.seed(), seconds,
                 Instant.now().toString(), cellCommand, cell.configSha256()).write(cell.dir());
+        writeLedgerEntry(cell);
         LOG.info("quality cell {} done in {} s (resident memory now {} MB)", cell.key(), String.format(Locale.ROOT, "%.1f", seconds),
                 NativeGarbage.residentKb() / 1024);
     }
@@ -321,6 +328,76 @@ public final class QualityBenchmark {
                 throw new KdException("cannot write " + file + ": " + e.getMessage(), e);
             }
         }
+        recordTeachersInLedger(plan, task);
+    }
+
+    /**
+     * Keeps in the plan's results ledger ({@code ledger_dir}) the numbers of every given cell whose run directory is
+     * finished with its current configuration and which the ledger does not hold as such, and each of their tasks'
+     * teachers' preparation record; a cell run by this class is recorded as it finishes, this catches up with cells run
+     * before the plan had a ledger (or by an older build). Nothing without a ledger.
+     *
+     * @return how many cells were recorded
+     */
+    public static int recordInLedger(QualityPlan plan, List<QualityCell> cells) {
+        if (plan.ledgerDir() == null) {
+            return 0;
+        }
+        int recorded = 0;
+        Set<GlueTask> tasks = new LinkedHashSet<>();
+        for (QualityCell cell : cells) {
+            tasks.add(cell.task());
+            boolean current = cell.ledgerEntry().map(e -> e.configSha256().equals(cell.configSha256())).orElse(false);
+            if (!current && cell.finishedHere()) {
+                writeLedgerEntry(cell);
+                recorded++;
+            }
+        }
+        tasks.forEach(t -> recordTeachersInLedger(plan, t));
+        if (recorded > 0) {
+            LOG.info("results ledger {}: {} finished cell(s) recorded", plan.ledgerDir(), recorded);
+        }
+        return recorded;
+    }
+
+    private static void writeLedgerEntry(QualityCell cell) {
+        if (cell.ledgerFile() == null) {
+            return;
+        }
+        CellRecord record = CellRecord.read(cell.dir())
+                .orElseThrow(() -> new KdException(cell.dir().resolve(CellRecord.FILE) + ": missing after the cell's run"));
+        LedgerEntry.of(record, CellResult.read(cell, Metric.mainFor(cell.task()))).write(cell.ledgerFile());
+    }
+
+    /**
+     * The ledger's copy of a task's teachers' preparation record ({@value #TEACHERS_FILE}, model files by name), written
+     * when the results directory has one the ledger lacks or holds otherwise.
+     */
+    private static void recordTeachersInLedger(QualityPlan plan, GlueTask task) {
+        Path from = teachersFile(plan, task);
+        Optional<Path> to = ledgerTeachersFile(plan, task);
+        if (to.isEmpty() || !Files.isRegularFile(from)) {
+            return;
+        }
+        try {
+            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            JsonNode node = json.readTree(from.toFile());
+            for (JsonNode t : node.path("teachers")) {
+                if (t instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                    o.put("model_file", LedgerEntry.modelName(t.path("model_file").asText()));
+                }
+            }
+            if (!Files.isRegularFile(to.get()) || !json.readTree(to.get().toFile()).equals(node)) {
+                AtomicFiles.write(to.get(), json.writeValueAsBytes(node));
+            }
+        } catch (IOException e) {
+            throw new KdException("cannot copy " + from + " to the results ledger " + to.get() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Where the plan's results ledger keeps a task's teachers' preparation record; empty without a ledger. */
+    static Optional<Path> ledgerTeachersFile(QualityPlan plan, GlueTask task) {
+        return plan.ledgerDir() == null ? Optional.empty() : Optional.of(Path.of(plan.ledgerDir(), task.displayName(), TEACHERS_FILE));
     }
 
     /** Whether {@code file} records a preparation of exactly these teachers' model files. */

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.kd4j.KdException;
 import org.kd4j.config.ConfigLoader;
 import org.kd4j.config.DistillConfig;
 import org.kd4j.config.ExperimentConfig;
@@ -16,6 +17,7 @@ import org.kd4j.config.TrainConfig;
 import org.kd4j.data.glue.GlueTask;
 import org.kd4j.config.StudentVariant;
 import org.kd4j.config.WeightingScheme;
+import org.kd4j.eval.Metric;
 import org.kd4j.run.RunDirectory;
 import org.kd4j.util.Hashing;
 
@@ -27,12 +29,18 @@ import org.kd4j.util.Hashing;
  *     teacher alone and {@code [ensemble]}; for the ensemble all teachers, the cell's weighting and {@code [ensemble]};
  *     for a method the same as the ensemble, made from the method's configuration ({@link QualityPlan#methodConfig});
  *     always the cell's seed as the student's, {@code run.measure_teachers: false}
+ * @param ledgerFile its entry in the plan's results ledger, {@code <ledger_dir>/<task>/<student>/<cell>/seed-<n>.json};
+ *     null when the plan has no ledger
  */
-public record QualityCell(GlueTask task, String student, Cell cell, long seed, Path dir, ExperimentConfig config) {
+public record QualityCell(GlueTask task, String student, Cell cell, long seed, Path dir, ExperimentConfig config,
+                          Path ledgerFile) {
 
     /** Where a cell stands. */
     public enum Status {
-        /** Finished: its run directory is finished and its cell record written, with this configuration. */
+        /**
+         * Finished with this configuration: its run directory is finished and its cell record written, or the plan's
+         * results ledger records it.
+         */
         DONE,
         /** Finished with another configuration (the plan was edited since): it runs again. */
         STALE,
@@ -75,7 +83,9 @@ public record QualityCell(GlueTask task, String student, Cell cell, long seed, P
                 : TeacherStage.defaults();
         ExperimentConfig config = new ExperimentConfig(shared.task(), shared.data(), shared.tokenizer(), teachers, studentConfig,
                 distill, run, stage);
-        return new QualityCell(shared.task(), student, cell, seed, dir, config);
+        Path ledger = plan.ledgerDir() == null ? null
+                : Path.of(plan.ledgerDir(), shared.task().displayName(), student, cell.id(), "seed-" + seed + ".json");
+        return new QualityCell(shared.task(), student, cell, seed, dir, config, ledger);
     }
 
     /** The pooled widths of {@code chosen} among {@code all}, when the plan names them ({@code distill.hidden_dims}). */
@@ -92,13 +102,43 @@ public record QualityCell(GlueTask task, String student, Cell cell, long seed, P
     }
 
     public Status status() {
-        if (new RunDirectory(dir).finished()) {
-            Optional<CellRecord> record = CellRecord.read(dir);
-            if (record.isPresent()) {
-                return configSha256().equals(record.get().configSha256()) ? Status.DONE : Status.STALE;
-            }
+        if (finishedHere()) {
+            return Status.DONE;
+        }
+        Optional<LedgerEntry> recorded = ledgerEntry();
+        if (recorded.isPresent() && configSha256().equals(recorded.get().configSha256())) {
+            return Status.DONE;
+        }
+        if ((new RunDirectory(dir).finished() && CellRecord.read(dir).isPresent()) || recorded.isPresent()) {
+            return Status.STALE;
         }
         return Files.isDirectory(dir) ? Status.UNFINISHED : Status.TO_RUN;
+    }
+
+    /** Whether the cell's run directory holds a finished run of this configuration (not only the ledger). */
+    public boolean finishedHere() {
+        if (!new RunDirectory(dir).finished()) {
+            return false;
+        }
+        return CellRecord.read(dir).map(r -> configSha256().equals(r.configSha256())).orElse(false);
+    }
+
+    /** The cell's entry in the plan's results ledger, whatever its configuration; empty without one. */
+    Optional<LedgerEntry> ledgerEntry() {
+        return ledgerFile == null ? Optional.empty() : LedgerEntry.read(ledgerFile);
+    }
+
+    /**
+     * A done cell's numbers: from its run directory when it is there, else from the results ledger.
+     *
+     * @throws KdException when the cell is not done
+     */
+    public CellResult result(Metric metric) {
+        if (finishedHere()) {
+            return CellResult.read(this, metric);
+        }
+        return ledgerEntry().filter(e -> configSha256().equals(e.configSha256())).map(LedgerEntry::result)
+                .orElseThrow(() -> new KdException("cell " + key() + " is not done (" + status().label() + ")"));
     }
 
     /**

@@ -43,10 +43,14 @@ import org.kd4j.model.TransformerConfig;
  *     of {@code weightings}
  * @param methods the methods (issue 12), each run as the ensemble cell of {@code method_weighting} with the method's
  *     preset keys over it, in its own cells {@code <results_dir>/<task>/<student>/method-<name>/seed-<n>}; none by default
+ * @param ledgerDir the results ledger: a folder, meant to be committed, where each finished cell's numbers are also kept
+ *     ({@link LedgerEntry}, {@code <ledger_dir>/<task>/<student>/<cell>/seed-<n>.json}; no models), so that a fresh clone
+ *     has the finished cells: a cell recorded there with its current configuration is done, and the report reads it
+ *     where its run directory is gone; null: none
  */
 public record QualityPlan(String resultsDir, List<Long> seeds, List<CellKind> cells, List<WeightingScheme> weightings,
                           boolean saveModels, JsonNode base, List<TaskPlan> tasks, List<StudentPlan> students,
-                          WeightingScheme methodWeighting, List<MethodPlan> methods) {
+                          WeightingScheme methodWeighting, List<MethodPlan> methods, String ledgerDir) {
 
     /**
      * One task of the plan.
@@ -147,6 +151,10 @@ public record QualityPlan(String resultsDir, List<Long> seeds, List<CellKind> ce
 
     public QualityPlan {
         ConfigException.requireText("results_dir", resultsDir);
+        if (ledgerDir != null && (ledgerDir.isBlank() || Path.of(ledgerDir).normalize().startsWith(Path.of(resultsDir).normalize()))) {
+            throw ConfigException.invalid("ledger_dir", ledgerDir, "a folder outside results_dir (" + resultsDir + "), to be"
+                    + " committed; or no ledger_dir");
+        }
         if (seeds == null || seeds.isEmpty()) {
             throw ConfigException.invalid("seeds", seeds, "at least one seed, e.g. [1, 2, 3]");
         }

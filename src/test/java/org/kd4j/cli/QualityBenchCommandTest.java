@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,7 +17,8 @@ class QualityBenchCommandTest {
     private static Path plan(Path dir) throws Exception {
         Path plan = dir.resolve("glue5.yaml");
         Files.writeString(plan, Files.readString(Path.of("hparams/quality/glue5.yaml"))
-                .replace("results_dir: runs/quality", "results_dir: " + dir.resolve("results")));
+                .replace("results_dir: runs/quality", "results_dir: " + dir.resolve("results"))
+                .replace("ledger_dir: docs/quality-results/glue5", "ledger_dir: " + dir.resolve("ledger")));
         return plan;
     }
 
@@ -99,6 +102,7 @@ class QualityBenchCommandTest {
         Path plan = dir.resolve("ghost.yaml");
         Files.writeString(plan, """
                 results_dir: %s
+                ledger_dir: %s
                 seeds: [1]
                 cells: [cross_entropy, single_teacher, ensemble]
                 weightings: [uniform]
@@ -114,13 +118,26 @@ class QualityBenchCommandTest {
                     student:
                       model: {type: cnn, hidden: 8, ffn: 8}
                       train: {epochs: 1, learning_rate: 0.01}
-                """.formatted(dir.resolve("results"), data, dir.resolve("ghost.onnx"), dir.resolve("cache")));
+                """.formatted(dir.resolve("results"), dir.resolve("ledger"), data, dir.resolve("ghost.onnx"), dir.resolve("cache")));
         CliRunner stop = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--no-progress");
         assertEquals(1, stop.exitCode(), stop.err());
         assertEquals(1, stop.err().strip().lines().count(), stop.err());
         assertTrue(stop.err().startsWith("error: cell SST-2/tiny/teacher-ghost/seed-1: teachers[ghost].init"), stop.err());
         assertTrue(Files.isRegularFile(dir.resolve("results/SST-2/tiny/cross-entropy/seed-1/quality-cell.json")),
                 "the cell before the failure is done");
+        // and kept in the results ledger as it finished: the student's score as its run's metrics give it
+        JsonNode entry = new ObjectMapper().readTree(dir.resolve("ledger/SST-2/tiny/cross-entropy/seed-1.json").toFile());
+        JsonNode studentRow = null;
+        for (JsonNode row : new ObjectMapper().readTree(dir.resolve("results/SST-2/tiny/cross-entropy/seed-1/metrics.json")
+                .toFile()).path("rows")) {
+            if (row.path("name").asText().startsWith("student")) {
+                studentRow = row;
+            }
+        }
+        assertTrue(studentRow != null, "a student row in the cell's metrics");
+        assertEquals(studentRow.path("dev_accuracy").asDouble(), entry.path("student_score").asDouble(), 0.0);
+        assertEquals("cross-entropy", entry.path("cell").asText());
+        assertTrue(!Files.exists(dir.resolve("ledger/SST-2/tiny/teacher-ghost")), "a failed cell is not in the ledger");
 
         CliRunner going = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--no-progress", "--keep-going");
         assertEquals(1, going.exitCode(), going.err());

@@ -196,6 +196,8 @@ class QualityPlanTest {
         assertRefused(dir, text.replace("[uniform, confidence, teacher_loss]", "[uniform, loud]"), "'loud'");
         assertRefused(dir, text.replace("[cross_entropy, single_teacher, ensemble]", "[cross_entropy, best]"), "'best'");
         assertRefused(dir, text.replace("seeds: [1, 2]", "seeds: [1, 1]"), "seeds = '[1, 1]' is not valid; expected each seed once");
+        assertRefused(dir, text.replace("seeds: [1, 2]", "ledger_dir: " + dir.resolve("results/ledger") + "\nseeds: [1, 2]"),
+                "ledger_dir = '" + dir.resolve("results/ledger") + "' is not valid; expected a folder outside results_dir");
         assertRefused(dir, text.replace("  run: {cache_dir:", "  student: {}\n  run: {cache_dir:"), "base.student");
         assertRefused(dir, text.replace("  run: {cache_dir:", "  run: {dir: x, cache_dir:"), "base.run.dir");
         assertRefused(dir, text.replace("init_layers: 1", "init_layers: -1"), "student.init_layers = -1 is out of range");

@@ -144,6 +144,70 @@ class QualityReportTest {
         assertTrue(!third.contains("| s1 "), third);
     }
 
+    /**
+     * The results ledger keeps the finished cells' numbers: with the run directories gone (a fresh clone), the cells are
+     * still done and the report is the same; a ledger entry of another configuration is stale.
+     */
+    @Test
+    void theLedgerKeepsFinishedCellsWhenTheirRunDirectoriesAreGone(@TempDir Path dir) throws Exception {
+        Path planFile = dir.resolve("ledger-plan.yaml");
+        Path ledger = dir.resolve("ledger");
+        Files.writeString(planFile, Files.readString(QualityPlanTest.tinyPlan(dir)).replace("seeds: [1, 2]",
+                "ledger_dir: " + ledger + "\nseeds: [1, 2]"));
+        QualityPlan plan = QualityPlan.load(planFile);
+        List<QualityCell> cells = QualityBenchmark.allCells(plan, planFile.toString());
+        Map<String, Double> teachers = Map.of("t1", 0.86, "t2", 0.84);
+        finish(cells, "SST-2/s1/cross-entropy/seed-1", 0.80, Map.of(), null, 10);
+        finish(cells, "SST-2/s1/cross-entropy/seed-2", 0.82, Map.of(), null, 12);
+        finish(cells, "SST-2/s1/ensemble-uniform/seed-1", 0.84, teachers, 0.87, 20);
+        // unfinished: not recorded
+        finish(cells, "SST-2/s1/teacher-t1/seed-1", 0.99, Map.of("t1", 0.86), null, 10);
+        QualityCell unfinished = cells.stream().filter(c -> c.key().equals("SST-2/s1/teacher-t1/seed-1")).findFirst().orElseThrow();
+        new RunDirectory(unfinished.dir()).markUnfinished();
+        String t1 = modelFile(cells.get(0).dir(), "SST-2", "t1");
+        String t2 = modelFile(cells.get(0).dir(), "SST-2", "t2");
+        JSON.writeValue(QualityBenchmark.teachersFile(plan, org.kd4j.data.glue.GlueTask.SST2).toFile(), Map.of("seconds", 100.0,
+                "teachers", List.of(Map.of("name", "t1", "model_file", t1, "train_seconds", 30.0, "trained_here", true),
+                        Map.of("name", "t2", "model_file", t2, "train_seconds", 30.0, "trained_here", false))));
+        String before = QualityReport.read(plan, planFile.toString()).markdown("bench quality --plan x");
+        assertRow(before, "SST-2", "teachers scoring the data once", "-", "1m 10s");
+
+        assertEquals(3, QualityBenchmark.recordInLedger(plan, cells));
+        assertEquals(0, QualityBenchmark.recordInLedger(plan, cells), "recorded once");
+        Path entry = ledger.resolve("SST-2/s1/ensemble-uniform/seed-1.json");
+        var node = JSON.readTree(entry.toFile());
+        assertEquals(0.84, node.path("student_score").asDouble(), 0.0);
+        assertEquals(0.87, node.path("ensemble").asDouble(), 0.0);
+        assertEquals(20.0, node.path("seconds").asDouble(), 0.0);
+        // teachers' model files by name only: no machine's folders in a committed file
+        assertEquals("SST-2-t1.kdm", node.path("teacher_models").path("t1").asText());
+        assertEquals("SST-2-t2.kdm", JSON.readTree(ledger.resolve("SST-2/teachers.json").toFile()).path("teachers").get(1)
+                .path("model_file").asText());
+        assertTrue(!Files.exists(ledger.resolve("SST-2/s1/teacher-t1/seed-1.json")), "an unfinished cell is not recorded");
+
+        // a fresh clone: the run directories are gone, the ledger is not
+        org.kd4j.util.FileTrees.delete(dir.resolve("results"));
+        List<QualityCell> again = QualityBenchmark.allCells(plan, planFile.toString());
+        QualityCell ce = again.stream().filter(c -> c.key().equals("SST-2/s1/cross-entropy/seed-1")).findFirst().orElseThrow();
+        assertEquals(QualityCell.Status.DONE, ce.status());
+        assertTrue(!ce.finishedHere());
+        assertEquals(0.80, ce.result(org.kd4j.eval.Metric.ACCURACY).student(), 0.0);
+        String after = QualityReport.read(plan, planFile.toString()).markdown("bench quality --plan x");
+        assertEquals(before, after);
+        assertTrue(after.contains("and the results ledger `" + ledger + "`: 3 of 48 cells done"), after);
+        assertRow(after, "cross-entropy only", "81.0 ± 1.4", "-");
+        assertRow(after, "ensemble (uniform)", "87.0", "-");
+
+        // another configuration (the plan edited since): the ledger's entry is stale, the cell runs again
+        Path edited = dir.resolve("edited.yaml");
+        Files.writeString(edited, Files.readString(planFile).replace("max_length: 24,", "max_length: 20,"));
+        QualityPlan editedPlan = QualityPlan.load(edited);
+        QualityCell staleCell = QualityBenchmark.allCells(editedPlan, edited.toString()).stream()
+                .filter(c -> c.key().equals("SST-2/s1/cross-entropy/seed-1")).findFirst().orElseThrow();
+        assertEquals(QualityCell.Status.STALE, staleCell.status());
+        assertEquals(0, QualityReport.read(editedPlan, edited.toString()).cellsDone());
+    }
+
     /** A goal judges a comparison only once every seed of its cells is done; a mean over fewer seeds is shown, unjudged. */
     @Test
     void goalsWaitForEverySeed(@TempDir Path dir) throws Exception {
