@@ -51,7 +51,7 @@ final class QualityBenchCommand implements Callable<Integer> {
     List<Long> seeds = new ArrayList<>();
 
     @Option(names = "--methods", split = ",", paramLabel = "<name>", description = "Only these methods of the plan, with"
-            + " their baseline cells (ensemble-<method_weighting>); default: every cell and every method.")
+            + " their controls and their baseline cells (ensemble-<method_weighting>); default: every cell and every method.")
     List<String> methods = new ArrayList<>();
 
     @Option(names = "--no-methods", description = "Only the plan's own cells, none of its methods'.")

@@ -69,7 +69,7 @@ public final class QualityBenchmark {
      * @param tasks tasks of the plan
      * @param students names of the plan's students
      * @param seeds seeds of the plan
-     * @param methods names of the plan's methods: only their cells and their baseline cells
+     * @param methods names of the plan's methods: only their cells, their controls' cells and their baseline cells
      *     ({@code ensemble-<method_weighting>} of the tasks and students they run on) are selected; empty: every cell,
      *     every method's too
      * @param withoutMethods the plan's own cells only, no method's
@@ -96,10 +96,14 @@ public final class QualityBenchmark {
             return new Selection(List.of(), List.of(), List.of());
         }
 
-        /** Whether a cell of the plan (its own or a method's) is selected, as to its kind. */
+        /**
+         * Whether a cell of the plan (its own or a method's) is selected, as to its kind. A selected method brings its
+         * control's cells ({@code control:}), which it is compared with.
+         */
         boolean selects(QualityPlan plan, Cell cell) {
             if (cell.kind() == CellKind.METHOD) {
-                return !withoutMethods && (methods.isEmpty() || methods.contains(cell.method()));
+                return !withoutMethods && (methods.isEmpty() || methods.contains(cell.method())
+                        || methods.stream().anyMatch(m -> cell.method().equals(plan.method(m).control())));
             }
             return methods.isEmpty() || plan.methodBaseline().map(cell::equals).orElse(false);
         }

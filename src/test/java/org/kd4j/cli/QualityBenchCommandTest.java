@@ -39,6 +39,11 @@ class QualityBenchCommandTest {
         assertTrue(!methods.out().contains("ensemble-confidence") && !methods.out().contains("| minilm-l3"), methods.out());
         CliRunner one = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--dry-run", "--methods", "layers");
         assertTrue(one.out().contains("12 cell(s): 0 done, 12 to run"), one.out());
+        // a method brings its control: cofinetuned and apart-cls, with their baseline, on SST-2 and MRPC x 3 seeds x 2 students
+        CliRunner controlled = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--dry-run", "--methods", "cofinetuned");
+        assertTrue(controlled.out().contains("36 cell(s): 0 done, 36 to run"), controlled.out());
+        assertTrue(controlled.out().matches("(?s).*\\| MRPC +\\| bilstm +\\| method-apart-cls +\\| +3 \\| to run +\\| .*"),
+                controlled.out());
         CliRunner none = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--dry-run", "--no-methods");
         assertTrue(none.out().contains("270 cell(s): 0 done, 270 to run"), none.out());
 
