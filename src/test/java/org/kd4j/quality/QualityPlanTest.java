@@ -57,8 +57,8 @@ class QualityPlanTest {
         List<QualityCell> cells = QualityBenchmark.allCells(plan, GLUE5.toString());
         // 5 tasks x 3 seeds x 3 students x (cross-entropy + 2 teachers + 3 weightings), and the methods on SST-2 and MRPC
         // x 3 seeds: augmented, hidden, cofinetuned, apart-cls and embeddings for 2 students, layers and
-        // augmented-embeddings for 1
-        assertEquals(5 * 3 * 3 * 6 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1), cells.size());
+        // augmented-embeddings for 1; augmented-embeddings-long on SST-2 for 1 student x 3 seeds
+        assertEquals(5 * 3 * 3 * 6 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1) + 3, cells.size());
         assertEquals(cells.size(), cells.stream().map(QualityCell::dir).distinct().count(), "one run directory per cell");
 
         QualityCell ce = cell(cells, "SST-2/sead/cross-entropy/seed-1");
@@ -97,7 +97,7 @@ class QualityPlanTest {
         List<QualityCell> cells = QualityBenchmark.allCells(plan, GLUE5.toString());
         assertEquals(WeightingScheme.UNIFORM, plan.methodWeighting());
         assertEquals(List.of("augmented", "hidden", "layers", "cofinetuned", "apart-cls", "embeddings",
-                "augmented-embeddings"), plan.methods().stream().map(QualityPlan.MethodPlan::name).toList());
+                "augmented-embeddings", "augmented-embeddings-long"), plan.methods().stream().map(QualityPlan.MethodPlan::name).toList());
 
         ExperimentConfig augmented = cell(cells, "SST-2/bilstm/method-augmented/seed-2").config();
         ExperimentConfig baseline = cell(cells, "SST-2/bilstm/ensemble-uniform/seed-2").config();
@@ -157,6 +157,15 @@ class QualityPlanTest {
         assertEquals(augmented.student().model(), both.student().model());
         assertEquals(augmented.distill(), both.distill());
         assertTrue(cells.stream().noneMatch(c -> c.key().contains("sead/method-augmented-embeddings")));
+        // the same with 6 epochs: the student's other training keys kept, the same transfer set (its labels cached once)
+        ExperimentConfig longer = cell(cells, "SST-2/bilstm/method-augmented-embeddings-long/seed-2").config();
+        assertEquals(6, longer.student().train().epochs());
+        assertEquals(both.student().train().learningRate(), longer.student().train().learningRate());
+        assertEquals(both.student().train().seed(), longer.student().train().seed());
+        assertEquals(minilm, longer.student().embeddings());
+        assertEquals(both.data().transferFile(), longer.data().transferFile());
+        assertEquals(both.distill(), longer.distill());
+        assertTrue(cells.stream().noneMatch(c -> c.key().startsWith("MRPC/") && c.key().contains("-long")));
     }
 
     /**
