@@ -1,17 +1,7 @@
 package org.kd4j.quality;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
-import org.kd4j.KdException;
-import org.kd4j.util.AtomicFiles;
 
 /**
  * What the benchmark records in a finished cell's run directory ({@value #FILE}), written atomically after the run:
@@ -33,33 +23,12 @@ public record CellRecord(String task, String student, String cell, long seed, do
 
     public static final String FILE = "quality-cell.json";
 
-    private static final Logger LOG = LogManager.getLogger(CellRecord.class);
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
-
     public void write(Path dir) {
-        Path file = dir.resolve(FILE);
-        try {
-            AtomicFiles.write(file, JSON.writeValueAsBytes(this));
-        } catch (IOException e) {
-            throw new KdException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        RecordFiles.write(dir.resolve(FILE), this);
     }
 
     /** The record of a cell's run directory; empty when there is none or it cannot be read (logged: the cell re-runs). */
     public static Optional<CellRecord> read(Path dir) {
-        Path file = dir.resolve(FILE);
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(JSON.readValue(file.toFile(), CellRecord.class));
-        } catch (IOException e) {
-            LOG.warn("{}: unreadable cell record ({}); the cell counts as unfinished", file, e.getMessage());
-            return Optional.empty();
-        }
+        return RecordFiles.read(dir.resolve(FILE), CellRecord.class, "the cell counts as unfinished");
     }
 }

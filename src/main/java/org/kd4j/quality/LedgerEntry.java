@@ -1,19 +1,9 @@
 package org.kd4j.quality;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
-import org.kd4j.KdException;
-import org.kd4j.util.AtomicFiles;
 
 /**
  * A finished cell's numbers as the plan's results ledger keeps them ({@code <ledger_dir>/<task>/<student>/<cell>/seed-<n>.json}):
@@ -46,14 +36,6 @@ public record LedgerEntry(String task, String student, String cell, long seed, d
                           Map<String, Double> teachers, Map<String, Double> teacherTrainSeconds, Map<String, String> teacherModels,
                           Double ensemble) {
 
-    private static final Logger LOG = LogManager.getLogger(LedgerEntry.class);
-    static final JsonMapper JSON = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
-
     public LedgerEntry {
         teachers = teachers == null ? Map.of() : new LinkedHashMap<>(teachers);
         teacherTrainSeconds = teacherTrainSeconds == null ? Map.of() : new LinkedHashMap<>(teacherTrainSeconds);
@@ -81,23 +63,11 @@ public record LedgerEntry(String task, String student, String cell, long seed, d
     }
 
     void write(Path file) {
-        try {
-            AtomicFiles.write(file, JSON.writeValueAsBytes(this));
-        } catch (IOException e) {
-            throw new KdException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        RecordFiles.write(file, this);
     }
 
     /** The entry in {@code file}; empty when there is none or it cannot be read (logged: the cell counts as not recorded). */
     static Optional<LedgerEntry> read(Path file) {
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(JSON.readValue(file.toFile(), LedgerEntry.class));
-        } catch (IOException e) {
-            LOG.warn("{}: unreadable ledger entry ({}); the cell counts as not recorded", file, e.getMessage());
-            return Optional.empty();
-        }
+        return RecordFiles.read(file, LedgerEntry.class, "the cell counts as not recorded");
     }
 }
