@@ -236,7 +236,7 @@ final class MethodsSection {
                             first, file.getFileName()));
                     continue;
                 }
-                Optional<AugmentedTransferSet> set = AugmentedTransferSet.read(file);
+                Optional<AugmentedTransferSet> set = QualityBenchmark.augmentedRecord(plan, task, file);
                 var settings = m.augment().settings();
                 sb.append(set.map(x -> String.format(Locale.ROOT, "Method %s's transfer set `%s`: %,d lines (%,d bytes) from"
                                 + " %,d training rows x %d draws (seed %d), %,d dropped as equal to their original, %,d as"

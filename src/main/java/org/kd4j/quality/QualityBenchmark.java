@@ -261,6 +261,7 @@ public final class QualityBenchmark {
                     AugmentedTransferSet.ensure(Path.of(cell.config().data().transferFile()), cell.task(), cell.config().data(),
                             plan.method(cell.cell().method()).augment().settings(), tagger.get(),
                             Augmentation.Listener.logging("augment " + cell.task(), 10_000));
+                    recordAugmentedInLedger(plan, cell);
                 }
                 LOG.info("quality cell {}/{}: {}", index, toRun, cell.key());
                 runCell(cell, command, parallelism, progress);
@@ -358,6 +359,7 @@ public final class QualityBenchmark {
             }
         }
         tasks.forEach(t -> recordTeachersInLedger(plan, t));
+        cells.stream().filter(c -> c.status() == QualityCell.Status.DONE).forEach(c -> recordAugmentedInLedger(plan, c));
         if (recorded > 0) {
             LOG.info("results ledger {}: {} finished cell(s) recorded", plan.ledgerDir(), recorded);
         }
@@ -397,6 +399,40 @@ public final class QualityBenchmark {
         } catch (IOException e) {
             throw new KdException("cannot copy " + from + " to the results ledger " + to.get() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The ledger's copy of the record of the augmented transfer set a method's cell reads (its file by name), written
+     * when the results directory has the record and the ledger does not; the set itself is not copied.
+     */
+    private static void recordAugmentedInLedger(QualityPlan plan, QualityCell cell) {
+        if (plan.ledgerDir() == null || cell.cell().kind() != CellKind.METHOD || plan.method(cell.cell().method()).augment() == null) {
+            return;
+        }
+        Path file = Path.of(cell.config().data().transferFile());
+        Path to = AugmentedTransferSet.recordFile(ledgerAugmentedFile(plan, cell.task(), file));
+        Optional<AugmentedTransferSet> set = AugmentedTransferSet.read(file);
+        if (set.isEmpty() || Files.isRegularFile(to)) {
+            return;
+        }
+        AugmentedTransferSet x = set.get();
+        RecordFiles.write(to, new AugmentedTransferSet(file.getFileName().toString(), x.key(), x.task(), x.settings(), x.trainRows(),
+                x.trainLimit(), x.dataSeed(), x.trainSha256(), x.lines(), x.drawn(), x.droppedIdentical(), x.droppedRepeated(),
+                x.droppedDev(), x.bytes(), x.seconds(), x.finished(), x.tagger()));
+    }
+
+    /** Where the plan's results ledger keeps (the record of) an augmented transfer file: {@code <ledger>/<task>/augmented/}. */
+    static Path ledgerAugmentedFile(QualityPlan plan, GlueTask task, Path transferFile) {
+        return Path.of(plan.ledgerDir(), task.displayName(), AugmentedTransferSet.FOLDER, transferFile.getFileName().toString());
+    }
+
+    /** The record of an augmented transfer file: beside it in the results directory, else the results ledger's copy. */
+    static Optional<AugmentedTransferSet> augmentedRecord(QualityPlan plan, GlueTask task, Path transferFile) {
+        Optional<AugmentedTransferSet> here = AugmentedTransferSet.read(transferFile);
+        if (here.isPresent() || plan.ledgerDir() == null) {
+            return here;
+        }
+        return AugmentedTransferSet.read(ledgerAugmentedFile(plan, task, transferFile));
     }
 
     /** Where the plan's results ledger keeps a task's teachers' preparation record; empty without a ledger. */

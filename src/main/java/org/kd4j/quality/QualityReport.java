@@ -308,7 +308,7 @@ public final class QualityReport {
                     if (!timed.add(file)) {
                         continue;   // an earlier method's set, made (and timed) once
                     }
-                    Optional<AugmentedTransferSet> set = AugmentedTransferSet.read(file);
+                    Optional<AugmentedTransferSet> set = QualityBenchmark.augmentedRecord(plan, task, file);
                     table.row(task, "augmented transfer set of method " + m.name() + " (" + file.getFileName() + ")", "-",
                             set.map(x -> duration(x.seconds())).orElse("-"));
                     taskTotal += set.map(AugmentedTransferSet::seconds).orElse(0.0);
