@@ -89,6 +89,12 @@ public record AugmentedTransferSet(String file, String key, String task, Map<Str
         return folder.resolve("aug-" + key(task, data, settings).substring(0, 16) + ".tsv");
     }
 
+    /** This record naming its transfer file {@code file} instead (the results ledger's copy names it by file name). */
+    AugmentedTransferSet withFile(String file) {
+        return new AugmentedTransferSet(file, key, task, settings, trainRows, trainLimit, dataSeed, trainSha256, lines, drawn,
+                droppedIdentical, droppedRepeated, droppedDev, bytes, seconds, finished, tagger);
+    }
+
     /** The record beside a transfer file: {@code aug-<hash>.json}. */
     public static Path recordFile(Path transferFile) {
         String name = transferFile.getFileName().toString();

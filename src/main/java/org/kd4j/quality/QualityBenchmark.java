@@ -359,7 +359,7 @@ public final class QualityBenchmark {
             }
         }
         tasks.forEach(t -> recordTeachersInLedger(plan, t));
-        cells.stream().filter(c -> c.status() == QualityCell.Status.DONE).forEach(c -> recordAugmentedInLedger(plan, c));
+        cells.forEach(c -> recordAugmentedInLedger(plan, c));
         if (recorded > 0) {
             LOG.info("results ledger {}: {} finished cell(s) recorded", plan.ledgerDir(), recorded);
         }
@@ -403,7 +403,7 @@ public final class QualityBenchmark {
 
     /**
      * The ledger's copy of the record of the augmented transfer set a method's cell reads (its file by name), written
-     * when the results directory has the record and the ledger does not; the set itself is not copied.
+     * when the results directory has the record (the set is made) and the ledger does not; the set itself is not copied.
      */
     private static void recordAugmentedInLedger(QualityPlan plan, QualityCell cell) {
         if (plan.ledgerDir() == null || cell.cell().kind() != CellKind.METHOD || plan.method(cell.cell().method()).augment() == null) {
@@ -411,14 +411,9 @@ public final class QualityBenchmark {
         }
         Path file = Path.of(cell.config().data().transferFile());
         Path to = AugmentedTransferSet.recordFile(ledgerAugmentedFile(plan, cell.task(), file));
-        Optional<AugmentedTransferSet> set = AugmentedTransferSet.read(file);
-        if (set.isEmpty() || Files.isRegularFile(to)) {
-            return;
+        if (!Files.isRegularFile(to)) {
+            AugmentedTransferSet.read(file).ifPresent(set -> RecordFiles.write(to, set.withFile(file.getFileName().toString())));
         }
-        AugmentedTransferSet x = set.get();
-        RecordFiles.write(to, new AugmentedTransferSet(file.getFileName().toString(), x.key(), x.task(), x.settings(), x.trainRows(),
-                x.trainLimit(), x.dataSeed(), x.trainSha256(), x.lines(), x.drawn(), x.droppedIdentical(), x.droppedRepeated(),
-                x.droppedDev(), x.bytes(), x.seconds(), x.finished(), x.tagger()));
     }
 
     /** Where the plan's results ledger keeps (the record of) an augmented transfer file: {@code <ledger>/<task>/augmented/}. */

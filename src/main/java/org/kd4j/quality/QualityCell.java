@@ -102,25 +102,27 @@ public record QualityCell(GlueTask task, String student, Cell cell, long seed, P
     }
 
     public Status status() {
-        if (finishedHere()) {
-            return Status.DONE;
-        }
+        String sha = configSha256();
+        Optional<CellRecord> here = finishedRecord();
         Optional<LedgerEntry> recorded = ledgerEntry();
-        if (recorded.isPresent() && configSha256().equals(recorded.get().configSha256())) {
+        if (here.map(r -> sha.equals(r.configSha256())).orElse(false)
+                || recorded.map(e -> sha.equals(e.configSha256())).orElse(false)) {
             return Status.DONE;
         }
-        if ((new RunDirectory(dir).finished() && CellRecord.read(dir).isPresent()) || recorded.isPresent()) {
+        if (here.isPresent() || recorded.isPresent()) {
             return Status.STALE;
         }
         return Files.isDirectory(dir) ? Status.UNFINISHED : Status.TO_RUN;
     }
 
+    /** The cell record of a finished run directory, whatever its configuration; empty when the run is not finished. */
+    private Optional<CellRecord> finishedRecord() {
+        return new RunDirectory(dir).finished() ? CellRecord.read(dir) : Optional.empty();
+    }
+
     /** Whether the cell's run directory holds a finished run of this configuration (not only the ledger). */
     public boolean finishedHere() {
-        if (!new RunDirectory(dir).finished()) {
-            return false;
-        }
-        return CellRecord.read(dir).map(r -> configSha256().equals(r.configSha256())).orElse(false);
+        return finishedRecord().map(r -> configSha256().equals(r.configSha256())).orElse(false);
     }
 
     /** The cell's entry in the plan's results ledger, whatever its configuration; empty without one. */
