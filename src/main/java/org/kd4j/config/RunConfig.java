@@ -21,9 +21,15 @@ import org.kd4j.util.Parallelism;
  * @param parallelism threads per op, workers and micro-batches of this run's training and scoring (the CLI's
  *     {@code --threads}, {@code --workers}, {@code --micro-batch-tokens} override it); written resolved with the run's
  *     config. Threads per op is one setting per process, applied by the entry point: see {@link Parallelism}
+ * @param teacherLedger a folder, meant to be committed, that keeps a copy of the teachers' receipts (their provenance
+ *     with the model file's SHA-256) and of their logits, never their models: {@code <teacher_ledger>/<model>.json} and
+ *     {@code <teacher_ledger>/logits/}. A run on a machine without the teachers' model files then takes a teacher from
+ *     its receipt, without fine-tuning it again, when every logit the run needs is in the cache or the ledger and
+ *     nothing else needs the model ({@code measure_teachers: false}, no hidden or layer loss on it). Empty: none (the
+ *     quality benchmark sets it under its {@code ledger_dir})
  */
 public record RunConfig(String dir, String cacheDir, List<StudentVariant> students, boolean measureTeachers,
-                        boolean saveModel, Parallelism parallelism) {
+                        boolean saveModel, Parallelism parallelism, String teacherLedger) {
 
     public RunConfig {
         ConfigException.requireText("dir", dir);
@@ -35,6 +41,13 @@ public record RunConfig(String dir, String cacheDir, List<StudentVariant> studen
         if (parallelism == null) {
             throw ConfigException.invalid("parallelism", null, "a mapping of threads_per_op, workers, micro_batch_tokens");
         }
+        teacherLedger = teacherLedger == null ? "" : teacherLedger;
+    }
+
+    /** A run without a teacher ledger. */
+    public RunConfig(String dir, String cacheDir, List<StudentVariant> students, boolean measureTeachers, boolean saveModel,
+                     Parallelism parallelism) {
+        this(dir, cacheDir, students, measureTeachers, saveModel, parallelism, "");
     }
 
     /** A run with {@link Parallelism#defaults()}. */
@@ -53,6 +66,16 @@ public record RunConfig(String dir, String cacheDir, List<StudentVariant> studen
 
     /** This run with {@code p} instead of its parallelism. */
     public RunConfig withParallelism(Parallelism p) {
-        return new RunConfig(dir, cacheDir, students, measureTeachers, saveModel, p);
+        return new RunConfig(dir, cacheDir, students, measureTeachers, saveModel, p, teacherLedger);
+    }
+
+    /** This run with {@code ledger} as its teacher ledger (empty: none). */
+    public RunConfig withTeacherLedger(String ledger) {
+        return new RunConfig(dir, cacheDir, students, measureTeachers, saveModel, parallelism, ledger);
+    }
+
+    /** The teacher ledger's folder; empty when the run has none. */
+    public java.util.Optional<java.nio.file.Path> teacherLedgerDir() {
+        return teacherLedger.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(java.nio.file.Path.of(teacherLedger));
     }
 }

@@ -473,7 +473,7 @@ public final class DistillationRun {
                 data.unlabeledVariant(), data.unlabeledSize()) : null;
         List<RunProvenance.TeacherEntry> teacherEntries = teachers.stream()
                 .map(t -> new RunProvenance.TeacherEntry(t.name(), t.modelFile().toString(),
-                        Hashing.fileHex("teacher model", t.modelFile()), t.tokenizer().fingerprint()))
+                        t.modelDigest(), t.tokenizer().fingerprint()))
                 .toList();
         return new RunProvenance(Instant.now().toString(), command, versions.kd4j(), versions.nd4j(), versions.java(),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"), config.student().train().seed(),

@@ -19,12 +19,19 @@ import org.kd4j.eval.Evaluation;
  * @param evalSeconds wall time of one pass over the dev set in this run (timed even when its dev logits are cached)
  * @param trainFeatures its pooled representations of the same rows as {@code trainLogits} {@code [N][width]} (cached
  *     beside them), when the run's hidden loss needs them; null otherwise
+ * @param modelSha256 the model file's SHA-256 when the teacher came from its receipt (the file is not on this machine,
+ *     {@link TeacherProvenance}); empty when the file is here
  */
 public record Teacher(TeacherConfig config, Path modelFile, BertTokenizer tokenizer, float[][] trainLogits,
                       float[][] devLogits, Evaluation dev, long parameters, double trainSeconds, boolean cached,
-                      double evalSeconds, float[][] trainFeatures) {
+                      double evalSeconds, float[][] trainFeatures, String modelSha256) {
 
     public String name() {
         return config.name();
+    }
+
+    /** The hex SHA-256 of its model file: from its receipt, or read from the file. */
+    public String modelDigest() {
+        return modelSha256 == null || modelSha256.isEmpty() ? org.kd4j.util.Hashing.fileHex("teacher model", modelFile) : modelSha256;
     }
 }

@@ -28,6 +28,7 @@ import org.kd4j.distill.train.Trainer;
 import org.kd4j.eval.Evaluation;
 import org.kd4j.model.EncoderSource;
 import org.kd4j.model.TextClassifier;
+import org.kd4j.util.Hashing;
 
 /**
  * Trains the run's teachers, or takes them from the cache, and scores the training and dev sets once per teacher.
@@ -39,6 +40,13 @@ import org.kd4j.model.TextClassifier;
  * runs and sweeps: a teacher is trained once and scored once. With {@code run.measure_teachers: false} a cached teacher
  * is not even loaded when all its logits are cached (runs that only need its scores, such as the quality benchmark's
  * cells, then skip the model's loading and the timed dev pass).
+ *
+ * <p>With a teacher ledger ({@code run.teacher_ledger}), the pool keeps there a copy of each teacher's receipt (its
+ * provenance with the model file's SHA-256) and of every logit file it reads or writes. On a machine without the model
+ * file, such as a fresh clone of a repository that commits the ledger, a teacher trained apart is then taken from its
+ * receipt, without fine-tuning it again, when the run needs only its logits ({@code measure_teachers: false}, no hidden
+ * loss, not the layer loss's teacher) and every one of them is in the cache or the ledger. Otherwise it is fine-tuned
+ * again, as without a ledger.
  */
 public final class TeacherPool {
 
@@ -48,6 +56,8 @@ public final class TeacherPool {
     private final TaskData data;
     private final Path cacheDir;
     private final LogitCache logits;
+    /** The run's teacher ledger ({@code run.teacher_ledger}); null: none. */
+    private final Path ledger;
     /** The teachers' pooled representations, beside their logits (same keys, files {@code .pooled}). */
     private final LogitCache pooled;
     private final Progress progress;
@@ -59,7 +69,8 @@ public final class TeacherPool {
         this.config = config;
         this.data = data;
         this.cacheDir = Path.of(config.run().cacheDir());
-        this.logits = new LogitCache(cacheDir.resolve("logits"));
+        this.ledger = config.run().teacherLedgerDir().orElse(null);
+        this.logits = new LogitCache(cacheDir.resolve("logits"), CacheKind.LOGITS, ledger == null ? null : ledger.resolve("logits"));
         this.pooled = new LogitCache(cacheDir.resolve("logits"), CacheKind.POOLED);
         this.progress = progress;
     }
@@ -76,7 +87,7 @@ public final class TeacherPool {
     }
 
     private Teacher teacher(int index, TeacherConfig t) {
-        Ready ready = ready(t);
+        Ready ready = ready(t, true);
         if (config.distill().layers().on() && t.name().equals(config.distill().layers().teacher())
                 && ready.prepared().model() instanceof NativeTeacherModel n) {
             layerTeacher = n.model(); // the model the pool trained or loaded, kept for the layer loss (not loaded again)
@@ -89,7 +100,8 @@ public final class TeacherPool {
         }
         float[][] features = features(index, t, ready.prepared().model(), tokenizer, train);
         return new Teacher(scored.config(), scored.modelFile(), scored.tokenizer(), scored.trainLogits(), scored.devLogits(),
-                scored.dev(), scored.parameters(), scored.trainSeconds(), scored.cached(), scored.evalSeconds(), features);
+                scored.dev(), scored.parameters(), scored.trainSeconds(), scored.cached(), scored.evalSeconds(), features,
+                scored.modelSha256());
     }
 
     /**
@@ -111,7 +123,7 @@ public final class TeacherPool {
     public List<Scorer> scorers() {
         List<Scorer> out = new ArrayList<>();
         for (TeacherConfig t : config.teachers()) {
-            Ready ready = ready(t);
+            Ready ready = ready(t, false);
             out.add(new Scorer(t, ready.prepared().model(), ready.tokenizer(), ready.tokenizerSpec()));
         }
         forgetCofinetuned();
@@ -121,13 +133,18 @@ public final class TeacherPool {
     /** A teacher trained or loaded, with its tokenizer and that tokenizer's spec. */
     private record Ready(Prepared prepared, BertTokenizer tokenizer, String tokenizerSpec) { }
 
-    private Ready ready(TeacherConfig t) {
+    /**
+     * @param receiptOk whether a teacher whose model file is absent may come from its receipt (when only its cached
+     *     logits are needed); false when the caller scores new data with the model
+     */
+    private Ready ready(TeacherConfig t, boolean receiptOk) {
         Source source = source(t);
         BertTokenizer tokenizer = source.tokenizer();
         Prepared prepared = t.external()
-                ? new Prepared(ImportedTeachers.model(t, cacheDir, data.task()), 0, true)
+                ? new Prepared(ImportedTeachers.model(t, cacheDir, data.task()), 0, true, "")
                 : config.teacherStage().cofinetuned() ? cofinetuned().get(t.name())
-                : trainedOrCached(t, source.key(), source.encoder(), tokenizer, data.train(tokenizer), data.dev(tokenizer));
+                : trainedOrCached(t, source.key(), source.encoder(), tokenizer, data.train(tokenizer), data.dev(tokenizer),
+                        receiptOk);
         return new Ready(prepared, tokenizer, source.spec());
     }
 
@@ -239,10 +256,11 @@ public final class TeacherPool {
             TeacherProvenance.write(modelFile, TeacherProvenance.of(t.name(), java.time.Instant.now().toString(),
                     s.encoder() == null ? "" : s.encoder().description(), s.encoder() == null ? "" : s.encoder().sha256(),
                     data.task().displayName(), data.trainFile().toString(), data.trainVariant(), joint.members().get(k).train().size(),
-                    s.tokenizer().fingerprint(), result.seconds(), Runs.parameterCount(model)).cofinetunedWith(partners));
+                    s.tokenizer().fingerprint(), result.seconds(), Runs.parameterCount(model)).cofinetunedWith(partners)
+                    .withModelSha256(Hashing.fileHex("teacher model", modelFile)));
             LOG.info("teacher {}: co-finetuned with {}, dev {} (epoch {}), saved as {}", t.name(), partners, result.dev().get(k),
                     result.bestEpoch() + 1, modelFile);
-            out.put(t.name(), new Prepared(NativeTeacherModel.of(model, modelFile), result.seconds(), false));
+            out.put(t.name(), new Prepared(NativeTeacherModel.of(model, modelFile), result.seconds(), false, ""));
         }
         deleteQuietly(work);
         cofinetuned = out;
@@ -287,25 +305,46 @@ public final class TeacherPool {
             throw new KdException("distill.hidden_dims[" + index + "] = " + dims.get(index) + " does not match teacher "
                     + t.name() + ", whose pooled representation is " + width.getAsInt() + " wide");
         }
-        DataConfig d = config.data();
-        int batch = Math.max(64, d.batchSize());
+        int batch = Math.max(64, config.data().batchSize());
         int cols = width.getAsInt();
-        float[][] out = pooled.getOrCompute(
-                new CacheKey(scorer.file(), data.trainFile(), tokenizer.fingerprint(), d.maxLength(), data.trainVariant()),
-                train.size(), cols, () -> scorer.features(train, batch, tokenizer.padId()));
-        if (data.hasTransfer()) {
-            EncodedDataset transfer = data.transfer(tokenizer);
-            out = concat(out, pooled.getOrCompute(
-                    new CacheKey(scorer.file(), data.transferFile(), tokenizer.fingerprint(), d.maxLength(), "transfer"),
-                    transfer.size(), cols, () -> scorer.features(transfer, batch, tokenizer.padId())));
-        }
-        if (data.hasUnlabeled()) {
-            EncodedDataset unlabeled = data.unlabeled(tokenizer);
-            out = concat(out, pooled.getOrCompute(
-                    new CacheKey(scorer.file(), data.trainFile(), tokenizer.fingerprint(), d.maxLength(), data.unlabeledVariant()),
-                    unlabeled.size(), cols, () -> scorer.features(unlabeled, batch, tokenizer.padId())));
+        float[][] out = null;
+        for (Part part : trainParts(scorer.file(), "", tokenizer, train)) {
+            float[][] rows = pooled.getOrCompute(part.key(), part.rows().size(), cols,
+                    () -> scorer.features(part.rows(), batch, tokenizer.padId()));
+            out = out == null ? rows : concat(out, rows);
         }
         return out;
+    }
+
+    /** One data set a teacher is scored on: its cache key and rows. */
+    private record Part(CacheKey key, EncodedDataset rows) { }
+
+    /**
+     * The rows a teacher's training logits (or pooled representations) cover, in order: the training rows, then the
+     * transfer rows, then the unlabeled rows, each with its cache key.
+     *
+     * @param modelSha256 the model file's SHA-256 when known from its receipt; empty: the key reads the file
+     */
+    private List<Part> trainParts(Path modelFile, String modelSha256, BertTokenizer tokenizer, EncodedDataset train) {
+        DataConfig d = config.data();
+        List<Part> parts = new ArrayList<>();
+        parts.add(new Part(new CacheKey(modelFile, data.trainFile(), tokenizer.fingerprint(), d.maxLength(), data.trainVariant(),
+                modelSha256), train));
+        if (data.hasTransfer()) {
+            parts.add(new Part(new CacheKey(modelFile, data.transferFile(), tokenizer.fingerprint(), d.maxLength(), "transfer",
+                    modelSha256), data.transfer(tokenizer)));
+        }
+        if (data.hasUnlabeled()) {
+            parts.add(new Part(new CacheKey(modelFile, data.trainFile(), tokenizer.fingerprint(), d.maxLength(),
+                    data.unlabeledVariant(), modelSha256), data.unlabeled(tokenizer)));
+        }
+        return parts;
+    }
+
+    /** The dev set's part. */
+    private Part devPart(Path modelFile, String modelSha256, BertTokenizer tokenizer, EncodedDataset dev) {
+        return new Part(new CacheKey(modelFile, data.devFile(), tokenizer.fingerprint(), config.data().maxLength(), "dev",
+                modelSha256), dev);
     }
 
     private static float[][] concat(float[][] a, float[][] b) {
@@ -314,12 +353,15 @@ public final class TeacherPool {
         return both;
     }
 
-    /** A teacher ready to score, with its training time and whether it came from the cache (or from elsewhere). */
-    private record Prepared(TeacherModel model, double trainSeconds, boolean cached) { }
+    /**
+     * A teacher ready to score, with its training time and whether it came from the cache (or from elsewhere), and its
+     * model file's SHA-256 when it came from its receipt (the file is then absent; empty otherwise).
+     */
+    private record Prepared(TeacherModel model, double trainSeconds, boolean cached, String modelSha256) { }
 
     /** A teacher trained (or fine-tuned) here, or its model file from an earlier run ({@link TeacherKey}). */
     private Prepared trainedOrCached(TeacherConfig t, String key, EncoderSource.Files encoder, BertTokenizer tokenizer,
-                                     EncodedDataset train, EncodedDataset dev) {
+                                     EncodedDataset train, EncodedDataset dev, boolean receiptOk) {
         DataConfig d = config.data();
         TeacherKey teacherKey = new TeacherKey(t.name(), ConfigLoader.toYaml(t), encoder == null ? "" : encoder.sha256(),
                 data.task().displayName(), data.trainFile(), data.trainVariant(), tokenizer.fingerprint(), d.maxLength(),
@@ -327,7 +369,15 @@ public final class TeacherPool {
         TeacherKey.Files files = teacherKey.files(cacheDir.resolve("teachers"), teacherKey.hash());
         Path modelFile = files.model();
         if (Files.isRegularFile(modelFile)) {
-            return fromCache(t, modelFile);
+            Prepared cached = fromCache(t, modelFile);
+            keepReceipt(modelFile);
+            return cached;
+        }
+        if (receiptOk) {
+            Optional<Prepared> fromReceipt = fromReceipt(t, modelFile, tokenizer, train, dev);
+            if (fromReceipt.isPresent()) {
+                return fromReceipt.get();
+            }
         }
         TextClassifier model = initialModel(t, key, encoder, tokenizer);
         LOG.info("teacher {}: {} {} ({} parameters) on {} examples", t.name(), encoder != null ? "fine-tuning" : "training",
@@ -339,9 +389,96 @@ public final class TeacherPool {
         TeacherProvenance.write(modelFile, TeacherProvenance.of(t.name(), java.time.Instant.now().toString(),
                 encoder == null ? "" : encoder.description(), encoder == null ? "" : encoder.sha256(), data.task().displayName(),
                 data.trainFile().toString(), data.trainVariant(), train.size(), tokenizer.fingerprint(), seconds,
-                Runs.parameterCount(model)));
+                Runs.parameterCount(model)).withModelSha256(Hashing.fileHex("teacher model", modelFile)));
         deleteQuietly(files.work());
-        return new Prepared(NativeTeacherModel.of(model, modelFile), seconds, false);
+        keepReceipt(modelFile);
+        return new Prepared(NativeTeacherModel.of(model, modelFile), seconds, false, "");
+    }
+
+    /**
+     * A teacher whose model file is not here, from its receipt (in the cache, else in the teacher ledger, then copied
+     * into the cache): when the run needs nothing of it but its logits and every one of them is cached (or in the
+     * ledger). Empty, with the reason logged, when it must be fine-tuned again.
+     */
+    private Optional<Prepared> fromReceipt(TeacherConfig t, Path modelFile, BertTokenizer tokenizer, EncodedDataset train,
+                                           EncodedDataset dev) {
+        Optional<TeacherProvenance> receipt = TeacherProvenance.read(modelFile).filter(TeacherProvenance::isReceipt);
+        Path ledgerCopy = ledger == null ? null : TeacherProvenance.fileOf(ledger.resolve(modelFile.getFileName()));
+        if (receipt.isEmpty() && ledgerCopy != null) {
+            receipt = TeacherProvenance.read(ledger.resolve(modelFile.getFileName())).filter(TeacherProvenance::isReceipt);
+            if (receipt.isPresent()) {
+                copy(ledgerCopy, TeacherProvenance.fileOf(modelFile));
+            }
+        }
+        if (receipt.isEmpty()) {
+            return Optional.empty();
+        }
+        String why = null;
+        if (config.run().measureTeachers()) {
+            why = "run.measure_teachers is on (the dev pass is timed with the model)";
+        } else if (config.distill().hidden()) {
+            why = "the hidden loss needs its pooled representations";
+        } else if (config.distill().layers().on() && t.name().equals(config.distill().layers().teacher())) {
+            why = "the layer loss needs the model";
+        } else {
+            String sha = receipt.get().modelSha256();
+            int outputs = data.task().numOutputs();
+            List<Part> parts = new ArrayList<>(trainParts(modelFile, sha, tokenizer, train));
+            parts.add(devPart(modelFile, sha, tokenizer, dev));
+            for (Part part : parts) {
+                if (!logits.holds(part.key().hash(), part.rows().size(), outputs)) {
+                    why = "its logits are not cached (" + part.key().describe() + ")";
+                    break;
+                }
+            }
+        }
+        if (why != null) {
+            LOG.info("teacher {}: {} is not here, and its receipt is not enough: {}; it is trained again", t.name(), modelFile, why);
+            return Optional.empty();
+        }
+        TeacherProvenance r = receipt.get();
+        LOG.info("teacher {}: from its receipt {} (its model file is not here; every logit this run needs is cached)", t.name(),
+                TeacherProvenance.fileOf(modelFile));
+        NativeTeacherModel model = NativeTeacherModel.lazy(modelFile, () -> {
+            throw new KdException("teacher " + t.name() + ": " + modelFile + " is not here (only its receipt "
+                    + TeacherProvenance.fileOf(modelFile) + " is); expected every logit the run needs in the cache");
+        }, r.parameters());
+        return Optional.of(new Prepared(model, r.trainSeconds(), true, r.modelSha256()));
+    }
+
+    /**
+     * Makes the cached teacher's provenance a receipt (adds its model file's SHA-256 when an older run wrote it without)
+     * and, with a teacher ledger, keeps a copy there. A teacher without a provenance file has no receipt.
+     */
+    private void keepReceipt(Path modelFile) {
+        if (ledger == null) {
+            return;
+        }
+        Optional<TeacherProvenance> provenance = TeacherProvenance.read(modelFile);
+        if (provenance.isEmpty()) {
+            return;
+        }
+        if (!provenance.get().isReceipt()) {
+            TeacherProvenance.write(modelFile, provenance.get().withModelSha256(Hashing.fileHex("teacher model", modelFile)));
+        }
+        Path from = TeacherProvenance.fileOf(modelFile);
+        Path to = TeacherProvenance.fileOf(ledger.resolve(modelFile.getFileName()));
+        try {
+            if (!Files.isRegularFile(to) || Files.mismatch(from, to) != -1) {
+                copy(from, to);
+                LOG.info("teacher ledger: kept the receipt {}", to);
+            }
+        } catch (IOException e) {
+            throw new KdException("cannot compare " + from + " with the teacher ledger's " + to + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void copy(Path from, Path to) {
+        try {
+            org.kd4j.util.AtomicFiles.write(to, out -> Files.copy(from, out));
+        } catch (IOException e) {
+            throw new KdException("cannot copy " + from + " to " + to + ": " + e.getMessage(), e);
+        }
     }
 
     /** A teacher's model file from an earlier run, loaded now or (with measure_teachers off) when first used. */
@@ -357,7 +494,7 @@ public final class TeacherPool {
         if (measure) {
             model.model();
         }
-        return new Prepared(model, seconds, true);
+        return new Prepared(model, seconds, true, "");
     }
 
     /**
@@ -392,12 +529,16 @@ public final class TeacherPool {
         DataConfig d = config.data();
         TeacherModel scorer = prepared.model();
         Path modelFile = scorer.file();
+        String sha = prepared.modelSha256();
         long parameters = scorer.parameters();
         int batch = Math.max(64, d.batchSize());
         int outputs = data.task().numOutputs();
-        float[][] trainLogits = logits.getOrCompute(
-                new CacheKey(modelFile, data.trainFile(), tokenizer.fingerprint(), d.maxLength(), data.trainVariant()),
-                train.size(), outputs, () -> scorer.logits(train, batch, tokenizer.padId(), config.run().parallelism()));
+        float[][] trainLogits = null;
+        for (Part part : trainParts(modelFile, sha, tokenizer, train)) {
+            float[][] rows = logits.getOrCompute(part.key(), part.rows().size(), outputs,
+                    () -> scorer.logits(part.rows(), batch, tokenizer.padId(), config.run().parallelism()));
+            trainLogits = trainLogits == null ? rows : concat(trainLogits, rows);
+        }
         // with measure_teachers (the default) the dev pass is always run and timed: the table reports every model's
         // inference speed measured in this run; without, cached dev logits are used as they are (no speed reported)
         double evalSeconds = 0;
@@ -408,31 +549,12 @@ public final class TeacherPool {
             evalSeconds = (System.nanoTime() - start) / 1e9;
             devPass = () -> fresh;
         }
-        float[][] devLogits = logits.getOrCompute(
-                new CacheKey(modelFile, data.devFile(), tokenizer.fingerprint(), d.maxLength(), "dev"),
-                dev.size(), outputs, devPass);
-        if (data.hasTransfer()) {
-            EncodedDataset transfer = data.transfer(tokenizer);
-            float[][] transferLogits = logits.getOrCompute(
-                    new CacheKey(modelFile, data.transferFile(), tokenizer.fingerprint(), d.maxLength(), "transfer"),
-                    transfer.size(), outputs, () -> scorer.logits(transfer, batch, tokenizer.padId(), config.run().parallelism()));
-            float[][] both = java.util.Arrays.copyOf(trainLogits, trainLogits.length + transferLogits.length);
-            System.arraycopy(transferLogits, 0, both, trainLogits.length, transferLogits.length);
-            trainLogits = both;
-        }
-        if (data.hasUnlabeled()) {
-            EncodedDataset unlabeled = data.unlabeled(tokenizer);
-            float[][] unlabeledLogits = logits.getOrCompute(
-                    new CacheKey(modelFile, data.trainFile(), tokenizer.fingerprint(), d.maxLength(), data.unlabeledVariant()),
-                    unlabeled.size(), outputs, () -> scorer.logits(unlabeled, batch, tokenizer.padId(), config.run().parallelism()));
-            float[][] both = java.util.Arrays.copyOf(trainLogits, trainLogits.length + unlabeledLogits.length);
-            System.arraycopy(unlabeledLogits, 0, both, trainLogits.length, unlabeledLogits.length);
-            trainLogits = both;
-        }
+        Part devPart = devPart(modelFile, sha, tokenizer, dev);
+        float[][] devLogits = logits.getOrCompute(devPart.key(), dev.size(), outputs, devPass);
         Evaluation evaluation = Evaluation.of(data.task(), devLogits, dev.labels(), dev.scores());
         LOG.info("teacher {}: dev {}", t.name(), evaluation);
         return new Teacher(t, modelFile, tokenizer, trainLogits, devLogits, evaluation, parameters, prepared.trainSeconds(),
-                prepared.cached(), evalSeconds, null);
+                prepared.cached(), evalSeconds, null, sha);
     }
 
     private static void deleteQuietly(Path dir) {

@@ -37,11 +37,14 @@ import org.kd4j.util.AtomicFiles;
  *     co-finetuning existed (separate)
  * @param cofinetunedWith the names of the teachers it was co-finetuned with; empty when trained on its own (null in
  *     older files). Its {@code trainSeconds} is then the whole joint run's
+ * @param modelSha256 the hex SHA-256 of the model file as saved: the provenance is then also the model's receipt, from
+ *     which its cached logits' keys are made when the model file itself is not on the machine (a results ledger keeps
+ *     receipts and logits, never models); null in files written before receipts existed
  */
 public record TeacherProvenance(String name, String created, String encoder, String encoderSha256, String task,
                                 String trainFile, String trainSubset, int trainExamples, String tokenizer,
                                 double trainSeconds, long parameters, String kd4j, String nd4j, String training,
-                                java.util.List<String> cofinetunedWith) {
+                                java.util.List<String> cofinetunedWith, String modelSha256) {
 
     private static final Logger LOG = LogManager.getLogger(TeacherProvenance.class);
     private static final JsonMapper JSON = JsonMapper.builder()
@@ -56,13 +59,24 @@ public record TeacherProvenance(String name, String created, String encoder, Str
                                        double trainSeconds, long parameters) {
         LibraryVersions versions = LibraryVersions.current();
         return new TeacherProvenance(name, created, encoder, encoderSha256, task, trainFile, trainSubset, trainExamples, tokenizer,
-                trainSeconds, parameters, versions.kd4j(), versions.nd4j(), "separate", java.util.List.of());
+                trainSeconds, parameters, versions.kd4j(), versions.nd4j(), "separate", java.util.List.of(), null);
     }
 
     /** This provenance for a teacher co-finetuned with {@code partners} (their names) under a shared head. */
     public TeacherProvenance cofinetunedWith(java.util.List<String> partners) {
         return new TeacherProvenance(name, created, encoder, encoderSha256, task, trainFile, trainSubset, trainExamples, tokenizer,
-                trainSeconds, parameters, kd4j, nd4j, "cofinetuned", java.util.List.copyOf(partners));
+                trainSeconds, parameters, kd4j, nd4j, "cofinetuned", java.util.List.copyOf(partners), modelSha256);
+    }
+
+    /** This provenance with the receipt of its model file: the hex SHA-256 of the file's bytes. */
+    public TeacherProvenance withModelSha256(String sha256) {
+        return new TeacherProvenance(name, created, encoder, encoderSha256, task, trainFile, trainSubset, trainExamples, tokenizer,
+                trainSeconds, parameters, kd4j, nd4j, training, cofinetunedWith, sha256);
+    }
+
+    /** Whether it is a receipt: it holds its model file's SHA-256. */
+    public boolean isReceipt() {
+        return modelSha256 != null && modelSha256.matches("[0-9a-f]{64}");
     }
 
     /** The provenance file of a teacher's model file. */

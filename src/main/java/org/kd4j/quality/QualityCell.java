@@ -77,7 +77,8 @@ public record QualityCell(GlueTask task, String student, Cell cell, long seed, P
         StudentConfig studentConfig = new StudentConfig(s.model(), new TrainConfig(t.epochs(), t.learningRate(), t.weightDecay(),
                 t.warmupFraction(), t.clipNorm(), seed, t.checkpointEverySteps(), t.earlyStoppingPatience()), s.init(),
                 s.embeddings(), s.initLayers());
-        RunConfig run = new RunConfig(dir.toString(), shared.run().cacheDir(), List.of(variant), false, plan.saveModels());
+        RunConfig run = new RunConfig(dir.toString(), shared.run().cacheDir(), List.of(variant), false, plan.saveModels())
+                .withTeacherLedger(shared.run().teacherLedger());
         // the teacher stage applies to cells that use all the teachers (a co-finetuned set is one joint run of them all)
         TeacherStage stage = cell.kind() == CellKind.ENSEMBLE || cell.kind() == CellKind.METHOD ? shared.teacherStage()
                 : TeacherStage.defaults();
@@ -146,12 +147,12 @@ public record QualityCell(GlueTask task, String student, Cell cell, long seed, P
     /**
      * The SHA-256 of the resolved run configuration (as written to the run's config.yaml) without {@code run.parallelism}:
      * workers and micro-batches change a cell's result by float rounding at most, so a cell finished with other ones
-     * stays done.
+     * stays done. Nor {@code run.teacher_ledger}: where copies of the teachers' logits are kept changes nothing.
      */
     public String configSha256() {
         // teachers trained apart (the default) leave teacher_stage out, so that cells hashed before it existed stay done
         return Hashing.fieldsHex("kd4j.quality.cell.v1", config.teacherStage().cofinetuned()
-                ? ConfigLoader.toYamlWithout(config, "run.parallelism")
-                : ConfigLoader.toYamlWithout(config, "run.parallelism", "teacher_stage"));
+                ? ConfigLoader.toYamlWithout(config, "run.parallelism", "run.teacher_ledger")
+                : ConfigLoader.toYamlWithout(config, "run.parallelism", "run.teacher_ledger", "teacher_stage"));
     }
 }

@@ -412,7 +412,11 @@ public record QualityPlan(String resultsDir, List<Long> seeds, List<CellKind> ce
         }
         // a placeholder run section: every cell sets its own
         ObjectNode runNode = JsonNodeFactory.instance.objectNode();
-        runNode.putObject("run").put("dir", Path.of(resultsDir).toString());
+        ObjectNode run = runNode.putObject("run").put("dir", Path.of(resultsDir).toString());
+        if (ledgerDir != null) {
+            // the teachers' receipts and logits beside the cells' numbers, so that a fresh clone need not fine-tune them
+            run.put("teacher_ledger", teacherLedger(task).toString());
+        }
         List<JsonNode> overlays = new ArrayList<>(List.of(base, taskNode, studentNode));
         if (method != null) {
             overlays.add(method.preset());
@@ -428,6 +432,19 @@ public record QualityPlan(String resultsDir, List<Long> seeds, List<CellKind> ce
         } catch (ConfigException e) {
             throw e.getMessage().startsWith(source) ? e : ConfigException.of(where, e.getMessage());
         }
+    }
+
+    /**
+     * Where the results ledger keeps the teachers' receipts and logits of {@code task} ({@code run.teacher_ledger} of its
+     * cells): {@code <ledger_dir>/<task>/teachers}.
+     *
+     * @throws IllegalStateException when the plan has no ledger
+     */
+    public Path teacherLedger(GlueTask task) {
+        if (ledgerDir == null) {
+            throw new IllegalStateException("the plan has no ledger_dir");
+        }
+        return Path.of(ledgerDir, task.displayName(), "teachers");
     }
 
     /** Every cell of a task, in report order: cross-entropy, one per teacher, one per weighting. */

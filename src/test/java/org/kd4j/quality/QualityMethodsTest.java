@@ -156,6 +156,52 @@ class QualityMethodsTest {
     }
 
     /**
+     * The ledger keeps the teachers' receipts and logits (never their models): a fresh clone, with no results directory
+     * and no cache, runs new soft-label cells, the augmented one included, without training the teachers again, and its
+     * cells see the same teachers.
+     */
+    @Test
+    void aFreshCloneRunsNewCellsOnTheLedgersTeacherLogitsWithoutTrainingTheTeachers(@TempDir Path root) throws Exception {
+        Path plan = plan(root, "ledger.yaml", """
+                methods:
+                  - name: augmented
+                    augment: {factor: 3, seed: 7}
+                """);
+        CliRunner first = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--seeds", "1", "--no-progress");
+        assertEquals(0, first.exitCode(), first.err());
+        assertTrue(first.out().contains("quality benchmark: 2 cell(s) run, 0 already done"), first.out());
+        Path teachers = root.resolve("ledger/SST-2/teachers");
+        assertEquals(2, count(teachers, ".json"), "a receipt per teacher");
+        assertEquals(0, count(teachers, ".kdm"), "no model in the ledger");
+        assertEquals(6, count(teachers.resolve("logits"), ".logits"), "train, dev and transfer logits of each teacher");
+
+        FileTrees.delete(root.resolve("results"));
+        FileTrees.delete(root.resolve("cache"));
+        CliRunner fresh = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--seeds", "2", "--no-progress");
+        assertEquals(0, fresh.exitCode(), fresh.err());
+        assertTrue(fresh.out().contains("quality benchmark: 2 cell(s) run, 0 already done"), fresh.out());
+        assertEquals(0, count(root.resolve("cache/teachers"), ".kdm"), "no teacher trained again");
+        assertEquals(6, count(teachers.resolve("logits"), ".logits"), "no new logits");
+        ObjectMapper json = new ObjectMapper();
+        for (String cell : List.of("ensemble-uniform", "method-augmented")) {
+            var one = json.readTree(root.resolve("ledger/SST-2/tiny").resolve(cell).resolve("seed-1.json").toFile());
+            var two = json.readTree(root.resolve("ledger/SST-2/tiny").resolve(cell).resolve("seed-2.json").toFile());
+            assertEquals(one.get("teachers"), two.get("teachers"), cell);
+            assertEquals(one.get("teacher_models"), two.get("teacher_models"), cell);
+            assertEquals(one.get("ensemble"), two.get("ensemble"), cell);
+        }
+    }
+
+    private static long count(Path dir, String suffix) throws java.io.IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(suffix)).count();
+        }
+    }
+
+    /**
      * A method that co-finetunes the teachers (teacher_stage.training: cofinetuned) runs its cells on a co-finetuned pair
      * cached beside the separate pair, while the baseline's teachers stay the separately trained ones.
      */

@@ -19,8 +19,12 @@ import org.kd4j.KdException;
  * @param tokenizerFingerprint identifies the tokenizer's vocabulary and settings
  * @param maxLength maximum tokens per example
  * @param variant anything else that changes the logits, e.g. {@code "train"} or {@code "dev"}; may be empty
+ * @param modelSha256 the hex SHA-256 of the model file's bytes when it is known without the file (a teacher whose model
+ *     is not on this machine, known by the receipt of its {@code TeacherProvenance}); empty: the model file is read. The
+ *     hash is the same either way
  */
-public record CacheKey(Path modelFile, Path dataFile, String tokenizerFingerprint, int maxLength, String variant) {
+public record CacheKey(Path modelFile, Path dataFile, String tokenizerFingerprint, int maxLength, String variant,
+                       String modelSha256) {
 
     /** Changes whenever the way the hash is made changes, so old cache files are never mistaken for new ones. */
     private static final String SCHEME = "kd4j.logit-cache-key.v1";
@@ -35,19 +39,34 @@ public record CacheKey(Path modelFile, Path dataFile, String tokenizerFingerprin
         if (maxLength <= 0) {
             throw new IllegalArgumentException("maxLength must be positive, got " + maxLength);
         }
+        Objects.requireNonNull(modelSha256, "modelSha256");
+        if (!modelSha256.isEmpty() && !modelSha256.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("modelSha256: expected 64 lower-case hex digits or nothing, found '"
+                    + modelSha256 + "'");
+        }
+    }
+
+    /** The key of a model file that is read for its SHA-256. */
+    public CacheKey(Path modelFile, Path dataFile, String tokenizerFingerprint, int maxLength, String variant) {
+        this(modelFile, dataFile, tokenizerFingerprint, maxLength, variant, "");
     }
 
     /**
-     * The key's identity: hex SHA-256 over a scheme tag, the SHA-256 of the model file's bytes, the SHA-256 of the
-     * data file's bytes, the tokenizer fingerprint, the max length and the variant. Every field is length-prefixed,
+     * The key's identity: hex SHA-256 over a scheme tag, the SHA-256 of the model file's bytes (read, or
+     * {@link #modelSha256} when given), the SHA-256 of the data file's bytes, the tokenizer fingerprint, the max length and the variant. Every field is length-prefixed,
      * so no two different keys can produce the same byte sequence. Files are streamed, never read whole; each call
      * reads both files again (a teacher model of some hundred MB takes a fraction of a second).
      *
      * @throws KdException if the model or data file is missing or cannot be read (the message names the file)
      */
     public String hash() {
-        return KeyHash.scheme(SCHEME)
-                .fileDigest("teacher model file", modelFile)
+        KeyHash hash = KeyHash.scheme(SCHEME);
+        if (modelSha256.isEmpty()) {
+            hash.fileDigest("teacher model file", modelFile);
+        } else {
+            hash.bytes(java.util.HexFormat.of().parseHex(modelSha256));
+        }
+        return hash
                 .fileDigest("data file", dataFile)
                 .text(tokenizerFingerprint)
                 .int32(maxLength)

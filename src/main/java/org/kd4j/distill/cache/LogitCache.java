@@ -62,6 +62,8 @@ public final class LogitCache {
 
     private final Path root;
     private final CacheKind kind;
+    /** Where copies of the files are kept and read from when {@code root} lacks them; null: nowhere. */
+    private final Path mirror;
     /** One lock object per key hash; tiny, and bounded by the number of distinct keys a process uses. */
     private final ConcurrentMap<String, Object> locks = new ConcurrentHashMap<>();
 
@@ -72,8 +74,27 @@ public final class LogitCache {
 
     /** A cache of {@code kind} in {@code root}, which is created on the first write. */
     public LogitCache(Path root, CacheKind kind) {
+        this(root, kind, null);
+    }
+
+    /**
+     * A cache of {@code kind} in {@code root} with a mirror: a second folder (meant to be committed, such as a results
+     * ledger's) that keeps a copy of every file this cache reads or writes. A key {@code root} lacks is read from the
+     * mirror when it holds a valid file (copied into {@code root} first); a file found or computed in {@code root} is
+     * copied to the mirror when the mirror lacks it. An invalid mirror file is logged and left alone (never deleted,
+     * never used).
+     *
+     * @param mirror the mirror folder, created on the first copy; null: none
+     */
+    public LogitCache(Path root, CacheKind kind, Path mirror) {
         this.root = Objects.requireNonNull(root, "root");
         this.kind = Objects.requireNonNull(kind, "kind");
+        this.mirror = mirror;
+    }
+
+    /** The mirror folder; empty when this cache has none. */
+    public java.util.Optional<Path> mirror() {
+        return java.util.Optional.ofNullable(mirror);
     }
 
     public CacheKind kind() {
@@ -116,14 +137,22 @@ public final class LogitCache {
                 if (cached != null) {
                     LOG.info("{} cache hit: {} x {} from {} in {} ms ({})", kind.label(), expectedRows, expectedCols,
                             file, millisSince(start), key.describe());
+                    keepInMirror(hash, file);
                     return cached;
                 }
+            }
+            float[][] mirrored = fromMirror(hash, expectedRows, expectedCols);
+            if (mirrored != null) {
+                LOG.info("{} cache hit in the mirror: {} x {} from {} in {} ms ({})", kind.label(), expectedRows, expectedCols,
+                        mirror.resolve(file.getFileName()), millisSince(start), key.describe());
+                return mirrored;
             }
             long computeStart = System.nanoTime();
             float[][] logits = compute.get();
             long computeMs = millisSince(computeStart);
             validate(key, logits, expectedRows, expectedCols);
             store(file, hash, logits, expectedCols);
+            keepInMirror(hash, file);
             LOG.info("{} cache miss: computed {} x {} in {} ms, stored {} ({} ms in all; {})", kind.label(), expectedRows,
                     expectedCols, computeMs, file, millisSince(start), key.describe());
             return logits;
@@ -141,7 +170,61 @@ public final class LogitCache {
      */
     public boolean holds(String hash, int rows, int cols) {
         Path file = fileFor(hash);
-        return Files.exists(file) && readValidOrDiscard(file, hash, rows, cols) != null;
+        synchronized (locks.computeIfAbsent(hash, h -> new Object())) {
+            if (Files.exists(file) && readValidOrDiscard(file, hash, rows, cols) != null) {
+                keepInMirror(hash, file);
+                return true;
+            }
+            return fromMirror(hash, rows, cols) != null;
+        }
+    }
+
+    /**
+     * The mirror's logits of {@code hash}, copied into {@code root} first; null when there is no mirror, it lacks the
+     * file, or its file is not valid for these rows and columns (logged, left in place).
+     */
+    private float[][] fromMirror(String hash, int rows, int cols) {
+        if (mirror == null) {
+            return null;
+        }
+        Path copy = mirror.resolve(hash + kind.suffix());
+        if (!Files.isRegularFile(copy)) {
+            return null;
+        }
+        float[][] logits;
+        try {
+            logits = read(copy, hash, rows, cols);
+        } catch (InvalidCacheFile e) {
+            LOG.warn("{} cache: the mirror's {} is not used: {}", kind.label(), copy, e.getMessage());
+            return null;
+        } catch (IOException e) {
+            LOG.warn("{} cache: the mirror's {} is not used: unreadable: {}", kind.label(), copy, e.toString());
+            return null;
+        }
+        Path file = fileFor(hash);
+        try {
+            AtomicFiles.write(file, out -> Files.copy(copy, out));
+        } catch (IOException e) {
+            LOG.warn("{} cache: could not copy {} to {} ({}); used from the mirror", kind.label(), copy, file, e.toString());
+        }
+        return logits;
+    }
+
+    /** Copies {@code file} (of key {@code hash}, valid) to the mirror when the mirror lacks it; a failure is logged. */
+    private void keepInMirror(String hash, Path file) {
+        if (mirror == null || !Files.isRegularFile(file)) {
+            return;
+        }
+        Path copy = mirror.resolve(hash + kind.suffix());
+        if (Files.exists(copy)) {
+            return;
+        }
+        try {
+            AtomicFiles.write(copy, out -> Files.copy(file, out));
+            LOG.info("{} cache: kept a copy in the mirror, {}", kind.label(), copy);
+        } catch (IOException e) {
+            LOG.warn("{} cache: could not copy {} to the mirror {} ({})", kind.label(), file, copy, e.toString());
+        }
     }
 
     /**

@@ -54,6 +54,19 @@ class CacheKeyTest {
         assertEquals(6, all.size(), "every change gives a distinct hash: " + changed);
     }
 
+    /** A model known by its SHA-256 (a receipt) has the key of its file, without the file. */
+    @Test
+    void aKnownModelDigestGivesTheKeyOfTheFile() throws IOException {
+        String sha = org.kd4j.util.Hashing.fileHex("model", model);
+        String fromFile = new CacheKey(model, data, "fp", 128, "dev").hash();
+        Path absent = dir.resolve("not-here.kdm");
+        assertEquals(fromFile, new CacheKey(absent, data, "fp", 128, "dev", sha).hash());
+        assertNotEquals(fromFile, new CacheKey(absent, data, "fp", 128, "dev", sha.replace(sha.charAt(0), sha.charAt(0) == 'a' ? 'b' : 'a')).hash());
+        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new CacheKey(absent, data, "fp", 128, "dev", "ABC"));
+        assertTrue(bad.getMessage().contains("modelSha256") && bad.getMessage().contains("'ABC'"), bad.getMessage());
+    }
+
     @Test
     void fieldsCannotRunTogether() {
         assertNotEquals(new CacheKey(model, data, "ab", 128, "c").hash(),

@@ -96,6 +96,43 @@ class LogitCacheTest {
         assertEquals(3, calls.get());
     }
 
+    /**
+     * A mirror (a results ledger's folder) gets a copy of every file the cache computes or finds, and stands in for the
+     * cache when it lacks a file; an invalid mirror file is neither used nor deleted.
+     */
+    @Test
+    void theMirrorKeepsACopyAndStandsInForAMissingFile() throws IOException {
+        Path mirror = dir.resolve("ledger");
+        LogitCache mirrored = new LogitCache(root, CacheKind.LOGITS, mirror);
+        assertArrayEquals(LOGITS, mirrored.getOrCompute(key(), ROWS, COLS, counting(LOGITS)));
+        assertEquals(1, calls.get());
+        Path copy = mirror.resolve(key().hash() + ".logits");
+        assertArrayEquals(Files.readAllBytes(cache.file(key())), Files.readAllBytes(copy), "computed: copied to the mirror");
+
+        // the cache's file gone (a fresh machine): read from the mirror, copied back, not computed
+        Files.delete(cache.file(key()));
+        assertArrayEquals(LOGITS, mirrored.getOrCompute(key(), ROWS, COLS, counting(LOGITS)));
+        assertEquals(1, calls.get(), "from the mirror");
+        assertTrue(Files.isRegularFile(cache.file(key())), "copied into the cache");
+        Files.delete(cache.file(key()));
+        assertTrue(mirrored.holds(key().hash(), ROWS, COLS));
+        assertTrue(Files.isRegularFile(cache.file(key())), "holds copies it into the cache too");
+
+        // a cache hit the mirror lacks is copied there
+        Files.delete(copy);
+        assertArrayEquals(LOGITS, mirrored.getOrCompute(key(), ROWS, COLS, counting(LOGITS)));
+        assertTrue(Files.isRegularFile(copy));
+
+        // an invalid mirror file (truncated) is ignored and kept as it is; the logits are computed
+        Files.delete(cache.file(key()));
+        byte[] whole = Files.readAllBytes(copy);
+        Files.write(copy, Arrays.copyOf(whole, whole.length - 3));
+        assertArrayEquals(LOGITS, mirrored.getOrCompute(key(), ROWS, COLS, counting(LOGITS)));
+        assertEquals(2, calls.get(), "computed");
+        assertEquals(whole.length - 3, Files.size(copy), "the mirror's file is left alone");
+        assertFalse(new LogitCache(root).mirror().isPresent());
+    }
+
     @Test
     void hitAfterMiss() throws IOException {
         assertArrayEquals(LOGITS, get(key()));

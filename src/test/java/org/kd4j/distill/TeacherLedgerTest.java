@@ -1,0 +1,133 @@
+package org.kd4j.distill;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kd4j.config.ConfigLoader;
+import org.kd4j.config.ExperimentConfig;
+import org.kd4j.distill.cache.CacheKey;
+import org.kd4j.distill.cache.LogitCache;
+import org.kd4j.distill.train.Progress;
+import org.kd4j.util.FileTrees;
+import org.kd4j.util.Hashing;
+
+/**
+ * {@code run.teacher_ledger}: the pool keeps each teacher's receipt and logits there, and a machine without the model
+ * files (a fresh clone of a repository that commits the ledger) takes the teachers from their receipts, without
+ * training them, when only their logits are needed and all of them are there; otherwise it trains them again.
+ */
+class TeacherLedgerTest {
+
+    private record Pooled(List<Teacher> teachers, int loaded) { }
+
+    private static Pooled pool(Path yaml, String... overrides) {
+        ExperimentConfig config = ConfigLoader.load(yaml, List.of(overrides));
+        TeacherPool pool = new TeacherPool(config, new TaskData(config.task(), config.data()), Progress.off());
+        List<Teacher> teachers = pool.teachers();
+        return new Pooled(teachers, pool.loadedFromCache());
+    }
+
+    private static long files(Path dir, String suffix) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(suffix)).count();
+        }
+    }
+
+    @Test
+    void aMachineWithoutTheModelsTakesTheTeachersFromTheirReceiptsWhenTheLedgerHoldsTheirLogits(@TempDir Path root)
+            throws Exception {
+        Path data = root.resolve("data");
+        DistillationRunTest.writeSst2(data, "train", 80, 1);
+        DistillationRunTest.writeSst2(data, "dev", 32, 2);
+        Path cache = root.resolve("cache");
+        Path ledger = root.resolve("ledger");
+        Path yaml = root.resolve("teachers.yaml");
+        Files.writeString(yaml, """
+                task: SST-2
+                data: {dir: %s, max_length: 24, batch_size: 16}
+                teachers:
+                  - name: cnn
+                    model: {type: cnn, hidden: 16, ffn: 16}
+                    train: {epochs: 1, learning_rate: 0.01}
+                  - name: lstm
+                    model: {type: bilstm, hidden: 16, ffn: 16}
+                    train: {epochs: 1, learning_rate: 0.01}
+                student:
+                  model: {type: cnn, hidden: 16, ffn: 16}
+                run: {dir: %s, cache_dir: %s, teacher_ledger: %s}
+                """.formatted(data, root.resolve("run"), cache, ledger));
+
+        List<Teacher> trained = pool(yaml, "run.measure_teachers=true").teachers();
+        assertTrue(trained.stream().noneMatch(Teacher::cached));
+        // the ledger: a receipt per teacher with its model file's SHA-256, the train and dev logits of each, no model
+        for (Teacher t : trained) {
+            Path receipt = TeacherProvenance.fileOf(ledger.resolve(t.modelFile().getFileName()));
+            TeacherProvenance p = TeacherProvenance.read(ledger.resolve(t.modelFile().getFileName())).orElseThrow();
+            assertTrue(p.isReceipt(), receipt.toString());
+            assertEquals(Hashing.fileHex("model", t.modelFile()), p.modelSha256());
+            assertEquals(Files.readString(TeacherProvenance.fileOf(t.modelFile())), Files.readString(receipt));
+        }
+        assertEquals(4, files(ledger.resolve("logits"), ".logits"));
+        assertEquals(0, files(ledger, ".kdm"));
+
+        List<String> digests = trained.stream().map(Teacher::modelDigest).toList();
+        // a fresh machine: no cache at all
+        FileTrees.delete(cache);
+        Pooled fresh = pool(yaml, "run.measure_teachers=false");
+        assertEquals(0, fresh.loaded());
+        assertEquals(0, files(cache.resolve("teachers"), ".kdm"), "no teacher is trained again");
+        assertEquals(2, files(cache.resolve("teachers"), ".json"), "the receipts are copied into the cache");
+        for (int i = 0; i < trained.size(); i++) {
+            Teacher a = trained.get(i);
+            Teacher b = fresh.teachers().get(i);
+            assertTrue(b.cached());
+            assertFalse(Files.exists(b.modelFile()));
+            assertEquals(a.modelFile(), b.modelFile());
+            assertEquals(digests.get(i), b.modelDigest(), "the run's provenance names the same model");
+            assertEquals(a.parameters(), b.parameters());
+            assertEquals(a.trainSeconds(), b.trainSeconds(), 1e-9, "the fine-tuning time comes from the receipt");
+            assertEquals(a.dev().main(), b.dev().main());
+            assertEquals(a.trainLogits().length, b.trainLogits().length);
+            for (int r = 0; r < a.trainLogits().length; r++) {
+                assertArrayEquals(a.trainLogits()[r], b.trainLogits()[r]);
+            }
+            for (int r = 0; r < a.devLogits().length; r++) {
+                assertArrayEquals(a.devLogits()[r], b.devLogits()[r]);
+            }
+        }
+        assertEquals(4, files(cache.resolve("logits"), ".logits"), "the ledger's logits are copied into the cache");
+
+        // measured teachers need their models: trained again
+        FileTrees.delete(cache);
+        Pooled measured = pool(yaml, "run.measure_teachers=true");
+        assertTrue(measured.teachers().stream().noneMatch(Teacher::cached));
+        assertEquals(2, files(cache.resolve("teachers"), ".kdm"));
+
+        // one logit file missing from the ledger: that teacher alone is trained again, the other comes from its receipt
+        FileTrees.delete(cache);
+        Teacher lstm = trained.get(1);
+        TaskData task = new TaskData(ConfigLoader.load(yaml, List.of()).task(), ConfigLoader.load(yaml, List.of()).data());
+        String sha = TeacherProvenance.read(ledger.resolve(lstm.modelFile().getFileName())).orElseThrow().modelSha256();
+        Path devInLedger = new LogitCache(ledger.resolve("logits")).file(new CacheKey(lstm.modelFile(), task.devFile(),
+                lstm.tokenizer().fingerprint(), 24, "dev", sha));
+        assertTrue(Files.isRegularFile(devInLedger), devInLedger.toString());
+        Files.delete(devInLedger);
+        Pooled partial = pool(yaml, "run.measure_teachers=false");
+        assertTrue(partial.teachers().get(0).cached(), "cnn: from its receipt");
+        assertFalse(Files.exists(partial.teachers().get(0).modelFile()));
+        assertFalse(partial.teachers().get(1).cached(), "lstm: trained again");
+        assertTrue(Files.isRegularFile(partial.teachers().get(1).modelFile()));
+        assertEquals(lstm.dev().main(), partial.teachers().get(1).dev().main(), 1e-6, "training is deterministic");
+    }
+}
