@@ -46,7 +46,7 @@ import org.kd4j.util.Hashing;
  * file, such as a fresh clone of a repository that commits the ledger, a teacher trained apart is then taken from its
  * receipt, without fine-tuning it again, when the run needs only its logits ({@code measure_teachers: false}, no hidden
  * loss, not the layer loss's teacher) and every one of them is in the cache or the ledger. Otherwise it is fine-tuned
- * again, as without a ledger.
+ * again, as without a ledger. Co-finetuned teachers come from their receipts all together, or are co-finetuned again.
  */
 public final class TeacherPool {
 
@@ -142,7 +142,7 @@ public final class TeacherPool {
         BertTokenizer tokenizer = source.tokenizer();
         Prepared prepared = t.external()
                 ? new Prepared(ImportedTeachers.model(t, cacheDir, data.task()), 0, true, "")
-                : config.teacherStage().cofinetuned() ? cofinetuned().get(t.name())
+                : config.teacherStage().cofinetuned() ? cofinetuned(receiptOk).get(t.name())
                 : trainedOrCached(t, source.key(), source.encoder(), tokenizer, data.train(tokenizer), data.dev(tokenizer),
                         receiptOk);
         return new Ready(prepared, tokenizer, source.spec());
@@ -169,7 +169,7 @@ public final class TeacherPool {
      * With {@code teacher_stage.training: cofinetuned}, checks everything that can fail before training (the encoders
      * resolve and load, the teachers can share one head) and builds the teachers' initial models, so that a run can
      * refuse bad input before it writes its directory; a no-op when teachers train apart or every co-finetuned teacher
-     * is cached. {@link #teachers()} and {@link #scorers()} do it themselves when it was not called.
+     * is cached or has a receipt (that joint run finished before). {@link #teachers()} and {@link #scorers()} do it themselves when it was not called.
      *
      * @throws KdException naming the teachers and sizes when they cannot share a head
      */
@@ -194,16 +194,22 @@ public final class TeacherPool {
             TeacherKey key = cofinetunedKey(s, sources);
             files.add(key.files(cacheDir.resolve("teachers"), key.hash()));
         }
-        if (files.stream().allMatch(f -> Files.isRegularFile(f.model()))) {
+        // every model cached, or every receipt kept (the same joint run finished before): nothing to build yet
+        if (files.stream().allMatch(f -> Files.isRegularFile(f.model()) || receipt(f.model()).isPresent())) {
             return new Joint(sources, files, List.of());
         }
+        return new Joint(sources, files, members(sources));
+    }
+
+    /** The co-finetuning's members (each teacher's initial model and data), checked to share one head. */
+    private List<CoFinetuner.Member> members(List<Source> sources) {
         List<CoFinetuner.Member> members = new ArrayList<>();
         for (Source s : sources) {
             members.add(new CoFinetuner.Member(s.config().name(), initialModel(s.config(), s.key(), s.encoder(), s.tokenizer()),
                     data.train(s.tokenizer()), data.dev(s.tokenizer()), s.tokenizer().padId()));
         }
         CoFinetuner.checkShareable(members);
-        return new Joint(sources, files, members);
+        return members;
     }
 
     /**
@@ -225,7 +231,11 @@ public final class TeacherPool {
                 d.batchSize(), d.bucketing());
     }
 
-    private Map<String, Prepared> cofinetuned() {
+    /**
+     * @param receiptOk whether teachers whose model files are absent may come from their receipts ({@link #fromReceipt});
+     *     all of them must, or the joint run trains them all again
+     */
+    private Map<String, Prepared> cofinetuned(boolean receiptOk) {
         if (cofinetuned != null) {
             return cofinetuned;
         }
@@ -233,18 +243,37 @@ public final class TeacherPool {
         Joint joint = pendingJoint;
         pendingJoint = null;
         Map<String, Prepared> out = new java.util.LinkedHashMap<>();
-        if (joint.members().isEmpty()) {
+        if (joint.files().stream().allMatch(f -> Files.isRegularFile(f.model()))) {
             for (int k = 0; k < joint.sources().size(); k++) {
                 TeacherConfig t = joint.sources().get(k).config();
                 out.put(t.name(), fromCache(t, joint.files().get(k).model()));
+                keepReceipt(joint.files().get(k).model());
             }
             cofinetuned = out;
             return out;
         }
+        if (receiptOk) {
+            for (int k = 0; k < joint.sources().size(); k++) {
+                Source s = joint.sources().get(k);
+                Optional<Prepared> p = Files.isRegularFile(joint.files().get(k).model()) ? Optional.empty()
+                        : fromReceipt(s.config(), joint.files().get(k).model(), s.tokenizer(), data.train(s.tokenizer()),
+                                data.dev(s.tokenizer()));
+                if (p.isEmpty()) {
+                    break;
+                }
+                out.put(s.config().name(), p.get());
+            }
+            if (out.size() == joint.sources().size()) {
+                cofinetuned = out;
+                return out;
+            }
+            out.clear();
+        }
+        List<CoFinetuner.Member> members = joint.members().isEmpty() ? members(joint.sources()) : joint.members();
         List<String> names = config.teachers().stream().map(TeacherConfig::name).toList();
         Path work = joint.files().get(0).work();
         TeacherConfig first = config.teachers().get(0);
-        CoFinetuner.Result result = new CoFinetuner(joint.members(), first.train(), config.data(), config.run().parallelism(),
+        CoFinetuner.Result result = new CoFinetuner(members, first.train(), config.data(), config.run().parallelism(),
                 work).fit();
         for (int k = 0; k < joint.sources().size(); k++) {
             Source s = joint.sources().get(k);
@@ -255,11 +284,12 @@ public final class TeacherPool {
             List<String> partners = names.stream().filter(n -> !n.equals(t.name())).toList();
             TeacherProvenance.write(modelFile, TeacherProvenance.of(t.name(), java.time.Instant.now().toString(),
                     s.encoder() == null ? "" : s.encoder().description(), s.encoder() == null ? "" : s.encoder().sha256(),
-                    data.task().displayName(), data.trainFile().toString(), data.trainVariant(), joint.members().get(k).train().size(),
+                    data.task().displayName(), data.trainFile().toString(), data.trainVariant(), members.get(k).train().size(),
                     s.tokenizer().fingerprint(), result.seconds(), Runs.parameterCount(model)).cofinetunedWith(partners)
                     .withModelSha256(Hashing.fileHex("teacher model", modelFile)));
             LOG.info("teacher {}: co-finetuned with {}, dev {} (epoch {}), saved as {}", t.name(), partners, result.dev().get(k),
                     result.bestEpoch() + 1, modelFile);
+            keepReceipt(modelFile);
             out.put(t.name(), new Prepared(NativeTeacherModel.of(model, modelFile), result.seconds(), false, ""));
         }
         deleteQuietly(work);
@@ -403,11 +433,10 @@ public final class TeacherPool {
     private Optional<Prepared> fromReceipt(TeacherConfig t, Path modelFile, BertTokenizer tokenizer, EncodedDataset train,
                                            EncodedDataset dev) {
         Optional<TeacherProvenance> receipt = TeacherProvenance.read(modelFile).filter(TeacherProvenance::isReceipt);
-        Path ledgerCopy = ledger == null ? null : TeacherProvenance.fileOf(ledger.resolve(modelFile.getFileName()));
-        if (receipt.isEmpty() && ledgerCopy != null) {
-            receipt = TeacherProvenance.read(ledger.resolve(modelFile.getFileName())).filter(TeacherProvenance::isReceipt);
+        if (receipt.isEmpty() && ledger != null) {
+            receipt = receipt(modelFile);
             if (receipt.isPresent()) {
-                copy(ledgerCopy, TeacherProvenance.fileOf(modelFile));
+                copy(TeacherProvenance.fileOf(ledger.resolve(modelFile.getFileName())), TeacherProvenance.fileOf(modelFile));
             }
         }
         if (receipt.isEmpty()) {
@@ -444,6 +473,15 @@ public final class TeacherPool {
                     + TeacherProvenance.fileOf(modelFile) + " is); expected every logit the run needs in the cache");
         }, r.parameters());
         return Optional.of(new Prepared(model, r.trainSeconds(), true, r.modelSha256()));
+    }
+
+    /** The receipt of a model file: beside it in the cache, else in the teacher ledger; empty when neither has one. */
+    private Optional<TeacherProvenance> receipt(Path modelFile) {
+        Optional<TeacherProvenance> here = TeacherProvenance.read(modelFile).filter(TeacherProvenance::isReceipt);
+        if (here.isPresent() || ledger == null) {
+            return here;
+        }
+        return TeacherProvenance.read(ledger.resolve(modelFile.getFileName())).filter(TeacherProvenance::isReceipt);
     }
 
     /**

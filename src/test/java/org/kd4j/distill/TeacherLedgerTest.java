@@ -130,4 +130,48 @@ class TeacherLedgerTest {
         assertTrue(Files.isRegularFile(partial.teachers().get(1).modelFile()));
         assertEquals(lstm.dev().main(), partial.teachers().get(1).dev().main(), 1e-6, "training is deterministic");
     }
+
+    /** Co-finetuned teachers too: all of them from their receipts, or the joint run again. */
+    @Test
+    void coFinetunedTeachersComeFromTheirReceiptsTogether(@TempDir Path root) throws Exception {
+        Path data = root.resolve("data");
+        DistillationRunTest.writeSst2(data, "train", 48, 1);
+        DistillationRunTest.writeSst2(data, "dev", 16, 2);
+        Path cache = root.resolve("cache");
+        Path ledger = root.resolve("ledger");
+        String teacher = "{name: %s, model: {type: transformer, layers: 1, hidden: 16, heads: %d, ffn: %d, max_positions: 32,"
+                + " pooling: cls}, train: {epochs: 1, learning_rate: 0.005}}";
+        Path yaml = root.resolve("joint.yaml");
+        Files.writeString(yaml, """
+                task: SST-2
+                data: {dir: %s, max_length: 16, batch_size: 16}
+                teachers: [%s, %s]
+                teacher_stage: {training: cofinetuned}
+                student:
+                  model: {type: cnn, hidden: 8, ffn: 8}
+                run: {dir: %s, cache_dir: %s, teacher_ledger: %s}
+                """.formatted(data, teacher.formatted("one", 2, 32), teacher.formatted("two", 4, 16), root.resolve("run"), cache,
+                ledger));
+        List<Teacher> trained = pool(yaml, "run.measure_teachers=false").teachers();
+        assertTrue(trained.stream().noneMatch(Teacher::cached));
+        assertEquals(2, files(ledger, ".json"));
+        for (Teacher t : trained) {
+            assertEquals("cofinetuned", TeacherProvenance.read(ledger.resolve(t.modelFile().getFileName())).orElseThrow().training());
+        }
+
+        FileTrees.delete(cache);
+        Pooled fresh = pool(yaml, "run.measure_teachers=false");
+        assertEquals(0, files(cache.resolve("teachers"), ".kdm"), "the joint run is not repeated");
+        for (int i = 0; i < trained.size(); i++) {
+            assertTrue(fresh.teachers().get(i).cached());
+            assertEquals(trained.get(i).dev().main(), fresh.teachers().get(i).dev().main());
+        }
+
+        // one teacher's receipt gone: both are co-finetuned again (they are trained together or not at all)
+        FileTrees.delete(cache);
+        Files.delete(TeacherProvenance.fileOf(ledger.resolve(trained.get(1).modelFile().getFileName())));
+        Pooled again = pool(yaml, "run.measure_teachers=false");
+        assertTrue(again.teachers().stream().noneMatch(Teacher::cached));
+        assertEquals(2, files(cache.resolve("teachers"), ".kdm"));
+    }
 }
