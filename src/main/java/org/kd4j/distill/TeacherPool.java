@@ -70,7 +70,8 @@ public final class TeacherPool {
         this.data = data;
         this.cacheDir = Path.of(config.run().cacheDir());
         this.ledger = config.run().teacherLedgerDir().orElse(null);
-        this.logits = new LogitCache(cacheDir.resolve("logits"), CacheKind.LOGITS, ledger == null ? null : ledger.resolve("logits"));
+        this.logits = new LogitCache(cacheDir.resolve("logits"), CacheKind.LOGITS,
+                ledger == null ? null : ledger.resolve("logits"));
         this.pooled = new LogitCache(cacheDir.resolve("logits"), CacheKind.POOLED);
         this.progress = progress;
     }
@@ -169,7 +170,8 @@ public final class TeacherPool {
      * With {@code teacher_stage.training: cofinetuned}, checks everything that can fail before training (the encoders
      * resolve and load, the teachers can share one head) and builds the teachers' initial models, so that a run can
      * refuse bad input before it writes its directory; a no-op when teachers train apart or every co-finetuned teacher
-     * is cached or has a receipt (that joint run finished before). {@link #teachers()} and {@link #scorers()} do it themselves when it was not called.
+     * is cached or has a receipt (that joint run finished before). {@link #teachers()} and {@link #scorers()} do it
+     * themselves when it was not called.
      *
      * @throws KdException naming the teachers and sizes when they cannot share a head
      */
@@ -462,7 +464,8 @@ public final class TeacherPool {
             }
         }
         if (why != null) {
-            LOG.info("teacher {}: {} is not here, and its receipt is not enough: {}; it is trained again", t.name(), modelFile, why);
+            LOG.info("teacher {}: {} is not here, and its receipt is not enough: {}; it is trained again", t.name(), modelFile,
+                    why);
             return Optional.empty();
         }
         TeacherProvenance r = receipt.get();

@@ -53,11 +53,13 @@ public record CacheKey(Path modelFile, Path dataFile, String tokenizerFingerprin
 
     /**
      * The key's identity: hex SHA-256 over a scheme tag, the SHA-256 of the model file's bytes (read, or
-     * {@link #modelSha256} when given), the SHA-256 of the data file's bytes, the tokenizer fingerprint, the max length and the variant. Every field is length-prefixed,
-     * so no two different keys can produce the same byte sequence. Files are streamed, never read whole; each call
-     * reads both files again (a teacher model of some hundred MB takes a fraction of a second).
+     * {@link #modelSha256} when given), the SHA-256 of the data file's bytes, the tokenizer fingerprint, the max length
+     * and the variant. Every field is length-prefixed, so no two different keys can produce the same byte sequence.
+     * Files are streamed, never read whole; each call reads them again (a teacher model of some hundred MB takes a
+     * fraction of a second).
      *
-     * @throws KdException if the model or data file is missing or cannot be read (the message names the file)
+     * @throws KdException if the model file (when read) or the data file is missing or cannot be read (the message
+     *     names the file)
      */
     public String hash() {
         KeyHash hash = KeyHash.scheme(SCHEME);

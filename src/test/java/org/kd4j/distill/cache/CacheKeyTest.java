@@ -61,7 +61,8 @@ class CacheKeyTest {
         String fromFile = new CacheKey(model, data, "fp", 128, "dev").hash();
         Path absent = dir.resolve("not-here.kdm");
         assertEquals(fromFile, new CacheKey(absent, data, "fp", 128, "dev", sha).hash());
-        assertNotEquals(fromFile, new CacheKey(absent, data, "fp", 128, "dev", sha.replace(sha.charAt(0), sha.charAt(0) == 'a' ? 'b' : 'a')).hash());
+        String other = (sha.charAt(0) == 'a' ? "b" : "a") + sha.substring(1);
+        assertNotEquals(fromFile, new CacheKey(absent, data, "fp", 128, "dev", other).hash());
         IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new CacheKey(absent, data, "fp", 128, "dev", "ABC"));
         assertTrue(bad.getMessage().contains("modelSha256") && bad.getMessage().contains("'ABC'"), bad.getMessage());
