@@ -74,7 +74,8 @@ public record TeacherProvenance(String name, String created, String encoder, Str
                 trainSeconds, parameters, kd4j, nd4j, training, cofinetunedWith, sha256);
     }
 
-    /** Whether it is a receipt: it holds its model file's SHA-256. */
+    /** Whether it is a receipt: it holds its model file's SHA-256. Not a field of the file. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isReceipt() {
         return modelSha256 != null && modelSha256.matches("[0-9a-f]{64}");
     }

@@ -77,6 +77,7 @@ class TeacherLedgerTest {
             assertTrue(p.isReceipt(), receipt.toString());
             assertEquals(Hashing.fileHex("model", t.modelFile()), p.modelSha256());
             assertEquals(Files.readString(TeacherProvenance.fileOf(t.modelFile())), Files.readString(receipt));
+            assertFalse(Files.readString(receipt).contains("\"receipt\""), "no derived field in the file");
         }
         assertEquals(4, files(ledger.resolve("logits"), ".logits"));
         assertEquals(0, files(ledger, ".kdm"));
