@@ -47,26 +47,9 @@ class TeacherLedgerTest {
     @Test
     void aMachineWithoutTheModelsTakesTheTeachersFromTheirReceiptsWhenTheLedgerHoldsTheirLogits(@TempDir Path root)
             throws Exception {
-        Path data = root.resolve("data");
-        DistillationRunTest.writeSst2(data, "train", 80, 1);
-        DistillationRunTest.writeSst2(data, "dev", 32, 2);
         Path cache = root.resolve("cache");
         Path ledger = root.resolve("ledger");
-        Path yaml = root.resolve("teachers.yaml");
-        Files.writeString(yaml, """
-                task: SST-2
-                data: {dir: %s, max_length: 24, batch_size: 16}
-                teachers:
-                  - name: cnn
-                    model: {type: cnn, hidden: 16, ffn: 16}
-                    train: {epochs: 1, learning_rate: 0.01}
-                  - name: lstm
-                    model: {type: bilstm, hidden: 16, ffn: 16}
-                    train: {epochs: 1, learning_rate: 0.01}
-                student:
-                  model: {type: cnn, hidden: 16, ffn: 16}
-                run: {dir: %s, cache_dir: %s, teacher_ledger: %s}
-                """.formatted(data, root.resolve("run"), cache, ledger));
+        Path yaml = TeacherPoolTest.twoTeachers(root, ", teacher_ledger: " + ledger);
 
         List<Teacher> trained = pool(yaml, "run.measure_teachers=true").teachers();
         assertTrue(trained.stream().noneMatch(Teacher::cached));

@@ -29,13 +29,15 @@ class TeacherPoolTest {
         return teachers;
     }
 
-    @Test
-    void cachedTeachersAreNotLoadedWhenNotMeasured(@TempDir Path root) throws Exception {
+    /**
+     * Writes synthetic SST-2 (80 training, 32 dev rows) under {@code root/data} and a run of two tiny native teachers, cnn
+     * and lstm, trained 1 epoch, as {@code root/teachers.yaml}, with {@code runExtra} added to its run section.
+     */
+    static Path twoTeachers(Path root, String runExtra) throws java.io.IOException {
         Path data = root.resolve("data");
         DistillationRunTest.writeSst2(data, "train", 80, 1);
         DistillationRunTest.writeSst2(data, "dev", 32, 2);
-        Path yaml = root.resolve("teachers.yaml");
-        Files.writeString(yaml, """
+        return Files.writeString(root.resolve("teachers.yaml"), """
                 task: SST-2
                 data: {dir: %s, max_length: 24, batch_size: 16}
                 teachers:
@@ -47,8 +49,13 @@ class TeacherPoolTest {
                     train: {epochs: 1, learning_rate: 0.01}
                 student:
                   model: {type: cnn, hidden: 16, ffn: 16}
-                run: {dir: %s, cache_dir: %s}
-                """.formatted(data, root.resolve("run"), root.resolve("cache")));
+                run: {dir: %s, cache_dir: %s%s}
+                """.formatted(data, root.resolve("run"), root.resolve("cache"), runExtra));
+    }
+
+    @Test
+    void cachedTeachersAreNotLoadedWhenNotMeasured(@TempDir Path root) throws Exception {
+        Path yaml = twoTeachers(root, "");
         int[] loaded = new int[1];
         List<Teacher> trained = pool(yaml, true, loaded);
         assertEquals(0, loaded[0], "trained here, not loaded");
