@@ -320,7 +320,12 @@ public final class QualityBenchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         NativeGarbage.collect("the teachers of " + task);
         Path file = teachersFile(plan, task);
-        if (teachers.stream().anyMatch(t -> !t.cached()) || !recordedFor(file, teachers)) {
+        boolean trainedHere = teachers.stream().anyMatch(t -> !t.cached());
+        // teachers taken from the cache or their receipts keep the record of the run that fine-tuned them: the results
+        // directory's, else the ledger's (a fresh clone must not replace the fine-tuning time with a few seconds)
+        boolean recorded = recordedFor(file, teachers)
+                || ledgerTeachersFile(plan, task).map(f -> recordedFor(f, teachers)).orElse(false);
+        if (trainedHere || !recorded) {
             Map<String, Object> record = new LinkedHashMap<>();
             record.put("task", task.displayName());
             record.put("seconds", seconds);
@@ -435,7 +440,10 @@ public final class QualityBenchmark {
         return plan.ledgerDir() == null ? Optional.empty() : Optional.of(Path.of(plan.ledgerDir(), task.displayName(), TEACHERS_FILE));
     }
 
-    /** Whether {@code file} records a preparation of exactly these teachers' model files. */
+    /**
+     * Whether {@code file} records a preparation of exactly these teachers' model files (by path, or by file name as the
+     * ledger's copy has them).
+     */
     private static boolean recordedFor(Path file, List<Teacher> teachers) {
         if (!Files.isRegularFile(file)) {
             return false;
@@ -446,6 +454,11 @@ public final class QualityBenchmark {
                     .forEach(t -> recorded.put(t.path("name").asText(), t.path("model_file").asText()));
             Map<String, String> current = new LinkedHashMap<>();
             teachers.forEach(t -> current.put(t.name(), t.modelFile().toString()));
+            if (recorded.equals(current)) {
+                return true;
+            }
+            // the ledger's copy names model files without their folder
+            current.replaceAll((name, model) -> LedgerEntry.modelName(model));
             return recorded.equals(current);
         } catch (IOException e) {
             LOG.warn("{}: unreadable ({}); rewritten", file, e.getMessage());

@@ -175,6 +175,10 @@ class QualityMethodsTest {
         assertEquals(0, count(teachers, ".kdm"), "no model in the ledger");
         assertEquals(6, count(teachers.resolve("logits"), ".logits"), "train, dev and transfer logits of each teacher");
 
+        Path preparation = root.resolve("ledger/SST-2/teachers.json");
+        String fineTuned = Files.readString(preparation);
+        assertTrue(fineTuned.contains("\"trained_here\" : true"), fineTuned);
+
         FileTrees.delete(root.resolve("results"));
         FileTrees.delete(root.resolve("cache"));
         CliRunner fresh = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--seeds", "2", "--no-progress");
@@ -182,6 +186,9 @@ class QualityMethodsTest {
         assertTrue(fresh.out().contains("quality benchmark: 2 cell(s) run, 0 already done"), fresh.out());
         assertEquals(0, count(root.resolve("cache/teachers"), ".kdm"), "no teacher trained again");
         assertEquals(6, count(teachers.resolve("logits"), ".logits"), "no new logits");
+        assertEquals(fineTuned, Files.readString(preparation), "the record of the fine-tuning is kept, not replaced by the"
+                + " fresh clone's few seconds");
+        assertFalse(Files.exists(root.resolve("results/SST-2/teachers.json")), "nothing to record: the ledger's record holds");
         ObjectMapper json = new ObjectMapper();
         for (String cell : List.of("ensemble-uniform", "method-augmented")) {
             var one = json.readTree(root.resolve("ledger/SST-2/tiny").resolve(cell).resolve("seed-1.json").toFile());
