@@ -428,19 +428,13 @@ public final class TeacherPool {
     }
 
     /**
-     * A teacher whose model file is not here, from its receipt (in the cache, else in the teacher ledger, then copied
-     * into the cache): when the run needs nothing of it but its logits and every one of them is cached (or in the
-     * ledger). Empty, with the reason logged, when it must be fine-tuned again.
+     * A teacher whose model file is not here, from its receipt ({@link #receipt}): when the run needs nothing of it but
+     * its logits and every one of them is cached (or in the ledger). Empty, with the reason logged, when it must be
+     * fine-tuned again.
      */
     private Optional<Prepared> fromReceipt(TeacherConfig t, Path modelFile, BertTokenizer tokenizer, EncodedDataset train,
                                            EncodedDataset dev) {
-        Optional<TeacherProvenance> receipt = TeacherProvenance.read(modelFile).filter(TeacherProvenance::isReceipt);
-        if (receipt.isEmpty() && ledger != null) {
-            receipt = receipt(modelFile);
-            if (receipt.isPresent()) {
-                copy(TeacherProvenance.fileOf(ledger.resolve(modelFile.getFileName())), TeacherProvenance.fileOf(modelFile));
-            }
-        }
+        Optional<TeacherProvenance> receipt = receipt(modelFile);
         if (receipt.isEmpty()) {
             return Optional.empty();
         }
@@ -478,13 +472,19 @@ public final class TeacherPool {
         return Optional.of(new Prepared(model, r.trainSeconds(), true, r.modelSha256()));
     }
 
-    /** The receipt of a model file: beside it in the cache, else in the teacher ledger; empty when neither has one. */
+    /**
+     * The receipt of a model file: beside it in the cache, else the teacher ledger's, then copied beside it; empty when
+     * neither has one.
+     */
     private Optional<TeacherProvenance> receipt(Path modelFile) {
         Optional<TeacherProvenance> here = TeacherProvenance.read(modelFile).filter(TeacherProvenance::isReceipt);
         if (here.isPresent() || ledger == null) {
             return here;
         }
-        return TeacherProvenance.read(ledger.resolve(modelFile.getFileName())).filter(TeacherProvenance::isReceipt);
+        Path inLedger = ledger.resolve(modelFile.getFileName());
+        Optional<TeacherProvenance> kept = TeacherProvenance.read(inLedger).filter(TeacherProvenance::isReceipt);
+        kept.ifPresent(r -> copy(TeacherProvenance.fileOf(inLedger), TeacherProvenance.fileOf(modelFile)));
+        return kept;
     }
 
     /**
