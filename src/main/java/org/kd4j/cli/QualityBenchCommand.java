@@ -17,6 +17,7 @@ import org.kd4j.quality.QualityCell;
 import org.kd4j.quality.QualityPlan;
 import org.kd4j.quality.QualityReport;
 import org.kd4j.quality.ReportFile;
+import org.kd4j.quality.TimeLeft;
 import org.kd4j.util.NativeGarbage;
 import org.kd4j.util.Parallelism;
 import picocli.CommandLine.Command;
@@ -65,7 +66,7 @@ final class QualityBenchCommand implements Callable<Integer> {
             + " (rewritten after every cell), keeping the rest; default: print it.")
     Path report;
 
-    @Option(names = "--dry-run", description = "List the selected cells and which are done; run nothing.")
+    @Option(names = "--dry-run", description = "List the selected cells and which are done, and estimate the time the others need; run nothing.")
     boolean dryRun;
 
     @Option(names = "--keep-going", description = "After a failed cell, go on with the next (exit 1 at the end).")
@@ -109,6 +110,7 @@ final class QualityBenchCommand implements Callable<Integer> {
         }
         if (dryRun) {
             out.print(dryRunTable(benchmark.cells()));
+            out.println(TimeLeft.of(benchmark.cells(), QualityBenchmark.allCells(loaded, source)).describe());
             out.flush();
             return Main.EXIT_OK;
         }

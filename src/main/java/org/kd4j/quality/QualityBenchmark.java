@@ -231,6 +231,9 @@ public final class QualityBenchmark {
         List<Failure> failures = new ArrayList<>();
         long toRun = all.stream().filter(c -> c.status() != QualityCell.Status.DONE).count();
         LOG.info("quality benchmark {}: {} cell(s) selected, {} done, {} to run", source, all.size(), all.size() - toRun, toRun);
+        if (toRun > 0) {
+            LOG.info("quality benchmark {}: {}", source, TimeLeft.of(all, allCells(plan, source)).describe());
+        }
         GlueTask prepared = null;
         Map<GlueTask, String> unprepared = new LinkedHashMap<>();
         int index = 0;

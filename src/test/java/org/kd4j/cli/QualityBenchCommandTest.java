@@ -28,6 +28,7 @@ class QualityBenchCommandTest {
         CliRunner all = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--dry-run");
         assertEquals(0, all.exitCode(), all.err());
         assertTrue(all.out().contains("345 cell(s): 0 done, 345 to run"), all.out());
+        assertTrue(all.out().contains("no estimate for the 345 cell(s) to run: none has a finished peer"), all.out());
         assertTrue(all.out().matches("(?s).*\\| SST-2 +\\| bilstm +\\| method-augmented +\\| +3 \\| to run +\\| .*"), all.out());
 
         // the methods alone, with their baseline cells: SST-2 and MRPC x 3 seeds x (sead: ensemble-uniform, augmented,

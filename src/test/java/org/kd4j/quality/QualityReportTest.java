@@ -304,6 +304,47 @@ class QualityReportTest {
         assertRow(QualityReport.read(plan, planFile.toString()).markdown("x"), "s2", "aug", "-2.0 (85.0 vs 87.0)", "met");
     }
 
+    /**
+     * The time the selected cells still need: each cell to run at the median time of its finished seeds, a plain cell with
+     * none at the median of its task's and student's finished plain cells, a method cell with none unestimated.
+     */
+    @Test
+    void timeLeftFromTheFinishedCellsTimes(@TempDir Path dir) throws Exception {
+        Path planFile = dir.resolve("methods.yaml");
+        Files.writeString(planFile, Files.readString(QualityPlanTest.tinyPlan(dir))
+                .replace("{init: encoder.onnx, init_layers: 1}", "{model: {type: bilstm, hidden: 16, ffn: 16}}")
+                + QualityPlanTest.METHODS);
+        QualityPlan plan = QualityPlan.load(planFile);
+        List<QualityCell> cells = QualityBenchmark.allCells(plan, planFile.toString());
+        List<QualityCell> sst2 = cells.stream().filter(c -> c.key().startsWith("SST-2/s1/")).toList();
+        // 6 plain cells and the methods aug and hid, 2 seeds each
+        assertEquals(16, sst2.size());
+        TimeLeft none = TimeLeft.of(sst2, cells);
+        assertEquals(new TimeLeft(16, 0, 0), none);
+        assertTrue(none.describe().startsWith("no estimate for the 16 cell(s) to run"), none.describe());
+
+        Map<String, Double> teachers = Map.of("t1", 0.86, "t2", 0.84);
+        finish(cells, "SST-2/s1/cross-entropy/seed-1", 0.80, Map.of(), null, 10);
+        finish(cells, "SST-2/s1/ensemble-uniform/seed-1", 0.84, teachers, 0.87, 30);
+        finish(cells, "SST-2/s1/ensemble-uniform/seed-2", 0.84, teachers, 0.87, 50);
+        finish(cells, "SST-2/s1/method-aug/seed-1", 0.85, teachers, 0.87, 100);
+        // another student's cells are no one's peers here
+        finish(cells, "SST-2/s2/cross-entropy/seed-1", 0.70, Map.of(), null, 1000);
+        // cross-entropy seed 2: 10 (its own seed 1); teacher-t1, teacher-t2, ensemble-confidence, ensemble-teacher_loss,
+        // 2 seeds each: the median of the plain cells 10, 30, 50, so 30 each; aug seed 2: 100; hid: no peer, no estimate
+        TimeLeft left = TimeLeft.of(sst2, cells);
+        assertEquals(12, left.toRun());
+        assertEquals(10, left.estimated());
+        assertEquals(10 + 8 * 30 + 100, left.seconds(), 1e-9);
+        assertTrue(left.describe().startsWith("about 5m 50s of cell time for 10 of the 12 cell(s) to run (2 have no finished"
+                + " peer, so no estimate)"), left.describe());
+        // the plan's other task has no finished cell: no estimate; a selection with nothing to run
+        assertEquals(new TimeLeft(16, 0, 0), TimeLeft.of(cells.stream().filter(c -> c.key().startsWith("MRPC/s1/")).toList(), cells));
+        List<QualityCell> done = sst2.stream().filter(c -> c.status() == QualityCell.Status.DONE).toList();
+        assertEquals(4, done.size());
+        assertEquals("nothing to run", TimeLeft.of(done, cells).describe());
+    }
+
     /** A table row with exactly these cells (padding aside). */
     private static void assertRow(String markdown, String... cells) {
         StringBuilder regex = new StringBuilder("(?m)^\\|");
