@@ -250,10 +250,7 @@ class QualityReportTest {
      */
     @Test
     void methodsAreComparedWithTheirBaselineSeedBySeed(@TempDir Path dir) throws Exception {
-        Path planFile = dir.resolve("methods.yaml");
-        Files.writeString(planFile, Files.readString(QualityPlanTest.tinyPlan(dir))
-                .replace("{init: encoder.onnx, init_layers: 1}", "{model: {type: bilstm, hidden: 16, ffn: 16}}")
-                + QualityPlanTest.METHODS);
+        Path planFile = methodsPlan(dir);
         QualityPlan plan = QualityPlan.load(planFile);
         List<QualityCell> cells = QualityBenchmark.allCells(plan, planFile.toString());
         Map<String, Double> teachers = Map.of("t1", 0.86, "t2", 0.84);
@@ -310,10 +307,7 @@ class QualityReportTest {
      */
     @Test
     void timeLeftFromTheFinishedCellsTimes(@TempDir Path dir) throws Exception {
-        Path planFile = dir.resolve("methods.yaml");
-        Files.writeString(planFile, Files.readString(QualityPlanTest.tinyPlan(dir))
-                .replace("{init: encoder.onnx, init_layers: 1}", "{model: {type: bilstm, hidden: 16, ffn: 16}}")
-                + QualityPlanTest.METHODS);
+        Path planFile = methodsPlan(dir);
         QualityPlan plan = QualityPlan.load(planFile);
         List<QualityCell> cells = QualityBenchmark.allCells(plan, planFile.toString());
         List<QualityCell> sst2 = cells.stream().filter(c -> c.key().startsWith("SST-2/s1/")).toList();
@@ -343,6 +337,15 @@ class QualityReportTest {
         List<QualityCell> done = sst2.stream().filter(c -> c.status() == QualityCell.Status.DONE).toList();
         assertEquals(4, done.size());
         assertEquals("nothing to run", TimeLeft.of(done, cells).describe());
+    }
+
+    /** The tiny plan with the methods aug and hid, and a BiLSTM as its second student. */
+    private static Path methodsPlan(Path dir) throws Exception {
+        Path planFile = dir.resolve("methods.yaml");
+        Files.writeString(planFile, Files.readString(QualityPlanTest.tinyPlan(dir))
+                .replace("{init: encoder.onnx, init_layers: 1}", "{model: {type: bilstm, hidden: 16, ffn: 16}}")
+                + QualityPlanTest.METHODS);
+        return planFile;
     }
 
     /** A table row with exactly these cells (padding aside). */
