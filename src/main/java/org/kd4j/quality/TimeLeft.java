@@ -2,9 +2,11 @@ package org.kd4j.quality;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.kd4j.eval.Metric;
 
 /**
@@ -28,16 +30,19 @@ public record TimeLeft(int toRun, int estimated, double seconds) {
     }
 
     /**
-     * @param selected the cells of the selection
-     * @param plan every cell of the plan (the finished ones give the times)
+     * @param selected the cells of the selection, all of them cells of {@code plan}
+     * @param plan every cell of the plan (the finished ones give the times, and which selected cells are done)
      */
     public static TimeLeft of(List<QualityCell> selected, List<QualityCell> plan) {
         Map<String, List<Double>> byCell = new HashMap<>();
         Map<String, List<Double>> plainByStudent = new HashMap<>();
+        // each cell's status once (it reads its files and hashes its configuration); the selection is of the same plan
+        Set<String> done = new HashSet<>();
         for (QualityCell c : plan) {
             if (c.status() != QualityCell.Status.DONE) {
                 continue;
             }
+            done.add(c.key());
             double s = c.result(Metric.mainFor(c.task())).seconds();
             byCell.computeIfAbsent(cellKey(c), k -> new ArrayList<>()).add(s);
             if (c.cell().kind() != CellKind.METHOD) {
@@ -48,7 +53,7 @@ public record TimeLeft(int toRun, int estimated, double seconds) {
         int estimated = 0;
         double seconds = 0;
         for (QualityCell c : selected) {
-            if (c.status() == QualityCell.Status.DONE) {
+            if (done.contains(c.key())) {
                 continue;
             }
             toRun++;
