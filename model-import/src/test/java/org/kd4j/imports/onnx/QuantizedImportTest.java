@@ -3,6 +3,7 @@ package org.kd4j.imports.onnx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import org.kd4j.imports.fixtures.Architecture;
 import org.kd4j.imports.fixtures.DynamicQuantizer;
 import org.kd4j.imports.fixtures.ExporterPatternWriter;
 import org.kd4j.imports.fixtures.FixtureSpec;
+import org.kd4j.imports.onnx.rewrite.OrtU8S8Probe;
 import org.kd4j.imports.fixtures.Head;
 import org.kd4j.imports.parity.OrtReferenceRuntime;
 import org.kd4j.imports.parity.ParityCheck;
@@ -69,13 +71,6 @@ class QuantizedImportTest {
         assertTrue(before.getOrDefault("MatMulInteger", 0) >= 6 * spec.layers(), before.toString());
         assertEquals(options.embeddings(), before.containsKey("DequantizeLinear"), before.toString());
         assertQuantizationGone(after);
-        ParityCheck.Report report = ParityCheck.run(model, file, new OrtReferenceRuntime(),
-                model.info().sourceInputs(), model.info().sourceOutputs(),
-                new int[] {1, 2, 3}, new int[] {5, 11}, spec.seed());
-        LOG.info("int8 {} {}: worst max abs diff {} ({} of max |reference|)", spec.name(), options,
-                String.format("%.2e", report.worst()), String.format("%.2e", report.worstRelative()));
-        assertTrue(report.worstRelative() <= QUANTIZED_BAR, spec.name() + "\n" + report.table());
-
         Path saved = dir.resolve("int8.sdz");
         model.save(saved);
         Map<String, INDArray> inputs = ParityCheck.randomInputs(model.contract(), 2, 7, spec.vocab(), new Random(spec.seed()));
@@ -84,6 +79,17 @@ class QuantizedImportTest {
         for (String out : expected.keySet()) {
             assertEquals(expected.get(out), loaded.get(out), "after save/load: " + out);
         }
+
+        // ONNX Runtime is the reference only where its uint8 x int8 kernel is exact (the quantizer writes full-range
+        // int8 weights; without VNNI, ONNX Runtime saturates pairs of products at 16 bits: OrtU8S8Probe)
+        assumeTrue(OrtU8S8Probe.exact(dir),
+                "ONNX Runtime's uint8 x int8 MatMulInteger saturates on this CPU (no VNNI): not a reference here");
+        ParityCheck.Report report = ParityCheck.run(model, file, new OrtReferenceRuntime(),
+                model.info().sourceInputs(), model.info().sourceOutputs(),
+                new int[] {1, 2, 3}, new int[] {5, 11}, spec.seed());
+        LOG.info("int8 {} {}: worst max abs diff {} ({} of max |reference|)", spec.name(), options,
+                String.format("%.2e", report.worst()), String.format("%.2e", report.worstRelative()));
+        assertTrue(report.worstRelative() <= QUANTIZED_BAR, spec.name() + "\n" + report.table());
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -140,12 +140,14 @@ class QuantizedOpsTest {
 
     /**
      * One linear layer on 3-D activations as quantize_dynamic writes it, with no-op casts to UINT8 between
-     * DynamicQuantizeLinear and MatMulInteger (as some converters leave them) and per-column weight scales.
+     * DynamicQuantizeLinear and MatMulInteger (as some converters leave them) and per-column weight scales. The weights
+     * stay within ±64 so that no pair of products leaves the int16 range, where ONNX Runtime without VNNI saturates
+     * ({@link OrtU8S8Probe}).
      */
     @Test
     void quantizedLinearLayerWithCastsBetweenTheOps(@TempDir Path dir) throws Exception {
         TinyGraph g = embedded(new TinyGraph(13).input("x", 2).output("out"))
-                .initializer("w", eightBit(DTypes.INT8, new long[] {3, 2}, -127, 64, 3, 127, -50, -1))
+                .initializer("w", eightBit(DTypes.INT8, new long[] {3, 2}, -64, 64, 3, 63, -50, -1))
                 .initializer("w_zp", eightBit(DTypes.INT8, new long[] {2}, 0, 0))
                 .initializer("w_scale", float32(new long[] {2}, 0.01f, 0.02f))
                 .node(node("dql", "DynamicQuantizeLinear", List.of("rows"), List.of("q", "s", "z")))
@@ -162,6 +164,15 @@ class QuantizedOpsTest {
 
         LOG.info("quantized linear layer with casts: max diff {}", diff);
         assertTrue(diff <= 1e-6, "differs by " + diff);
+    }
+
+    /** A pair of uint8 x int8 products above the int16 range (64,770): kd4j's rewrite keeps the exact integer sum. */
+    @Test
+    void pairOfProductsAboveTheInt16RangeIsExact(@TempDir Path dir) throws Exception {
+        TinyGraph g = OrtU8S8Probe.graph();
+        double kd4j = viaPipeline(g, RewritePipeline.standard(), OrtU8S8Probe.feed(), dir).get("acc_f").getDouble(0);
+        LOG.info("uint8 x int8 pair above int16: kd4j {}, ONNX Runtime exact here: {}", kd4j, OrtU8S8Probe.exact(dir));
+        assertEquals(OrtU8S8Probe.EXACT, kd4j);
     }
 
     /** QDQ form: QuantizeLinear of constant weights (per axis) and of activations, each followed by DequantizeLinear. */

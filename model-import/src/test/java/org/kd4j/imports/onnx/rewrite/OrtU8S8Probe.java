@@ -1,0 +1,53 @@
+package org.kd4j.imports.onnx.rewrite;
+
+import static org.kd4j.imports.onnx.graph.Nodes.float32;
+import static org.kd4j.imports.onnx.graph.Nodes.intAttr;
+import static org.kd4j.imports.onnx.graph.Nodes.node;
+import static org.kd4j.imports.onnx.rewrite.RewriteCases.eightBit;
+import static org.kd4j.imports.onnx.rewrite.RewriteCases.toFloat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.kd4j.imports.onnx.graph.DTypes;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Whether ONNX Runtime's uint8 x int8 {@code MatMulInteger} is exact on this CPU. On x86-64 without VNNI its kernel
+ * adds pairs of products in 16 bits ({@code VPMADDUBSW}), so a pair above 32,767 saturates (ONNX Runtime's
+ * quantization guide names this and {@code reduce_range} as its remedy); kd4j's rewrite computes the exact integer
+ * sum, so a test that takes ONNX Runtime as the reference on full-range int8 weights cannot judge kd4j there.
+ */
+public final class OrtU8S8Probe {
+
+    /** 255 x 127 + 255 x 127: above the int16 range, so a saturating kernel returns 32,767. */
+    static final double EXACT = 64_770;
+
+    private OrtU8S8Probe() {
+    }
+
+    /** Runs one MatMulInteger of [255, 255] by [127, 127] in ONNX Runtime; true when the result is exact. */
+    public static boolean exact(Path dir) throws Exception {
+        INDArray out = TinyGraph.ort(graph().model(), feed(), graph().outputs(), dir, "u8s8-probe").get("acc_f");
+        return out.getDouble(0) == EXACT;
+    }
+
+    /**
+     * Row x of the table [[255, 255]] (Gather, so that the width comes from the graph) cast to UINT8, times the INT8
+     * column [127, 127]; output acc_f (FLOAT), [1, 1, 1].
+     */
+    static TinyGraph graph() {
+        return new TinyGraph(13).input("x", 2).output("acc_f")
+                .initializer("table", float32(new long[] {1, 2}, 255f, 255f))
+                .initializer("w", eightBit(DTypes.INT8, new long[] {2, 1}, 127, 127))
+                .node(node("gather", "Gather", List.of("table", "x"), List.of("rows")))
+                .node(node("cast_rows", "Cast", List.of("rows"), List.of("rows_u8"), intAttr("to", DTypes.UINT8)))
+                .node(node("mmi", "MatMulInteger", List.of("rows_u8", "w"), List.of("acc")))
+                .node(toFloat("cast_acc", "acc", "acc_f"));
+    }
+
+    static Map<String, INDArray> feed() {
+        return Map.of("x", Nd4j.createFromArray(new long[][] {{0}}));
+    }
+}
