@@ -15,8 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Whether ONNX Runtime's uint8 x int8 {@code MatMulInteger} is exact on this CPU. On x86-64 without VNNI its kernel
- * adds pairs of products in 16 bits ({@code VPMADDUBSW}), so a pair above 32,767 saturates (ONNX Runtime's
- * quantization guide names this and {@code reduce_range} as its remedy); kd4j's rewrite computes the exact integer
+ * adds pairs of products in 16 bits, so a pair above 32,767 saturates (seen on an AVX2 machine without VNNI,
+ * 2026-12-03); kd4j's rewrite computes the exact integer
  * sum, so a test that takes ONNX Runtime as the reference on full-range int8 weights cannot judge kd4j there.
  */
 public final class OrtU8S8Probe {
