@@ -16,12 +16,12 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Whether ONNX Runtime's uint8 x int8 {@code MatMulInteger} is exact on this CPU. On x86-64 without VNNI its kernel
  * adds pairs of products in 16 bits, so a pair above 32,767 saturates (seen on an AVX2 machine without VNNI,
- * 2026-12-03); kd4j's rewrite computes the exact integer
- * sum, so a test that takes ONNX Runtime as the reference on full-range int8 weights cannot judge kd4j there.
+ * 2026-12-03); kd4j's rewrite computes the exact integer sum, so a test that takes ONNX Runtime as the reference on
+ * full-range int8 weights cannot judge kd4j there.
  */
 public final class OrtU8S8Probe {
 
-    /** 255 x 127 + 255 x 127: above the int16 range, so a saturating kernel returns 32,767. */
+    /** 255 x 127 + 255 x 127: above the int16 range, so a kernel that saturates pairs at 16 bits cannot return it. */
     static final double EXACT = 64_770;
 
     private OrtU8S8Probe() {
@@ -29,7 +29,8 @@ public final class OrtU8S8Probe {
 
     /** Runs one MatMulInteger of [255, 255] by [127, 127] in ONNX Runtime; true when the result is exact. */
     public static boolean exact(Path dir) throws Exception {
-        INDArray out = TinyGraph.ort(graph().model(), feed(), graph().outputs(), dir, "u8s8-probe").get("acc_f");
+        TinyGraph g = graph();
+        INDArray out = TinyGraph.ort(g.model(), feed(), g.outputs(), dir, "u8s8-probe").get("acc_f");
         return out.getDouble(0) == EXACT;
     }
 
