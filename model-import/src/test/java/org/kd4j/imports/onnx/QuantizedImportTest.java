@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -23,6 +25,7 @@ import org.kd4j.imports.fixtures.DynamicQuantizer;
 import org.kd4j.imports.fixtures.ExporterPatternWriter;
 import org.kd4j.imports.fixtures.FixtureSpec;
 import org.kd4j.imports.fixtures.Head;
+import org.kd4j.imports.fixtures.UnsignedTwin;
 import org.kd4j.imports.onnx.rewrite.OrtU8S8Probe;
 import org.kd4j.imports.parity.OrtReferenceRuntime;
 import org.kd4j.imports.parity.ParityCheck;
@@ -50,6 +53,14 @@ class QuantizedImportTest {
      * rounding error (up to half a step of max|W|/127 per weight) stays; the activations' is gone.
      */
     static final double DEQUANTIZED_BAR = 5e-2;
+
+    /**
+     * ONNX Runtime on the unsigned twin against ONNX Runtime on the INT8 file, relative to max |reference|: the same
+     * int32 sums; only the float scaling after them may round differently between its two kernels.
+     */
+    static final double TWIN_BAR = 1e-5;
+
+    private static final int UINT8 = Onnx.TensorProto.DataType.UINT8.getNumber();
 
     static Stream<Arguments> fixtures() {
         return Stream.of(
@@ -86,16 +97,22 @@ class QuantizedImportTest {
             assertEquals(expected.get(out), loaded.get(out), "after save/load: " + out);
         }
 
-        // ONNX Runtime is the reference only where its uint8 x int8 kernel is exact: without VNNI it saturates pairs
-        // of products at 16 bits (OrtU8S8Probe), which full-range weights reach and reduced-range ones cannot
-        assumeTrue(options.reduceRange() || OrtU8S8Probe.exact(dir),
-                "ONNX Runtime's uint8 x int8 MatMulInteger saturates on this CPU (no VNNI): not a reference for"
-                        + " full-range INT8 weights here");
-        ParityCheck.Report report = ParityCheck.run(model, file, new OrtReferenceRuntime(),
+        // without VNNI, ONNX Runtime's uint8 x int8 kernel saturates pairs of products at 16 bits (OrtU8S8Probe), which
+        // full-range weights reach and reduced-range ones cannot; there its reference is the model's unsigned twin (the
+        // same integer sums through its uint8 x uint8 kernel)
+        Path reference = file;
+        if (!options.reduceRange() && !OrtU8S8Probe.exact(dir)) {
+            assumeTrue(OrtU8S8Probe.unsignedExact(dir),
+                    "ONNX Runtime's uint8 x int8 and uint8 x uint8 MatMulInteger both saturate on this CPU: no reference"
+                            + " for full-range INT8 weights here");
+            reference = dir.resolve(spec.name() + "-uint8-twin.onnx");
+            Files.write(reference, UnsignedTwin.of(quantized).toByteArray());
+        }
+        ParityCheck.Report report = ParityCheck.run(model, reference, new OrtReferenceRuntime(),
                 model.info().sourceInputs(), model.info().sourceOutputs(),
                 new int[] {1, 2, 3}, new int[] {5, 11}, spec.seed());
-        LOG.info("int8 {} {}: worst max abs diff {} ({} of max |reference|)", spec.name(), options,
-                String.format("%.2e", report.worst()), String.format("%.2e", report.worstRelative()));
+        LOG.info("int8 {} {}: worst max abs diff {} ({} of max |reference|) against ONNX Runtime on {}", spec.name(), options,
+                String.format("%.2e", report.worst()), String.format("%.2e", report.worstRelative()), reference.getFileName());
         assertTrue(report.worstRelative() <= QUANTIZED_BAR, spec.name() + "\n" + report.table());
     }
 
@@ -125,6 +142,69 @@ class QuantizedImportTest {
                         + " ({})", spec.name(), options, String.format("%.2e", vsFloat.worst()), String.format("%.2e", vsFloat.worstRelative()),
                 String.format("%.2e", vsQuantized.worst()), String.format("%.2e", vsQuantized.worstRelative()));
         assertTrue(vsFloat.worstRelative() <= DEQUANTIZED_BAR, spec.name() + "\n" + vsFloat.table());
+    }
+
+    /**
+     * The unsigned twin computes what the INT8 file does: where ONNX Runtime's uint8 x int8 kernel is exact (on every
+     * CPU for reduced-range weights, with VNNI for full-range ones), ONNX Runtime gives both files' outputs within
+     * {@link #TWIN_BAR} of each other.
+     * Every MatMulInteger weight and its zero point are then UINT8, and {@code W' - z'} equals {@code W - z}.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("fixtures")
+    void unsignedTwinComputesTheSameIntegers(FixtureSpec spec, DynamicQuantizer.Options options, @TempDir Path dir)
+            throws Exception {
+        Onnx.ModelProto quantized = DynamicQuantizer.quantize(ExporterPatternWriter.model(spec), options);
+        Onnx.ModelProto twin = UnsignedTwin.of(quantized);
+        Map<String, Onnx.TensorProto> before = initializers(quantized);
+        Map<String, Onnx.TensorProto> after = initializers(twin);
+        int matmuls = 0;
+        for (Onnx.NodeProto n : twin.getGraph().getNodeList()) {
+            if (n.getOpType().equals("MatMulInteger")) {
+                matmuls++;
+                byte[] w = before.get(n.getInput(1)).getRawData().toByteArray();
+                byte[] z = before.get(n.getInput(3)).getRawData().toByteArray();
+                byte[] w2 = after.get(n.getInput(1)).getRawData().toByteArray();
+                byte[] z2 = after.get(n.getInput(3)).getRawData().toByteArray();
+                assertEquals(UINT8, after.get(n.getInput(1)).getDataType(), n.getInput(1));
+                assertEquals(UINT8, after.get(n.getInput(3)).getDataType(), n.getInput(3));
+                for (int i = 0; i < w.length; i++) {
+                    int column = z.length == 1 ? 0 : i % z.length;
+                    assertEquals(w[i] - z[column], (w2[i] & 0xff) - (z2[column] & 0xff), n.getInput(1) + "[" + i + "]");
+                }
+            }
+        }
+        assertEquals(6 * spec.layers(), matmuls);
+
+        assumeTrue(options.reduceRange() || OrtU8S8Probe.exact(dir), "ONNX Runtime's uint8 x int8 MatMulInteger"
+                + " saturates on this CPU (no VNNI): the INT8 file of full-range weights is no reference to compare with");
+        assumeTrue(OrtU8S8Probe.unsignedExact(dir), "ONNX Runtime's uint8 x uint8 MatMulInteger saturates on this CPU");
+        Path file = dir.resolve("int8.onnx");
+        Path twinFile = dir.resolve("uint8-twin.onnx");
+        Files.write(file, quantized.toByteArray());
+        Files.write(twinFile, twin.toByteArray());
+        ImportedModel model = new OnnxImporter().importFile(file, OnnxImporter.Options.defaults());
+        Map<String, String> names = model.info().sourceInputs();
+        Map<String, INDArray> inputs = new HashMap<>();
+        ParityCheck.randomInputs(model.contract(), 3, 11, spec.vocab(), new Random(spec.seed()))
+                .forEach((k, v) -> inputs.put(names.getOrDefault(k, k), v));
+        List<String> outputs = model.contract().outputs().stream()
+                .map(o -> model.info().sourceOutputs().getOrDefault(o, o)).toList();
+        OrtReferenceRuntime ort = new OrtReferenceRuntime();
+        Map<String, INDArray> signed = ort.run(file, inputs, outputs);
+        Map<String, INDArray> unsigned = ort.run(twinFile, inputs, outputs);
+        for (String out : outputs) {
+            ParityCheck.Case c = ParityCheck.compare(3, 11, out, unsigned.get(out), signed.get(out));
+            LOG.info("int8 {} {}: unsigned twin vs the INT8 file in ONNX Runtime, {}: max abs diff {}", spec.name(),
+                    options, out, String.format("%.2e", c.maxAbsDiff()));
+            assertTrue(c.relative() <= TWIN_BAR, out + ": " + c);
+        }
+    }
+
+    private static Map<String, Onnx.TensorProto> initializers(Onnx.ModelProto model) {
+        Map<String, Onnx.TensorProto> byName = new HashMap<>();
+        model.getGraph().getInitializerList().forEach(t -> byName.put(t.getName(), t));
+        return byName;
     }
 
     /** The largest magnitude among the model's INT8 initializers (the quantized weights). */

@@ -17,7 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Whether ONNX Runtime's uint8 x int8 {@code MatMulInteger} is exact on this CPU. On x86-64 without VNNI its kernel
  * adds pairs of products in 16 bits, so a pair above 32,767 saturates (seen on an AVX2 machine without VNNI,
  * 2026-12-03); kd4j's rewrite computes the exact integer sum, so a test that takes ONNX Runtime as the reference on
- * full-range int8 weights cannot judge kd4j there.
+ * full-range int8 weights cannot judge kd4j there. {@link #unsignedExact} probes its uint8 x uint8 kernel, which an
+ * {@code UnsignedTwin} of such a model runs instead.
  */
 public final class OrtU8S8Probe {
 
@@ -46,6 +47,24 @@ public final class OrtU8S8Probe {
                 .node(node("cast_rows", "Cast", List.of("rows"), List.of("rows_u8"), intAttr("to", DTypes.UINT8)))
                 .node(node("mmi", "MatMulInteger", List.of("rows_u8", "w"), List.of("acc")))
                 .node(toFloat("cast_acc", "acc", "acc_f"));
+    }
+
+    /**
+     * The same product through ONNX Runtime's uint8 x uint8 kernel: weights [255, 255] with zero point 128, so the exact
+     * sum is again 255 x 127 x 2; true when ONNX Runtime returns it.
+     */
+    public static boolean unsignedExact(Path dir) throws Exception {
+        TinyGraph g = new TinyGraph(13).input("x", 2).output("acc_f")
+                .initializer("table", float32(new long[] {1, 2}, 255f, 255f))
+                .initializer("w", eightBit(DTypes.UINT8, new long[] {2, 1}, 255, 255))
+                .initializer("x_zero", eightBit(DTypes.UINT8, new long[0], 0))
+                .initializer("w_zero", eightBit(DTypes.UINT8, new long[0], 128))
+                .node(node("gather", "Gather", List.of("table", "x"), List.of("rows")))
+                .node(node("cast_rows", "Cast", List.of("rows"), List.of("rows_u8"), intAttr("to", DTypes.UINT8)))
+                .node(node("mmi", "MatMulInteger", List.of("rows_u8", "w", "x_zero", "w_zero"), List.of("acc")))
+                .node(toFloat("cast_acc", "acc", "acc_f"));
+        INDArray out = TinyGraph.ort(g.model(), feed(), g.outputs(), dir, "u8u8-probe").get("acc_f");
+        return out.getDouble(0) == EXACT;
     }
 
     static Map<String, INDArray> feed() {
