@@ -30,23 +30,7 @@ public final class OrtU8S8Probe {
 
     /** Runs one MatMulInteger of [255, 255] by [127, 127] in ONNX Runtime; true when the result is exact. */
     public static boolean exact(Path dir) throws Exception {
-        TinyGraph g = graph();
-        INDArray out = TinyGraph.ort(g.model(), feed(), g.outputs(), dir, "u8s8-probe").get("acc_f");
-        return out.getDouble(0) == EXACT;
-    }
-
-    /**
-     * Row x of the table [[255, 255]] (Gather, so that the width comes from the graph) cast to UINT8, times the INT8
-     * column [127, 127]; output acc_f (FLOAT), [1, 1, 1].
-     */
-    static TinyGraph graph() {
-        return new TinyGraph(13).input("x", 2).output("acc_f")
-                .initializer("table", float32(new long[] {1, 2}, 255f, 255f))
-                .initializer("w", eightBit(DTypes.INT8, new long[] {2, 1}, 127, 127))
-                .node(node("gather", "Gather", List.of("table", "x"), List.of("rows")))
-                .node(node("cast_rows", "Cast", List.of("rows"), List.of("rows_u8"), intAttr("to", DTypes.UINT8)))
-                .node(node("mmi", "MatMulInteger", List.of("rows_u8", "w"), List.of("acc")))
-                .node(toFloat("cast_acc", "acc", "acc_f"));
+        return exactIn(graph(), dir, "u8s8-probe");
     }
 
     /**
@@ -54,17 +38,34 @@ public final class OrtU8S8Probe {
      * sum is again 255 x 127 x 2; true when ONNX Runtime returns it.
      */
     public static boolean unsignedExact(Path dir) throws Exception {
-        TinyGraph g = new TinyGraph(13).input("x", 2).output("acc_f")
-                .initializer("table", float32(new long[] {1, 2}, 255f, 255f))
-                .initializer("w", eightBit(DTypes.UINT8, new long[] {2, 1}, 255, 255))
+        TinyGraph g = rows().initializer("w", eightBit(DTypes.UINT8, new long[] {2, 1}, 255, 255))
                 .initializer("x_zero", eightBit(DTypes.UINT8, new long[0], 0))
                 .initializer("w_zero", eightBit(DTypes.UINT8, new long[0], 128))
-                .node(node("gather", "Gather", List.of("table", "x"), List.of("rows")))
-                .node(node("cast_rows", "Cast", List.of("rows"), List.of("rows_u8"), intAttr("to", DTypes.UINT8)))
                 .node(node("mmi", "MatMulInteger", List.of("rows_u8", "w", "x_zero", "w_zero"), List.of("acc")))
                 .node(toFloat("cast_acc", "acc", "acc_f"));
-        INDArray out = TinyGraph.ort(g.model(), feed(), g.outputs(), dir, "u8u8-probe").get("acc_f");
-        return out.getDouble(0) == EXACT;
+        return exactIn(g, dir, "u8u8-probe");
+    }
+
+    /**
+     * Row x of the table [[255, 255]] (Gather, so that the width comes from the graph) cast to UINT8, times the INT8
+     * column [127, 127]; output acc_f (FLOAT), [1, 1, 1].
+     */
+    static TinyGraph graph() {
+        return rows().initializer("w", eightBit(DTypes.INT8, new long[] {2, 1}, 127, 127))
+                .node(node("mmi", "MatMulInteger", List.of("rows_u8", "w"), List.of("acc")))
+                .node(toFloat("cast_acc", "acc", "acc_f"));
+    }
+
+    /** Row x of the table [[255, 255]] as UINT8 (rows_u8); the probes add the weight and the MatMulInteger. */
+    private static TinyGraph rows() {
+        return new TinyGraph(13).input("x", 2).output("acc_f")
+                .initializer("table", float32(new long[] {1, 2}, 255f, 255f))
+                .node(node("gather", "Gather", List.of("table", "x"), List.of("rows")))
+                .node(node("cast_rows", "Cast", List.of("rows"), List.of("rows_u8"), intAttr("to", DTypes.UINT8)));
+    }
+
+    private static boolean exactIn(TinyGraph g, Path dir, String name) throws Exception {
+        return TinyGraph.ort(g.model(), feed(), g.outputs(), dir, name).get("acc_f").getDouble(0) == EXACT;
     }
 
     static Map<String, INDArray> feed() {
