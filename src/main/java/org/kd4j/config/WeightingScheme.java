@@ -27,7 +27,16 @@ public enum WeightingScheme {
      * Per example, MT-BERT style: {@code w_k = softmax_k(-CE_k)} with {@code CE_k = -log softmax(z_k)_y} the
      * cross-entropy of teacher k on the gold label y; the lower a teacher's loss, the higher its weight.
      * (Equivalently {@code w_k = softmax(z_k)_y / sum_j softmax(z_j)_y}.) Unlabeled examples (gold -1) fall
-     * back to {@link #CONFIDENCE}.
+     * back to {@link #CONFIDENCE}. For C = 1 (regression) the loss is the teacher's squared error on the gold score y:
+     * {@code w_k = softmax_k(-(z_k - y)^2)}.
      */
-    TEACHER_LOSS
+    TEACHER_LOSS;
+
+    /**
+     * Whether this scheme gives the same weights as {@link #UNIFORM} on every example of a task with one output
+     * (regression): {@link #CONFIDENCE}, whose {@code m_k} are then all 1.
+     */
+    public boolean uniformWithOneOutput() {
+        return this == UNIFORM || this == CONFIDENCE;
+    }
 }

@@ -199,7 +199,7 @@ public final class QualityBenchmark {
                 shared.forEach((student, config) -> {
                     // with --methods, a baseline cell only where a selected method has cells to compare with it
                     boolean baselineNeeded = selection.methods().isEmpty() || !methods.get(student).isEmpty();
-                    for (Cell cell : plan.cells(config.teachers())) {
+                    for (Cell cell : plan.cells(config.task(), config.teachers())) {
                         if (selection.selects(plan, cell) && baselineNeeded) {
                             out.add(QualityCell.of(plan, config, student, cell, seed));
                         }

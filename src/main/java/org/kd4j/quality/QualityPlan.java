@@ -447,8 +447,12 @@ public record QualityPlan(String resultsDir, List<Long> seeds, List<CellKind> ce
         return Path.of(ledgerDir, task.displayName(), "teachers");
     }
 
-    /** Every cell of a task, in report order: cross-entropy, one per teacher, one per weighting. */
-    public List<Cell> cells(List<TeacherConfig> teachers) {
+    /**
+     * Every cell of a task, in report order: cross-entropy, one per teacher, one per weighting; but on a regression task
+     * no cell for a weighting that is uniform there ({@link WeightingScheme#uniformWithOneOutput()}) when the uniform
+     * cell is in the plan: it would train the same student again ({@link #ranAs}).
+     */
+    public List<Cell> cells(GlueTask task, List<TeacherConfig> teachers) {
         List<Cell> out = new ArrayList<>();
         if (cells.contains(CellKind.CROSS_ENTROPY)) {
             out.add(Cell.crossEntropy());
@@ -457,9 +461,18 @@ public record QualityPlan(String resultsDir, List<Long> seeds, List<CellKind> ce
             teachers.forEach(t -> out.add(Cell.singleTeacher(t.name())));
         }
         if (cells.contains(CellKind.ENSEMBLE)) {
-            weightings.forEach(w -> out.add(Cell.ensemble(w)));
+            weightings.stream().filter(w -> ranAs(task, w) == w).forEach(w -> out.add(Cell.ensemble(w)));
         }
         return out;
+    }
+
+    /**
+     * The weighting whose cells stand for {@code weighting}'s on {@code task}: {@link WeightingScheme#UNIFORM} for a
+     * scheme that is uniform on a regression task, when the plan has uniform cells; otherwise {@code weighting} itself.
+     */
+    public WeightingScheme ranAs(GlueTask task, WeightingScheme weighting) {
+        return task.isRegression() && weighting.uniformWithOneOutput() && weightings.contains(WeightingScheme.UNIFORM)
+                ? WeightingScheme.UNIFORM : weighting;
     }
 
     /** The method cells of a task and student, in the plan's order of methods. */

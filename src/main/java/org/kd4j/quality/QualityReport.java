@@ -71,12 +71,20 @@ public final class QualityReport {
         return cells.size();
     }
 
-    /** A cell's summary over the seeds done; empty when none is. */
+    /**
+     * A cell's summary over the seeds done; empty when none is. An ensemble cell the plan does not run on the task (a
+     * weighting that is uniform there, {@link QualityPlan#ranAs}) is read from the cells that stand for it.
+     */
     public Optional<Summary> summary(GlueTask task, String student, Cell cell) {
+        Cell ran = ranAs(task, cell);
         List<Double> values = results.entrySet().stream()
-                .filter(e -> e.getKey().task() == task && e.getKey().student().equals(student) && e.getKey().cell().equals(cell))
+                .filter(e -> e.getKey().task() == task && e.getKey().student().equals(student) && e.getKey().cell().equals(ran))
                 .map(e -> e.getValue().student()).toList();
         return values.isEmpty() ? Optional.empty() : Optional.of(Summary.ofMetric(values));
+    }
+
+    private Cell ranAs(GlueTask task, Cell cell) {
+        return cell.kind() == CellKind.ENSEMBLE ? Cell.ensemble(plan.ranAs(task, cell.weighting())) : cell;
     }
 
     /** A cell's main metric per seed done, in points, by seed. */
@@ -117,7 +125,8 @@ public final class QualityReport {
 
     /** The ensemble's own dev score in points with a weighting, from any finished ensemble cell. */
     public OptionalDouble ensemble(GlueTask task, WeightingScheme weighting) {
-        return results.entrySet().stream().filter(e -> e.getKey().task() == task && e.getKey().cell().equals(Cell.ensemble(weighting))
+        Cell ran = Cell.ensemble(plan.ranAs(task, weighting));
+        return results.entrySet().stream().filter(e -> e.getKey().task() == task && e.getKey().cell().equals(ran)
                         && e.getValue().ensemble().isPresent())
                 .mapToDouble(e -> 100 * e.getValue().ensemble().get()).findFirst();
     }
@@ -142,7 +151,7 @@ public final class QualityReport {
 
     /** The cells of a task's table (the same for every student). */
     public List<Cell> cells(GlueTask task) {
-        return plan.cells(teachers(task));
+        return plan.cells(task, teachers(task));
     }
 
     /** The report; {@code command} is the command line that made it, quoted in its first line. */
@@ -217,6 +226,13 @@ public final class QualityReport {
             table.row(row.toArray());
         }
         sb.append(table).append('\n');
+        List<String> standIns = plan.cells().contains(CellKind.ENSEMBLE) ? plan.weightings().stream()
+                .filter(w -> plan.ranAs(task, w) != w).map(w -> Cell.ensemble(w).weightingName()).toList() : List.of();
+        if (!standIns.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "No %s cells: with one output (regression) that weighting gives every teacher"
+                    + " the same weight, so its student would be the uniform cell's again; the goals below read the uniform"
+                    + " cells for it.%n%n", String.join(", ", standIns)));
+        }
 
         MarkdownTable own = new MarkdownTable("teacher / ensemble", "dev " + metric.key(), "fine-tuning");
         for (TeacherConfig t : teachers(task)) {

@@ -27,8 +27,8 @@ class QualityBenchCommandTest {
         Path plan = plan(dir);
         CliRunner all = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--dry-run");
         assertEquals(0, all.exitCode(), all.err());
-        assertTrue(all.out().contains("345 cell(s): 0 done, 345 to run"), all.out());
-        assertTrue(all.out().contains("no estimate for the 345 cell(s) to run: none has a finished peer"), all.out());
+        assertTrue(all.out().contains("336 cell(s): 0 done, 336 to run"), all.out());
+        assertTrue(all.out().contains("no estimate for the 336 cell(s) to run: none has a finished peer"), all.out());
         assertTrue(all.out().matches("(?s).*\\| SST-2 +\\| bilstm +\\| method-augmented +\\| +3 \\| to run +\\| .*"), all.out());
 
         // the methods alone, with their baseline cells: SST-2 and MRPC x 3 seeds x (sead: ensemble-uniform, augmented,
@@ -46,7 +46,16 @@ class QualityBenchCommandTest {
         assertTrue(controlled.out().matches("(?s).*\\| MRPC +\\| bilstm +\\| method-apart-cls +\\| +3 \\| to run +\\| .*"),
                 controlled.out());
         CliRunner none = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--dry-run", "--no-methods");
-        assertTrue(none.out().contains("270 cell(s): 0 done, 270 to run"), none.out());
+        assertTrue(none.out().contains("261 cell(s): 0 done, 261 to run"), none.out());
+
+        // STS-B (regression): confidence weighting is uniform with one output, so no ensemble-confidence cells there
+        CliRunner stsb = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--dry-run", "--tasks", "STS-B",
+                "--seeds", "1");
+        assertEquals(0, stsb.exitCode(), stsb.err());
+        assertTrue(stsb.out().contains("15 cell(s): 0 done, 15 to run"), stsb.out());
+        assertTrue(!stsb.out().contains("ensemble-confidence"), stsb.out());
+        assertTrue(stsb.out().matches("(?s).*\\| STS-B +\\| bilstm +\\| ensemble-teacher_loss +\\| +1 \\| to run +\\| .*"),
+                stsb.out());
 
         CliRunner some = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--dry-run", "--tasks", "sst2,MRPC",
                 "--students", "sead,minilm-l3", "--seeds", "2");

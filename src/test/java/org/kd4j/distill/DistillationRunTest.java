@@ -237,7 +237,9 @@ class DistillationRunTest {
         Path yaml = root.resolve("stsb.yaml");
         Files.writeString(yaml, yaml(data, root.resolve("stsb-run")).replace("task: SST-2", "task: STS-B")
                 .replace("distill: {temperature: 2, hard_weight: 0.5, soft_weight: 0.5}",
-                        "distill: {temperature: 1, temperature_end: 1, hard_weight: 0.5, soft_weight: 0.5}"));
+                        // teacher_loss: each teacher weighted by its squared error on the example's gold score
+                        "distill: {temperature: 1, temperature_end: 1, hard_weight: 0.5, soft_weight: 0.5,"
+                                + " weighting: teacher_loss}"));
         CliRunner r = CliRunner.run("distill", "--config", yaml.toString(), "--no-progress");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("dev pearson"), r.out());

@@ -145,6 +145,48 @@ class QualityReportTest {
     }
 
     /**
+     * On a regression task (STS-B) the confidence weighting is uniform, so the plan has no confidence cells there; the
+     * report says so and its goals read the uniform cells for that weighting.
+     */
+    @Test
+    void regressionTaskHasNoConfidenceCellsAndItsGoalsReadUniform(@TempDir Path dir) throws Exception {
+        Path planFile = dir.resolve("stsb-plan.yaml");
+        Files.writeString(planFile, Files.readString(QualityPlanTest.tinyPlan(dir)).replace("- task: MRPC", "- task: STS-B"));
+        QualityPlan plan = QualityPlan.load(planFile);
+        List<QualityCell> cells = QualityBenchmark.allCells(plan, planFile.toString());
+        // SST-2: 2 students x 2 seeds x 6 cells; STS-B: x 5 (no ensemble-confidence)
+        assertEquals(24 + 20, cells.size());
+        assertTrue(cells.stream().noneMatch(c -> c.key().startsWith("STS-B/") && c.key().contains("ensemble-confidence")));
+        assertEquals(org.kd4j.config.WeightingScheme.UNIFORM,
+                plan.ranAs(org.kd4j.data.glue.GlueTask.STSB, org.kd4j.config.WeightingScheme.CONFIDENCE));
+        assertEquals(org.kd4j.config.WeightingScheme.TEACHER_LOSS,
+                plan.ranAs(org.kd4j.data.glue.GlueTask.STSB, org.kd4j.config.WeightingScheme.TEACHER_LOSS));
+        assertEquals(org.kd4j.config.WeightingScheme.CONFIDENCE,
+                plan.ranAs(org.kd4j.data.glue.GlueTask.SST2, org.kd4j.config.WeightingScheme.CONFIDENCE));
+        Map<String, Double> teachers = Map.of("t1", 0.85, "t2", 0.83);
+        for (int seed = 1; seed <= 2; seed++) {
+            finish(cells, "STS-B/s1/cross-entropy/seed-" + seed, 0.70, Map.of(), null, 10);
+            finish(cells, "STS-B/s1/ensemble-uniform/seed-" + seed, 0.80, teachers, 0.86, 10);
+            finish(cells, "STS-B/s1/ensemble-teacher_loss/seed-" + seed, 0.78, teachers, 0.86, 10);
+        }
+        String md = QualityReport.read(plan, planFile.toString()).markdown("bench quality --plan x");
+        assertTrue(md.contains("6 of 44 cells done"), md);
+        String stsb = md.substring(md.indexOf("### STS-B"), md.indexOf("### Time"));
+        assertTrue(stsb.contains("No confidence cells: with one output (regression)"), stsb);
+        assertTrue(!stsb.contains("distilled from the ensemble (confidence)"), stsb);
+        assertRow(stsb, "distilled from the ensemble (uniform)", "80.0 ± 0.0", "-");
+        assertRow(stsb, "ensemble (confidence)", "86.0", "-");
+        String sst2 = md.substring(md.indexOf("### SST-2"), md.indexOf("### STS-B"));
+        assertRow(sst2, "distilled from the ensemble (confidence)", "-", "-");
+        assertTrue(!sst2.contains("No confidence cells"), sst2);
+        // goal 1 on STS-B: confidence reads the uniform cells (+10.0), teacher_loss its own (+8.0)
+        String goals = md.substring(md.indexOf("### Goals"));
+        assertRow(goals, "s1", "uniform", "-", "+10.0 (80.0 vs 70.0)", "not yet measured");
+        assertRow(goals, "s1", "confidence", "-", "+10.0 (80.0 vs 70.0)", "not yet measured");
+        assertRow(goals, "s1", "teacher_loss", "-", "+8.0 (78.0 vs 70.0)", "not yet measured");
+    }
+
+    /**
      * The results ledger keeps the finished cells' numbers: with the run directories gone (a fresh clone), the cells are
      * still done and the report is the same; a ledger entry of another configuration is stale.
      */

@@ -66,8 +66,18 @@ public final class EnsembleTargets {
 
         /** The targets of {@code teacherLogits} {@code [K][B][C]} at {@code temperature}; see {@link #compute}. */
         public EnsembleTargets targets(float[][][] teacherLogits, int[] gold, double temperature) {
+            return targets(teacherLogits, gold, null, temperature);
+        }
+
+        /**
+         * As {@link #targets(float[][][], int[], double)}, with the gold scores of a regression task ({@code C = 1}) for
+         * {@link WeightingScheme#TEACHER_LOSS}; see {@link #compute(double[][][], int[], double[], WeightingScheme,
+         * double[], double, boolean)}.
+         */
+        public EnsembleTargets targets(float[][][] teacherLogits, int[] gold, double[] goldScores, double temperature) {
             double[] fixed = fixedWeights.stream().mapToDouble(Double::doubleValue).toArray();
-            return compute(teacherLogits, gold, weighting, fixed.length == 0 ? null : fixed, temperature, averageLogits);
+            return compute(toDouble(teacherLogits), gold, goldScores, weighting, fixed.length == 0 ? null : fixed,
+                    temperature, averageLogits);
         }
 
         /**
@@ -118,6 +128,10 @@ public final class EnsembleTargets {
     /** @param teacherLogits {@code [K][B][C]} */
     public static EnsembleTargets compute(float[][][] teacherLogits, int[] gold, WeightingScheme scheme,
             double[] fixedWeights, double temperature, boolean averageLogits) {
+        return compute(toDouble(teacherLogits), gold, scheme, fixedWeights, temperature, averageLogits);
+    }
+
+    private static double[][][] toDouble(float[][][] teacherLogits) {
         Objects.requireNonNull(teacherLogits, "teacherLogits");
         double[][][] z = new double[teacherLogits.length][][];
         for (int k = 0; k < z.length; k++) {
@@ -130,7 +144,7 @@ public final class EnsembleTargets {
                 }
             }
         }
-        return compute(z, gold, scheme, fixedWeights, temperature, averageLogits);
+        return z;
     }
 
     /**
@@ -143,6 +157,21 @@ public final class EnsembleTargets {
      * @param averageLogits combine logits before the softmax instead of probabilities after it
      */
     public static EnsembleTargets compute(double[][][] teacherLogits, int[] gold, WeightingScheme scheme,
+            double[] fixedWeights, double temperature, boolean averageLogits) {
+        return compute(teacherLogits, gold, null, scheme, fixedWeights, temperature, averageLogits);
+    }
+
+    /**
+     * As {@link #compute(double[][][], int[], WeightingScheme, double[], double, boolean)}, for a regression task
+     * ({@code C = 1}) with its gold scores: {@link WeightingScheme#TEACHER_LOSS} then weights by each teacher's squared
+     * error on the example, {@code w_k = softmax_k(-(z_k - y)^2)} (MT-BERT's {@code softmax(-loss)} with the task's own
+     * loss); an example whose score is NaN (unlabeled) falls back to {@link WeightingScheme#CONFIDENCE}, which is uniform
+     * for {@code C = 1}.
+     *
+     * @param goldScores {@code [B]} gold scores, NaN for an unlabeled example; {@code null} means all unlabeled. Only
+     *     with {@code C = 1} and {@code gold == null}
+     */
+    public static EnsembleTargets compute(double[][][] teacherLogits, int[] gold, double[] goldScores, WeightingScheme scheme,
             double[] fixedWeights, double temperature, boolean averageLogits) {
         Objects.requireNonNull(scheme, "scheme");
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
@@ -183,6 +212,20 @@ public final class EnsembleTargets {
                 }
             }
         }
+        if (goldScores != null) {
+            if (classes != 1 || gold != null) {
+                throw new IllegalArgumentException("gold scores are for regression (1 output, no gold classes); got "
+                        + classes + " outputs" + (gold != null ? " and gold classes" : ""));
+            }
+            if (goldScores.length != batch) {
+                throw new IllegalArgumentException("goldScores has " + goldScores.length + " scores for " + batch + " examples");
+            }
+            for (int b = 0; b < batch; b++) {
+                if (Double.isInfinite(goldScores[b])) {
+                    throw new IllegalArgumentException("goldScores[" + b + "] = " + goldScores[b] + " is not finite or NaN");
+                }
+            }
+        }
         double[] fixed = scheme == WeightingScheme.FIXED ? normalisedFixed(fixedWeights, numTeachers) : null;
 
         double[][] w = new double[batch][numTeachers];
@@ -199,7 +242,9 @@ public final class EnsembleTargets {
                 case UNIFORM -> uniform(numTeachers);
                 case FIXED -> fixed.clone();
                 case CONFIDENCE -> confidence(probsT1);
-                case TEACHER_LOSS -> label < 0 ? confidence(probsT1) : teacherLoss(teacherLogits, b, label);
+                case TEACHER_LOSS -> goldScores != null && !Double.isNaN(goldScores[b])
+                        ? squaredErrorWeights(teacherLogits, b, goldScores[b])
+                        : label < 0 ? confidence(probsT1) : teacherLoss(teacherLogits, b, label);
             };
             for (int k = 0; k < numTeachers; k++) {
                 for (int c = 0; c < classes; c++) {
@@ -282,6 +327,16 @@ public final class EnsembleTargets {
             negCe[k] = z[k][b][label] - Softmax.logSumExp(z[k][b]);
         }
         return softmax(negCe, 1.0);
+    }
+
+    /** {@code softmax_k(-(z_k - y)^2)} for a one-output (regression) example with gold score {@code y}. */
+    private static double[] squaredErrorWeights(double[][][] z, int b, double score) {
+        double[] negLoss = new double[z.length];
+        for (int k = 0; k < z.length; k++) {
+            double error = z[k][b][0] - score;
+            negLoss[k] = -error * error;
+        }
+        return softmax(negLoss, 1.0);
     }
 
     private static double[] normalisedFixed(double[] fixedWeights, int numTeachers) {

@@ -222,7 +222,8 @@ final class LossTargets {
         boolean teachers = teacherLogits != null;
         double hard = (teachers ? distill.hardWeight() : 1.0) * hardShare;
         double soft = (teachers ? distill.softWeight() : 0.0) * softShare;
-        EnsembleTargets targets = teachers ? ensemble.targets(slice(batch), regression ? null : batch.labels(), temperature) : null;
+        EnsembleTargets targets = teachers ? ensemble.targets(slice(batch), regression ? null : batch.labels(),
+                regression ? batch.scores() : null, temperature) : null;
         Map<String, INDArray> hiddenFeed = new java.util.HashMap<>();
         if (graphLoss.hidden() != null) {
             hiddenFeed.putAll(graphLoss.hidden().placeholders(slice(teacherFeatures, batch), targets.weights(),

@@ -175,6 +175,45 @@ class EnsembleTargetsTest {
     }
 
     @Test
+    void regressionTeacherLossWeightsBySquaredError() {
+        // STS-B: two teachers predict 3.0 and 4.0; gold 4.0: squared errors 1 and 0 -> softmax(-1, 0) = (1, e) / (1 + e)
+        //   target: (3 + 4e) / (1 + e). Second example unlabeled (NaN): confidence, uniform for C = 1 -> 3.5
+        double[][][] z = {{{3.0}, {3.0}}, {{4.0}, {4.0}}};
+        double e = Math.E;
+        EnsembleTargets t = EnsembleTargets.compute(z, null, new double[] {4.0, Double.NaN}, WeightingScheme.TEACHER_LOSS,
+                null, 1.0, false);
+        assertRows(new double[][] {{1 / (1 + e), e / (1 + e)}, {0.5, 0.5}}, t.weights());
+        assertEquals((3 + 4 * e) / (1 + e), t.meanLogits()[0][0], EPS);
+        assertEquals(3.5, t.meanLogits()[1][0], EPS);
+        // gold halfway (3.5): equal errors -> equal weights
+        assertRows(new double[][] {{0.5, 0.5}}, EnsembleTargets.compute(new double[][][] {{{3.0}}, {{4.0}}}, null,
+                new double[] {3.5}, WeightingScheme.TEACHER_LOSS, null, 1.0, false).weights());
+        // the other schemes ignore the scores
+        assertRows(new double[][] {{0.5, 0.5}, {0.5, 0.5}}, EnsembleTargets.compute(z, null, new double[] {4.0, 4.0},
+                WeightingScheme.CONFIDENCE, null, 1.0, false).weights());
+        // through the combination the training loop uses (float logits)
+        float[][][] zf = {{{3f}, {3f}}, {{4f}, {4f}}};
+        EnsembleTargets viaCombination = new EnsembleTargets.Combination(WeightingScheme.TEACHER_LOSS, null, false)
+                .targets(zf, null, new double[] {4.0, Double.NaN}, 1.0);
+        assertRows(t.weights(), viaCombination.weights());
+    }
+
+    @Test
+    void goldScoresAreOnlyForRegression() {
+        double[][][] z = {{{3.0}}, {{4.0}}};
+        IllegalArgumentException twoClasses = assertThrows(IllegalArgumentException.class, () -> EnsembleTargets.compute(Z,
+                null, new double[] {1, 2}, WeightingScheme.TEACHER_LOSS, null, 1.0, false));
+        assertTrue(twoClasses.getMessage().contains("2 outputs"), twoClasses.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> EnsembleTargets.compute(z, new int[] {0}, new double[] {1},
+                WeightingScheme.TEACHER_LOSS, null, 1.0, false));
+        IllegalArgumentException count = assertThrows(IllegalArgumentException.class, () -> EnsembleTargets.compute(z, null,
+                new double[] {1, 2}, WeightingScheme.TEACHER_LOSS, null, 1.0, false));
+        assertTrue(count.getMessage().contains("2 scores for 1 examples"), count.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> EnsembleTargets.compute(z, null,
+                new double[] {Double.POSITIVE_INFINITY}, WeightingScheme.TEACHER_LOSS, null, 1.0, false));
+    }
+
+    @Test
     void badInputsAreRejected() {
         assertThrows(IllegalArgumentException.class,
                 () -> EnsembleTargets.compute(Z, null, WeightingScheme.FIXED, new double[] {1}, 1.0, false));
