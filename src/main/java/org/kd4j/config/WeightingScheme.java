@@ -34,7 +34,7 @@ public enum WeightingScheme {
 
     /**
      * Whether this scheme gives the same weights as {@link #UNIFORM} on every example of a task with one output
-     * (regression): {@link #CONFIDENCE}, whose {@code m_k} are then all 1.
+     * (regression): {@link #UNIFORM} itself, and {@link #CONFIDENCE}, whose {@code m_k} are then all 1.
      */
     public boolean uniformWithOneOutput() {
         return this == UNIFORM || this == CONFIDENCE;
