@@ -111,6 +111,16 @@ public final class TaskData {
         return devSplit.size();
     }
 
+    /** The dev set's gold label ids (classification), in file order. */
+    public int[] devLabels() {
+        return devSplit.labels();
+    }
+
+    /** The dev set's gold scores (regression), in file order. */
+    public double[] devScores() {
+        return devSplit.scores();
+    }
+
     public boolean hasTransfer() {
         return !transfer.isEmpty();
     }

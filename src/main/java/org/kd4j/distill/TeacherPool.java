@@ -229,7 +229,7 @@ public final class TeacherPool {
                     .append("  tokenizer: ").append(p.tokenizer().fingerprint()).append('\n');
         }
         return new TeacherKey(s.config().name(), yaml.toString(), s.encoder() == null ? "" : s.encoder().sha256(),
-                data.task().displayName(), data.trainFile(), data.trainVariant(), s.tokenizer().fingerprint(), d.maxLength(),
+                data.task().displayName(), data.trainFile(), trainingVariant(), s.tokenizer().fingerprint(), d.maxLength(),
                 d.batchSize(), d.bucketing());
     }
 
@@ -305,6 +305,15 @@ public final class TeacherPool {
      */
     private void forgetCofinetuned() {
         cofinetuned = null;
+    }
+
+    /**
+     * What a teacher's cache key records of how it is trained beyond its config: the training subset, and on a regression
+     * task that its head starts at the training scores' mean ({@code Trainer}), so that a teacher fine-tuned before that
+     * (with a zero-started head, which collapsed bge-small-en-v1.5 on STS-B) is not taken from the cache.
+     */
+    private String trainingVariant() {
+        return data.trainVariant() + (data.task().isRegression() ? ";regression_head=mean" : "");
     }
 
     /** A teacher's initial model: an encoder with a fresh head ({@code init:}), or a fresh model of its config. */
@@ -396,7 +405,7 @@ public final class TeacherPool {
                                      EncodedDataset train, EncodedDataset dev, boolean receiptOk) {
         DataConfig d = config.data();
         TeacherKey teacherKey = new TeacherKey(t.name(), ConfigLoader.toYaml(t), encoder == null ? "" : encoder.sha256(),
-                data.task().displayName(), data.trainFile(), data.trainVariant(), tokenizer.fingerprint(), d.maxLength(),
+                data.task().displayName(), data.trainFile(), trainingVariant(), tokenizer.fingerprint(), d.maxLength(),
                 d.batchSize(), d.bucketing());
         TeacherKey.Files files = teacherKey.files(cacheDir.resolve("teachers"), teacherKey.hash());
         Path modelFile = files.model();

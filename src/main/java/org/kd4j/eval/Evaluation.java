@@ -47,6 +47,27 @@ public record Evaluation(GlueTask task, int examples, Map<Metric, Double> metric
     }
 
     /**
+     * The task's main metric for the best constant prediction on this gold data: every example given the same class
+     * (the best of the classes: the majority class's accuracy, always-positive's F1, 0 for MCC), or for regression 0
+     * (a constant score has no correlation). What a model that learned nothing scores; a fraction, as {@link #main()}.
+     */
+    public static double constantBaseline(GlueTask task, int[] goldLabels, double[] goldScores) {
+        if (task.isRegression()) {
+            return 0.0;
+        }
+        Metric main = Metric.mainFor(task);
+        int n = goldLabels.length;
+        double best = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < task.numOutputs(); c++) {
+            int[] predicted = new int[n];
+            java.util.Arrays.fill(predicted, c);
+            double v = main.of(predicted, goldLabels, task.numOutputs());
+            best = Math.max(best, Double.isNaN(v) ? 0.0 : v);
+        }
+        return best;
+    }
+
+    /**
      * Mean cross-entropy of softmax(logits) against the gold labels (classification), or mean squared error
      * against the gold scores (regression).
      */

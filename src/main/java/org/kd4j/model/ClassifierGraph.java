@@ -45,6 +45,8 @@ public record ClassifierGraph(SameDiff sd, int outputs, BiLstm recurrent) {
      * are neither saved nor exported with the model.
      */
     public static final String LOSS_PREFIX = "kd_";
+    /** The bias of every native graph's classifier head ({@code logits = features W + b}), {@code [1, outputs]}. */
+    public static final String HEAD_BIAS = "classifier_b";
 
     /** A transformer's layer {@code i} output (after its feed-forward block), {@code [batch*length, hidden]}. */
     public static String layerOutput(int layer) {

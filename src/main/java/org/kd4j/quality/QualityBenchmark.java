@@ -21,6 +21,8 @@ import java.util.stream.Collectors;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.kd4j.KdException;
+import org.kd4j.eval.Evaluation;
+import org.kd4j.eval.Metric;
 import org.kd4j.config.ExperimentConfig;
 import org.kd4j.config.RunConfig;
 import org.kd4j.data.augment.Augmentation;
@@ -32,7 +34,6 @@ import org.kd4j.config.StudentVariant;
 import org.kd4j.distill.TaskData;
 import org.kd4j.distill.Teacher;
 import org.kd4j.distill.TeacherPool;
-import org.kd4j.eval.Metric;
 import org.kd4j.distill.train.Progress;
 import org.kd4j.util.AtomicFiles;
 import org.kd4j.util.FileTrees;
@@ -319,9 +320,16 @@ public final class QualityBenchmark {
                 false, false, parallelism, shared.run().teacherLedger()), shared.teacherStage());
         LOG.info("quality benchmark {}: teachers {}", task, shared.teachers().stream().map(t -> t.name()).toList());
         long start = System.nanoTime();
-        List<Teacher> teachers = new TeacherPool(config, new TaskData(task, config.data()), progress).teachers();
+        TaskData data = new TaskData(task, config.data());
+        List<Teacher> teachers = new TeacherPool(config, data, progress).teachers();
         double seconds = (System.nanoTime() - start) / 1e9;
         NativeGarbage.collect("the teachers of " + task);
+        if (plan.minTeacherMargin() != null) {
+            double baseline = Evaluation.constantBaseline(task, data.devLabels(), data.devScores());
+            for (Teacher t : teachers) {
+                requireLearned(task, t.name(), t.dev().main(), t.modelFile(), baseline, plan.minTeacherMargin());
+            }
+        }
         Path file = teachersFile(plan, task);
         boolean trainedHere = teachers.stream().anyMatch(t -> !t.cached());
         // teachers taken from the cache or their receipts keep the record of the run that fine-tuned them: the results
@@ -342,6 +350,25 @@ public final class QualityBenchmark {
             }
         }
         recordTeachersInLedger(plan, task);
+    }
+
+    /**
+     * Stops a task's teacher cells when a teacher's dev score is not {@code marginPoints} above the best constant
+     * prediction ({@code min_teacher_margin}): a collapsed teacher (bge-small-en-v1.5 once gave STS-B a dev Pearson of
+     * 1.8 in every epoch) would be distilled into every cell.
+     *
+     * @param score the teacher's dev main metric, a fraction; {@code baseline} likewise
+     * @throws KdException naming the teacher, its score, the baseline, the margin and its model file
+     */
+    static void requireLearned(GlueTask task, String teacher, double score, Path modelFile, double baseline,
+                               double marginPoints) {
+        if (!(score * 100 >= baseline * 100 + marginPoints)) {
+            throw new KdException(String.format(Locale.ROOT, "teacher %s on %s: dev %s %.2f is not min_teacher_margin %.1f"
+                    + " points above the best constant prediction (%.2f): it collapsed or learned nothing, and the cells"
+                    + " would distil it (model %s); fix its recipe in teachers[%s] (a changed recipe is a new teacher in the cache)",
+                    teacher, task.displayName(), Metric.mainFor(task).key(), score * 100, marginPoints, baseline * 100,
+                    modelFile, teacher));
+        }
     }
 
     /**

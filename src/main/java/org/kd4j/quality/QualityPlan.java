@@ -47,10 +47,15 @@ import org.kd4j.model.TransformerConfig;
  *     ({@link LedgerEntry}, {@code <ledger_dir>/<task>/<student>/<cell>/seed-<n>.json}; no models), so that a fresh clone
  *     has the finished cells: a cell recorded there with its current configuration is done, and the report reads it
  *     where its run directory is gone; null: none
+ * @param minTeacherMargin points (of the task's main metric, 0 to 100) by which each fine-tuned teacher must beat the
+ *     best constant prediction on the dev set ({@code Evaluation#constantBaseline}) before a task's teacher cells run;
+ *     a teacher that does not (it collapsed or learned nothing) stops them with an error naming it, before its logits
+ *     go into the ledger; null: no check
  */
 public record QualityPlan(String resultsDir, List<Long> seeds, List<CellKind> cells, List<WeightingScheme> weightings,
                           boolean saveModels, JsonNode base, List<TaskPlan> tasks, List<StudentPlan> students,
-                          WeightingScheme methodWeighting, List<MethodPlan> methods, String ledgerDir) {
+                          WeightingScheme methodWeighting, List<MethodPlan> methods, String ledgerDir,
+                          Double minTeacherMargin) {
 
     /**
      * One task of the plan.
@@ -151,6 +156,10 @@ public record QualityPlan(String resultsDir, List<Long> seeds, List<CellKind> ce
 
     public QualityPlan {
         ConfigException.requireText("results_dir", resultsDir);
+        if (minTeacherMargin != null && !(Double.isFinite(minTeacherMargin) && minTeacherMargin >= 0 && minTeacherMargin <= 100)) {
+            throw ConfigException.invalid("min_teacher_margin", minTeacherMargin, "points from 0 to 100 (e.g. 5), or no"
+                    + " min_teacher_margin");
+        }
         if (ledgerDir != null && (ledgerDir.isBlank() || Path.of(ledgerDir).normalize().startsWith(Path.of(resultsDir).normalize()))) {
             throw ConfigException.invalid("ledger_dir", ledgerDir, "a folder outside results_dir (" + resultsDir + "), to be"
                     + " committed; or no ledger_dir");

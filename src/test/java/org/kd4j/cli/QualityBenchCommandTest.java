@@ -166,6 +166,45 @@ class QualityBenchCommandTest {
         assertTrue(going.out().contains("| distilled from ghost"), going.out());
     }
 
+    @Test
+    void aTeacherThatDoesNotBeatAConstantByTheMarginStopsItsCells(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        org.kd4j.testing.SyntheticSst2.write(data, "train", 48, 1);
+        org.kd4j.testing.SyntheticSst2.write(data, "dev", 16, 2);
+        Path plan = dir.resolve("margin.yaml");
+        // a margin of 100 points: no teacher can beat the majority class of the dev set by it
+        Files.writeString(plan, """
+                results_dir: %s
+                seeds: [1]
+                min_teacher_margin: 100
+                cells: [cross_entropy, single_teacher]
+                base:
+                  data: {dir: %s, max_length: 16, batch_size: 16}
+                  teachers:
+                    - {name: t1, model: {type: cnn, hidden: 8, ffn: 8}, train: {epochs: 1, learning_rate: 0.01}}
+                  run: {cache_dir: %s}
+                tasks:
+                  - task: SST-2
+                students:
+                  - name: tiny
+                    student:
+                      model: {type: cnn, hidden: 8, ffn: 8}
+                      train: {epochs: 1, learning_rate: 0.01}
+                """.formatted(dir.resolve("results"), data, dir.resolve("cache")));
+        CliRunner going = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--no-progress", "--keep-going");
+        assertEquals(1, going.exitCode(), going.err());
+        assertTrue(going.out().contains("quality benchmark: 1 cell(s) run, 0 already done, 1 failed"), going.out());
+        assertTrue(going.out().matches("(?s).*failed: SST-2/tiny/teacher-t1/seed-1: teacher t1 on SST-2: dev accuracy"
+                + " [0-9.]+ is not min_teacher_margin 100\\.0 points above the best constant prediction \\([0-9.]+\\).*"),
+                going.out());
+        assertTrue(!Files.exists(dir.resolve("results/SST-2/tiny/teacher-t1/seed-1/quality-cell.json")), "no cell on that teacher");
+        assertTrue(Files.isRegularFile(dir.resolve("results/SST-2/tiny/cross-entropy/seed-1/quality-cell.json")),
+                "the cross-entropy cell needs no teacher");
+        // a margin out of range is refused when the plan is read
+        Files.writeString(plan, Files.readString(plan).replace("min_teacher_margin: 100", "min_teacher_margin: -1"));
+        assertOneLineError(1, "min_teacher_margin = '-1.0' is not valid", "--plan", plan.toString(), "--dry-run");
+    }
+
     private static void assertOneLineError(int code, String expected, String... args) {
         String[] all = new String[args.length + 2];
         all[0] = "bench";

@@ -27,4 +27,16 @@ class EvaluationTest {
         assertEquals(1.0, e.metrics().get(Metric.SPEARMAN), 1e-12);
         assertEquals(3, e.examples());
     }
+
+    @Test
+    void theConstantBaselineIsTheBestSingleClassOrZeroForScores() {
+        // SST-2: 3 of 5 positive, always-positive is right on 3 of 5
+        assertEquals(0.6, Evaluation.constantBaseline(GlueTask.SST2, new int[] {1, 1, 0, 1, 0}, null), 1e-12);
+        // MRPC (F1 of class 1): always-positive has precision 2/4 and recall 1, F1 2/3; always-negative has F1 0
+        assertEquals(2.0 / 3, Evaluation.constantBaseline(GlueTask.MRPC, new int[] {1, 0, 0, 1}, null), 1e-12);
+        // CoLA (MCC): a constant prediction has no correlation
+        assertEquals(0.0, Evaluation.constantBaseline(GlueTask.COLA, new int[] {1, 0, 1, 1}, null), 1e-12);
+        // STS-B (Pearson): a constant score has no correlation
+        assertEquals(0.0, Evaluation.constantBaseline(GlueTask.STSB, new int[3], new double[] {0.5, 3, 4.8}), 1e-12);
+    }
 }

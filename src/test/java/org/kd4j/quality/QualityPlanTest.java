@@ -54,6 +54,7 @@ class QualityPlanTest {
     @Test
     void theCommittedPlanMakesEveryCell() {
         QualityPlan plan = QualityPlan.load(GLUE5);
+        assertEquals(3.0, plan.minTeacherMargin(), "each teacher must beat a constant prediction by 3 points");
         List<QualityCell> cells = QualityBenchmark.allCells(plan, GLUE5.toString());
         // 4 tasks x 3 seeds x 3 students x (cross-entropy + 2 teachers + 3 weightings), STS-B without the confidence
         // weighting (uniform with one output), and the methods on SST-2 and MRPC x 3 seeds: augmented, hidden, cofinetuned,

@@ -133,7 +133,8 @@ public final class CoFinetuner {
             own.add(all);
             heads.add(head);
         }
-        // one head to start from: the first member's fresh one
+        // one head to start from: the first member's fresh one (on a regression task, centred on the training scores)
+        Trainer.centreRegressionHead("co-finetuning", this.members.get(0).model(), this.members.get(0).train());
         for (int k = 1; k < heads.size(); k++) {
             for (String name : shared) {
                 heads.get(k).get(name).assign(heads.get(0).get(name));

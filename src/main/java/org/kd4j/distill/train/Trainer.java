@@ -89,6 +89,8 @@ public final class Trainer {
                     loaded.optimizerState().step());
             state = loaded.state();
             LOG.info("{}: resuming at epoch {}, batch {} (step {})", setup.name, state.epoch() + 1, state.batchInEpoch(), state.step());
+        } else {
+            centreRegressionHead(setup.name, model, setup.train);
         }
 
         // the listeners, in the order they hear of each step and epoch: the best weights are on disk before the
@@ -155,6 +157,27 @@ public final class Trainer {
         double seconds = (System.nanoTime() - started) / 1e9;
         return new TrainResult(bestEvaluation, state.bestEpoch(), state, seconds, examplesSeen / Math.max(1e-9, seconds),
                 curve.curve());
+    }
+
+    /**
+     * On a regression task, starts a fresh head at the mean of the training rows' gold scores
+     * ({@link TextClassifier#centreRegressionHead}); rows without a score (transfer rows) are left out.
+     */
+    static void centreRegressionHead(String name, TextClassifier model, EncodedDataset train) {
+        if (!train.task().isRegression() || train.scores() == null) {
+            return;
+        }
+        double sum = 0;
+        int n = 0;
+        for (double y : train.scores()) {
+            if (Double.isFinite(y)) {
+                sum += y;
+                n++;
+            }
+        }
+        if (n > 0 && model.centreRegressionHead(sum / n)) {
+            LOG.info("{}: regression head starts at the training scores' mean {}", name, String.format(java.util.Locale.ROOT, "%.4f", sum / n));
+        }
     }
 
     private KdException nonFiniteLoss(double loss, long step) {

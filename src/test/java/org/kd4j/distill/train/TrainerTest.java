@@ -16,7 +16,9 @@ import org.kd4j.config.DistillConfig;
 import org.kd4j.config.TrainConfig;
 import org.kd4j.data.batch.EncodedDataset;
 import org.kd4j.data.batch.PaddingMode;
+import org.kd4j.data.glue.GlueTask;
 import org.kd4j.data.glue.OnBadRow;
+import org.kd4j.model.ClassifierGraph;
 import org.kd4j.model.ModelConfig;
 import org.kd4j.model.ModelType;
 import org.kd4j.model.Pooling;
@@ -164,5 +166,60 @@ class TrainerTest {
         float[][][] wrong = {new float[TRAIN.size()][3]};
         KdException e = assertThrows(KdException.class, () -> trainer("s", tiny(TINY), wrong, TRAINING, dir.resolve("w")));
         assertTrue(e.getMessage().contains("expected 256 x 2"), e.getMessage());
+    }
+
+    /** {@link #TRAIN}'s sentences as an STS-B-like regression set: scores 1 and 4 by class (mean 2.5), one unscored row. */
+    private static EncodedDataset regression(EncodedDataset from) {
+        double[] scores = new double[from.size()];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = from.labels()[i] == 1 ? 4.0 : 1.0;
+        }
+        return new EncodedDataset(GlueTask.STSB, from.encodings(), from.labels(), scores, from.maxLength());
+    }
+
+    private static double headBias(TextClassifier model) {
+        return model.sd().getVariable(ClassifierGraph.HEAD_BIAS).getArr().getDouble(0);
+    }
+
+    @Test
+    void aFreshRegressionHeadStartsAtTheTrainingScoresMean() {
+        EncodedDataset train = regression(TRAIN);
+        double[] scores = train.scores().clone();
+        scores[0] = Double.NaN; // a transfer row without a gold score is left out of the mean
+        EncodedDataset withUnscored = new EncodedDataset(GlueTask.STSB, train.encodings(), train.labels(), scores, train.maxLength());
+        double sum = 0;
+        for (int i = 1; i < scores.length; i++) {
+            sum += scores[i];
+        }
+        TextClassifier model = TextClassifier.create(TINY, SyntheticTask.TOKENIZER.vocabSize(), 1, 5);
+        assertEquals(0.0, headBias(model));
+        Trainer.centreRegressionHead("t", model, withUnscored);
+        assertEquals(sum / (scores.length - 1), headBias(model), 1e-6);
+        // a head already trained (non-zero bias) is left as it is
+        model.sd().getVariable(ClassifierGraph.HEAD_BIAS).getArr().assign(0.75);
+        Trainer.centreRegressionHead("t", model, withUnscored);
+        assertEquals(0.75, headBias(model), 1e-9);
+        // a classifier's head is not touched, even on a regression set's rows
+        TextClassifier classifier = tiny(TINY);
+        assertFalse(classifier.centreRegressionHead(2.5));
+        assertEquals(0.0, classifier.sd().getVariable(ClassifierGraph.HEAD_BIAS).getArr().sumNumber().doubleValue());
+        assertThrows(IllegalArgumentException.class, () -> TextClassifier.create(TINY, SyntheticTask.TOKENIZER.vocabSize(), 1, 5)
+                .centreRegressionHead(Double.NaN));
+    }
+
+    @Test
+    void regressionTrainingStartsItsHeadAtTheMeanAndLearns() {
+        EncodedDataset train = regression(TRAIN);
+        EncodedDataset dev = regression(DEV);
+        TextClassifier model = TextClassifier.create(TINY, SyntheticTask.TOKENIZER.vocabSize(), 1, 5);
+        TrainConfig twoEpochs = new TrainConfig(2, 3e-3, 0.01, 0.1, 1.0, 11, 5, 0);
+        Trainer.TrainResult r = Trainer.builder("r", model, train, dev).training(twoEpochs).data(DATA)
+                .padId(SyntheticTask.TOKENIZER.padId()).workDir(dir.resolve("r")).parallelism(Parallelism.sequential())
+                .build().fit(false);
+        double mean = java.util.Arrays.stream(train.scores()).average().orElseThrow();
+        // 16 steps of AdamW at <= 3e-3 move the bias by < 0.05: it started at the training mean (1 to 4), not at 0
+        assertEquals(mean, headBias(model), 0.05);
+        assertTrue(mean > 1.0, "mean " + mean);
+        assertTrue(r.best().main() > 0.5, "dev pearson " + r.best());
     }
 }
