@@ -309,11 +309,13 @@ public final class TeacherPool {
 
     /**
      * What a teacher's cache key records of how it is trained beyond its config: the training subset, and on a regression
-     * task that its head starts at the training scores' mean ({@code Trainer}), so that a teacher fine-tuned before that
-     * (with a zero-started head, which collapsed bge-small-en-v1.5 on STS-B) is not taken from the cache.
+     * task that its head starts at the training scores' mean ({@code Trainer}) and that a batch split over workers or
+     * into micro-batches carries its squared error ({@code GradientEngine.labeled}; before, it carried no loss: bge-small
+     * on STS-B never moved from its initial weights), so that a teacher fine-tuned before either is not taken from the
+     * cache.
      */
     private String trainingVariant() {
-        return data.trainVariant() + (data.task().isRegression() ? ";regression_head=mean" : "");
+        return data.trainVariant() + (data.task().isRegression() ? ";regression_head=mean;split_regression_loss" : "");
     }
 
     /** A teacher's initial model: an encoder with a fresh head ({@code init:}), or a fresh model of its config. */

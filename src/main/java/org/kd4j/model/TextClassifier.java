@@ -279,9 +279,9 @@ public final class TextClassifier {
      * Starts a fresh regression head at the training scores' mean: sets the head's bias ({@link ClassifierGraph#HEAD_BIAS})
      * to {@code mean} when the model has one output and that bias is still at its zero initialisation. A head that
      * starts at 0 on scores of 0 to 5 (STS-B) spends its first steps learning the mean, and at a fine-tuning learning rate
-     * (AdamW moves the bias by about the learning rate a step: 0.03 in 540 steps at 5e-5) the encoder is pushed to shift
-     * every example's representation by one common direction instead, which can collapse it (bge-small-en-v1.5 on STS-B
-     * gave a dev Pearson of 1.8 in every epoch). Started at the mean, the head's residuals average zero from step one.
+     * AdamW moves the bias by only about the learning rate a step (0.03 in 540 steps at 5e-5), so the encoder is pushed
+     * to shift every example's representation by one common direction instead. Started at the mean, the head's
+     * residuals average zero from step one.
      *
      * @return whether the bias was set (false: a classifier, a trained head, or a graph imported as it is without the
      *     native head)

@@ -354,8 +354,8 @@ public final class QualityBenchmark {
 
     /**
      * Stops a task's teacher cells when a teacher's dev score is not {@code marginPoints} above the best constant
-     * prediction ({@code min_teacher_margin}): a collapsed teacher (bge-small-en-v1.5 once gave STS-B a dev Pearson of
-     * 1.8 in every epoch) would be distilled into every cell.
+     * prediction ({@code min_teacher_margin}): an untrained or collapsed teacher (bge-small-en-v1.5 gave STS-B a dev
+     * Pearson of 1.8 in every epoch while split regression batches carried no loss) would be distilled into every cell.
      *
      * @param score the teacher's dev main metric, a fraction; {@code baseline} likewise
      * @throws KdException naming the teacher, its score, the baseline, the margin and its model file

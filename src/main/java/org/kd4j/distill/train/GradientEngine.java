@@ -315,10 +315,7 @@ final class GradientEngine implements AutoCloseable {
         if (k <= 1) {
             return List.of(new Part(batch, 1, 1, 1));
         }
-        int labeledTotal = 0;
-        for (int label : batch.labels()) {
-            labeledTotal += label >= 0 ? 1 : 0;
-        }
+        int labeledTotal = labeled(batch);
         long tokensTotal = realTokens(batch);
         List<Part> parts = new ArrayList<>();
         int from = 0;
@@ -326,15 +323,26 @@ final class GradientEngine implements AutoCloseable {
             int to = from + (batch.size() - from) / (k - w);
             int[] indices = Arrays.copyOfRange(batch.indices(), from, to);
             Batch part = Batch.of(train, indices, batch.length(), padId);
-            int labeled = 0;
-            for (int label : part.labels()) {
-                labeled += label >= 0 ? 1 : 0;
-            }
+            int labeled = labeled(part);
             parts.add(new Part(part, labeledTotal == 0 ? 0 : (double) labeled / labeledTotal, (double) part.size() / batch.size(),
                     tokensTotal == 0 ? 0 : (double) realTokens(part) / tokensTotal));
             from = to;
         }
         return parts;
+    }
+
+    /**
+     * The batch's rows with a gold target: a label id (classification) or a finite score (regression, whose label ids
+     * are all -1). Counting label ids only gave a regression batch no labeled row, so every batch that was split over
+     * workers or into micro-batches carried no hard loss at all: STS-B's bge-small teacher (always split) never moved
+     * from its initial weights, and MiniLM and the students learned from the unsplit batches only.
+     */
+    static int labeled(Batch batch) {
+        int n = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            n += batch.labels()[i] >= 0 || Double.isFinite(batch.scores()[i]) ? 1 : 0;
+        }
+        return n;
     }
 
     /** The batch's real (not padding) tokens: the layer loss is a mean over them. */

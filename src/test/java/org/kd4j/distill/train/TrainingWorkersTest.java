@@ -38,11 +38,29 @@ class TrainingWorkersTest {
         check(data, 2, 40, 0, 16);
     }
 
+    /**
+     * A regression task (STS-B: every label id -1, a gold score per row) split into micro-batches: each part carries its
+     * share of the squared error. Before the fix a split regression batch had no labeled row and so no loss at all.
+     */
+    @Test
+    void microBatchesOfARegressionTask() {
+        EncodedDataset classes = SyntheticTask.make(96, 3);
+        int[] none = new int[classes.size()];
+        java.util.Arrays.fill(none, -1);
+        double[] scores = new double[classes.size()];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = classes.labels()[i] == 1 ? 4.5 : 0.5;
+        }
+        check(new EncodedDataset(org.kd4j.data.glue.GlueTask.STSB, classes.encodings(), none, scores, classes.maxLength()),
+                1, 40, 0, 16);
+    }
+
     private static void check(EncodedDataset data, int workerCount, int microTokens, int padTo, int hidden) {
+        int outputs = data.task().isRegression() ? 1 : 2;
         for (ModelType type : new ModelType[] {ModelType.TRANSFORMER, ModelType.BILSTM}) {
             ModelConfig config = ModelConfig.of(type, 1, hidden, 2, 32, 256, Pooling.MEAN);
-            TextClassifier model = TextClassifier.create(config, SyntheticTask.TOKENIZER.vocabSize(), 2, 5);
-            TextClassifier mirror = TextClassifier.create(config, SyntheticTask.TOKENIZER.vocabSize(), 2, 5);
+            TextClassifier model = TextClassifier.create(config, SyntheticTask.TOKENIZER.vocabSize(), outputs, 5);
+            TextClassifier mirror = TextClassifier.create(config, SyntheticTask.TOKENIZER.vocabSize(), outputs, 5);
             List<Batch> batches = new ArrayList<>();
             for (int[] indices : new BatchPlanner(16, true, 4, 7).trainingOrder(data.lengths(), 0)) {
                 batches.add(Batch.of(data, indices, padTo, SyntheticTask.TOKENIZER.padId()));
@@ -57,6 +75,7 @@ class TrainingWorkersTest {
                     GradientEngine.BatchGradients split = copy(two.gradients(batch));
                     GradientEngine.BatchGradients whole = one.gradients(batch);
                     String where = type + " step " + i + " (" + batch.size() + " x " + batch.length() + ")";
+                    assertTrue(whole.loss() > 0, where + ": loss " + whole.loss());
                     assertEquals(whole.loss(), split.loss(), 1e-6 * Math.max(1, Math.abs(whole.loss())), where + ": loss");
                     assertEquals(whole.weights().keySet(), split.weights().keySet());
                     for (String name : whole.weights().keySet()) {
