@@ -111,11 +111,9 @@ class QualityBenchCommandTest {
 
     @Test
     void aFailedCellStopsTheRunOrWithKeepGoingIsListed(@TempDir Path dir) throws Exception {
-        Path data = dir.resolve("data");
-        org.kd4j.testing.SyntheticSst2.write(data, "train", 48, 1);
-        org.kd4j.testing.SyntheticSst2.write(data, "dev", 16, 2);
+        Path data = org.kd4j.testing.TinyQualityPlans.sst2Data(dir);
         Path plan = dir.resolve("ghost.yaml");
-        Files.writeString(plan, """
+        Files.writeString(plan, ("""
                 results_dir: %s
                 ledger_dir: %s
                 seeds: [1]
@@ -126,14 +124,7 @@ class QualityBenchCommandTest {
                   teachers:
                     - {name: ghost, init: %s}
                   run: {cache_dir: %s}
-                tasks:
-                  - task: SST-2
-                students:
-                  - name: tiny
-                    student:
-                      model: {type: cnn, hidden: 8, ffn: 8}
-                      train: {epochs: 1, learning_rate: 0.01}
-                """.formatted(dir.resolve("results"), dir.resolve("ledger"), data, dir.resolve("ghost.onnx"), dir.resolve("cache")));
+                """ + org.kd4j.testing.TinyQualityPlans.SST2_TINY_STUDENT).formatted(dir.resolve("results"), dir.resolve("ledger"), data, dir.resolve("ghost.onnx"), dir.resolve("cache")));
         CliRunner stop = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--no-progress");
         assertEquals(1, stop.exitCode(), stop.err());
         assertEquals(1, stop.err().strip().lines().count(), stop.err());
@@ -168,12 +159,10 @@ class QualityBenchCommandTest {
 
     @Test
     void aTeacherThatDoesNotBeatAConstantByTheMarginStopsItsCells(@TempDir Path dir) throws Exception {
-        Path data = dir.resolve("data");
-        org.kd4j.testing.SyntheticSst2.write(data, "train", 48, 1);
-        org.kd4j.testing.SyntheticSst2.write(data, "dev", 16, 2);
+        Path data = org.kd4j.testing.TinyQualityPlans.sst2Data(dir);
         Path plan = dir.resolve("margin.yaml");
         // a margin of 100 points: no teacher can beat the majority class of the dev set by it
-        Files.writeString(plan, """
+        Files.writeString(plan, ("""
                 results_dir: %s
                 seeds: [1]
                 min_teacher_margin: 100
@@ -183,14 +172,7 @@ class QualityBenchCommandTest {
                   teachers:
                     - {name: t1, model: {type: cnn, hidden: 8, ffn: 8}, train: {epochs: 1, learning_rate: 0.01}}
                   run: {cache_dir: %s}
-                tasks:
-                  - task: SST-2
-                students:
-                  - name: tiny
-                    student:
-                      model: {type: cnn, hidden: 8, ffn: 8}
-                      train: {epochs: 1, learning_rate: 0.01}
-                """.formatted(dir.resolve("results"), data, dir.resolve("cache")));
+                """ + org.kd4j.testing.TinyQualityPlans.SST2_TINY_STUDENT).formatted(dir.resolve("results"), data, dir.resolve("cache")));
         CliRunner going = CliRunner.run("bench", "quality", "--plan", plan.toString(), "--no-progress", "--keep-going");
         assertEquals(1, going.exitCode(), going.err());
         assertTrue(going.out().contains("quality benchmark: 1 cell(s) run, 0 already done, 1 failed"), going.out());

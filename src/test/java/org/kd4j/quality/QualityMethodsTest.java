@@ -22,6 +22,7 @@ import org.kd4j.config.ConfigLoader;
 import org.kd4j.config.ExperimentConfig;
 import org.kd4j.run.RunDirectory;
 import org.kd4j.testing.SyntheticSst2;
+import org.kd4j.testing.TinyQualityPlans;
 
 /**
  * Method cells end to end at tiny scale (native teachers and student, synthetic SST-2): a baseline ensemble cell and two
@@ -214,11 +215,9 @@ class QualityMethodsTest {
      */
     @Test
     void aCofinetunedMethodTrainsTheTeachersTogetherForItsCellsOnly(@TempDir Path root) throws Exception {
-        Path data = root.resolve("data");
-        SyntheticSst2.write(data, "train", 48, 1);
-        SyntheticSst2.write(data, "dev", 16, 2);
+        Path data = TinyQualityPlans.sst2Data(root);
         Path plan = root.resolve("cofinetuned.yaml");
-        Files.writeString(plan, """
+        Files.writeString(plan, ("""
                 results_dir: %s
                 seeds: [1]
                 cells: [ensemble]
@@ -229,13 +228,7 @@ class QualityMethodsTest {
                   teachers: %s
                   distill: {temperature: 2, hard_weight: 0.5, soft_weight: 0.5}
                   run: {cache_dir: %s}
-                tasks:
-                  - task: SST-2
-                students:
-                  - name: tiny
-                    student:
-                      model: {type: cnn, hidden: 8, ffn: 8}
-                      train: {epochs: 1, learning_rate: 0.01}
+                """ + TinyQualityPlans.SST2_TINY_STUDENT + """
                 methods:
                   - name: cofinetuned
                     control: apart
@@ -244,7 +237,7 @@ class QualityMethodsTest {
                   - name: apart
                     preset:
                       teachers: %s
-                """.formatted(root.resolve("results"), data, cofinetunable(1), root.resolve("cache"), cofinetunable(2)));
+                """).formatted(root.resolve("results"), data, cofinetunable(1), root.resolve("cache"), cofinetunable(2)));
         Path doc = root.resolve("quality.md");
         Files.writeString(doc, "# Q\n\n" + ReportFile.BEGIN + "\n" + ReportFile.END + "\n");
 
