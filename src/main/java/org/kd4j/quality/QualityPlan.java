@@ -49,8 +49,8 @@ import org.kd4j.model.TransformerConfig;
  *     where its run directory is gone; null: none
  * @param minTeacherMargin points (of the task's main metric, 0 to 100) by which each fine-tuned teacher must beat the
  *     best constant prediction on the dev set ({@code Evaluation#constantBaseline}) before a task's teacher cells run;
- *     a teacher that does not (it collapsed or learned nothing) stops them with an error naming it, before its logits
- *     go into the ledger; null: no check
+ *     a teacher that does not (it collapsed or learned nothing) stops them with an error naming it (its receipt and
+ *     logits, written as it was scored, are left where they are: no cell reads them); null: no check
  */
 public record QualityPlan(String resultsDir, List<Long> seeds, List<CellKind> cells, List<WeightingScheme> weightings,
                           boolean saveModels, JsonNode base, List<TaskPlan> tasks, List<StudentPlan> students,

@@ -230,15 +230,9 @@ class TrainerTest {
         EncodedDataset dev = regression(DEV);
         ModelConfig config = ModelConfig.of(ModelType.TRANSFORMER, 1, 16, 2, 32, 64, pooling);
         TextClassifier model = TextClassifier.create(config, SyntheticTask.TOKENIZER.vocabSize(), 1, 5);
-        float[][] before = model.logits(dev, 32, SyntheticTask.TOKENIZER.padId());
         Trainer.TrainResult r = Trainer.builder("r", model, train, dev).training(new TrainConfig(2, 3e-3, 0.01, 0.1, 1.0, 11, 5, 0))
                 .data(DATA).padId(SyntheticTask.TOKENIZER.padId()).workDir(dir.resolve("p-" + pooling)).parallelism(Parallelism.sequential())
                 .build().fit(false);
-        float[][] after = model.logits(dev, 32, SyntheticTask.TOKENIZER.padId());
-        double moved = 0;
-        for (int i = 0; i < after.length; i++) {
-            moved = Math.max(moved, Math.abs(after[i][0] - before[i][0] - (headBias(model) - 0)));
-        }
-        assertTrue(r.best().main() > 0.5, pooling + ": dev pearson " + r.best() + ", largest change of a prediction " + moved);
+        assertTrue(r.best().main() > 0.5, pooling + ": dev pearson " + r.best());
     }
 }
