@@ -310,7 +310,7 @@ public final class TeacherPool {
     /**
      * What a teacher's cache key records of how it is trained beyond its config: the training subset, and on a regression
      * task that its head starts at the training scores' mean ({@code Trainer}) and that a batch split over workers or
-     * into micro-batches carries its squared error ({@code GradientEngine.labeled}; before, it carried no loss: bge-small
+     * into micro-batches carries its squared error ({@code Batch.labeledRows}; before, it carried no loss: bge-small
      * on STS-B never moved from its initial weights), so that a teacher fine-tuned before either is not taken from the
      * cache.
      */

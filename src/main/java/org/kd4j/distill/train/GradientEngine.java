@@ -315,43 +315,20 @@ final class GradientEngine implements AutoCloseable {
         if (k <= 1) {
             return List.of(new Part(batch, 1, 1, 1));
         }
-        int labeledTotal = labeled(batch);
-        long tokensTotal = realTokens(batch);
+        int labeledTotal = batch.labeledRows();
+        long tokensTotal = batch.realTokens();
         List<Part> parts = new ArrayList<>();
         int from = 0;
         for (int w = 0; w < k; w++) {
             int to = from + (batch.size() - from) / (k - w);
             int[] indices = Arrays.copyOfRange(batch.indices(), from, to);
             Batch part = Batch.of(train, indices, batch.length(), padId);
-            int labeled = labeled(part);
+            int labeled = part.labeledRows();
             parts.add(new Part(part, labeledTotal == 0 ? 0 : (double) labeled / labeledTotal, (double) part.size() / batch.size(),
-                    tokensTotal == 0 ? 0 : (double) realTokens(part) / tokensTotal));
+                    tokensTotal == 0 ? 0 : (double) part.realTokens() / tokensTotal));
             from = to;
         }
         return parts;
-    }
-
-    /**
-     * The batch's rows with a gold target: a label id (classification) or a finite score (regression, whose label ids
-     * are all -1). Counting label ids only gave a regression batch no labeled row, so every batch that was split over
-     * workers or into micro-batches carried no hard loss at all: STS-B's bge-small teacher (always split) never moved
-     * from its initial weights, and MiniLM and the students learned from the unsplit batches only.
-     */
-    static int labeled(Batch batch) {
-        int n = 0;
-        for (int i = 0; i < batch.size(); i++) {
-            n += batch.labels()[i] >= 0 || Double.isFinite(batch.scores()[i]) ? 1 : 0;
-        }
-        return n;
-    }
-
-    /** The batch's real (not padding) tokens: the layer loss is a mean over them. */
-    private static long realTokens(Batch batch) {
-        long n = 0;
-        for (int m : batch.attentionMask()) {
-            n += m;
-        }
-        return n;
     }
 
     /** One model graph computing gradients: the trained model itself, or a replica sharing its parameters. */

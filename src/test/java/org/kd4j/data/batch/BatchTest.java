@@ -31,6 +31,15 @@ class BatchTest {
     }
 
     @Test
+    void labeledRowsCountLabelIdsAndFiniteScores() {
+        int[] none = {0, 0, 0, 0};
+        Batch b = new Batch(new int[] {0, 1, 2, 3}, 1, none, none, none, new int[] {1, -1, -1, -1},
+                new double[] {Double.NaN, 2.5, Double.NaN, 0.0});
+        assertEquals(3, b.labeledRows(), "a label id, a score of 2.5 and a score of 0 count; an unlabeled NaN row does not");
+        assertEquals(2, Batch.of(DATA, new int[] {0, 2}, 0, 0).labeledRows(), "classification rows with label ids");
+    }
+
+    @Test
     void fixedPaddingAndPadId() {
         Batch b = Batch.of(DATA, new int[] {1}, 12, 3);
         assertEquals(12, b.length());
