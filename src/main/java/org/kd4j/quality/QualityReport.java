@@ -248,7 +248,8 @@ public final class QualityReport {
             }
         }
         sb.append("The teachers' and the ensemble's own scores on the same dev set (teachers are trained once per task; at"
-                + " prediction time there are no gold labels, so teacher_loss weighting falls back to confidence):\n\n");
+                + " prediction time there are no gold labels, so teacher_loss weighting falls back to confidence"
+                + (task.isRegression() ? ", which with one output gives every teacher the same weight" : "") + "):\n\n");
         sb.append(own).append('\n');
         return sb.toString();
     }

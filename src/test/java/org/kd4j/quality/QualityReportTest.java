@@ -179,6 +179,9 @@ class QualityReportTest {
         String sst2 = md.substring(md.indexOf("### SST-2"), md.indexOf("### STS-B"));
         assertRow(sst2, "distilled from the ensemble (confidence)", "-", "-");
         assertTrue(!sst2.contains("No confidence cells"), sst2);
+        // at prediction time teacher_loss falls back to confidence, which is uniform with one output (STS-B only)
+        assertTrue(stsb.contains("falls back to confidence, which with one output gives every teacher the same weight"), stsb);
+        assertTrue(sst2.contains("falls back to confidence):"), sst2);
         // goal 1 on STS-B: confidence reads the uniform cells (+10.0), teacher_loss its own (+8.0)
         String goals = md.substring(md.indexOf("### Goals"));
         assertRow(goals, "s1", "uniform", "-", "+10.0 (80.0 vs 70.0)", "not yet measured");
