@@ -1,6 +1,7 @@
 package org.kd4j.data.batch;
 
 import java.util.Arrays;
+import org.kd4j.data.glue.Example;
 import org.kd4j.data.tokenize.Encoding;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -31,14 +32,14 @@ public record Batch(int[] indices, int length, int[] inputIds, int[] tokenTypeId
     }
 
     /**
-     * Number of rows with a gold target: a label id (classification) or a finite score (regression, whose label ids are
-     * all -1), as {@code Example.hasLabel} counts them. A split batch weighs each part's hard loss by its share of these
+     * Number of rows with a gold target ({@link Example#isLabeled}: a label id, or a score on a regression task, whose
+     * label ids are all -1). A split batch weighs each part's hard loss by its share of these
      * rows; counting label ids only gave every split STS-B batch a hard loss of 0.
      */
     public int labeledRows() {
         int n = 0;
         for (int i = 0; i < labels.length; i++) {
-            n += labels[i] >= 0 || Double.isFinite(scores[i]) ? 1 : 0;
+            n += Example.isLabeled(labels[i], scores[i]) ? 1 : 0;
         }
         return n;
     }

@@ -25,6 +25,14 @@ public record Example(String id, int line, String textA, String textB, int label
     }
 
     public boolean hasLabel() {
+        return isLabeled(label, score);
+    }
+
+    /**
+     * Whether a row has a gold target: a label id (classification) or a score (regression, whose label id is
+     * {@link #NO_LABEL}). The one rule for an example and for a batch's rows ({@code Batch.labeledRows}).
+     */
+    public static boolean isLabeled(int label, double score) {
         return label != NO_LABEL || !Double.isNaN(score);
     }
 }
