@@ -98,8 +98,7 @@ final class Goals {
                     } else {
                         missing = true;
                     }
-                    row.add(String.format(Locale.ROOT, "%+.1f (%s vs %s)", gain, Summary.points(ensemble.get().mean()),
-                            Summary.points(ce.get().mean())));
+                    row.add(Summary.comparison(ensemble.get().mean(), ce.get().mean()));
                 }
                 row.add((missed ? Status.MISSED : missing ? Status.NOT_YET_MEASURED : Status.MET).label());
                 table.row(row.toArray());
@@ -134,8 +133,7 @@ final class Goals {
                         measured++;
                         met += margin >= 0 ? 1 : 0;
                     }
-                    row.add(String.format(Locale.ROOT, "%+.1f (%s vs %s)", margin, Summary.points(ensemble.get().mean()),
-                            Summary.points(best.getAsDouble())));
+                    row.add(Summary.comparison(ensemble.get().mean(), best.getAsDouble()));
                 }
                 Status status = met >= need ? Status.MET : met + (tasks.size() - measured) < need ? Status.MISSED : Status.NOT_YET_MEASURED;
                 row.add(met + " of " + measured + " measured");
@@ -198,8 +196,8 @@ final class Goals {
                 }
                 double margin = student.get().mean() - best.getAsDouble();
                 String status = Status.of(student.get().n(), plan.seeds().size(), () -> margin >= 0 ? Status.MET : Status.MISSED);
-                table.row(s.name(), name(w), String.format(Locale.ROOT, "%+.1f (%s vs %s)", margin,
-                        Summary.points(student.get().mean()), Summary.points(best.getAsDouble())), status);
+                table.row(s.name(), name(w), Summary.comparison(student.get().mean(),
+                        best.getAsDouble()), status);
             }
         }
         return sb.append(table).toString();

@@ -142,7 +142,7 @@ final class MethodsSection {
     }
 
     private static void comparisonRow(MarkdownTable table, String student, String label, String score, Optional<Comparison> c) {
-        table.row(student, label, score, c.map(x -> signed(x.gain())).orElse("-"),
+        table.row(student, label, score, c.map(x -> Summary.signed(x.gain())).orElse("-"),
                 c.filter(x -> x.paired() >= 2).map(x -> String.format(Locale.ROOT, "%.1f", x.spread())).orElse("-"),
                 c.map(x -> Integer.toString(x.paired())).orElse("0"),
                 c.map(Comparison::verdict).orElse(Verdict.NOT_YET_MEASURED).label());
@@ -212,11 +212,6 @@ final class MethodsSection {
         return value.map(v -> Summary.points(100 * v)).orElse("-");
     }
 
-    /** {@code +1.2}, {@code -0.4}; a value that rounds to zero as {@code +0.0}, never {@code -0.0}. */
-    static String signed(double points) {
-        return String.format(Locale.ROOT, "%+.1f", Math.abs(points) < 0.05 ? 0.0 : points);
-    }
-
     private static String format(Map<Long, Double> values, int planned) {
         return values.isEmpty() ? "-" : Summary.ofMetric(values.values().stream().map(v -> v / 100).toList()).format(planned);
     }
@@ -278,8 +273,8 @@ final class MethodsSection {
                     double margin = mean - ensemble.getAsDouble();
                     String status = Goals.Status.of(values.size(), plan.seeds().size(),
                             () -> margin >= -BILSTM_GOAL_POINTS ? Goals.Status.MET : Goals.Status.MISSED);
-                    rows.add(new String[] {s.name(), m.name(), String.format(Locale.ROOT, "%+.1f (%s vs %s)", margin,
-                            Summary.points(mean), Summary.points(ensemble.getAsDouble())), status});
+                    rows.add(new String[] {s.name(), m.name(), Summary.comparison(mean, ensemble.getAsDouble()),
+                            status});
                 }
             }
         }

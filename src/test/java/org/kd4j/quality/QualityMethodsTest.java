@@ -265,7 +265,7 @@ class QualityMethodsTest {
         // the report: the method against its control seed by seed, and the teachers of each, from the cells' own rows
         String text = Files.readString(doc);
         double gain = 100 * (accuracy(root, "method-cofinetuned", 1) - accuracy(root, "method-apart", 1));
-        assertTrue(row(text, "tiny", "cofinetuned vs its control apart", "", MethodsSection.signed(gain), "-", "1",
+        assertTrue(row(text, "tiny", "cofinetuned vs its control apart", "", Summary.signed(gain), "-", "1",
                 "not yet measured"), text);
         for (String name : List.of("one", "two")) {
             String plain = Summary.points(100 * teacherAccuracy(root, "ensemble-uniform", name));
