@@ -33,19 +33,23 @@ public record Summary(double mean, double std, int n) {
         return String.format(Locale.ROOT, "%.1f", value);
     }
 
-    /** {@code +1.2}, {@code -0.4}; a value that rounds to zero as {@code +0.0}, never {@code -0.0}. */
-    static String signed(double points) {
-        return String.format(Locale.ROOT, "%+.1f", Math.abs(points) < 0.05 ? 0.0 : points);
-    }
+    /** Below this, in points, a difference is floating-point noise (a mean of equal differences) and reads as a tie. */
+    private static final double TIE_POINTS = 1e-9;
 
     /**
-     * {@code a - b} signed, then both values: {@code +1.2 (85.3 vs 84.1)}. A difference that one decimal would round to
-     * zero keeps its sign with one significant digit ({@code -0.02 (13.2 vs 13.2)}), because the goals judge its sign;
-     * only an exact tie reads {@code +0.0}.
+     * A difference in points, signed: {@code +1.2}, {@code -0.4}. One that one decimal would round to zero keeps its
+     * sign with one significant digit ({@code -0.02}), because the goals and the methods' verdicts judge its sign; a
+     * tie (within {@link #TIE_POINTS}) reads {@code +0.0}, never {@code -0.0}.
      */
+    static String signed(double points) {
+        if (Math.abs(points) < TIE_POINTS) {
+            return "+0.0";
+        }
+        return String.format(Locale.ROOT, Math.abs(points) < 0.05 ? "%+.1g" : "%+.1f", points);
+    }
+
+    /** {@code a - b} {@linkplain #signed signed}, then both values: {@code +1.2 (85.3 vs 84.1)}. */
     static String comparison(double a, double b) {
-        double d = a - b;
-        String diff = d != 0 && Math.abs(d) < 0.05 ? String.format(Locale.ROOT, "%+.1g", d) : String.format(Locale.ROOT, "%+.1f", d);
-        return diff + " (" + points(a) + " vs " + points(b) + ")";
+        return signed(a - b) + " (" + points(a) + " vs " + points(b) + ")";
     }
 }
