@@ -94,11 +94,11 @@ final class Goals {
                     }
                     double gain = ensemble.get().mean() - ce.get().mean();
                     if (allSeeds(ensemble) && allSeeds(ce)) {
-                        missed |= gain < GAIN_POINTS;
+                        missed |= !Summary.atLeast(gain, GAIN_POINTS);
                     } else {
                         missing = true;
                     }
-                    row.add(Summary.comparison(ensemble.get().mean(), ce.get().mean()));
+                    row.add(Summary.comparison(ensemble.get().mean(), ce.get().mean(), GAIN_POINTS));
                 }
                 row.add((missed ? Status.MISSED : missing ? Status.NOT_YET_MEASURED : Status.MET).label());
                 table.row(row.toArray());
@@ -131,9 +131,9 @@ final class Goals {
                     double margin = ensemble.get().mean() - best.getAsDouble();
                     if (allSeeds(ensemble) && singleTeachersAllSeeds(task, s.name())) {
                         measured++;
-                        met += margin >= 0 ? 1 : 0;
+                        met += Summary.atLeast(margin, 0) ? 1 : 0;
                     }
-                    row.add(Summary.comparison(ensemble.get().mean(), best.getAsDouble()));
+                    row.add(Summary.comparison(ensemble.get().mean(), best.getAsDouble(), 0));
                 }
                 Status status = met >= need ? Status.MET : met + (tasks.size() - measured) < need ? Status.MISSED : Status.NOT_YET_MEASURED;
                 row.add(met + " of " + measured + " measured");
@@ -195,9 +195,9 @@ final class Goals {
                     continue;
                 }
                 double margin = student.get().mean() - best.getAsDouble();
-                String status = Status.of(student.get().n(), plan.seeds().size(), () -> margin >= 0 ? Status.MET : Status.MISSED);
+                String status = Status.of(student.get().n(), plan.seeds().size(), () -> Summary.atLeast(margin, 0) ? Status.MET : Status.MISSED);
                 table.row(s.name(), name(w), Summary.comparison(student.get().mean(),
-                        best.getAsDouble()), status);
+                        best.getAsDouble(), 0), status);
             }
         }
         return sb.append(table).toString();

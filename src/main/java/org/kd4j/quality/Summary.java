@@ -52,4 +52,34 @@ public record Summary(double mean, double std, int n) {
     static String comparison(double a, double b) {
         return signed(a - b) + " (" + points(a) + " vs " + points(b) + ")";
     }
+
+    /** Decimals beyond which a difference that still reads on the wrong side of a threshold is printed as it is. */
+    private static final int MAX_DECIMALS = 4;
+
+    /**
+     * A difference {@linkplain #signed signed}, with as many more decimals (up to {@value #MAX_DECIMALS}) as it takes
+     * for the text to read on the same side of {@code threshold} as the value: a gain of 1.46 judged against 1.5 reads
+     * {@code +1.46}, never {@code +1.5} beside "missed"; 1.5 itself and 1.54 read {@code +1.5}.
+     */
+    static String signed(double points, double threshold) {
+        String text = signed(points);
+        boolean above = atLeast(points, threshold);
+        for (int decimals = 2; decimals <= MAX_DECIMALS && (Double.parseDouble(text) >= threshold) != above; decimals++) {
+            text = String.format(Locale.ROOT, "%+." + decimals + "f", points);
+        }
+        return text;
+    }
+
+    /**
+     * Whether a difference meets a {@code >= threshold} goal: the one rule every goal judges by, so that floating-point
+     * noise (a gain of 1.4999999999 from points computed as metric x 100) does not miss a goal its printed value meets.
+     */
+    static boolean atLeast(double points, double threshold) {
+        return points >= threshold - TIE_POINTS;
+    }
+
+    /** {@code a - b} {@linkplain #signed(double, double) signed against} {@code threshold}, then both values. */
+    static String comparison(double a, double b, double threshold) {
+        return signed(a - b, threshold) + " (" + points(a) + " vs " + points(b) + ")";
+    }
 }

@@ -44,6 +44,25 @@ class SummaryTest {
     }
 
     @Test
+    void aGainBesideTheGoalsThresholdReadsOnItsSide() {
+        // 1.46 rounds to +1.5, which would read as meeting a >= 1.5 goal marked missed
+        assertEquals("+1.5", String.format(java.util.Locale.ROOT, "%+.1f", 1.46));
+        assertEquals("+1.46 (80.0 vs 78.5)", Summary.comparison(79.96, 78.5, 1.5));
+        assertEquals("+1.499", Summary.signed(1.4994, 1.5));
+        assertEquals("+1.4999", Summary.signed(1.49994, 1.5), "at most four decimals");
+        assertEquals("+1.5", Summary.signed(1.5, 1.5));
+        assertEquals("+1.5", Summary.signed(1.54, 1.5));
+        assertEquals("+1.4", Summary.signed(1.44, 1.5), "no rounding across the threshold: one decimal");
+        assertEquals("+2.0", Summary.signed(1.96, 1.5));
+        assertEquals("-0.02", Summary.signed(-0.02, 0), "the sign rule still holds at a threshold of zero");
+        // floating-point noise below a threshold meets it, and reads as the threshold
+        assertTrue(Summary.atLeast(1.5 - 1e-12, 1.5));
+        assertEquals("+1.5", Summary.signed(1.5 - 1e-12, 1.5));
+        assertTrue(!Summary.atLeast(1.4999, 1.5));
+        assertEquals("-3.04", Summary.signed(-3.04, -3), "a negative threshold (the BiLSTM goal's -3)");
+    }
+
+    @Test
     void theReportFileKeepsTheTextOutsideTheMarkers(@TempDir Path dir) throws Exception {
         Path doc = dir.resolve("quality.md");
         Files.writeString(doc, "# Intro\n\ntext before\n" + ReportFile.BEGIN + "\nold table\n" + ReportFile.END + "\n\nafter\n");
