@@ -48,11 +48,6 @@ public record Summary(double mean, double std, int n) {
         return String.format(Locale.ROOT, Math.abs(points) < 0.05 ? "%+.1g" : "%+.1f", points);
     }
 
-    /** {@code a - b} {@linkplain #signed signed}, then both values: {@code +1.2 (85.3 vs 84.1)}. */
-    static String comparison(double a, double b) {
-        return signed(a - b) + " (" + points(a) + " vs " + points(b) + ")";
-    }
-
     /** Decimals beyond which a difference that still reads on the wrong side of a threshold is printed as it is. */
     private static final int MAX_DECIMALS = 4;
 
@@ -78,7 +73,10 @@ public record Summary(double mean, double std, int n) {
         return points >= threshold - TIE_POINTS;
     }
 
-    /** {@code a - b} {@linkplain #signed(double, double) signed against} {@code threshold}, then both values. */
+    /**
+     * {@code a - b} {@linkplain #signed(double, double) signed against} the threshold of the goal that judges it, then
+     * both values: {@code +1.2 (85.3 vs 84.1)}.
+     */
     static String comparison(double a, double b, double threshold) {
         return signed(a - b, threshold) + " (" + points(a) + " vs " + points(b) + ")";
     }

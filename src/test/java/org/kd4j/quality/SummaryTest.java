@@ -30,13 +30,13 @@ class SummaryTest {
 
     @Test
     void comparisonsKeepTheSignTheGoalsJudge() {
-        assertEquals("+0.7 (77.9 vs 77.2)", Summary.comparison(77.9, 77.2));
-        assertEquals("-1.9 (51.9 vs 53.8)", Summary.comparison(51.9, 53.8));
+        assertEquals("+0.7 (77.9 vs 77.2)", Summary.comparison(77.9, 77.2, 0));
+        assertEquals("-1.9 (51.9 vs 53.8)", Summary.comparison(51.9, 53.8, 0));
         // 83.64 - 83.66 = -0.02: %+.1f alone would print "-0.0"; the sign a goal judges is kept
         assertEquals("-0.0", String.format(java.util.Locale.ROOT, "%+.1f", 83.64 - 83.66));
-        assertEquals("-0.02 (83.6 vs 83.7)", Summary.comparison(83.64, 83.66));
-        assertEquals("+0.03 (13.2 vs 13.2)", Summary.comparison(13.23, 13.2));
-        assertEquals("+0.0 (50.0 vs 50.0)", Summary.comparison(50.0, 50.0));
+        assertEquals("-0.02 (83.6 vs 83.7)", Summary.comparison(83.64, 83.66, 0));
+        assertEquals("+0.03 (13.2 vs 13.2)", Summary.comparison(13.23, 13.2, 0));
+        assertEquals("+0.0 (50.0 vs 50.0)", Summary.comparison(50.0, 50.0, 0));
         assertEquals("-0.05", Summary.signed(-0.049));
         assertEquals("+0.0", Summary.signed(1e-14), "floating-point noise reads as a tie");
         assertEquals("-0.1", Summary.signed(-0.05));
