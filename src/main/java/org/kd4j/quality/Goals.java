@@ -196,8 +196,7 @@ final class Goals {
                 }
                 double margin = student.get().mean() - best.getAsDouble();
                 String status = Status.of(student.get().n(), plan.seeds().size(), () -> Summary.atLeast(margin, 0) ? Status.MET : Status.MISSED);
-                table.row(s.name(), name(w), Summary.comparison(student.get().mean(),
-                        best.getAsDouble(), 0), status);
+                table.row(s.name(), name(w), Summary.comparison(student.get().mean(), best.getAsDouble(), 0), status);
             }
         }
         return sb.append(table).toString();

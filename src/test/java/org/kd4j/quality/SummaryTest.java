@@ -1,6 +1,7 @@
 package org.kd4j.quality;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,7 +50,8 @@ class SummaryTest {
         assertEquals("+1.5", String.format(java.util.Locale.ROOT, "%+.1f", 1.46));
         assertEquals("+1.46 (80.0 vs 78.5)", Summary.comparison(79.96, 78.5, 1.5));
         assertEquals("+1.499", Summary.signed(1.4994, 1.5));
-        assertEquals("+1.4999", Summary.signed(1.49994, 1.5), "at most four decimals");
+        assertEquals("+1.4999", Summary.signed(1.49994, 1.5));
+        assertEquals("+1.5000", Summary.signed(1.499996, 1.5), "at most four decimals, even where they still round up");
         assertEquals("+1.5", Summary.signed(1.5, 1.5));
         assertEquals("+1.5", Summary.signed(1.54, 1.5));
         assertEquals("+1.4", Summary.signed(1.44, 1.5), "no rounding across the threshold: one decimal");
@@ -58,7 +60,7 @@ class SummaryTest {
         // floating-point noise below a threshold meets it, and reads as the threshold
         assertTrue(Summary.atLeast(1.5 - 1e-12, 1.5));
         assertEquals("+1.5", Summary.signed(1.5 - 1e-12, 1.5));
-        assertTrue(!Summary.atLeast(1.4999, 1.5));
+        assertFalse(Summary.atLeast(1.4999, 1.5));
         assertEquals("-3.04", Summary.signed(-3.04, -3), "a negative threshold (the BiLSTM goal's -3)");
     }
 
