@@ -29,9 +29,9 @@ final class DistillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        // a whole pipeline of models in one process: hand freed arrays back to the system (costs fine-tuning speed,
-        // see NativeGarbage); the benchmarks keep glibc's default so that their peers run under the same allocator
-        org.kd4j.util.NativeGarbage.returnLargeFreesToTheSystem();
+        // the process's allocator setting, where -Dkd4j.mmapThreshold asks for one (see NativeGarbage); glibc's own
+        // adaptive threshold otherwise, as in the benchmarks and their peers
+        org.kd4j.util.NativeGarbage.applyMmapThreshold();
         ExperimentConfig config = configOptions.load(threadsOption.overrides());
         org.kd4j.util.Nd4jProcess.threadsPerOp(config.run().parallelism().threadsPerOp()); // one setting for the process
         String command = "distill" + (configOptions.config == null ? "" : " --config " + configOptions.config)

@@ -115,7 +115,7 @@ final class QualityBenchCommand implements Callable<Integer> {
             return Main.EXIT_OK;
         }
         Parallelism parallelism = threadsOption.apply(Parallelism.defaults());
-        NativeGarbage.returnLargeFreesToTheSystem(); // many runs in one process, as in distill and sweep
+        NativeGarbage.applyMmapThreshold(); // -Dkd4j.mmapThreshold, as in distill and sweep
         String command = command();
         QualityBenchmark.Outcome outcome = benchmark.run(command, keepGoing, parallelism,
                 noProgress ? Progress.off() : Progress.forConsole(), cell -> {

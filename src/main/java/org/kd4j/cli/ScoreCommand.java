@@ -65,7 +65,7 @@ final class ScoreCommand implements Callable<Integer> {
         if (partitions != 0 || sparkOptions.masterGiven()) {
             sparkOptions.requireSparkFor("--master and --partitions");
         }
-        org.kd4j.util.NativeGarbage.returnLargeFreesToTheSystem(); // several teachers in one process, as in distill
+        org.kd4j.util.NativeGarbage.applyMmapThreshold(); // -Dkd4j.mmapThreshold, as in distill
         List<String> overrides = new ArrayList<>(threadsOption.overrides());
         // teachers are loaded only when something is scored (never on the driver with --spark); keys do not change
         overrides.add("run.measure_teachers=false");

@@ -46,7 +46,7 @@ final class SweepCommand implements Callable<Integer> {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
-        org.kd4j.util.NativeGarbage.returnLargeFreesToTheSystem(); // many runs in one process, as in distill
+        org.kd4j.util.NativeGarbage.applyMmapThreshold(); // -Dkd4j.mmapThreshold, as in distill
         SweepConfig loaded = ConfigLoader.loadRecord(space, SweepConfig.class);
         // the options given become fixed overrides of every trial (recorded in each trial's config)
         List<String> set = new ArrayList<>(loaded.set());

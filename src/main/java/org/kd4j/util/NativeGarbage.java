@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.logging.log4j.LogManager;
+import org.kd4j.KdException;
 import org.apache.logging.log4j.Logger;
 
 /**
@@ -15,26 +16,24 @@ import org.apache.logging.log4j.Logger;
  * <p>ND4J releases an array's off-heap buffer only when the garbage collector collects its Java object. A run's heap
  * is small and churns little, so collections are rare and the buffers of a finished phase (a fine-tuned teacher's
  * weights and optimiser moments, its inference sessions) stay resident while the next phase allocates its own.
- * Even once freed, glibc keeps large blocks in its arenas: its mmap threshold grows with every large block freed
- * (up to 32 MB), so later arrays come from the arenas and their memory stays resident after they are freed. The
- * main job peaked at 8.5 GB that way and died when held to 5 GB.
+ * {@link #collect} (a collection, then {@code malloc_trim(0)}) is called between the phases of a run.
  *
- * <p>{@link #collect} (a collection, then {@code malloc_trim(0)}) is called between the phases of a run;
- * {@link #returnLargeFreesToTheSystem} (a fixed mmap threshold, so that large arrays are mapped and unmapped) only by
- * the commands that run whole pipelines ({@code distill}, {@code sweep}), which own their process: a library must not
- * change the allocator of its host. It costs speed: every large array is a fresh mapping whose pages are faulted in
- * (fine-tuning MiniLM measured 45 examples/s at 256 KB, peak 5.6 GB, against 67 examples/s at 2 MB, peak 8.0 GB).
+ * <p>Within a phase glibc's adaptive mmap threshold is left alone: freed blocks stay in its arenas and the next step
+ * reuses them. {@link #applyMmapThreshold} can fix the threshold instead (system property {@code kd4j.mmapThreshold},
+ * bytes), so that every larger array is mapped on its own and unmapped when freed: resident memory then follows the
+ * live arrays more closely, but every such array's pages are faulted in afresh. That was the default until
+ * 2026-12-05, at 256 KB, when the pretrained preset peaked at 8.5 GB without it. Since the step pool and the freed
+ * inference caches it peaks at 5.7 GB either way, and the fixed threshold only cost speed: fine-tuning MiniLM in the
+ * main job ran at 16.7 examples/s with 256 KB against 28.1 with glibc's default (the same probe one after the other,
+ * a machine where a fresh page costs about 10 microseconds; {@code docs/performance.md}).
  */
 public final class NativeGarbage {
 
     private static final Logger LOG = LogManager.getLogger(NativeGarbage.class);
     /** glibc's {@code M_MMAP_THRESHOLD} parameter of {@code mallopt}. */
     private static final int M_MMAP_THRESHOLD = -3;
-    /**
-     * Blocks of at least this many bytes are mapped on their own and returned to the system when freed; the system
-     * property {@code kd4j.mmapThreshold} overrides it (bytes; 0 leaves glibc's adaptive threshold).
-     */
-    private static final int MMAP_THRESHOLD_BYTES = 256 * 1024;
+    /** The system property that fixes glibc's mmap threshold, in bytes; unset or 0 leaves glibc's adaptive one. */
+    public static final String MMAP_THRESHOLD_PROPERTY = "kd4j.mmapThreshold";
 
     private NativeGarbage() {}
 
@@ -76,22 +75,43 @@ public final class NativeGarbage {
     }
 
     /**
-     * Fixes glibc's mmap threshold at 256 KB for this process, so that every large array is mapped on its own and its
-     * memory returns to the system as soon as it is freed. For entry points that own the process only.
+     * Fixes glibc's mmap threshold for this process when {@value #MMAP_THRESHOLD_PROPERTY} asks for one (bytes, above
+     * 0), so that every larger array is mapped on its own and its memory returns to the system as soon as it is freed;
+     * otherwise leaves glibc's adaptive threshold. For entry points that own the process only: a library must not
+     * change the allocator of its host.
+     *
+     * @throws KdException when the property is not a whole number of bytes from 0 to 2^31 - 1
      */
-    public static void returnLargeFreesToTheSystem() {
-        int threshold = Integer.getInteger("kd4j.mmapThreshold", MMAP_THRESHOLD_BYTES);
+    public static void applyMmapThreshold() {
+        int threshold = mmapThreshold(System.getProperty(MMAP_THRESHOLD_PROPERTY));
         CLibrary c = threshold > 0 ? libc() : null;
         if (c == null) {
             return;
         }
         try {
             if (c.mallopt(M_MMAP_THRESHOLD, threshold) != 1) {
-                LOG.debug("mallopt(M_MMAP_THRESHOLD) refused");
+                LOG.debug("mallopt(M_MMAP_THRESHOLD, {}) refused", threshold);
             }
         } catch (Throwable e) {
             LOG.debug("mallopt failed: {}", e.toString());
         }
+    }
+
+    /** The threshold a value of {@value #MMAP_THRESHOLD_PROPERTY} asks for: 0 (glibc's own) when null or blank. */
+    static int mmapThreshold(String value) {
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        try {
+            int bytes = Integer.parseInt(value.strip());
+            if (bytes >= 0) {
+                return bytes;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new KdException("-D" + MMAP_THRESHOLD_PROPERTY + "=" + value + " is not a threshold: expected a whole number"
+                + " of bytes from 0 (glibc's adaptive threshold) to " + Integer.MAX_VALUE + ", for example 262144");
     }
 
     /** The process's resident set (VmRSS) in KB; 0 where /proc is not available. */

@@ -44,7 +44,7 @@ public final class BiLstmMemoryProbe {
         int workers = Integer.getInteger("probe.workers", 1);
         boolean helpersOnce = Boolean.getBoolean("probe.helpersOnce");
         if (Boolean.parseBoolean(System.getProperty("probe.mmap", "true"))) {
-            NativeGarbage.returnLargeFreesToTheSystem();
+            NativeGarbage.applyMmapThreshold();
         }
         int threads = Integer.getInteger("probe.threads", 1);
         Nd4jProcess.threadsPerOp(threads); // this probe is its own process's entry point

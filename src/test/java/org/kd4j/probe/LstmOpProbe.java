@@ -32,7 +32,7 @@ public final class LstmOpProbe {
         int b = Integer.getInteger("probe.batch", 32);
         int t = Integer.getInteger("probe.length", 64);
         int h = Integer.getInteger("probe.hidden", 128);
-        NativeGarbage.returnLargeFreesToTheSystem();
+        NativeGarbage.applyMmapThreshold();
         Nd4jProcess.threadsPerOp(1);
         Nd4j.getEnvironment().allowHelpers(false);
         LSTMLayerConfig config = LSTMLayerConfig.builder().lstmdataformat(LSTMDataFormat.NTS).directionMode(LSTMDirectionMode.FWD)
