@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Micro-benchmarks; results are printed as Markdown tables.",
         subcommands = {BenchCommand.TokenizerBench.class, StudentBenchCommand.class, EncoderBenchCommand.class,
-                ServeBenchCommand.class, QualityBenchCommand.class})
+                ServeBenchCommand.class, QualityBenchCommand.class, BenchCommand.MemoryBench.class})
 final class BenchCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -66,6 +66,43 @@ final class BenchCommand implements Callable<Integer> {
             BertTokenizer tokenizer = BertTokenizer.load(vocab);
             TokenizerBenchmark.Result result = TokenizerBenchmark.run(tokenizer, sentences, warmup, repeats, maxLength);
             spec.commandLine().getOut().print("Input " + input + "\n" + result.toMarkdown());
+            spec.commandLine().getOut().flush();
+            return Main.EXIT_OK;
+        }
+    }
+
+    /** {@code kd4j bench memory}: what a freshly mapped page costs on this machine against a reused one. */
+    @Command(
+            name = "memory",
+            mixinStandardHelpOptions = true,
+            description = "GB/s and microseconds per 4 KB page of writing freshly mapped memory (map, write, unmap),"
+                    + " the same with huge pages asked for, and one mapping reused: median, min and max of timed runs."
+                    + " Tells whether returning freed arrays to the system (-Dkd4j.mmapThreshold) costs much here.")
+    static final class MemoryBench implements Callable<Integer> {
+
+        @Option(names = "--block-mb", defaultValue = "64", paramLabel = "<MB>",
+                description = "MB mapped and written at once, about a large array's size (default: ${DEFAULT-VALUE}).")
+        int blockMb;
+
+        @Option(names = "--mb-per-run", defaultValue = "1024", paramLabel = "<MB>",
+                description = "MB written per timed run (default: ${DEFAULT-VALUE}).")
+        int mbPerRun;
+
+        @Option(names = "--repeats", defaultValue = "5", paramLabel = "<n>",
+                description = "Timed runs of each way, after one untimed (default: ${DEFAULT-VALUE}).")
+        int repeats;
+
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (blockMb < 1 || mbPerRun < blockMb || repeats < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "expected --block-mb >= 1, --mb-per-run >="
+                        + " --block-mb and --repeats >= 1, found " + blockMb + ", " + mbPerRun + " and " + repeats);
+            }
+            org.kd4j.bench.FreshMemoryBenchmark.Result result =
+                    org.kd4j.bench.FreshMemoryBenchmark.run((long) blockMb << 20, (long) mbPerRun << 20, repeats);
+            spec.commandLine().getOut().print(result.toMarkdown());
             spec.commandLine().getOut().flush();
             return Main.EXIT_OK;
         }

@@ -52,4 +52,24 @@ class BenchCommandTest {
         assertEquals(Main.EXIT_USAGE, run.exitCode());
         assertTrue(run.err().contains("expected --repeats >= 1"), run.err());
     }
+
+    @Test
+    void memoryBenchmarkPrintsFreshAgainstReusedPages() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name", "").toLowerCase().contains("linux"));
+        CliRunner run = CliRunner.run("bench", "memory", "--block-mb", "2", "--mb-per-run", "8", "--repeats", "3");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("blocks of 2 MB, 8 MB written per run, 3 runs"), run.out());
+        for (String line : new String[] {"| fresh mapping each time |", "| fresh mapping, huge pages asked for |",
+                "| one mapping reused |", "A fresh page costs "}) {
+            assertTrue(run.out().contains(line), line + " missing in\n" + run.out());
+        }
+    }
+
+    @Test
+    void memoryBenchmarkRefusesARunSmallerThanABlock() {
+        CliRunner run = CliRunner.run("bench", "memory", "--block-mb", "64", "--mb-per-run", "32");
+        assertEquals(Main.EXIT_USAGE, run.exitCode());
+        assertTrue(run.err().contains("expected --block-mb >= 1, --mb-per-run >= --block-mb and --repeats >= 1, found 64, 32 and 5"),
+                run.err());
+    }
 }
