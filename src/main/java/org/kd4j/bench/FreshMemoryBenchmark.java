@@ -1,19 +1,18 @@
 package org.kd4j.bench;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.kd4j.KdException;
+import org.kd4j.util.Libc;
 
 /**
  * What freshly mapped memory costs on this machine, against memory a process reuses: the figure behind the allocator
  * choice in {@code org.kd4j.util.NativeGarbage}. A training step allocates hundreds of MB of arrays; when the
  * allocator hands them back to the system and maps them again, every 4 KB page is faulted in and zeroed by the kernel
  * before the step can write it. On most machines that is cheap next to the step's arithmetic; on some virtual machines
- * a fault costs tens of times more (measured 2026-12-05: about 10 microseconds a page), and then returning memory
+ * a fault costs tens of times more (measured 2026-12-05: about 12 microseconds a page), and then returning memory
  * early is what makes training slow.
  *
  * <p>Three ways of writing {@code blockBytes}, each repeated until {@code bytesPerRun} are written, timed over
@@ -23,24 +22,10 @@ import org.kd4j.KdException;
  */
 public final class FreshMemoryBenchmark {
 
-    private static final int PROT_READ = 0x1;
-    private static final int PROT_WRITE = 0x2;
-    private static final int MAP_PRIVATE = 0x02;
-    private static final int MAP_ANONYMOUS = 0x20;
-    private static final int MADV_HUGEPAGE = 14;
     private static final long MAP_FAILED = -1L;
     static final long PAGE_BYTES = 4096;
 
     private FreshMemoryBenchmark() {}
-
-    /** The C library's mapping calls. */
-    private interface Libc extends Library {
-        Pointer mmap(Pointer addr, long length, int prot, int flags, int fd, long offset);
-
-        int munmap(Pointer addr, long length);
-
-        int madvise(Pointer addr, long length, int advice);
-    }
 
     /** One way of writing memory: GB/s over the runs, and microseconds per 4 KB page at the median. */
     public record Line(String name, EncoderBenchmark.Stats gigabytesPerSecond) {
@@ -128,7 +113,7 @@ public final class FreshMemoryBenchmark {
             Pointer p = map(libc, blockBytes);
             try {
                 if (hugePages) {
-                    libc.madvise(p, blockBytes, MADV_HUGEPAGE); // advice only: refused where THP is off
+                    libc.madvise(p, blockBytes, Libc.MADV_HUGEPAGE); // advice only: refused where THP is off
                 }
                 p.setMemory(0, blockBytes, (byte) 1);
             } finally {
@@ -138,7 +123,7 @@ public final class FreshMemoryBenchmark {
     }
 
     private static Pointer map(Libc libc, long bytes) {
-        Pointer p = libc.mmap(null, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        Pointer p = libc.mmap(null, bytes, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS, -1, 0);
         if (p == null || Pointer.nativeValue(p) == MAP_FAILED) {
             throw new KdException("mmap of " + bytes + " bytes failed: not enough memory or address space for --block-mb");
         }
@@ -146,9 +131,7 @@ public final class FreshMemoryBenchmark {
     }
 
     private static Libc libc() {
-        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
-            throw new KdException("bench memory maps memory with Linux's mmap; this is " + System.getProperty("os.name"));
-        }
-        return Native.load("c", Libc.class);
+        return Libc.linux().orElseThrow(() -> new KdException("bench memory maps memory with Linux's mmap; this is "
+                + System.getProperty("os.name")));
     }
 }

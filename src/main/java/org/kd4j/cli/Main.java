@@ -106,7 +106,8 @@ public final class Main implements Callable<Integer> {
     private static int reportMemory(Throwable t, String problem, PrintWriter err, int verbosity) {
         err.println("error: " + problem + " (hint: lower data.batch_size or data.max_length, pass --micro-batch-tokens 1024,"
                 + " or raise the limits in MAVEN_OPTS / .mvn/jvm.config: -Xmx for the heap,"
-                + " -Dorg.bytedeco.javacpp.maxphysicalbytes for native memory; -Dkd4j.mmapThreshold=262144 hands freed arrays"
+                + " -Dorg.bytedeco.javacpp.maxphysicalbytes for native memory; -D" + org.kd4j.util.NativeGarbage.MMAP_THRESHOLD_PROPERTY
+                + "=262144 hands freed arrays"
                 + " back to the system at once, slower; files being written were left untouched)");
         if (verbosity > 0) {
             t.printStackTrace(err);

@@ -1,14 +1,11 @@
 package org.kd4j.util;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import org.apache.logging.log4j.LogManager;
-import org.kd4j.KdException;
 import org.apache.logging.log4j.Logger;
+import org.kd4j.KdException;
 
 /**
  * Frees the native memory of arrays nobody references any more, and hands it back to the operating system.
@@ -25,36 +22,23 @@ import org.apache.logging.log4j.Logger;
  * 2026-12-05, at 256 KB, when the pretrained preset peaked at 8.5 GB without it. Since the step pool and the freed
  * inference caches it peaks at 5.7 GB either way, and the fixed threshold only cost speed: fine-tuning MiniLM in the
  * main job ran at 16.7 examples/s with 256 KB against 28.1 with glibc's default (the same probe one after the other,
- * a machine where a fresh page costs about 10 microseconds; {@code docs/performance.md}).
+ * a machine where a fresh page costs about 12 microseconds, {@code bench memory}; {@code docs/performance.md}).
  */
 public final class NativeGarbage {
 
     private static final Logger LOG = LogManager.getLogger(NativeGarbage.class);
-    /** glibc's {@code M_MMAP_THRESHOLD} parameter of {@code mallopt}. */
-    private static final int M_MMAP_THRESHOLD = -3;
     /** The system property that fixes glibc's mmap threshold, in bytes; unset or 0 leaves glibc's adaptive one. */
     public static final String MMAP_THRESHOLD_PROPERTY = "kd4j.mmapThreshold";
 
     private NativeGarbage() {}
 
-    /** glibc's allocator controls. */
-    private interface CLibrary extends Library {
-        int malloc_trim(long pad);
-
-        int mallopt(int param, int value);
-    }
-
-    /** The C library where it is glibc on Linux; null elsewhere. Loaded once per call site, holds no state. */
-    private static CLibrary libc() {
-        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
-            return null;
+    /** The C library where it is on Linux; null elsewhere. Loaded once per call site, holds no state. */
+    private static Libc libc() {
+        Libc c = Libc.linux().orElse(null);
+        if (c == null) {
+            LOG.debug("no C library allocator controls on {}", System.getProperty("os.name"));
         }
-        try {
-            return Native.load("c", CLibrary.class);
-        } catch (Throwable e) { // UnsatisfiedLinkError on a libc without these symbols (musl)
-            LOG.debug("no glibc allocator controls: {}", e.toString());
-            return null;
-        }
+        return c;
     }
 
     /** Collects now and trims the allocator; logs the resident memory before and after at debug level. */
@@ -63,7 +47,7 @@ public final class NativeGarbage {
         System.gc();
         System.runFinalization();
         System.gc();
-        CLibrary c = libc();
+        Libc c = libc();
         if (c != null) {
             try {
                 c.malloc_trim(0);
@@ -84,12 +68,12 @@ public final class NativeGarbage {
      */
     public static void applyMmapThreshold() {
         int threshold = mmapThreshold(System.getProperty(MMAP_THRESHOLD_PROPERTY));
-        CLibrary c = threshold > 0 ? libc() : null;
+        Libc c = threshold > 0 ? libc() : null;
         if (c == null) {
             return;
         }
         try {
-            if (c.mallopt(M_MMAP_THRESHOLD, threshold) != 1) {
+            if (c.mallopt(Libc.M_MMAP_THRESHOLD, threshold) != 1) {
                 LOG.debug("mallopt(M_MMAP_THRESHOLD, {}) refused", threshold);
             }
         } catch (Throwable e) {
