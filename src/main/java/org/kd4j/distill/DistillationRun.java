@@ -177,7 +177,7 @@ public final class DistillationRun {
             }
             TextClassifier student = pending != null ? pending : newStudent(tokenizer, data);
             pending = null;
-            Trainer.TrainResult result = Trainer.builder(variant.label(), student, targets == null ? train : studentTrain, dev)
+            Trainer.TrainResult result = Trainer.builder(trainerName(variant, teachers.stream().map(Teacher::name).toList()), student, targets == null ? train : studentTrain, dev)
                     .teachers(targets, variant == StudentVariant.BEST_TEACHER ? singleTeacher(teachers) : config.distill())
                     .teacherFeatures(features).layerTeacher(layerTeacher)
                     .training(config.student().train()).data(config.data()).padId(tokenizer.padId())
@@ -419,6 +419,18 @@ public final class DistillationRun {
                         .name().toLowerCase(Locale.ROOT) + ", hidden " + t.model().hidden() + ")");
             }
         }
+    }
+
+    /**
+     * The name a student's training logs and plots under: its variant's label, except that a run with one teacher
+     * names it, since "distilled from ensemble" would be wrong there (the quality benchmark's single-teacher cells run
+     * the ensemble variant over one teacher). The results table keeps the variant's label, which the readers of
+     * {@code metrics.json} look for.
+     */
+    static String trainerName(StudentVariant variant, List<String> teacherNames) {
+        return variant == StudentVariant.ENSEMBLE && teacherNames.size() == 1
+                ? "student, distilled from " + teacherNames.get(0) + " (the only teacher)"
+                : variant.label();
     }
 
     private static Teacher best(List<Teacher> teachers) {

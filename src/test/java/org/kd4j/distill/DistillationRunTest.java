@@ -67,6 +67,18 @@ class DistillationRunTest {
     }
 
     @Test
+    void aStudentOfOneTeacherIsNamedAfterItInTheLogsAndPlots() {
+        assertEquals("student, distilled from minilm (the only teacher)",
+                DistillationRun.trainerName(org.kd4j.config.StudentVariant.ENSEMBLE, List.of("minilm")));
+        assertEquals("student, distilled from ensemble",
+                DistillationRun.trainerName(org.kd4j.config.StudentVariant.ENSEMBLE, List.of("minilm", "bge-small")));
+        assertEquals("student, distilled from best teacher",
+                DistillationRun.trainerName(org.kd4j.config.StudentVariant.BEST_TEACHER, List.of("minilm")));
+        assertEquals("student, cross-entropy only",
+                DistillationRun.trainerName(org.kd4j.config.StudentVariant.CROSS_ENTROPY, List.of()));
+    }
+
+    @Test
     void printsTheComparisonTableAndWritesAFinishedRunDirectory() throws IOException {
         assertEquals(0, first.exitCode(), first.err());
         for (String row : new String[] {"teacher cnn (cnn)", "teacher lstm (bilstm)", "ensemble of 2 teachers (uniform)",
