@@ -177,7 +177,8 @@ public final class DistillationRun {
             }
             TextClassifier student = pending != null ? pending : newStudent(tokenizer, data);
             pending = null;
-            Trainer.TrainResult result = Trainer.builder(trainerName(variant, teachers.stream().map(Teacher::name).toList()), student, targets == null ? train : studentTrain, dev)
+            String trainerName = trainerName(variant, teachers.stream().map(Teacher::name).toList());
+            Trainer.TrainResult result = Trainer.builder(trainerName, student, targets == null ? train : studentTrain, dev)
                     .teachers(targets, variant == StudentVariant.BEST_TEACHER ? singleTeacher(teachers) : config.distill())
                     .teacherFeatures(features).layerTeacher(layerTeacher)
                     .training(config.student().train()).data(config.data()).padId(tokenizer.padId())
