@@ -60,6 +60,11 @@ public final class AdamW {
                 scatterAssign(p, rows, pr);
                 scatterAssign(mi, rows, mr);
                 scatterAssign(vi, rows, vr);
+                // The gathered rows are copies: once scattered back they are closed, as adam's temporaries are.
+                pr.close();
+                mr.close();
+                vr.close();
+                rows.close();
             } else {
                 throw new IllegalStateException("no gradient for parameter " + name);
             }
