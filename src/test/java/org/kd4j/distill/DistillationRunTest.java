@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kd4j.api.DistilledClassifier;
 import org.kd4j.cli.CliRunner;
+import org.kd4j.config.StudentVariant;
 import org.kd4j.run.RunDirectory;
 
 /**
@@ -69,13 +70,13 @@ class DistillationRunTest {
     @Test
     void aStudentOfOneTeacherIsNamedAfterItInTheLogsAndPlots() {
         assertEquals("student, distilled from minilm (the only teacher)",
-                DistillationRun.trainerName(org.kd4j.config.StudentVariant.ENSEMBLE, List.of("minilm")));
+                DistillationRun.trainerName(StudentVariant.ENSEMBLE, List.of("minilm")));
         assertEquals("student, distilled from ensemble",
-                DistillationRun.trainerName(org.kd4j.config.StudentVariant.ENSEMBLE, List.of("minilm", "bge-small")));
+                DistillationRun.trainerName(StudentVariant.ENSEMBLE, List.of("minilm", "bge-small")));
         assertEquals("student, distilled from best teacher",
-                DistillationRun.trainerName(org.kd4j.config.StudentVariant.BEST_TEACHER, List.of("minilm")));
+                DistillationRun.trainerName(StudentVariant.BEST_TEACHER, List.of("minilm")));
         assertEquals("student, cross-entropy only",
-                DistillationRun.trainerName(org.kd4j.config.StudentVariant.CROSS_ENTROPY, List.of()));
+                DistillationRun.trainerName(StudentVariant.CROSS_ENTROPY, List.of()));
     }
 
     @Test
