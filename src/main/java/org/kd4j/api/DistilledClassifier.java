@@ -110,6 +110,8 @@ public final class DistilledClassifier implements AutoCloseable {
     /** The model each worker thread runs (the loaded model for the first, replicas for the others). */
     private final ThreadLocal<TextClassifier> workerModel = ThreadLocal.withInitial(this::nextWorkerModel);
     private final List<TextClassifier> workerModels = new ArrayList<>();
+    /** Every worker thread the pool made: {@link #close()} joins them, as a terminated pool's threads may still be exiting. */
+    private final List<Thread> workerThreads = new ArrayList<>();
     private volatile boolean closed;
 
     private DistilledClassifier(GlueTask task, List<String> labels, int maxLength, BertTokenizer tokenizer,
@@ -127,6 +129,9 @@ public final class DistilledClassifier implements AutoCloseable {
                 task1 -> {
                     Thread t = new Thread(task1, threadPrefix + n.incrementAndGet());
                     t.setDaemon(true); // an application that forgets close() can still exit
+                    synchronized (workerThreads) {
+                        workerThreads.add(t);
+                    }
                     return t;
                 });
     }
@@ -352,6 +357,9 @@ public final class DistilledClassifier implements AutoCloseable {
                     LOG.warn("{}: a worker did not stop within {} s of being interrupted", source, CLOSE_WAIT_SECONDS);
                 }
             }
+            if (workers.isTerminated()) {
+                joinWorkerThreads();
+            }
         } catch (InterruptedException e) {
             workers.shutdownNow();
             Thread.currentThread().interrupt();
@@ -363,5 +371,22 @@ public final class DistilledClassifier implements AutoCloseable {
             workerModels.clear();
         }
         model.release();
+    }
+
+    /** A terminated pool has left its run loop, but its threads may not have ended yet: wait for them too. */
+    private void joinWorkerThreads() throws InterruptedException {
+        List<Thread> threads;
+        synchronized (workerThreads) {
+            threads = List.copyOf(workerThreads);
+        }
+        for (Thread t : threads) {
+            if (t == Thread.currentThread()) {
+                continue; // close() called from a batch's own thread
+            }
+            t.join(TimeUnit.SECONDS.toMillis(CLOSE_WAIT_SECONDS));
+            if (t.isAlive()) {
+                LOG.warn("{}: worker thread {} did not end within {} s", source, t.getName(), CLOSE_WAIT_SECONDS);
+            }
+        }
     }
 }
