@@ -373,16 +373,16 @@ public final class DistilledClassifier implements AutoCloseable {
         model.release();
     }
 
-    /** A terminated pool has left its run loop, but its threads may not have ended yet: wait for them too. */
+    /**
+     * A terminated pool has left its run loop, but its threads may not have ended yet: wait for them too. Called only
+     * once the pool is terminated, so the calling thread is never one of them.
+     */
     private void joinWorkerThreads() throws InterruptedException {
         List<Thread> threads;
         synchronized (workerThreads) {
             threads = List.copyOf(workerThreads);
         }
         for (Thread t : threads) {
-            if (t == Thread.currentThread()) {
-                continue; // close() called from a batch's own thread
-            }
             t.join(TimeUnit.SECONDS.toMillis(CLOSE_WAIT_SECONDS));
             if (t.isAlive()) {
                 LOG.warn("{}: worker thread {} did not end within {} s", source, t.getName(), CLOSE_WAIT_SECONDS);
