@@ -58,9 +58,9 @@ class QualityPlanTest {
         List<QualityCell> cells = QualityBenchmark.allCells(plan, GLUE5.toString());
         // 4 tasks x 3 seeds x 3 students x (cross-entropy + 2 teachers + 3 weightings), STS-B without the confidence
         // weighting (uniform with one output), and the methods on SST-2 and MRPC x 3 seeds: augmented, hidden, cofinetuned,
-        // apart-cls and embeddings for 2 students, layers and augmented-embeddings for 1; augmented-embeddings-long on
-        // SST-2 for 1 student x 3 seeds
-        assertEquals(4 * 3 * 3 * 6 + 3 * 3 * 5 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1) + 3, cells.size());
+        // apart-cls and embeddings for 2 students, layers and augmented-embeddings for 1; augmented-embeddings-long,
+        // unlabeled-embeddings and augmented-unlabeled-embeddings on SST-2 for 1 student x 3 seeds
+        assertEquals(4 * 3 * 3 * 6 + 3 * 3 * 5 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1) + 3 * 3, cells.size());
         assertTrue(cells.stream().noneMatch(x -> x.key().startsWith("STS-B/") && x.key().contains("/ensemble-confidence/")));
         assertEquals(cells.size(), cells.stream().map(QualityCell::dir).distinct().count(), "one run directory per cell");
 
@@ -100,7 +100,8 @@ class QualityPlanTest {
         List<QualityCell> cells = QualityBenchmark.allCells(plan, GLUE5.toString());
         assertEquals(WeightingScheme.UNIFORM, plan.methodWeighting());
         assertEquals(List.of("augmented", "hidden", "layers", "cofinetuned", "apart-cls", "embeddings",
-                "augmented-embeddings", "augmented-embeddings-long"), plan.methods().stream().map(QualityPlan.MethodPlan::name).toList());
+                "augmented-embeddings", "augmented-embeddings-long", "unlabeled-embeddings", "augmented-unlabeled-embeddings"),
+                plan.methods().stream().map(QualityPlan.MethodPlan::name).toList());
 
         ExperimentConfig augmented = cell(cells, "SST-2/bilstm/method-augmented/seed-2").config();
         ExperimentConfig baseline = cell(cells, "SST-2/bilstm/ensemble-uniform/seed-2").config();
@@ -169,6 +170,24 @@ class QualityPlanTest {
         assertEquals(both.data().transferFile(), longer.data().transferFile());
         assertEquals(both.distill(), longer.distill());
         assertTrue(cells.stream().noneMatch(c -> c.key().startsWith("MRPC/") && c.key().contains("-long")));
+
+        // SST-2's training rows outside the 8,000-row subset as unlabeled transfer data: all 59,349 of them, alone and
+        // beside the augmented transfer set; the subset, the student and the objective are those of augmented-embeddings
+        assertEquals(0, both.data().unlabeledTrain());
+        ExperimentConfig unlabeled = cell(cells, "SST-2/bilstm/method-unlabeled-embeddings/seed-2").config();
+        assertEquals(67_349 - 8000, unlabeled.data().unlabeledTrain());
+        assertEquals(8000, unlabeled.data().trainLimit());
+        assertEquals("", unlabeled.data().transferFile());
+        assertEquals(minilm, unlabeled.student().embeddings());
+        assertEquals(both.student().train(), unlabeled.student().train());
+        assertEquals(both.distill(), unlabeled.distill());
+        assertEquals(both.teachers(), unlabeled.teachers());
+        ExperimentConfig all = cell(cells, "SST-2/bilstm/method-augmented-unlabeled-embeddings/seed-2").config();
+        assertEquals(unlabeled.data().unlabeledTrain(), all.data().unlabeledTrain());
+        assertEquals(both.data().transferFile(), all.data().transferFile(), "the augmented method's transfer set");
+        assertEquals(both.student(), all.student());
+        assertEquals(both.distill(), all.distill());
+        assertTrue(cells.stream().noneMatch(c -> c.key().contains("unlabeled") && !c.key().startsWith("SST-2/bilstm/")));
     }
 
     /**
