@@ -12,7 +12,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kd4j.ConfigException;
+import org.kd4j.config.DistillConfig;
 import org.kd4j.config.ExperimentConfig;
+import org.kd4j.config.SoftLoss;
 import org.kd4j.config.TeacherConfig;
 import org.kd4j.config.StudentVariant;
 import org.kd4j.config.WeightingScheme;
@@ -59,8 +61,9 @@ class QualityPlanTest {
         // 4 tasks x 3 seeds x 3 students x (cross-entropy + 2 teachers + 3 weightings), STS-B without the confidence
         // weighting (uniform with one output), and the methods on SST-2 and MRPC x 3 seeds: augmented, hidden, cofinetuned,
         // apart-cls and embeddings for 2 students, layers and augmented-embeddings for 1; augmented-embeddings-long,
-        // unlabeled-embeddings and augmented-unlabeled-embeddings on SST-2 for 1 student x 3 seeds
-        assertEquals(4 * 3 * 3 * 6 + 3 * 3 * 5 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1) + 3 * 3, cells.size());
+        // unlabeled-embeddings, augmented-unlabeled-embeddings and augmented-unlabeled-embeddings-mse on SST-2 for
+        // 1 student x 3 seeds
+        assertEquals(4 * 3 * 3 * 6 + 3 * 3 * 5 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1) + 4 * 3, cells.size());
         assertTrue(cells.stream().noneMatch(x -> x.key().startsWith("STS-B/") && x.key().contains("/ensemble-confidence/")));
         assertEquals(cells.size(), cells.stream().map(QualityCell::dir).distinct().count(), "one run directory per cell");
 
@@ -100,7 +103,8 @@ class QualityPlanTest {
         List<QualityCell> cells = QualityBenchmark.allCells(plan, GLUE5.toString());
         assertEquals(WeightingScheme.UNIFORM, plan.methodWeighting());
         assertEquals(List.of("augmented", "hidden", "layers", "cofinetuned", "apart-cls", "embeddings",
-                "augmented-embeddings", "augmented-embeddings-long", "unlabeled-embeddings", "augmented-unlabeled-embeddings"),
+                "augmented-embeddings", "augmented-embeddings-long", "unlabeled-embeddings", "augmented-unlabeled-embeddings",
+                "augmented-unlabeled-embeddings-mse"),
                 plan.methods().stream().map(QualityPlan.MethodPlan::name).toList());
 
         ExperimentConfig augmented = cell(cells, "SST-2/bilstm/method-augmented/seed-2").config();
@@ -188,6 +192,19 @@ class QualityPlanTest {
         assertEquals(both.student(), all.student());
         assertEquals(both.distill(), all.distill());
         assertTrue(cells.stream().noneMatch(c -> c.key().contains("unlabeled") && !c.key().startsWith("SST-2/bilstm/")));
+
+        // the same cell with the teacher term an MSE on the teachers' mean logits: only soft_loss differs
+        ExperimentConfig mse = cell(cells, "SST-2/bilstm/method-augmented-unlabeled-embeddings-mse/seed-2").config();
+        assertEquals(SoftLoss.KL, all.distill().softLoss());
+        assertEquals(SoftLoss.MSE_LOGITS, mse.distill().softLoss());
+        assertEquals(all.data(), mse.data());
+        assertEquals(all.student(), mse.student());
+        assertEquals(all.teachers(), mse.teachers());
+        assertEquals(new DistillConfig(all.distill().temperature(), all.distill().temperatureEnd(),
+                all.distill().hardWeight(), all.distill().softWeight(), all.distill().weighting(),
+                all.distill().teacherWeights(), SoftLoss.MSE_LOGITS, all.distill().averageLogits(),
+                all.distill().hardDistillation(), all.distill().hiddenWeight(), all.distill().hiddenDims(),
+                all.distill().layers()), mse.distill(), "everything but soft_loss as augmented-unlabeled-embeddings");
     }
 
     /**
