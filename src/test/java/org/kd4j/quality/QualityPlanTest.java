@@ -193,7 +193,9 @@ class QualityPlanTest {
         assertEquals(both.distill(), all.distill());
         assertTrue(cells.stream().noneMatch(c -> c.key().contains("unlabeled") && !c.key().startsWith("SST-2/bilstm/")));
 
-        // the same cell with the teacher term an MSE on the teachers' mean logits: only soft_loss differs
+        // the same cell with the teacher term an MSE on the teachers' mean logits: only soft_loss differs, and the report
+        // compares the two seed by seed
+        assertEquals("augmented-unlabeled-embeddings", plan.method("augmented-unlabeled-embeddings-mse").control());
         ExperimentConfig mse = cell(cells, "SST-2/bilstm/method-augmented-unlabeled-embeddings-mse/seed-2").config();
         assertEquals(SoftLoss.KL, all.distill().softLoss());
         assertEquals(SoftLoss.MSE_LOGITS, mse.distill().softLoss());
