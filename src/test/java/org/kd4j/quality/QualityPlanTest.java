@@ -61,9 +61,8 @@ class QualityPlanTest {
         // 4 tasks x 3 seeds x 3 students x (cross-entropy + 2 teachers + 3 weightings), STS-B without the confidence
         // weighting (uniform with one output), and the methods on SST-2 and MRPC x 3 seeds: augmented, hidden, cofinetuned,
         // apart-cls and embeddings for 2 students, layers and augmented-embeddings for 1; augmented-embeddings-long,
-        // unlabeled-embeddings, augmented-unlabeled-embeddings and augmented-unlabeled-embeddings-mse on SST-2 for
-        // 1 student x 3 seeds
-        assertEquals(4 * 3 * 3 * 6 + 3 * 3 * 5 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1) + 4 * 3, cells.size());
+        // unlabeled-embeddings, augmented-unlabeled-embeddings and their -mse variants on SST-2 for 1 student x 3 seeds
+        assertEquals(4 * 3 * 3 * 6 + 3 * 3 * 5 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1) + 5 * 3, cells.size());
         assertTrue(cells.stream().noneMatch(x -> x.key().startsWith("STS-B/") && x.key().contains("/ensemble-confidence/")));
         assertEquals(cells.size(), cells.stream().map(QualityCell::dir).distinct().count(), "one run directory per cell");
 
@@ -104,7 +103,7 @@ class QualityPlanTest {
         assertEquals(WeightingScheme.UNIFORM, plan.methodWeighting());
         assertEquals(List.of("augmented", "hidden", "layers", "cofinetuned", "apart-cls", "embeddings",
                 "augmented-embeddings", "augmented-embeddings-long", "unlabeled-embeddings", "augmented-unlabeled-embeddings",
-                "augmented-unlabeled-embeddings-mse"),
+                "augmented-unlabeled-embeddings-mse", "unlabeled-embeddings-mse"),
                 plan.methods().stream().map(QualityPlan.MethodPlan::name).toList());
 
         ExperimentConfig augmented = cell(cells, "SST-2/bilstm/method-augmented/seed-2").config();
@@ -207,6 +206,12 @@ class QualityPlanTest {
                 all.distill().teacherWeights(), SoftLoss.MSE_LOGITS, all.distill().averageLogits(),
                 all.distill().hardDistillation(), all.distill().hiddenWeight(), all.distill().hiddenDims(),
                 all.distill().layers()), mse.distill(), "everything but soft_loss as augmented-unlabeled-embeddings");
+        ExperimentConfig unlabeledMse = cell(cells, "SST-2/bilstm/method-unlabeled-embeddings-mse/seed-2").config();
+        assertEquals("unlabeled-embeddings", plan.method("unlabeled-embeddings-mse").control());
+        assertEquals(unlabeled.data(), unlabeledMse.data());
+        assertEquals(unlabeled.student(), unlabeledMse.student());
+        assertEquals(unlabeled.teachers(), unlabeledMse.teachers());
+        assertEquals(mse.distill(), unlabeledMse.distill(), "the objective of augmented-unlabeled-embeddings-mse");
     }
 
     /**
