@@ -61,8 +61,9 @@ class QualityPlanTest {
         // 4 tasks x 3 seeds x 3 students x (cross-entropy + 2 teachers + 3 weightings), STS-B without the confidence
         // weighting (uniform with one output), and the methods on SST-2 and MRPC x 3 seeds: augmented, hidden, cofinetuned,
         // apart-cls and embeddings for 2 students, layers and augmented-embeddings for 1; augmented-embeddings-long,
-        // unlabeled-embeddings, augmented-unlabeled-embeddings and their -mse variants on SST-2 for 1 student x 3 seeds
-        assertEquals(4 * 3 * 3 * 6 + 3 * 3 * 5 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1) + 5 * 3, cells.size());
+        // unlabeled-embeddings, augmented-unlabeled-embeddings, their -mse variants and augmented-unlabeled-embeddings-mse-soft
+        // on SST-2 for 1 student x 3 seeds
+        assertEquals(4 * 3 * 3 * 6 + 3 * 3 * 5 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1) + 6 * 3, cells.size());
         assertTrue(cells.stream().noneMatch(x -> x.key().startsWith("STS-B/") && x.key().contains("/ensemble-confidence/")));
         assertEquals(cells.size(), cells.stream().map(QualityCell::dir).distinct().count(), "one run directory per cell");
 
@@ -103,7 +104,7 @@ class QualityPlanTest {
         assertEquals(WeightingScheme.UNIFORM, plan.methodWeighting());
         assertEquals(List.of("augmented", "hidden", "layers", "cofinetuned", "apart-cls", "embeddings",
                 "augmented-embeddings", "augmented-embeddings-long", "unlabeled-embeddings", "augmented-unlabeled-embeddings",
-                "augmented-unlabeled-embeddings-mse", "unlabeled-embeddings-mse"),
+                "augmented-unlabeled-embeddings-mse", "unlabeled-embeddings-mse", "augmented-unlabeled-embeddings-mse-soft"),
                 plan.methods().stream().map(QualityPlan.MethodPlan::name).toList());
 
         ExperimentConfig augmented = cell(cells, "SST-2/bilstm/method-augmented/seed-2").config();
@@ -212,6 +213,20 @@ class QualityPlanTest {
         assertEquals(unlabeled.student(), unlabeledMse.student());
         assertEquals(unlabeled.teachers(), unlabeledMse.teachers());
         assertEquals(mse.distill(), unlabeledMse.distill(), "the objective of augmented-unlabeled-embeddings-mse");
+
+        // the MSE cell without the gold cross-entropy: only hard_weight differs (0), the soft term's weight is unchanged
+        assertEquals("augmented-unlabeled-embeddings-mse", plan.method("augmented-unlabeled-embeddings-mse-soft").control());
+        ExperimentConfig soft = cell(cells, "SST-2/bilstm/method-augmented-unlabeled-embeddings-mse-soft/seed-2").config();
+        assertEquals(0.5, mse.distill().hardWeight());
+        assertEquals(0.0, soft.distill().hardWeight());
+        assertEquals(mse.data(), soft.data());
+        assertEquals(mse.student(), soft.student());
+        assertEquals(mse.teachers(), soft.teachers());
+        assertEquals(new DistillConfig(mse.distill().temperature(), mse.distill().temperatureEnd(), 0.0,
+                mse.distill().softWeight(), mse.distill().weighting(), mse.distill().teacherWeights(),
+                mse.distill().softLoss(), mse.distill().averageLogits(), mse.distill().hardDistillation(),
+                mse.distill().hiddenWeight(), mse.distill().hiddenDims(), mse.distill().layers()), soft.distill(),
+                "everything but hard_weight as augmented-unlabeled-embeddings-mse");
     }
 
     /**
