@@ -18,11 +18,14 @@ import org.kd4j.model.ModelConfig;
  *     student's, projected onto their top principal directions to the student's width
  *     ({@link org.kd4j.distill.StudentEmbeddings}); {@code tokenizer.vocab} must be that encoder's vocabulary. Empty:
  *     random embeddings
+ * @param embeddingsFrom with {@code embeddings}: the encoder's input word table (the default) or its output for each
+ *     token alone ({@link EmbeddingsFrom})
  * @param initLayers with {@code init}: keep only the encoder's first N layers (its embeddings and layers 0..N-1, the
  *     recipe of XtremeDistil and SEAD's pretrained small students), so the student is smaller than the encoder it starts
  *     from; 0: all of them
  */
-public record StudentConfig(ModelConfig model, TrainConfig train, String init, String embeddings, int initLayers) {
+public record StudentConfig(ModelConfig model, TrainConfig train, String init, String embeddings, EmbeddingsFrom embeddingsFrom,
+                            int initLayers) {
 
     public StudentConfig {
         if (model == null || train == null) {
@@ -34,6 +37,11 @@ public record StudentConfig(ModelConfig model, TrainConfig train, String init, S
                 && !embeddings.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) {
             throw ConfigException.invalid("embeddings", embeddings, "an ONNX encoder file (.onnx), maven:group:artifact:version,"
                     + " or empty for random embeddings");
+        }
+        embeddingsFrom = embeddingsFrom == null ? EmbeddingsFrom.WORD_TABLE : embeddingsFrom;
+        if (embeddingsFrom != EmbeddingsFrom.WORD_TABLE && embeddings.isEmpty()) {
+            throw ConfigException.invalid("embeddings_from", embeddingsFrom.name().toLowerCase(java.util.Locale.ROOT),
+                    "word_table (the default) when 'embeddings' is empty (there is no encoder to take the vectors from)");
         }
         if (!embeddings.isEmpty() && !init.isEmpty()) {
             throw ConfigException.invalid("embeddings", embeddings, "empty when 'init' is set (an initialised student already"
@@ -56,17 +64,17 @@ public record StudentConfig(ModelConfig model, TrainConfig train, String init, S
 
     /** A native student of shape {@code model}. */
     public StudentConfig(ModelConfig model, TrainConfig train) {
-        this(model, train, "", "", 0);
+        this(model, train, "", "", EmbeddingsFrom.WORD_TABLE, 0);
     }
 
     /** A student with pretrained embeddings, or initialised from a whole encoder. */
     public StudentConfig(ModelConfig model, TrainConfig train, String init, String embeddings) {
-        this(model, train, init, embeddings, 0);
+        this(model, train, init, embeddings, EmbeddingsFrom.WORD_TABLE, 0);
     }
 
     /** A student without pretrained embeddings. */
     public StudentConfig(ModelConfig model, TrainConfig train, String init) {
-        this(model, train, init, "", 0);
+        this(model, train, init, "", EmbeddingsFrom.WORD_TABLE, 0);
     }
 
     /** Whether the student is initialised from an ONNX encoder ({@link #init}). */

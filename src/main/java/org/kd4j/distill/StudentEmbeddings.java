@@ -1,6 +1,8 @@
 package org.kd4j.distill;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.EigenDecomposition;
@@ -8,10 +10,15 @@ import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.kd4j.KdException;
+import org.kd4j.config.EmbeddingsFrom;
+import org.kd4j.data.batch.EncodedDataset;
+import org.kd4j.data.glue.GlueTask;
+import org.kd4j.data.tokenize.Encoding;
 import org.kd4j.data.tokenize.BertTokenizer;
 import org.kd4j.model.EmbeddingLayer;
 import org.kd4j.model.EncoderSource;
 import org.kd4j.model.ModelImport;
+import org.kd4j.model.Pooling;
 import org.kd4j.model.TextClassifier;
 import org.kd4j.model.UnrecognizedEncoderException;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -26,6 +33,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the covariance {@code (E - mu)^T (E - mu) / vocab} with the largest eigenvalues, the student's word table is
  * {@code (E - mu) P}. Its position and token-type tables, when it has them, are the encoder's (first rows) times
  * {@code P}. Everything stays trainable. The student's tokenizer must be the encoder's vocabulary.
+ *
+ * <p>With {@link EmbeddingsFrom#ENCODED}, {@code E} is instead the encoder's output for each token alone: row {@code t}
+ * is {@code mean_i h_i}, {@code h} the last layer's states of {@code [CLS] t [SEP]} ({@link #encodedTable}); it is
+ * projected the same way, and the student's position and token-type tables keep their own initialisation.
  */
 public final class StudentEmbeddings {
 
@@ -36,18 +47,28 @@ public final class StudentEmbeddings {
 
     private StudentEmbeddings() {}
 
-    /** What the projection kept. */
-    public record Projection(int encoderWidth, int studentWidth, double varianceKept) {}
+    /** Vocabulary rows per batch when the encoder is run on each token alone. */
+    private static final int TOKEN_BATCH = 512;
+
+    /** What the projection kept, from which table. */
+    public record Projection(int encoderWidth, int studentWidth, double varianceKept, EmbeddingsFrom from) {}
+
+    /** {@link #initialise(String, TextClassifier, EncoderSource.Files, BertTokenizer, String, EmbeddingsFrom)} from the word table. */
+    public static Projection initialise(String key, TextClassifier student, EncoderSource.Files files, BertTokenizer tokenizer,
+                                        String tokenizerName) {
+        return initialise(key, student, files, tokenizer, tokenizerName, EmbeddingsFrom.WORD_TABLE);
+    }
 
     /**
      * Overwrites {@code student}'s embedding tables with the projected tables of the encoder {@code files}.
      *
      * @param key the config key, for errors
+     * @param from the encoder's word table, or its output for each token alone
      * @throws KdException naming {@code key} when the encoder is not a BERT layout, its vocabulary differs from
      *     {@code tokenizer}'s, or the student is wider than the encoder
      */
     public static Projection initialise(String key, TextClassifier student, EncoderSource.Files files, BertTokenizer tokenizer,
-                                        String tokenizerName) {
+                                        String tokenizerName, EmbeddingsFrom from) {
         Map<String, INDArray> weights;
         try {
             weights = ModelImport.require(key).encoderWeights(files.onnx());
@@ -76,7 +97,8 @@ public final class StudentEmbeddings {
             throw new KdException(key + ": the student's embeddings are " + width + " wide, wider than the encoder's "
                     + encoderWidth + "; a projection can only narrow them");
         }
-        double[][] e = words.castTo(DataType.DOUBLE).toDoubleMatrix();
+        double[][] e = from == EmbeddingsFrom.ENCODED ? toDouble(encodedTable(key, files, tokenizer, tokenizerName))
+                : words.castTo(DataType.DOUBLE).toDoubleMatrix();
         double[] mean = new double[encoderWidth];
         for (double[] row : e) {
             for (int j = 0; j < encoderWidth; j++) {
@@ -122,7 +144,8 @@ public final class StudentEmbeddings {
         }
         double[][] p = basis.getData();
         tables.get(EmbeddingLayer.TOKENS).assign(project(e, mean, p, e.length));
-        for (String name : new String[] {EmbeddingLayer.POSITIONS, EmbeddingLayer.TYPES}) {
+        for (String name : from == EmbeddingsFrom.ENCODED ? new String[0]
+                : new String[] {EmbeddingLayer.POSITIONS, EmbeddingLayer.TYPES}) {
             INDArray target = tables.get(name);
             INDArray source = weights.get(name);
             if (target == null || source == null) {
@@ -135,11 +158,50 @@ public final class StudentEmbeddings {
             target.assign(project(source.castTo(DataType.DOUBLE).toDoubleMatrix(), new double[encoderWidth], p,
                     (int) target.size(0)));
         }
-        Projection projection = new Projection(encoderWidth, width, total == 0 ? 0 : kept / total);
-        LOG.info("{}: student embeddings from {}: {} -> {} dimensions by principal components ({}% of the word table's"
-                        + " variance kept)", key, files.description(), encoderWidth, width,
+        Projection projection = new Projection(encoderWidth, width, total == 0 ? 0 : kept / total, from);
+        LOG.info("{}: student embeddings from {} ({}): {} -> {} dimensions by principal components ({}% of the table's"
+                        + " variance kept)", key, files.description(), from == EmbeddingsFrom.ENCODED
+                        ? "its output for each token alone" : "its word table", encoderWidth, width,
                 String.format(java.util.Locale.ROOT, "%.1f", 100 * projection.varianceKept()));
         return projection;
+    }
+
+    /**
+     * The encoder {@code files} run on every vocabulary token alone: row {@code t} ({@code vocab x H}) is the mean of
+     * the last layer's states over {@code [CLS] t [SEP]}, the pooling of sentence-embedding models such as MiniLM.
+     * The encoder runs on kd4j's transformer after its check against ONNX Runtime, in batches of {@value #TOKEN_BATCH}.
+     *
+     * @throws KdException naming {@code key} when the encoder is not a BERT layout or does not fit {@code tokenizer}
+     */
+    public static float[][] encodedTable(String key, EncoderSource.Files files, BertTokenizer tokenizer, String tokenizerName) {
+        long start = System.nanoTime();
+        TextClassifier encoder = ModelImport.require(key).pretrainedClassifier(key, files, tokenizer, tokenizerName, 3, 2,
+                Pooling.MEAN, 0, 0);
+        try {
+            int vocab = tokenizer.vocabSize();
+            List<Encoding> rows = new ArrayList<>(vocab);
+            for (int t = 0; t < vocab; t++) {
+                rows.add(new Encoding(new int[] {tokenizer.clsId(), t, tokenizer.sepId()}, new int[3]));
+            }
+            EncodedDataset tokens = new EncodedDataset(GlueTask.SST2, rows, new int[vocab], new double[vocab], 3);
+            float[][] table = encoder.features(tokens, TOKEN_BATCH, tokenizer.padId());
+            LOG.info("{}: {} run on each of its {} tokens alone in {} s", key, files.description(), vocab,
+                    String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
+            return table;
+        } finally {
+            encoder.release();
+        }
+    }
+
+    private static double[][] toDouble(float[][] x) {
+        double[][] y = new double[x.length][];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = new double[x[i].length];
+            for (int j = 0; j < x[i].length; j++) {
+                y[i][j] = x[i][j];
+            }
+        }
+        return y;
     }
 
     /** Rows {@code 0..rows-1} of {@code (x - mean) p}, as float32. */

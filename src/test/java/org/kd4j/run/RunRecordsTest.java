@@ -30,7 +30,7 @@ class RunRecordsTest {
                 "Linux amd64", 42, 7,
                 new RunProvenance.DataFile("data/train.tsv", "ab".repeat(32), "all", 100),
                 null,
-                new RunProvenance.StudentEmbeddings("minilm.onnx", "cd".repeat(32), 384, 16, 0.625),
+                new RunProvenance.StudentEmbeddings("minilm.onnx", "cd".repeat(32), "word_table", 384, 16, 0.625),
                 new RunProvenance.DataFile("data/train.tsv", null, "unlabeled:n=60", 60),
                 new RunProvenance.DataFile("data/dev.tsv", "ef".repeat(32), null, 32),
                 "vocab:abc", List.of(new RunProvenance.TeacherEntry("cnn", "cache/cnn.kdm", "01".repeat(32), "vocab:abc")),
@@ -52,6 +52,7 @@ class RunRecordsTest {
         assertFalse(json.get("unlabeled_train").has("sha256"));
         assertFalse(json.get("dev_file").has("subset"));
         assertEquals(16, json.get("student_embeddings").get("to_width").asInt());
+        assertEquals("word_table", json.get("student_embeddings").get("from").asText());
         assertEquals(0.625, json.get("student_embeddings").get("variance_kept").asDouble());
         assertEquals("cache/cnn.kdm", json.get("teachers").get(0).get("model_file").asText());
         assertEquals(provenance(), run.readProvenance());

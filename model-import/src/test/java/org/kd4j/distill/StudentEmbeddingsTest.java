@@ -10,6 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kd4j.KdException;
 import org.kd4j.cli.CliRunner;
+import org.kd4j.config.EmbeddingsFrom;
+import org.kd4j.imports.fixtures.FixtureInputs;
+import org.kd4j.imports.fixtures.OrtReference;
 import org.kd4j.data.tokenize.BertTokenizer;
 import org.kd4j.model.EncoderSource;
 import org.kd4j.imports.encoder.NativeEncoders;
@@ -114,6 +117,75 @@ class StudentEmbeddingsTest {
         }
     }
 
+    /**
+     * {@code embeddings_from: encoded}: row t of the table is the mean over {@code [CLS] t [SEP]} of the encoder's last
+     * states, checked against ONNX Runtime running the same export.
+     */
+    @Test
+    void theEncodedTableIsTheEncodersMeanOutputForEachTokenAlone(@TempDir Path cache) throws Exception {
+        BertTokenizer tokenizer = BertTokenizer.load(TOKENIZER.toString());
+        float[][] table = StudentEmbeddings.encodedTable("student.embeddings", files(cache), tokenizer, TOKENIZER.toString());
+        assertEquals(tokenizer.vocabSize(), table.length);
+        assertEquals(50, table[0].length);
+        int[] tokens = {5, 100, 900, 1200, tokenizer.vocabSize() - 1};
+        long[] ids = new long[3 * tokens.length];
+        long[] mask = new long[ids.length];
+        for (int r = 0; r < tokens.length; r++) {
+            ids[3 * r] = tokenizer.clsId();
+            ids[3 * r + 1] = tokens[r];
+            ids[3 * r + 2] = tokenizer.sepId();
+        }
+        java.util.Arrays.fill(mask, 1);
+        try (OrtReference ort = new OrtReference(Files.readAllBytes(ONNX))) {
+            // the export's outputs in graph order: the last layer's states first, then the pooler's
+            OrtReference.Output states = ort.run(new FixtureInputs(tokens.length, 3, ids, mask, new long[ids.length]))
+                    .values().iterator().next();
+            assertEquals(java.util.List.of(5L, 3L, 50L), java.util.Arrays.stream(states.shape()).boxed().toList());
+            for (int r = 0; r < tokens.length; r++) {
+                for (int j = 0; j < 50; j++) {
+                    double mean = 0;
+                    for (int i = 0; i < 3; i++) {
+                        mean += states.data()[(r * 3 + i) * 50 + j] / 3.0;
+                    }
+                    assertEquals(mean, table[tokens[r]][j], 1e-4, "token " + tokens[r] + ", dimension " + j);
+                }
+            }
+        }
+        // the encoder's output is not its word table
+        double[] word = NativeEncoders.read(ONNX).weights().get(EmbeddingLayer.TOKENS).getRow(900).castTo(DataType.DOUBLE).toDoubleVector();
+        double gap = 0;
+        for (int j = 0; j < 50; j++) {
+            gap += Math.abs(word[j] - table[900][j]);
+        }
+        assertTrue(gap > 0.1, "encoded row 900 differs from the word table's: " + gap);
+    }
+
+    @Test
+    void anEncodedFullWidthProjectionKeepsItsDistancesAndLeavesPositionsAlone(@TempDir Path cache) {
+        BertTokenizer tokenizer = BertTokenizer.load(TOKENIZER.toString());
+        ModelConfig shape = ModelConfig.of(ModelType.TRANSFORMER, 1, 50, 2, 16, 64, Pooling.MEAN);
+        TextClassifier student = TextClassifier.create(shape, tokenizer.vocabSize(), 2, 3);
+        StudentEmbeddings.Projection p = StudentEmbeddings.initialise("student.embeddings", student, files(cache), tokenizer,
+                TOKENIZER.toString(), EmbeddingsFrom.ENCODED);
+        assertEquals(EmbeddingsFrom.ENCODED, p.from());
+        assertEquals(1.0, p.varianceKept(), 1e-6);
+        float[][] encoded = StudentEmbeddings.encodedTable("student.embeddings", files(cache), tokenizer, TOKENIZER.toString());
+        INDArray y = student.embeddings().parameters().get(EmbeddingLayer.TOKENS);
+        for (int[] pair : new int[][] {{5, 900}, {100, 101}, {1200, 7}}) {
+            double original = 0;
+            for (int j = 0; j < 50; j++) {
+                double d = encoded[pair[0]][j] - encoded[pair[1]][j];
+                original += d * d;
+            }
+            original = Math.sqrt(original);
+            double projected = y.getRow(pair[0]).sub(y.getRow(pair[1])).norm2Number().doubleValue();
+            assertEquals(original, projected, 1e-4 * original, "distance between tokens " + pair[0] + " and " + pair[1]);
+        }
+        // positions keep the student's own initialisation (the same seed gives the same random table)
+        INDArray fresh = TextClassifier.create(shape, tokenizer.vocabSize(), 2, 3).embeddings().parameters().get(EmbeddingLayer.POSITIONS);
+        assertEquals(fresh, student.embeddings().parameters().get(EmbeddingLayer.POSITIONS));
+    }
+
     @Test
     void aStudentWiderThanTheEncoderOrOnAnotherVocabularyIsRefused(@TempDir Path cache) {
         BertTokenizer tokenizer = BertTokenizer.load(TOKENIZER.toString());
@@ -159,6 +231,7 @@ class StudentEmbeddingsTest {
         assertTrue(r.out().contains("faster than the ensemble"), r.out());
         String provenance = Files.readString(root.resolve("run/provenance.json"));
         assertTrue(provenance.contains("\"student_embeddings\"") && provenance.contains("\"to_width\" : 16")
+                && provenance.contains("\"from\" : \"word_table\"")
                 && provenance.contains("variance_kept"), provenance);
         assertTrue(provenance.contains("unlabeled:limit=40:seed=42:n=60"), provenance);
         // the teacher's provenance sits next to its cached model, and a second run reports its training time from it
