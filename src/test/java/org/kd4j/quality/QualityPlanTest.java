@@ -64,10 +64,10 @@ class QualityPlanTest {
         List<QualityCell> cells = QualityBenchmark.allCells(plan, GLUE5.toString());
         // 4 tasks x 3 seeds x 3 students x (cross-entropy + 2 teachers + 3 weightings), STS-B without the confidence
         // weighting (uniform with one output), and the methods on SST-2 and MRPC x 3 seeds: augmented, hidden, cofinetuned,
-        // apart-cls and embeddings for 2 students, layers and augmented-embeddings for 1; augmented-embeddings-long,
+        // apart-cls and embeddings for 2 students, layers, augmented-embeddings and encoded for 1; augmented-embeddings-long,
         // unlabeled-embeddings, augmented-unlabeled-embeddings, their -mse variants, augmented-unlabeled-embeddings-mse-soft
         // and augmented-unlabeled-encoded-mse on SST-2 for 1 student x 3 seeds
-        assertEquals(4 * 3 * 3 * 6 + 3 * 3 * 5 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1) + 7 * 3, cells.size());
+        assertEquals(4 * 3 * 3 * 6 + 3 * 3 * 5 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1 + 1) + 7 * 3, cells.size());
         assertTrue(cells.stream().noneMatch(x -> x.key().startsWith("STS-B/") && x.key().contains("/ensemble-confidence/")));
         assertEquals(cells.size(), cells.stream().map(QualityCell::dir).distinct().count(), "one run directory per cell");
 
@@ -109,7 +109,7 @@ class QualityPlanTest {
         assertEquals(List.of("augmented", "hidden", "layers", "cofinetuned", "apart-cls", "embeddings",
                 "augmented-embeddings", "augmented-embeddings-long", "unlabeled-embeddings", "augmented-unlabeled-embeddings",
                 "augmented-unlabeled-embeddings-mse", "unlabeled-embeddings-mse", "augmented-unlabeled-embeddings-mse-soft",
-                "augmented-unlabeled-encoded-mse"),
+                "augmented-unlabeled-encoded-mse", "encoded"),
                 plan.methods().stream().map(QualityPlan.MethodPlan::name).toList());
 
         ExperimentConfig augmented = cell(cells, "SST-2/bilstm/method-augmented/seed-2").config();
@@ -247,6 +247,19 @@ class QualityPlanTest {
         assertEquals(mse.distill(), encoded.distill());
         assertNotEquals(cell(cells, "SST-2/bilstm/method-augmented-unlabeled-embeddings-mse/seed-2").configSha256(),
                 encodedCell.configSha256());
+        // and without a transfer set, against embeddings, on both tasks
+        assertEquals("embeddings", plan.method("encoded").control());
+        for (String task : List.of("SST-2", "MRPC")) {
+            ExperimentConfig input = cell(cells, task + "/bilstm/method-embeddings/seed-1").config();
+            ExperimentConfig output = cell(cells, task + "/bilstm/method-encoded/seed-1").config();
+            StudentConfig i = input.student();
+            assertEquals(new StudentConfig(i.model(), i.train(), i.init(), i.embeddings(), EmbeddingsFrom.ENCODED, i.initLayers()),
+                    output.student(), task + ": everything but embeddings_from as embeddings");
+            assertEquals(input.data(), output.data());
+            assertEquals(input.teachers(), output.teachers());
+            assertEquals(input.distill(), output.distill());
+        }
+        assertTrue(cells.stream().noneMatch(c -> c.key().contains("/sead/method-encoded/")), "the BiLSTM only");
     }
 
     /**
