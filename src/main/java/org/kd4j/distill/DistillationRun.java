@@ -481,8 +481,8 @@ public final class DistillationRun {
         RunProvenance.DataFile transfer = data.hasTransfer() ? new RunProvenance.DataFile(data.transferFile().toString(),
                 Hashing.fileHex("transfer data", data.transferFile()), null, data.transferSize()) : null;
         RunProvenance.StudentEmbeddings embeddings = projection == null ? null : new RunProvenance.StudentEmbeddings(
-                projectionSource.description(), projectionSource.sha256(), projection.from().name().toLowerCase(Locale.ROOT), projection.encoderWidth(),
-                projection.studentWidth(), projection.varianceKept());
+                projectionSource.description(), projectionSource.sha256(), projection.from().name().toLowerCase(Locale.ROOT),
+                projection.encoderWidth(), projection.studentWidth(), projection.varianceKept());
         RunProvenance.DataFile unlabeled = data.hasUnlabeled() ? new RunProvenance.DataFile(data.trainFile().toString(), null,
                 data.unlabeledVariant(), data.unlabeledSize()) : null;
         List<RunProvenance.TeacherEntry> teacherEntries = teachers.stream()
