@@ -23,6 +23,7 @@ import org.kd4j.model.TextClassifier;
 import org.kd4j.model.UnrecognizedEncoderException;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A native student's embedding tables initialised from a pretrained encoder's ({@code student.embeddings}), so that a
@@ -97,8 +98,8 @@ public final class StudentEmbeddings {
             throw new KdException(key + ": the student's embeddings are " + width + " wide, wider than the encoder's "
                     + encoderWidth + "; a projection can only narrow them");
         }
-        double[][] e = from == EmbeddingsFrom.ENCODED ? toDouble(encodedTable(key, files, tokenizer, tokenizerName))
-                : words.castTo(DataType.DOUBLE).toDoubleMatrix();
+        INDArray table = from == EmbeddingsFrom.ENCODED ? Nd4j.create(encodedTable(key, files, tokenizer, tokenizerName)) : words;
+        double[][] e = table.castTo(DataType.DOUBLE).toDoubleMatrix();
         double[] mean = new double[encoderWidth];
         for (double[] row : e) {
             for (int j = 0; j < encoderWidth; j++) {
@@ -183,6 +184,7 @@ public final class StudentEmbeddings {
             for (int t = 0; t < vocab; t++) {
                 rows.add(new Encoding(new int[] {tokenizer.clsId(), t, tokenizer.sepId()}, new int[3]));
             }
+            // the task and labels are placeholders: only the inputs are read
             EncodedDataset tokens = new EncodedDataset(GlueTask.SST2, rows, new int[vocab], new double[vocab], 3);
             float[][] table = encoder.features(tokens, TOKEN_BATCH, tokenizer.padId());
             LOG.info("{}: {} run on each of its {} tokens alone in {} s", key, files.description(), vocab,
@@ -191,17 +193,6 @@ public final class StudentEmbeddings {
         } finally {
             encoder.release();
         }
-    }
-
-    private static double[][] toDouble(float[][] x) {
-        double[][] y = new double[x.length][];
-        for (int i = 0; i < x.length; i++) {
-            y[i] = new double[x[i].length];
-            for (int j = 0; j < x[i].length; j++) {
-                y[i][j] = x[i][j];
-            }
-        }
-        return y;
     }
 
     /** Rows {@code 0..rows-1} of {@code (x - mean) p}, as float32. */
@@ -219,6 +210,6 @@ public final class StudentEmbeddings {
                 y[i][k] = (float) sum;
             }
         }
-        return org.nd4j.linalg.factory.Nd4j.create(y);
+        return Nd4j.create(y);
     }
 }

@@ -147,18 +147,24 @@ public record QualityCell(GlueTask task, String student, Cell cell, long seed, P
     /**
      * The SHA-256 of the resolved run configuration (as written to the run's config.yaml) without {@code run.parallelism}:
      * workers and micro-batches change a cell's result by float rounding at most, so a cell finished with other ones
-     * stays done. Nor {@code run.teacher_ledger}: where copies of the teachers' logits are kept changes nothing.
+     * stays done. Nor {@code run.teacher_ledger}: where copies of the teachers' logits are kept changes nothing. Nor the
+     * {@link #LATER_KEYS} at their defaults.
      */
     public String configSha256() {
-        // teachers trained apart (the default) leave teacher_stage out, and the default student.embeddings_from
-        // (word_table) is left out too, so that cells hashed before either existed stay done
         List<String> without = new java.util.ArrayList<>(List.of("run.parallelism", "run.teacher_ledger"));
-        if (!config.teacherStage().cofinetuned()) {
-            without.add("teacher_stage");
-        }
-        if (config.student().embeddingsFrom() == org.kd4j.config.EmbeddingsFrom.WORD_TABLE) {
-            without.add("student.embeddings_from");
-        }
+        LATER_KEYS.stream().filter(k -> k.atDefault().test(config)).map(LaterKey::key).forEach(without::add);
         return Hashing.fieldsHex("kd4j.quality.cell.v1", ConfigLoader.toYamlWithout(config, without.toArray(String[]::new)));
     }
+
+    /** A configuration key added after cells were first hashed, and when it holds the value those cells ran with. */
+    private record LaterKey(String key, java.util.function.Predicate<ExperimentConfig> atDefault) {}
+
+    /**
+     * The keys added after cells were first hashed: each is left out of the hash while it holds its default, so that
+     * cells finished before it existed stay done, and a cell that sets it is another configuration.
+     */
+    private static final List<LaterKey> LATER_KEYS = List.of(
+            new LaterKey("teacher_stage", c -> !c.teacherStage().cofinetuned()),
+            new LaterKey("student.embeddings_from",
+                    c -> c.student().embeddingsFrom() == org.kd4j.config.EmbeddingsFrom.WORD_TABLE));
 }

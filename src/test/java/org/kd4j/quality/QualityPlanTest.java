@@ -264,7 +264,8 @@ class QualityPlanTest {
 
     /**
      * {@code student.embeddings_from} at its default (word_table) is left out of a cell's hash, so cells finished before
-     * the key existed stay done; written out, the default changes nothing.
+     * the key existed stay done (the hash the results ledger recorded for one of them in the thirty-fourth session); written out, the
+     * default changes nothing.
      */
     @Test
     void theDefaultEmbeddingsFromLeavesACellsHashAsItWas(@TempDir Path dir) throws Exception {
@@ -283,6 +284,8 @@ class QualityPlanTest {
         QualityCell original = cell(QualityBenchmark.allCells(QualityPlan.load(GLUE5), GLUE5.toString()), key);
         QualityCell written = cell(QualityBenchmark.allCells(QualityPlan.load(explicit), explicit.toString()), key);
         assertEquals(EmbeddingsFrom.WORD_TABLE, written.config().student().embeddingsFrom());
+        assertEquals(original.ledgerEntry().orElseThrow(() -> new AssertionError("no ledger entry for " + key)).configSha256(),
+                original.configSha256(), "the hash recorded before embeddings_from existed");
         assertEquals(original.configSha256(), written.configSha256());
         assertTrue(ConfigLoader.toYaml(original.config()).contains("embeddings_from: word_table"),
                 "the run's config.yaml names it all the same");
