@@ -23,9 +23,12 @@ import org.kd4j.model.ModelConfig;
  * @param initLayers with {@code init}: keep only the encoder's first N layers (its embeddings and layers 0..N-1, the
  *     recipe of XtremeDistil and SEAD's pretrained small students), so the student is smaller than the encoder it starts
  *     from; 0: all of them
+ * @param dropout while it trains, the probability of zeroing each element of the summed embeddings its encoder reads
+ *     (before a BiLSTM's recurrent layer; {@link org.kd4j.model.InputDropout}), in [0, 0.9]; 0 (the default): none.
+ *     Teachers are fine-tuned without it
  */
 public record StudentConfig(ModelConfig model, TrainConfig train, String init, String embeddings, EmbeddingsFrom embeddingsFrom,
-                            int initLayers) {
+                            int initLayers, double dropout) {
 
     public StudentConfig {
         if (model == null || train == null) {
@@ -52,6 +55,7 @@ public record StudentConfig(ModelConfig model, TrainConfig train, String init, S
                     + " for a native student");
         }
         ConfigException.requireRange("init_layers", initLayers, 0, 48);
+        ConfigException.requireRange("dropout", dropout, 0.0, 0.9);
         if (initLayers > 0 && init.isEmpty()) {
             throw ConfigException.invalid("init_layers", initLayers, "0 when 'init' is empty (only an encoder-initialised"
                     + " student has layers to keep)");
@@ -64,17 +68,17 @@ public record StudentConfig(ModelConfig model, TrainConfig train, String init, S
 
     /** A native student of shape {@code model}. */
     public StudentConfig(ModelConfig model, TrainConfig train) {
-        this(model, train, "", "", EmbeddingsFrom.WORD_TABLE, 0);
+        this(model, train, "", "", EmbeddingsFrom.WORD_TABLE, 0, 0.0);
     }
 
     /** A student with pretrained embeddings, or initialised from a whole encoder. */
     public StudentConfig(ModelConfig model, TrainConfig train, String init, String embeddings) {
-        this(model, train, init, embeddings, EmbeddingsFrom.WORD_TABLE, 0);
+        this(model, train, init, embeddings, EmbeddingsFrom.WORD_TABLE, 0, 0.0);
     }
 
     /** A student without pretrained embeddings. */
     public StudentConfig(ModelConfig model, TrainConfig train, String init) {
-        this(model, train, init, "", EmbeddingsFrom.WORD_TABLE, 0);
+        this(model, train, init, "", EmbeddingsFrom.WORD_TABLE, 0, 0.0);
     }
 
     /** Whether the student is initialised from an ONNX encoder ({@link #init}). */

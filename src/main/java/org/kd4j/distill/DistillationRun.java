@@ -181,7 +181,8 @@ public final class DistillationRun {
             Trainer.TrainResult result = Trainer.builder(trainerName, student, targets == null ? train : studentTrain, dev)
                     .teachers(targets, variant == StudentVariant.BEST_TEACHER ? singleTeacher(teachers) : config.distill())
                     .teacherFeatures(features).layerTeacher(layerTeacher)
-                    .training(config.student().train()).data(config.data()).padId(tokenizer.padId())
+                    .training(config.student().train()).dropout(config.student().dropout()).data(config.data())
+                    .padId(tokenizer.padId())
                     .workDir(work.resolve(variant.folder())).parallelism(parallelism).progress(progress)
                     .build().fit(resume);
             curves.add(result.curve());

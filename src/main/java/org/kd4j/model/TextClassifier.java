@@ -50,6 +50,8 @@ public final class TextClassifier {
     private final ImportedSource source;
     /** Keeps this model's inference sessions' array caches small (see {@link InferenceMemory}). */
     private final org.kd4j.model.memory.InferenceMemory inferenceMemory = new org.kd4j.model.memory.InferenceMemory();
+    /** The dropout mask of the last training {@link #feed}, for its backward pass; null when nothing was dropped. */
+    private INDArray inputMask;
 
     private TextClassifier(ModelConfig config, ClassifierGraph graph, EmbeddingLayer embeddings, ImportedSource source) {
         this.config = config;
@@ -321,11 +323,25 @@ public final class TextClassifier {
     }
 
     /**
-     * Feeds a batch: sets the embeddings variable (for a BiLSTM, to the states of its recurrent layer over the
-     * embeddings, kept for {@link #backThroughRecurrent}) and returns the mask placeholder map.
+     * Feeds a batch for inference: sets the embeddings variable (for a BiLSTM, to the states of its recurrent layer over
+     * the embeddings) and returns the mask placeholder map. Nothing is dropped.
      */
     public Map<String, INDArray> feed(Batch batch) {
+        return feed(batch, InputDropout.NONE, 0, 0);
+    }
+
+    /**
+     * Feeds a batch for a training step: as {@link #feed(Batch)}, with {@code dropout}'s mask for this step and part
+     * applied to the summed embeddings (before a BiLSTM's recurrent layer). The recurrent layer's states and the mask are
+     * kept for {@link #backThroughInputs}.
+     */
+    public Map<String, INDArray> feed(Batch batch, InputDropout dropout, long step, int part) {
         INDArray input = embeddings.forward(batch);
+        inputMask = null;
+        if (dropout.active()) {
+            inputMask = dropout.mask(step, part, input.dataType(), input.shape());
+            input.muli(inputMask);
+        }
         if (graph.recurrent() != null) {
             int[] lengths = new int[batch.size()];
             int[] mask = batch.attentionMask();
@@ -341,20 +357,25 @@ public final class TextClassifier {
     }
 
     /**
-     * The gradients of the model's parameters from those of the graph after {@link #feed} and a gradient calculation:
-     * for a model with a recurrent layer outside the graph (BiLSTM), the gradient of {@link ClassifierGraph#EMBEDDINGS}
-     * (the layer's output) is backpropagated through the layer, giving its weights' gradients and the embeddings'
-     * gradient in its place; other models' gradients are returned as they are. The layer's arrays stay valid until the
-     * next {@link #feed} of this model.
+     * The gradients of the model's parameters from those of the graph after {@link #feed} and a gradient calculation,
+     * with {@link ClassifierGraph#EMBEDDINGS} the gradient of the summed embeddings: for a model with a recurrent layer
+     * outside the graph (BiLSTM), the graph's gradient of that layer's output is backpropagated through it, giving its
+     * weights' gradients; the dropout mask of the last {@link #feed}, if any, multiplies the embeddings' gradient. The
+     * layer's arrays stay valid until the next {@link #feed} of this model.
      */
-    public Map<String, INDArray> backThroughRecurrent(Map<String, INDArray> graphGradients) {
-        if (graph.recurrent() == null) {
+    public Map<String, INDArray> backThroughInputs(Map<String, INDArray> graphGradients) {
+        if (graph.recurrent() == null && inputMask == null) {
             return graphGradients;
         }
-        BiLstm.Gradients g = graph.recurrent().backward(graphGradients.get(ClassifierGraph.EMBEDDINGS));
         Map<String, INDArray> all = new LinkedHashMap<>(graphGradients);
-        all.putAll(g.weights());
-        all.put(ClassifierGraph.EMBEDDINGS, g.input());
+        if (graph.recurrent() != null) {
+            BiLstm.Gradients g = graph.recurrent().backward(graphGradients.get(ClassifierGraph.EMBEDDINGS));
+            all.putAll(g.weights());
+            all.put(ClassifierGraph.EMBEDDINGS, g.input());
+        }
+        if (inputMask != null) {
+            all.get(ClassifierGraph.EMBEDDINGS).muli(inputMask);
+        }
         return all;
     }
 

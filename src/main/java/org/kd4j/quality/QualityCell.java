@@ -76,7 +76,7 @@ public record QualityCell(GlueTask task, String student, Cell cell, long seed, P
         TrainConfig t = s.train();
         StudentConfig studentConfig = new StudentConfig(s.model(), new TrainConfig(t.epochs(), t.learningRate(), t.weightDecay(),
                 t.warmupFraction(), t.clipNorm(), seed, t.checkpointEverySteps(), t.earlyStoppingPatience()), s.init(),
-                s.embeddings(), s.embeddingsFrom(), s.initLayers());
+                s.embeddings(), s.embeddingsFrom(), s.initLayers(), s.dropout());
         RunConfig run = new RunConfig(dir.toString(), shared.run().cacheDir(), List.of(variant), false, plan.saveModels())
                 .withTeacherLedger(shared.run().teacherLedger());
         // the teacher stage applies to cells that use all the teachers (a co-finetuned set is one joint run of them all)
@@ -166,5 +166,6 @@ public record QualityCell(GlueTask task, String student, Cell cell, long seed, P
     private static final List<LaterKey> LATER_KEYS = List.of(
             new LaterKey("teacher_stage", c -> !c.teacherStage().cofinetuned()),
             new LaterKey("student.embeddings_from",
-                    c -> c.student().embeddingsFrom() == org.kd4j.config.EmbeddingsFrom.WORD_TABLE));
+                    c -> c.student().embeddingsFrom() == org.kd4j.config.EmbeddingsFrom.WORD_TABLE),
+            new LaterKey("student.dropout", c -> c.student().dropout() == 0));
 }

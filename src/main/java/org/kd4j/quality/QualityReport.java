@@ -199,7 +199,8 @@ public final class QualityReport {
                 : String.format(Locale.ROOT, "%s hidden %d, %s %d", m.type().name().toLowerCase(Locale.ROOT), m.hidden(),
                         m instanceof BiLstmConfig ? "LSTM units" : "filters", m.flat().ffn());
         return shape + (s.embeddings().isEmpty() ? "" : ", embeddings projected from " + s.embeddings()
-                + (s.embeddingsFrom() == org.kd4j.config.EmbeddingsFrom.ENCODED ? " (its output for each token alone)" : ""));
+                + (s.embeddingsFrom() == org.kd4j.config.EmbeddingsFrom.ENCODED ? " (its output for each token alone)" : ""))
+                + (s.dropout() > 0 ? String.format(Locale.ROOT, ", dropout %.2f on its input", s.dropout()) : "");
     }
 
     private String task(GlueTask task) {

@@ -64,10 +64,11 @@ class QualityPlanTest {
         List<QualityCell> cells = QualityBenchmark.allCells(plan, GLUE5.toString());
         // 4 tasks x 3 seeds x 3 students x (cross-entropy + 2 teachers + 3 weightings), STS-B without the confidence
         // weighting (uniform with one output), and the methods on SST-2 and MRPC x 3 seeds: augmented, hidden, cofinetuned,
-        // apart-cls and embeddings for 2 students, layers, augmented-embeddings and encoded for 1; augmented-embeddings-long,
-        // unlabeled-embeddings, augmented-unlabeled-embeddings, their -mse variants, augmented-unlabeled-embeddings-mse-soft
-        // and augmented-unlabeled-encoded-mse on SST-2 for 1 student x 3 seeds
-        assertEquals(4 * 3 * 3 * 6 + 3 * 3 * 5 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1 + 1) + 7 * 3, cells.size());
+        // apart-cls and embeddings for 2 students, layers, augmented-embeddings, encoded and dropout for 1;
+        // augmented-embeddings-long, unlabeled-embeddings, augmented-unlabeled-embeddings, their -mse variants,
+        // augmented-unlabeled-embeddings-mse-soft, augmented-unlabeled-encoded-mse and augmented-unlabeled-embeddings-mse-dropout
+        // on SST-2 for 1 student x 3 seeds
+        assertEquals(4 * 3 * 3 * 6 + 3 * 3 * 5 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1 + 1 + 1) + 8 * 3, cells.size());
         assertTrue(cells.stream().noneMatch(x -> x.key().startsWith("STS-B/") && x.key().contains("/ensemble-confidence/")));
         assertEquals(cells.size(), cells.stream().map(QualityCell::dir).distinct().count(), "one run directory per cell");
 
@@ -109,7 +110,7 @@ class QualityPlanTest {
         assertEquals(List.of("augmented", "hidden", "layers", "cofinetuned", "apart-cls", "embeddings",
                 "augmented-embeddings", "augmented-embeddings-long", "unlabeled-embeddings", "augmented-unlabeled-embeddings",
                 "augmented-unlabeled-embeddings-mse", "unlabeled-embeddings-mse", "augmented-unlabeled-embeddings-mse-soft",
-                "augmented-unlabeled-encoded-mse", "encoded"),
+                "augmented-unlabeled-encoded-mse", "encoded", "dropout", "augmented-unlabeled-embeddings-mse-dropout"),
                 plan.methods().stream().map(QualityPlan.MethodPlan::name).toList());
 
         ExperimentConfig augmented = cell(cells, "SST-2/bilstm/method-augmented/seed-2").config();
@@ -240,7 +241,7 @@ class QualityPlanTest {
         assertEquals(EmbeddingsFrom.WORD_TABLE, mse.student().embeddingsFrom());
         assertEquals(EmbeddingsFrom.ENCODED, encoded.student().embeddingsFrom());
         StudentConfig s = mse.student();
-        assertEquals(new StudentConfig(s.model(), s.train(), s.init(), s.embeddings(), EmbeddingsFrom.ENCODED, s.initLayers()),
+        assertEquals(new StudentConfig(s.model(), s.train(), s.init(), s.embeddings(), EmbeddingsFrom.ENCODED, s.initLayers(), s.dropout()),
                 encoded.student(), "everything but embeddings_from as augmented-unlabeled-embeddings-mse");
         assertEquals(mse.data(), encoded.data());
         assertEquals(mse.teachers(), encoded.teachers());
@@ -253,22 +254,44 @@ class QualityPlanTest {
             ExperimentConfig input = cell(cells, task + "/bilstm/method-embeddings/seed-1").config();
             ExperimentConfig output = cell(cells, task + "/bilstm/method-encoded/seed-1").config();
             StudentConfig i = input.student();
-            assertEquals(new StudentConfig(i.model(), i.train(), i.init(), i.embeddings(), EmbeddingsFrom.ENCODED, i.initLayers()),
+            assertEquals(new StudentConfig(i.model(), i.train(), i.init(), i.embeddings(), EmbeddingsFrom.ENCODED, i.initLayers(), i.dropout()),
                     output.student(), task + ": everything but embeddings_from as embeddings");
             assertEquals(input.data(), output.data());
             assertEquals(input.teachers(), output.teachers());
             assertEquals(input.distill(), output.distill());
         }
         assertTrue(cells.stream().noneMatch(c -> c.key().contains("/sead/method-encoded/")), "the BiLSTM only");
+
+        // dropout on the summed embeddings: only student.dropout differs, against embeddings on both tasks and against
+        // augmented-unlabeled-embeddings-mse
+        assertEquals("embeddings", plan.method("dropout").control());
+        assertEquals("augmented-unlabeled-embeddings-mse", plan.method("augmented-unlabeled-embeddings-mse-dropout").control());
+        for (String[] pair : new String[][] {{"SST-2/bilstm/method-embeddings", "SST-2/bilstm/method-dropout"},
+                {"MRPC/bilstm/method-embeddings", "MRPC/bilstm/method-dropout"},
+                {"SST-2/bilstm/method-augmented-unlabeled-embeddings-mse", "SST-2/bilstm/method-augmented-unlabeled-embeddings-mse-dropout"}}) {
+            QualityCell controlCell = cell(cells, pair[0] + "/seed-3");
+            QualityCell dropoutCell = cell(cells, pair[1] + "/seed-3");
+            ExperimentConfig control = controlCell.config();
+            ExperimentConfig dropped = dropoutCell.config();
+            StudentConfig c = control.student();
+            assertEquals(0.0, c.dropout());
+            assertEquals(new StudentConfig(c.model(), c.train(), c.init(), c.embeddings(), c.embeddingsFrom(), c.initLayers(), 0.3),
+                    dropped.student(), pair[1] + ": everything but dropout as its control");
+            assertEquals(control.data(), dropped.data());
+            assertEquals(control.teachers(), dropped.teachers());
+            assertEquals(control.distill(), dropped.distill());
+            assertNotEquals(controlCell.configSha256(), dropoutCell.configSha256());
+        }
+        assertTrue(cells.stream().noneMatch(c -> c.key().contains("/sead/method-dropout/")), "the BiLSTM only");
     }
 
     /**
-     * {@code student.embeddings_from} at its default (word_table) is left out of a cell's hash, so cells finished before
-     * the key existed stay done (the hash the results ledger recorded for one of them in the thirty-fourth session); written out, the
-     * default changes nothing.
+     * {@code student.embeddings_from} and {@code student.dropout} at their defaults (word_table, 0) are left out of a
+     * cell's hash, so cells finished before the keys existed stay done (the hash the results ledger recorded for one of
+     * them in the thirty-fourth session); written out, the defaults change nothing.
      */
     @Test
-    void theDefaultEmbeddingsFromLeavesACellsHashAsItWas(@TempDir Path dir) throws Exception {
+    void theDefaultEmbeddingsFromAndDropoutLeaveACellsHashAsItWas(@TempDir Path dir) throws Exception {
         String text = Files.readString(GLUE5);
         String before = """
                     control: augmented-unlabeled-embeddings
@@ -279,16 +302,19 @@ class QualityPlanTest {
                 """;
         assertTrue(text.contains(before), "glue5.yaml's augmented-unlabeled-embeddings-mse preset");
         Path explicit = dir.resolve("glue5-explicit.yaml");
-        Files.writeString(explicit, text.replace(before, before.replace("1.19.0-beta29\"}", "1.19.0-beta29\", embeddings_from: word_table}")));
+        Files.writeString(explicit, text.replace(before, before.replace("1.19.0-beta29\"}",
+                "1.19.0-beta29\", embeddings_from: word_table, dropout: 0}")));
         String key = "SST-2/bilstm/method-augmented-unlabeled-embeddings-mse/seed-1";
         QualityCell original = cell(QualityBenchmark.allCells(QualityPlan.load(GLUE5), GLUE5.toString()), key);
         QualityCell written = cell(QualityBenchmark.allCells(QualityPlan.load(explicit), explicit.toString()), key);
         assertEquals(EmbeddingsFrom.WORD_TABLE, written.config().student().embeddingsFrom());
+        assertEquals(0.0, written.config().student().dropout());
         assertEquals(original.ledgerEntry().orElseThrow(() -> new AssertionError("no ledger entry for " + key)).configSha256(),
                 original.configSha256(), "the hash recorded before embeddings_from existed");
         assertEquals(original.configSha256(), written.configSha256());
         assertTrue(ConfigLoader.toYaml(original.config()).contains("embeddings_from: word_table"),
                 "the run's config.yaml names it all the same");
+        assertTrue(ConfigLoader.toYaml(original.config()).contains("dropout: 0.0"), "and dropout");
     }
 
     /**
@@ -339,6 +365,10 @@ class QualityPlanTest {
                 "student.embeddings_from = 'encoded' is not valid; expected word_table (the default) when 'embeddings' is empty");
         assertRefused(dir, text.replace("{init: encoder.onnx, init_layers: 1}", "{embeddings_from: contextual}"),
                 "'contextual'");
+        assertRefused(dir, text.replace("{init: encoder.onnx, init_layers: 1}", "{init: encoder.onnx, init_layers: 1, dropout: 0.95}"),
+                "student.dropout = 0.95 is out of range");
+        assertRefused(dir, text.replace("{init: encoder.onnx, init_layers: 1}", "{init: encoder.onnx, init_layers: 1, dropout: some}"),
+                "student.dropout");
         assertRefused(dir, text.replace("- task: MRPC", "- task: NOPE"), "unknown task 'NOPE'");
         String noTeachers = text.replace("""
                   teachers:

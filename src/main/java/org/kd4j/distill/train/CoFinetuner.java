@@ -371,7 +371,7 @@ public final class CoFinetuner {
             // every engine keeps its last step's arrays in its pool while the others run: each gets its share of the
             // budget a lone engine has (smaller micro-batches), so that the teachers together stay within it
             engines.add(new GradientEngine("co-finetuning " + m.name(), m.model(), targets, m.train(), m.padId(), parallelism, true,
-                    1.0 / members.size()));
+                    1.0 / members.size(), org.kd4j.model.InputDropout.NONE));
         }
         return engines;
     }

@@ -19,6 +19,7 @@ import org.kd4j.data.batch.EncodedDataset;
 import org.kd4j.distill.loss.DistillationLoss;
 import org.kd4j.model.ClassifierGraph;
 import org.kd4j.model.EmbeddingLayer;
+import org.kd4j.model.InputDropout;
 import org.kd4j.model.ModelConfig;
 import org.kd4j.model.TextClassifier;
 import org.kd4j.model.TransformerConfig;
@@ -63,6 +64,8 @@ final class GradientEngine implements AutoCloseable {
      * 1/K for each of K engines that hold their step arrays at the same time ({@link CoFinetuner}).
      */
     private final double memoryShare;
+    /** Dropout on the embeddings the model reads ({@link InputDropout#NONE}: none). */
+    private final InputDropout dropout;
     /** What SameDiff differentiates with respect to: graph weights and the embeddings input (fixed per model). */
     private final List<String> gradientTargets;
     /** The model's own graph first, then replicas sharing its parameters. */
@@ -86,19 +89,22 @@ final class GradientEngine implements AutoCloseable {
      */
     GradientEngine(String name, TextClassifier model, LossTargets targets, EncodedDataset train, int padId,
                    Parallelism parallelism, boolean poolSteps) {
-        this(name, model, targets, train, padId, parallelism, poolSteps, 1.0);
+        this(name, model, targets, train, padId, parallelism, poolSteps, 1.0, InputDropout.NONE);
     }
 
     /**
      * @param memoryShare the share (0..1] of the step arrays' and step pools' budgets this engine may use, when several
      *     engines keep their step arrays at the same time
+     * @param dropout dropout on the summed embeddings, its masks drawn per step ({@link #gradients(Batch, double, long)})
+     *     and part
      */
     GradientEngine(String name, TextClassifier model, LossTargets targets, EncodedDataset train, int padId,
-                   Parallelism parallelism, boolean poolSteps, double memoryShare) {
+                   Parallelism parallelism, boolean poolSteps, double memoryShare, InputDropout dropout) {
         if (!(memoryShare > 0 && memoryShare <= 1)) {
             throw new IllegalArgumentException("memoryShare: expected a share in (0, 1], found " + memoryShare);
         }
         this.memoryShare = memoryShare;
+        this.dropout = java.util.Objects.requireNonNull(dropout, "dropout");
         this.name = name;
         this.model = model;
         this.train = train;
@@ -150,12 +156,20 @@ final class GradientEngine implements AutoCloseable {
      * computed in turn on each worker and at the same time across workers.
      */
     BatchGradients gradients(Batch batch, double temperature) {
+        return gradients(batch, temperature, 0);
+    }
+
+    /**
+     * As {@link #gradients(Batch, double)}, at training step {@code step} (0-based), which seeds the dropout masks with
+     * each part's index.
+     */
+    BatchGradients gradients(Batch batch, double temperature, long step) {
         List<Part> parts = split(batch);
         lastPartTokens = parts.stream().mapToLong(p -> (long) p.batch().size() * p.batch().length()).max().orElse(0);
         lastPartLength = batch.length();
         if (parts.size() == 1) {
             Worker worker = workers.get(0);
-            OutAndGrad result = worker.gradients(batch, targets.placeholders(worker.loss, batch, temperature, 1, 1));
+            OutAndGrad result = worker.gradients(batch, targets.placeholders(worker.loss, batch, temperature, 1, 1), step, 0);
             Map<String, INDArray> grads = new LinkedHashMap<>(result.getGradients());
             INDArray embeddingGrad = grads.remove(ClassifierGraph.EMBEDDINGS);
             return new BatchGradients(result.getOutputs().get(DistillationLoss.LOSS).getDouble(0), grads, embeddingGrad, false);
@@ -164,10 +178,10 @@ final class GradientEngine implements AutoCloseable {
         List<Future<Sum>> futures = new ArrayList<>();
         for (int w = 1; w < active; w++) {
             int worker = w;
-            futures.add(workerThreads().submit(() -> accumulate(worker, active, parts, temperature)));
+            futures.add(workerThreads().submit(() -> accumulate(worker, active, parts, temperature, step)));
         }
         List<Sum> sums = new ArrayList<>();
-        sums.add(accumulate(0, active, parts, temperature));
+        sums.add(accumulate(0, active, parts, temperature, step));
         for (Future<Sum> f : futures) {
             try {
                 sums.add(f.get());
@@ -285,14 +299,14 @@ final class GradientEngine implements AutoCloseable {
     }
 
     /** Worker {@code w} of {@code active} computes parts w, w + active, ... in turn. */
-    private Sum accumulate(int w, int active, List<Part> parts, double temperature) {
+    private Sum accumulate(int w, int active, List<Part> parts, double temperature, long step) {
         Sum sum = new Sum();
         Worker worker = workers.get(w);
         for (int i = w; i < parts.size(); i += active) {
             Part p = parts.get(i);
             // the worker's arrays are reused by its next part: Sum keeps copies
             sum.add(worker.gradients(p.batch(), targets.placeholders(worker.loss, p.batch(), temperature, p.hardShare(),
-                    p.softShare(), p.tokenShare())), i);
+                    p.softShare(), p.tokenShare()), step, i), i);
         }
         return sum;
     }
@@ -343,13 +357,13 @@ final class GradientEngine implements AutoCloseable {
         }
 
         /** Forward and backward of one (part of a) batch. */
-        OutAndGrad gradients(Batch batch, Map<String, INDArray> lossPlaceholders) {
+        OutAndGrad gradients(Batch batch, Map<String, INDArray> lossPlaceholders, long step, int part) {
             if (arrays != null) {
                 arrays.recycle(); // nothing of this worker's previous step is referenced any more
             } else if (poolSteps) {
                 poolFromTheStart();
             }
-            Map<String, INDArray> feed = new HashMap<>(graph.feed(batch));
+            Map<String, INDArray> feed = new HashMap<>(graph.feed(batch, dropout, step, part));
             feed.putAll(lossPlaceholders);
             OutAndGrad result = graph.run(() -> graph.sd().calculateGradientsAndOutputs(feed, List.of(DistillationLoss.LOSS),
                     gradientTargets));
@@ -359,8 +373,9 @@ final class GradientEngine implements AutoCloseable {
                 }
                 StepArrayPool.attachToGradients(graph.sd(), arrays); // sessions are per thread: attach to new ones too
             }
-            // a BiLSTM's layer outside the graph: its weights' and the embeddings' gradients from the graph's
-            return new OutAndGrad(result.getOutputs(), graph.backThroughRecurrent(result.getGradients()));
+            // a BiLSTM's layer outside the graph (its weights' and the embeddings' gradients from the graph's) and the
+            // dropout mask
+            return new OutAndGrad(result.getOutputs(), graph.backThroughInputs(result.getGradients()));
         }
 
         /**

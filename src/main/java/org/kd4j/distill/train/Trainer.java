@@ -16,6 +16,7 @@ import org.kd4j.data.batch.EncodedDataset;
 import org.kd4j.data.batch.PaddingMode;
 import org.kd4j.distill.loss.TemperatureSchedule;
 import org.kd4j.eval.Evaluation;
+import org.kd4j.model.InputDropout;
 import org.kd4j.model.TextClassifier;
 import org.kd4j.util.Parallelism;
 
@@ -111,7 +112,7 @@ public final class Trainer {
         long started = System.nanoTime();
         long examplesSeen = 0;
         try (GradientEngine engine = new GradientEngine(setup.name, model, targets, setup.train, setup.padId, setup.parallelism,
-                setup.poolStepArrays)) {
+                setup.poolStepArrays, 1.0, new InputDropout(setup.dropout, config.seed()))) {
             if (loaded != null) {
                 loaded.restoreLossInto(engine.lossParameters()); // the loss' projections exist once the engine added the loss
             }
@@ -121,7 +122,7 @@ public final class Trainer {
                 List<int[]> batches = planner.trainingOrder(lengths, epoch);
                 for (int b = state.batchInEpoch(); b < batches.size(); b++) {
                     Batch batch = Batch.of(setup.train, batches.get(b), padTo, setup.padId);
-                    double loss = step.run(batch, lr.at(state.step()), temperature.at(state.step()));
+                    double loss = step.run(batch, lr.at(state.step()), temperature.at(state.step()), state.step());
                     if (!Double.isFinite(loss)) {
                         throw nonFiniteLoss(loss, state.step() + 1);
                     }
@@ -210,6 +211,7 @@ public final class Trainer {
         private Path workDir;
         private Parallelism parallelism = Parallelism.defaults();
         private boolean poolStepArrays = true;
+        private double dropout;
         private Progress progress = Progress.off();
         private final List<TrainingListener> listeners = new ArrayList<>();
 
@@ -284,6 +286,18 @@ public final class Trainer {
             return this;
         }
 
+        /**
+         * Dropout on the summed embeddings the model reads while it trains ({@link InputDropout}; its masks seeded by the
+         * training seed and step); default 0, none.
+         *
+         * @throws IllegalArgumentException when {@code rate} is outside [0, 0.9]
+         */
+        public Builder dropout(double rate) {
+            new InputDropout(rate, 0); // validates
+            this.dropout = rate;
+            return this;
+        }
+
         /** How the training's progress shows (default {@link Progress#off()}). */
         public Builder progress(Progress progress) {
             this.progress = Objects.requireNonNull(progress, "progress");
@@ -308,6 +322,7 @@ public final class Trainer {
             c.workDir = workDir;
             c.parallelism = parallelism;
             c.poolStepArrays = poolStepArrays;
+            c.dropout = dropout;
             c.progress = progress;
             c.listeners.addAll(listeners);
             return c;

@@ -32,7 +32,12 @@ final class TrainingStep {
 
     /** Updates the model on {@code batch}; returns the loss before the update (not finite: nothing was updated). */
     double run(Batch batch, double learningRate, double temperature) {
-        GradientEngine.BatchGradients g = engine.gradients(batch, temperature);
+        return run(batch, learningRate, temperature, 0);
+    }
+
+    /** As {@link #run(Batch, double, double)} at training step {@code step} (0-based; it seeds the dropout masks). */
+    double run(Batch batch, double learningRate, double temperature, long step) {
+        GradientEngine.BatchGradients g = engine.gradients(batch, temperature, step);
         double loss = g.loss();
         if (!Double.isFinite(loss)) {
             return loss;

@@ -116,6 +116,40 @@ class TrainerTest {
         }
     }
 
+    /**
+     * Dropout's masks are drawn from the seed and the step: a run with dropout interrupted and resumed ends with the
+     * weights of an uninterrupted one, and those differ from the same run's without dropout.
+     */
+    @Test
+    void aRunWithDropoutResumesExactlyAndDiffersFromOneWithout() {
+        TrainConfig config = new TrainConfig(2, 3e-3, 0.01, 0.1, 1.0, 11, 3, 0);
+        ModelConfig bilstm = ModelConfig.of(ModelType.BILSTM, 1, 16, 1, 16, 64, Pooling.MEAN);
+        java.util.function.BiFunction<TextClassifier, Path, Trainer.Builder> builder = (model, work) ->
+                Trainer.builder("d", model, TRAIN, DEV).training(config).data(DATA).padId(SyntheticTask.TOKENIZER.padId())
+                        .workDir(work).parallelism(Parallelism.sequential());
+        TextClassifier straight = tiny(bilstm);
+        Trainer.TrainResult a = builder.apply(straight, dir.resolve("a")).dropout(0.3).build().fit(false);
+
+        Path work = dir.resolve("b");
+        Trainer first = builder.apply(tiny(bilstm), work).dropout(0.3).listener(interruptAfterStep(20)).build();
+        assertThrows(Interrupted.class, () -> first.fit(false));
+        TextClassifier resumed = tiny(bilstm);
+        Trainer.TrainResult b = builder.apply(resumed, work).dropout(0.3).build().fit(true);
+        assertEquals(a.best().metrics(), b.best().metrics());
+        TextClassifier without = tiny(bilstm);
+        builder.apply(without, dir.resolve("c")).build().fit(false);
+        Map<String, INDArray> pa = straight.parameters();
+        Map<String, INDArray> pb = resumed.parameters();
+        Map<String, INDArray> pc = without.parameters();
+        double fromWithout = 0;
+        for (String name : pa.keySet()) {
+            assertEquals(0.0, pa.get(name).sub(pb.get(name)).amaxNumber().doubleValue(), 1e-6, name);
+            fromWithout = Math.max(fromWithout, pa.get(name).sub(pc.get(name)).amaxNumber().doubleValue());
+        }
+        assertTrue(fromWithout > 1e-3, "dropout changed no weight: " + fromWithout);
+        assertThrows(IllegalArgumentException.class, () -> builder.apply(tiny(bilstm), dir.resolve("e")).dropout(1.0));
+    }
+
     @Test
     void theTrainingCurveHoldsEveryStepsLossAndEveryEpochsDevScore() {
         TrainConfig config = new TrainConfig(2, 3e-3, 0.01, 0.1, 1.0, 11, 3, 0);
