@@ -331,15 +331,16 @@ public final class TextClassifier {
     }
 
     /**
-     * Feeds a batch for a training step: as {@link #feed(Batch)}, with {@code dropout}'s mask for this step and part
-     * applied to the summed embeddings (before a BiLSTM's recurrent layer). The recurrent layer's states and the mask are
-     * kept for {@link #backThroughInputs}.
+     * Feeds a batch, or part of one, for a training step: as {@link #feed(Batch)}, with {@code dropout}'s mask for this
+     * step applied to the summed embeddings (before a BiLSTM's recurrent layer): the mask's rows from {@code firstRow},
+     * the part's first row in the whole batch. The recurrent layer's states and the mask are kept for
+     * {@link #backThroughInputs}.
      */
-    public Map<String, INDArray> feed(Batch batch, InputDropout dropout, long step, int part) {
+    public Map<String, INDArray> feed(Batch batch, InputDropout dropout, long step, int firstRow) {
         INDArray input = embeddings.forward(batch);
         inputMask = null;
         if (dropout.active()) {
-            inputMask = dropout.mask(step, part, input.dataType(), input.shape());
+            inputMask = dropout.mask(step, firstRow, input.dataType(), input.shape());
             input.muli(inputMask);
         }
         if (graph.recurrent() != null) {

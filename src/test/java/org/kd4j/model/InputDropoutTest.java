@@ -21,6 +21,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** Dropout on the summed embeddings: its masks, and the gradients of a model trained through them. */
 class InputDropoutTest {
@@ -45,14 +46,18 @@ class InputDropoutTest {
     }
 
     @Test
-    void theSameSeedStepAndPartDrawTheSameMaskAndAnyOtherADifferentOne() {
+    void theSameSeedAndStepDrawTheSameMaskAndAnyPartOfABatchItsRowsOfIt() {
         InputDropout d = new InputDropout(0.5, 3);
         INDArray a = d.mask(5, 0, DataType.FLOAT, 4, 8, 16);
         assertEquals(a, d.mask(5, 0, DataType.FLOAT, 4, 8, 16));
         assertNotEquals(a, d.mask(6, 0, DataType.FLOAT, 4, 8, 16), "the next step");
-        assertNotEquals(a, d.mask(5, 1, DataType.FLOAT, 4, 8, 16), "the batch's second part");
         assertNotEquals(a, new InputDropout(0.5, 4).mask(5, 0, DataType.FLOAT, 4, 8, 16), "another seed");
+        // a batch split into rows 0, 1..2 and 3: each part's mask is its rows of the whole batch's
+        assertEquals(a.get(NDArrayIndex.interval(0, 1)), d.mask(5, 0, DataType.FLOAT, 1, 8, 16));
+        assertEquals(a.get(NDArrayIndex.interval(1, 3)), d.mask(5, 1, DataType.FLOAT, 2, 8, 16));
+        assertEquals(a.get(NDArrayIndex.interval(3, 4)), d.mask(5, 3, DataType.FLOAT, 1, 8, 16));
         assertEquals(DataType.DOUBLE, d.mask(5, 0, DataType.DOUBLE, 2, 2).dataType());
+        assertThrows(IllegalArgumentException.class, () -> d.mask(5, -1, DataType.FLOAT, 2, 2));
     }
 
     @Test

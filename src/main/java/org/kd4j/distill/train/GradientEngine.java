@@ -95,8 +95,8 @@ final class GradientEngine implements AutoCloseable {
     /**
      * @param memoryShare the share (0..1] of the step arrays' and step pools' budgets this engine may use, when several
      *     engines keep their step arrays at the same time
-     * @param dropout dropout on the summed embeddings, its masks drawn per step ({@link #gradients(Batch, double, long)})
-     *     and part
+     * @param dropout dropout on the summed embeddings, its mask drawn per step ({@link #gradients(Batch, double, long)})
+     *     for the whole batch, whatever the parts
      */
     GradientEngine(String name, TextClassifier model, LossTargets targets, EncodedDataset train, int padId,
                    Parallelism parallelism, boolean poolSteps, double memoryShare, InputDropout dropout) {
@@ -160,8 +160,8 @@ final class GradientEngine implements AutoCloseable {
     }
 
     /**
-     * As {@link #gradients(Batch, double)}, at training step {@code step} (0-based), which seeds the dropout masks with
-     * each part's index.
+     * As {@link #gradients(Batch, double)}, at training step {@code step} (0-based), which seeds the batch's dropout
+     * mask; each part takes its rows of it.
      */
     BatchGradients gradients(Batch batch, double temperature, long step) {
         List<Part> parts = split(batch);
@@ -306,13 +306,16 @@ final class GradientEngine implements AutoCloseable {
             Part p = parts.get(i);
             // the worker's arrays are reused by its next part: Sum keeps copies
             sum.add(worker.gradients(p.batch(), targets.placeholders(worker.loss, p.batch(), temperature, p.hardShare(),
-                    p.softShare(), p.tokenShare()), step, i), i);
+                    p.softShare(), p.tokenShare()), step, p.firstRow()), i);
         }
         return sum;
     }
 
-    /** A contiguous slice of a batch, padded to the batch's length, with the share of each loss term it carries. */
-    private record Part(Batch batch, double hardShare, double softShare, double tokenShare) { }
+    /**
+     * A contiguous slice of a batch from its row {@code firstRow}, padded to the batch's length, with the share of each loss
+     * term it carries.
+     */
+    private record Part(Batch batch, int firstRow, double hardShare, double softShare, double tokenShare) { }
 
     /**
      * The batch split over the workers (one part when there is one worker or the batch is too small). Each part's
@@ -327,7 +330,7 @@ final class GradientEngine implements AutoCloseable {
         int micro = limit > 0 ? (int) Math.min(batch.size(), (tokens + limit - 1) / limit) : 1;
         int k = Math.min(batch.size(), Math.max(parallel, (micro + parallel - 1) / parallel * parallel));
         if (k <= 1) {
-            return List.of(new Part(batch, 1, 1, 1));
+            return List.of(new Part(batch, 0, 1, 1, 1));
         }
         int labeledTotal = batch.labeledRows();
         long tokensTotal = batch.realTokens();
@@ -338,7 +341,7 @@ final class GradientEngine implements AutoCloseable {
             int[] indices = Arrays.copyOfRange(batch.indices(), from, to);
             Batch part = Batch.of(train, indices, batch.length(), padId);
             int labeled = part.labeledRows();
-            parts.add(new Part(part, labeledTotal == 0 ? 0 : (double) labeled / labeledTotal, (double) part.size() / batch.size(),
+            parts.add(new Part(part, from, labeledTotal == 0 ? 0 : (double) labeled / labeledTotal, (double) part.size() / batch.size(),
                     tokensTotal == 0 ? 0 : (double) part.realTokens() / tokensTotal));
             from = to;
         }
@@ -357,13 +360,13 @@ final class GradientEngine implements AutoCloseable {
         }
 
         /** Forward and backward of one (part of a) batch. */
-        OutAndGrad gradients(Batch batch, Map<String, INDArray> lossPlaceholders, long step, int part) {
+        OutAndGrad gradients(Batch batch, Map<String, INDArray> lossPlaceholders, long step, int firstRow) {
             if (arrays != null) {
                 arrays.recycle(); // nothing of this worker's previous step is referenced any more
             } else if (poolSteps) {
                 poolFromTheStart();
             }
-            Map<String, INDArray> feed = new HashMap<>(graph.feed(batch, dropout, step, part));
+            Map<String, INDArray> feed = new HashMap<>(graph.feed(batch, dropout, step, firstRow));
             feed.putAll(lossPlaceholders);
             OutAndGrad result = graph.run(() -> graph.sd().calculateGradientsAndOutputs(feed, List.of(DistillationLoss.LOSS),
                     gradientTargets));

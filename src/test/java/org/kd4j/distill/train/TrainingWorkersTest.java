@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.kd4j.data.batch.Batch;
 import org.kd4j.data.batch.BatchPlanner;
 import org.kd4j.data.batch.EncodedDataset;
+import org.kd4j.model.InputDropout;
 import org.kd4j.model.ModelConfig;
 import org.kd4j.model.ModelType;
 import org.kd4j.model.Pooling;
@@ -53,6 +54,52 @@ class TrainingWorkersTest {
         }
         check(new EncodedDataset(org.kd4j.data.glue.GlueTask.STSB, classes.encodings(), none, scores, classes.maxLength()),
                 1, 40, 0, 16);
+    }
+
+    /**
+     * With dropout, each part of a split batch reads its own rows of the whole batch's mask: two workers on micro-batches
+     * give the unsplit batch's loss and gradients at every step, and those differ from the gradients without dropout.
+     */
+    @Test
+    void dropoutMasksDoNotDependOnHowABatchIsSplit() {
+        EncodedDataset data = SyntheticTask.make(96, 3);
+        InputDropout dropout = new InputDropout(0.3, 17);
+        int padId = SyntheticTask.TOKENIZER.padId();
+        for (ModelType type : new ModelType[] {ModelType.TRANSFORMER, ModelType.BILSTM}) {
+            ModelConfig config = ModelConfig.of(type, 1, 16, 2, 32, 256, Pooling.MEAN);
+            TextClassifier model = TextClassifier.create(config, SyntheticTask.TOKENIZER.vocabSize(), 2, 5);
+            TextClassifier mirror = TextClassifier.create(config, SyntheticTask.TOKENIZER.vocabSize(), 2, 5);
+            TextClassifier plain = TextClassifier.create(config, SyntheticTask.TOKENIZER.vocabSize(), 2, 5);
+            java.util.function.Function<String, LossTargets> targets = name -> new LossTargets(name, null,
+                    org.kd4j.config.DistillConfig.defaults(), false, 2, data.size());
+            List<int[]> order = new BatchPlanner(16, true, 4, 7).trainingOrder(data.lengths(), 0);
+            double largestDropoutEffect = 0;
+            try (GradientEngine one = new GradientEngine("one", model, targets.apply("one"), data, padId, Parallelism.sequential(),
+                    true, 1.0, dropout);
+                 GradientEngine two = new GradientEngine("two", mirror, targets.apply("two"), data, padId,
+                         new Parallelism(1, 2, 40), true, 1.0, dropout);
+                 GradientEngine without = new GradientEngine("without", plain, targets.apply("without"), data, padId,
+                         Parallelism.sequential(), true, 1.0, InputDropout.NONE)) {
+                for (int i = 0; i < order.size(); i++) {
+                    Batch batch = Batch.of(data, order.get(i), 0, padId);
+                    assertTrue(two.parts(batch) > 1, "the batch is split: " + batch.size() + " x " + batch.length());
+                    long step = 100 + i;
+                    GradientEngine.BatchGradients split = copy(two.gradients(batch, 1.0, step));
+                    GradientEngine.BatchGradients noDropout = copy(without.gradients(batch, 1.0, step));
+                    GradientEngine.BatchGradients whole = one.gradients(batch, 1.0, step);
+                    String where = type + " step " + step + " (" + batch.size() + " x " + batch.length() + ")";
+                    assertEquals(whole.loss(), split.loss(), 1e-6 * Math.max(1, Math.abs(whole.loss())), where + ": loss");
+                    for (String name : whole.weights().keySet()) {
+                        assertClose(whole.weights().get(name), split.weights().get(name), where + ": " + name);
+                    }
+                    assertClose(whole.embeddings(), split.embeddings(), where + ": embeddings");
+                    largestDropoutEffect = Math.max(largestDropoutEffect,
+                            whole.embeddings().castTo(DataType.DOUBLE).sub(noDropout.embeddings().castTo(DataType.DOUBLE))
+                                    .amaxNumber().doubleValue());
+                }
+            }
+            assertTrue(largestDropoutEffect > 1e-4, type + ": dropout changed no gradient (" + largestDropoutEffect + ")");
+        }
     }
 
     private static void check(EncodedDataset data, int workerCount, int microTokens, int padTo, int hidden) {
