@@ -35,7 +35,8 @@ import org.kd4j.util.Hashing;
 /**
  * The augmented transfer set of a method ({@link AugmentPlan}): Tang et al.'s augmentation
  * ({@link Augmentation#write}) of exactly the training rows the method's cells use (the seeded {@code data.train_limit}
- * subset that {@link TaskData} picks, or the whole training split), with lines equal to a dev example dropped as the
+ * subset that {@link TaskData} picks, or the whole training split; with {@link AugmentRows#TRAINING_AND_UNLABELED},
+ * those rows and then the cells' {@code data.unlabeled_train} rows), with lines equal to a dev example dropped as the
  * {@code augment} command drops them. It is written atomically to
  * {@code <results_dir>/<task>/augmented/aug-<hash>.tsv} ({@link #file}), then its record {@code aug-<hash>.json}
  * (settings, training rows, counts, the time it took); a file with a record of the same key is reused. The draws are
@@ -46,7 +47,9 @@ import org.kd4j.util.Hashing;
  * @param key what decides its content (see {@link #key})
  * @param task the task
  * @param settings the augmentation's settings
- * @param trainRows training rows augmented
+ * @param trainRows labeled training rows augmented
+ * @param unlabeledRows unlabeled training rows augmented after them ({@code data.unlabeled_train}; 0 unless
+ *     {@link AugmentRows#TRAINING_AND_UNLABELED})
  * @param trainLimit {@code data.train_limit} (0: all rows)
  * @param dataSeed {@code data.seed}, which picks the subset
  * @param trainSha256 SHA-256 of the training file
@@ -61,7 +64,7 @@ import org.kd4j.util.Hashing;
  * @param tagger the part-of-speech tagger and its model
  */
 public record AugmentedTransferSet(String file, String key, String task, Map<String, Object> settings, int trainRows,
-                                   int trainLimit, long dataSeed, String trainSha256, long lines, long drawn,
+                                   int unlabeledRows, int trainLimit, long dataSeed, String trainSha256, long lines, long drawn,
                                    long droppedIdentical, long droppedRepeated, long droppedDev, long bytes, double seconds,
                                    String finished, String tagger) {
 
@@ -77,21 +80,27 @@ public record AugmentedTransferSet(String file, String key, String task, Map<Str
 
     /**
      * The identity of a set: the task, the data folder, the training subset ({@code train_limit}, {@code seed}), the
-     * bad-row handling and the augmentation's settings. Not the training file's content, so that a dry run needs no data.
+     * bad-row handling and the augmentation's settings; with {@link AugmentRows#TRAINING_AND_UNLABELED}, that and the
+     * number of unlabeled rows ({@link AugmentRows#TRAINING} adds nothing, so the sets made before the choice existed
+     * keep their names). Not the training file's content, so that a dry run needs no data.
      */
-    static String key(GlueTask task, DataConfig data, AugmentSettings settings) {
-        return Hashing.fieldsHex("kd4j.quality.augmented.v1", task.displayName(), data.dir(), Integer.toString(data.trainLimit()),
-                Long.toString(data.seed()), data.onBadRow().name(), settings.toMap().toString());
+    static String key(GlueTask task, DataConfig data, AugmentSettings settings, AugmentRows rows) {
+        List<String> fields = new ArrayList<>(List.of("kd4j.quality.augmented.v1", task.displayName(), data.dir(), Integer.toString(data.trainLimit()),
+                Long.toString(data.seed()), data.onBadRow().name(), settings.toMap().toString()));
+        if (rows != AugmentRows.TRAINING) {
+            fields.add("rows=" + rows.name().toLowerCase(Locale.ROOT) + ":unlabeled_train=" + data.unlabeledTrain());
+        }
+        return Hashing.fieldsHex(fields.toArray(String[]::new));
     }
 
     /** {@code <folder>/aug-<first 16 hex digits of the key>.tsv}. */
-    static Path file(Path folder, GlueTask task, DataConfig data, AugmentSettings settings) {
-        return folder.resolve("aug-" + key(task, data, settings).substring(0, 16) + ".tsv");
+    static Path file(Path folder, GlueTask task, DataConfig data, AugmentSettings settings, AugmentRows rows) {
+        return folder.resolve("aug-" + key(task, data, settings, rows).substring(0, 16) + ".tsv");
     }
 
     /** This record naming its transfer file {@code file} instead (the results ledger's copy names it by file name). */
     AugmentedTransferSet withFile(String file) {
-        return new AugmentedTransferSet(file, key, task, settings, trainRows, trainLimit, dataSeed, trainSha256, lines, drawn,
+        return new AugmentedTransferSet(file, key, task, settings, trainRows, unlabeledRows, trainLimit, dataSeed, trainSha256, lines, drawn,
                 droppedIdentical, droppedRepeated, droppedDev, bytes, seconds, finished, tagger);
     }
 
@@ -116,17 +125,25 @@ public record AugmentedTransferSet(String file, String key, String task, Map<Str
     }
 
     /**
-     * The set at {@code out} made from {@code data}'s training rows of {@code task}: reused when {@code out} exists with a
-     * record of the same key and training file; otherwise made, written atomically, and recorded.
+     * The set at {@code out} made from {@code data}'s training rows of {@code task} ({@code rows} says which): reused when
+     * {@code out} exists with a record of the same key and training file; otherwise made, written atomically, and
+     * recorded.
      *
      * @param data the cells' data section; its {@code transfer_file} is ignored (the set is made from the training rows)
+     * @throws KdException for {@link AugmentRows#TRAINING_AND_UNLABELED} when {@code data.unlabeled_train} is 0, before
+     *     anything is written
      */
     public static AugmentedTransferSet ensure(Path out, GlueTask task, DataConfig data, AugmentSettings settings,
-                                              WordTagger tagger, Augmentation.Listener listener) {
-        String key = key(task, data, settings);
-        DataConfig rows = new DataConfig(data.dir(), data.maxLength(), data.batchSize(), data.padding(), data.bucketing(),
-                data.bucketBatches(), data.seed(), data.onBadRow(), data.trainLimit(), "", 0);
-        TaskData taskData = new TaskData(task, rows);
+                                              AugmentRows rows, WordTagger tagger, Augmentation.Listener listener) {
+        boolean withUnlabeled = rows == AugmentRows.TRAINING_AND_UNLABELED;
+        if (withUnlabeled && data.unlabeledTrain() == 0) {
+            throw new KdException("augment.rows training_and_unlabeled (" + out + "): the cells have no unlabeled rows to"
+                    + " augment (data.unlabeled_train is 0); set data.unlabeled_train or rows: training");
+        }
+        String key = key(task, data, settings, rows);
+        DataConfig source = new DataConfig(data.dir(), data.maxLength(), data.batchSize(), data.padding(), data.bucketing(),
+                data.bucketBatches(), data.seed(), data.onBadRow(), data.trainLimit(), "", withUnlabeled ? data.unlabeledTrain() : 0);
+        TaskData taskData = new TaskData(task, source);
         String trainSha256 = Hashing.fileHex("training data", taskData.trainFile());
         Optional<AugmentedTransferSet> recorded = read(out);
         if (recorded.isPresent() && Files.isRegularFile(out) && recorded.get().key().equals(key)
@@ -135,7 +152,9 @@ public record AugmentedTransferSet(String file, String key, String task, Map<Str
                     recorded.get().trainRows());
             return recorded.get();
         }
-        List<Example> train = taskData.trainExamples();
+        List<Example> train = new ArrayList<>(taskData.trainExamples());
+        int labeled = train.size();
+        train.addAll(taskData.unlabeledExamples());
         List<Example> dev = new ArrayList<>();
         for (SplitSpec split : Augmentation.devSplits(task)) {
             Path file = GlueDataset.fileOf(Path.of(data.dir()), task, split);
@@ -145,8 +164,8 @@ public record AugmentedTransferSet(String file, String key, String task, Map<Str
             }
             dev.addAll(GlueDataset.load(file, task, split, data.onBadRow()).examples());
         }
-        LOG.info("{}: augmenting {} training rows of {} (factor {}, seed {})", out, train.size(), task, settings.factor(),
-                settings.seed());
+        LOG.info("{}: augmenting {} training rows of {}, {} of them unlabeled (factor {}, seed {})", out, train.size(), task,
+                train.size() - labeled, settings.factor(), settings.seed());
         long start = System.nanoTime();
         Augmentation.Summary[] summary = new Augmentation.Summary[1];
         try {
@@ -158,7 +177,7 @@ public record AugmentedTransferSet(String file, String key, String task, Map<Str
             Augmentation.Summary s = summary[0];
             double seconds = (System.nanoTime() - start) / 1e9;
             AugmentedTransferSet record = new AugmentedTransferSet(out.toString(), key, task.displayName(), settings.toMap(),
-                    train.size(), data.trainLimit(), data.seed(), trainSha256, s.written(), s.drawn(), s.identical(),
+                    labeled, train.size() - labeled, data.trainLimit(), data.seed(), trainSha256, s.written(), s.drawn(), s.identical(),
                     s.repeated(), s.inDev(), Files.size(out), seconds, Instant.now().toString(), s.tagger());
             AtomicFiles.write(recordFile(out), JSON.writeValueAsBytes(record));
             LOG.info("{}: {} lines from {} training rows in {} s", out, s.written(), train.size(),

@@ -234,9 +234,11 @@ final class MethodsSection {
                 Optional<AugmentedTransferSet> set = QualityBenchmark.augmentedRecord(plan, task, file);
                 var settings = m.augment().settings();
                 sb.append(set.map(x -> String.format(Locale.ROOT, "Method %s's transfer set `%s`: %,d lines (%,d bytes) from"
-                                + " %,d training rows x %d draws (seed %d), %,d dropped as equal to their original, %,d as"
+                                + " %s x %d draws (seed %d), %,d dropped as equal to their original, %,d as"
                                 + " repeats, %,d as dev examples; made in %s.%n%n", m.name(), file.getFileName(), x.lines(),
-                                x.bytes(), x.trainRows(), settings.factor(), settings.seed(), x.droppedIdentical(),
+                                x.bytes(), x.unlabeledRows() == 0 ? String.format(Locale.ROOT, "%,d training rows", x.trainRows())
+                                        : String.format(Locale.ROOT, "%,d training rows and %,d unlabeled ones", x.trainRows(),
+                                        x.unlabeledRows()), settings.factor(), settings.seed(), x.droppedIdentical(),
                                 x.droppedRepeated(), x.droppedDev(), QualityReport.duration(x.seconds())))
                         .orElse(String.format(Locale.ROOT, "Method %s's transfer set `%s` (factor %d, seed %d): not made"
                                 + " yet.%n%n", m.name(), file.getFileName(), settings.factor(), settings.seed())));

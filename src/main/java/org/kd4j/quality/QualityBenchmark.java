@@ -263,7 +263,8 @@ public final class QualityBenchmark {
                 if (cell.cell().kind() == CellKind.METHOD && plan.method(cell.cell().method()).augment() != null) {
                     // the augmented transfer set the cell reads: made once (before its first cell), then reused
                     AugmentedTransferSet.ensure(Path.of(cell.config().data().transferFile()), cell.task(), cell.config().data(),
-                            plan.method(cell.cell().method()).augment().settings(), tagger.get(),
+                            plan.method(cell.cell().method()).augment().settings(),
+                            plan.method(cell.cell().method()).augment().rows(), tagger.get(),
                             Augmentation.Listener.logging("augment " + cell.task(), 10_000));
                     recordAugmentedInLedger(plan, cell);
                 }

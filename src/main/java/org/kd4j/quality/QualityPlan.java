@@ -388,6 +388,11 @@ public record QualityPlan(String resultsDir, List<Long> seeds, List<CellKind> ce
         }
         // the augmented set is made from the rows the cells train on: their data section, before the transfer file
         DataConfig data = resolve(source, task, student, m, null).data();
+        if (m.augment().rows() == AugmentRows.TRAINING_AND_UNLABELED && data.unlabeledTrain() == 0) {
+            throw ConfigException.of(source + " (method " + m.name() + ", task " + task + ", student " + student + ")",
+                    "augment.rows = training_and_unlabeled: the cells have no unlabeled rows to augment (data.unlabeled_train"
+                    + " is 0); set data.unlabeled_train in the method's preset, or rows: training");
+        }
         ObjectNode transfer = JsonNodeFactory.instance.objectNode();
         transfer.putObject("data").put("transfer_file", augmentedFile(task, data, m.augment()).toString());
         return resolve(source, task, student, m, transfer);
@@ -401,7 +406,7 @@ public record QualityPlan(String resultsDir, List<Long> seeds, List<CellKind> ce
      */
     public Path augmentedFile(GlueTask task, DataConfig data, AugmentPlan augment) {
         return AugmentedTransferSet.file(Path.of(resultsDir, task.displayName(), AugmentedTransferSet.FOLDER), task, data,
-                augment.settings());
+                augment.settings(), augment.rows());
     }
 
     private ExperimentConfig resolve(String source, GlueTask task, String student, MethodPlan method, JsonNode transfer) {

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kd4j.ConfigException;
+import org.kd4j.config.DataConfig;
 import org.kd4j.config.DistillConfig;
 import org.kd4j.config.ConfigLoader;
 import org.kd4j.config.StudentConfig;
@@ -66,9 +67,9 @@ class QualityPlanTest {
         // weighting (uniform with one output), and the methods on SST-2 and MRPC x 3 seeds: augmented, hidden, cofinetuned,
         // apart-cls and embeddings for 2 students, layers, augmented-embeddings, encoded and dropout for 1;
         // augmented-embeddings-long, unlabeled-embeddings, augmented-unlabeled-embeddings, their -mse variants,
-        // augmented-unlabeled-embeddings-mse-soft, augmented-unlabeled-encoded-mse and augmented-unlabeled-embeddings-mse-dropout
-        // on SST-2 for 1 student x 3 seeds
-        assertEquals(4 * 3 * 3 * 6 + 3 * 3 * 5 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1 + 1 + 1) + 8 * 3, cells.size());
+        // augmented-unlabeled-embeddings-mse-soft, augmented-unlabeled-encoded-mse, augmented-unlabeled-embeddings-mse-dropout
+        // and augmented-unlabeled-embeddings-mse-all-rows on SST-2 for 1 student x 3 seeds
+        assertEquals(4 * 3 * 3 * 6 + 3 * 3 * 5 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1 + 1 + 1) + 9 * 3, cells.size());
         assertTrue(cells.stream().noneMatch(x -> x.key().startsWith("STS-B/") && x.key().contains("/ensemble-confidence/")));
         assertEquals(cells.size(), cells.stream().map(QualityCell::dir).distinct().count(), "one run directory per cell");
 
@@ -110,7 +111,8 @@ class QualityPlanTest {
         assertEquals(List.of("augmented", "hidden", "layers", "cofinetuned", "apart-cls", "embeddings",
                 "augmented-embeddings", "augmented-embeddings-long", "unlabeled-embeddings", "augmented-unlabeled-embeddings",
                 "augmented-unlabeled-embeddings-mse", "unlabeled-embeddings-mse", "augmented-unlabeled-embeddings-mse-soft",
-                "augmented-unlabeled-encoded-mse", "encoded", "dropout", "augmented-unlabeled-embeddings-mse-dropout"),
+                "augmented-unlabeled-encoded-mse", "encoded", "dropout", "augmented-unlabeled-embeddings-mse-dropout",
+                "augmented-unlabeled-embeddings-mse-all-rows"),
                 plan.methods().stream().map(QualityPlan.MethodPlan::name).toList());
 
         ExperimentConfig augmented = cell(cells, "SST-2/bilstm/method-augmented/seed-2").config();
@@ -283,6 +285,25 @@ class QualityPlanTest {
             assertNotEquals(controlCell.configSha256(), dropoutCell.configSha256());
         }
         assertTrue(cells.stream().noneMatch(c -> c.key().contains("/sead/method-dropout/")), "the BiLSTM only");
+
+        // the augmented lines drawn once from each of the 67,349 sentences, not 10 times from the 8,000 labeled ones: only
+        // the transfer file differs (another augment section), everything else is its control's
+        assertEquals("augmented-unlabeled-embeddings-mse", plan.method("augmented-unlabeled-embeddings-mse-all-rows").control());
+        assertEquals(new AugmentPlan(10, null, null, null, null, 42L, null, null), plan.method("augmented-unlabeled-embeddings-mse").augment());
+        assertEquals(new AugmentPlan(1, null, null, null, null, 42L, null, AugmentRows.TRAINING_AND_UNLABELED),
+                plan.method("augmented-unlabeled-embeddings-mse-all-rows").augment());
+        QualityCell allRowsCell = cell(cells, "SST-2/bilstm/method-augmented-unlabeled-embeddings-mse-all-rows/seed-1");
+        ExperimentConfig allRows = allRowsCell.config();
+        ExperimentConfig mse1 = cell(cells, "SST-2/bilstm/method-augmented-unlabeled-embeddings-mse/seed-1").config();
+        assertNotEquals(mse1.data().transferFile(), allRows.data().transferFile());
+        assertTrue(allRows.data().transferFile().startsWith(Path.of("runs/quality/SST-2/augmented").toString()));
+        DataConfig d = mse1.data();
+        assertEquals(new DataConfig(d.dir(), d.maxLength(), d.batchSize(), d.padding(), d.bucketing(), d.bucketBatches(), d.seed(),
+                d.onBadRow(), d.trainLimit(), allRows.data().transferFile(), d.unlabeledTrain()), allRows.data(),
+                "the data section but for the transfer file");
+        assertEquals(mse1.student(), allRows.student());
+        assertEquals(mse1.teachers(), allRows.teachers());
+        assertEquals(mse1.distill(), allRows.distill());
     }
 
     /**
@@ -303,12 +324,15 @@ class QualityPlanTest {
         assertTrue(text.contains(before), "glue5.yaml's augmented-unlabeled-embeddings-mse preset");
         Path explicit = dir.resolve("glue5-explicit.yaml");
         Files.writeString(explicit, text.replace(before, before.replace("1.19.0-beta29\"}",
-                "1.19.0-beta29\", embeddings_from: word_table, dropout: 0}")));
+                "1.19.0-beta29\", embeddings_from: word_table, dropout: 0}").replace("seed: 42}", "seed: 42, rows: training}")));
         String key = "SST-2/bilstm/method-augmented-unlabeled-embeddings-mse/seed-1";
         QualityCell original = cell(QualityBenchmark.allCells(QualityPlan.load(GLUE5), GLUE5.toString()), key);
         QualityCell written = cell(QualityBenchmark.allCells(QualityPlan.load(explicit), explicit.toString()), key);
         assertEquals(EmbeddingsFrom.WORD_TABLE, written.config().student().embeddingsFrom());
         assertEquals(0.0, written.config().student().dropout());
+        assertEquals(AugmentRows.TRAINING, QualityPlan.load(explicit).method("augmented-unlabeled-embeddings-mse").augment().rows());
+        assertEquals(original.config().data().transferFile(), written.config().data().transferFile(),
+                "rows: training names the transfer set as before the key existed");
         assertEquals(original.ledgerEntry().orElseThrow(() -> new AssertionError("no ledger entry for " + key)).configSha256(),
                 original.configSha256(), "the hash recorded before embeddings_from existed");
         assertEquals(original.configSha256(), written.configSha256());
@@ -429,6 +453,11 @@ class QualityPlanTest {
         assertRefused(dir, text.replace("{factor: 2}", "{factor: 0}"), "factor = 0 is out of range");
         assertRefused(dir, text.replace("{factor: 2}", "{factor: 2, p_mask: 0.7, p_pos: 0.7}"), "p_pos = '0.7' is not valid; expected p_mask + p_pos at most 1");
         assertRefused(dir, text.replace("[cross_entropy, single_teacher, ensemble]", "[ensemble, method]"), "cells = 'method'");
+        // augmenting the unlabeled rows too needs cells that have some; an unknown choice of rows is named
+        assertRefused(dir, text.replace("{factor: 2}", "{factor: 2, rows: training_and_unlabeled}"),
+                "(method aug, task SST-2, student s1): augment.rows = training_and_unlabeled: the cells have no unlabeled rows"
+                + " to augment (data.unlabeled_train is 0)");
+        assertRefused(dir, text.replace("{factor: 2}", "{factor: 2, rows: everything}"), "'everything'");
         // a control: another method of the plan, with cells wherever the method has them
         assertEquals("aug", QualityPlan.load(Files.writeString(ok, text.replace("name: hid", "name: hid\n    control: aug")))
                 .method("hid").control());
