@@ -47,6 +47,9 @@ import org.kd4j.util.Hashing;
  * receipt, without fine-tuning it again, when the run needs only its logits ({@code measure_teachers: false}, no hidden
  * loss, not the layer loss's teacher) and every one of them is in the cache or the ledger. Otherwise it is fine-tuned
  * again, as without a ledger. Co-finetuned teachers come from their receipts all together, or are co-finetuned again.
+ * Fine-tuning repeats bit for bit on one kind of CPU but not across them, so a teacher fine-tuned again elsewhere may
+ * be another model: the ledger then keeps the receipt it displaces under {@code earlier/}, and a teacher is taken from
+ * whichever of its receipts has every logit the run needs.
  */
 public final class TeacherPool {
 
@@ -56,6 +59,9 @@ public final class TeacherPool {
     private final TaskData data;
     private final Path cacheDir;
     private final LogitCache logits;
+    /** The teacher ledger's folder of receipts its newer ones displaced ({@link #keepReceipt}). */
+    static final String EARLIER = "earlier";
+
     /** The run's teacher ledger ({@code run.teacher_ledger}); null: none. */
     private final Path ledger;
     /** The teachers' pooled representations, beside their logits (same keys, files {@code .pooled}). */
@@ -457,13 +463,14 @@ public final class TeacherPool {
         } else if (config.distill().layers().on() && t.name().equals(config.distill().layers().teacher())) {
             why = "the layer loss needs the model";
         } else {
-            String sha = receipt.get().modelSha256();
-            int outputs = data.task().numOutputs();
-            List<Part> parts = new ArrayList<>(trainParts(modelFile, sha, tokenizer, train));
-            parts.add(devPart(modelFile, sha, tokenizer, dev));
-            for (Part part : parts) {
-                if (!logits.holds(part.key().hash(), part.rows().size(), outputs)) {
-                    why = "its logits are not cached (" + part.key().describe() + ")";
+            // the current receipt first, then the ledger's earlier ones (models fine-tuned on other machines)
+            String current = receipt.get().modelSha256();
+            List<TeacherProvenance> candidates = new ArrayList<>(List.of(receipt.get()));
+            earlierReceipts(modelFile).stream().filter(e -> !e.modelSha256().equals(current)).forEach(candidates::add);
+            for (TeacherProvenance candidate : candidates) {
+                why = missingLogits(modelFile, candidate.modelSha256(), tokenizer, train, dev);
+                if (why == null) {
+                    receipt = Optional.of(candidate);
                     break;
                 }
             }
@@ -476,11 +483,47 @@ public final class TeacherPool {
         TeacherProvenance r = receipt.get();
         LOG.info("teacher {}: from its receipt {} (its model file is not here; every logit this run needs is cached)", t.name(),
                 TeacherProvenance.fileOf(modelFile));
+        if (!r.modelSha256().equals(receipt(modelFile).map(TeacherProvenance::modelSha256).orElse(""))) {
+            LOG.info("teacher {}: the receipt of an earlier fine-tuning of it, model SHA-256 {}, holds the logits", t.name(),
+                    r.modelSha256());
+        }
         NativeTeacherModel model = NativeTeacherModel.lazy(modelFile, () -> {
             throw new KdException("teacher " + t.name() + ": " + modelFile + " is not here (only its receipt "
                     + TeacherProvenance.fileOf(modelFile) + " is); expected every logit the run needs in the cache");
         }, r.parameters());
         return Optional.of(new Prepared(model, r.trainSeconds(), true, r.modelSha256()));
+    }
+
+    /** Why the logits of the model {@code modelSha256} are not all cached; null when they are. */
+    private String missingLogits(Path modelFile, String modelSha256, BertTokenizer tokenizer, EncodedDataset train,
+                                 EncodedDataset dev) {
+        int outputs = data.task().numOutputs();
+        List<Part> parts = new ArrayList<>(trainParts(modelFile, modelSha256, tokenizer, train));
+        parts.add(devPart(modelFile, modelSha256, tokenizer, dev));
+        for (Part part : parts) {
+            if (!logits.holds(part.key().hash(), part.rows().size(), outputs)) {
+                return "its logits are not cached (" + part.key().describe() + ")";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The teacher ledger's earlier receipts of a model file: those of models its configuration gave before, on another
+     * machine ({@code <ledger>/earlier/<first 12 hex digits of the model's SHA-256>/}, {@link #keepReceipt}), by folder
+     * name; empty without a ledger.
+     */
+    private List<TeacherProvenance> earlierReceipts(Path modelFile) {
+        Path earlier = ledger == null ? null : ledger.resolve(EARLIER);
+        if (earlier == null || !Files.isDirectory(earlier)) {
+            return List.of();
+        }
+        try (var folders = Files.list(earlier)) {
+            return folders.sorted().map(f -> TeacherProvenance.read(f.resolve(modelFile.getFileName())))
+                    .flatMap(Optional::stream).filter(TeacherProvenance::isReceipt).toList();
+        } catch (IOException e) {
+            throw new KdException("cannot list the teacher ledger's earlier receipts in " + earlier + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -500,7 +543,11 @@ public final class TeacherPool {
 
     /**
      * Makes the cached teacher's provenance a receipt (adds its model file's SHA-256 when an older run wrote it without)
-     * and, with a teacher ledger, keeps a copy there. A teacher without a provenance file has no receipt.
+     * and, with a teacher ledger, keeps a copy there. A teacher without a provenance file has no receipt. When the
+     * ledger's receipt names another model (the same configuration fine-tuned on another machine: the training repeats
+     * bit for bit on one kind of CPU, not across them), a warning says so and that receipt is kept under
+     * {@code <ledger>/earlier/<first 12 hex digits of its model's SHA-256>/}, so the logits cached for that model stay
+     * usable ({@link #fromReceipt}).
      */
     private void keepReceipt(Path modelFile) {
         if (ledger == null) {
@@ -515,6 +562,21 @@ public final class TeacherPool {
         }
         Path from = TeacherProvenance.fileOf(modelFile);
         Path to = TeacherProvenance.fileOf(ledger.resolve(modelFile.getFileName()));
+        String sha = TeacherProvenance.read(modelFile).map(TeacherProvenance::modelSha256).orElse("");
+        Optional<TeacherProvenance> displaced = TeacherProvenance.read(ledger.resolve(modelFile.getFileName()))
+                .filter(TeacherProvenance::isReceipt).filter(r -> !r.modelSha256().equals(sha));
+        if (displaced.isPresent()) {
+            String old = displaced.get().modelSha256();
+            Path kept = TeacherProvenance.fileOf(ledger.resolve(EARLIER).resolve(old.substring(0, 12))
+                    .resolve(modelFile.getFileName()));
+            if (!Files.isRegularFile(kept)) {
+                copy(to, kept);
+            }
+            LOG.warn("teacher ledger: {} was fine-tuned again and differs from the model its receipt {} records (SHA-256 {},"
+                    + " was {}): fine-tuning repeats bit for bit on one kind of CPU, not across them. The earlier receipt is"
+                    + " kept as {}, so the logits cached for that model stay usable", modelFile.getFileName(), to, sha, old,
+                    kept);
+        }
         try {
             if (!Files.isRegularFile(to) || Files.mismatch(from, to) != -1) {
                 copy(from, to);

@@ -115,6 +115,55 @@ class TeacherLedgerTest {
         assertEquals(lstm.dev().main(), partial.teachers().get(1).dev().main(), 1e-6, "training is deterministic");
     }
 
+    /**
+     * The same configuration fine-tuned on another kind of CPU gives another model (the training repeats bit for bit on
+     * one kind only): the ledger keeps the receipt the new one displaces, and a teacher comes from whichever receipt has
+     * all its logits.
+     */
+    @Test
+    void aTeacherFineTunedAgainIntoAnotherModelKeepsTheEarlierReceiptAndEitherServes(@TempDir Path root) throws Exception {
+        Path cache = root.resolve("cache");
+        Path ledger = root.resolve("ledger");
+        Path yaml = TeacherPoolTest.twoTeachers(root, ", teacher_ledger: " + ledger);
+        List<Teacher> trained = pool(yaml, "run.measure_teachers=false").teachers();
+        Teacher cnn = trained.get(0);
+        Path inLedger = ledger.resolve(cnn.modelFile().getFileName());
+        TeacherProvenance made = TeacherProvenance.read(inLedger).orElseThrow();
+        assertFalse(Files.exists(ledger.resolve(TeacherPool.EARLIER)), "nothing displaced yet");
+
+        // as if another machine had fine-tuned it into another model before, whose logits the ledger lacks
+        String elsewhereSha = (made.modelSha256().startsWith("0") ? "1" : "0") + made.modelSha256().substring(1);
+        TeacherProvenance elsewhere = made.withModelSha256(elsewhereSha);
+        TeacherProvenance.write(inLedger, elsewhere);
+        FileTrees.delete(cache);
+        Pooled again = pool(yaml, "run.measure_teachers=false");
+        assertFalse(again.teachers().get(0).cached(), "cnn: no logits for its receipt's model, so fine-tuned again");
+        assertTrue(again.teachers().get(1).cached(), "lstm: from its receipt");
+        assertEquals(made.modelSha256(), TeacherProvenance.read(inLedger).orElseThrow().modelSha256(),
+                "the ledger's receipt names the model made now");
+        Path displaced = ledger.resolve(TeacherPool.EARLIER).resolve(elsewhereSha.substring(0, 12)).resolve(cnn.modelFile().getFileName());
+        assertEquals(elsewhereSha, TeacherProvenance.read(displaced).orElseThrow().modelSha256(), "the displaced receipt is kept");
+
+        // the other way round: the ledger's receipt names a model whose logits are not there, an earlier receipt's are
+        TeacherProvenance.write(inLedger, elsewhere);
+        TeacherProvenance.write(ledger.resolve(TeacherPool.EARLIER).resolve(made.modelSha256().substring(0, 12))
+                .resolve(cnn.modelFile().getFileName()), made);
+        FileTrees.delete(cache);
+        Pooled fromEarlier = pool(yaml, "run.measure_teachers=false");
+        Teacher b = fromEarlier.teachers().get(0);
+        assertTrue(b.cached(), "cnn: from the earlier receipt");
+        assertEquals(0, files(cache.resolve("teachers"), ".kdm"), "no teacher is fine-tuned again");
+        assertEquals(made.modelSha256(), b.modelDigest(), "the run's provenance names the model whose logits it read");
+        assertEquals(cnn.dev().main(), b.dev().main());
+        for (int r = 0; r < cnn.trainLogits().length; r++) {
+            assertArrayEquals(cnn.trainLogits()[r], b.trainLogits()[r]);
+        }
+        // neither receipt's logits there: fine-tuned again
+        FileTrees.delete(cache);
+        FileTrees.delete(ledger.resolve("logits"));
+        assertFalse(pool(yaml, "run.measure_teachers=false").teachers().get(0).cached());
+    }
+
     /** Co-finetuned teachers too: all of them from their receipts, or the joint run again. */
     @Test
     void coFinetunedTeachersComeFromTheirReceiptsTogether(@TempDir Path root) throws Exception {
