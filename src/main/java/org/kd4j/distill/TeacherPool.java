@@ -47,21 +47,21 @@ import org.kd4j.util.Hashing;
  * receipt, without fine-tuning it again, when the run needs only its logits ({@code measure_teachers: false}, no hidden
  * loss, not the layer loss's teacher) and every one of them is in the cache or the ledger. Otherwise it is fine-tuned
  * again, as without a ledger. Co-finetuned teachers come from their receipts all together, or are co-finetuned again.
- * Fine-tuning repeats bit for bit on one kind of CPU but not across them, so a teacher fine-tuned again elsewhere may
- * be another model: the ledger then keeps the receipt it displaces under {@code earlier/}, and a teacher is taken from
+ * Fine-tuning a teacher again on another machine may give another model (the same configuration gave byte-identical
+ * models on some machines and not on others): the ledger then keeps the receipt it displaces under {@code earlier/}, and a teacher is taken from
  * whichever of its receipts has every logit the run needs.
  */
 public final class TeacherPool {
 
     private static final Logger LOG = LogManager.getLogger(TeacherPool.class);
 
+    /** The teacher ledger's folder of receipts its newer ones displaced ({@link #keepReceipt}). */
+    static final String EARLIER = "earlier";
+
     private final ExperimentConfig config;
     private final TaskData data;
     private final Path cacheDir;
     private final LogitCache logits;
-    /** The teacher ledger's folder of receipts its newer ones displaced ({@link #keepReceipt}). */
-    static final String EARLIER = "earlier";
-
     /** The run's teacher ledger ({@code run.teacher_ledger}); null: none. */
     private final Path ledger;
     /** The teachers' pooled representations, beside their logits (same keys, files {@code .pooled}). */
@@ -456,6 +456,7 @@ public final class TeacherPool {
             return Optional.empty();
         }
         String why = null;
+        boolean earlier = false;
         if (config.run().measureTeachers()) {
             why = "run.measure_teachers is on (the dev pass is timed with the model)";
         } else if (config.distill().hidden()) {
@@ -470,6 +471,7 @@ public final class TeacherPool {
             for (TeacherProvenance candidate : candidates) {
                 why = missingLogits(modelFile, candidate.modelSha256(), tokenizer, train, dev);
                 if (why == null) {
+                    earlier = !candidate.modelSha256().equals(current);
                     receipt = Optional.of(candidate);
                     break;
                 }
@@ -483,7 +485,7 @@ public final class TeacherPool {
         TeacherProvenance r = receipt.get();
         LOG.info("teacher {}: from its receipt {} (its model file is not here; every logit this run needs is cached)", t.name(),
                 TeacherProvenance.fileOf(modelFile));
-        if (!r.modelSha256().equals(receipt(modelFile).map(TeacherProvenance::modelSha256).orElse(""))) {
+        if (earlier) {
             LOG.info("teacher {}: the receipt of an earlier fine-tuning of it, model SHA-256 {}, holds the logits", t.name(),
                     r.modelSha256());
         }
@@ -544,8 +546,8 @@ public final class TeacherPool {
     /**
      * Makes the cached teacher's provenance a receipt (adds its model file's SHA-256 when an older run wrote it without)
      * and, with a teacher ledger, keeps a copy there. A teacher without a provenance file has no receipt. When the
-     * ledger's receipt names another model (the same configuration fine-tuned on another machine: the training repeats
-     * bit for bit on one kind of CPU, not across them), a warning says so and that receipt is kept under
+     * ledger's receipt names another model (the same configuration fine-tuned on another machine, which need not give
+     * the same bytes), a warning says so and that receipt is kept under
      * {@code <ledger>/earlier/<first 12 hex digits of its model's SHA-256>/}, so the logits cached for that model stay
      * usable ({@link #fromReceipt}).
      */
@@ -557,12 +559,14 @@ public final class TeacherPool {
         if (provenance.isEmpty()) {
             return;
         }
-        if (!provenance.get().isReceipt()) {
-            TeacherProvenance.write(modelFile, provenance.get().withModelSha256(Hashing.fileHex("teacher model", modelFile)));
+        TeacherProvenance receipt = provenance.get();
+        if (!receipt.isReceipt()) {
+            receipt = receipt.withModelSha256(Hashing.fileHex("teacher model", modelFile));
+            TeacherProvenance.write(modelFile, receipt);
         }
         Path from = TeacherProvenance.fileOf(modelFile);
         Path to = TeacherProvenance.fileOf(ledger.resolve(modelFile.getFileName()));
-        String sha = TeacherProvenance.read(modelFile).map(TeacherProvenance::modelSha256).orElse("");
+        String sha = receipt.modelSha256();
         Optional<TeacherProvenance> displaced = TeacherProvenance.read(ledger.resolve(modelFile.getFileName()))
                 .filter(TeacherProvenance::isReceipt).filter(r -> !r.modelSha256().equals(sha));
         if (displaced.isPresent()) {
@@ -572,8 +576,8 @@ public final class TeacherPool {
             if (!Files.isRegularFile(kept)) {
                 copy(to, kept);
             }
-            LOG.warn("teacher ledger: {} was fine-tuned again and differs from the model its receipt {} records (SHA-256 {},"
-                    + " was {}): fine-tuning repeats bit for bit on one kind of CPU, not across them. The earlier receipt is"
+            LOG.warn("teacher ledger: {} differs from the model its receipt {} records (SHA-256 {}, was {}): the same"
+                    + " configuration fine-tuned on another machine need not give the same bytes. The earlier receipt is"
                     + " kept as {}, so the logits cached for that model stay usable", modelFile.getFileName(), to, sha, old,
                     kept);
         }

@@ -116,8 +116,8 @@ class TeacherLedgerTest {
     }
 
     /**
-     * The same configuration fine-tuned on another kind of CPU gives another model (the training repeats bit for bit on
-     * one kind only): the ledger keeps the receipt the new one displaces, and a teacher comes from whichever receipt has
+     * The same configuration fine-tuned on another machine may give another model (it did for SST-2's teachers on
+     * 2026-12-06): the ledger keeps the receipt the new one displaces, and a teacher comes from whichever receipt has
      * all its logits.
      */
     @Test
