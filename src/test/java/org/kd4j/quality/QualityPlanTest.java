@@ -68,8 +68,8 @@ class QualityPlanTest {
         // apart-cls and embeddings for 2 students, layers, augmented-embeddings, encoded and dropout for 1;
         // augmented-embeddings-long, unlabeled-embeddings, augmented-unlabeled-embeddings, their -mse variants,
         // augmented-unlabeled-embeddings-mse-soft, augmented-unlabeled-encoded-mse, augmented-unlabeled-embeddings-mse-dropout
-        // and augmented-unlabeled-embeddings-mse-all-rows on SST-2 for 1 student x 3 seeds
-        assertEquals(4 * 3 * 3 * 6 + 3 * 3 * 5 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1 + 1 + 1) + 9 * 3, cells.size());
+        // augmented-unlabeled-embeddings-mse-all-rows and its -x3 on SST-2 for 1 student x 3 seeds
+        assertEquals(4 * 3 * 3 * 6 + 3 * 3 * 5 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1 + 1 + 1) + 10 * 3, cells.size());
         assertTrue(cells.stream().noneMatch(x -> x.key().startsWith("STS-B/") && x.key().contains("/ensemble-confidence/")));
         assertEquals(cells.size(), cells.stream().map(QualityCell::dir).distinct().count(), "one run directory per cell");
 
@@ -112,7 +112,7 @@ class QualityPlanTest {
                 "augmented-embeddings", "augmented-embeddings-long", "unlabeled-embeddings", "augmented-unlabeled-embeddings",
                 "augmented-unlabeled-embeddings-mse", "unlabeled-embeddings-mse", "augmented-unlabeled-embeddings-mse-soft",
                 "augmented-unlabeled-encoded-mse", "encoded", "dropout", "augmented-unlabeled-embeddings-mse-dropout",
-                "augmented-unlabeled-embeddings-mse-all-rows"),
+                "augmented-unlabeled-embeddings-mse-all-rows", "augmented-unlabeled-embeddings-mse-all-rows-x3"),
                 plan.methods().stream().map(QualityPlan.MethodPlan::name).toList());
 
         ExperimentConfig augmented = cell(cells, "SST-2/bilstm/method-augmented/seed-2").config();
@@ -304,6 +304,27 @@ class QualityPlanTest {
         assertEquals(mse1.student(), allRows.student());
         assertEquals(mse1.teachers(), allRows.teachers());
         assertEquals(mse1.distill(), allRows.distill());
+
+        // three draws from each of those sentences instead of one: only the augment section's factor, hence the transfer
+        // file, differs from its control
+        assertEquals("augmented-unlabeled-embeddings-mse-all-rows",
+                plan.method("augmented-unlabeled-embeddings-mse-all-rows-x3").control());
+        assertEquals(new AugmentPlan(3, null, null, null, null, 42L, null, AugmentRows.TRAINING_AND_UNLABELED),
+                plan.method("augmented-unlabeled-embeddings-mse-all-rows-x3").augment());
+        QualityCell x3Cell = cell(cells, "SST-2/bilstm/method-augmented-unlabeled-embeddings-mse-all-rows-x3/seed-1");
+        ExperimentConfig x3 = x3Cell.config();
+        assertNotEquals(allRows.data().transferFile(), x3.data().transferFile());
+        assertTrue(x3.data().transferFile().startsWith(Path.of("runs/quality/SST-2/augmented").toString()));
+        DataConfig a = allRows.data();
+        assertEquals(new DataConfig(a.dir(), a.maxLength(), a.batchSize(), a.padding(), a.bucketing(), a.bucketBatches(), a.seed(),
+                a.onBadRow(), a.trainLimit(), x3.data().transferFile(), a.unlabeledTrain()), x3.data(),
+                "the data section but for the transfer file");
+        assertEquals(allRows.student(), x3.student());
+        assertEquals(allRows.teachers(), x3.teachers());
+        assertEquals(allRows.distill(), x3.distill());
+        assertNotEquals(allRowsCell.configSha256(), x3Cell.configSha256());
+        assertEquals(3, cells.stream().filter(c -> c.key().contains("/method-augmented-unlabeled-embeddings-mse-all-rows-x3/")).count(),
+                "SST-2's BiLSTM only, 3 seeds");
     }
 
     /**
