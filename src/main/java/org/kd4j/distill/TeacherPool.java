@@ -46,7 +46,8 @@ import org.kd4j.util.Hashing;
  * file, such as a fresh clone of a repository that commits the ledger, a teacher trained apart is then taken from its
  * receipt, without fine-tuning it again, when the run needs only its logits ({@code measure_teachers: false}, no hidden
  * loss, not the layer loss's teacher) and every one of them is in the cache or the ledger. Otherwise it is fine-tuned
- * again, as without a ledger. Co-finetuned teachers come from their receipts all together, or are co-finetuned again.
+ * again, as without a ledger. Co-finetuned teachers come from their receipts all together, all from one joint run (each
+ * receipt names its partners' models, {@code partner_models}), or are co-finetuned again.
  * Fine-tuning a teacher again on another machine may give another model (the same configuration gave byte-identical
  * models on some machines and not on others): the ledger then keeps the receipt it displaces under {@code earlier/}, and a teacher is taken from
  * whichever of its receipts has every logit the run needs.
@@ -261,21 +262,11 @@ public final class TeacherPool {
             return out;
         }
         if (receiptOk) {
-            for (int k = 0; k < joint.sources().size(); k++) {
-                Source s = joint.sources().get(k);
-                Optional<Prepared> p = Files.isRegularFile(joint.files().get(k).model()) ? Optional.empty()
-                        : fromReceipt(s.config(), joint.files().get(k).model(), s.tokenizer(), data.train(s.tokenizer()),
-                                data.dev(s.tokenizer()));
-                if (p.isEmpty()) {
-                    break;
-                }
-                out.put(s.config().name(), p.get());
+            Optional<Map<String, Prepared>> fromReceipts = jointFromReceipts(joint);
+            if (fromReceipts.isPresent()) {
+                cofinetuned = fromReceipts.get();
+                return cofinetuned;
             }
-            if (out.size() == joint.sources().size()) {
-                cofinetuned = out;
-                return out;
-            }
-            out.clear();
         }
         List<CoFinetuner.Member> members = joint.members().isEmpty() ? members(joint.sources()) : joint.members();
         List<String> names = config.teachers().stream().map(TeacherConfig::name).toList();
@@ -283,18 +274,26 @@ public final class TeacherPool {
         TeacherConfig first = config.teachers().get(0);
         CoFinetuner.Result result = new CoFinetuner(members, first.train(), config.data(), config.run().parallelism(),
                 work).fit();
+        // every model saved first: each receipt names its partners' models of this joint run (partner_models)
+        Map<String, String> shas = new java.util.LinkedHashMap<>();
+        for (int k = 0; k < joint.sources().size(); k++) {
+            Path modelFile = joint.files().get(k).model();
+            result.models().get(k).save(modelFile);
+            shas.put(names.get(k), Hashing.fileHex("teacher model", modelFile));
+        }
         for (int k = 0; k < joint.sources().size(); k++) {
             Source s = joint.sources().get(k);
             TeacherConfig t = s.config();
             TextClassifier model = result.models().get(k);
             Path modelFile = joint.files().get(k).model();
-            model.save(modelFile);
             List<String> partners = names.stream().filter(n -> !n.equals(t.name())).toList();
+            Map<String, String> partnerModels = new java.util.LinkedHashMap<>(shas);
+            partnerModels.remove(t.name());
             TeacherProvenance.write(modelFile, TeacherProvenance.of(t.name(), java.time.Instant.now().toString(),
                     s.encoder() == null ? "" : s.encoder().description(), s.encoder() == null ? "" : s.encoder().sha256(),
                     data.task().displayName(), data.trainFile().toString(), data.trainVariant(), members.get(k).train().size(),
                     s.tokenizer().fingerprint(), result.seconds(), Runs.parameterCount(model)).cofinetunedWith(partners)
-                    .withModelSha256(Hashing.fileHex("teacher model", modelFile)));
+                    .withModelSha256(shas.get(t.name())).withPartnerModels(partnerModels));
             LOG.info("teacher {}: co-finetuned with {}, dev {} (epoch {}), saved as {}", t.name(), partners, result.dev().get(k),
                     result.bestEpoch() + 1, modelFile);
             keepReceipt(modelFile);
@@ -451,41 +450,23 @@ public final class TeacherPool {
      */
     private Optional<Prepared> fromReceipt(TeacherConfig t, Path modelFile, BertTokenizer tokenizer, EncodedDataset train,
                                            EncodedDataset dev) {
-        Optional<TeacherProvenance> receipt = receipt(modelFile);
-        if (receipt.isEmpty()) {
+        Receipts receipts = usableReceipts(t, modelFile, tokenizer, train, dev, true);
+        if (receipts.current() == null) {
             return Optional.empty();
         }
-        String why = null;
-        boolean earlier = false;
-        if (config.run().measureTeachers()) {
-            why = "run.measure_teachers is on (the dev pass is timed with the model)";
-        } else if (config.distill().hidden()) {
-            why = "the hidden loss needs its pooled representations";
-        } else if (config.distill().layers().on() && t.name().equals(config.distill().layers().teacher())) {
-            why = "the layer loss needs the model";
-        } else {
-            // the current receipt first, then the ledger's earlier ones (models fine-tuned on other machines)
-            String current = receipt.get().modelSha256();
-            List<TeacherProvenance> candidates = new ArrayList<>(List.of(receipt.get()));
-            earlierReceipts(modelFile).stream().filter(e -> !e.modelSha256().equals(current)).forEach(candidates::add);
-            for (TeacherProvenance candidate : candidates) {
-                why = missingLogits(modelFile, candidate.modelSha256(), tokenizer, train, dev);
-                if (why == null) {
-                    earlier = !candidate.modelSha256().equals(current);
-                    receipt = Optional.of(candidate);
-                    break;
-                }
-            }
-        }
-        if (why != null) {
+        if (receipts.usable().isEmpty()) {
             LOG.info("teacher {}: {} is not here, and its receipt is not enough: {}; it is trained again", t.name(), modelFile,
-                    why);
+                    receipts.why());
             return Optional.empty();
         }
-        TeacherProvenance r = receipt.get();
+        return Optional.of(fromReceipt(t, modelFile, receipts.usable().get(0), receipts.current()));
+    }
+
+    /** A teacher from one of its receipts, {@code current} being the ledger's current one (for the log). */
+    private Prepared fromReceipt(TeacherConfig t, Path modelFile, TeacherProvenance r, TeacherProvenance current) {
         LOG.info("teacher {}: from its receipt {} (its model file is not here; every logit this run needs is cached)", t.name(),
                 TeacherProvenance.fileOf(modelFile));
-        if (earlier) {
+        if (!r.modelSha256().equals(current.modelSha256())) {
             LOG.info("teacher {}: the receipt of an earlier fine-tuning of it, model SHA-256 {}, holds the logits", t.name(),
                     r.modelSha256());
         }
@@ -493,7 +474,145 @@ public final class TeacherPool {
             throw new KdException("teacher " + t.name() + ": " + modelFile + " is not here (only its receipt "
                     + TeacherProvenance.fileOf(modelFile) + " is); expected every logit the run needs in the cache");
         }, r.parameters());
-        return Optional.of(new Prepared(model, r.trainSeconds(), true, r.modelSha256()));
+        return new Prepared(model, r.trainSeconds(), true, r.modelSha256());
+    }
+
+    /**
+     * A teacher's receipts that hold every logit the run needs: its current one first, then the ledger's earlier ones.
+     *
+     * @param current its current receipt; null when it has none
+     * @param why why none will do (the current receipt's reason), when {@code usable} is empty
+     */
+    private record Receipts(List<TeacherProvenance> usable, TeacherProvenance current, String why) { }
+
+    /** @param firstOnly whether to stop at the first usable receipt (a teacher trained apart needs no other) */
+    private Receipts usableReceipts(TeacherConfig t, Path modelFile, BertTokenizer tokenizer, EncodedDataset train,
+                                    EncodedDataset dev, boolean firstOnly) {
+        Optional<TeacherProvenance> receipt = receipt(modelFile);
+        if (receipt.isEmpty()) {
+            return new Receipts(List.of(), null, "it has no receipt");
+        }
+        TeacherProvenance current = receipt.get();
+        if (config.run().measureTeachers()) {
+            return new Receipts(List.of(), current, "run.measure_teachers is on (the dev pass is timed with the model)");
+        }
+        if (config.distill().hidden()) {
+            return new Receipts(List.of(), current, "the hidden loss needs its pooled representations");
+        }
+        if (config.distill().layers().on() && t.name().equals(config.distill().layers().teacher())) {
+            return new Receipts(List.of(), current, "the layer loss needs the model");
+        }
+        // the current receipt first, then the ledger's earlier ones (models fine-tuned on other machines)
+        List<TeacherProvenance> candidates = new ArrayList<>(List.of(current));
+        earlierReceipts(modelFile).stream().filter(e -> !e.modelSha256().equals(current.modelSha256())).forEach(candidates::add);
+        List<TeacherProvenance> usable = new ArrayList<>();
+        String why = null;
+        for (TeacherProvenance candidate : candidates) {
+            String missing = missingLogits(modelFile, candidate.modelSha256(), tokenizer, train, dev);
+            if (missing == null) {
+                usable.add(candidate);
+                if (firstOnly) {
+                    break;
+                }
+            } else if (why == null) {
+                why = missing;
+            }
+        }
+        return new Receipts(usable, current, why);
+    }
+
+    /**
+     * The co-finetuned teachers from their receipts, every one from the same joint run ({@link #oneJointRun}): when none
+     * of their model files is here and each has a receipt holding every logit the run needs. Empty, with the reason
+     * logged, when the joint run must be trained again.
+     */
+    private Optional<Map<String, Prepared>> jointFromReceipts(Joint joint) {
+        List<String> names = joint.sources().stream().map(s -> s.config().name()).toList();
+        List<Receipts> each = new ArrayList<>();
+        for (int k = 0; k < joint.sources().size(); k++) {
+            Source s = joint.sources().get(k);
+            Path modelFile = joint.files().get(k).model();
+            if (Files.isRegularFile(modelFile)) {
+                return Optional.empty();
+            }
+            Receipts r = usableReceipts(s.config(), modelFile, s.tokenizer(), data.train(s.tokenizer()), data.dev(s.tokenizer()),
+                    false);
+            if (r.current() == null) {
+                return Optional.empty();
+            }
+            if (r.usable().isEmpty()) {
+                LOG.info("teacher {}: {} is not here, and its receipts are not enough: {}; the co-finetuned teachers {} are"
+                        + " trained again", s.config().name(), modelFile, r.why(), names);
+                return Optional.empty();
+            }
+            each.add(r);
+        }
+        List<TeacherProvenance> chosen = oneJointRun(names, each.stream().map(Receipts::usable).toList(),
+                each.stream().map(Receipts::current).toList());
+        if (chosen == null) {
+            LOG.info("co-finetuned teachers {}: each has receipts holding its logits, but no choice of them comes from one joint"
+                    + " run (their partner_models disagree); they are trained again", names);
+            return Optional.empty();
+        }
+        Map<String, Prepared> out = new java.util.LinkedHashMap<>();
+        for (int k = 0; k < names.size(); k++) {
+            out.put(names.get(k), fromReceipt(joint.sources().get(k).config(), joint.files().get(k).model(), chosen.get(k),
+                    each.get(k).current()));
+        }
+        return Optional.of(out);
+    }
+
+    /**
+     * The first choice of one receipt per co-finetuned teacher, trying each teacher's receipts in order (its current one
+     * first), that comes from one joint run: each chosen receipt's {@code partner_models} names exactly the models of
+     * the receipts chosen for its partners. Receipts written before {@code partner_models} was recorded do not say
+     * which run they came from, so a choice with any of them is taken only when every chosen receipt is its teacher's
+     * current one (the ledger's receipts of the last joint run). Null when no choice comes from one joint run.
+     *
+     * @param names the teachers, in config order
+     * @param usable each teacher's receipts holding its logits, in the order to try them
+     * @param current each teacher's current receipt
+     */
+    static List<TeacherProvenance> oneJointRun(List<String> names, List<List<TeacherProvenance>> usable,
+                                               List<TeacherProvenance> current) {
+        int n = names.size();
+        int[] at = new int[n];
+        while (true) {
+            List<TeacherProvenance> choice = new ArrayList<>(n);
+            for (int k = 0; k < n; k++) {
+                choice.add(usable.get(k).get(at[k]));
+            }
+            if (fromOneJointRun(names, choice, current)) {
+                return choice;
+            }
+            int k = n - 1;
+            while (k >= 0 && ++at[k] == usable.get(k).size()) {
+                at[k--] = 0;
+            }
+            if (k < 0) {
+                return null;
+            }
+        }
+    }
+
+    private static boolean fromOneJointRun(List<String> names, List<TeacherProvenance> choice, List<TeacherProvenance> current) {
+        for (int k = 0; k < names.size(); k++) {
+            Map<String, String> partners = choice.get(k).partnerModels();
+            if (partners == null) {
+                for (int j = 0; j < names.size(); j++) {
+                    if (!choice.get(j).modelSha256().equals(current.get(j).modelSha256())) {
+                        return false;
+                    }
+                }
+                continue;
+            }
+            for (int j = 0; j < names.size(); j++) {
+                if (j != k && !choice.get(j).modelSha256().equals(partners.get(names.get(j)))) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Why the logits of the model {@code modelSha256} are not all cached; null when they are. */

@@ -1,5 +1,6 @@
 package org.kd4j.distill;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -7,7 +8,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.kd4j.KdException;
@@ -40,11 +44,15 @@ import org.kd4j.util.AtomicFiles;
  * @param modelSha256 the hex SHA-256 of the model file as saved: the provenance is then also the model's receipt, from
  *     which its cached logits' keys are made when the model file itself is not on the machine (a results ledger keeps
  *     receipts and logits, never models); null in files written before receipts existed
+ * @param partnerModels for a co-finetuned teacher, the SHA-256 of each partner's model file from the same joint run, by
+ *     partner name: which receipts belong together when the ledger keeps receipts of several joint runs; null for a
+ *     teacher trained on its own and in files written before it was recorded (not written then)
  */
 public record TeacherProvenance(String name, String created, String encoder, String encoderSha256, String task,
                                 String trainFile, String trainSubset, int trainExamples, String tokenizer,
                                 double trainSeconds, long parameters, String kd4j, String nd4j, String training,
-                                java.util.List<String> cofinetunedWith, String modelSha256) {
+                                java.util.List<String> cofinetunedWith, String modelSha256,
+                                @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, String> partnerModels) {
 
     private static final Logger LOG = LogManager.getLogger(TeacherProvenance.class);
     private static final JsonMapper JSON = JsonMapper.builder()
@@ -59,19 +67,29 @@ public record TeacherProvenance(String name, String created, String encoder, Str
                                        double trainSeconds, long parameters) {
         LibraryVersions versions = LibraryVersions.current();
         return new TeacherProvenance(name, created, encoder, encoderSha256, task, trainFile, trainSubset, trainExamples, tokenizer,
-                trainSeconds, parameters, versions.kd4j(), versions.nd4j(), "separate", java.util.List.of(), null);
+                trainSeconds, parameters, versions.kd4j(), versions.nd4j(), "separate", java.util.List.of(), null, null);
     }
 
     /** This provenance for a teacher co-finetuned with {@code partners} (their names) under a shared head. */
     public TeacherProvenance cofinetunedWith(java.util.List<String> partners) {
         return new TeacherProvenance(name, created, encoder, encoderSha256, task, trainFile, trainSubset, trainExamples, tokenizer,
-                trainSeconds, parameters, kd4j, nd4j, "cofinetuned", java.util.List.copyOf(partners), modelSha256);
+                trainSeconds, parameters, kd4j, nd4j, "cofinetuned", java.util.List.copyOf(partners), modelSha256, partnerModels);
+    }
+
+    /**
+     * This provenance of a co-finetuned teacher with its partners' model files from the same joint run (name to
+     * SHA-256), so that its receipt is only ever used together with theirs.
+     */
+    public TeacherProvenance withPartnerModels(Map<String, String> partners) {
+        return new TeacherProvenance(name, created, encoder, encoderSha256, task, trainFile, trainSubset, trainExamples, tokenizer,
+                trainSeconds, parameters, kd4j, nd4j, training, cofinetunedWith, modelSha256,
+                Collections.unmodifiableMap(new TreeMap<>(partners)));
     }
 
     /** This provenance with the receipt of its model file: the hex SHA-256 of the file's bytes. */
     public TeacherProvenance withModelSha256(String sha256) {
         return new TeacherProvenance(name, created, encoder, encoderSha256, task, trainFile, trainSubset, trainExamples, tokenizer,
-                trainSeconds, parameters, kd4j, nd4j, training, cofinetunedWith, sha256);
+                trainSeconds, parameters, kd4j, nd4j, training, cofinetunedWith, sha256, partnerModels);
     }
 
     /** Whether it is a receipt: it holds its model file's SHA-256. Not a field of the file. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -164,7 +165,19 @@ class TeacherLedgerTest {
         assertFalse(pool(yaml, "run.measure_teachers=false").teachers().get(0).cached());
     }
 
-    /** Co-finetuned teachers too: all of them from their receipts, or the joint run again. */
+    private static TeacherProvenance receiptOf(Path ledger, Teacher t) {
+        return TeacherProvenance.read(ledger.resolve(t.modelFile().getFileName())).orElseThrow();
+    }
+
+    /** A SHA-256 other than {@code sha}, of the same form. */
+    private static String otherSha(String sha) {
+        return (sha.startsWith("0") ? "1" : "0") + sha.substring(1);
+    }
+
+    /**
+     * Co-finetuned teachers too: all of them from their receipts, all from one joint run (when the ledger keeps
+     * receipts of several), or the joint run again.
+     */
     @Test
     void coFinetunedTeachersComeFromTheirReceiptsTogether(@TempDir Path root) throws Exception {
         Path data = root.resolve("data");
@@ -191,6 +204,11 @@ class TeacherLedgerTest {
         for (Teacher t : trained) {
             assertEquals("cofinetuned", TeacherProvenance.read(ledger.resolve(t.modelFile().getFileName())).orElseThrow().training());
         }
+        // each receipt names its partner's model of the same joint run
+        String one = trained.get(0).modelDigest();
+        String two = trained.get(1).modelDigest();
+        assertEquals(Map.of("two", two), receiptOf(ledger, trained.get(0)).partnerModels());
+        assertEquals(Map.of("one", one), receiptOf(ledger, trained.get(1)).partnerModels());
 
         FileTrees.delete(cache);
         Pooled fresh = pool(yaml, "run.measure_teachers=false");
@@ -199,6 +217,41 @@ class TeacherLedgerTest {
             assertTrue(fresh.teachers().get(i).cached());
             assertEquals(trained.get(i).dev().main(), fresh.teachers().get(i).dev().main());
         }
+
+        // as if another machine had co-finetuned them again into other models (now the ledger's current receipts, the
+        // first ones kept as earlier receipts), and the ledger held that run's logits of "one" but not of "two": the
+        // teachers must come from one joint run, so both come from the first run's receipts, not "one" from the new run
+        ExperimentConfig config = ConfigLoader.load(yaml, List.of());
+        TaskData task = new TaskData(config.task(), config.data());
+        String oneAgain = otherSha(one);
+        String twoAgain = otherSha(two);
+        for (int i = 0; i < 2; i++) {
+            Teacher t = trained.get(i);
+            TeacherProvenance first = receiptOf(ledger, t);
+            TeacherProvenance.write(ledger.resolve(TeacherPool.EARLIER).resolve(first.modelSha256().substring(0, 12))
+                    .resolve(t.modelFile().getFileName()), first);
+            TeacherProvenance.write(ledger.resolve(t.modelFile().getFileName()), first.withModelSha256(i == 0 ? oneAgain : twoAgain)
+                    .withPartnerModels(i == 0 ? Map.of("two", twoAgain) : Map.of("one", oneAgain)));
+        }
+        Teacher first = trained.get(0);
+        LogitCache inLedger = new LogitCache(ledger.resolve("logits"));
+        inLedger.getOrCompute(new CacheKey(first.modelFile(), task.trainFile(), first.tokenizer().fingerprint(), 16,
+                task.trainVariant(), oneAgain), first.trainLogits().length, 2, first::trainLogits);
+        inLedger.getOrCompute(new CacheKey(first.modelFile(), task.devFile(), first.tokenizer().fingerprint(), 16, "dev",
+                oneAgain), first.devLogits().length, 2, first::devLogits);
+        FileTrees.delete(cache);
+        Pooled earlier = pool(yaml, "run.measure_teachers=false");
+        assertEquals(0, files(cache.resolve("teachers"), ".kdm"), "the joint run is not repeated");
+        assertEquals(List.of(one, two), earlier.teachers().stream().map(Teacher::modelDigest).toList(),
+                "both from the first joint run's receipts");
+        assertTrue(earlier.teachers().stream().allMatch(Teacher::cached));
+
+        // without the first run's receipt of "one", no choice comes from one joint run: both are co-finetuned again
+        FileTrees.delete(ledger.resolve(TeacherPool.EARLIER).resolve(one.substring(0, 12)));
+        FileTrees.delete(cache);
+        Pooled mixed = pool(yaml, "run.measure_teachers=false");
+        assertTrue(mixed.teachers().stream().noneMatch(Teacher::cached));
+        assertEquals(2, files(cache.resolve("teachers"), ".kdm"));
 
         // one teacher's receipt gone: both are co-finetuned again (they are trained together or not at all)
         FileTrees.delete(cache);
