@@ -294,16 +294,8 @@ class QualityPlanTest {
                 plan.method("augmented-unlabeled-embeddings-mse-all-rows").augment());
         QualityCell allRowsCell = cell(cells, "SST-2/bilstm/method-augmented-unlabeled-embeddings-mse-all-rows/seed-1");
         ExperimentConfig allRows = allRowsCell.config();
-        ExperimentConfig mse1 = cell(cells, "SST-2/bilstm/method-augmented-unlabeled-embeddings-mse/seed-1").config();
-        assertNotEquals(mse1.data().transferFile(), allRows.data().transferFile());
-        assertTrue(allRows.data().transferFile().startsWith(Path.of("runs/quality/SST-2/augmented").toString()));
-        DataConfig d = mse1.data();
-        assertEquals(new DataConfig(d.dir(), d.maxLength(), d.batchSize(), d.padding(), d.bucketing(), d.bucketBatches(), d.seed(),
-                d.onBadRow(), d.trainLimit(), allRows.data().transferFile(), d.unlabeledTrain()), allRows.data(),
-                "the data section but for the transfer file");
-        assertEquals(mse1.student(), allRows.student());
-        assertEquals(mse1.teachers(), allRows.teachers());
-        assertEquals(mse1.distill(), allRows.distill());
+        assertOnlyTheAugmentedSetDiffers(cell(cells, "SST-2/bilstm/method-augmented-unlabeled-embeddings-mse/seed-1").config(),
+                allRows);
 
         // three draws from each of those sentences instead of one: only the augment section's factor, hence the transfer
         // file, differs from its control
@@ -312,19 +304,26 @@ class QualityPlanTest {
         assertEquals(new AugmentPlan(3, null, null, null, null, 42L, null, AugmentRows.TRAINING_AND_UNLABELED),
                 plan.method("augmented-unlabeled-embeddings-mse-all-rows-x3").augment());
         QualityCell x3Cell = cell(cells, "SST-2/bilstm/method-augmented-unlabeled-embeddings-mse-all-rows-x3/seed-1");
-        ExperimentConfig x3 = x3Cell.config();
-        assertNotEquals(allRows.data().transferFile(), x3.data().transferFile());
-        assertTrue(x3.data().transferFile().startsWith(Path.of("runs/quality/SST-2/augmented").toString()));
-        DataConfig a = allRows.data();
-        assertEquals(new DataConfig(a.dir(), a.maxLength(), a.batchSize(), a.padding(), a.bucketing(), a.bucketBatches(), a.seed(),
-                a.onBadRow(), a.trainLimit(), x3.data().transferFile(), a.unlabeledTrain()), x3.data(),
-                "the data section but for the transfer file");
-        assertEquals(allRows.student(), x3.student());
-        assertEquals(allRows.teachers(), x3.teachers());
-        assertEquals(allRows.distill(), x3.distill());
+        assertOnlyTheAugmentedSetDiffers(allRows, x3Cell.config());
         assertNotEquals(allRowsCell.configSha256(), x3Cell.configSha256());
         assertEquals(3, cells.stream().filter(c -> c.key().contains("/method-augmented-unlabeled-embeddings-mse-all-rows-x3/")).count(),
                 "SST-2's BiLSTM only, 3 seeds");
+    }
+
+    /**
+     * A method cell whose augment section alone differs from its control's: another transfer file, a method's augmented
+     * set, and everything else of the data section, the student, the teachers and the distill section equal.
+     */
+    private static void assertOnlyTheAugmentedSetDiffers(ExperimentConfig control, ExperimentConfig method) {
+        assertNotEquals(control.data().transferFile(), method.data().transferFile());
+        assertTrue(method.data().transferFile().startsWith(Path.of("runs/quality/SST-2/augmented").toString()));
+        DataConfig d = control.data();
+        assertEquals(new DataConfig(d.dir(), d.maxLength(), d.batchSize(), d.padding(), d.bucketing(), d.bucketBatches(), d.seed(),
+                d.onBadRow(), d.trainLimit(), method.data().transferFile(), d.unlabeledTrain()), method.data(),
+                "the data section but for the transfer file");
+        assertEquals(control.student(), method.student());
+        assertEquals(control.teachers(), method.teachers());
+        assertEquals(control.distill(), method.distill());
     }
 
     /**
