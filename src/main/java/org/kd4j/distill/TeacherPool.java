@@ -49,8 +49,8 @@ import org.kd4j.util.Hashing;
  * again, as without a ledger. Co-finetuned teachers come from their receipts all together, all from one joint run (each
  * receipt names its partners' models, {@code partner_models}), or are co-finetuned again.
  * Fine-tuning a teacher again on another machine may give another model (the same configuration gave byte-identical
- * models on some machines and not on others): the ledger then keeps the receipt it displaces under {@code earlier/}, and a teacher is taken from
- * whichever of its receipts has every logit the run needs.
+ * models on some machines and not on others): the ledger then keeps the receipt it displaces under {@code earlier/},
+ * and a teacher is taken from whichever of its receipts has every logit the run needs.
  */
 public final class TeacherPool {
 
@@ -596,20 +596,23 @@ public final class TeacherPool {
     }
 
     private static boolean fromOneJointRun(List<String> names, List<TeacherProvenance> choice, List<TeacherProvenance> current) {
+        boolean allCurrent = java.util.stream.IntStream.range(0, names.size())
+                .allMatch(j -> choice.get(j).modelSha256().equals(current.get(j).modelSha256()));
         for (int k = 0; k < names.size(); k++) {
             Map<String, String> partners = choice.get(k).partnerModels();
-            if (partners == null) {
-                for (int j = 0; j < names.size(); j++) {
-                    if (!choice.get(j).modelSha256().equals(current.get(j).modelSha256())) {
-                        return false;
-                    }
-                }
-                continue;
+            if (partners == null ? !allCurrent : !namesTheChosenPartners(names, choice, k, partners)) {
+                return false;
             }
-            for (int j = 0; j < names.size(); j++) {
-                if (j != k && !choice.get(j).modelSha256().equals(partners.get(names.get(j)))) {
-                    return false;
-                }
+        }
+        return true;
+    }
+
+    /** Whether {@code partners} (receipt {@code k}'s partner_models) names every other chosen receipt's model. */
+    private static boolean namesTheChosenPartners(List<String> names, List<TeacherProvenance> choice, int k,
+                                                  Map<String, String> partners) {
+        for (int j = 0; j < names.size(); j++) {
+            if (j != k && !choice.get(j).modelSha256().equals(partners.get(names.get(j)))) {
+                return false;
             }
         }
         return true;
