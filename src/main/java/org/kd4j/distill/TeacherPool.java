@@ -607,9 +607,15 @@ public final class TeacherPool {
         return true;
     }
 
-    /** Whether {@code partners} (receipt {@code k}'s partner_models) names every other chosen receipt's model. */
+    /**
+     * Whether {@code partners} (receipt {@code k}'s partner_models) names every other chosen receipt's model and no other
+     * teacher (a receipt of a joint run with more teachers is not one of this run's).
+     */
     private static boolean namesTheChosenPartners(List<String> names, List<TeacherProvenance> choice, int k,
                                                   Map<String, String> partners) {
+        if (partners.size() != names.size() - 1) {
+            return false;
+        }
         for (int j = 0; j < names.size(); j++) {
             if (j != k && !choice.get(j).modelSha256().equals(partners.get(names.get(j)))) {
                 return false;

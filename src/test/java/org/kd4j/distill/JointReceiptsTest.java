@@ -86,6 +86,13 @@ class JointReceiptsTest {
         TeacherProvenance bElsewhere = receipt("b", '2', Map.of("a", sha('9'), "c", sha('3')));
         List<TeacherProvenance> current = List.of(run1(0), bElsewhere, run1(2));
         assertNull(TeacherPool.oneJointRun(NAMES, List.of(List.of(run1(0)), List.of(bElsewhere), List.of(run1(2))), current));
+        // b from a joint run that also had a teacher d: its partners include a and c's models, but it is not this run's
+        TeacherProvenance bWithD = receipt("b", '2', Map.of("a", sha('1'), "c", sha('3'), "d", sha('7')));
+        assertNull(TeacherPool.oneJointRun(NAMES, List.of(List.of(run1(0)), List.of(bWithD), List.of(run1(2))),
+                List.of(run1(0), bWithD, run1(2))));
+        // the same receipts with b naming exactly its partners are taken
+        assertEquals(List.of("1", "2", "3"), models(TeacherPool.oneJointRun(NAMES,
+                List.of(List.of(run1(0)), List.of(run1(1)), List.of(run1(2))), List.of(run1(0), run1(1), run1(2)))));
     }
 
     @Test
