@@ -22,7 +22,7 @@ import com.tngtech.archunit.lang.ArchRule;
  * Config      org.kd4j.config                   Cli, Bench, Workflows, Distill
  * Api         org.kd4j.api                      Cli, Bench (and applications that embed a student)
  * Imports     org.kd4j.imports (model-import/)  Cli, Bench
- * Export      org.kd4j.export                   Cli, Bench, Api, Imports
+ * Export      org.kd4j.export                   Cli, Bench, Distill, Api, Imports
  * Run         org.kd4j.run                      Cli, Bench, Workflows, Distill, Api
  * Core        org.kd4j.model, .data, .eval      every layer above
  * Base        org.kd4j, org.kd4j.util           every layer
@@ -67,7 +67,7 @@ class ArchitectureTest {
             .whereLayer("Config").mayOnlyBeAccessedByLayers("Cli", "Bench", "Workflows", "Distill")
             .whereLayer("Api").mayOnlyBeAccessedByLayers("Cli", "Bench")
             .whereLayer("Imports").mayOnlyBeAccessedByLayers("Cli", "Bench")
-            .whereLayer("Export").mayOnlyBeAccessedByLayers("Cli", "Bench", "Api", "Imports")
+            .whereLayer("Export").mayOnlyBeAccessedByLayers("Cli", "Bench", "Distill", "Api", "Imports")
             .whereLayer("Run").mayOnlyBeAccessedByLayers("Cli", "Bench", "Workflows", "Distill", "Api")
             .whereLayer("Core").mayOnlyBeAccessedByLayers("Cli", "Bench", "Workflows", "Distill", "Config", "Api",
                     "Imports", "Export", "Run");

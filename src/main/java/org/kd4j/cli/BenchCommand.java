@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Micro-benchmarks; results are printed as Markdown tables.",
         subcommands = {BenchCommand.TokenizerBench.class, StudentBenchCommand.class, EncoderBenchCommand.class,
-                ServeBenchCommand.class, QualityBenchCommand.class, BenchCommand.MemoryBench.class})
+                ServeBenchCommand.class, QualityBenchCommand.class, TeacherBenchCommand.class, BenchCommand.MemoryBench.class})
 final class BenchCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -27,9 +27,11 @@ import org.kd4j.util.Parallelism;
  *     its receipt, without fine-tuning it again, when every logit the run needs is in the cache or the ledger and
  *     nothing else needs the model ({@code measure_teachers: false}, no hidden or layer loss on it). Empty: none (the
  *     quality benchmark sets it under its {@code ledger_dir})
+ * @param teacherRuntime what runs a native teacher when it scores data ({@code kd4j}, the default, or
+ *     {@code onnx_runtime}; see {@link TeacherRuntime}). The quality benchmark's cells keep the default
  */
 public record RunConfig(String dir, String cacheDir, List<StudentVariant> students, boolean measureTeachers,
-                        boolean saveModel, Parallelism parallelism, String teacherLedger) {
+                        boolean saveModel, Parallelism parallelism, String teacherLedger, TeacherRuntime teacherRuntime) {
 
     public RunConfig {
         ConfigException.requireText("dir", dir);
@@ -42,6 +44,13 @@ public record RunConfig(String dir, String cacheDir, List<StudentVariant> studen
             throw ConfigException.invalid("parallelism", null, "a mapping of threads_per_op, workers, micro_batch_tokens");
         }
         teacherLedger = teacherLedger == null ? "" : teacherLedger;
+        teacherRuntime = teacherRuntime == null ? TeacherRuntime.KD4J : teacherRuntime;
+    }
+
+    /** A run whose teachers score on kd4j. */
+    public RunConfig(String dir, String cacheDir, List<StudentVariant> students, boolean measureTeachers, boolean saveModel,
+                     Parallelism parallelism, String teacherLedger) {
+        this(dir, cacheDir, students, measureTeachers, saveModel, parallelism, teacherLedger, TeacherRuntime.KD4J);
     }
 
     /** A run without a teacher ledger. */
@@ -66,12 +75,17 @@ public record RunConfig(String dir, String cacheDir, List<StudentVariant> studen
 
     /** This run with {@code p} instead of its parallelism. */
     public RunConfig withParallelism(Parallelism p) {
-        return new RunConfig(dir, cacheDir, students, measureTeachers, saveModel, p, teacherLedger);
+        return new RunConfig(dir, cacheDir, students, measureTeachers, saveModel, p, teacherLedger, teacherRuntime);
     }
 
     /** This run with {@code ledger} as its teacher ledger (empty: none). */
     public RunConfig withTeacherLedger(String ledger) {
-        return new RunConfig(dir, cacheDir, students, measureTeachers, saveModel, parallelism, ledger);
+        return new RunConfig(dir, cacheDir, students, measureTeachers, saveModel, parallelism, ledger, teacherRuntime);
+    }
+
+    /** This run with its teachers scoring on {@code runtime}. */
+    public RunConfig withTeacherRuntime(TeacherRuntime runtime) {
+        return new RunConfig(dir, cacheDir, students, measureTeachers, saveModel, parallelism, teacherLedger, runtime);
     }
 
     /** The teacher ledger's folder; empty when the run has none. */

@@ -206,7 +206,9 @@ public final class DistillationRun {
                 data.fullTrainSize(), data.hasTransfer() ? String.format(Locale.ROOT, " (+ %,d unlabeled transfer examples "
                         + "for distilled students)", data.transferSize()) : "", describe(config), config.student().train().epochs())
                 + (data.hasUnlabeled() ? String.format(Locale.ROOT, "; distilled students also see %,d further training rows"
-                        + " without their labels, labeled by the teachers", data.unlabeledSize()) : "");
+                        + " without their labels, labeled by the teachers", data.unlabeledSize()) : "")
+                + (config.run().teacherRuntime() == org.kd4j.config.TeacherRuntime.ONNX_RUNTIME
+                ? "; native teachers score (and their eval columns are timed) on ONNX Runtime (run.teacher_runtime)" : "");
         Result result = new Result(rows, run, title, summary(rows, ensembleRow, teachers, data), curves);
         write(run, finalStudent, tokenizer, data, teachers, result);
         return result;

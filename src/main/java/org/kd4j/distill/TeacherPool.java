@@ -16,6 +16,7 @@ import org.kd4j.config.ConfigLoader;
 import org.kd4j.config.DataConfig;
 import org.kd4j.config.ExperimentConfig;
 import org.kd4j.config.TeacherConfig;
+import org.kd4j.config.TeacherRuntime;
 import org.kd4j.data.batch.EncodedDataset;
 import org.kd4j.data.tokenize.BertTokenizer;
 import org.kd4j.distill.cache.CacheKey;
@@ -356,7 +357,7 @@ public final class TeacherPool {
         int batch = Math.max(64, config.data().batchSize());
         int cols = width.getAsInt();
         float[][] out = null;
-        for (Part part : trainParts(scorer.file(), "", tokenizer, train)) {
+        for (Part part : trainParts(scorer.file(), "", tokenizer, train, TeacherRuntime.KD4J)) {
             float[][] rows = pooled.getOrCompute(part.key(), part.rows().size(), cols,
                     () -> scorer.features(part.rows(), batch, tokenizer.padId()));
             out = out == null ? rows : concat(out, rows);
@@ -372,27 +373,29 @@ public final class TeacherPool {
      * transfer rows, then the unlabeled rows, each with its cache key.
      *
      * @param modelSha256 the model file's SHA-256 when known from its receipt; empty: the key reads the file
+     * @param runtime what made the logits ({@link TeacherRuntime#cacheVariant}); kd4j for pooled representations
      */
-    private List<Part> trainParts(Path modelFile, String modelSha256, BertTokenizer tokenizer, EncodedDataset train) {
+    private List<Part> trainParts(Path modelFile, String modelSha256, BertTokenizer tokenizer, EncodedDataset train,
+                                  TeacherRuntime runtime) {
         DataConfig d = config.data();
         List<Part> parts = new ArrayList<>();
-        parts.add(new Part(new CacheKey(modelFile, data.trainFile(), tokenizer.fingerprint(), d.maxLength(), data.trainVariant(),
-                modelSha256), train));
+        parts.add(new Part(new CacheKey(modelFile, data.trainFile(), tokenizer.fingerprint(), d.maxLength(),
+                runtime.cacheVariant(data.trainVariant()), modelSha256), train));
         if (data.hasTransfer()) {
-            parts.add(new Part(new CacheKey(modelFile, data.transferFile(), tokenizer.fingerprint(), d.maxLength(), "transfer",
-                    modelSha256), data.transfer(tokenizer)));
+            parts.add(new Part(new CacheKey(modelFile, data.transferFile(), tokenizer.fingerprint(), d.maxLength(),
+                    runtime.cacheVariant("transfer"), modelSha256), data.transfer(tokenizer)));
         }
         if (data.hasUnlabeled()) {
             parts.add(new Part(new CacheKey(modelFile, data.trainFile(), tokenizer.fingerprint(), d.maxLength(),
-                    data.unlabeledVariant(), modelSha256), data.unlabeled(tokenizer)));
+                    runtime.cacheVariant(data.unlabeledVariant()), modelSha256), data.unlabeled(tokenizer)));
         }
         return parts;
     }
 
     /** The dev set's part. */
-    private Part devPart(Path modelFile, String modelSha256, BertTokenizer tokenizer, EncodedDataset dev) {
-        return new Part(new CacheKey(modelFile, data.devFile(), tokenizer.fingerprint(), config.data().maxLength(), "dev",
-                modelSha256), dev);
+    private Part devPart(Path modelFile, String modelSha256, BertTokenizer tokenizer, EncodedDataset dev, TeacherRuntime runtime) {
+        return new Part(new CacheKey(modelFile, data.devFile(), tokenizer.fingerprint(), config.data().maxLength(),
+                runtime.cacheVariant("dev"), modelSha256), dev);
     }
 
     private static float[][] concat(float[][] a, float[][] b) {
@@ -628,8 +631,10 @@ public final class TeacherPool {
     private String missingLogits(Path modelFile, String modelSha256, BertTokenizer tokenizer, EncodedDataset train,
                                  EncodedDataset dev) {
         int outputs = data.task().numOutputs();
-        List<Part> parts = new ArrayList<>(trainParts(modelFile, modelSha256, tokenizer, train));
-        parts.add(devPart(modelFile, modelSha256, tokenizer, dev));
+        // a teacher with a receipt is a native one: scored on the run's runtime
+        TeacherRuntime runtime = config.run().teacherRuntime();
+        List<Part> parts = new ArrayList<>(trainParts(modelFile, modelSha256, tokenizer, train, runtime));
+        parts.add(devPart(modelFile, modelSha256, tokenizer, dev, runtime));
         for (Part part : parts) {
             if (!logits.holds(part.key().hash(), part.rows().size(), outputs)) {
                 return "its logits are not cached (" + part.key().describe() + ")";
@@ -780,23 +785,29 @@ public final class TeacherPool {
         int batch = Math.max(64, d.batchSize());
         int outputs = data.task().numOutputs();
         float[][] trainLogits = null;
-        for (Part part : trainParts(modelFile, sha, tokenizer, train)) {
-            float[][] rows = logits.getOrCompute(part.key(), part.rows().size(), outputs,
-                    () -> scorer.logits(part.rows(), batch, tokenizer.padId(), config.run().parallelism()));
-            trainLogits = trainLogits == null ? rows : concat(trainLogits, rows);
-        }
-        // with measure_teachers (the default) the dev pass is always run and timed: the table reports every model's
-        // inference speed measured in this run; without, cached dev logits are used as they are (no speed reported)
+        float[][] devLogits;
         double evalSeconds = 0;
-        Supplier<float[][]> devPass = () -> scorer.logits(dev, batch, tokenizer.padId(), config.run().parallelism());
-        if (config.run().measureTeachers()) {
-            long start = System.nanoTime();
-            float[][] fresh = devPass.get();
-            evalSeconds = (System.nanoTime() - start) / 1e9;
-            devPass = () -> fresh;
+        try (TeacherInference inference = TeacherInference.of(t.name(), scorer, config.run().teacherRuntime(), data.task(),
+                d.maxLength(), config.run().parallelism())) {
+            TeacherRuntime runtime = inference.runtime();
+            for (Part part : trainParts(modelFile, sha, tokenizer, train, runtime)) {
+                float[][] rows = logits.getOrCompute(part.key(), part.rows().size(), outputs,
+                        () -> inference.logits(part.rows(), batch, tokenizer.padId()));
+                trainLogits = trainLogits == null ? rows : concat(trainLogits, rows);
+            }
+            // with measure_teachers (the default) the dev pass is always run and timed: the table reports every model's
+            // inference speed measured in this run; without, cached dev logits are used as they are (no speed reported)
+            Supplier<float[][]> devPass = () -> inference.logits(dev, batch, tokenizer.padId());
+            if (config.run().measureTeachers()) {
+                inference.prepare(dev, batch, tokenizer.padId()); // an ONNX Runtime session is opened and checked untimed
+                long start = System.nanoTime();
+                float[][] fresh = devPass.get();
+                evalSeconds = (System.nanoTime() - start) / 1e9;
+                devPass = () -> fresh;
+            }
+            Part devPart = devPart(modelFile, sha, tokenizer, dev, runtime);
+            devLogits = logits.getOrCompute(devPart.key(), dev.size(), outputs, devPass);
         }
-        Part devPart = devPart(modelFile, sha, tokenizer, dev);
-        float[][] devLogits = logits.getOrCompute(devPart.key(), dev.size(), outputs, devPass);
         Evaluation evaluation = Evaluation.of(data.task(), devLogits, dev.labels(), dev.scores());
         LOG.info("teacher {}: dev {}", t.name(), evaluation);
         return new Teacher(t, modelFile, tokenizer, trainLogits, devLogits, evaluation, parameters, prepared.trainSeconds(),

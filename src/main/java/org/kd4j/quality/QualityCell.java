@@ -167,5 +167,6 @@ public record QualityCell(GlueTask task, String student, Cell cell, long seed, P
             new LaterKey("teacher_stage", c -> !c.teacherStage().cofinetuned()),
             new LaterKey("student.embeddings_from",
                     c -> c.student().embeddingsFrom() == org.kd4j.config.EmbeddingsFrom.WORD_TABLE),
-            new LaterKey("student.dropout", c -> c.student().dropout() == 0));
+            new LaterKey("student.dropout", c -> c.student().dropout() == 0),
+            new LaterKey("run.teacher_runtime", c -> c.run().teacherRuntime() == org.kd4j.config.TeacherRuntime.KD4J));
 }

@@ -3,6 +3,8 @@ package org.kd4j.spark;
 import java.util.List;
 import java.util.Objects;
 import org.apache.spark.sql.SparkSession;
+import org.kd4j.KdException;
+import org.kd4j.config.TeacherRuntime;
 import org.kd4j.data.glue.Example;
 import org.kd4j.distill.ImportedTeacherModel;
 import org.kd4j.distill.score.ChunkScorer;
@@ -41,6 +43,11 @@ public final class SparkChunkScorer implements ChunkScorer {
 
     /** What the executors need to load and run {@code teacher}. */
     static TeacherSpec spec(ScoringTeacher teacher) {
+        if (teacher.runtime() != TeacherRuntime.KD4J) {
+            throw new KdException("teacher " + teacher.name() + ": run.teacher_runtime is "
+                    + teacher.runtime().name().toLowerCase(java.util.Locale.ROOT) + ", but the executors of 'score --spark'"
+                    + " score on kd4j; set run.teacher_runtime: kd4j (--set run.teacher_runtime=kd4j) or score without --spark");
+        }
         TeacherSpec.Kind kind = teacher.teacher().model() instanceof ImportedTeacherModel
                 ? TeacherSpec.Kind.IMPORTED : TeacherSpec.Kind.NATIVE;
         return new TeacherSpec(teacher.teacher().model().file().toString(), teacher.teacher().tokenizerSpec(), teacher.task(),

@@ -121,6 +121,64 @@ class ScoreCommandTest {
         }
     }
 
+    /**
+     * {@code run.teacher_runtime: onnx_runtime}: the same transfer file scored again writes one new file per teacher under
+     * keys of its own (kd4j's files stay as they were), and a distillation run on ONNX Runtime reads those logits, which
+     * agree with kd4j's within the export bar; Spark's executors run kd4j, so {@code --spark} with it is refused.
+     */
+    @Test
+    void onnxRuntimeScoresUnderKeysOfItsOwnAndAgreesWithKd4j(@TempDir Path root) throws IOException {
+        Path yaml = scene(root);
+        String transfer = root.resolve("transfer.txt").toString();
+        CliRunner kd4j = CliRunner.run("score", "--config", yaml.toString(), "--input", transfer, "--no-progress");
+        assertEquals(0, kd4j.exitCode(), kd4j.err());
+        Map<String, byte[]> kd4jFiles = logitFiles(root);
+        assertEquals(2, kd4jFiles.size());
+
+        CliRunner spark = CliRunner.run("score", "--config", yaml.toString(), "--input", transfer, "--set",
+                "run.teacher_runtime=onnx_runtime", "--spark", "--master", "local[1]", "--no-progress");
+        assertEquals(Main.EXIT_INPUT, spark.exitCode(), spark.err());
+        assertEquals(1, spark.err().lines().count(), spark.err());
+        assertTrue(spark.err().startsWith("error: --spark with run.teacher_runtime: onnx_runtime: the executors score on kd4j"),
+                spark.err());
+        assertEquals(kd4jFiles.keySet(), logitFiles(root).keySet(), "nothing written by the refused command");
+
+        CliRunner ort = CliRunner.run("score", "--config", yaml.toString(), "--input", transfer, "--set",
+                "run.teacher_runtime=onnx_runtime", "--no-progress");
+        assertEquals(0, ort.exitCode(), ort.err());
+        assertTrue(ort.out().contains("teacher tf: 300 rows, ") && !ort.out().contains("already cached"), ort.out());
+        Map<String, byte[]> all = logitFiles(root);
+        assertEquals(4, all.size(), "one new file per teacher: " + all.keySet());
+        for (Map.Entry<String, byte[]> e : kd4jFiles.entrySet()) {
+            assertArrayEquals(e.getValue(), all.get(e.getKey()), "kd4j's file changed: " + e.getKey());
+        }
+
+        List<String> overrides = List.of("data.transfer_file=" + transfer, "run.measure_teachers=false");
+        ExperimentConfig onKd4j = ConfigLoader.load(yaml, overrides);
+        List<String> ortOverrides = new java.util.ArrayList<>(overrides);
+        ortOverrides.add("run.teacher_runtime=onnx_runtime");
+        ExperimentConfig onOrt = ConfigLoader.load(yaml, ortOverrides);
+        List<Teacher> a = new TeacherPool(onKd4j, new TaskData(onKd4j.task(), onKd4j.data()), Progress.off()).teachers();
+        List<Teacher> b = new TeacherPool(onOrt, new TaskData(onOrt.task(), onOrt.data()), Progress.off()).teachers();
+        for (int t = 0; t < 2; t++) {
+            for (float[][][] pair : new float[][][][] {{a.get(t).trainLogits(), b.get(t).trainLogits()},
+                    {a.get(t).devLogits(), b.get(t).devLogits()}}) {
+                assertEquals(pair[0].length, pair[1].length);
+                double diff = 0;
+                double scale = 0;
+                for (int i = 0; i < pair[0].length; i++) {
+                    for (int c = 0; c < pair[0][i].length; c++) {
+                        diff = Math.max(diff, Math.abs(pair[0][i][c] - pair[1][i][c]));
+                        scale = Math.max(scale, Math.abs(pair[0][i][c]));
+                    }
+                }
+                assertTrue(diff <= 1e-4 * scale, a.get(t).config().name() + ": " + diff + " of " + scale);
+            }
+        }
+        // train and dev scored by each runtime under its own keys: 4 more files for each
+        assertEquals(12, logitFiles(root).size(), logitFiles(root).keySet().toString());
+    }
+
     @Test
     void badInputIsOneLineNamingTheFileAndNothingIsWritten(@TempDir Path root) throws IOException {
         Path yaml = scene(root);

@@ -358,6 +358,8 @@ class QualityPlanTest {
         assertEquals(original.configSha256(), written.configSha256());
         assertTrue(ConfigLoader.toYaml(original.config()).contains("embeddings_from: word_table"),
                 "the run's config.yaml names it all the same");
+        assertTrue(ConfigLoader.toYaml(original.config()).contains("teacher_runtime: kd4j"),
+                "run.teacher_runtime, added later, is left out of the hash at its default (kd4j)");
         assertTrue(ConfigLoader.toYaml(original.config()).contains("dropout: 0.0"), "and dropout");
     }
 

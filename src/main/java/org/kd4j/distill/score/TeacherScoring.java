@@ -11,6 +11,7 @@ import org.kd4j.config.DataConfig;
 import org.kd4j.config.ExperimentConfig;
 import org.kd4j.data.glue.Example;
 import org.kd4j.distill.TaskData;
+import org.kd4j.distill.TeacherInference;
 import org.kd4j.distill.TeacherPool;
 import org.kd4j.distill.cache.CacheKey;
 import org.kd4j.distill.cache.LogitCache;
@@ -100,9 +101,12 @@ public final class TeacherScoring {
         TeacherPool pool = new TeacherPool(config, data, progress);
         List<Result> results = new ArrayList<>();
         for (TeacherPool.Scorer scorer : pool.scorers()) {
-            ScoringTeacher teacher = new ScoringTeacher(scorer, config.task(), config.data().maxLength(),
-                    Math.max(64, config.data().batchSize()), config.run().parallelism()); // TeacherPool's batch size
-            results.add(score(teacher, cache, input, scorers.of(teacher)));
+            try (TeacherInference inference = TeacherInference.of(scorer.name(), scorer.model(), config.run().teacherRuntime(),
+                    config.task(), config.data().maxLength(), config.run().parallelism())) {
+                ScoringTeacher teacher = new ScoringTeacher(scorer, config.task(), config.data().maxLength(),
+                        Math.max(64, config.data().batchSize()), config.run().parallelism(), inference); // TeacherPool's batch size
+                results.add(score(teacher, cache, input, scorers.of(teacher)));
+            }
             org.kd4j.util.NativeGarbage.collect("teacher " + scorer.name());
         }
         return results;
@@ -113,7 +117,7 @@ public final class TeacherScoring {
         long start = System.nanoTime();
         int cols = config.task().numOutputs();
         CacheKey key = new CacheKey(teacher.teacher().model().file(), input.file(), teacher.teacher().tokenizer().fingerprint(),
-                config.data().maxLength(), input.variant());
+                config.data().maxLength(), teacher.runtime().cacheVariant(input.variant()));
         String hash = key.hash();
         if (cache.holds(hash, input.rows(), cols)) {
             LOG.info("teacher {}: {} x {} logits already cached in {}", teacher.name(), input.rows(), cols, cache.file(hash));

