@@ -62,7 +62,7 @@ public final class TeacherBenchmark {
                 LOG.info("teacher {} run {}: kd4j {} rows/s, {} {} rows/s", name, r + 1, fmt(ours[r]), ort.runtimeName(), fmt(theirs[r]));
             }
             return new Line(name, s.rows().size(), EncoderBenchmark.Stats.of(ours), EncoderBenchmark.Stats.of(theirs),
-                    ort.runtimeName(), relative(a, b));
+                    ort.runtimeName(), org.kd4j.export.ExportCheck.compare(a, b).relative());
         }
     }
 
@@ -70,19 +70,6 @@ public final class TeacherBenchmark {
         long start = System.nanoTime();
         pass.run();
         return rows / ((System.nanoTime() - start) / 1e9);
-    }
-
-    /** The largest absolute difference of a logit over the largest absolute logit of {@code a}. */
-    static double relative(float[][] a, float[][] b) {
-        double diff = 0;
-        double scale = 0;
-        for (int i = 0; i < a.length; i++) {
-            for (int c = 0; c < a[i].length; c++) {
-                diff = Math.max(diff, Math.abs((double) a[i][c] - b[i][c]));
-                scale = Math.max(scale, Math.abs(a[i][c]));
-            }
-        }
-        return diff == 0 ? 0 : diff / scale;
     }
 
     /** The lines as a Markdown table. */

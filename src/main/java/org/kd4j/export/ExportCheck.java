@@ -26,8 +26,7 @@ public record ExportCheck(int examples, int batches, double maxDiff, double maxL
 
     /** Compares {@code candidate} with {@code reference} on every batch. */
     public static ExportCheck compare(List<Batch> batches, Function<Batch, float[][]> reference, Function<Batch, float[][]> candidate) {
-        double diff = 0;
-        double scale = 0;
+        double[] diffAndScale = new double[2];
         int examples = 0;
         for (Batch batch : batches) {
             float[][] a = reference.apply(batch);
@@ -35,20 +34,39 @@ public record ExportCheck(int examples, int batches, double maxDiff, double maxL
             if (a.length != batch.size() || b.length != batch.size()) {
                 throw new IllegalStateException("expected " + batch.size() + " rows, found " + a.length + " and " + b.length);
             }
-            for (int r = 0; r < a.length; r++) {
-                if (a[r].length != b[r].length) {
-                    throw new IllegalStateException("row " + r + ": " + a[r].length + " logits against " + b[r].length);
-                }
-                for (int c = 0; c < a[r].length; c++) {
-                    double d = Math.abs((double) a[r][c] - b[r][c]);
-                    diff = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(diff, d);
-                    scale = Math.max(scale, Math.abs(a[r][c]));
-                }
-            }
+            accumulate(a, b, diffAndScale);
             examples += batch.size();
         }
-        double relative = diff == 0 ? 0 : diff / scale;
-        return new ExportCheck(examples, batches.size(), diff, scale, relative);
+        return of(examples, batches.size(), diffAndScale);
+    }
+
+    /** Compares two sets of logits row for row ({@code batches} is 1). */
+    public static ExportCheck compare(float[][] reference, float[][] candidate) {
+        if (reference.length != candidate.length) {
+            throw new IllegalStateException("expected " + reference.length + " rows, found " + candidate.length);
+        }
+        double[] diffAndScale = new double[2];
+        accumulate(reference, candidate, diffAndScale);
+        return of(reference.length, 1, diffAndScale);
+    }
+
+    private static void accumulate(float[][] a, float[][] b, double[] diffAndScale) {
+        for (int r = 0; r < a.length; r++) {
+            if (a[r].length != b[r].length) {
+                throw new IllegalStateException("row " + r + ": " + a[r].length + " logits against " + b[r].length);
+            }
+            for (int c = 0; c < a[r].length; c++) {
+                double d = Math.abs((double) a[r][c] - b[r][c]);
+                diffAndScale[0] = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(diffAndScale[0], d);
+                diffAndScale[1] = Math.max(diffAndScale[1], Math.abs(a[r][c]));
+            }
+        }
+    }
+
+    private static ExportCheck of(int examples, int batches, double[] diffAndScale) {
+        double diff = diffAndScale[0];
+        double scale = diffAndScale[1];
+        return new ExportCheck(examples, batches, diff, scale, diff == 0 ? 0 : diff / scale);
     }
 
     /** E.g. {@code max |difference| 2.1e-07, max |logit| 3.20, relative 6.6e-08}. */

@@ -163,16 +163,8 @@ class ScoreCommandTest {
         for (int t = 0; t < 2; t++) {
             for (float[][][] pair : new float[][][][] {{a.get(t).trainLogits(), b.get(t).trainLogits()},
                     {a.get(t).devLogits(), b.get(t).devLogits()}}) {
-                assertEquals(pair[0].length, pair[1].length);
-                double diff = 0;
-                double scale = 0;
-                for (int i = 0; i < pair[0].length; i++) {
-                    for (int c = 0; c < pair[0][i].length; c++) {
-                        diff = Math.max(diff, Math.abs(pair[0][i][c] - pair[1][i][c]));
-                        scale = Math.max(scale, Math.abs(pair[0][i][c]));
-                    }
-                }
-                assertTrue(diff <= 1e-4 * scale, a.get(t).config().name() + ": " + diff + " of " + scale);
+                org.kd4j.export.ExportCheck check = org.kd4j.export.ExportCheck.compare(pair[0], pair[1]);
+                assertTrue(check.passes(), a.get(t).config().name() + ": " + check.describe());
             }
         }
         // train and dev scored by each runtime under its own keys: 4 more files for each

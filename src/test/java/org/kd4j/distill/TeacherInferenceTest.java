@@ -66,17 +66,10 @@ class TeacherInferenceTest {
             assertSame(TeacherRuntime.ONNX_RUNTIME, ort.runtime());
             float[][] actual = ort.logits(data, 8, 0);
             assertTrue(ort.runtimeName().startsWith("ONNX Runtime "), ort.runtimeName());
-            assertEquals(expected.length, actual.length);
-            double diff = 0;
-            double scale = 0;
-            for (int i = 0; i < expected.length; i++) {
-                for (int c = 0; c < 2; c++) {
-                    diff = Math.max(diff, Math.abs(expected[i][c] - actual[i][c]));
-                    scale = Math.max(scale, Math.abs(expected[i][c]));
-                }
-            }
-            assertTrue(scale > 0.01, "logits too small to compare: " + scale);
-            assertTrue(diff <= ExportCheck.BAR * scale, config + ": max |difference| " + diff + " of max |logit| " + scale);
+            ExportCheck check = ExportCheck.compare(expected, actual);
+            assertEquals(data.size(), check.examples());
+            assertTrue(check.maxLogit() > 0.01, "logits too small to compare: " + check.describe());
+            assertTrue(check.passes(), config + ": " + check.describe());
             // a second call reuses the session and gives the same rows
             float[][] again = ort.logits(data, 8, 0);
             for (int i = 0; i < actual.length; i++) {
