@@ -39,7 +39,11 @@ public final class TeacherBenchmark {
     }
 
     /** What one teacher scores: its rows, encoded with its own tokenizer. */
-    public record Scored(TeacherPool.Scorer teacher, EncodedDataset rows, int padId) { }
+    public record Scored(TeacherPool.Scorer teacher, EncodedDataset rows) {
+        int padId() {
+            return teacher.tokenizer().padId();
+        }
+    }
 
     public static Line run(Scored s, GlueTask task, int maxLength, int batchSize, int runs, Parallelism parallelism) {
         if (runs < 1) {

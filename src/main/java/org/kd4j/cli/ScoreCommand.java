@@ -72,7 +72,7 @@ final class ScoreCommand implements Callable<Integer> {
         ExperimentConfig config = configOptions.load(overrides);
         org.kd4j.util.Nd4jProcess.threadsPerOp(config.run().parallelism().threadsPerOp()); // one setting for the process
         if (sparkOptions.enabled() && config.run().teacherRuntime() != org.kd4j.config.TeacherRuntime.KD4J) {
-            throw new KdException("--spark with run.teacher_runtime: " + config.run().teacherRuntime().name().toLowerCase(java.util.Locale.ROOT)
+            throw new KdException("--spark with run.teacher_runtime: " + config.run().teacherRuntime().configName()
                     + ": the executors score on kd4j; set run.teacher_runtime: kd4j (--set run.teacher_runtime=kd4j) or score"
                     + " without --spark");
         }

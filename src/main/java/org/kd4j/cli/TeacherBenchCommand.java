@@ -76,8 +76,7 @@ final class TeacherBenchCommand implements Callable<Integer> {
                 case DEV -> data.dev(scorer.tokenizer());
                 case UNLABELED -> data.unlabeled(scorer.tokenizer());
             };
-            TeacherBenchmark.Scored scored = new TeacherBenchmark.Scored(scorer, TeacherBenchmark.head(encoded, rows),
-                    scorer.tokenizer().padId());
+            TeacherBenchmark.Scored scored = new TeacherBenchmark.Scored(scorer, TeacherBenchmark.head(encoded, rows));
             lines.add(TeacherBenchmark.run(scored, config.task(), config.data().maxLength(), batch, runs, parallelism));
             out.print(TeacherBenchmark.table(lines.subList(lines.size() - 1, lines.size())));
             out.flush();

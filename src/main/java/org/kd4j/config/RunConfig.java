@@ -47,16 +47,10 @@ public record RunConfig(String dir, String cacheDir, List<StudentVariant> studen
         teacherRuntime = teacherRuntime == null ? TeacherRuntime.KD4J : teacherRuntime;
     }
 
-    /** A run whose teachers score on kd4j. */
-    public RunConfig(String dir, String cacheDir, List<StudentVariant> students, boolean measureTeachers, boolean saveModel,
-                     Parallelism parallelism, String teacherLedger) {
-        this(dir, cacheDir, students, measureTeachers, saveModel, parallelism, teacherLedger, TeacherRuntime.KD4J);
-    }
-
     /** A run without a teacher ledger. */
     public RunConfig(String dir, String cacheDir, List<StudentVariant> students, boolean measureTeachers, boolean saveModel,
                      Parallelism parallelism) {
-        this(dir, cacheDir, students, measureTeachers, saveModel, parallelism, "");
+        this(dir, cacheDir, students, measureTeachers, saveModel, parallelism, "", TeacherRuntime.KD4J);
     }
 
     /** A run with {@link Parallelism#defaults()}. */
@@ -83,10 +77,6 @@ public record RunConfig(String dir, String cacheDir, List<StudentVariant> studen
         return new RunConfig(dir, cacheDir, students, measureTeachers, saveModel, parallelism, ledger, teacherRuntime);
     }
 
-    /** This run with its teachers scoring on {@code runtime}. */
-    public RunConfig withTeacherRuntime(TeacherRuntime runtime) {
-        return new RunConfig(dir, cacheDir, students, measureTeachers, saveModel, parallelism, teacherLedger, runtime);
-    }
 
     /** The teacher ledger's folder; empty when the run has none. */
     public java.util.Optional<java.nio.file.Path> teacherLedgerDir() {

@@ -23,6 +23,11 @@ public enum TeacherRuntime {
      * earlier cache), {@code variant + "|onnx_runtime"} for ONNX Runtime.
      */
     public String cacheVariant(String variant) {
-        return this == KD4J ? variant : variant + "|" + name().toLowerCase(java.util.Locale.ROOT);
+        return this == KD4J ? variant : variant + "|" + configName();
+    }
+
+    /** Its name in a config: {@code kd4j}, {@code onnx_runtime}. */
+    public String configName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -318,7 +318,7 @@ public final class QualityBenchmark {
         // all the task's teachers, as the ensemble cells see them
         ExperimentConfig config = new ExperimentConfig(task, shared.data(), shared.tokenizer(), shared.teachers(), shared.student(),
                 shared.distill(), new RunConfig(shared.run().dir(), shared.run().cacheDir(), List.of(StudentVariant.ENSEMBLE),
-                false, false, parallelism, shared.run().teacherLedger()), shared.teacherStage());
+                false, false, parallelism, shared.run().teacherLedger(), org.kd4j.config.TeacherRuntime.KD4J), shared.teacherStage());
         LOG.info("quality benchmark {}: teachers {}", task, shared.teachers().stream().map(t -> t.name()).toList());
         long start = System.nanoTime();
         TaskData data = new TaskData(task, config.data());

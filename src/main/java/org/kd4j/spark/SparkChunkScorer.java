@@ -45,7 +45,7 @@ public final class SparkChunkScorer implements ChunkScorer {
     static TeacherSpec spec(ScoringTeacher teacher) {
         if (teacher.runtime() != TeacherRuntime.KD4J) {
             throw new KdException("teacher " + teacher.name() + ": run.teacher_runtime is "
-                    + teacher.runtime().name().toLowerCase(java.util.Locale.ROOT) + ", but the executors of 'score --spark'"
+                    + teacher.runtime().configName() + ", but the executors of 'score --spark'"
                     + " score on kd4j; set run.teacher_runtime: kd4j (--set run.teacher_runtime=kd4j) or score without --spark");
         }
         TeacherSpec.Kind kind = teacher.teacher().model() instanceof ImportedTeacherModel

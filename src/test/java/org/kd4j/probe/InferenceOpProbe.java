@@ -30,7 +30,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Not a test: where one inference worker's time goes in an encoder read into kd4j's transformer. Times every op of the
  * forward pass on one thread (a worker's half of a {@code bench encoders} batch by default: 16 x 32 tokens), summed by
  * op name (products by output shape), against the wall time of the same passes, then ND4J's one-thread GEMM at the
- * model's product shapes, and single ops (the exact GELU's erf, exp, sigmoid, a scalar product, layer norm) at its
+ * model's product shapes, ONNX Runtime on the same model and batches on one thread (the peer in the same run), and single ops (the exact GELU's erf, exp, sigmoid, a scalar product, layer norm) at its
  * shapes. Arguments: the encoder's ONNX file, batch rows (16), tokens (32), timed passes (20).
  *
  * <pre>mvn -q -o exec:java -Dexec.classpathScope=test -Dexec.mainClass=org.kd4j.probe.InferenceOpProbe \
@@ -115,6 +115,27 @@ public final class InferenceOpProbe {
                 System.out.printf(Locale.ROOT, "| %s | %.2f | %.1f%% | %d | %.0f |%n", e.getKey(), e.getValue()[0] / 1e6 / passes,
                         100.0 * e.getValue()[0] / wall, e.getValue()[1] / passes, e.getValue()[0] / 1e3 / e.getValue()[1]));
         System.out.println();
+        // the peer in the same run: the same model written as ONNX and run by ONNX Runtime on one intra-op thread, the
+        // same batches, as many passes (what run.teacher_runtime: onnx_runtime does, on one thread)
+        byte[] exported = org.kd4j.export.StudentOnnxWriter.write(model, new org.kd4j.export.ExportMetadata(
+                org.kd4j.data.glue.GlueTask.SST2, org.kd4j.data.glue.GlueTask.SST2.labels(), length), org.kd4j.export.OnnxOpset.V17)
+                .toByteArray();
+        try (org.kd4j.export.OrtStudent ort = new org.kd4j.export.OrtStudent(exported, "probe", 1)) {
+            for (int w = 0; w < 10; w++) {
+                ort.logits(batches.get(w % batches.size()));
+            }
+            long o0 = System.nanoTime();
+            for (int p = 0; p < passes; p++) {
+                ort.logits(batches.get(p % batches.size()));
+            }
+            double ortMs = (System.nanoTime() - o0) / 1e6 / passes;
+            double kd4jMs = wall / 1e6 / passes;
+            double productsMs = times.byOp.entrySet().stream().filter(e -> e.getKey().startsWith("matmul"))
+                    .mapToLong(e -> e.getValue()[0]).sum() / 1e6 / passes;
+            System.out.printf(Locale.ROOT, "%s, same model and batches, one thread: %.1f ms a pass; kd4j / ONNX Runtime %.2fx;"
+                            + " kd4j's products alone %.1f ms (%.2fx)%n%n", ort.runtime(), ortMs, ortMs / kd4jMs, productsMs,
+                    ortMs / productsMs);
+        }
         int tokens = rows * length;
         org.kd4j.model.TransformerConfig c = (org.kd4j.model.TransformerConfig) model.config();
         int h = c.hidden();

@@ -25,12 +25,6 @@ public record ScoringTeacher(TeacherPool.Scorer teacher, GlueTask task, int maxL
         Objects.requireNonNull(inference, "inference");
     }
 
-    /** A teacher scored on kd4j. */
-    public ScoringTeacher(TeacherPool.Scorer teacher, GlueTask task, int maxLength, int batchSize, Parallelism parallelism) {
-        this(teacher, task, maxLength, batchSize, parallelism,
-                TeacherInference.of(teacher.name(), teacher.model(), TeacherRuntime.KD4J, task, maxLength, parallelism));
-    }
-
     public String name() {
         return teacher.name();
     }
