@@ -71,11 +71,6 @@ final class ScoreCommand implements Callable<Integer> {
         overrides.add("run.measure_teachers=false");
         ExperimentConfig config = configOptions.load(overrides);
         org.kd4j.util.Nd4jProcess.threadsPerOp(config.run().parallelism().threadsPerOp()); // one setting for the process
-        if (sparkOptions.enabled() && config.run().teacherRuntime() != org.kd4j.config.TeacherRuntime.KD4J) {
-            throw new KdException("--spark with run.teacher_runtime: " + config.run().teacherRuntime().configName()
-                    + ": the executors score on kd4j; set run.teacher_runtime: kd4j (--set run.teacher_runtime=kd4j) or score"
-                    + " without --spark");
-        }
         TeacherScoring scoring = new TeacherScoring(config, chunkRows, noProgress ? Progress.off() : Progress.forConsole(),
                 TeacherScoring.ChunkListener.NONE);
         // the input is checked (read through once) before any teacher is trained or anything is written

@@ -29,7 +29,9 @@ import org.kd4j.util.Parallelism;
  * these logits is returned. The session then scores every batch, planned as kd4j plans them (sorted by length, cut every
  * {@code batchSize} rows), with as many intra-op threads as the run's workers times its threads per op ({@link #threads}).
  *
- * <p>Holds the session until {@link #close}; one teacher at a time, not thread-safe.
+ * <p>Batches planned elsewhere (Spark's executors score the batches the driver planned) go through {@link #logits(List)},
+ * which may be called from several threads at once: the session is opened and checked once, and ONNX Runtime's runs
+ * are thread-safe. Holds the session until {@link #close}.
  */
 public final class TeacherInference implements AutoCloseable {
 
@@ -44,7 +46,7 @@ public final class TeacherInference implements AutoCloseable {
     private final GlueTask task;
     private final int maxLength;
     private final Parallelism parallelism;
-    private OrtStudent session;
+    private volatile OrtStudent session;
 
     private TeacherInference(String name, TeacherModel model, TeacherRuntime runtime, GlueTask task, int maxLength,
                              Parallelism parallelism) {
@@ -94,15 +96,45 @@ public final class TeacherInference implements AutoCloseable {
             return new float[0][];
         }
         List<int[]> order = order(data, batchSize);
-        List<Batch> batches = batches(data, order, padId);
-        OrtStudent ort = session(batches);
+        List<float[][]> scored = logits(batches(data, order, padId));
         float[][] out = new float[data.size()][];
-        for (int b = 0; b < batches.size(); b++) {
-            float[][] rows = ort.logits(batches.get(b));
+        for (int b = 0; b < scored.size(); b++) {
+            float[][] rows = scored.get(b);
             int[] indices = order.get(b);
             for (int i = 0; i < indices.length; i++) {
                 out[indices[i]] = rows[i];
             }
+        }
+        return out;
+    }
+
+    /**
+     * The logits of each of {@code batches}, planned by the caller, in order: on kd4j the teacher's own
+     * {@link TextClassifier#logits(Batch, Parallelism)}; on ONNX Runtime the session's, opened and checked against kd4j on
+     * these batches' first and last rows (as {@link #logits(EncodedDataset, int, int)} does on a data set's) if no call
+     * opened it yet. Safe to call from several threads.
+     *
+     * @throws KdException on ONNX Runtime, when the teacher cannot be written as ONNX or the first rows disagree
+     * @throws IllegalStateException on kd4j, for a graph imported as it is (it scores data sets only)
+     */
+    public List<float[][]> logits(List<Batch> batches) {
+        List<float[][]> out = new ArrayList<>(batches.size());
+        if (runtime == TeacherRuntime.KD4J) {
+            if (!(model instanceof NativeTeacherModel nativeModel)) {
+                throw new IllegalStateException("teacher " + name + " (" + model.file() + "): a graph imported as it is scores"
+                        + " data sets, not planned batches");
+            }
+            for (Batch batch : batches) {
+                out.add(nativeModel.model().logits(batch, parallelism));
+            }
+            return out;
+        }
+        if (batches.isEmpty()) {
+            return out;
+        }
+        OrtStudent ort = session(batches);
+        for (Batch batch : batches) {
+            out.add(ort.logits(batch));
         }
         return out;
     }
@@ -131,7 +163,7 @@ public final class TeacherInference implements AutoCloseable {
     }
 
     /** The session, opened and checked against kd4j on the first of {@code batches} when this is the first call. */
-    private OrtStudent session(List<Batch> batches) {
+    private synchronized OrtStudent session(List<Batch> batches) {
         if (session != null) {
             return session;
         }
@@ -207,7 +239,7 @@ public final class TeacherInference implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (session != null) {
             session.close();
             session = null;

@@ -1,6 +1,8 @@
 package org.kd4j.spark;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.apache.logging.log4j.LogManager;
@@ -9,6 +11,8 @@ import org.kd4j.KdException;
 import org.kd4j.data.tokenize.BertTokenizer;
 import org.kd4j.data.batch.Batch;
 import org.kd4j.data.batch.EncodedDataset;
+import org.kd4j.distill.NativeTeacherModel;
+import org.kd4j.distill.TeacherInference;
 import org.kd4j.model.ImportedClassifier;
 import org.kd4j.model.ModelImport;
 import org.kd4j.model.TextClassifier;
@@ -24,8 +28,9 @@ import org.kd4j.util.Parallelism;
  * scoring, so this cache is what makes "loaded once per executor JVM" true.
  *
  * <p>How it stays honest: it is package-private, so the library outside {@code org.kd4j.spark} cannot see it, let
- * alone depend on it; it holds only values that are pure functions of their key (a model file and a tokenizer spec:
- * the model files of kd4j's cache are content-addressed, so a path names one set of weights); nothing reads settings
+ * alone depend on it; it holds only values that are pure functions of their key (a model file, a tokenizer spec, the
+ * runtime and the workers: the model files of kd4j's cache are content-addressed, so a path names one set of weights;
+ * on ONNX Runtime the value holds the session the executor opened on them); nothing reads settings
  * from it. Two teachers loading at the same time each load once (a holder per key, loaded under its own lock). In
  * local mode the driver and the executor share the JVM, so the cache lives as long as the application; on a cluster,
  * as long as the executor.
@@ -34,20 +39,32 @@ final class ExecutorTeachers {
 
     private static final Logger LOG = LogManager.getLogger(ExecutorTeachers.class);
 
-    /** A teacher ready to score: its model (native, or an imported graph) and its own tokenizer. */
-    record Loaded(TextClassifier model, ImportedClassifier imported, BertTokenizer tokenizer) {
+    /**
+     * A teacher ready to score: a native model with its inference on the spec's runtime, or an imported graph; and its
+     * own tokenizer.
+     */
+    record Loaded(TextClassifier model, TeacherInference inference, ImportedClassifier imported, BertTokenizer tokenizer) {
 
         /**
-         * The logits of the rows {@code batch} of {@code encoded}, as one inference batch in that order: a native model
-         * runs it as the local path does ({@code Batch.of(..., padTo 0, padId)} split over {@code parallelism}'s
-         * workers); an imported graph gets those rows as a data set of one batch (its own planner keeps the order
-         * of rows already sorted by length).
+         * The logits of each of {@code batches} (rows of {@code encoded}, each one inference batch in that order): a
+         * native model's batches are padded as the local path pads them ({@code Batch.of(..., padTo 0, padId)}) and
+         * scored by its {@link TeacherInference} (on kd4j split over the spec's workers, as locally; on ONNX Runtime by
+         * this JVM's session, opened and checked against kd4j on the first call's batches); an imported graph gets each
+         * batch's rows as a data set of one batch (its own planner keeps the order of rows already sorted by length).
          */
-        float[][] logits(EncodedDataset encoded, int[] batch, Parallelism parallelism) {
-            if (model != null) {
-                return model.logits(Batch.of(encoded, batch, 0, tokenizer.padId()), parallelism);
+        List<float[][]> logits(EncodedDataset encoded, List<int[]> batches) {
+            if (inference != null) {
+                List<Batch> padded = new ArrayList<>(batches.size());
+                for (int[] batch : batches) {
+                    padded.add(Batch.of(encoded, batch, 0, tokenizer.padId()));
+                }
+                return inference.logits(padded);
             }
-            return imported.logits(encoded.subset(batch), batch.length, tokenizer.padId());
+            List<float[][]> out = new ArrayList<>(batches.size());
+            for (int[] batch : batches) {
+                out.add(imported.logits(encoded.subset(batch), batch.length, tokenizer.padId()));
+            }
+            return out;
         }
 
         void releaseInferenceMemory() {
@@ -57,6 +74,9 @@ final class ExecutorTeachers {
         }
 
         void release() {
+            if (inference != null) {
+                inference.close();
+            }
             if (model != null) {
                 model.release();
             }
@@ -87,7 +107,7 @@ final class ExecutorTeachers {
     }
 
     private static String key(TeacherSpec spec) {
-        return spec.modelFile() + "\n" + spec.tokenizer();
+        return spec.modelFile() + "\n" + spec.tokenizer() + "\n" + spec.runtime() + "\n" + spec.workers();
     }
 
     /** Loads one teacher on first use, once, under its own lock. */
@@ -109,21 +129,27 @@ final class ExecutorTeachers {
                 if (value == null) {
                     Path file = Path.of(spec.modelFile());
                     TextClassifier model = null;
+                    TeacherInference inference = null;
                     ImportedClassifier imported = null;
                     if (spec.kind() == TeacherSpec.Kind.NATIVE) {
                         model = TextClassifier.load(file);
                         if (model.outputs() != spec.task().numOutputs()) {
-                            throw new KdException("spark teacher " + spec.modelFile() + ": expects " + model.outputs()
-                                    + " labels, task " + spec.task() + " has " + spec.task().numOutputs());
+                            String found = "expects " + model.outputs() + " labels, task " + spec.task() + " has "
+                                    + spec.task().numOutputs();
+                            model.release();
+                            throw new KdException("spark teacher " + spec.modelFile() + ": " + found);
                         }
+                        inference = TeacherInference.of(spec.name(), NativeTeacherModel.of(model, file), spec.runtime(),
+                                spec.task(), spec.maxLength(), Parallelism.sequential().withWorkers(spec.workers()));
                     } else {
                         // checks the label count itself
                         imported = ModelImport.require("spark teacher " + spec.modelFile()).loadClassifier(spec.name(), file, spec.task());
                     }
                     BertTokenizer tokenizer = BertTokenizer.load(spec.tokenizer());
                     loads++;
-                    LOG.info("executor: loaded teacher {} with tokenizer {}", spec.modelFile(), tokenizer.describe());
-                    value = new Loaded(model, imported, tokenizer);
+                    LOG.info("executor: loaded teacher {} with tokenizer {}, to score on {}", spec.modelFile(),
+                            tokenizer.describe(), spec.runtime().configName());
+                    value = new Loaded(model, inference, imported, tokenizer);
                 }
                 return value;
             }

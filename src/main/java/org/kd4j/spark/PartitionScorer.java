@@ -13,12 +13,11 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.kd4j.data.batch.EncodedDataset;
 import org.kd4j.data.glue.Example;
-import org.kd4j.util.Parallelism;
 
 /**
  * Scores one partition of indexed sentences with one teacher, on an executor: tokenizes them with the teacher's own
  * tokenizer, scores them in the batches the driver planned ({@link BatchPlan}, the local path's batches, split over the
- * same number of inference workers) and returns
+ * same number of inference workers on kd4j; on ONNX Runtime by the executor's session) and returns
  * one row of logits per sentence, carrying the sentence's index so that the driver can put the results back in input
  * order whatever the partitioning, the task order or the retries.
  *
@@ -70,12 +69,14 @@ public final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row
             return java.util.Collections.emptyIterator();
         }
         ExecutorTeachers.Loaded loaded = ExecutorTeachers.get(teacher);
-        Parallelism parallelism = Parallelism.sequential().withWorkers(teacher.workers());
         EncodedDataset encoded = EncodedDataset.encode(teacher.task(), examples, loaded.tokenizer(), teacher.maxLength());
         List<Row> out = new ArrayList<>(examples.size());
         try {
-            for (int[] batch : batches.values()) {
-                float[][] logits = loaded.logits(encoded, batch, parallelism);
+            List<int[]> planned = new ArrayList<>(batches.values());
+            List<float[][]> scored = loaded.logits(encoded, planned);
+            for (int b = 0; b < planned.size(); b++) {
+                int[] batch = planned.get(b);
+                float[][] logits = scored.get(b);
                 for (int i = 0; i < batch.length; i++) {
                     Float[] boxed = new Float[logits[i].length];
                     for (int c = 0; c < boxed.length; c++) {

@@ -3,8 +3,6 @@ package org.kd4j.spark;
 import java.util.List;
 import java.util.Objects;
 import org.apache.spark.sql.SparkSession;
-import org.kd4j.KdException;
-import org.kd4j.config.TeacherRuntime;
 import org.kd4j.data.glue.Example;
 import org.kd4j.distill.ImportedTeacherModel;
 import org.kd4j.distill.score.ChunkScorer;
@@ -15,7 +13,10 @@ import org.kd4j.distill.score.ScoringTeacher;
  * the executors in {@code partitions} partitions; each tokenizes with the teacher's own tokenizer, the driver plans the
  * chunk's batches with the local path's planner, and the executors score them with the teacher they load once per JVM
  * from its model file (which every executor must be able to read: local disk in local mode, shared storage on a
- * cluster). The logits are bit-identical to {@link ScoringTeacher#scoreLocally}'s.
+ * cluster). On kd4j the logits are bit-identical to {@link ScoringTeacher#scoreLocally}'s. On ONNX Runtime
+ * ({@code run.teacher_runtime: onnx_runtime}) each executor writes the teacher as ONNX and checks its session against
+ * kd4j on the first batches it scores, as the local path does; the logits equal the local path's whenever ONNX Runtime
+ * computes a batch the same way at the executor's thread count as at the driver's (checked in {@code SparkScoringTest}).
  */
 public final class SparkChunkScorer implements ChunkScorer {
 
@@ -41,17 +42,13 @@ public final class SparkChunkScorer implements ChunkScorer {
         return teacher -> new SparkChunkScorer(spark, spec(teacher), n);
     }
 
-    /** What the executors need to load and run {@code teacher}. */
+    /** What the executors need to load and run {@code teacher}, on the runtime it scores on in this JVM. */
     static TeacherSpec spec(ScoringTeacher teacher) {
-        if (teacher.runtime() != TeacherRuntime.KD4J) {
-            throw new KdException("teacher " + teacher.name() + ": run.teacher_runtime is "
-                    + teacher.runtime().configName() + ", but the executors of 'score --spark'"
-                    + " score on kd4j; set run.teacher_runtime: kd4j (--set run.teacher_runtime=kd4j) or score without --spark");
-        }
         TeacherSpec.Kind kind = teacher.teacher().model() instanceof ImportedTeacherModel
                 ? TeacherSpec.Kind.IMPORTED : TeacherSpec.Kind.NATIVE;
         return new TeacherSpec(teacher.teacher().model().file().toString(), teacher.teacher().tokenizerSpec(), teacher.task(),
-                teacher.maxLength(), teacher.batchSize(), kind, teacher.name(), teacher.parallelism().workers());
+                teacher.maxLength(), teacher.batchSize(), kind, teacher.name(), teacher.parallelism().workers(),
+                teacher.runtime());
     }
 
     @Override

@@ -72,7 +72,7 @@ public final class SparkScoring {
         int partitions = rows.getNumPartitions();
         int[] lengths = new int[count];
         boolean[] seen = new boolean[count];
-        for (long[] pair : rows.mapPartitions(new PartitionLengths(teacher)).collect()) {
+        for (long[] pair : collected(() -> rows.mapPartitions(new PartitionLengths(teacher)).collect(), teacher)) {
             int index = checkedIndex(pair[0], count);
             if (seen[index]) {
                 throw new KdException("spark scoring: index " + index + " appears twice in the input");
@@ -84,11 +84,11 @@ public final class SparkScoring {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sentences.sparkSession().sparkContext());
         Broadcast<BatchPlan> plan = jsc.broadcast(BatchPlan.of(lengths, teacher.batchSize(), partitions));
         try {
-            List<Row> scored = rows.mapToPair(new ByGroup(plan))
+            List<Row> scored = collected(() -> rows.mapToPair(new ByGroup(plan))
                     .partitionBy(new HashPartitioner(plan.value().groups()))
                     .values()
                     .mapPartitions(scorers.make(teacher, plan))
-                    .collect();
+                    .collect(), teacher);
             float[][] out = new float[count][];
             boolean[] back = new boolean[count];
             for (Row r : scored) {
@@ -108,6 +108,26 @@ public final class SparkScoring {
             return out;
         } finally {
             plan.destroy();
+        }
+    }
+
+    /**
+     * What {@code job} collects. A job that fails on a {@link KdException} of an executor (a teacher file that does not
+     * fit the task, ONNX Runtime's logits disagreeing with kd4j's) fails with that exception's message, naming the
+     * teacher, rather than with Spark's wrapper of it.
+     */
+    private static <T> List<T> collected(java.util.function.Supplier<List<T>> job, TeacherSpec teacher) {
+        try {
+            return job.get();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) { // SparkException, which the Java API does not declare
+            for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+                if (c instanceof KdException kd) {
+                    throw new KdException("spark scoring, teacher " + teacher.name() + ": " + kd.getMessage(), e);
+                }
+            }
+            throw new IllegalStateException("spark scoring, teacher " + teacher.name() + ": " + e.getMessage(), e);
         }
     }
 

@@ -2,6 +2,7 @@ package org.kd4j.spark;
 
 import java.io.Serializable;
 import java.nio.file.Path;
+import org.kd4j.config.TeacherRuntime;
 import org.kd4j.data.glue.GlueTask;
 
 /**
@@ -18,10 +19,13 @@ import org.kd4j.data.glue.GlueTask;
  * @param kind how the model file is loaded
  * @param name the teacher's name (for imported teachers' checks and the log)
  * @param workers inference workers per batch, as the local path's {@link org.kd4j.util.Parallelism#workers()}: a long
- *     batch split the same way on both paths is what keeps the logits bit-identical
+ *     batch split the same way on both paths is what keeps kd4j's logits bit-identical; on ONNX Runtime, the session's
+ *     intra-op threads
+ * @param runtime what scores the batches: kd4j, or ONNX Runtime on the teacher written as ONNX by each executor (native
+ *     teachers only)
  */
 public record TeacherSpec(String modelFile, String tokenizer, GlueTask task, int maxLength, int batchSize, Kind kind,
-                          String name, int workers) implements Serializable {
+                          String name, int workers, TeacherRuntime runtime) implements Serializable {
 
     /** How an executor loads a teacher's model file. */
     public enum Kind {
@@ -38,8 +42,12 @@ public record TeacherSpec(String modelFile, String tokenizer, GlueTask task, int
         if (tokenizer == null || tokenizer.isBlank()) {
             throw new IllegalArgumentException("tokenizer is required");
         }
-        if (task == null || kind == null) {
-            throw new IllegalArgumentException("task and kind are required");
+        if (task == null || kind == null || runtime == null) {
+            throw new IllegalArgumentException("task, kind and runtime are required");
+        }
+        if (kind == Kind.IMPORTED && runtime != TeacherRuntime.KD4J) {
+            throw new IllegalArgumentException(modelFile + ": a graph imported as it is scores on kd4j only, found runtime "
+                    + runtime.configName());
         }
         if (maxLength < 3 || batchSize < 1 || workers < 1) {
             throw new IllegalArgumentException("maxLength " + maxLength + " (at least 3), batchSize " + batchSize
@@ -49,8 +57,8 @@ public record TeacherSpec(String modelFile, String tokenizer, GlueTask task, int
         name = name == null || name.isBlank() ? Path.of(modelFile).getFileName().toString() : name;
     }
 
-    /** A native teacher scored on one worker. */
-    public TeacherSpec(String modelFile, String tokenizer, GlueTask task, int maxLength, int batchSize) {
-        this(modelFile, tokenizer, task, maxLength, batchSize, Kind.NATIVE, null, 1);
+    /** A native teacher scored on one worker, on {@code runtime}. */
+    public TeacherSpec(String modelFile, String tokenizer, GlueTask task, int maxLength, int batchSize, TeacherRuntime runtime) {
+        this(modelFile, tokenizer, task, maxLength, batchSize, Kind.NATIVE, null, 1, runtime);
     }
 }
