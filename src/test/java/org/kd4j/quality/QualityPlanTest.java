@@ -68,8 +68,9 @@ class QualityPlanTest {
         // apart-cls and embeddings for 2 students, layers, augmented-embeddings, encoded and dropout for 1;
         // augmented-embeddings-long, unlabeled-embeddings, augmented-unlabeled-embeddings, their -mse variants,
         // augmented-unlabeled-embeddings-mse-soft, augmented-unlabeled-encoded-mse, augmented-unlabeled-embeddings-mse-dropout
-        // augmented-unlabeled-embeddings-mse-all-rows and its -x3 on SST-2 for 1 student x 3 seeds
-        assertEquals(4 * 3 * 3 * 6 + 3 * 3 * 5 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1 + 1 + 1) + 10 * 3, cells.size());
+        // augmented-unlabeled-embeddings-mse-all-rows and its -x3, augmented-unlabeled-embeddings-mse-hidden on SST-2 for
+        // 1 student x 3 seeds
+        assertEquals(4 * 3 * 3 * 6 + 3 * 3 * 5 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1 + 1 + 1) + 11 * 3, cells.size());
         assertTrue(cells.stream().noneMatch(x -> x.key().startsWith("STS-B/") && x.key().contains("/ensemble-confidence/")));
         assertEquals(cells.size(), cells.stream().map(QualityCell::dir).distinct().count(), "one run directory per cell");
 
@@ -112,7 +113,8 @@ class QualityPlanTest {
                 "augmented-embeddings", "augmented-embeddings-long", "unlabeled-embeddings", "augmented-unlabeled-embeddings",
                 "augmented-unlabeled-embeddings-mse", "unlabeled-embeddings-mse", "augmented-unlabeled-embeddings-mse-soft",
                 "augmented-unlabeled-encoded-mse", "encoded", "dropout", "augmented-unlabeled-embeddings-mse-dropout",
-                "augmented-unlabeled-embeddings-mse-all-rows", "augmented-unlabeled-embeddings-mse-all-rows-x3"),
+                "augmented-unlabeled-embeddings-mse-all-rows", "augmented-unlabeled-embeddings-mse-all-rows-x3",
+                "augmented-unlabeled-embeddings-mse-hidden"),
                 plan.methods().stream().map(QualityPlan.MethodPlan::name).toList());
 
         ExperimentConfig augmented = cell(cells, "SST-2/bilstm/method-augmented/seed-2").config();
