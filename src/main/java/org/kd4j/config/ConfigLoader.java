@@ -35,6 +35,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.kd4j.KdException;
 import org.kd4j.data.glue.GlueTask;
+import org.kd4j.model.ModelConfig;
 
 /**
  * Reads {@link ExperimentConfig} from a YAML preset: the record defaults, overlaid with the file, overlaid with
@@ -145,6 +146,9 @@ public final class ConfigLoader {
         node.fields().forEachRemaining(field -> {
             String key = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
             keys.add(key);
+            if (field.getValue() instanceof ObjectNode section && section.has("type") && section.has("ffn")) {
+                ModelConfig.OPTIONAL_KEYS.forEach(k -> keys.add(key + "." + k));
+            }
             if (field.getValue().isObject()) {
                 collectKeys(field.getValue(), key, keys);
             }
@@ -247,7 +251,7 @@ public final class ConfigLoader {
             defaults = defaults == null ? null : defaults.get(parts[i]);
         }
         String leaf = parts[parts.length - 1];
-        if (!node.has(leaf)) {
+        if (!node.has(leaf) && !isOptionalModelKey(node, leaf)) {
             throw unknownKey("--set " + override, key, node);
         }
         JsonNode value;
@@ -260,6 +264,11 @@ public final class ConfigLoader {
         holder.set(leaf, value);
         merge(node, holder, defaults);
         return key;
+    }
+
+    /** A model section's key written only when set ({@link ModelConfig#OPTIONAL_KEYS}): {@code --set} may name it. */
+    private static boolean isOptionalModelKey(ObjectNode section, String leaf) {
+        return ModelConfig.OPTIONAL_KEYS.contains(leaf) && section.has("type") && section.has("ffn");
     }
 
     private static ConfigException unknownKey(String source, String key, JsonNode siblings) {

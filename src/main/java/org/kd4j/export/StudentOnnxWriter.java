@@ -102,6 +102,11 @@ public final class StudentOnnxWriter {
             case CNN -> cnn(embeddings, mask);
             case IMPORTED -> throw new IllegalStateException("checked above");
         };
+        if (config instanceof BiLstmConfig lstm && lstm.headUnits() > 0) {
+            String hidden = b.add(b.op("MatMul", "head_matmul", List.of(features, b.weight("head_w", params.get("head_w")))),
+                    b.weight("head_b", vector("head_b")), "head_linear");
+            features = b.op("Relu", "head_relu", List.of(hidden));
+        }
         String product = b.op("MatMul", "classifier_matmul", List.of(features, b.weight("classifier_w", params.get("classifier_w"))));
         b.opNamed("Add", LOGITS, List.of(product, b.weight("classifier_b", vector("classifier_b"))));
         b.output(LOGITS, model.outputs());

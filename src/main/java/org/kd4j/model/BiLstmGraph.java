@@ -15,7 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Bidirectional LSTM classifier (the "simple network" student of Tang et al. 2019): one BiLSTM layer of
  * {@code ffn} units per direction over the embeddings, max over the non-padding positions of the concatenated
- * states, linear head. The backward direction runs forward over each row reversed within its length (M2.1's
+ * states, then the head: linear, or a ReLU layer of {@code head_units} ({@code head_w}, {@code head_b}) and a linear
+ * layer. The {@link ClassifierGraph#FEATURES} the hidden loss reads are the pooled states either way. The backward direction runs forward over each row reversed within its length (M2.1's
  * {@code lstmLayer} gives wrong gradients when given sequence lengths), so neither direction reads padding before a
  * real token and predictions do not depend on how a row was padded.
  *
@@ -38,8 +39,18 @@ final class BiLstmGraph extends GraphBuilder {
         int units = config.units();
         SDVariable states = g.embeddings(2 * units);
         SDVariable pooled = g.maskedMax(states, g.mask());
-        ClassifierGraph head = g.finish(g.linear("classifier", g.features(pooled), 2 * units, outputs), outputs);
+        ClassifierGraph head = g.finish(g.head(config, g.features(pooled), outputs), outputs);
         return head.withRecurrent(lstm);
+    }
+
+    /** The classifier over the pooled states {@code [batch, 2 x units]}: linear, or ReLU layer then linear. */
+    private SDVariable head(BiLstmConfig config, SDVariable pooled, int outputs) {
+        int width = 2 * config.units();
+        if (config.headUnits() == 0) {
+            return linear("classifier", pooled, width, outputs);
+        }
+        SDVariable hidden = sd.nn().relu(linear("head", pooled, width, config.headUnits()), 0.0);
+        return linear("classifier", hidden, config.headUnits(), outputs);
     }
 
     /**
@@ -78,7 +89,7 @@ final class BiLstmGraph extends GraphBuilder {
         // the max over a row's real positions does not depend on their order: no need to reverse the states back
         SDVariable backward = maskedMax(direction(BiLstm.BACKWARD, reversed, e, units), mask);
         SDVariable pooled = sd.concat(1, forward, backward);
-        return finish(linear("classifier", pooled, 2 * units, outputs), outputs);
+        return finish(head(config, pooled, outputs), outputs);
     }
 
     /** A unidirectional LSTM over {@code [batch, length, in]}, all states {@code [batch, length, units]}. */

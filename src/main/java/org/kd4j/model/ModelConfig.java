@@ -1,5 +1,6 @@
 package org.kd4j.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.util.StdConverter;
@@ -10,7 +11,7 @@ import org.kd4j.ConfigException;
  * {@link BiLstmConfig}, {@link CnnConfig}, and {@link ImportedConfig} for a student built from an ONNX encoder.
  *
  * <p>In YAML (the {@code model:} section of a student or a teacher) and in a model file's header a shape is written
- * flat, as {@link Flat}: the same nine keys for every architecture, so presets, {@code --set} overrides and files
+ * flat, as {@link Flat}: the same keys for every architecture, so presets, {@code --set} overrides and files
  * written before the per-architecture records all read unchanged. Which key is which field:
  *
  * <pre>
@@ -24,15 +25,25 @@ import org.kd4j.ConfigException;
  * pooling         pooling                mean only                  mean only                (ignored: [CLS])
  * activation      activation             gelu_sigmoid only          gelu_sigmoid only        (ignored)
  * layer_norm_eps  layerNormEps           0 only                     0 only                   (ignored)
+ * head_units      0 only                 headUnits (0: linear head) 0 only                   0 only
  * </pre>
  *
  * A key marked "ignored" is not rejected, because the record defaults a section is read over fill every key (a preset
  * that names {@code type: cnn} still carries the default {@code heads}); a key marked "only" is rejected with any other
  * value, naming the key, the architecture and what was found. Every key is range-checked as before.
+ *
+ * <p>{@code head_units} came after models, caches and quality cells were first written and hashed: it is written only
+ * when it is not 0, so every shape without it serialises, and hashes, as before ({@link #OPTIONAL_KEYS}).
  */
 @JsonSerialize(converter = ModelConfig.ToFlat.class)
 @JsonDeserialize(converter = ModelConfig.FromFlat.class)
 public sealed interface ModelConfig permits TransformerConfig, BiLstmConfig, CnnConfig, ImportedConfig {
+
+    /**
+     * The flat keys written only when they differ from 0 (so that shapes written before them read, and hash, the same);
+     * {@code --set} may name them in any {@code model} section.
+     */
+    java.util.Set<String> OPTIONAL_KEYS = java.util.Set.of("head_units");
 
     /** Below this, an epsilon makes no difference in float and ND4J's fused layer norm is used. */
     double FUSED_LAYER_NORM_EPS = TransformerConfig.FUSED_LAYER_NORM_EPS;
@@ -48,7 +59,7 @@ public sealed interface ModelConfig permits TransformerConfig, BiLstmConfig, Cnn
 
     /** A shape from the flat keys, with the default activation and layer norm (see the table in the class comment). */
     static ModelConfig of(ModelType type, int layers, int hidden, int heads, int ffn, int maxPositions, Pooling pooling) {
-        return new Flat(type, layers, hidden, heads, ffn, maxPositions, pooling, Activation.GELU_SIGMOID, 0.0).config();
+        return new Flat(type, layers, hidden, heads, ffn, maxPositions, pooling, Activation.GELU_SIGMOID, 0.0, 0).config();
     }
 
     /** SEAD's student: 6 layers, hidden 256, 8 heads, FFN 1024, 512 positions, mean pooling. */
@@ -70,9 +81,11 @@ public sealed interface ModelConfig permits TransformerConfig, BiLstmConfig, Cnn
      * @param pooling transformer pooling
      * @param activation transformer feed-forward activation
      * @param layerNormEps transformer layer-norm epsilon
+     * @param headUnits the BiLSTM's ReLU layer before its classifier (0: none); written only when not 0
      */
     record Flat(ModelType type, int layers, int hidden, int heads, int ffn, int maxPositions, Pooling pooling,
-                Activation activation, double layerNormEps) {
+                Activation activation, double layerNormEps,
+                @JsonInclude(JsonInclude.Include.NON_DEFAULT) Integer headUnits) {
 
         /** The position count written for models without a position table (any value in range reads back the same). */
         static final int NO_POSITIONS = 512;
@@ -80,6 +93,7 @@ public sealed interface ModelConfig permits TransformerConfig, BiLstmConfig, Cnn
         public Flat {
             // model files written before these fields existed read them as null / 0
             activation = activation == null ? Activation.GELU_SIGMOID : activation;
+            headUnits = headUnits == null ? 0 : headUnits;
             if (!(layerNormEps >= 0 && layerNormEps <= 1e-2)) {
                 throw ConfigException.invalid("layer_norm_eps", layerNormEps, "0 (fused) .. 0.01");
             }
@@ -94,23 +108,43 @@ public sealed interface ModelConfig permits TransformerConfig, BiLstmConfig, Cnn
             ConfigException.requireRange("heads", heads, 1, 64);
             ConfigException.requireRange("ffn", ffn, 1, 16384);
             ConfigException.requireRange("max_positions", maxPositions, 8, 4096);
+            ConfigException.requireRange("head_units", headUnits, 0, 16384);
+        }
+
+        /** The flat form without {@code head_units} (every architecture but a BiLSTM with a ReLU head). */
+        public Flat(ModelType type, int layers, int hidden, int heads, int ffn, int maxPositions, Pooling pooling,
+                    Activation activation, double layerNormEps) {
+            this(type, layers, hidden, heads, ffn, maxPositions, pooling, activation, layerNormEps, 0);
         }
 
         /** The architecture's record (see the table in {@link ModelConfig}'s comment). */
         public ModelConfig config() {
             return switch (type) {
-                case TRANSFORMER -> new TransformerConfig(layers, hidden, heads, ffn, maxPositions, pooling, activation,
-                        layerNormEps);
+                case TRANSFORMER -> {
+                    requireNoHead("transformer");
+                    yield new TransformerConfig(layers, hidden, heads, ffn, maxPositions, pooling, activation, layerNormEps);
+                }
                 case BILSTM -> {
                     requireTransformerDefaults("bilstm");
-                    yield new BiLstmConfig(hidden, ffn);
+                    yield new BiLstmConfig(hidden, ffn, headUnits);
                 }
                 case CNN -> {
                     requireTransformerDefaults("cnn");
+                    requireNoHead("cnn");
                     yield new CnnConfig(hidden, ffn);
                 }
-                case IMPORTED -> new ImportedConfig(layers, hidden, ffn, maxPositions);
+                case IMPORTED -> {
+                    requireNoHead("imported");
+                    yield new ImportedConfig(layers, hidden, ffn, maxPositions);
+                }
             };
+        }
+
+        private void requireNoHead(String model) {
+            if (headUnits != 0) {
+                throw ConfigException.invalid("head_units", headUnits, "0 (head_units applies to bilstm only, not to "
+                        + model + ")");
+            }
         }
 
         private void requireTransformerDefaults(String model) {

@@ -83,6 +83,14 @@ class StudentOnnxWriterTest {
     }
 
     @Test
+    void biLstmWithAReluLayerBeforeItsClassifier() {
+        TextClassifier model = Students.randomised(new org.kd4j.model.BiLstmConfig(12, 10, 9), VOCAB, 2, 11);
+        assertTrue(model.parameters().containsKey("head_w"), model.parameters().keySet().toString());
+        double worst = worstRelative(model, StudentOnnxWriter.write(model, SST2, OnnxOpset.V17));
+        assertTrue(worst < 1e-5, "bilstm with a ReLU head: " + worst);
+    }
+
+    @Test
     void cnn() {
         TextClassifier model = Students.randomised(ModelConfig.of(ModelType.CNN, 1, 12, 1, 6, 64, Pooling.MEAN), VOCAB, 2, 10);
         double worst = worstRelative(model, StudentOnnxWriter.write(model, SST2, OnnxOpset.V17));

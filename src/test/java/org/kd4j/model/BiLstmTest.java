@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -20,7 +22,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * The BiLSTM layer computed outside the graph ({@link BiLstm}) against the whole model as one SameDiff graph with
  * M2.1's {@code lstmLayer} and {@code reverseSequence} ops ({@link BiLstmGraph#whole}, itself checked by finite
  * differences in {@code ClassifierGraphsTest}): same logits and same gradients of every parameter and of the
- * embeddings, in double precision, on rows of different lengths.
+ * embeddings, in double precision, on rows of different lengths; with the linear head and with a ReLU layer before it
+ * ({@code head_units}).
  */
 class BiLstmTest {
 
@@ -44,9 +47,11 @@ class BiLstmTest {
         return loss;
     }
 
-    @Test
-    void sameLogitsAndGradientsAsTheWholeGraphWithM21sLstmOps() {
-        ClassifierGraph head = ClassifierGraphs.build(CONFIG, 3, DataType.DOUBLE, 11);
+    @ParameterizedTest
+    @ValueSource(ints = {0, 6})
+    void sameLogitsAndGradientsAsTheWholeGraphWithM21sLstmOps(int headUnits) {
+        BiLstmConfig config = new BiLstmConfig(CONFIG.hidden(), CONFIG.units(), headUnits);
+        ClassifierGraph head = ClassifierGraphs.build(config, 3, DataType.DOUBLE, 11);
         BiLstm lstm = head.recurrent();
         // non-zero biases, so that their gradients and their use are checked too
         lstm.parameters().forEach((name, p) -> {
@@ -54,8 +59,13 @@ class BiLstmTest {
                 p.assign(Nd4j.rand(DataType.DOUBLE, p.shape()).subi(0.5));
             }
         });
-        SameDiff whole = BiLstmGraph.whole(CONFIG, 3, lstm, head.sd());
-        INDArray x = Nd4j.rand(DataType.DOUBLE, LENGTHS.length, LENGTH, CONFIG.hidden()).subi(0.5);
+        if (headUnits > 0) {
+            // a head bias that keeps some ReLU units on and others off, so that both sides of the kink are checked
+            head.sd().getVariable("head_b").getArr().assign(Nd4j.createFromArray(new double[] {0.3, -0.3, 0.2, -0.2, 0.1, -0.1})
+                    .reshape(1, 6));
+        }
+        SameDiff whole = BiLstmGraph.whole(config, 3, lstm, head.sd());
+        INDArray x = Nd4j.rand(DataType.DOUBLE, LENGTHS.length, LENGTH, config.hidden()).subi(0.5);
         Map<String, INDArray> feed = new HashMap<>(Map.of(ClassifierGraph.MASK, mask(LENGTHS, LENGTH)));
 
         SDVariable wholeLoss = loss(whole);
@@ -78,7 +88,8 @@ class BiLstmTest {
 
         assertEquals(0.0, logits.sub(wantLogits).amaxNumber().doubleValue(), 1e-12, "logits");
         assertEquals(new java.util.TreeSet<>(want.keySet()), new java.util.TreeSet<>(got.keySet()));
-        assertEquals(9, want.size(), "6 LSTM weights, 2 of the classifier and the embeddings: " + want.keySet());
+        assertEquals(headUnits == 0 ? 9 : 11, want.size(), "6 LSTM weights, 2 of the classifier (and 2 of the ReLU layer)"
+                + " and the embeddings: " + want.keySet());
         for (String name : want.keySet()) {
             INDArray w = want.get(name);
             INDArray a = got.get(name).reshape(w.shape());
@@ -93,9 +104,10 @@ class BiLstmTest {
     }
 
     /** The whole graph a BiLSTM model exports holds its current weights: same logits as the model's own path. */
-    @Test
-    void theExportedWholeGraphComputesTheModelsLogits() {
-        TextClassifier model = TextClassifier.create(CONFIG, 20, 3, 9);
+    @ParameterizedTest
+    @ValueSource(ints = {0, 7})
+    void theExportedWholeGraphComputesTheModelsLogits(int headUnits) {
+        TextClassifier model = TextClassifier.create(new BiLstmConfig(CONFIG.hidden(), CONFIG.units(), headUnits), 20, 3, 9);
         model.parameters().forEach((name, p) -> p.addi(Nd4j.rand(p.dataType(), p.shape()).subi(0.5).muli(0.1)));
         org.kd4j.data.batch.EncodedDataset data = new org.kd4j.data.batch.EncodedDataset(org.kd4j.data.glue.GlueTask.SST2,
                 List.of(new org.kd4j.data.tokenize.Encoding(new int[] {1, 5, 7, 2}, new int[4]),

@@ -73,6 +73,42 @@ class ModelConfigTest {
     }
 
     /**
+     * {@code head_units} (a ReLU layer before a BiLSTM's classifier) is written only when set, so shapes without it
+     * serialise as before; it reads from YAML and {@code --set}, survives a model file, and is refused elsewhere.
+     */
+    @Test
+    void aBiLstmReluHeadIsWrittenOnlyWhenSetAndRefusedOnOtherModels() throws IOException {
+        assertTrue(!ConfigLoader.toYaml(new BiLstmConfig(8, 5)).contains("head_units"), ConfigLoader.toYaml(new BiLstmConfig(8, 5)));
+        assertTrue(ConfigLoader.toYaml(new BiLstmConfig(8, 5, 12)).contains("head_units: 12"));
+        assertEquals(new BiLstmConfig(8, 5, 12), new BiLstmConfig(8, 5, 12).flat().config());
+
+        ExperimentConfig c = ConfigLoader.load(List.of("student.model.type=bilstm", "student.model.ffn=64",
+                "student.model.head_units=40"));
+        assertEquals(new BiLstmConfig(256, 64, 40), c.student().model());
+        assertTrue(ConfigLoader.keys(ExperimentConfig.defaults()).contains("student.model.head_units"));
+        Path file = dir.resolve("bilstm-head.yaml");
+        Files.writeString(file, "student:\n  model: {type: bilstm, hidden: 32, ffn: 20, head_units: 16}\n");
+        assertEquals(new BiLstmConfig(32, 20, 16), ConfigLoader.load(file, List.of()).student().model());
+
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of("student.model.head_units=16")));
+        assertTrue(e.getMessage().contains("student.model.head_units = '16' is not valid; expected 0 (head_units applies to"
+                + " bilstm only, not to transformer)"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> new BiLstmConfig(8, 5, -1));
+        assertEquals("head_units", e.key());
+
+        TextClassifier model = TextClassifier.create(new BiLstmConfig(8, 5, 6), 30, 2, 5);
+        Path kdm = dir.resolve("bilstm-head.kdm");
+        model.save(kdm);
+        TextClassifier loaded = TextClassifier.load(kdm);
+        assertEquals(new BiLstmConfig(8, 5, 6), loaded.config());
+        assertEquals(model.parameters(), loaded.parameters());
+        // the ReLU layer reads the 2 x 5 pooled states; the classifier reads its 6 units
+        assertEquals(List.of(10L, 6L), List.of(loaded.parameters().get("head_w").shape()[0], loaded.parameters().get("head_w").shape()[1]));
+        assertEquals(List.of(6L, 2L), List.of(loaded.parameters().get("classifier_w").shape()[0],
+                loaded.parameters().get("classifier_w").shape()[1]));
+    }
+
+    /**
      * A model file's header holds the flat keys, as before the per-architecture records; a file written then, whose
      * CNN header carries the transformer keys of the YAML defaults it was made from, loads to the same model.
      */

@@ -68,9 +68,9 @@ class QualityPlanTest {
         // apart-cls and embeddings for 2 students, layers, augmented-embeddings, encoded and dropout for 1;
         // augmented-embeddings-long, unlabeled-embeddings, augmented-unlabeled-embeddings, their -mse variants,
         // augmented-unlabeled-embeddings-mse-soft, augmented-unlabeled-encoded-mse, augmented-unlabeled-embeddings-mse-dropout
-        // augmented-unlabeled-embeddings-mse-all-rows and its -x3, augmented-unlabeled-embeddings-mse-hidden on SST-2 for
-        // 1 student x 3 seeds
-        assertEquals(4 * 3 * 3 * 6 + 3 * 3 * 5 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1 + 1 + 1) + 11 * 3, cells.size());
+        // augmented-unlabeled-embeddings-mse-all-rows and its -x3, augmented-unlabeled-embeddings-mse-hidden and its -relu
+        // on SST-2 for 1 student x 3 seeds
+        assertEquals(4 * 3 * 3 * 6 + 3 * 3 * 5 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1 + 1 + 1) + 12 * 3, cells.size());
         assertTrue(cells.stream().noneMatch(x -> x.key().startsWith("STS-B/") && x.key().contains("/ensemble-confidence/")));
         assertEquals(cells.size(), cells.stream().map(QualityCell::dir).distinct().count(), "one run directory per cell");
 
@@ -114,7 +114,7 @@ class QualityPlanTest {
                 "augmented-unlabeled-embeddings-mse", "unlabeled-embeddings-mse", "augmented-unlabeled-embeddings-mse-soft",
                 "augmented-unlabeled-encoded-mse", "encoded", "dropout", "augmented-unlabeled-embeddings-mse-dropout",
                 "augmented-unlabeled-embeddings-mse-all-rows", "augmented-unlabeled-embeddings-mse-all-rows-x3",
-                "augmented-unlabeled-embeddings-mse-hidden"),
+                "augmented-unlabeled-embeddings-mse-hidden", "augmented-unlabeled-embeddings-mse-hidden-relu"),
                 plan.methods().stream().map(QualityPlan.MethodPlan::name).toList());
 
         ExperimentConfig augmented = cell(cells, "SST-2/bilstm/method-augmented/seed-2").config();
@@ -310,6 +310,26 @@ class QualityPlanTest {
         assertNotEquals(allRowsCell.configSha256(), x3Cell.configSha256());
         assertEquals(3, cells.stream().filter(c -> c.key().contains("/method-augmented-unlabeled-embeddings-mse-all-rows-x3/")).count(),
                 "SST-2's BiLSTM only, 3 seeds");
+
+        // a ReLU layer of 400 units before the BiLSTM's classifier: only the student's shape differs from its control
+        assertEquals("augmented-unlabeled-embeddings-mse-hidden",
+                plan.method("augmented-unlabeled-embeddings-mse-hidden-relu").control());
+        QualityCell hiddenCell = cell(cells, "SST-2/bilstm/method-augmented-unlabeled-embeddings-mse-hidden/seed-2");
+        QualityCell reluCell = cell(cells, "SST-2/bilstm/method-augmented-unlabeled-embeddings-mse-hidden-relu/seed-2");
+        ExperimentConfig hiddenMse = hiddenCell.config();
+        ExperimentConfig relu = reluCell.config();
+        assertEquals(new org.kd4j.model.BiLstmConfig(300, 300), hiddenMse.student().model());
+        assertEquals(new org.kd4j.model.BiLstmConfig(300, 300, 400), relu.student().model());
+        StudentConfig h = hiddenMse.student();
+        assertEquals(new StudentConfig(relu.student().model(), h.train(), h.init(), h.embeddings(), h.embeddingsFrom(),
+                h.initLayers(), h.dropout()), relu.student(), "everything but the model's head_units as its control");
+        assertEquals(1.0, hiddenMse.distill().hiddenWeight());
+        assertEquals(hiddenMse.distill(), relu.distill());
+        assertEquals(hiddenMse.data(), relu.data());
+        assertEquals(hiddenMse.teachers(), relu.teachers());
+        assertNotEquals(hiddenCell.configSha256(), reluCell.configSha256());
+        assertEquals(3, cells.stream().filter(c -> c.key().contains("/method-augmented-unlabeled-embeddings-mse-hidden-relu/")).count(),
+                "SST-2's BiLSTM only, 3 seeds");
     }
 
     /**
@@ -331,7 +351,8 @@ class QualityPlanTest {
     /**
      * {@code student.embeddings_from} and {@code student.dropout} at their defaults (word_table, 0) are left out of a
      * cell's hash, so cells finished before the keys existed stay done (the hash the results ledger recorded for one of
-     * them in the thirty-fourth session); written out, the defaults change nothing.
+     * them in the thirty-fourth session); written out, the defaults change nothing. The same holds for the model's
+     * {@code head_units} (added in the forty-third session), which is not written at all when 0.
      */
     @Test
     void theDefaultEmbeddingsFromAndDropoutLeaveACellsHashAsItWas(@TempDir Path dir) throws Exception {
@@ -346,7 +367,8 @@ class QualityPlanTest {
         assertTrue(text.contains(before), "glue5.yaml's augmented-unlabeled-embeddings-mse preset");
         Path explicit = dir.resolve("glue5-explicit.yaml");
         Files.writeString(explicit, text.replace(before, before.replace("1.19.0-beta29\"}",
-                "1.19.0-beta29\", embeddings_from: word_table, dropout: 0}").replace("seed: 42}", "seed: 42, rows: training}")));
+                "1.19.0-beta29\", embeddings_from: word_table, dropout: 0, model: {head_units: 0}}").replace("seed: 42}",
+                "seed: 42, rows: training}")));
         String key = "SST-2/bilstm/method-augmented-unlabeled-embeddings-mse/seed-1";
         QualityCell original = cell(QualityBenchmark.allCells(QualityPlan.load(GLUE5), GLUE5.toString()), key);
         QualityCell written = cell(QualityBenchmark.allCells(QualityPlan.load(explicit), explicit.toString()), key);
@@ -363,6 +385,8 @@ class QualityPlanTest {
         assertTrue(ConfigLoader.toYaml(original.config()).contains("teacher_runtime: kd4j"),
                 "run.teacher_runtime, added later, is left out of the hash at its default (kd4j)");
         assertTrue(ConfigLoader.toYaml(original.config()).contains("dropout: 0.0"), "and dropout");
+        assertFalse(ConfigLoader.toYaml(original.config()).contains("head_units"),
+                "the model's head_units, added later, is written only when not 0");
     }
 
     /**

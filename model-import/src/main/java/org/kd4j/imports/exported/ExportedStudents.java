@@ -30,7 +30,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * data flow as {@link EncoderRecognizer} reads BERT-family encoders: the embedding tables ({@link EmbeddingCut}),
  * then
  * <ul>
- *   <li>an {@code LSTM} node: a BiLSTM student (bidirectional, {@code sequence_lens} given, default activations;
+ *   <li>an {@code LSTM} node: a BiLSTM student, with its ReLU layer when a {@code Relu} feeds the classifier
+ *       (bidirectional, {@code sequence_lens} given, default activations;
  *       gates back to ND4J's order by {@link LstmGates});</li>
  *   <li>{@code Conv} nodes: a CNN student (widths 3, 4, 5 with "same" padding);</li>
  *   <li>otherwise a transformer, read by {@link EncoderRecognizer} (pooler, first-token or masked-mean head);</li>
@@ -92,6 +93,21 @@ public final class ExportedStudents implements ExportedModelReader {
         }
         ModelConfig config = lstm ? biLstm(graph, tables, weights, file) : cnn(graph, tables, weights, file);
         Onnx.NodeProto head = head(graph, file);
+        Onnx.NodeProto relu = graph.producer(head.getInput(0));
+        if (lstm && relu != null && relu.getOpType().equals("Relu")) {
+            // the BiLSTM's ReLU layer before its classifier: Relu(Add(MatMul(pooled, W), b))
+            Onnx.NodeProto hidden = linear(graph, relu.getInput(0), "the ReLU before the classifier does not read a linear"
+                    + " layer", file);
+            INDArray hw = tensor(graph, hidden.getInput(1), file);
+            BiLstmConfig b = (BiLstmConfig) config;
+            if (hw.rank() != 2 || hw.size(0) != 2L * b.units()) {
+                throw new ImportException(file + ": the ReLU layer's weights " + java.util.Arrays.toString(hw.shape())
+                        + " do not read the " + 2 * b.units() + "-wide pooled states of the LSTM");
+            }
+            weights.put("head_w", hw);
+            weights.put("head_b", tensor(graph, bias(graph, hidden, file), file).reshape(1, hw.size(1)));
+            config = new BiLstmConfig(b.hidden(), b.units(), (int) hw.size(1));
+        }
         INDArray w = tensor(graph, head.getInput(1), file);
         weights.put("classifier_w", w);
         weights.put("classifier_b", tensor(graph, bias(graph, head, file), file).reshape(1, w.size(1)));
@@ -187,7 +203,12 @@ public final class ExportedStudents implements ExportedModelReader {
             throw new ImportException(file + ": expected one output (logits), found " + graph.outputs().size());
         }
         String out = graph.outputs().get(0).getName();
-        Onnx.NodeProto add = graph.producer(out);
+        return linear(graph, out, "output '" + out + "' is not a linear head", file);
+    }
+
+    /** The MatMul of {@code value = Add(MatMul(x, W), b)} with W a weight. */
+    private static Onnx.NodeProto linear(OnnxGraph graph, String value, String problem, String file) {
+        Onnx.NodeProto add = graph.producer(value);
         if (add != null && add.getOpType().equals("Add")) {
             for (String in : add.getInputList()) {
                 Onnx.NodeProto mm = graph.producer(in);
@@ -196,7 +217,7 @@ public final class ExportedStudents implements ExportedModelReader {
                 }
             }
         }
-        throw new ImportException(file + ": output '" + out + "' is not a linear head (Add of a MatMul by a weight and a bias)");
+        throw new ImportException(file + ": " + problem + " (Add of a MatMul by a weight and a bias)");
     }
 
     private static String bias(OnnxGraph graph, Onnx.NodeProto matMul, String file) {

@@ -102,6 +102,13 @@ class ExportedStudentsTest {
     }
 
     @Test
+    void biLstmWithAReluLayerBeforeItsClassifier() throws IOException {
+        TextClassifier back = roundTrip(Students.randomised(new org.kd4j.model.BiLstmConfig(12, 10, 7), VOCAB, 2, 5), SST2,
+                OnnxOpset.V17);
+        assertEquals(new org.kd4j.model.BiLstmConfig(12, 10, 7), back.config());
+    }
+
+    @Test
     void cnn() throws IOException {
         roundTrip(Students.randomised(ModelConfig.of(ModelType.CNN, 1, 12, 1, 6, 512, Pooling.MEAN), VOCAB, 2, 6), SST2,
                 OnnxOpset.V14);
