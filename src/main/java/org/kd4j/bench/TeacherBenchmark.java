@@ -29,7 +29,8 @@ public final class TeacherBenchmark {
      *
      * @param kd4j rows/s on kd4j
      * @param ort rows/s on ONNX Runtime
-     * @param relativeDifference the largest difference of a logit between the two, over the largest logit
+     * @param relativeDifference the largest difference of a logit (or of a pooled value) between the two, over the largest
+     *     of them
      */
     public record Line(String teacher, int rows, EncoderBenchmark.Stats kd4j, EncoderBenchmark.Stats ort, String ortName,
                        double relativeDifference) {
@@ -45,7 +46,24 @@ public final class TeacherBenchmark {
         }
     }
 
+    /** What the teachers compute in a benchmark. */
+    public enum Output {
+        /** Their logits ({@link TeacherInference#logits(EncodedDataset, int, int)}): what every distillation run scores. */
+        LOGITS,
+        /** Their pooled representations ({@link TeacherInference#features}): what the hidden loss matches. */
+        FEATURES;
+
+        float[][] of(TeacherInference inference, EncodedDataset rows, int batchSize, int padId) {
+            return this == LOGITS ? inference.logits(rows, batchSize, padId) : inference.features(rows, batchSize, padId);
+        }
+    }
+
     public static Line run(Scored s, GlueTask task, int maxLength, int batchSize, int runs, Parallelism parallelism) {
+        return run(s, task, maxLength, batchSize, runs, parallelism, Output.LOGITS);
+    }
+
+    public static Line run(Scored s, GlueTask task, int maxLength, int batchSize, int runs, Parallelism parallelism,
+                           Output output) {
         if (runs < 1) {
             throw new IllegalArgumentException("runs: expected at least 1, found " + runs);
         }
@@ -56,13 +74,13 @@ public final class TeacherBenchmark {
             if (ort.runtime() != TeacherRuntime.ONNX_RUNTIME) {
                 throw new org.kd4j.KdException("teacher " + name + ": a graph imported as it is, which ONNX Runtime does not run here");
             }
-            float[][] a = kd4j.logits(s.rows(), batchSize, s.padId());
-            float[][] b = ort.logits(s.rows(), batchSize, s.padId());
+            float[][] a = output.of(kd4j, s.rows(), batchSize, s.padId());
+            float[][] b = output.of(ort, s.rows(), batchSize, s.padId());
             double[] ours = new double[runs];
             double[] theirs = new double[runs];
             for (int r = 0; r < runs; r++) {
-                ours[r] = rowsPerSecond(() -> kd4j.logits(s.rows(), batchSize, s.padId()), s.rows().size());
-                theirs[r] = rowsPerSecond(() -> ort.logits(s.rows(), batchSize, s.padId()), s.rows().size());
+                ours[r] = rowsPerSecond(() -> output.of(kd4j, s.rows(), batchSize, s.padId()), s.rows().size());
+                theirs[r] = rowsPerSecond(() -> output.of(ort, s.rows(), batchSize, s.padId()), s.rows().size());
                 LOG.info("teacher {} run {}: kd4j {} rows/s, {} {} rows/s", name, r + 1, fmt(ours[r]), ort.runtimeName(), fmt(theirs[r]));
             }
             return new Line(name, s.rows().size(), EncoderBenchmark.Stats.of(ours), EncoderBenchmark.Stats.of(theirs),

@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "teachers", mixinStandardHelpOptions = true,
         description = "Rows/s of each teacher of a config scoring a split on kd4j and on ONNX Runtime (run.teacher_runtime),"
                 + " alternating in one process: medians over runs with min..max, the ratio, and the largest difference of"
-                + " their logits. Teachers not cached are trained first; nothing is written to the logit cache.")
+                + " their logits (or, with --output features, of their pooled representations). Teachers not cached are"
+                + " trained first; nothing is written to the logit cache.")
 final class TeacherBenchCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -46,6 +47,11 @@ final class TeacherBenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3", paramLabel = "<n>",
             description = "Timed passes of each runtime (default: ${DEFAULT-VALUE}).")
     int runs;
+
+    @Option(names = "--output", defaultValue = "logits", paramLabel = "<output>",
+            description = "What the teachers compute: logits, or features (their pooled representations, the hidden"
+                    + " loss's targets) (default: ${DEFAULT-VALUE}).")
+    TeacherBenchmark.Output output;
 
     @Option(names = "--no-progress", description = "No progress bar or lines while a teacher trains.")
     boolean noProgress;
@@ -66,8 +72,9 @@ final class TeacherBenchCommand implements Callable<Integer> {
         TeacherPool pool = new TeacherPool(config, data, noProgress ? Progress.off() : Progress.forConsole());
         int batch = Math.max(64, config.data().batchSize()); // TeacherPool's batch size
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "%s %s, batches of %d, kd4j: %d thread(s) per op, %d worker(s); ONNX Runtime: %d intra-op thread(s)%n",
-                config.task(), split.name().toLowerCase(Locale.ROOT), batch, parallelism.threadsPerOp(), parallelism.workers(),
+        out.printf(Locale.ROOT, "%s %s, %s, batches of %d, kd4j: %d thread(s) per op, %d worker(s); ONNX Runtime: %d intra-op"
+                        + " thread(s)%n", config.task(), split.name().toLowerCase(Locale.ROOT), output.name().toLowerCase(Locale.ROOT),
+                batch, parallelism.threadsPerOp(), parallelism.workers(),
                 org.kd4j.distill.TeacherInference.threads(parallelism));
         List<TeacherBenchmark.Line> lines = new ArrayList<>();
         for (TeacherPool.Scorer scorer : pool.scorers()) {
@@ -77,7 +84,7 @@ final class TeacherBenchCommand implements Callable<Integer> {
                 case UNLABELED -> data.unlabeled(scorer.tokenizer());
             };
             TeacherBenchmark.Scored scored = new TeacherBenchmark.Scored(scorer, TeacherBenchmark.head(encoded, rows));
-            lines.add(TeacherBenchmark.run(scored, config.task(), config.data().maxLength(), batch, runs, parallelism));
+            lines.add(TeacherBenchmark.run(scored, config.task(), config.data().maxLength(), batch, runs, parallelism, output));
             out.print(TeacherBenchmark.table(lines.subList(lines.size() - 1, lines.size())));
             out.flush();
             org.kd4j.util.NativeGarbage.collect("teacher " + scorer.name());

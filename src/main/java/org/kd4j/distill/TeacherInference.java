@@ -16,12 +16,14 @@ import org.kd4j.export.ExportMetadata;
 import org.kd4j.export.OnnxOpset;
 import org.kd4j.export.OrtStudent;
 import org.kd4j.export.StudentOnnxWriter;
+import org.kd4j.model.ClassifierGraph;
 import org.kd4j.model.ModelType;
 import org.kd4j.model.TextClassifier;
 import org.kd4j.util.Parallelism;
 
 /**
- * One teacher's logits on data sets, on the runtime the run chose ({@link TeacherRuntime}). On kd4j it is the teacher's
+ * One teacher's logits (and pooled representations, {@link #features}) on data sets, on the runtime the run chose
+ * ({@link TeacherRuntime}). On kd4j it is the teacher's
  * own {@link TeacherModel#logits}. On ONNX Runtime the teacher is written as a standard ONNX graph in memory
  * ({@link StudentOnnxWriter}, opset 17) when the first rows are to be scored, never before (a teacher whose logits are
  * all cached is not loaded); the first and the last batches (the shortest and the longest rows, {@value #CHECK_ROWS} or more, or all there
@@ -47,6 +49,8 @@ public final class TeacherInference implements AutoCloseable {
     private final int maxLength;
     private final Parallelism parallelism;
     private volatile OrtStudent session;
+    /** Whether the session's pooled representations were checked against kd4j's (under this object's lock). */
+    private boolean featuresChecked;
 
     private TeacherInference(String name, TeacherModel model, TeacherRuntime runtime, GlueTask task, int maxLength,
                              Parallelism parallelism) {
@@ -140,6 +144,60 @@ public final class TeacherInference implements AutoCloseable {
     }
 
     /**
+     * Its pooled representations ({@link org.kd4j.model.ClassifierGraph#FEATURES}, what the hidden loss matches) of every
+     * example of {@code data}, in data order, {@code [N][width]}: on kd4j the teacher's own
+     * {@link TeacherModel#features}; on ONNX Runtime the session's second output, checked against kd4j's on the first
+     * and last batches (as the logits are) the first time they are asked for, batches planned as kd4j plans them.
+     *
+     * @throws KdException when the teacher has no pooled representation, or on ONNX Runtime when they disagree
+     */
+    public float[][] features(EncodedDataset data, int batchSize, int padId) {
+        if (runtime == TeacherRuntime.KD4J) {
+            return model.features(data, batchSize, padId);
+        }
+        if (data.size() == 0) {
+            return new float[0][];
+        }
+        List<int[]> order = order(data, batchSize);
+        List<Batch> batches = batches(data, order, padId);
+        OrtStudent ort = featuresSession(batches);
+        float[][] out = new float[data.size()][];
+        for (int b = 0; b < batches.size(); b++) {
+            float[][] rows = ort.features(batches.get(b));
+            int[] indices = order.get(b);
+            for (int i = 0; i < indices.length; i++) {
+                out[indices[i]] = rows[i];
+            }
+        }
+        return out;
+    }
+
+    /** The session, its pooled representations checked against kd4j's on the first of {@code batches} once. */
+    private synchronized OrtStudent featuresSession(List<Batch> batches) {
+        OrtStudent ort = session(batches);
+        if (featuresChecked) {
+            return ort;
+        }
+        TextClassifier teacher = ((NativeTeacherModel) model).model();
+        ExportCheck check;
+        try {
+            check = ExportCheck.compare(checked(batches), batch -> teacher.outputs(batch, ClassifierGraph.FEATURES)
+                    .get(ClassifierGraph.FEATURES).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).toFloatMatrix(), ort::features);
+        } finally {
+            teacher.releaseInferenceMemory();
+        }
+        if (!check.passes()) {
+            throw new KdException("teacher " + name + " (" + model.file() + "): ONNX Runtime's pooled representations differ"
+                    + " from kd4j's on the first " + check.examples() + " rows: " + check.describe() + ", expected a relative"
+                    + " difference of at most " + ExportCheck.BAR + "; set run.teacher_runtime: kd4j to compute them on kd4j");
+        }
+        LOG.info("teacher {}: pooled representations by {}, checked against kd4j on {} rows: {}", name, ort.runtime(),
+                check.examples(), check.describe());
+        featuresChecked = true;
+        return ort;
+    }
+
+    /**
      * On ONNX Runtime, opens the session and checks it on {@code data}'s first batches now, if no call did yet (so that a
      * timed pass that follows times the scoring alone); nothing on kd4j.
      */
@@ -173,7 +231,9 @@ public final class TeacherInference implements AutoCloseable {
                     + " on kd4j's native graphs, found a graph imported as it is; set run.teacher_runtime: kd4j");
         }
         long start = System.nanoTime();
-        byte[] onnx = StudentOnnxWriter.write(teacher, new ExportMetadata(task, task.labels(), maxLength), OnnxOpset.V17).toByteArray();
+        // with the pooled representation as a second output, computed only when asked for (the hidden loss's targets)
+        byte[] onnx = StudentOnnxWriter.withFeatures(teacher, new ExportMetadata(task, task.labels(), maxLength), OnnxOpset.V17)
+                .toByteArray();
         int threads = threads(parallelism);
         OrtStudent opened = new OrtStudent(onnx, "teacher " + name + " (" + model.file() + ") as ONNX", threads);
         try {

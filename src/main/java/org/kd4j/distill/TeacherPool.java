@@ -357,10 +357,15 @@ public final class TeacherPool {
         int batch = Math.max(64, config.data().batchSize());
         int cols = width.getAsInt();
         float[][] out = null;
-        for (Part part : trainParts(scorer.file(), "", tokenizer, train, TeacherRuntime.KD4J)) {
-            float[][] rows = pooled.getOrCompute(part.key(), part.rows().size(), cols,
-                    () -> scorer.features(part.rows(), batch, tokenizer.padId()));
-            out = out == null ? rows : concat(out, rows);
+        // on the run's teacher runtime, as its logits (the session opens only if a part is not cached); the cache keys
+        // name the runtime as the logits' do, so kd4j's and ONNX Runtime's representations are kept apart
+        try (TeacherInference inference = TeacherInference.of(t.name(), scorer, config.run().teacherRuntime(), data.task(),
+                config.data().maxLength(), config.run().parallelism())) {
+            for (Part part : trainParts(scorer.file(), "", tokenizer, train, inference.runtime())) {
+                float[][] rows = pooled.getOrCompute(part.key(), part.rows().size(), cols,
+                        () -> inference.features(part.rows(), batch, tokenizer.padId()));
+                out = out == null ? rows : concat(out, rows);
+            }
         }
         return out;
     }
@@ -373,7 +378,7 @@ public final class TeacherPool {
      * transfer rows, then the unlabeled rows, each with its cache key.
      *
      * @param modelSha256 the model file's SHA-256 when known from its receipt; empty: the key reads the file
-     * @param runtime what made the logits ({@link TeacherRuntime#cacheVariant}); kd4j for pooled representations
+     * @param runtime what made the logits or pooled representations ({@link TeacherRuntime#cacheVariant})
      */
     private List<Part> trainParts(Path modelFile, String modelSha256, BertTokenizer tokenizer, EncodedDataset train,
                                   TeacherRuntime runtime) {

@@ -11,8 +11,8 @@ import org.kd4j.data.batch.Batch;
 
 /**
  * An exported student run by ONNX Runtime (an optional dependency of kd4j: {@code export} verifies with it and
- * {@code bench serve} measures it). One session; {@link #logits} may be called from several threads at once (ONNX
- * Runtime's sessions are thread-safe).
+ * {@code bench serve} measures it; teachers score on it). One session; {@link #logits} and {@link #features} may be
+ * called from several threads at once (ONNX Runtime's sessions are thread-safe).
  */
 public final class OrtStudent implements AutoCloseable {
 
@@ -52,12 +52,31 @@ public final class OrtStudent implements AutoCloseable {
 
     /** Logits of a padded batch, one row per example. */
     public float[][] logits(Batch batch) {
+        return output(batch, StudentOnnxWriter.LOGITS);
+    }
+
+    /**
+     * The pooled representation of a padded batch, one row per example: the {@link StudentOnnxWriter#FEATURES} output
+     * of a model written by {@link StudentOnnxWriter#withFeatures}.
+     *
+     * @throws IllegalStateException when the model has no such output
+     */
+    public float[][] features(Batch batch) {
+        if (!session.getOutputNames().contains(StudentOnnxWriter.FEATURES)) {
+            throw new IllegalStateException(name + ": the model has no " + StudentOnnxWriter.FEATURES + " output, only "
+                    + session.getOutputNames());
+        }
+        return output(batch, StudentOnnxWriter.FEATURES);
+    }
+
+    /** The output {@code output} of a padded batch (the others are not computed). */
+    private float[][] output(Batch batch, String output) {
         long[] shape = {batch.size(), batch.length()};
         try (OnnxTensor ids = tensor(batch.inputIds(), shape);
              OnnxTensor mask = tensor(batch.attentionMask(), shape);
              OnnxTensor types = tensor(batch.tokenTypeIds(), shape);
              OrtSession.Result result = session.run(Map.of(StudentOnnxWriter.INPUT_IDS, ids,
-                     StudentOnnxWriter.ATTENTION_MASK, mask, StudentOnnxWriter.TOKEN_TYPE_IDS, types))) {
+                     StudentOnnxWriter.ATTENTION_MASK, mask, StudentOnnxWriter.TOKEN_TYPE_IDS, types), java.util.Set.of(output))) {
             return (float[][]) result.get(0).getValue();
         } catch (OrtException e) {
             throw new IllegalStateException(name + ": ONNX Runtime failed on a batch of " + batch.size() + " x " + batch.length()

@@ -12,6 +12,8 @@ import onnx.Onnx;
 import org.kd4j.KdException;
 import org.kd4j.model.EmbeddingLayer;
 import org.kd4j.model.BiLstmConfig;
+import org.kd4j.model.ClassifierGraph;
+import org.kd4j.model.ClassifierGraphs;
 import org.kd4j.model.ModelConfig;
 import org.kd4j.model.ModelType;
 import org.kd4j.model.TextClassifier;
@@ -49,6 +51,11 @@ public final class StudentOnnxWriter {
     public static final String ATTENTION_MASK = "attention_mask";
     public static final String TOKEN_TYPE_IDS = "token_type_ids";
     public static final String LOGITS = "logits";
+    /**
+     * The second output of {@link #withFeatures}: the pooled representation the classifier reads (named as in kd4j's
+     * graph, {@link ClassifierGraph#FEATURES}), {@code [batch, width]}.
+     */
+    public static final String FEATURES = ClassifierGraph.FEATURES;
     /** ONNX IR version written (opsets 14 and 17 both need at most 8). */
     static final int IR_VERSION = 8;
     /** Epsilon written for kd4j's fused layer norm, which adds none. */
@@ -63,9 +70,11 @@ public final class StudentOnnxWriter {
     private final Map<String, INDArray> params;
     private final OnnxOpset opset;
     private final OnnxGraphBuilder b;
+    private final boolean withFeatures;
     private String idsShape;
 
-    private StudentOnnxWriter(TextClassifier model, OnnxOpset opset) {
+    private StudentOnnxWriter(TextClassifier model, OnnxOpset opset, boolean withFeatures) {
+        this.withFeatures = withFeatures;
         this.model = model;
         this.config = model.config();
         this.params = model.parameters();
@@ -79,6 +88,20 @@ public final class StudentOnnxWriter {
      * @throws KdException for an imported model (its graph came from an ONNX file: export that file instead)
      */
     public static Onnx.ModelProto write(TextClassifier model, ExportMetadata metadata, OnnxOpset opset) {
+        return new StudentOnnxWriter(model, opset, false).write(checked(model, metadata));
+    }
+
+    /**
+     * The ONNX model of a student with a second output, {@link #FEATURES}: the pooled representation its classifier
+     * reads (a teacher's, for the hidden loss). {@link #write} is the exported contract, logits only.
+     *
+     * @throws KdException for an imported model
+     */
+    public static Onnx.ModelProto withFeatures(TextClassifier model, ExportMetadata metadata, OnnxOpset opset) {
+        return new StudentOnnxWriter(model, opset, true).write(checked(model, metadata));
+    }
+
+    private static ExportMetadata checked(TextClassifier model, ExportMetadata metadata) {
         if (model.config().type() == ModelType.IMPORTED) {
             throw new KdException("the student is a graph imported from " + model.source().map(s -> s.path()).orElse("an ONNX file")
                     + "; only native students (transformer, bilstm, cnn) are exported: use that ONNX file itself");
@@ -87,7 +110,7 @@ public final class StudentOnnxWriter {
             throw new IllegalArgumentException("the model has " + model.outputs() + " outputs, task " + metadata.task()
                     + " needs " + metadata.task().numOutputs());
         }
-        return new StudentOnnxWriter(model, opset).write(metadata);
+        return metadata;
     }
 
     private Onnx.ModelProto write(ExportMetadata metadata) {
@@ -102,14 +125,19 @@ public final class StudentOnnxWriter {
             case CNN -> cnn(embeddings, mask);
             case IMPORTED -> throw new IllegalStateException("checked above");
         };
+        String classifierInput = features;
         if (config instanceof BiLstmConfig lstm && lstm.headUnits() > 0) {
             String hidden = b.add(b.op("MatMul", "head_matmul", List.of(features, b.weight("head_w", params.get("head_w")))),
                     b.weight("head_b", vector("head_b")), "head_linear");
-            features = b.op("Relu", "head_relu", List.of(hidden));
+            classifierInput = b.op("Relu", "head_relu", List.of(hidden));
         }
-        String product = b.op("MatMul", "classifier_matmul", List.of(features, b.weight("classifier_w", params.get("classifier_w"))));
+        String product = b.op("MatMul", "classifier_matmul", List.of(classifierInput, b.weight("classifier_w", params.get("classifier_w"))));
         b.opNamed("Add", LOGITS, List.of(product, b.weight("classifier_b", vector("classifier_b"))));
         b.output(LOGITS, model.outputs());
+        if (withFeatures) {
+            b.opNamed("Identity", FEATURES, List.of(features));
+            b.output(FEATURES, ClassifierGraphs.featureWidth(config).orElseThrow());
+        }
 
         Onnx.ModelProto.Builder m = Onnx.ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)

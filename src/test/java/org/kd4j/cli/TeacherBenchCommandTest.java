@@ -22,12 +22,14 @@ class TeacherBenchCommandTest {
     private static final Pattern LINE = Pattern.compile(
             "\\| (cnn|tf) \\| 40 \\| ([0-9.]+) \\(([0-9.]+)\\.\\.([0-9.]+)\\) \\| ([0-9.]+) \\(([0-9.]+)\\.\\.([0-9.]+)\\) \\| ([0-9.]+)x \\| ([0-9.e+-]+) \\|");
 
-    @Test
-    void bothRuntimesScoreEachTeacherAndTheTableComparesThem(@TempDir Path root) throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"logits", "features"})
+    void bothRuntimesScoreEachTeacherAndTheTableComparesThem(String output, @TempDir Path root) throws Exception {
         Path yaml = ScoreCommandTest.scene(root);
         CliRunner r = CliRunner.run("bench", "teachers", "--config", yaml.toString(), "--split", "dev", "--rows", "0", "--runs", "2",
-                "--no-progress");
+                "--output", output, "--no-progress");
         assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("SST-2 dev, " + output + ", batches of ")), r.out());
         List<String> table = r.out().lines().dropWhile(l -> !l.isEmpty()).filter(l -> l.startsWith("| cnn |") || l.startsWith("| tf |")).toList();
         assertEquals(2, table.size(), r.out());
         for (String line : table) {

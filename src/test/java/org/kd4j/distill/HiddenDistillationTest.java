@@ -96,6 +96,52 @@ class HiddenDistillationTest {
         assertTrue(new RunDirectory(root.resolve("run2")).finished());
     }
 
+    /**
+     * With {@code run.teacher_runtime: onnx_runtime} the teachers' pooled representations are computed by ONNX Runtime
+     * (checked against kd4j's first, or the run stops) and cached under keys of their own: the same teachers (their
+     * model files copied into another cache) give files of the same sizes under other names.
+     */
+    @Test
+    void onOnnxRuntimeThePooledRepresentationsAreCachedApartFromKd4js() throws IOException {
+        Map<Path, FileTime> kd4j = pooledFiles();
+        Path cache = root.resolve("cache-ort");
+        Files.createDirectories(cache);
+        Path teachers = root.resolve("cache/teachers");
+        try (Stream<Path> files = Files.walk(teachers)) {
+            for (Path f : files.toList()) {
+                Path to = cache.resolve("teachers").resolve(teachers.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(f, to);
+                }
+            }
+        }
+        Path file = root.resolve("ort.yaml");
+        Files.writeString(file, Files.readString(config).replace(root.resolve("run").toString(), root.resolve("run-ort").toString())
+                .replace(root.resolve("cache").toString(), cache.toString()));
+        CliRunner r = CliRunner.run("distill", "--config", file.toString(), "--no-progress", "--set", "run.teacher_runtime=onnx_runtime");
+        assertEquals(0, r.exitCode(), r.err());
+        List<Path> ort;
+        try (Stream<Path> files = Files.list(cache.resolve("logits"))) {
+            ort = files.filter(f -> f.toString().endsWith(".pooled")).sorted().toList();
+        }
+        assertEquals(2, ort.size(), "one file per teacher: " + ort);
+        java.util.Set<String> kd4jNames = new java.util.TreeSet<>();
+        java.util.List<Long> kd4jSizes = new java.util.ArrayList<>();
+        for (Path f : kd4j.keySet()) {
+            kd4jNames.add(f.getFileName().toString());
+            kd4jSizes.add(Files.size(f));
+        }
+        java.util.List<Long> ortSizes = new java.util.ArrayList<>();
+        for (Path f : ort) {
+            assertFalse(kd4jNames.contains(f.getFileName().toString()), f + " has the key of kd4j's representations");
+            ortSizes.add(Files.size(f));
+        }
+        assertEquals(kd4jSizes.stream().sorted().toList(), ortSizes.stream().sorted().toList());
+        assertTrue(new RunDirectory(root.resolve("run-ort")).finished());
+    }
+
     @Test
     void aHiddenWidthThatDoesNotMatchItsTeacherFailsBeforeTheRunDirectory() throws IOException {
         CliRunner r = distill("dims", ", hidden_weight: 1.0, hidden_dims: [99, 16]");

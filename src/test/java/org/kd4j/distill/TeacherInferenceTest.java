@@ -27,8 +27,8 @@ import org.kd4j.util.Parallelism;
 
 /**
  * A native teacher scored by ONNX Runtime gives kd4j's logits (within the export bar, 1e-4 of the largest logit), row for
- * row in data order, for each native architecture; kd4j's runtime is the model's own logits; a failed check is an
- * error naming the teacher, its file and both figures.
+ * row in data order, for each native architecture, and so do its pooled representations; kd4j's runtime is the model's
+ * own logits and representations; a failed check is an error naming the teacher, its file and both figures.
  */
 class TeacherInferenceTest {
 
@@ -75,6 +75,41 @@ class TeacherInferenceTest {
             for (int i = 0; i < actual.length; i++) {
                 org.junit.jupiter.api.Assertions.assertArrayEquals(actual[i], again[i], 0f);
             }
+            // the pooled representations (the hidden loss's targets), row for row in data order
+            ExportCheck features = ExportCheck.compare(model.features(data, 8, 0), ort.features(data, 8, 0));
+            assertEquals(data.size(), features.examples());
+            assertTrue(features.maxLogit() > 0.01, "features too small to compare: " + features.describe());
+            assertTrue(features.passes(), config + " features: " + features.describe());
+        }
+        // asked for first, the pooled representations open (and check) the session themselves
+        try (TeacherInference ort = TeacherInference.of("t", teacher, TeacherRuntime.ONNX_RUNTIME, GlueTask.MRPC, 24,
+                Parallelism.sequential())) {
+            assertTrue(ExportCheck.compare(model.features(data, 5, 0), ort.features(data, 5, 0)).passes(), config.toString());
+        }
+    }
+
+    @Test
+    void pooledRepresentationsOnOnnxRuntimeAreCheckedAgainstKd4jAndOnKd4jAreTheModelsOwn() {
+        TextClassifier model = TextClassifier.create(new BiLstmConfig(12, 10, 6), VOCAB, 2, 3);
+        NativeTeacherModel teacher = NativeTeacherModel.of(model, Path.of("teacher.kdm"));
+        EncodedDataset data = data();
+        try (TeacherInference kd4j = TeacherInference.of("t", teacher, TeacherRuntime.KD4J, GlueTask.MRPC, 24,
+                Parallelism.sequential())) {
+            float[][] expected = model.features(data, 8, 0);
+            float[][] actual = kd4j.features(data, 8, 0);
+            for (int i = 0; i < expected.length; i++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(expected[i], actual[i], 0f);
+            }
+        }
+        try (TeacherInference ort = TeacherInference.of("t", teacher, TeacherRuntime.ONNX_RUNTIME, GlueTask.MRPC, 24,
+                Parallelism.sequential())) {
+            ort.logits(data, 8, 0); // the session is open and its logits checked
+            // kd4j's model changes under the open session: its pooled representations no longer agree with the session's
+            model.parameters().get(org.kd4j.model.EmbeddingLayer.TOKENS).addi(0.5);
+            KdException e = assertThrows(KdException.class, () -> ort.features(data, 8, 0));
+            assertTrue(e.getMessage().startsWith("teacher t (teacher.kdm): ONNX Runtime's pooled representations differ from"
+                    + " kd4j's on the first "), e.getMessage());
+            assertTrue(e.getMessage().endsWith("set run.teacher_runtime: kd4j to compute them on kd4j"), e.getMessage());
         }
     }
 
@@ -87,6 +122,7 @@ class TeacherInferenceTest {
     @Test
     void bilstmAndCnnTeachersOnOnnxRuntimeGiveKd4jsLogits() {
         agreesWithKd4j(new BiLstmConfig(12, 10));
+        agreesWithKd4j(new BiLstmConfig(12, 10, 7));
         agreesWithKd4j(new CnnConfig(12, 6));
     }
 
