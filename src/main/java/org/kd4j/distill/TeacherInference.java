@@ -188,11 +188,11 @@ public final class TeacherInference implements AutoCloseable {
         }
         if (!check.passes()) {
             throw new KdException("teacher " + name + " (" + model.file() + "): ONNX Runtime's pooled representations differ"
-                    + " from kd4j's on the first " + check.examples() + " rows: " + check.describe() + ", expected a relative"
+                    + " from kd4j's on the first " + check.examples() + " rows: " + check.describe("value") + ", expected a relative"
                     + " difference of at most " + ExportCheck.BAR + "; set run.teacher_runtime: kd4j to compute them on kd4j");
         }
         LOG.info("teacher {}: pooled representations by {}, checked against kd4j on {} rows: {}", name, ort.runtime(),
-                check.examples(), check.describe());
+                check.examples(), check.describe("value"));
         featuresChecked = true;
         return ort;
     }

@@ -71,6 +71,11 @@ public record ExportCheck(int examples, int batches, double maxDiff, double maxL
 
     /** E.g. {@code max |difference| 2.1e-07, max |logit| 3.20, relative 6.6e-08}. */
     public String describe() {
-        return String.format(Locale.ROOT, "max |difference| %.1e, max |logit| %.2f, relative %.1e", maxDiff, maxLogit, relative);
+        return describe("logit");
+    }
+
+    /** As {@link #describe()}, naming the compared values {@code what} (e.g. {@code value} for pooled representations). */
+    public String describe(String what) {
+        return String.format(Locale.ROOT, "max |difference| %.1e, max |%s| %.2f, relative %.1e", maxDiff, what, maxLogit, relative);
     }
 }
