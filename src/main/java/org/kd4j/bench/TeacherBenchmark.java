@@ -58,10 +58,6 @@ public final class TeacherBenchmark {
         }
     }
 
-    public static Line run(Scored s, GlueTask task, int maxLength, int batchSize, int runs, Parallelism parallelism) {
-        return run(s, task, maxLength, batchSize, runs, parallelism, Output.LOGITS);
-    }
-
     public static Line run(Scored s, GlueTask task, int maxLength, int batchSize, int runs, Parallelism parallelism,
                            Output output) {
         if (runs < 1) {

@@ -146,7 +146,7 @@ public final class ConfigLoader {
         node.fields().forEachRemaining(field -> {
             String key = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
             keys.add(key);
-            if (field.getValue() instanceof ObjectNode section && section.has("type") && section.has("ffn")) {
+            if (field.getValue() instanceof ObjectNode section && isModelSection(section)) {
                 ModelConfig.OPTIONAL_KEYS.forEach(k -> keys.add(key + "." + k));
             }
             if (field.getValue().isObject()) {
@@ -268,7 +268,12 @@ public final class ConfigLoader {
 
     /** A model section's key written only when set ({@link ModelConfig#OPTIONAL_KEYS}): {@code --set} may name it. */
     private static boolean isOptionalModelKey(ObjectNode section, String leaf) {
-        return ModelConfig.OPTIONAL_KEYS.contains(leaf) && section.has("type") && section.has("ffn");
+        return ModelConfig.OPTIONAL_KEYS.contains(leaf) && isModelSection(section);
+    }
+
+    /** A {@code model:} section (a shape's flat keys), as a student's or a teacher's. */
+    private static boolean isModelSection(ObjectNode section) {
+        return section.has("type") && section.has("ffn");
     }
 
     private static ConfigException unknownKey(String source, String key, JsonNode siblings) {

@@ -100,8 +100,12 @@ public final class TeacherInference implements AutoCloseable {
             return new float[0][];
         }
         List<int[]> order = order(data, batchSize);
-        List<float[][]> scored = logits(batches(data, order, padId));
-        float[][] out = new float[data.size()][];
+        return inDataOrder(order, logits(batches(data, order, padId)), data.size());
+    }
+
+    /** The rows of each batch of {@code order} ({@code scored}, in batch order) put back in data order. */
+    private static float[][] inDataOrder(List<int[]> order, List<float[][]> scored, int size) {
+        float[][] out = new float[size][];
         for (int b = 0; b < scored.size(); b++) {
             float[][] rows = scored.get(b);
             int[] indices = order.get(b);
@@ -161,15 +165,7 @@ public final class TeacherInference implements AutoCloseable {
         List<int[]> order = order(data, batchSize);
         List<Batch> batches = batches(data, order, padId);
         OrtStudent ort = featuresSession(batches);
-        float[][] out = new float[data.size()][];
-        for (int b = 0; b < batches.size(); b++) {
-            float[][] rows = ort.features(batches.get(b));
-            int[] indices = order.get(b);
-            for (int i = 0; i < indices.length; i++) {
-                out[indices[i]] = rows[i];
-            }
-        }
-        return out;
+        return inDataOrder(order, batches.stream().map(ort::features).toList(), data.size());
     }
 
     /** The session, its pooled representations checked against kd4j's on the first of {@code batches} once. */

@@ -127,9 +127,7 @@ public final class StudentOnnxWriter {
         };
         String classifierInput = features;
         if (config instanceof BiLstmConfig lstm && lstm.headUnits() > 0) {
-            String hidden = b.add(b.op("MatMul", "head_matmul", List.of(features, b.weight("head_w", params.get("head_w")))),
-                    b.weight("head_b", vector("head_b")), "head_linear");
-            classifierInput = b.op("Relu", "head_relu", List.of(hidden));
+            classifierInput = b.op("Relu", "head_relu", List.of(b.linear(features, params.get("head_w"), params.get("head_b"), "head")));
         }
         String product = b.op("MatMul", "classifier_matmul", List.of(classifierInput, b.weight("classifier_w", params.get("classifier_w"))));
         b.opNamed("Add", LOGITS, List.of(product, b.weight("classifier_b", vector("classifier_b"))));

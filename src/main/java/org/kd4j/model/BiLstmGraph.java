@@ -16,9 +16,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * Bidirectional LSTM classifier (the "simple network" student of Tang et al. 2019): one BiLSTM layer of
  * {@code ffn} units per direction over the embeddings, max over the non-padding positions of the concatenated
  * states, then the head: linear, or a ReLU layer of {@code head_units} ({@code head_w}, {@code head_b}) and a linear
- * layer. The {@link ClassifierGraph#FEATURES} the hidden loss reads are the pooled states either way. The backward direction runs forward over each row reversed within its length (M2.1's
- * {@code lstmLayer} gives wrong gradients when given sequence lengths), so neither direction reads padding before a
- * real token and predictions do not depend on how a row was padded.
+ * layer. The {@link ClassifierGraph#FEATURES} the hidden loss reads are the pooled states either way. The backward
+ * direction runs forward over each row reversed within its length (M2.1's {@code lstmLayer} gives wrong gradients when
+ * given sequence lengths), so neither direction reads padding before a real token and predictions do not depend on how
+ * a row was padded.
  *
  * <p>The LSTM layer runs outside the graph ({@link BiLstm}: M2.1's {@code lstmLayer_bp} leaks its working arrays), so
  * the graph {@link #build}s is the head only: its {@link ClassifierGraph#EMBEDDINGS} input holds the layer's states

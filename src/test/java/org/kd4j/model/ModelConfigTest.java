@@ -1,6 +1,7 @@
 package org.kd4j.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -78,7 +79,7 @@ class ModelConfigTest {
      */
     @Test
     void aBiLstmReluHeadIsWrittenOnlyWhenSetAndRefusedOnOtherModels() throws IOException {
-        assertTrue(!ConfigLoader.toYaml(new BiLstmConfig(8, 5)).contains("head_units"), ConfigLoader.toYaml(new BiLstmConfig(8, 5)));
+        assertFalse(ConfigLoader.toYaml(new BiLstmConfig(8, 5)).contains("head_units"), ConfigLoader.toYaml(new BiLstmConfig(8, 5)));
         assertTrue(ConfigLoader.toYaml(new BiLstmConfig(8, 5, 12)).contains("head_units: 12"));
         assertEquals(new BiLstmConfig(8, 5, 12), new BiLstmConfig(8, 5, 12).flat().config());
 
