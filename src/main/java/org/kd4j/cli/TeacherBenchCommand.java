@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "teachers", mixinStandardHelpOptions = true,
         description = "Rows/s of each teacher of a config scoring a split on kd4j and on ONNX Runtime (run.teacher_runtime),"
                 + " alternating in one process: medians over runs with min..max, the ratio, and the largest difference of"
-                + " their logits (or, with --output features, of their pooled representations). Teachers not cached are"
+                + " their logits (or, with --output features, of their pooled representations; with --output both, of"
+                + " both, computed in one pass). Teachers not cached are"
                 + " trained first; nothing is written to the logit cache.")
 final class TeacherBenchCommand implements Callable<Integer> {
 
@@ -49,8 +50,9 @@ final class TeacherBenchCommand implements Callable<Integer> {
     int runs;
 
     @Option(names = "--output", defaultValue = "logits", paramLabel = "<output>",
-            description = "What the teachers compute: logits, or features (their pooled representations, the hidden"
-                    + " loss's targets) (default: ${DEFAULT-VALUE}).")
+            description = "What the teachers compute: logits, features (their pooled representations, the hidden"
+                    + " loss's targets), or both (in one pass, as a run with the hidden loss scores rows not cached)"
+                    + " (default: ${DEFAULT-VALUE}).")
     TeacherBenchmark.Output output;
 
     @Option(names = "--no-progress", description = "No progress bar or lines while a teacher trains.")

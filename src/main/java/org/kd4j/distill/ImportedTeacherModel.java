@@ -33,8 +33,18 @@ public record ImportedTeacherModel(ImportedClassifier model, Path file) implemen
     }
 
     @Override
-    public float[][] features(EncodedDataset data, int batchSize, int padId) {
-        throw new org.kd4j.KdException("teacher model " + file + ": a graph imported as it is (generic SameDiff import) has no"
+    public float[][] features(EncodedDataset data, int batchSize, int padId, Parallelism parallelism) {
+        throw noFeatures();
+    }
+
+    @Override
+    public org.kd4j.model.TextClassifier.Scores logitsAndFeatures(EncodedDataset data, int batchSize, int padId,
+                                                                  Parallelism parallelism) {
+        throw noFeatures();
+    }
+
+    private org.kd4j.KdException noFeatures() {
+        return new org.kd4j.KdException("teacher model " + file + ": a graph imported as it is (generic SameDiff import) has no"
                 + " pooled representation kd4j can read; distill.hidden_weight needs teachers on kd4j's own graphs (trained"
                 + " here, fine-tuned from an encoder, or imported BERT-layout classifiers)");
     }

@@ -157,7 +157,7 @@ public final class TeacherInference implements AutoCloseable {
      */
     public float[][] features(EncodedDataset data, int batchSize, int padId) {
         if (runtime == TeacherRuntime.KD4J) {
-            return model.features(data, batchSize, padId);
+            return model.features(data, batchSize, padId, parallelism);
         }
         if (data.size() == 0) {
             return new float[0][];
@@ -166,6 +166,30 @@ public final class TeacherInference implements AutoCloseable {
         List<Batch> batches = batches(data, order, padId);
         OrtStudent ort = featuresSession(batches);
         return inDataOrder(order, batches.stream().map(ort::features).toList(), data.size());
+    }
+
+    /**
+     * Its logits and pooled representations of every example of {@code data} from one pass over it, in data order, as
+     * {@link #logits(EncodedDataset, int, int)} and {@link #features} give them (on ONNX Runtime both checked against
+     * kd4j first, each once): the pooled representation is on the way to the logits, so asking for both costs about one
+     * pass, not two.
+     *
+     * @throws KdException when the teacher has no pooled representation, or on ONNX Runtime when either disagrees
+     */
+    public TextClassifier.Scores logitsAndFeatures(EncodedDataset data, int batchSize, int padId) {
+        if (runtime == TeacherRuntime.KD4J) {
+            return model.logitsAndFeatures(data, batchSize, padId, parallelism);
+        }
+        if (data.size() == 0) {
+            return new TextClassifier.Scores(new float[0][], new float[0][]);
+        }
+        List<int[]> order = order(data, batchSize);
+        List<Batch> batches = batches(data, order, padId);
+        OrtStudent ort = featuresSession(batches);
+        List<java.util.Map<String, float[][]>> scored = batches.stream().map(ort::logitsAndFeatures).toList();
+        return new TextClassifier.Scores(
+                inDataOrder(order, scored.stream().map(m -> m.get(StudentOnnxWriter.LOGITS)).toList(), data.size()),
+                inDataOrder(order, scored.stream().map(m -> m.get(StudentOnnxWriter.FEATURES)).toList(), data.size()));
     }
 
     /** The session, its pooled representations checked against kd4j's on the first of {@code batches} once. */

@@ -36,7 +36,16 @@ public sealed interface TeacherModel permits NativeTeacherModel, ImportedTeacher
      * Its pooled representation of every example of {@code data}, in data order, {@code [N][featureWidth()]}, the target of
      * {@link org.kd4j.distill.loss.HiddenLoss}.
      *
+     * @param parallelism the run's workers, as for {@link #logits}
      * @throws org.kd4j.KdException when it has none ({@link #featureWidth()} is empty)
      */
-    float[][] features(EncodedDataset data, int batchSize, int padId);
+    float[][] features(EncodedDataset data, int batchSize, int padId, Parallelism parallelism);
+
+    /**
+     * Its logits and pooled representations of every example of {@code data} from one pass over it, as
+     * {@link #logits} and {@link #features} give them.
+     *
+     * @throws org.kd4j.KdException when it has no pooled representation ({@link #featureWidth()} is empty)
+     */
+    org.kd4j.model.TextClassifier.Scores logitsAndFeatures(EncodedDataset data, int batchSize, int padId, Parallelism parallelism);
 }

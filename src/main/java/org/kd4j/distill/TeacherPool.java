@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -103,11 +104,13 @@ public final class TeacherPool {
         }
         BertTokenizer tokenizer = ready.tokenizer();
         EncodedDataset train = data.train(tokenizer);
-        Teacher scored = scored(t, ready.prepared(), tokenizer, train, data.dev(tokenizer));
         if (!config.distill().hidden()) {
-            return scored;
+            return scored(t, ready.prepared(), tokenizer, train, data.dev(tokenizer), null);
         }
-        float[][] features = features(index, t, ready.prepared().model(), tokenizer, train);
+        // a part whose logits are not cached is scored once for both its logits and its pooled representations
+        Map<String, float[][]> pooledByKey = new HashMap<>();
+        Teacher scored = scored(t, ready.prepared(), tokenizer, train, data.dev(tokenizer), pooledByKey);
+        float[][] features = features(index, t, ready.prepared().model(), tokenizer, train, pooledByKey);
         return new Teacher(scored.config(), scored.modelFile(), scored.tokenizer(), scored.trainLogits(), scored.devLogits(),
                 scored.dev(), scored.parameters(), scored.trainSeconds(), scored.cached(), scored.evalSeconds(), features,
                 scored.modelSha256());
@@ -341,7 +344,8 @@ public final class TeacherPool {
      * @throws KdException when the teacher has no pooled representation kd4j can read, or {@code distill.hidden_dims}
      *     names another width
      */
-    private float[][] features(int index, TeacherConfig t, TeacherModel scorer, BertTokenizer tokenizer, EncodedDataset train) {
+    private float[][] features(int index, TeacherConfig t, TeacherModel scorer, BertTokenizer tokenizer, EncodedDataset train,
+                               Map<String, float[][]> fromLogitPass) {
         java.util.OptionalInt width = scorer.featureWidth();
         if (width.isEmpty()) {
             throw new KdException("teachers[" + t.name() + "]: distill.hidden_weight " + config.distill().hiddenWeight()
@@ -362,8 +366,15 @@ public final class TeacherPool {
         try (TeacherInference inference = TeacherInference.of(t.name(), scorer, config.run().teacherRuntime(), data.task(),
                 config.data().maxLength(), config.run().parallelism())) {
             for (Part part : trainParts(scorer.file(), "", tokenizer, train, inference.runtime())) {
-                float[][] rows = pooled.getOrCompute(part.key(), part.rows().size(), cols,
-                        () -> inference.features(part.rows(), batch, tokenizer.padId()));
+                float[][] rows = pooled.getOrCompute(part.key(), part.rows().size(), cols, () -> {
+                    float[][] computed = fromLogitPass.remove(part.key().hash());
+                    if (computed != null) {
+                        LOG.info("teacher {}: pooled representations of {} rows from the pass that computed their logits",
+                                t.name(), computed.length);
+                        return computed;
+                    }
+                    return inference.features(part.rows(), batch, tokenizer.padId());
+                });
                 out = out == null ? rows : concat(out, rows);
             }
         }
@@ -780,8 +791,15 @@ public final class TeacherPool {
         return model;
     }
 
-    /** Any teacher's logits on the train (plus transfer and unlabeled rows) and dev sets, through the logit cache, and its dev metrics. */
-    private Teacher scored(TeacherConfig t, Prepared prepared, BertTokenizer tokenizer, EncodedDataset train, EncodedDataset dev) {
+    /**
+     * Any teacher's logits on the train (plus transfer and unlabeled rows) and dev sets, through the logit cache, and its
+     * dev metrics.
+     *
+     * @param pooledByKey null, or where a training part whose logits are computed here (not cached) leaves the pooled
+     *     representations computed in the same pass, by the part's cache key hash, for {@link #features}
+     */
+    private Teacher scored(TeacherConfig t, Prepared prepared, BertTokenizer tokenizer, EncodedDataset train, EncodedDataset dev,
+                           Map<String, float[][]> pooledByKey) {
         DataConfig d = config.data();
         TeacherModel scorer = prepared.model();
         Path modelFile = scorer.file();
@@ -796,8 +814,14 @@ public final class TeacherPool {
                 d.maxLength(), config.run().parallelism())) {
             TeacherRuntime runtime = inference.runtime();
             for (Part part : trainParts(modelFile, sha, tokenizer, train, runtime)) {
-                float[][] rows = logits.getOrCompute(part.key(), part.rows().size(), outputs,
-                        () -> inference.logits(part.rows(), batch, tokenizer.padId()));
+                float[][] rows = logits.getOrCompute(part.key(), part.rows().size(), outputs, () -> {
+                    if (pooledByKey == null || scorer.featureWidth().isEmpty()) {
+                        return inference.logits(part.rows(), batch, tokenizer.padId());
+                    }
+                    TextClassifier.Scores both = inference.logitsAndFeatures(part.rows(), batch, tokenizer.padId());
+                    pooledByKey.put(part.key().hash(), both.features());
+                    return both.logits();
+                });
                 trainLogits = trainLogits == null ? rows : concat(trainLogits, rows);
             }
             // with measure_teachers (the default) the dev pass is always run and timed: the table reports every model's

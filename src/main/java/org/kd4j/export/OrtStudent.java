@@ -62,22 +62,48 @@ public final class OrtStudent implements AutoCloseable {
      * @throws IllegalStateException when the model has no such output
      */
     public float[][] features(Batch batch) {
+        requireFeatures();
+        return output(batch, StudentOnnxWriter.FEATURES);
+    }
+
+    /**
+     * The logits and the pooled representation of a padded batch from one run of the session (a model written by
+     * {@link StudentOnnxWriter#withFeatures}), by output name ({@link StudentOnnxWriter#LOGITS},
+     * {@link StudentOnnxWriter#FEATURES}).
+     *
+     * @throws IllegalStateException when the model has no pooled representation output
+     */
+    public Map<String, float[][]> logitsAndFeatures(Batch batch) {
+        requireFeatures();
+        return outputs(batch, StudentOnnxWriter.LOGITS, StudentOnnxWriter.FEATURES);
+    }
+
+    private void requireFeatures() {
         if (!session.getOutputNames().contains(StudentOnnxWriter.FEATURES)) {
             throw new IllegalStateException(name + ": the model has no " + StudentOnnxWriter.FEATURES + " output, only "
                     + session.getOutputNames());
         }
-        return output(batch, StudentOnnxWriter.FEATURES);
     }
 
     /** The output {@code output} of a padded batch (the others are not computed). */
     private float[][] output(Batch batch, String output) {
+        return outputs(batch, output).get(output);
+    }
+
+    /** The outputs {@code names} of a padded batch from one run (the others are not computed), by name. */
+    private Map<String, float[][]> outputs(Batch batch, String... names) {
         long[] shape = {batch.size(), batch.length()};
         try (OnnxTensor ids = tensor(batch.inputIds(), shape);
              OnnxTensor mask = tensor(batch.attentionMask(), shape);
              OnnxTensor types = tensor(batch.tokenTypeIds(), shape);
              OrtSession.Result result = session.run(Map.of(StudentOnnxWriter.INPUT_IDS, ids,
-                     StudentOnnxWriter.ATTENTION_MASK, mask, StudentOnnxWriter.TOKEN_TYPE_IDS, types), java.util.Set.of(output))) {
-            return (float[][]) result.get(0).getValue();
+                     StudentOnnxWriter.ATTENTION_MASK, mask, StudentOnnxWriter.TOKEN_TYPE_IDS, types),
+                     new java.util.LinkedHashSet<>(java.util.List.of(names)))) {
+            Map<String, float[][]> out = new java.util.LinkedHashMap<>();
+            for (String output : names) {
+                out.put(output, (float[][]) result.get(output).orElseThrow().getValue());
+            }
+            return out;
         } catch (OrtException e) {
             throw new IllegalStateException(name + ": ONNX Runtime failed on a batch of " + batch.size() + " x " + batch.length()
                     + ": " + e.getMessage(), e);

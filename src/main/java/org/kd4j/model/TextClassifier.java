@@ -391,15 +391,26 @@ public final class TextClassifier {
      * hidden 256) is split in two halves computed at the same time, the second on a replica of this model.
      */
     public synchronized float[][] logits(Batch batch, Parallelism parallelism) {
+        return rows(batch, parallelism, ClassifierGraph.LOGITS).get(ClassifierGraph.LOGITS);
+    }
+
+    /**
+     * The rows of the graph's outputs {@code outputs} ({@link ClassifierGraph#LOGITS}, {@link ClassifierGraph#FEATURES})
+     * on a batch, one per example in batch order, as float, all from one forward pass. With two or more
+     * {@link Parallelism#workers()}, a batch of enough work ({@link Parallelism#worthSplitting}) is split in two halves
+     * computed at the same time, the second on a replica of this model.
+     */
+    private synchronized Map<String, float[][]> rows(Batch batch, Parallelism parallelism, String... outputs) {
         if (parallelism.workers() < 2 || batch.size() < 2
                 || !Parallelism.worthSplitting((long) batch.size() * batch.length(), config.hidden(), 2)
                 || inferenceReplica() == null) {
-            return logitsHere(batch);
+            return rowsHere(batch, outputs);
         }
         int half = batch.size() / 2;
-        java.util.concurrent.Future<float[][]> second = inferenceThread.submit(() -> inferenceReplica.logitsHere(batch.rows(half, batch.size())));
-        float[][] first = logitsHere(batch.rows(0, half));
-        float[][] rest;
+        java.util.concurrent.Future<Map<String, float[][]>> second =
+                inferenceThread.submit(() -> inferenceReplica.rowsHere(batch.rows(half, batch.size()), outputs));
+        Map<String, float[][]> first = rowsHere(batch.rows(0, half), outputs);
+        Map<String, float[][]> rest;
         try {
             rest = second.get();
         } catch (InterruptedException e) {
@@ -408,16 +419,24 @@ public final class TextClassifier {
         } catch (java.util.concurrent.ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException("inference worker failed", e.getCause());
         }
-        float[][] all = java.util.Arrays.copyOf(first, batch.size());
-        System.arraycopy(rest, 0, all, half, rest.length);
+        Map<String, float[][]> all = new LinkedHashMap<>();
+        for (String output : outputs) {
+            float[][] joined = java.util.Arrays.copyOf(first.get(output), batch.size());
+            System.arraycopy(rest.get(output), 0, joined, half, batch.size() - half);
+            all.put(output, joined);
+        }
         return all;
     }
 
-    private float[][] logitsHere(Batch batch) {
+    private Map<String, float[][]> rowsHere(Batch batch, String... outputs) {
         Map<String, INDArray> feed = feed(batch);
-        INDArray out = run(() -> graph.sd().output(feed, ClassifierGraph.LOGITS)).get(ClassifierGraph.LOGITS);
+        Map<String, INDArray> out = run(() -> graph.sd().output(feed, outputs));
         inferenceMemory.bound(graph.sd());
-        return out.castTo(DataType.FLOAT).toFloatMatrix();
+        Map<String, float[][]> rows = new LinkedHashMap<>();
+        for (String output : outputs) {
+            rows.put(output, out.get(output).castTo(DataType.FLOAT).toFloatMatrix());
+        }
+        return rows;
     }
 
     /**
@@ -490,40 +509,82 @@ public final class TextClassifier {
      * {@link #logits(Batch, Parallelism)}.
      */
     public float[][] logits(EncodedDataset data, int batchSize, int padId, Parallelism parallelism) {
-        float[][] out = new float[data.size()][];
-        BatchPlanner planner = new BatchPlanner(batchSize, true, 1, 0);
-        try {
-            for (int[] indices : planner.evaluationOrder(data.lengths())) {
-                float[][] rows = logits(Batch.of(data, indices, 0, padId), parallelism);
-                for (int i = 0; i < indices.length; i++) {
-                    out[indices[i]] = rows[i];
-                }
-            }
-        } finally {
-            releaseInferenceMemory();
-        }
-        return out;
+        return rows(data, batchSize, padId, parallelism, ClassifierGraph.LOGITS).get(ClassifierGraph.LOGITS);
+    }
+
+    /** {@link #features(EncodedDataset, int, int, Parallelism)} on the caller's thread alone. */
+    public float[][] features(EncodedDataset data, int batchSize, int padId) {
+        return features(data, batchSize, padId, Parallelism.sequential());
     }
 
     /**
      * The pooled representation {@link ClassifierGraph#FEATURES} of every example of {@code data}, in data order
-     * ({@code [N][width]}), on this thread, batches sorted by length as in {@link #logits(EncodedDataset, int, int)}.
+     * ({@code [N][width]}), batches sorted by length and split over {@code parallelism}'s workers as the logits' are
+     * ({@link #logits(EncodedDataset, int, int, Parallelism)}).
      *
      * @throws IllegalStateException when the graph has no pooled representation (a graph imported as it is)
      */
-    public float[][] features(EncodedDataset data, int batchSize, int padId) {
+    public float[][] features(EncodedDataset data, int batchSize, int padId, Parallelism parallelism) {
+        requireFeatures();
+        return rows(data, batchSize, padId, parallelism, ClassifierGraph.FEATURES).get(ClassifierGraph.FEATURES);
+    }
+
+    /**
+     * The logits and the pooled representations of every example of {@code data} from one forward pass over it (the
+     * pooled representation is on the way to the logits), in data order, batches as in
+     * {@link #logits(EncodedDataset, int, int, Parallelism)}.
+     *
+     * @throws IllegalStateException when the graph has no pooled representation (a graph imported as it is)
+     */
+    public Scores logitsAndFeatures(EncodedDataset data, int batchSize, int padId, Parallelism parallelism) {
+        requireFeatures();
+        Map<String, float[][]> out = rows(data, batchSize, padId, parallelism, ClassifierGraph.LOGITS, ClassifierGraph.FEATURES);
+        return new Scores(out.get(ClassifierGraph.LOGITS), out.get(ClassifierGraph.FEATURES));
+    }
+
+    /**
+     * A model's logits ({@code [N][outputs]}) and pooled representations ({@code [N][width]}) of the same rows.
+     *
+     * @param logits one row per example
+     * @param features one row per example, in the same order
+     */
+    public record Scores(float[][] logits, float[][] features) {
+        public Scores {
+            java.util.Objects.requireNonNull(logits, "logits");
+            java.util.Objects.requireNonNull(features, "features");
+            if (logits.length != features.length) {
+                throw new IllegalArgumentException(logits.length + " rows of logits, " + features.length + " of features");
+            }
+        }
+    }
+
+    private void requireFeatures() {
         if (!graph.hasFeatures()) {
             throw new IllegalStateException("this " + config.type() + " model's graph has no pooled representation ("
                     + ClassifierGraph.FEATURES + ")");
         }
-        float[][] out = new float[data.size()][];
+    }
+
+    /**
+     * The rows of {@code outputs} for every example of {@code data}, in data order, from one pass; the inference memory
+     * freed after.
+     */
+    private Map<String, float[][]> rows(EncodedDataset data, int batchSize, int padId, Parallelism parallelism,
+                                        String... outputs) {
+        Map<String, float[][]> out = new LinkedHashMap<>();
+        for (String output : outputs) {
+            out.put(output, new float[data.size()][]);
+        }
         BatchPlanner planner = new BatchPlanner(batchSize, true, 1, 0);
         try {
             for (int[] indices : planner.evaluationOrder(data.lengths())) {
-                float[][] rows = outputs(Batch.of(data, indices, 0, padId), ClassifierGraph.FEATURES)
-                        .get(ClassifierGraph.FEATURES).castTo(DataType.FLOAT).toFloatMatrix();
-                for (int i = 0; i < indices.length; i++) {
-                    out[indices[i]] = rows[i];
+                Map<String, float[][]> rows = rows(Batch.of(data, indices, 0, padId), parallelism, outputs);
+                for (String output : outputs) {
+                    float[][] batchRows = rows.get(output);
+                    float[][] all = out.get(output);
+                    for (int i = 0; i < indices.length; i++) {
+                        all[indices[i]] = batchRows[i];
+                    }
                 }
             }
         } finally {

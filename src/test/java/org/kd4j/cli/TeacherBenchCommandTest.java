@@ -23,7 +23,7 @@ class TeacherBenchCommandTest {
             "\\| (cnn|tf) \\| 40 \\| ([0-9.]+) \\(([0-9.]+)\\.\\.([0-9.]+)\\) \\| ([0-9.]+) \\(([0-9.]+)\\.\\.([0-9.]+)\\) \\| ([0-9.]+)x \\| ([0-9.e+-]+) \\|");
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"logits", "features"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"logits", "features", "both"})
     void bothRuntimesScoreEachTeacherAndTheTableComparesThem(String output, @TempDir Path root) throws Exception {
         Path yaml = ScoreCommandTest.scene(root);
         CliRunner r = CliRunner.run("bench", "teachers", "--config", yaml.toString(), "--split", "dev", "--rows", "0", "--runs", "2",

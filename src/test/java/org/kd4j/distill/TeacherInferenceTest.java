@@ -81,6 +81,16 @@ class TeacherInferenceTest {
             assertTrue(features.maxLogit() > 0.01, "features too small to compare: " + features.describe());
             assertTrue(features.passes(), config + " features: " + features.describe());
         }
+        // both from one pass: the same rows as the two passes give, on either runtime
+        for (TeacherRuntime runtime : TeacherRuntime.values()) {
+            try (TeacherInference inference = TeacherInference.of("t", teacher, runtime, GlueTask.MRPC, 24,
+                    Parallelism.sequential())) {
+                TextClassifier.Scores both = inference.logitsAndFeatures(data, 8, 0);
+                assertTrue(ExportCheck.compare(expected, both.logits()).passes(), runtime + " " + config);
+                assertTrue(ExportCheck.compare(model.features(data, 8, 0), both.features()).passes(), runtime + " " + config);
+                assertEquals(data.size(), both.features().length);
+            }
+        }
         // asked for first, the pooled representations open (and check) the session themselves
         try (TeacherInference ort = TeacherInference.of("t", teacher, TeacherRuntime.ONNX_RUNTIME, GlueTask.MRPC, 24,
                 Parallelism.sequential())) {

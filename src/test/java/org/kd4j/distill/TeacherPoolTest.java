@@ -17,7 +17,8 @@ import org.kd4j.distill.train.Progress;
 
 /**
  * {@code run.measure_teachers: false}: a cached teacher whose logits are all cached is not loaded (no timed dev pass);
- * its scores and size are the same as when it is; a missing logit file loads that teacher, and only that one.
+ * its scores and size are the same as when it is; a missing logit file loads that teacher, and only that one. With the
+ * hidden loss, a teacher's pooled representations computed in the pass of its logits are those of the teacher's model.
  */
 class TeacherPoolTest {
 
@@ -92,5 +93,50 @@ class TeacherPoolTest {
         assertEquals(1, loaded[0]);
         assertTrue(Files.isRegularFile(devLogits), "computed and cached again");
         assertEquals(lstm.dev().main(), again.get(1).dev().main(), 1e-6);
+    }
+
+    /**
+     * With the hidden loss on, a teacher whose training logits are not cached gives its pooled representations from the
+     * same pass; they (and the logits) are those its saved model computes on its own, row for row, and equal those a
+     * later run computes alone when only the pooled file is missing.
+     */
+    @Test
+    void pooledRepresentationsFromTheLogitsPassAreTheModelsOwn(@TempDir Path root) throws Exception {
+        Path yaml = twoTeachers(root, "");
+        ExperimentConfig config = ConfigLoader.load(yaml, List.of("distill.hidden_weight=1.0"));
+        TaskData task = new TaskData(config.task(), config.data());
+        List<Teacher> first = new TeacherPool(config, task, Progress.off()).teachers();
+        for (Teacher t : first) {
+            org.kd4j.model.TextClassifier model = org.kd4j.model.TextClassifier.load(t.modelFile());
+            org.kd4j.data.batch.EncodedDataset train = task.train(t.tokenizer());
+            float[][] features = model.features(train, 16, t.tokenizer().padId());
+            float[][] logits = model.logits(train, 16, t.tokenizer().padId());
+            assertEquals(train.size(), t.trainFeatures().length, t.name());
+            for (int r = 0; r < train.size(); r++) {
+                assertArrayEquals(features[r], t.trainFeatures()[r], 1e-5f, t.name() + " row " + r);
+                assertArrayEquals(logits[r], t.trainLogits()[r], 1e-5f, t.name() + " row " + r);
+            }
+        }
+        List<Path> pooled;
+        try (java.util.stream.Stream<Path> files = Files.list(root.resolve("cache/logits"))) {
+            pooled = files.filter(f -> f.toString().endsWith(".pooled")).toList();
+        }
+        assertEquals(2, pooled.size(), "one file of pooled representations per teacher: " + pooled);
+        for (Path f : pooled) {
+            Files.delete(f);
+        }
+        // the logits are cached now: the pooled representations are computed by a pass of their own
+        List<Teacher> again = new TeacherPool(config, task, Progress.off()).teachers();
+        for (int i = 0; i < first.size(); i++) {
+            float[][] a = first.get(i).trainFeatures();
+            float[][] b = again.get(i).trainFeatures();
+            assertEquals(a.length, b.length);
+            for (int r = 0; r < a.length; r++) {
+                assertArrayEquals(a[r], b[r], 1e-5f, first.get(i).name() + " row " + r);
+            }
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(root.resolve("cache/logits"))) {
+            assertEquals(2, files.filter(f -> f.toString().endsWith(".pooled")).count(), "written again");
+        }
     }
 }
