@@ -70,7 +70,7 @@ class QualityPlanTest {
         // augmented-unlabeled-embeddings-mse-soft, augmented-unlabeled-encoded-mse, augmented-unlabeled-embeddings-mse-dropout
         // augmented-unlabeled-embeddings-mse-all-rows and its -x3, augmented-unlabeled-embeddings-mse-hidden and its -relu
         // on SST-2 for 1 student x 3 seeds
-        assertEquals(4 * 3 * 3 * 6 + 3 * 3 * 5 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1 + 1 + 1) + 12 * 3, cells.size());
+        assertEquals(4 * 3 * 3 * 6 + 3 * 3 * 5 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1 + 1 + 1) + 13 * 3, cells.size());
         assertTrue(cells.stream().noneMatch(x -> x.key().startsWith("STS-B/") && x.key().contains("/ensemble-confidence/")));
         assertEquals(cells.size(), cells.stream().map(QualityCell::dir).distinct().count(), "one run directory per cell");
 
@@ -114,7 +114,8 @@ class QualityPlanTest {
                 "augmented-unlabeled-embeddings-mse", "unlabeled-embeddings-mse", "augmented-unlabeled-embeddings-mse-soft",
                 "augmented-unlabeled-encoded-mse", "encoded", "dropout", "augmented-unlabeled-embeddings-mse-dropout",
                 "augmented-unlabeled-embeddings-mse-all-rows", "augmented-unlabeled-embeddings-mse-all-rows-x3",
-                "augmented-unlabeled-embeddings-mse-hidden", "augmented-unlabeled-embeddings-mse-hidden-relu"),
+                "augmented-unlabeled-embeddings-mse-hidden", "augmented-unlabeled-embeddings-mse-hidden-relu",
+                "augmented-unlabeled-embeddings-mse-hidden-full"),
                 plan.methods().stream().map(QualityPlan.MethodPlan::name).toList());
 
         ExperimentConfig augmented = cell(cells, "SST-2/bilstm/method-augmented/seed-2").config();
@@ -329,6 +330,21 @@ class QualityPlanTest {
         assertEquals(hiddenMse.teachers(), relu.teachers());
         assertNotEquals(hiddenCell.configSha256(), reluCell.configSha256());
         assertEquals(3, cells.stream().filter(c -> c.key().contains("/method-augmented-unlabeled-embeddings-mse-hidden-relu/")).count(),
+                "SST-2's BiLSTM only, 3 seeds");
+
+        // MiniLM's whole word table: only the BiLSTM's embedding width differs from its control
+        assertEquals("augmented-unlabeled-embeddings-mse-hidden",
+                plan.method("augmented-unlabeled-embeddings-mse-hidden-full").control());
+        QualityCell fullCell = cell(cells, "SST-2/bilstm/method-augmented-unlabeled-embeddings-mse-hidden-full/seed-2");
+        ExperimentConfig full = fullCell.config();
+        assertEquals(new org.kd4j.model.BiLstmConfig(384, 300), full.student().model());
+        assertEquals(new StudentConfig(full.student().model(), h.train(), h.init(), h.embeddings(), h.embeddingsFrom(),
+                h.initLayers(), h.dropout()), full.student(), "everything but the embedding width as its control");
+        assertEquals(hiddenMse.distill(), full.distill());
+        assertEquals(hiddenMse.data(), full.data());
+        assertEquals(hiddenMse.teachers(), full.teachers());
+        assertNotEquals(hiddenCell.configSha256(), fullCell.configSha256());
+        assertEquals(3, cells.stream().filter(c -> c.key().contains("/method-augmented-unlabeled-embeddings-mse-hidden-full/")).count(),
                 "SST-2's BiLSTM only, 3 seeds");
     }
 
