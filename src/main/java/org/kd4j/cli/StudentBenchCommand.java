@@ -9,7 +9,9 @@ import org.kd4j.data.glue.GlueDataset;
 import org.kd4j.data.glue.GlueTask;
 import org.kd4j.data.glue.OnBadRow;
 import org.kd4j.data.tokenize.BertTokenizer;
+import org.kd4j.model.BiLstmConfig;
 import org.kd4j.model.ModelConfig;
+import org.kd4j.model.ModelType;
 import org.kd4j.model.Pooling;
 import org.kd4j.model.TransformerConfig;
 import org.kd4j.util.Nd4jProcess;
@@ -19,7 +21,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code bench student}: training and inference throughput of the default (SEAD-shaped) student. */
+/**
+ * {@code bench student}: training and inference throughput of the default (SEAD-shaped) student, or of a BiLSTM
+ * ({@code --model bilstm}).
+ */
 @Command(name = "student", mixinStandardHelpOptions = true,
         description = "Training (forward, backward, AdamW) and inference examples/s of the student at batch x length "
                 + "and on SST-2 dev with dynamic padding, with a float32 GEMM GFLOP/s figure from the same run.")
@@ -28,6 +33,10 @@ final class StudentBenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @picocli.CommandLine.Mixin ThreadsOption threadsOption;
 
+    @Option(names = "--model", defaultValue = "transformer", paramLabel = "<type>",
+            description = "transformer, or bilstm (--hidden its embedding width, --ffn its units per direction; --layers"
+                    + " and --heads unused) (default: ${DEFAULT-VALUE}).")
+    ModelType model;
     @Option(names = "--layers", defaultValue = "6") int layers;
     @Option(names = "--hidden", defaultValue = "256") int hidden;
     @Option(names = "--heads", defaultValue = "8") int heads;
@@ -45,18 +54,26 @@ final class StudentBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        ModelConfig config = switch (model) {
+            case TRANSFORMER -> new TransformerConfig(layers, hidden, heads, ffn, Math.max(512, length), Pooling.MEAN);
+            case BILSTM -> new BiLstmConfig(hidden, ffn);
+            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--model: expected transformer or"
+                    + " bilstm, found " + model.name().toLowerCase(java.util.Locale.ROOT));
+        };
         Parallelism parallelism = threadsOption.apply(Parallelism.defaults());
         int cores = Runtime.getRuntime().availableProcessors();
         double allCores = Nd4jProcess.withThreadsPerOp(cores, () -> StudentBenchmark.gemmGflops(2048, 5));
-        ModelConfig config = new TransformerConfig(layers, hidden, heads, ffn, Math.max(512, length), Pooling.MEAN);
         BertTokenizer tokenizer = BertTokenizer.load("bert-base-uncased");
         GlueDataset dev = GlueDataset.load(dataDir, GlueTask.SST2, "dev", OnBadRow.FAIL);
         EncodedDataset real = EncodedDataset.encode(dev, tokenizer, length);
         StudentBenchmark.Result result = StudentBenchmark.run(config, tokenizer.vocabSize(), batch, length, steps + 1, real,
                 parallelism, !noStepPool, allCores);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("student transformer %dL/%dH/%dA/FFN%d, vocab %d, %d thread(s) available%n%n%s", layers, hidden, heads,
-                ffn, tokenizer.vocabSize(), Runtime.getRuntime().availableProcessors(), result.toMarkdown());
+        String shape = model == ModelType.BILSTM
+                ? String.format(java.util.Locale.ROOT, "bilstm embeddings %d, %d units per direction", hidden, ffn)
+                : String.format(java.util.Locale.ROOT, "transformer %dL/%dH/%dA/FFN%d", layers, hidden, heads, ffn);
+        out.printf("student %s, vocab %d, %d worker(s), %d thread(s) available%n%n%s", shape, tokenizer.vocabSize(),
+                parallelism.workers(), Runtime.getRuntime().availableProcessors(), result.toMarkdown());
         out.flush();
         return Main.EXIT_OK;
     }

@@ -1,0 +1,48 @@
+package org.kd4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bench student --model bilstm}: a tiny BiLSTM's training and inference lines at a fixed shape and on a
+ * synthetic SST-2 dev set, each with a positive rate and its spread; a model type the benchmark does not build is a
+ * usage error naming it, before anything is measured.
+ */
+class StudentBenchCommandTest {
+
+    private static final Pattern LINE = Pattern.compile("\\| (training|inference), [^|]+\\| ([0-9.]+) +\\| - +\\| - +\\| ([0-9.]+)\\.\\.([0-9.]+) +\\|");
+
+    @Test
+    void aBiLstmIsTimedAtAFixedShapeAndOnDevRows(@TempDir Path root) throws Exception {
+        org.kd4j.testing.SyntheticSst2.write(root, "dev", 24, 3);
+        CliRunner r = CliRunner.run("bench", "student", "--model", "bilstm", "--hidden", "16", "--ffn", "8", "--batch", "4",
+                "--length", "12", "--steps", "2", "--data-dir", root.toString(), "--workers", "2");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().startsWith("student bilstm embeddings 16, 8 units per direction, vocab "), r.out());
+        assertTrue(r.out().contains(", 2 worker(s), "), r.out());
+        List<String> lines = r.out().lines().filter(l -> l.startsWith("| training") || l.startsWith("| inference")).toList();
+        assertEquals(4, lines.size(), r.out());
+        for (String line : lines) {
+            Matcher m = LINE.matcher(line);
+            assertTrue(m.matches(), line);
+            double rate = Double.parseDouble(m.group(2));
+            assertTrue(rate > 0, line);
+            assertTrue(Double.parseDouble(m.group(3)) <= Double.parseDouble(m.group(4)), line);
+        }
+    }
+
+    @Test
+    void aModelTypeItDoesNotBuildIsAUsageError() {
+        CliRunner r = CliRunner.run("bench", "student", "--model", "cnn");
+        assertEquals(Main.EXIT_USAGE, r.exitCode(), r.err());
+        assertTrue(r.err().startsWith("error: --model: expected transformer or bilstm, found cnn\n"), r.err());
+        assertTrue(r.out().isEmpty(), "nothing measured: " + r.out());
+    }
+}
