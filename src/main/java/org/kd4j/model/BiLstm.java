@@ -35,9 +35,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *
  * <p>The two directions share nothing but the (read-only) weights and the input, so with {@code concurrent} a forward
  * pass, and the backward pass that follows it, run the backward direction on a thread of its own while the caller's
- * thread runs the forward one: the same ops on the same arrays, so the same results to the bit, in about half the time
- * of the recurrence on two free cores. Whoever calls decides: a run whose batch was not split over its workers has a
- * core to spare (see {@code TextClassifier.feed}).
+ * thread runs the forward one: the same ops on the same arrays, so the same results to the bit (the time it saves is in
+ * {@code docs/performance.md}). Whoever calls decides: a run whose batch was not split over its workers has a core to
+ * spare (see {@code TextClassifier.feed}).
  */
 public final class BiLstm implements AutoCloseable {
 
