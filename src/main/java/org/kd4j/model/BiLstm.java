@@ -32,12 +32,6 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *
  * <p>One instance per graph (a replica gets its own through {@link #sharing()}, same weight arrays): it keeps the
  * arrays of its last {@link #forward} for {@link #backward} and frees them at the next forward or at {@link #close()}.
- *
- * <p>The two directions share nothing but the (read-only) weights and the input, so with {@code concurrent} a forward
- * pass, and the backward pass that follows it, run the backward direction on a thread of its own while the caller's
- * thread runs the forward one: the same ops on the same arrays, so the same results to the bit (the time it saves is in
- * {@code docs/performance.md}). Whoever calls decides: a run whose batch was not split over its workers has a core to
- * spare (see {@code TextClassifier.feed}).
  */
 public final class BiLstm implements AutoCloseable {
 
@@ -54,10 +48,6 @@ public final class BiLstm implements AutoCloseable {
     private int[] reversal;
     private long batch;
     private long length;
-    /** Whether the last forward (and so its backward) ran the directions at the same time. */
-    private boolean concurrent;
-    /** Runs the backward direction of concurrent passes (null until the first one, and after {@link #close()}). */
-    private java.util.concurrent.ExecutorService directionThread;
 
     private BiLstm(int in, int units, Direction forward, Direction backward) {
         this.in = in;
@@ -99,36 +89,25 @@ public final class BiLstm implements AutoCloseable {
         return out;
     }
 
-    /** {@link #forward(INDArray, int[], boolean)} with the directions in turn, on the caller's thread. */
-    public INDArray forward(INDArray x, int[] lengths) {
-        return forward(x, lengths, false);
-    }
-
     /**
      * The states of both directions over {@code x} ({@code [batch, length, in]}): {@code [batch, length, 2 x units]},
      * forward states first. {@code lengths[r]} is the number of real tokens of row {@code r} (its first positions).
      * The arrays needed by {@link #backward} are kept until the next call or {@link #close()}; the returned array is the
      * caller's.
-     *
-     * @param concurrent run the backward direction on a thread of its own meanwhile, here and in the {@link #backward}
-     *     that follows
      */
-    public synchronized INDArray forward(INDArray x, int[] lengths, boolean concurrent) {
+    public synchronized INDArray forward(INDArray x, int[] lengths) {
         release();
         if (x.rank() != 3 || x.size(2) != in || x.size(0) != lengths.length) {
             throw new IllegalArgumentException("BiLSTM input: expected [" + lengths.length + ", length, " + in + "], got "
                     + java.util.Arrays.toString(x.shape()));
         }
-        this.concurrent = concurrent;
         batch = x.size(0);
         length = x.size(1);
         reversal = reversal(lengths, (int) length);
-        INDArray xT = keep(x.permute(1, 0, 2).dup('c')); // time-major [L, B, in]: each time step a contiguous [B, in]
-        inputT = xT;
-        INDArray reversed = keep(rows(xT, reversal)).reshape(length, batch, in);
-        INDArray[] states = bothDirections(kept -> forward.run(xT, kept), kept -> backward.run(reversed, kept));
-        INDArray hf = states[0];
-        INDArray hr = states[1];
+        inputT = keep(x.permute(1, 0, 2).dup('c')); // time-major [L, B, in]: each time step a contiguous [B, in]
+        INDArray hf = forward.run(inputT, step);
+        INDArray reversed = keep(rows(inputT, reversal)).reshape(length, batch, in);
+        INDArray hr = backward.run(reversed, step);
         INDArray hbRows = rows(hr, reversal);
         INDArray both = Nd4j.concat(2, hf, hbRows.reshape(length, batch, units));
         hbRows.close();
@@ -136,70 +115,6 @@ public final class BiLstm implements AutoCloseable {
         INDArray out = both.permute(1, 0, 2).dup('c');
         both.close();
         return out;
-    }
-
-    /** Whether the last {@link #forward} ran its directions at the same time (for tests and diagnostics). */
-    public boolean ranConcurrently() {
-        return concurrent;
-    }
-
-    /**
-     * The forward direction's work and the backward direction's, in that order: both on this thread, or with
-     * {@link #concurrent} the second on this layer's direction thread. Each keeps its arrays in a list of its own, added to
-     * {@link #step} once both are done.
-     */
-    private INDArray[] bothDirections(java.util.function.Function<List<INDArray>, INDArray> first,
-                                      java.util.function.Function<List<INDArray>, INDArray> second) {
-        if (!concurrent) {
-            return new INDArray[] {first.apply(step), second.apply(step)};
-        }
-        List<INDArray> secondKept = new ArrayList<>();
-        java.util.concurrent.Future<INDArray> other = directionThread().submit(() -> second.apply(secondKept));
-        INDArray[] out = new INDArray[2];
-        Throwable failed = null;
-        try {
-            out[0] = first.apply(step);
-        } finally {
-            // the other thread computes with this layer's arrays: wait for it whatever happened here
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    out[1] = other.get();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (java.util.concurrent.ExecutionException e) {
-                    failed = e.getCause();
-                    break;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            step.addAll(secondKept);
-        }
-        if (failed instanceof RuntimeException r) {
-            throw r;
-        }
-        if (failed instanceof Error e) {
-            throw e;
-        }
-        if (failed != null) {
-            throw new IllegalStateException("BiLSTM backward direction failed", failed);
-        }
-        return out;
-    }
-
-    /** The thread that runs the backward direction in concurrent passes: started on first use, stopped by {@link #close()}. */
-    private java.util.concurrent.ExecutorService directionThread() {
-        if (directionThread == null) {
-            directionThread = java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
-                Thread t = new Thread(task, "kd4j BiLSTM backward direction");
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        return directionThread;
     }
 
     /** Gradients of the weights (by parameter name) and of the input, from the gradient of the last forward's output. */
@@ -222,9 +137,8 @@ public final class BiLstm implements AutoCloseable {
         INDArray dhb = dT.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(units, 2 * units)).dup('c');
         INDArray dhr = keep(rows(dhb, reversal)).reshape(length, batch, units);
         dhb.close();
-        INDArray[] dxs = bothDirections(kept -> forward.back(dhf, kept), kept -> backward.back(dhr, kept));
-        INDArray dx = keep(dxs[0]);
-        INDArray dxr = dxs[1];
+        INDArray dx = keep(forward.back(dhf, step));
+        INDArray dxr = backward.back(dhr, step);
         INDArray dxRows = rows(dxr, reversal);
         dxr.close();
         dx.addi(dxRows.reshape(length, batch, in));
@@ -236,17 +150,10 @@ public final class BiLstm implements AutoCloseable {
         return new Gradients(weights, dInput);
     }
 
-    /**
-     * Frees the working arrays of the last forward and backward (the weights and their gradient buffers stay) and stops
-     * the thread of concurrent passes; the layer stays usable, a later concurrent pass starts that thread again.
-     */
+    /** Frees the working arrays of the last forward and backward (the weights and their gradient buffers stay). */
     @Override
     public synchronized void close() {
         release();
-        if (directionThread != null) {
-            directionThread.shutdown();
-            directionThread = null;
-        }
     }
 
     private void release() {

@@ -337,15 +337,6 @@ public final class TextClassifier {
      * {@link #backThroughInputs}.
      */
     public Map<String, INDArray> feed(Batch batch, InputDropout dropout, long step, int firstRow) {
-        return feed(batch, dropout, step, firstRow, false);
-    }
-
-    /**
-     * As {@link #feed(Batch, InputDropout, long, int)}; with {@code spareCore} a recurrent layer outside the graph (the
-     * BiLSTM's) runs its two directions at the same time, here and in the {@link #backThroughInputs} that follows (see
-     * {@link BiLstm}): for a caller that has a core no other worker uses (its batch was not split over the workers).
-     */
-    public Map<String, INDArray> feed(Batch batch, InputDropout dropout, long step, int firstRow, boolean spareCore) {
         INDArray input = embeddings.forward(batch);
         inputMask = null;
         if (dropout.active()) {
@@ -358,7 +349,7 @@ public final class TextClassifier {
             for (int i = 0; i < mask.length; i++) {
                 lengths[i / batch.length()] += mask[i];
             }
-            input = graph.recurrent().forward(input, lengths, spareCore);
+            input = graph.recurrent().forward(input, lengths);
         }
         graph.sd().getVariable(ClassifierGraph.EMBEDDINGS).setArray(input);
         Map<String, INDArray> placeholders = new LinkedHashMap<>();
@@ -413,13 +404,12 @@ public final class TextClassifier {
         if (parallelism.workers() < 2 || batch.size() < 2
                 || !Parallelism.worthSplitting((long) batch.size() * batch.length(), config.hidden(), 2)
                 || inferenceReplica() == null) {
-            // not split: a second worker's core, if there is one, runs a BiLSTM's other direction
-            return rowsHere(batch, parallelism.workers() >= 2, outputs);
+            return rowsHere(batch, outputs);
         }
         int half = batch.size() / 2;
         java.util.concurrent.Future<Map<String, float[][]>> second =
-                inferenceThread.submit(() -> inferenceReplica.rowsHere(batch.rows(half, batch.size()), false, outputs));
-        Map<String, float[][]> first = rowsHere(batch.rows(0, half), false, outputs);
+                inferenceThread.submit(() -> inferenceReplica.rowsHere(batch.rows(half, batch.size()), outputs));
+        Map<String, float[][]> first = rowsHere(batch.rows(0, half), outputs);
         Map<String, float[][]> rest;
         try {
             rest = second.get();
@@ -438,9 +428,8 @@ public final class TextClassifier {
         return all;
     }
 
-    /** @param spareCore whether a BiLSTM may run its directions at the same time (see {@link #feed(Batch, InputDropout, long, int, boolean)}) */
-    private Map<String, float[][]> rowsHere(Batch batch, boolean spareCore, String... outputs) {
-        Map<String, INDArray> feed = feed(batch, InputDropout.NONE, 0, 0, spareCore);
+    private Map<String, float[][]> rowsHere(Batch batch, String... outputs) {
+        Map<String, INDArray> feed = feed(batch);
         Map<String, INDArray> out = run(() -> graph.sd().output(feed, outputs));
         inferenceMemory.bound(graph.sd());
         Map<String, float[][]> rows = new LinkedHashMap<>();

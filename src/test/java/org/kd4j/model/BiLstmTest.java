@@ -23,8 +23,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * M2.1's {@code lstmLayer} and {@code reverseSequence} ops ({@link BiLstmGraph#whole}, itself checked by finite
  * differences in {@code ClassifierGraphsTest}): same logits and same gradients of every parameter and of the
  * embeddings, in double precision, on rows of different lengths; with the linear head and with a ReLU layer before it
- * ({@code head_units}). Its two directions run at the same time (two threads) with the results of running them in turn,
- * to the bit.
+ * ({@code head_units}).
  */
 class BiLstmTest {
 
@@ -150,42 +149,5 @@ class BiLstmTest {
         for (int i = 0; i < map.length; i++) {
             assertEquals(i, map[map[i]]);
         }
-    }
-
-    @Test
-    void directionsAtTheSameTimeGiveTheStatesAndGradientsOfDirectionsInTurn() {
-        ClassifierGraph head = ClassifierGraphs.build(new BiLstmConfig(6, 5), 3, DataType.FLOAT, 9);
-        BiLstm lstm = head.recurrent();
-        int[] lengths = {9, 3, 7, 1};
-        INDArray x = Nd4j.rand(DataType.FLOAT, lengths.length, 9, 6);
-        INDArray dOut = Nd4j.rand(DataType.FLOAT, lengths.length, 9, 10).subi(0.5);
-
-        INDArray inTurn = lstm.forward(x, lengths, false);
-        assertEquals(false, lstm.ranConcurrently());
-        BiLstm.Gradients g = lstm.backward(dOut.dup());
-        INDArray dxInTurn = g.input().dup();
-        Map<String, INDArray> weightsInTurn = new HashMap<>();
-        g.weights().forEach((name, grad) -> weightsInTurn.put(name, grad.dup()));
-
-        for (int run = 0; run < 3; run++) { // several times: the threads finish in any order
-            INDArray together = lstm.forward(x, lengths, true);
-            assertEquals(true, lstm.ranConcurrently());
-            sameBits(inTurn, together, "states, run " + run);
-            BiLstm.Gradients h = lstm.backward(dOut.dup());
-            sameBits(dxInTurn, h.input(), "input gradient, run " + run);
-            assertEquals(weightsInTurn.keySet(), h.weights().keySet());
-            for (Map.Entry<String, INDArray> e : weightsInTurn.entrySet()) {
-                sameBits(e.getValue(), h.weights().get(e.getKey()), e.getKey() + ", run " + run);
-            }
-        }
-        lstm.close();
-    }
-
-    /** Equal shapes and every value equal, not within a tolerance; and not all zero, so that equality means something. */
-    private static void sameBits(INDArray expected, INDArray actual, String what) {
-        assertArrayEquals(expected.shape(), actual.shape(), what);
-        float[] e = expected.dup('c').data().asFloat();
-        assertArrayEquals(e, actual.dup('c').data().asFloat(), 0f, what);
-        assertTrue(expected.amaxNumber().doubleValue() > 0, what + " is all zeros");
     }
 }

@@ -15,8 +15,7 @@ import org.kd4j.util.Parallelism;
 
 /**
  * With two workers a large batch is split in halves computed at the same time; the logits, and the pooled
- * representations of a data set, are those of one pass, in data order. A BiLSTM's batch too short to split runs its two
- * directions at the same time instead, with the same logits.
+ * representations of a data set, are those of one pass, in data order.
  */
 class InferenceWorkersTest {
 
@@ -82,29 +81,6 @@ class InferenceWorkersTest {
         for (int r = 0; r < split.length; r++) {
             float[][] alone = model.features(data.subset(new int[] {r}), 1, 0);
             assertArrayEquals(alone[0], split[r], 1e-5f, "row " + r + " alone");
-        }
-    }
-
-    @Test
-    void aShortBatchRunsTheBiLstmsDirectionsAtTheSameTime() {
-        TextClassifier model = TextClassifier.create(new BiLstmConfig(12, 10), 50, 3, 4);
-        int rows = 4;
-        int length = 9;
-        int[] ids = new int[rows * length];
-        int[] mask = new int[rows * length];
-        for (int i = 0; i < ids.length; i++) {
-            boolean real = i % length < length - 2 * (i / length);
-            ids[i] = real ? 1 + (i * 5) % 49 : 0;
-            mask[i] = real ? 1 : 0;
-        }
-        Batch batch = new Batch(new int[] {0, 1, 2, 3}, length, ids, new int[ids.length], mask, new int[rows], new double[rows]);
-        float[][] inTurn = model.logits(batch, Parallelism.sequential());
-        assertEquals(false, model.graph().recurrent().ranConcurrently());
-        float[][] together = model.logits(batch, Parallelism.sequential().withWorkers(2));
-        assertEquals(false, model.splitInference(), "36 tokens: not split");
-        assertEquals(true, model.graph().recurrent().ranConcurrently());
-        for (int r = 0; r < rows; r++) {
-            assertArrayEquals(inTurn[r], together[r], 0f, "row " + r);
         }
     }
 }

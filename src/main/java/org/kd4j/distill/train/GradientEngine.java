@@ -169,9 +169,7 @@ final class GradientEngine implements AutoCloseable {
         lastPartLength = batch.length();
         if (parts.size() == 1) {
             Worker worker = workers.get(0);
-            // not split: with a second worker, its core runs a BiLSTM's other direction
-            OutAndGrad result = worker.gradients(batch, targets.placeholders(worker.loss, batch, temperature, 1, 1), step, 0,
-                    workers.size() >= 2);
+            OutAndGrad result = worker.gradients(batch, targets.placeholders(worker.loss, batch, temperature, 1, 1), step, 0);
             Map<String, INDArray> grads = new LinkedHashMap<>(result.getGradients());
             INDArray embeddingGrad = grads.remove(ClassifierGraph.EMBEDDINGS);
             return new BatchGradients(result.getOutputs().get(DistillationLoss.LOSS).getDouble(0), grads, embeddingGrad, false);
@@ -300,10 +298,7 @@ final class GradientEngine implements AutoCloseable {
         }
     }
 
-    /**
-     * Worker {@code w} of {@code active} computes parts w, w + active, ... in turn; a BiLSTM's two directions run at the
-     * same time only when every active worker has a spare one of the workers' cores.
-     */
+    /** Worker {@code w} of {@code active} computes parts w, w + active, ... in turn. */
     private Sum accumulate(int w, int active, List<Part> parts, double temperature, long step) {
         Sum sum = new Sum();
         Worker worker = workers.get(w);
@@ -311,7 +306,7 @@ final class GradientEngine implements AutoCloseable {
             Part p = parts.get(i);
             // the worker's arrays are reused by its next part: Sum keeps copies
             sum.add(worker.gradients(p.batch(), targets.placeholders(worker.loss, p.batch(), temperature, p.hardShare(),
-                    p.softShare(), p.tokenShare()), step, p.firstRow(), 2 * active <= workers.size()), i);
+                    p.softShare(), p.tokenShare()), step, p.firstRow()), i);
         }
         return sum;
     }
@@ -364,18 +359,14 @@ final class GradientEngine implements AutoCloseable {
             this.loss = loss;
         }
 
-        /**
-         * Forward and backward of one (part of a) batch.
-         *
-         * @param spareCore whether a core no other worker uses is free for a BiLSTM's second direction
-         */
-        OutAndGrad gradients(Batch batch, Map<String, INDArray> lossPlaceholders, long step, int firstRow, boolean spareCore) {
+        /** Forward and backward of one (part of a) batch. */
+        OutAndGrad gradients(Batch batch, Map<String, INDArray> lossPlaceholders, long step, int firstRow) {
             if (arrays != null) {
                 arrays.recycle(); // nothing of this worker's previous step is referenced any more
             } else if (poolSteps) {
                 poolFromTheStart();
             }
-            Map<String, INDArray> feed = new HashMap<>(graph.feed(batch, dropout, step, firstRow, spareCore));
+            Map<String, INDArray> feed = new HashMap<>(graph.feed(batch, dropout, step, firstRow));
             feed.putAll(lossPlaceholders);
             OutAndGrad result = graph.run(() -> graph.sd().calculateGradientsAndOutputs(feed, List.of(DistillationLoss.LOSS),
                     gradientTargets));

@@ -1,7 +1,6 @@
 package org.kd4j.distill.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -21,8 +20,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Two workers splitting each batch compute the whole batch's loss and gradients (up to float rounding), step after
- * step while both train, for a transformer and a BiLSTM; on batches too short to split, the second worker's core runs
- * the BiLSTM's other direction, with the same loss and gradients.
+ * step while both train, for a transformer and a BiLSTM.
  */
 class TrainingWorkersTest {
 
@@ -31,44 +29,6 @@ class TrainingWorkersTest {
     void twoWorkersOnLongBatches() {
         EncodedDataset data = SyntheticTask.make(48, 3);
         check(data, 2, 0, 160, 256);
-    }
-
-    /**
-     * Short batches are not split; with two workers the BiLSTM runs its two directions at the same time instead, and its
-     * loss and gradients are those of one worker, step after step; with one worker it runs them in turn.
-     */
-    @Test
-    void twoWorkersOnShortBatchesRunTheBiLstmsDirectionsAtTheSameTime() {
-        EncodedDataset data = SyntheticTask.make(48, 3);
-        ModelConfig config = ModelConfig.of(ModelType.BILSTM, 1, 16, 2, 32, 256, Pooling.MEAN);
-        TextClassifier model = TextClassifier.create(config, SyntheticTask.TOKENIZER.vocabSize(), 2, 5);
-        TextClassifier mirror = TextClassifier.create(config, SyntheticTask.TOKENIZER.vocabSize(), 2, 5);
-        List<Batch> batches = new ArrayList<>();
-        for (int[] indices : new BatchPlanner(16, true, 4, 7).trainingOrder(data.lengths(), 0)) {
-            batches.add(Batch.of(data, indices, 0, SyntheticTask.TOKENIZER.padId()));
-        }
-        try (StepTimer one = StepTimer.of(model, data, Parallelism.sequential());
-             StepTimer two = StepTimer.of(mirror, data, new Parallelism(1, 2, 0))) {
-            for (int i = 0; i < batches.size(); i++) {
-                Batch batch = batches.get(i);
-                assertEquals(1, two.parts(batch), "not split: " + batch.size() + " x " + batch.length());
-                model.parameters().forEach((name, value) -> mirror.parameters().get(name).assign(value));
-                GradientEngine.BatchGradients together = copy(two.gradients(batch));
-                assertTrue(mirror.graph().recurrent().ranConcurrently(), "step " + i + ": directions at the same time");
-                GradientEngine.BatchGradients inTurn = one.gradients(batch);
-                assertFalse(model.graph().recurrent().ranConcurrently(), "step " + i + ": one worker, directions in turn");
-                String where = "step " + i + " (" + batch.size() + " x " + batch.length() + ")";
-                assertTrue(inTurn.loss() > 0, where + ": loss " + inTurn.loss());
-                assertEquals(inTurn.loss(), together.loss(), 1e-6 * Math.max(1, Math.abs(inTurn.loss())), where + ": loss");
-                assertEquals(inTurn.weights().keySet(), together.weights().keySet());
-                for (String name : inTurn.weights().keySet()) {
-                    assertClose(inTurn.weights().get(name), together.weights().get(name), where + ": " + name);
-                }
-                assertClose(inTurn.embeddings(), together.embeddings(), where + ": embeddings");
-                one.step(batch);
-            }
-            assertTrue(batches.size() >= 3, "batches " + batches.size());
-        }
     }
 
     /** Micro-batches of at most 40 tokens, in turn on one worker and shared by two. */
