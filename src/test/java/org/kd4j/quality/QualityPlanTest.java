@@ -312,40 +312,38 @@ class QualityPlanTest {
         assertEquals(3, cells.stream().filter(c -> c.key().contains("/method-augmented-unlabeled-embeddings-mse-all-rows-x3/")).count(),
                 "SST-2's BiLSTM only, 3 seeds");
 
-        // a ReLU layer of 400 units before the BiLSTM's classifier: only the student's shape differs from its control
-        assertEquals("augmented-unlabeled-embeddings-mse-hidden",
-                plan.method("augmented-unlabeled-embeddings-mse-hidden-relu").control());
+        // a ReLU layer of 400 units before the BiLSTM's classifier, and MiniLM's whole word table (384 wide): only the
+        // student's shape differs from their control
         QualityCell hiddenCell = cell(cells, "SST-2/bilstm/method-augmented-unlabeled-embeddings-mse-hidden/seed-2");
-        QualityCell reluCell = cell(cells, "SST-2/bilstm/method-augmented-unlabeled-embeddings-mse-hidden-relu/seed-2");
-        ExperimentConfig hiddenMse = hiddenCell.config();
-        ExperimentConfig relu = reluCell.config();
-        assertEquals(new org.kd4j.model.BiLstmConfig(300, 300), hiddenMse.student().model());
-        assertEquals(new org.kd4j.model.BiLstmConfig(300, 300, 400), relu.student().model());
-        StudentConfig h = hiddenMse.student();
-        assertEquals(new StudentConfig(relu.student().model(), h.train(), h.init(), h.embeddings(), h.embeddingsFrom(),
-                h.initLayers(), h.dropout()), relu.student(), "everything but the model's head_units as its control");
-        assertEquals(1.0, hiddenMse.distill().hiddenWeight());
-        assertEquals(hiddenMse.distill(), relu.distill());
-        assertEquals(hiddenMse.data(), relu.data());
-        assertEquals(hiddenMse.teachers(), relu.teachers());
-        assertNotEquals(hiddenCell.configSha256(), reluCell.configSha256());
-        assertEquals(3, cells.stream().filter(c -> c.key().contains("/method-augmented-unlabeled-embeddings-mse-hidden-relu/")).count(),
-                "SST-2's BiLSTM only, 3 seeds");
+        assertEquals(new org.kd4j.model.BiLstmConfig(300, 300), hiddenCell.config().student().model());
+        assertEquals(1.0, hiddenCell.config().distill().hiddenWeight());
+        assertOnlyTheStudentsShapeDiffers(plan, cells, hiddenCell, "augmented-unlabeled-embeddings-mse-hidden-relu",
+                new org.kd4j.model.BiLstmConfig(300, 300, 400));
+        assertOnlyTheStudentsShapeDiffers(plan, cells, hiddenCell, "augmented-unlabeled-embeddings-mse-hidden-full",
+                new org.kd4j.model.BiLstmConfig(384, 300));
+    }
 
-        // MiniLM's whole word table: only the BiLSTM's embedding width differs from its control
-        assertEquals("augmented-unlabeled-embeddings-mse-hidden",
-                plan.method("augmented-unlabeled-embeddings-mse-hidden-full").control());
-        QualityCell fullCell = cell(cells, "SST-2/bilstm/method-augmented-unlabeled-embeddings-mse-hidden-full/seed-2");
-        ExperimentConfig full = fullCell.config();
-        assertEquals(new org.kd4j.model.BiLstmConfig(384, 300), full.student().model());
-        assertEquals(new StudentConfig(full.student().model(), h.train(), h.init(), h.embeddings(), h.embeddingsFrom(),
-                h.initLayers(), h.dropout()), full.student(), "everything but the embedding width as its control");
-        assertEquals(hiddenMse.distill(), full.distill());
-        assertEquals(hiddenMse.data(), full.data());
-        assertEquals(hiddenMse.teachers(), full.teachers());
-        assertNotEquals(hiddenCell.configSha256(), fullCell.configSha256());
-        assertEquals(3, cells.stream().filter(c -> c.key().contains("/method-augmented-unlabeled-embeddings-mse-hidden-full/")).count(),
-                "SST-2's BiLSTM only, 3 seeds");
+    /**
+     * Method {@code method} of SST-2's BiLSTM has {@code control}'s method as its control, its student's model is
+     * {@code model}, and everything else of its cells (the rest of the student, the distill and data sections, the
+     * teachers) is its control's; 3 seeds, under another cell hash.
+     */
+    private static void assertOnlyTheStudentsShapeDiffers(QualityPlan plan, List<QualityCell> cells, QualityCell control,
+                                                          String method, org.kd4j.model.ModelConfig model) {
+        assertEquals(control.key().split("/")[2].substring("method-".length()), plan.method(method).control());
+        QualityCell cell = cell(cells, "SST-2/bilstm/method-" + method + "/seed-2");
+        ExperimentConfig c = control.config();
+        ExperimentConfig m = cell.config();
+        assertEquals(model, m.student().model(), method);
+        StudentConfig h = c.student();
+        assertEquals(new StudentConfig(model, h.train(), h.init(), h.embeddings(), h.embeddingsFrom(), h.initLayers(),
+                h.dropout()), m.student(), method + ": everything of the student but its model as its control");
+        assertEquals(c.distill(), m.distill(), method);
+        assertEquals(c.data(), m.data(), method);
+        assertEquals(c.teachers(), m.teachers(), method);
+        assertNotEquals(control.configSha256(), cell.configSha256(), method);
+        assertEquals(3, cells.stream().filter(x -> x.key().contains("/method-" + method + "/")).count(),
+                method + ": SST-2's BiLSTM only, 3 seeds");
     }
 
     /**
