@@ -71,18 +71,20 @@ public final class NativeTeacherModel implements TeacherModel {
 
     @Override
     public float[][] features(EncodedDataset data, int batchSize, int padId, Parallelism parallelism) {
-        if (featureWidth().isEmpty()) {
-            throw new org.kd4j.KdException("teacher model " + file + ": its graph has no pooled representation");
-        }
+        requireFeatures();
         return model().features(data, batchSize, padId, parallelism);
     }
 
     @Override
     public TextClassifier.Scores logitsAndFeatures(EncodedDataset data, int batchSize, int padId, Parallelism parallelism) {
+        requireFeatures();
+        return model().logitsAndFeatures(data, batchSize, padId, parallelism);
+    }
+
+    private void requireFeatures() {
         if (featureWidth().isEmpty()) {
             throw new org.kd4j.KdException("teacher model " + file + ": its graph has no pooled representation");
         }
-        return model().logitsAndFeatures(data, batchSize, padId, parallelism);
     }
 
     @Override

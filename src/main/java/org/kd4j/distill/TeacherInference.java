@@ -186,10 +186,10 @@ public final class TeacherInference implements AutoCloseable {
         List<int[]> order = order(data, batchSize);
         List<Batch> batches = batches(data, order, padId);
         OrtStudent ort = featuresSession(batches);
-        List<java.util.Map<String, float[][]>> scored = batches.stream().map(ort::logitsAndFeatures).toList();
+        List<TextClassifier.Scores> scored = batches.stream().map(ort::logitsAndFeatures).toList();
         return new TextClassifier.Scores(
-                inDataOrder(order, scored.stream().map(m -> m.get(StudentOnnxWriter.LOGITS)).toList(), data.size()),
-                inDataOrder(order, scored.stream().map(m -> m.get(StudentOnnxWriter.FEATURES)).toList(), data.size()));
+                inDataOrder(order, scored.stream().map(TextClassifier.Scores::logits).toList(), data.size()),
+                inDataOrder(order, scored.stream().map(TextClassifier.Scores::features).toList(), data.size()));
     }
 
     /** The session, its pooled representations checked against kd4j's on the first of {@code batches} once. */

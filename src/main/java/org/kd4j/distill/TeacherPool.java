@@ -110,7 +110,7 @@ public final class TeacherPool {
         // a part whose logits are not cached is scored once for both its logits and its pooled representations
         Map<String, float[][]> pooledByKey = new HashMap<>();
         Teacher scored = scored(t, ready.prepared(), tokenizer, train, data.dev(tokenizer), pooledByKey);
-        float[][] features = features(index, t, ready.prepared().model(), tokenizer, train, pooledByKey);
+        float[][] features = features(index, t, ready.prepared().model(), scored.modelDigest(), tokenizer, train, pooledByKey);
         return new Teacher(scored.config(), scored.modelFile(), scored.tokenizer(), scored.trainLogits(), scored.devLogits(),
                 scored.dev(), scored.parameters(), scored.trainSeconds(), scored.cached(), scored.evalSeconds(), features,
                 scored.modelSha256());
@@ -341,11 +341,14 @@ public final class TeacherPool {
      * The teacher's pooled representations of the same rows as its training logits (train, then transfer, then unlabeled
      * rows), through the cache of pooled representations: keyed like the logits, a file of its own kind.
      *
+     * @param modelSha256 the teacher model file's SHA-256 ({@link Teacher#modelDigest()})
+     * @param fromLogitPass pooled representations the logits' pass computed, by cache key hash ({@link #scored}); taken
+     *     from it instead of computed again
      * @throws KdException when the teacher has no pooled representation kd4j can read, or {@code distill.hidden_dims}
      *     names another width
      */
-    private float[][] features(int index, TeacherConfig t, TeacherModel scorer, BertTokenizer tokenizer, EncodedDataset train,
-                               Map<String, float[][]> fromLogitPass) {
+    private float[][] features(int index, TeacherConfig t, TeacherModel scorer, String modelSha256, BertTokenizer tokenizer,
+                               EncodedDataset train, Map<String, float[][]> fromLogitPass) {
         java.util.OptionalInt width = scorer.featureWidth();
         if (width.isEmpty()) {
             throw new KdException("teachers[" + t.name() + "]: distill.hidden_weight " + config.distill().hiddenWeight()
@@ -365,7 +368,8 @@ public final class TeacherPool {
         // name the runtime as the logits' do, so kd4j's and ONNX Runtime's representations are kept apart
         try (TeacherInference inference = TeacherInference.of(t.name(), scorer, config.run().teacherRuntime(), data.task(),
                 config.data().maxLength(), config.run().parallelism())) {
-            for (Part part : trainParts(scorer.file(), "", tokenizer, train, inference.runtime())) {
+            // keyed with the model's digest, known once: each key's hash would otherwise read the model file again
+            for (Part part : trainParts(scorer.file(), modelSha256, tokenizer, train, inference.runtime())) {
                 float[][] rows = pooled.getOrCompute(part.key(), part.rows().size(), cols, () -> {
                     float[][] computed = fromLogitPass.remove(part.key().hash());
                     if (computed != null) {

@@ -68,14 +68,14 @@ public final class OrtStudent implements AutoCloseable {
 
     /**
      * The logits and the pooled representation of a padded batch from one run of the session (a model written by
-     * {@link StudentOnnxWriter#withFeatures}), by output name ({@link StudentOnnxWriter#LOGITS},
-     * {@link StudentOnnxWriter#FEATURES}).
+     * {@link StudentOnnxWriter#withFeatures}).
      *
      * @throws IllegalStateException when the model has no pooled representation output
      */
-    public Map<String, float[][]> logitsAndFeatures(Batch batch) {
+    public org.kd4j.model.TextClassifier.Scores logitsAndFeatures(Batch batch) {
         requireFeatures();
-        return outputs(batch, StudentOnnxWriter.LOGITS, StudentOnnxWriter.FEATURES);
+        Map<String, float[][]> both = outputs(batch, StudentOnnxWriter.LOGITS, StudentOnnxWriter.FEATURES);
+        return new org.kd4j.model.TextClassifier.Scores(both.get(StudentOnnxWriter.LOGITS), both.get(StudentOnnxWriter.FEATURES));
     }
 
     private void requireFeatures() {
