@@ -13,6 +13,7 @@ import org.kd4j.data.batch.BatchPlanner;
 import org.kd4j.data.batch.EncodedDataset;
 import org.kd4j.data.glue.GlueTask;
 import org.kd4j.data.tokenize.Encoding;
+import org.kd4j.config.OptimizerKind;
 import org.kd4j.distill.train.StepTimer;
 import org.kd4j.eval.MarkdownTable;
 import org.kd4j.model.ModelConfig;
@@ -78,17 +79,18 @@ public final class StudentBenchmark {
      * @param realData encoded real data (e.g. SST-2 dev) for the dynamic-padding lines, or null to skip them
      * @param parallelism the training and inference workers and micro-batches (threads per op: as the process runs)
      * @param poolStepArrays training steps' arrays in the step pool (off only to compare)
+     * @param optimizer the training steps' optimizer
      * @param allCoresGemm the GEMM GFLOP/s on all cores, measured by the caller (it sets the process's threads per op)
      */
     public static Result run(ModelConfig config, int vocab, int batchSize, int length, int steps, EncodedDataset realData,
-                             Parallelism parallelism, boolean poolStepArrays, double allCoresGemm) {
+                             Parallelism parallelism, boolean poolStepArrays, OptimizerKind optimizer, double allCoresGemm) {
         double gemm = gemmGflops(1024, 7);
         int cores = Runtime.getRuntime().availableProcessors();
         double allCores = allCoresGemm;
         LOG.info("GEMM {} GFLOP/s", String.format(Locale.ROOT, "%.1f", gemm));
         List<Line> lines = new ArrayList<>();
         EncodedDataset fixed = randomData(batchSize * steps, length, vocab, 11);
-        Setup setup = new Setup(config, vocab, batchSize, gemm, parallelism, poolStepArrays);
+        Setup setup = new Setup(config, vocab, batchSize, gemm, parallelism, poolStepArrays, optimizer);
         lines.add(training(setup, "training, batch " + batchSize + " x " + length + " tokens", fixed, length));
         lines.add(inference(setup, "inference, batch " + batchSize + " x " + length + " tokens", fixed, length));
         if (realData != null) {
@@ -101,11 +103,11 @@ public final class StudentBenchmark {
 
     /** What every line of a run shares. */
     private record Setup(ModelConfig config, int vocab, int batchSize, double gemm, Parallelism parallelism,
-                         boolean poolStepArrays) {}
+                         boolean poolStepArrays, OptimizerKind optimizer) {}
 
     private static Line training(Setup s, String what, EncodedDataset data, int padTo) {
         TextClassifier model = TextClassifier.create(s.config(), s.vocab(), 2, 1);
-        try (StepTimer timer = StepTimer.of(model, data, s.parallelism(), s.poolStepArrays())) {
+        try (StepTimer timer = StepTimer.of(model, data, s.parallelism(), s.poolStepArrays(), s.optimizer())) {
             // a training step is about three forward passes' worth of products (forward, two for backward)
             return timed(what, s.config(), batches(data, padTo, s.batchSize(), true), timer::step, 3, s.gemm());
         }

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.kd4j.bench.StudentBenchmark;
+import org.kd4j.config.OptimizerKind;
 import org.kd4j.data.batch.EncodedDataset;
 import org.kd4j.data.glue.GlueDataset;
 import org.kd4j.data.glue.GlueTask;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * ({@code --model bilstm}).
  */
 @Command(name = "student", mixinStandardHelpOptions = true,
-        description = "Training (forward, backward, AdamW) and inference examples/s of the student at batch x length "
+        description = "Training (forward, backward, the optimizer's update) and inference examples/s of the student at batch x length "
                 + "and on SST-2 dev with dynamic padding, with a float32 GEMM GFLOP/s figure from the same run.")
 final class StudentBenchCommand implements Callable<Integer> {
 
@@ -49,6 +50,9 @@ final class StudentBenchCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "datasets",
             description = "Holds glue/SST-2/dev.tsv for the dynamic-padding lines (default: ${DEFAULT-VALUE}).")
     Path dataDir;
+    @Option(names = "--optimizer", defaultValue = "adamw", paramLabel = "<kind>",
+            description = "The training steps' optimizer: adamw, adadelta or sgd (default: ${DEFAULT-VALUE}).")
+    OptimizerKind optimizer;
     @Option(names = "--no-step-pool", description = "Training steps without the step array pool (to compare; see"
             + " docs/performance.md).") boolean noStepPool;
 
@@ -67,13 +71,14 @@ final class StudentBenchCommand implements Callable<Integer> {
         GlueDataset dev = GlueDataset.load(dataDir, GlueTask.SST2, "dev", OnBadRow.FAIL);
         EncodedDataset real = EncodedDataset.encode(dev, tokenizer, length);
         StudentBenchmark.Result result = StudentBenchmark.run(config, tokenizer.vocabSize(), batch, length, steps + 1, real,
-                parallelism, !noStepPool, allCores);
+                parallelism, !noStepPool, optimizer, allCores);
         PrintWriter out = spec.commandLine().getOut();
         String shape = model == ModelType.BILSTM
                 ? String.format(java.util.Locale.ROOT, "bilstm embeddings %d, %d units per direction", hidden, ffn)
                 : String.format(java.util.Locale.ROOT, "transformer %dL/%dH/%dA/FFN%d", layers, hidden, heads, ffn);
-        out.printf("student %s, vocab %d, %d worker(s), %d thread(s) available%n%n%s", shape, tokenizer.vocabSize(),
-                parallelism.workers(), Runtime.getRuntime().availableProcessors(), result.toMarkdown());
+        out.printf("student %s, vocab %d, optimizer %s, %d worker(s), %d thread(s) available%n%n%s", shape,
+                tokenizer.vocabSize(), optimizer.configName(), parallelism.workers(), Runtime.getRuntime().availableProcessors(),
+                result.toMarkdown());
         out.flush();
         return Main.EXIT_OK;
     }

@@ -146,8 +146,8 @@ public final class ConfigLoader {
         node.fields().forEachRemaining(field -> {
             String key = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
             keys.add(key);
-            if (field.getValue() instanceof ObjectNode section && isModelSection(section)) {
-                ModelConfig.OPTIONAL_KEYS.forEach(k -> keys.add(key + "." + k));
+            if (field.getValue() instanceof ObjectNode section) {
+                optionalKeys(section).forEach(k -> keys.add(key + "." + k));
             }
             if (field.getValue().isObject()) {
                 collectKeys(field.getValue(), key, keys);
@@ -251,7 +251,7 @@ public final class ConfigLoader {
             defaults = defaults == null ? null : defaults.get(parts[i]);
         }
         String leaf = parts[parts.length - 1];
-        if (!node.has(leaf) && !isOptionalModelKey(node, leaf)) {
+        if (!node.has(leaf) && !optionalKeys(node).contains(leaf)) {
             throw unknownKey("--set " + override, key, node);
         }
         JsonNode value;
@@ -266,9 +266,20 @@ public final class ConfigLoader {
         return key;
     }
 
-    /** A model section's key written only when set ({@link ModelConfig#OPTIONAL_KEYS}): {@code --set} may name it. */
-    private static boolean isOptionalModelKey(ObjectNode section, String leaf) {
-        return ModelConfig.OPTIONAL_KEYS.contains(leaf) && isModelSection(section);
+    /**
+     * The keys of {@code section} written only when set, which {@code --set} may name though they are absent: a model
+     * section's {@link ModelConfig#OPTIONAL_KEYS}, a train section's {@link TrainConfig#OPTIONAL_KEYS}; else none.
+     */
+    private static Set<String> optionalKeys(ObjectNode section) {
+        if (isModelSection(section)) {
+            return ModelConfig.OPTIONAL_KEYS;
+        }
+        return isTrainSection(section) ? TrainConfig.OPTIONAL_KEYS : Set.of();
+    }
+
+    /** A {@code train:} section ({@link TrainConfig}), as a student's or a teacher's. */
+    private static boolean isTrainSection(ObjectNode section) {
+        return section.has("learning_rate") && section.has("clip_norm");
     }
 
     /** A {@code model:} section (a shape's flat keys), as a student's or a teacher's. */
@@ -279,6 +290,9 @@ public final class ConfigLoader {
     private static ConfigException unknownKey(String source, String key, JsonNode siblings) {
         List<String> known = new ArrayList<>();
         siblings.fieldNames().forEachRemaining(known::add);
+        if (siblings instanceof ObjectNode section) {
+            optionalKeys(section).stream().sorted().forEach(known::add);
+        }
         return ConfigException.of(source, "unknown key '" + key + "'; known keys here: " + String.join(", ", known));
     }
 

@@ -74,8 +74,7 @@ public record QualityCell(GlueTask task, String student, Cell cell, long seed, P
                         : org.kd4j.config.LayerDistillation.off());
         StudentConfig s = shared.student();
         TrainConfig t = s.train();
-        StudentConfig studentConfig = new StudentConfig(s.model(), new TrainConfig(t.epochs(), t.learningRate(), t.weightDecay(),
-                t.warmupFraction(), t.clipNorm(), seed, t.checkpointEverySteps(), t.earlyStoppingPatience()), s.init(),
+        StudentConfig studentConfig = new StudentConfig(s.model(), t.withSeed(seed), s.init(),
                 s.embeddings(), s.embeddingsFrom(), s.initLayers(), s.dropout());
         RunConfig run = new RunConfig(dir.toString(), shared.run().cacheDir(), List.of(variant), false, plan.saveModels())
                 .withTeacherLedger(shared.run().teacherLedger());

@@ -23,9 +23,10 @@ class StudentBenchCommandTest {
     void aBiLstmIsTimedAtAFixedShapeAndOnDevRows(@TempDir Path root) throws Exception {
         org.kd4j.testing.SyntheticSst2.write(root, "dev", 24, 3);
         CliRunner r = CliRunner.run("bench", "student", "--model", "bilstm", "--hidden", "16", "--ffn", "8", "--batch", "4",
-                "--length", "12", "--steps", "2", "--data-dir", root.toString(), "--workers", "2");
+                "--length", "12", "--steps", "2", "--data-dir", root.toString(), "--workers", "2", "--optimizer", "adadelta");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().startsWith("student bilstm embeddings 16, 8 units per direction, vocab "), r.out());
+        assertTrue(r.out().contains(", optimizer adadelta, "), r.out());
         assertTrue(r.out().contains(", 2 worker(s), "), r.out());
         List<String> lines = r.out().lines().filter(l -> l.startsWith("| training") || l.startsWith("| inference")).toList();
         assertEquals(4, lines.size(), r.out());
@@ -43,6 +44,10 @@ class StudentBenchCommandTest {
         CliRunner r = CliRunner.run("bench", "student", "--model", "cnn");
         assertEquals(Main.EXIT_USAGE, r.exitCode(), r.err());
         assertTrue(r.err().startsWith("error: --model: expected transformer or bilstm, found cnn\n"), r.err());
+        assertTrue(r.out().isEmpty(), "nothing measured: " + r.out());
+        r = CliRunner.run("bench", "student", "--optimizer", "lamb");
+        assertEquals(Main.EXIT_USAGE, r.exitCode(), r.err());
+        assertTrue(r.err().startsWith("error: Invalid value for option '--optimizer'"), r.err());
         assertTrue(r.out().isEmpty(), "nothing measured: " + r.out());
     }
 }

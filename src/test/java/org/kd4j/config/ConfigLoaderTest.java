@@ -146,4 +146,29 @@ class ConfigLoaderTest {
         assertTrue(text.contains("padding: dynamic"), text);
         assertEquals(c, ConfigLoader.load(yaml(text), List.of()));
     }
+
+    @Test
+    void theOptimizerIsSetByFileOrSetAndWrittenOnlyWhenNotAdamW() throws IOException {
+        ExperimentConfig defaults = ConfigLoader.load(List.of());
+        assertEquals(OptimizerKind.ADAMW, defaults.student().train().optimizer());
+        // AdamW, the default, is not written: configs, cached teachers' keys and quality cells hash as before the key
+        assertFalse(ConfigLoader.toYaml(defaults).contains("optimizer"), ConfigLoader.toYaml(defaults));
+        ExperimentConfig set = ConfigLoader.load(List.of("student.train.optimizer=adadelta",
+                "student.train.learning_rate=1.0"));
+        assertEquals(OptimizerKind.ADADELTA, set.student().train().optimizer());
+        String text = ConfigLoader.toYaml(set);
+        assertTrue(text.contains("optimizer: adadelta"), text);
+        assertEquals(set, ConfigLoader.load(yaml(text), List.of()));
+        ExperimentConfig teacher = ConfigLoader.load(yaml("teachers:\n  - name: t\n    train: {optimizer: sgd}\n"), List.of());
+        assertEquals(OptimizerKind.SGD, teacher.teachers().get(0).train().optimizer());
+        assertTrue(ConfigLoader.keys(defaults).contains("student.train.optimizer"), ConfigLoader.keys(defaults).toString());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(List.of("student.train.optimizer=lamb")));
+        assertTrue(e.getMessage().contains("student.train.optimizer = 'lamb' is not valid; expected one of adamw, adadelta, sgd"),
+                e.getMessage());
+        // a near miss is an unknown key whose message lists the optional key among the known ones
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of("student.train.optimiser=sgd")));
+        assertTrue(e.getMessage().contains("unknown key 'student.train.optimiser'") && e.getMessage().contains("optimizer"),
+                e.getMessage());
+    }
 }

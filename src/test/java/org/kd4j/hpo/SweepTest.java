@@ -74,6 +74,17 @@ class SweepTest {
     }
 
     @Test
+    void theOptimizerCanBeSweptThoughAdamWIsNotWritten() {
+        List<Dimension> dims = List.of(new Dimension("student.train.optimizer", DimensionType.CATEGORICAL, 0, 0,
+                List.of("adamw", "adadelta", "sgd")));
+        SweepConfig config = tiny(1, dims, SearchMode.GRID);
+        assertEquals(ConfigLoader.load(Path.of(config.base()), config.set()), Sweep.checkSpace(config));
+        assertEquals(org.kd4j.config.OptimizerKind.SGD, ConfigLoader.load(Path.of(config.base()),
+                java.util.stream.Stream.concat(config.set().stream(), java.util.stream.Stream.of(
+                        dims.get(0).override(new TrialValue.Choice("sgd")))).toList()).student().train().optimizer());
+    }
+
+    @Test
     void aFailingTrialIsRecordedAndTheSweepGoesOn() {
         List<Dimension> dims = List.of(new Dimension("data.max_length", DimensionType.CATEGORICAL, 0, 0, List.of("32", "7")));
         Sweep.Result result = new Sweep(tiny(2, dims, SearchMode.GRID), false).run();

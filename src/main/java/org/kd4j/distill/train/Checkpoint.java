@@ -15,6 +15,7 @@ import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.kd4j.KdException;
+import org.kd4j.config.OptimizerKind;
 import org.kd4j.model.TextClassifier;
 import org.kd4j.util.AtomicFiles;
 import org.kd4j.util.FileTrees;
@@ -23,7 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A resumable checkpoint: the model's parameters, the loss' own trainable arrays (the hidden and layer losses'
- * projections, {@code kd_*}: trained with the model but not part of it), the optimizer's moments and the
+ * projections, {@code kd_*}: trained with the model but not part of it), the optimizer's kind and state and the
  * {@link TrainingState}, in one folder {@code <dir>/checkpoint}. The folder is written beside the old one and swapped in by renames, so a crash leaves
  * either the previous checkpoint or the new one, never a mix.
  */
@@ -34,6 +35,12 @@ public final class Checkpoint {
     /** The loss' own parameters ({@link LossTargets#lossParameters()}); absent in checkpoints written before they were saved. */
     static final String LOSS_PARAMS = "loss-params.bin";
     static final String STATE = "state.json";
+    /**
+     * The first long of {@link #OPTIMIZER} since it names its optimizer (then the name, the step count and the two
+     * state maps); a file without it is from before, and begins with the step count of AdamW's moments. Negative, so it
+     * never reads as a step count.
+     */
+    static final long OPTIMIZER_FORMAT = -0x4B44344F50540002L;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LogManager.getLogger(Checkpoint.class);
 
@@ -48,7 +55,7 @@ public final class Checkpoint {
     }
 
     /** A checkpoint of a model whose loss has no parameters of its own. */
-    public static void save(Path dir, TextClassifier model, AdamW optimizer, TrainingState state) {
+    public static void save(Path dir, TextClassifier model, Optimizer optimizer, TrainingState state) {
         save(dir, model, Map.of(), optimizer, state);
     }
 
@@ -56,7 +63,7 @@ public final class Checkpoint {
      * @param lossParameters the loss' own trainable arrays by name (the hidden and layer losses' projections); empty
      *     without
      */
-    public static void save(Path dir, TextClassifier model, Map<String, INDArray> lossParameters, AdamW optimizer,
+    public static void save(Path dir, TextClassifier model, Map<String, INDArray> lossParameters, Optimizer optimizer,
                             TrainingState state) {
         save(dir, model.parameters(), lossParameters, optimizer, state);
     }
@@ -65,7 +72,7 @@ public final class Checkpoint {
      * A checkpoint of named parameter arrays that are not one whole model (the co-finetuning's shared head); read back
      * by {@link #load}, whose {@link Loaded#parameters()} are these arrays.
      */
-    static void save(Path dir, Map<String, INDArray> parameters, Map<String, INDArray> lossParameters, AdamW optimizer,
+    static void save(Path dir, Map<String, INDArray> parameters, Map<String, INDArray> lossParameters, Optimizer optimizer,
                      TrainingState state) {
         writeFolder(folder(dir), fresh -> {
             AtomicFiles.write(fresh.resolve(PARAMS), out -> {
@@ -80,9 +87,11 @@ public final class Checkpoint {
             });
             AtomicFiles.write(fresh.resolve(OPTIMIZER), out -> {
                 DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out));
+                data.writeLong(OPTIMIZER_FORMAT);
+                data.writeUTF(optimizer.kind().configName());
                 data.writeLong(optimizer.step());
-                NamedArrays.write(data, optimizer.firstMoments());
-                NamedArrays.write(data, optimizer.secondMoments());
+                NamedArrays.write(data, optimizer.firstState());
+                NamedArrays.write(data, optimizer.secondState());
                 data.flush();
             });
             AtomicFiles.write(fresh.resolve(STATE), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
@@ -148,14 +157,18 @@ public final class Checkpoint {
                     lossParams = NamedArrays.read(new DataInputStream(in));
                 }
             }
-            AdamW optimizer;
+            Optimizer optimizer;
             try (InputStream in = new BufferedInputStream(Files.newInputStream(folder.resolve(OPTIMIZER)))) {
                 DataInputStream data = new DataInputStream(in);
-                long steps = data.readLong();
-                Map<String, INDArray> m = NamedArrays.read(data);
-                Map<String, INDArray> v = NamedArrays.read(data);
-                optimizer = new AdamW(0);
-                optimizer.restore(m, v, steps);
+                long first = data.readLong();
+                // before the optimizer was named, the file began with the step count and held AdamW's moments
+                OptimizerKind kind = first == OPTIMIZER_FORMAT ? optimizerKind(data.readUTF(), folder.resolve(OPTIMIZER))
+                        : OptimizerKind.ADAMW;
+                long steps = first == OPTIMIZER_FORMAT ? data.readLong() : first;
+                Map<String, INDArray> firstState = NamedArrays.read(data);
+                Map<String, INDArray> secondState = NamedArrays.read(data);
+                optimizer = Optimizer.create(kind, 0);
+                optimizer.restore(firstState, secondState, steps);
             }
             return new Loaded(params, lossParams, optimizer, state);
         } catch (IOException | RuntimeException e) {
@@ -166,12 +179,23 @@ public final class Checkpoint {
         }
     }
 
+    private static OptimizerKind optimizerKind(String name, Path file) {
+        for (OptimizerKind kind : OptimizerKind.values()) {
+            if (kind.configName().equals(name)) {
+                return kind;
+            }
+        }
+        throw new KdException(file + ": unknown optimizer '" + name + "'; expected one of "
+                + java.util.Arrays.stream(OptimizerKind.values()).map(OptimizerKind::configName).toList());
+    }
+
     /**
      * A checkpoint read back: parameters by name (copied into a model built from the same config), the loss' own
-     * parameters (empty in checkpoints written before they were saved), the optimizer's moments (its weight decay comes
-     * from the run's config, not the file) and the training state.
+     * parameters (empty in checkpoints written before they were saved), the optimizer's kind and state (its weight decay
+     * comes from the run's config, not the file; AdamW in checkpoints written before the kind was saved) and the training
+     * state.
      */
-    public record Loaded(Map<String, INDArray> parameters, Map<String, INDArray> lossParameters, AdamW optimizerState,
+    public record Loaded(Map<String, INDArray> parameters, Map<String, INDArray> lossParameters, Optimizer optimizerState,
                          TrainingState state) {
 
         /**

@@ -17,13 +17,13 @@ final class Checkpoints implements TrainingListener {
     private final Path workDir;
     private final TextClassifier model;
     private final Supplier<Map<String, INDArray>> lossParameters;
-    private final AdamW optimizer;
+    private final Optimizer optimizer;
     private final int everySteps;
 
     /** @param lossParameters the loss' own parameters when a checkpoint is written (made once the loss is in the graph) */
     Checkpoints(Path workDir, TextClassifier model,
                 Supplier<Map<String, INDArray>> lossParameters,
-                AdamW optimizer, int everySteps) {
+                Optimizer optimizer, int everySteps) {
         this.workDir = workDir;
         this.model = model;
         this.lossParameters = lossParameters;

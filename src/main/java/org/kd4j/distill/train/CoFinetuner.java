@@ -46,7 +46,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * engine keeps its last step's arrays for reuse, each gets 1/K of the step-array budget a lone teacher has (its batches
  * cut into smaller micro-batches when needed), so that K teachers together keep about what one does; the head's
  * gradients are added up, then one step updates everything: global-norm clipping over all the teachers' gradients and
- * the summed head gradient together, AdamW on each encoder and once on the shared head, whose new values are then
+ * the summed head gradient together, the optimizer on each encoder and once on the shared head, whose new values are then
  * copied into every teacher's graph.
  *
  * <p><b>Schedule.</b> One joint run with the teachers' common {@link TrainConfig} (the config requires their train
@@ -56,7 +56,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * they share a head). There is no early stopping.
  *
  * <p><b>Resuming.</b> After every epoch a {@link CoFinetuningCheckpoint} is written atomically into the work folder:
- * every member's parameters and AdamW state, the shared head's AdamW state and the {@link TrainingState} (epoch, step,
+ * every member's parameters and optimizer state, the shared head's optimizer state and the {@link TrainingState} (epoch, step,
  * best epoch and score, dev scores); the best epoch's models ({@code best-<k>.kdm}) are written before the checkpoint
  * that names that epoch. The batch order needs no saved random state: it is a function of the seed and the epoch
  * ({@link BatchPlanner#trainingOrder}), and training draws nothing else at random. {@link #fit} continues from the
@@ -236,9 +236,9 @@ public final class CoFinetuner {
         int stepsPerEpoch = planner.trainingOrder(lengths, 0).size();
         long totalSteps = (long) stepsPerEpoch * c.epochs();
         LearningRateSchedule lr = new LearningRateSchedule(c.learningRate(), Math.round(c.warmupFraction() * totalSteps), totalSteps);
-        List<AdamW> optimizers = new ArrayList<>();
-        members.forEach(m -> optimizers.add(new AdamW(c.weightDecay())));
-        AdamW headOptimizer = new AdamW(c.weightDecay());
+        List<Optimizer> optimizers = new ArrayList<>();
+        members.forEach(m -> optimizers.add(Optimizer.create(c.optimizer(), c.weightDecay())));
+        Optimizer headOptimizer = Optimizer.create(c.optimizer(), c.weightDecay());
         List<String> memberNames = members.stream().map(Member::name).toList();
         String names = String.join(" + ", memberNames);
         String fingerprint = fingerprint();
@@ -248,11 +248,9 @@ public final class CoFinetuner {
             for (int k = 0; k < members.size(); k++) {
                 Checkpoint.Loaded saved = loaded.members().get(k);
                 saved.restoreInto(members.get(k).model());
-                optimizers.get(k).restore(saved.optimizerState().firstMoments(), saved.optimizerState().secondMoments(),
-                        saved.optimizerState().step());
+                optimizers.get(k).restoreFrom(saved.optimizerState(), loaded.folder().resolve("member-" + k));
             }
-            AdamW savedHead = loaded.head().optimizerState();
-            headOptimizer.restore(savedHead.firstMoments(), savedHead.secondMoments(), savedHead.step());
+            headOptimizer.restoreFrom(loaded.head().optimizerState(), loaded.folder().resolve("head"));
             for (Map<String, INDArray> head : heads) {
                 head.forEach((name, array) -> array.assign(loaded.head().parameters().get(name)));
             }
@@ -434,7 +432,7 @@ public final class CoFinetuner {
     }
 
     /** Clips all gradients together, updates each encoder and the shared head once, and copies the head to every member. */
-    private void update(JointGradients g, List<AdamW> optimizers, AdamW headOptimizer, double learningRate,
+    private void update(JointGradients g, List<Optimizer> optimizers, Optimizer headOptimizer, double learningRate,
                         List<GradientEngine> engines) {
         Map<String, INDArray> all = new LinkedHashMap<>();
         Map<String, EmbeddingTable.RowGradient> allRows = new LinkedHashMap<>();

@@ -17,8 +17,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <pre>
  * cofinetuning/state.json            the set's fingerprint, the members' names and the {@link TrainingState}
  * cofinetuning/member-&lt;k&gt;/checkpoint  member k's {@link Checkpoint}: its parameters (its copy of the shared head
- *                                    included) and its encoder's AdamW moments and step
- * cofinetuning/head/checkpoint       the shared head's {@link Checkpoint}: its parameters and its AdamW moments and step
+ *                                    included) and its encoder's optimizer state and step
+ * cofinetuning/head/checkpoint       the shared head's {@link Checkpoint}: its parameters and its optimizer state and step
  * </pre>
  * Each part is an ordinary {@link Checkpoint} (same files, same format). The best epoch's models ({@code best-<k>.kdm}
  * beside the folder) are written before the checkpoint that names that epoch as the best.
@@ -60,8 +60,8 @@ final class CoFinetuningCheckpoint {
      * @param optimizers each member's encoder optimizer
      * @param head the shared head's parameters
      */
-    static void save(Path workDir, Meta meta, List<Map<String, INDArray>> models, List<AdamW> optimizers,
-                     Map<String, INDArray> head, AdamW headOptimizer) {
+    static void save(Path workDir, Meta meta, List<Map<String, INDArray>> models, List<Optimizer> optimizers,
+                     Map<String, INDArray> head, Optimizer headOptimizer) {
         Checkpoint.writeFolder(folder(workDir), fresh -> {
             for (int k = 0; k < models.size(); k++) {
                 Checkpoint.save(fresh.resolve("member-" + k), models.get(k), Map.of(), optimizers.get(k), meta.state());

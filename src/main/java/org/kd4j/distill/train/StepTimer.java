@@ -1,6 +1,7 @@
 package org.kd4j.distill.train;
 
 import org.kd4j.config.DistillConfig;
+import org.kd4j.config.OptimizerKind;
 import org.kd4j.config.TrainConfig;
 import org.kd4j.data.batch.Batch;
 import org.kd4j.data.batch.EncodedDataset;
@@ -8,8 +9,9 @@ import org.kd4j.model.TextClassifier;
 import org.kd4j.util.Parallelism;
 
 /**
- * Single training steps (forward, backward, AdamW update) of a model on given batches, without epochs, evaluation or
- * checkpoints: what benchmarks time. Cross-entropy on gold labels, learning rate 1e-4, the default clipping.
+ * Single training steps (forward, backward, optimizer update: AdamW unless another is given) of a model on given
+ * batches, without epochs, evaluation or checkpoints: what benchmarks time. Cross-entropy on gold labels, learning rate
+ * 1e-4, weight decay 0.01, the default clipping.
  */
 public final class StepTimer implements AutoCloseable {
 
@@ -17,11 +19,12 @@ public final class StepTimer implements AutoCloseable {
     private final TrainingStep step;
     private long steps;
 
-    private StepTimer(TextClassifier model, EncodedDataset data, Parallelism parallelism, boolean poolStepArrays) {
+    private StepTimer(TextClassifier model, EncodedDataset data, Parallelism parallelism, boolean poolStepArrays,
+                      OptimizerKind optimizer) {
         LossTargets targets = new LossTargets("bench", null, DistillConfig.defaults(), data.task().isRegression(),
                 model.outputs(), data.size());
         this.engine = new GradientEngine("bench", model, targets, data, 0, parallelism, poolStepArrays);
-        this.step = new TrainingStep(model, engine, new AdamW(0.01), TrainConfig.defaults().clipNorm());
+        this.step = new TrainingStep(model, engine, Optimizer.create(optimizer, 0.01), TrainConfig.defaults().clipNorm());
     }
 
     /** Steps of {@code model} on batches of {@code data} with {@code parallelism}'s workers and micro-batches. */
@@ -31,7 +34,13 @@ public final class StepTimer implements AutoCloseable {
 
     /** As {@link #of(TextClassifier, EncodedDataset, Parallelism)}; {@code poolStepArrays} false only to compare. */
     public static StepTimer of(TextClassifier model, EncodedDataset data, Parallelism parallelism, boolean poolStepArrays) {
-        return new StepTimer(model, data, parallelism, poolStepArrays);
+        return of(model, data, parallelism, poolStepArrays, OptimizerKind.ADAMW);
+    }
+
+    /** As {@link #of(TextClassifier, EncodedDataset, Parallelism, boolean)}, with {@code optimizer}. */
+    public static StepTimer of(TextClassifier model, EncodedDataset data, Parallelism parallelism, boolean poolStepArrays,
+                               OptimizerKind optimizer) {
+        return new StepTimer(model, data, parallelism, poolStepArrays, optimizer);
     }
 
     /** One update on {@code batch}; returns the loss before it. */

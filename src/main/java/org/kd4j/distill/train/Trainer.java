@@ -25,7 +25,7 @@ import org.kd4j.util.Parallelism;
  * its teachers, combined per batch by the ensemble, in the distillation loss; see {@link LossTargets}).
  *
  * <p>{@link #fit} is the loop and nothing else: batches in a seeded, bucketed order; each a {@link TrainingStep}
- * (gradients from the data-parallel {@link GradientEngine}, clipping, AdamW with linear warm-up and decay); after each
+ * (gradients from the data-parallel {@link GradientEngine}, clipping, the config's optimizer with linear warm-up and decay); after each
  * epoch the dev set's metrics. What happens around it is a {@link TrainingListener}: {@link Checkpoints} (every N steps
  * and at each epoch end, so that a resumed run ends exactly where an uninterrupted one does), {@link BestWeights}
  * ({@value #BEST_MODEL} in the work folder, put back at the end), {@link EarlyStopping}, progress, and the
@@ -79,15 +79,14 @@ public final class Trainer {
         TemperatureSchedule temperature = TemperatureSchedule.linear(setup.distill.temperature(), setup.distill.temperatureEnd(),
                 totalSteps);
         int padTo = data.padding() == PaddingMode.FIXED ? data.maxLength() : 0;
-        AdamW optimizer = new AdamW(config.weightDecay());
+        Optimizer optimizer = Optimizer.create(config.optimizer(), config.weightDecay());
 
         TrainingState state = TrainingState.start();
         Checkpoint.Loaded loaded = null;
         if (resume && Checkpoint.exists(setup.workDir)) {
             loaded = Checkpoint.load(setup.workDir);
             loaded.restoreInto(model);
-            optimizer.restore(loaded.optimizerState().firstMoments(), loaded.optimizerState().secondMoments(),
-                    loaded.optimizerState().step());
+            optimizer.restoreFrom(loaded.optimizerState(), Checkpoint.folder(setup.workDir));
             state = loaded.state();
             LOG.info("{}: resuming at epoch {}, batch {} (step {})", setup.name, state.epoch() + 1, state.batchInEpoch(), state.step());
         } else {

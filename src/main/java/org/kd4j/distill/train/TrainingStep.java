@@ -8,19 +8,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * One update of a model: the batch's gradients from the {@link GradientEngine}, the embedding gradient scatter-added
- * into the tables' rows, global-norm clipping, AdamW. A non-finite loss updates nothing: it is returned for the caller
+ * into the tables' rows, global-norm clipping, the optimizer. A non-finite loss updates nothing: it is returned for the caller
  * to stop on.
  */
 final class TrainingStep {
 
     private final TextClassifier model;
     private final GradientEngine engine;
-    private final AdamW optimizer;
+    private final Optimizer optimizer;
     private final double clipNorm;
     /** The model's trainable arrays by name, and the loss' own (the same arrays every step). */
     private final Map<String, INDArray> parameters;
 
-    TrainingStep(TextClassifier model, GradientEngine engine, AdamW optimizer, double clipNorm) {
+    TrainingStep(TextClassifier model, GradientEngine engine, Optimizer optimizer, double clipNorm) {
         this.model = model;
         this.engine = engine;
         this.optimizer = optimizer;

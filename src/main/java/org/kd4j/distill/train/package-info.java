@@ -8,8 +8,8 @@
  *   <li>{@link org.kd4j.distill.train.LossTargets}: the loss in the graph and its targets from the teachers'
  *       ensemble;</li>
  *   <li>{@link org.kd4j.distill.train.TrainingStep}: one update (clipping by
- *       {@link org.kd4j.distill.train.GradientClipping}, {@link org.kd4j.distill.train.AdamW} with a
- *       {@link org.kd4j.distill.train.LearningRateSchedule});</li>
+ *       {@link org.kd4j.distill.train.GradientClipping}, the config's {@link org.kd4j.distill.train.Optimizer}
+ *       (AdamW, Adadelta or SGD with momentum) with a {@link org.kd4j.distill.train.LearningRateSchedule});</li>
  *   <li>{@link org.kd4j.distill.train.TrainingListener}s: {@link org.kd4j.distill.train.Checkpoints},
  *       {@link org.kd4j.distill.train.BestWeights}, {@link org.kd4j.distill.train.EarlyStopping}, progress
  *       ({@link org.kd4j.distill.train.Progress}: a bar on a terminal, log lines otherwise) and the

@@ -1,0 +1,53 @@
+package org.kd4j.distill.train;
+
+import org.kd4j.config.OptimizerKind;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Adadelta (Zeiler 2012) with rho 0.95 and epsilon 1e-6, Tang et al.'s (2019) optimizer for their distilled BiLSTM:
+ * g' = g + wd p; a = rho a + (1-rho) g'^2; d = sqrt(b + eps) / sqrt(a + eps) g'; b = rho b + (1-rho) d^2; p -= lr d.
+ * The first state array is a (the running mean of squared gradients), the second b (of squared updates). Weight decay
+ * is an L2 term in the gradient, as in {@code torch.optim.Adadelta}.
+ */
+public final class Adadelta extends Optimizer {
+
+    static final double RHO = 0.95;
+    static final double EPSILON = 1e-6;
+
+    public Adadelta(double weightDecay) {
+        super(weightDecay);
+    }
+
+    @Override
+    public OptimizerKind kind() {
+        return OptimizerKind.ADADELTA;
+    }
+
+    @Override
+    int stateArrays() {
+        return 2;
+    }
+
+    @Override
+    void apply(INDArray p, INDArray a, INDArray b, INDArray g, boolean decay, double lr) {
+        INDArray gradient = withL2(g, p, decay, weightDecay);
+        INDArray squared = gradient.mul(gradient).muli(1 - RHO);
+        a.muli(RHO).addi(squared);
+        squared.close();
+        INDArray delta = b.add(EPSILON);
+        Transforms.sqrt(delta, false);
+        INDArray rms = a.add(EPSILON);
+        Transforms.sqrt(rms, false);
+        delta.divi(rms).muli(gradient);
+        rms.close();
+        if (gradient != g) {
+            gradient.close();
+        }
+        INDArray deltaSquared = delta.mul(delta).muli(1 - RHO);
+        b.muli(RHO).addi(deltaSquared);
+        deltaSquared.close();
+        p.subi(delta.muli(lr));
+        delta.close();
+    }
+}

@@ -1,0 +1,40 @@
+package org.kd4j.distill.train;
+
+import org.kd4j.config.OptimizerKind;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Stochastic gradient descent with momentum 0.9, in {@code torch.optim.SGD}'s form: g' = g + wd p; b = mu b + g';
+ * p -= lr b. Its one state array is b, the momentum buffer (zero before the first step, so that the first b is g').
+ * Weight decay is an L2 term in the gradient.
+ */
+public final class MomentumSgd extends Optimizer {
+
+    static final double MOMENTUM = 0.9;
+
+    public MomentumSgd(double weightDecay) {
+        super(weightDecay);
+    }
+
+    @Override
+    public OptimizerKind kind() {
+        return OptimizerKind.SGD;
+    }
+
+    @Override
+    int stateArrays() {
+        return 1;
+    }
+
+    @Override
+    void apply(INDArray p, INDArray buffer, INDArray unused, INDArray g, boolean decay, double lr) {
+        INDArray gradient = withL2(g, p, decay, weightDecay);
+        buffer.muli(MOMENTUM).addi(gradient);
+        if (gradient != g) {
+            gradient.close();
+        }
+        INDArray step = buffer.mul(lr);
+        p.subi(step);
+        step.close();
+    }
+}

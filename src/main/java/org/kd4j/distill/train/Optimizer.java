@@ -1,0 +1,149 @@
+package org.kd4j.distill.train;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.kd4j.KdException;
+import org.kd4j.config.OptimizerKind;
+import org.kd4j.model.EmbeddingLayer;
+import org.kd4j.model.embed.EmbeddingTable;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Updates a model's parameters in place from their gradients, keeping one or two state arrays per parameter (moments,
+ * accumulators) and a step count, which {@link Checkpoint} saves and restores. Which one trains a model is its
+ * {@code train.optimizer} ({@link OptimizerKind}); the formulas are in the subclasses and the enum.
+ *
+ * <p>Weight decay applies to weight matrices and embedding tables (names ending in {@code _w}, or the embedding layer's
+ * tables), never to biases and norms. Embedding tables get sparse gradients ({@link EmbeddingTable.RowGradient}) and a
+ * lazy update: only the rows a batch touched move, their state and weight decay included, as TensorFlow's LazyAdam and
+ * PyTorch's SparseAdam do; untouched rows keep their state. A step then costs O(tokens x dim) for the tables instead of
+ * O(vocab x dim).
+ */
+public abstract sealed class Optimizer permits AdamW, Adadelta, MomentumSgd {
+
+    /** The weight decay of {@code train.weight_decay}. */
+    protected final double weightDecay;
+    private final Map<String, INDArray> first = new LinkedHashMap<>();
+    private final Map<String, INDArray> second = new LinkedHashMap<>();
+    private long step;
+
+    Optimizer(double weightDecay) {
+        this.weightDecay = weightDecay;
+    }
+
+    /** The optimizer of {@code kind} with weight decay {@code weightDecay}, its state empty. */
+    public static Optimizer create(OptimizerKind kind, double weightDecay) {
+        return switch (kind) {
+            case ADAMW -> new AdamW(weightDecay);
+            case ADADELTA -> new Adadelta(weightDecay);
+            case SGD -> new MomentumSgd(weightDecay);
+        };
+    }
+
+    public abstract OptimizerKind kind();
+
+    /** How many state arrays it keeps per parameter: 1 (only {@link #firstState()}) or 2. */
+    abstract int stateArrays();
+
+    /** Called once at the start of step {@code t} (1-based), before any parameter is updated. */
+    void beginStep(long t) {
+    }
+
+    /**
+     * One update of {@code p} in place, with its state arrays (their rows, for a table) and gradient {@code g}.
+     *
+     * @param s2 the second state array; null when {@link #stateArrays()} is 1
+     * @param decay whether weight decay applies to this parameter
+     */
+    abstract void apply(INDArray p, INDArray s1, INDArray s2, INDArray g, boolean decay, double lr);
+
+    /**
+     * One update of every parameter in place, with learning rate {@code lr}: dense gradients for graph weights, row
+     * gradients for embedding tables. Every parameter must have exactly one of the two.
+     */
+    public final void update(Map<String, INDArray> params, Map<String, INDArray> grads,
+                             Map<String, EmbeddingTable.RowGradient> rowGrads, double lr) {
+        step++;
+        beginStep(step);
+        boolean two = stateArrays() == 2;
+        for (Map.Entry<String, INDArray> e : params.entrySet()) {
+            String name = e.getKey();
+            INDArray p = e.getValue();
+            INDArray s1 = first.computeIfAbsent(name, k -> Nd4j.zeros(p.dataType(), p.shape()));
+            INDArray s2 = two ? second.computeIfAbsent(name, k -> Nd4j.zeros(p.dataType(), p.shape())) : null;
+            boolean decay = weightDecay > 0 && (name.endsWith("_w") || EmbeddingLayer.isTable(name));
+            if (grads.containsKey(name)) {
+                apply(p, s1, s2, grads.get(name).reshape(p.shape()), decay, lr);
+            } else if (rowGrads.containsKey(name)) {
+                EmbeddingTable.RowGradient g = rowGrads.get(name);
+                INDArray pr = Nd4j.pullRows(p, 1, g.rows());
+                INDArray r1 = Nd4j.pullRows(s1, 1, g.rows());
+                INDArray r2 = two ? Nd4j.pullRows(s2, 1, g.rows()) : null;
+                apply(pr, r1, r2, g.values(), decay, lr);
+                INDArray rows = Nd4j.createFromArray(g.rows());
+                scatterAssign(p, rows, pr);
+                scatterAssign(s1, rows, r1);
+                if (two) {
+                    scatterAssign(s2, rows, r2);
+                    r2.close();
+                }
+                // The gathered rows are copies: once scattered back they are closed, as apply's temporaries are.
+                pr.close();
+                r1.close();
+                rows.close();
+            } else {
+                throw new IllegalStateException("no gradient for parameter " + name);
+            }
+        }
+    }
+
+    /** {@code target[rows[i]] = values[i]}, in place. */
+    private static void scatterAssign(INDArray target, INDArray rows, INDArray values) {
+        Nd4j.exec(DynamicCustomOp.builder("scatter_upd").addInputs(target, rows, values).addOutputs(target).build());
+    }
+
+    /** {@code g + wd p} when {@code decay} (weight decay as an L2 term of the loss), else {@code g} itself. */
+    static INDArray withL2(INDArray g, INDArray p, boolean decay, double weightDecay) {
+        return decay ? p.mul(weightDecay).addi(g) : g;
+    }
+
+    /** Updates made so far. */
+    public long step() {
+        return step;
+    }
+
+    /** The first state array by parameter name (AdamW's first moments), for checkpoints. */
+    public Map<String, INDArray> firstState() {
+        return first;
+    }
+
+    /** The second state array by parameter name (AdamW's second moments); empty for a one-array optimizer. */
+    public Map<String, INDArray> secondState() {
+        return second;
+    }
+
+    /** Restores the state saved from {@link #firstState()}, {@link #secondState()} and {@link #step()}. */
+    public void restore(Map<String, INDArray> firstArrays, Map<String, INDArray> secondArrays, long steps) {
+        first.clear();
+        first.putAll(firstArrays);
+        second.clear();
+        second.putAll(secondArrays);
+        step = steps;
+    }
+
+    /**
+     * Restores the state of {@code saved}, read from the checkpoint {@code where}; it must be of the same kind.
+     *
+     * @throws KdException naming the checkpoint and both optimizers when they differ
+     */
+    public void restoreFrom(Optimizer saved, Object where) {
+        if (saved.kind() != kind()) {
+            throw new KdException(where + ": the checkpoint was trained with optimizer " + saved.kind().configName()
+                    + ", this run's train.optimizer is " + kind().configName() + "; expected the same optimizer to resume:"
+                    + " set train.optimizer back, or start over without --resume");
+        }
+        restore(saved.firstState(), saved.secondState(), saved.step());
+    }
+}
