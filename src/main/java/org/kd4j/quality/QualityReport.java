@@ -137,7 +137,10 @@ public final class QualityReport {
     }
 
     public List<TeacherConfig> teachers(GlueTask task) {
-        return taskConfigs.get(task).teachers();
+        boolean taught = plan.cells().contains(CellKind.SINGLE_TEACHER) || plan.cells().contains(CellKind.ENSEMBLE)
+                || !plan.methods().isEmpty();
+        // a plan of cross-entropy cells only has no teachers (its configs hold the default one, which nothing uses)
+        return taught ? taskConfigs.get(task).teachers() : List.of();
     }
 
     /** A student's section as the plan gives it (the first task's). */
@@ -214,7 +217,8 @@ public final class QualityReport {
                 examples == 0 ? "" : String.format(Locale.ROOT, " (%,d examples)", examples)));
         sb.append(String.format(Locale.ROOT, "Training rows: %s; max length %d; teachers: %s.%s%n%n",
                 data.trainLimit() == 0 ? "all" : String.format(Locale.ROOT, "a seeded subset of %,d (data.train_limit)", data.trainLimit()),
-                data.maxLength(), teachers(task).stream().map(TeacherConfig::name).collect(Collectors.joining(", ")),
+                data.maxLength(), teachers(task).isEmpty() ? "none (cross-entropy cells only)"
+                        : teachers(task).stream().map(TeacherConfig::name).collect(Collectors.joining(", ")),
                 data.unlabeledTrain() == 0 ? "" : String.format(Locale.ROOT, " Distilled students also see %,d further"
                         + " training rows labeled by the teachers (data.unlabeled_train).", data.unlabeledTrain())));
         List<String> header = new ArrayList<>(List.of("cell"));
@@ -236,6 +240,9 @@ public final class QualityReport {
                     + " cells for it.%n%n", String.join(", ", standIns)));
         }
 
+        if (teachers(task).isEmpty()) {
+            return sb.toString();
+        }
         MarkdownTable own = new MarkdownTable("teacher / ensemble", "dev " + metric.key(), "fine-tuning");
         for (TeacherConfig t : teachers(task)) {
             OptionalDouble score = teacher(task, t.name());

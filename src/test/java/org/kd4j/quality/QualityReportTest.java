@@ -1,6 +1,7 @@
 package org.kd4j.quality;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -422,6 +423,37 @@ class QualityReportTest {
     }
 
     /** A table row with exactly these cells (padding aside). */
+    /** A plan of cross-entropy cells only (students compared with each other, e.g. by optimizer) names no teacher. */
+    @Test
+    void aPlanOfCrossEntropyCellsOnlyHasNoTeacherRows(@TempDir Path dir) throws Exception {
+        Path planFile = dir.resolve("ce-plan.yaml");
+        Files.writeString(planFile, """
+                results_dir: %s
+                seeds: [1]
+                cells: [cross_entropy]
+                base:
+                  data: {dir: %s, max_length: 24, batch_size: 16}
+                  run: {cache_dir: %s}
+                tasks:
+                  - task: SST-2
+                students:
+                  - name: adamw
+                    student: {model: {type: bilstm, hidden: 16, ffn: 16}}
+                  - name: sgd
+                    student: {model: {type: bilstm, hidden: 16, ffn: 16}, train: {optimizer: sgd, learning_rate: 0.1}}
+                """.formatted(dir.resolve("results"), dir.resolve("data"), dir.resolve("cache")));
+        QualityPlan plan = QualityPlan.load(planFile);
+        List<QualityCell> cells = QualityBenchmark.allCells(plan, planFile.toString());
+        assertEquals(2, cells.size());
+        assertFalse(cells.get(0).configSha256().equals(cells.get(1).configSha256()), "the optimizer is in the cell's hash");
+        finish(cells, "SST-2/adamw/cross-entropy/seed-1", 0.80, Map.of(), null, 10);
+        finish(cells, "SST-2/sgd/cross-entropy/seed-1", 0.75, Map.of(), null, 10);
+        String md = QualityReport.read(plan, planFile.toString()).markdown("bench quality --plan x");
+        assertRow(md, "cross-entropy only", "80.0", "75.0");
+        assertTrue(md.contains("teachers: none (cross-entropy cells only)."), md);
+        assertFalse(md.contains("teacher / ensemble") || md.contains("| teacher ") || md.contains("fine-tuning |"), md);
+    }
+
     private static void assertRow(String markdown, String... cells) {
         StringBuilder regex = new StringBuilder("(?m)^\\|");
         for (String cell : cells) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kd4j.KdException;
 import org.kd4j.config.ExperimentConfig;
+import org.kd4j.config.OptimizerKind;
 import org.kd4j.config.TrainConfig;
 import org.kd4j.data.tokenize.BertTokenizer;
 import org.kd4j.model.Pooling;
@@ -125,5 +126,24 @@ class CoFinetunerResumeTest {
         KdException names = assertThrows(KdException.class, () -> tuner(others, 0.005, work).fit());
         assertTrue(names.getMessage().contains("[a, c]"), names.getMessage());
         assertTrue(Files.isRegularFile(state), "the foreign checkpoint is left as it was");
+    }
+
+    @Test
+    void theMembersAndTheHeadTrainWithTheConfigsOptimizerAndAnotherOneIsAnotherSet() {
+        Path work = root.resolve("sgd");
+        TrainConfig sgd = new TrainConfig(3, 0.05, 0.0, 0.1, 1.0, 3, 0, 0).withOptimizer(OptimizerKind.SGD);
+        assertThrows(Interrupted.class, () -> new CoFinetuner(pair(), sgd, config.data(), new Parallelism(1, 1, 0), work)
+                .fit((epoch, state) -> {
+                    throw new Interrupted();
+                }));
+        Path folder = work.resolve(CoFinetuningCheckpoint.FOLDER);
+        for (String part : List.of("member-0", "member-1", "head")) {
+            Optimizer saved = Checkpoint.load(folder.resolve(part)).optimizerState();
+            assertEquals(OptimizerKind.SGD, saved.kind(), part);
+            assertTrue(saved.secondState().isEmpty() && !saved.firstState().isEmpty(), part + ": SGD's one momentum buffer");
+        }
+        KdException e = assertThrows(KdException.class, () -> new CoFinetuner(pair(), sgd.withOptimizer(OptimizerKind.ADAMW),
+                config.data(), new Parallelism(1, 1, 0), work).fit());
+        assertTrue(e.getMessage().contains("does not match"), e.getMessage());
     }
 }
