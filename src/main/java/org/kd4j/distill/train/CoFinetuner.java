@@ -330,7 +330,9 @@ public final class CoFinetuner {
             fields.add(shapes.toString());
             fields.add(m.train().size() + "/" + m.dev().size() + "/" + m.padId() + "/" + Arrays.hashCode(m.train().lengths()));
         }
-        fields.add(String.valueOf(training));
+        // as before train.optimizer existed when it is AdamW, so that a co-finetuning interrupted then still resumes
+        String train = String.valueOf(training);
+        fields.add(training.optimizer() == org.kd4j.config.OptimizerKind.ADAMW ? train.replace(", optimizer=ADAMW]", "]") : train);
         fields.add(data.maxLength() + "/" + data.batchSize() + "/" + data.padding() + "/" + data.bucketing() + "/"
                 + data.bucketBatches());
         return org.kd4j.util.Hashing.fieldsHex(fields.toArray(String[]::new));
