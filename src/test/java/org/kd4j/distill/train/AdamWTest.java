@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.kd4j.model.embed.EmbeddingTable;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -31,23 +29,5 @@ class AdamWTest {
         assertEquals(2.0, b.getDouble(0, 0), 1e-9);
     }
 
-    @Test
-    void lazyRowUpdatesMatchDenseAdamOnTouchedRowsAndLeaveOthers() {
-        EmbeddingTable table = EmbeddingTable.random(6, 3, 1.0, DataType.DOUBLE, 3);
-        INDArray dense = table.weights().dup();
-        int[] ids = {4, 1, 4};
-        INDArray rowGrads = Nd4j.rand(DataType.DOUBLE, 3, 3).subi(0.5);
-        EmbeddingTable.RowGradient sparse = table.rowGradient(ids, rowGrads);
-        AdamW lazy = new AdamW(0.01);
-        AdamW full = new AdamW(0.01);
-        for (int step = 0; step < 3; step++) {
-            lazy.update(Map.of("emb_tokens", table.weights()), Map.of(), Map.of("emb_tokens", sparse), 0.05);
-            full.update(Map.of("emb_tokens", dense), Map.of("emb_tokens", table.gradient(ids, rowGrads)), Map.of(), 0.05);
-        }
-        INDArray untouched = EmbeddingTable.random(6, 3, 1.0, DataType.DOUBLE, 3).weights();
-        for (int row = 0; row < 6; row++) {
-            INDArray expected = row == 1 || row == 4 ? dense.getRow(row) : untouched.getRow(row);
-            assertEquals(0.0, table.weights().getRow(row).sub(expected).amaxNumber().doubleValue(), 1e-12, "row " + row);
-        }
-    }
+    // lazy row updates: OptimizerTest.lazyRowUpdatesMatchDenseUpdatesOnTouchedRowsAndLeaveOthers, for every kind
 }
