@@ -6,9 +6,8 @@ package org.kd4j.config;
  * run's warm-up and linear decay from {@code train.learning_rate}. Its constants are fixed, as below.
  *
  * <p>{@code train.weight_decay}'s default, 0.01, is AdamW's decoupled decay. For Adadelta and SGD it is an L2 term added
- * to the gradient, which PyTorch leaves at 0 for both: where gradients are small it can outweigh them (on the tests'
- * tiny BiLSTM, gradients of about 1e-4 against 0.01 times weights of about 0.1, the model learned nothing), so set it
- * with the optimizer.
+ * to the gradient, which PyTorch leaves at 0 for both: where gradients are small it can outweigh them, so set it with
+ * the optimizer.
  */
 public enum OptimizerKind {
 
