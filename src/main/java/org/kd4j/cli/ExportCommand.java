@@ -142,8 +142,8 @@ final class ExportCommand implements Callable<Integer> {
             return String.format(Locale.ROOT, "transformer %dL/%dH/%dA/FFN%d, %s pooling, %s", t.layers(), t.hidden(),
                     t.heads(), t.ffn(), t.pooling().name().toLowerCase(Locale.ROOT), t.activation().name().toLowerCase(Locale.ROOT));
         } else if (c instanceof BiLstmConfig b) {
-            return String.format(Locale.ROOT, "bilstm, embeddings %d, %d units per direction%s", b.hidden(), b.units(),
-                    b.headUnits() == 0 ? "" : ", ReLU layer " + b.headUnits());
+            return String.format(Locale.ROOT, "bilstm, embeddings %d, %d units per direction%s%s", b.hidden(), b.units(),
+                    b.depthNote(), b.headUnits() == 0 ? "" : ", ReLU layer " + b.headUnits());
         } else if (c instanceof CnnConfig n) {
             return String.format(Locale.ROOT, "cnn, embeddings %d, %d filters of widths 3, 4, 5", n.hidden(), n.filters());
         }

@@ -35,12 +35,14 @@ final class StudentBenchCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin ThreadsOption threadsOption;
 
     @Option(names = "--model", defaultValue = "transformer", paramLabel = "<type>",
-            description = "transformer, or bilstm (--hidden its embedding width, --ffn its units per direction; --layers"
-                    + " and --heads unused) (default: ${DEFAULT-VALUE}).")
+            description = "transformer, or bilstm (--hidden its embedding width, --ffn its units per direction,"
+                    + " --lstm-layers its stacked layers; --layers and --heads unused) (default: ${DEFAULT-VALUE}).")
     ModelType model;
     @Option(names = "--layers", defaultValue = "6") int layers;
     @Option(names = "--hidden", defaultValue = "256") int hidden;
     @Option(names = "--heads", defaultValue = "8") int heads;
+    @Option(names = "--lstm-layers", defaultValue = "1", description = "The BiLSTM's stacked layers (default:"
+            + " ${DEFAULT-VALUE}).") int lstmLayers;
     @Option(names = "--ffn", defaultValue = "1024") int ffn;
     @Option(names = "--batch", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).") int batch;
     @Option(names = "--length", defaultValue = "128", description = "Tokens per example (default: ${DEFAULT-VALUE}).")
@@ -60,7 +62,7 @@ final class StudentBenchCommand implements Callable<Integer> {
     public Integer call() {
         ModelConfig config = switch (model) {
             case TRANSFORMER -> new TransformerConfig(layers, hidden, heads, ffn, Math.max(512, length), Pooling.MEAN);
-            case BILSTM -> new BiLstmConfig(hidden, ffn);
+            case BILSTM -> new BiLstmConfig(hidden, ffn, 0, lstmLayers);
             default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--model: expected transformer or"
                     + " bilstm, found " + model.name().toLowerCase(java.util.Locale.ROOT));
         };
@@ -74,7 +76,8 @@ final class StudentBenchCommand implements Callable<Integer> {
                 parallelism, !noStepPool, optimizer, allCores);
         PrintWriter out = spec.commandLine().getOut();
         String shape = model == ModelType.BILSTM
-                ? String.format(java.util.Locale.ROOT, "bilstm embeddings %d, %d units per direction", hidden, ffn)
+                ? String.format(java.util.Locale.ROOT, "bilstm embeddings %d, %d units per direction%s", hidden, ffn,
+                        ((BiLstmConfig) config).depthNote())
                 : String.format(java.util.Locale.ROOT, "transformer %dL/%dH/%dA/FFN%d", layers, hidden, heads, ffn);
         out.printf("student %s, vocab %d, optimizer %s, %d worker(s), %d thread(s) available%n%n%s", shape,
                 tokenizer.vocabSize(), optimizer.configName(), parallelism.workers(), Runtime.getRuntime().availableProcessors(),

@@ -300,8 +300,9 @@ public final class DistillationRun {
             return String.format(Locale.ROOT, "cnn %d-wide embeddings, %d filters of widths 3/4/5%s", cnn.hidden(), cnn.filters(),
                     embeddings);
         } else if (m instanceof org.kd4j.model.BiLstmConfig b) {
-            return String.format(Locale.ROOT, "bilstm %d-wide embeddings, %d units per direction%s%s", b.hidden(), b.units(),
-                    b.headUnits() == 0 ? "" : ", a ReLU layer of " + b.headUnits() + " before the classifier", embeddings);
+            return String.format(Locale.ROOT, "bilstm %d-wide embeddings, %d units per direction%s%s%s", b.hidden(), b.units(),
+                    b.depthNote(), b.headUnits() == 0 ? "" : ", a ReLU layer of " + b.headUnits() + " before the classifier",
+                    embeddings);
         }
         var f = m.flat();
         return String.format(Locale.ROOT, "%s %dL/%dH/%dA/FFN%d%s", m.type().name().toLowerCase(Locale.ROOT), f.layers(),

@@ -34,7 +34,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *       activation as its formula ({@code x * Sigmoid(1.702 x)} for ND4J's fast GELU, {@code Erf} for exact GELU,
  *       {@code Tanh} for the tanh approximation, {@code Relu}), then masked-mean, [CLS]-through-tanh-pooler or
  *       first-token pooling;</li>
- *   <li>BiLSTM: one {@code LSTM} node, {@code direction=bidirectional} with {@code sequence_lens} from the mask (the
+ *   <li>BiLSTM: one {@code LSTM} node per layer (a layer above the first reads the one under it, {@code Transpose}d
+ *       and {@code Reshape}d to {@code [sequence, batch, 2 x units]}), {@code direction=bidirectional} with
+ *       {@code sequence_lens} from the mask (the
  *       reverse direction then reads each row backwards from its last real token, as kd4j's reversed-within-length
  *       backward LSTM does); gates reordered from ND4J's (input, forget, cell, output) to ONNX's (input, output,
  *       forget, cell); max over the real tokens;</li>
@@ -278,19 +280,33 @@ public final class StudentOnnxWriter {
     // ------------------------------------------------------------------ BiLSTM
 
     private String biLstm(String embeddings, String mask) {
-        int units = ((BiLstmConfig) config).units();
+        BiLstmConfig lstm = (BiLstmConfig) config;
+        int units = lstm.units();
         String lengths = b.op("Cast", "sequence_lens", List.of(b.op("ReduceSum", "lengths", List.of(ATTENTION_MASK, b.longs(1)),
                 intAttr("keepdims", 0))), intAttr("to", Onnx.TensorProto.DataType.INT32.getNumber()));
-        String timeMajor = b.op("Transpose", "time_major", List.of(embeddings), ints("perm", 1, 0, 2));
-        INDArray w = Nd4j.concat(0, LstmGates.toOnnx(params.get("lstm_fwd_w"), units), LstmGates.toOnnx(params.get("lstm_bwd_w"), units));
-        INDArray r = Nd4j.concat(0, LstmGates.toOnnx(params.get("lstm_fwd_rw"), units), LstmGates.toOnnx(params.get("lstm_bwd_rw"), units));
-        INDArray bias = Nd4j.concat(0, LstmGates.biasToOnnx(params.get("lstm_fwd_b"), units),
-                LstmGates.biasToOnnx(params.get("lstm_bwd_b"), units));
-        String states = b.op("LSTM", "lstm_states", List.of(timeMajor,
-                        b.weight("lstm_W", w.reshape(2, 4L * units, config.hidden())),
-                        b.weight("lstm_R", r.reshape(2, 4L * units, units)),
-                        b.weight("lstm_B", bias.reshape(2, 8L * units)), lengths),
-                intAttr("hidden_size", units), string("direction", "bidirectional"));
+        String input = b.op("Transpose", "time_major", List.of(embeddings), ints("perm", 1, 0, 2));
+        int width = config.hidden();
+        String states = null;
+        for (int k = 0; k < lstm.layers(); k++) {
+            String p = k == 0 ? "lstm_" : "lstm" + (k + 1) + "_";
+            String fwd = org.kd4j.model.BiLstm.direction(k, true);
+            String bwd = org.kd4j.model.BiLstm.direction(k, false);
+            INDArray w = Nd4j.concat(0, LstmGates.toOnnx(params.get(fwd + "_w"), units), LstmGates.toOnnx(params.get(bwd + "_w"), units));
+            INDArray r = Nd4j.concat(0, LstmGates.toOnnx(params.get(fwd + "_rw"), units), LstmGates.toOnnx(params.get(bwd + "_rw"), units));
+            INDArray bias = Nd4j.concat(0, LstmGates.biasToOnnx(params.get(fwd + "_b"), units),
+                    LstmGates.biasToOnnx(params.get(bwd + "_b"), units));
+            states = b.op("LSTM", p + "states", List.of(input,
+                            b.weight(p + "W", w.reshape(2, 4L * units, width)),
+                            b.weight(p + "R", r.reshape(2, 4L * units, units)),
+                            b.weight(p + "B", bias.reshape(2, 8L * units)), lengths),
+                    intAttr("hidden_size", units), string("direction", "bidirectional"));
+            if (k < lstm.layers() - 1) {
+                // [sequence, direction, batch, units] -> [sequence, batch, direction x units]: the next layer's input
+                String byBatch = b.op("Transpose", p + "by_batch", List.of(states), ints("perm", 0, 2, 1, 3));
+                input = b.op("Reshape", p + "output", List.of(byBatch, b.longs(0, 0, -1)));
+                width = 2 * units;
+            }
+        }
         // [sequence, direction, batch, units] -> [direction, batch, sequence, units]
         String byDirection = b.op("Transpose", "lstm_by_direction", List.of(states), ints("perm", 1, 2, 0, 3));
         String padding = b.unsqueeze(b.paddingBias(mask, MASK_NEG, "padding_bias"), "padding_bias_4d", 0, 3);

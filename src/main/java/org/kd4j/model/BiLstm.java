@@ -11,10 +11,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * The bidirectional LSTM layer of the {@link ModelType#BILSTM} student, computed outside the SameDiff graph, forward and
- * backward, with ND4J's matrix and element-wise ops: its output (both directions' states, {@code [batch, length,
- * 2 x units]}) is the graph's {@link ClassifierGraph#EMBEDDINGS} input, and {@link #backward} turns the graph's gradient
- * with respect to it into the gradients of the LSTM weights and of the embeddings.
+ * The bidirectional LSTM layers of the {@link ModelType#BILSTM} student, computed outside the SameDiff graph, forward
+ * and backward, with ND4J's matrix and element-wise ops: their output (both directions' states of the last layer,
+ * {@code [batch, length, 2 x units]}) is the graph's {@link ClassifierGraph#EMBEDDINGS} input, and {@link #backward}
+ * turns the graph's gradient with respect to it into the gradients of the LSTM weights and of the embeddings. A layer
+ * above the first reads the states of the one under it, both directions in the row's order ({@link BiLstmConfig}).
  *
  * <p>Why not M2.1's {@code lstmLayer} op in the graph: its backward op ({@code lstmLayer_bp}) never frees its working
  * arrays (pre-activations, activations, states and cell states of every time step: about 10 x batch x length x units
@@ -28,7 +29,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * row reversed within its length (padding stays after the last real token, so neither direction reads padding before
  * a real token) and its states are put back in the row's order. The parameters have the names and shapes of the graph
  * variables of earlier versions ({@code lstm_fwd_w}, {@code lstm_fwd_rw}, {@code lstm_fwd_b}, {@code lstm_bwd_*}), so
- * their model files load unchanged.
+ * their model files load unchanged; the layers above have {@code lstm2_*}, {@code lstm3_*} and so on.
  *
  * <p>One instance per graph (a replica gets its own through {@link #sharing()}, same weight arrays): it keeps the
  * arrays of its last {@link #forward} for {@link #backward} and frees them at the next forward or at {@link #close()}.
@@ -40,8 +41,8 @@ public final class BiLstm implements AutoCloseable {
 
     private final int in;
     private final int units;
-    private final Direction forward;
-    private final Direction backward;
+    /** Bottom first: each layer's forward and backward direction. */
+    private final List<Direction[]> layers;
     /** Arrays of the last forward (and its backward), freed at the next forward. */
     private final List<INDArray> step = new ArrayList<>();
     private INDArray inputT;
@@ -49,26 +50,45 @@ public final class BiLstm implements AutoCloseable {
     private long batch;
     private long length;
 
-    private BiLstm(int in, int units, Direction forward, Direction backward) {
+    private BiLstm(int in, int units, List<Direction[]> layers) {
         this.in = in;
         this.units = units;
-        this.forward = forward;
-        this.backward = backward;
+        this.layers = List.copyOf(layers);
+    }
+
+    /**
+     * The parameter name prefix of layer {@code layer}'s direction (0-based, bottom first): {@code lstm_fwd} and
+     * {@code lstm_bwd} for the first layer (the names of one-layer models of earlier versions), {@code lstm2_fwd},
+     * {@code lstm2_bwd} for the second, and so on.
+     */
+    public static String direction(int layer, boolean forward) {
+        String base = forward ? FORWARD : BACKWARD;
+        return layer == 0 ? base : "lstm" + (layer + 1) + base.substring("lstm".length());
     }
 
     /**
      * A layer of fresh weights from ND4J's random generator (uniform in +-1/sqrt(units), zero biases), drawn in the
-     * order the graph builder of earlier versions drew them, so a seed gives the same initial model as before.
+     * order the graph builder of earlier versions drew them (the first layer's forward then backward direction, then the
+     * layers above), so a seed gives the same initial one-layer model as before.
      */
-    static BiLstm random(int in, int units, DataType type) {
-        Direction f = Direction.random(FORWARD, in, units, type);
-        Direction b = Direction.random(BACKWARD, in, units, type);
-        return new BiLstm(in, units, f, b);
+    static BiLstm random(int in, int units, int depth, DataType type) {
+        List<Direction[]> layers = new ArrayList<>();
+        for (int k = 0; k < depth; k++) {
+            int width = k == 0 ? in : 2 * units;
+            Direction f = Direction.random(direction(k, true), width, units, type);
+            Direction b = Direction.random(direction(k, false), width, units, type);
+            layers.add(new Direction[] {f, b});
+        }
+        return new BiLstm(in, units, layers);
     }
 
     /** A layer with the same weight arrays (updates to them are seen by both) and its own working arrays. */
     public BiLstm sharing() {
-        return new BiLstm(in, units, forward.sharing(), backward.sharing());
+        List<Direction[]> shared = new ArrayList<>();
+        for (Direction[] layer : layers) {
+            shared.add(new Direction[] {layer[0].sharing(), layer[1].sharing()});
+        }
+        return new BiLstm(in, units, shared);
     }
 
     /** Input width (the embeddings' size). */
@@ -81,19 +101,26 @@ public final class BiLstm implements AutoCloseable {
         return units;
     }
 
+    /** Stacked bidirectional layers. */
+    public int depth() {
+        return layers.size();
+    }
+
     /** The weights by name (the arrays themselves). */
     public Map<String, INDArray> parameters() {
         Map<String, INDArray> out = new LinkedHashMap<>();
-        forward.parameters(out);
-        backward.parameters(out);
+        for (Direction[] layer : layers) {
+            layer[0].parameters(out);
+            layer[1].parameters(out);
+        }
         return out;
     }
 
     /**
-     * The states of both directions over {@code x} ({@code [batch, length, in]}): {@code [batch, length, 2 x units]},
-     * forward states first. {@code lengths[r]} is the number of real tokens of row {@code r} (its first positions).
-     * The arrays needed by {@link #backward} are kept until the next call or {@link #close()}; the returned array is the
-     * caller's.
+     * The last layer's states of both directions over {@code x} ({@code [batch, length, in]}): {@code [batch, length,
+     * 2 x units]}, forward states first. {@code lengths[r]} is the number of real tokens of row {@code r} (its first
+     * positions). The arrays needed by {@link #backward} are kept until the next call or {@link #close()}; the returned
+     * array is the caller's.
      */
     public synchronized INDArray forward(INDArray x, int[] lengths) {
         release();
@@ -105,12 +132,20 @@ public final class BiLstm implements AutoCloseable {
         length = x.size(1);
         reversal = reversal(lengths, (int) length);
         inputT = keep(x.permute(1, 0, 2).dup('c')); // time-major [L, B, in]: each time step a contiguous [B, in]
-        INDArray hf = forward.run(inputT, step);
-        INDArray reversed = keep(rows(inputT, reversal)).reshape(length, batch, in);
-        INDArray hr = backward.run(reversed, step);
-        INDArray hbRows = rows(hr, reversal);
-        INDArray both = Nd4j.concat(2, hf, hbRows.reshape(length, batch, units));
-        hbRows.close();
+        INDArray layerIn = inputT;
+        INDArray both = null;
+        for (int k = 0; k < layers.size(); k++) {
+            Direction[] layer = layers.get(k);
+            INDArray hf = layer[0].run(layerIn, step);
+            INDArray reversed = keep(rows(layerIn, reversal)).reshape(length, batch, layerIn.size(2));
+            INDArray hr = layer[1].run(reversed, step);
+            INDArray hbRows = rows(hr, reversal);
+            both = Nd4j.concat(2, hf, hbRows.reshape(length, batch, units));
+            hbRows.close();
+            if (k < layers.size() - 1) {
+                layerIn = keep(both); // the next layer's input, read again by its backward
+            }
+        }
         // not kept: the caller owns it (a SameDiff variable's array holder may keep it, or copy into it, after this)
         INDArray out = both.permute(1, 0, 2).dup('c');
         both.close();
@@ -122,7 +157,7 @@ public final class BiLstm implements AutoCloseable {
 
     /**
      * Backpropagates {@code dOut} ({@code [batch, length, 2 x units]}, the gradient of the last {@link #forward}'s
-     * output) through both directions. The returned arrays belong to this layer: valid until the next forward.
+     * output) through every layer, top first. The returned arrays belong to this layer: valid until the next forward.
      */
     public synchronized Gradients backward(INDArray dOut) {
         if (inputT == null) {
@@ -133,20 +168,26 @@ public final class BiLstm implements AutoCloseable {
                     + "], got " + java.util.Arrays.toString(dOut.shape()));
         }
         INDArray dT = keep(dOut.permute(1, 0, 2).dup('c'));
-        INDArray dhf = keep(dT.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, units)).dup('c'));
-        INDArray dhb = dT.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(units, 2 * units)).dup('c');
-        INDArray dhr = keep(rows(dhb, reversal)).reshape(length, batch, units);
-        dhb.close();
-        INDArray dx = keep(forward.back(dhf, step));
-        INDArray dxr = backward.back(dhr, step);
-        INDArray dxRows = rows(dxr, reversal);
-        dxr.close();
-        dx.addi(dxRows.reshape(length, batch, in));
-        dxRows.close();
-        INDArray dInput = keep(dx.permute(1, 0, 2).dup('c'));
+        for (int k = layers.size() - 1; k >= 0; k--) {
+            Direction[] layer = layers.get(k);
+            INDArray dhf = keep(dT.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, units)).dup('c'));
+            INDArray dhb = dT.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(units, 2 * units)).dup('c');
+            INDArray dhr = keep(rows(dhb, reversal)).reshape(length, batch, units);
+            dhb.close();
+            INDArray dx = keep(layer[0].back(dhf, step));
+            INDArray dxr = layer[1].back(dhr, step);
+            INDArray dxRows = rows(dxr, reversal);
+            dxr.close();
+            dx.addi(dxRows.reshape(dx.shape()));
+            dxRows.close();
+            dT = dx; // the gradient of this layer's input: the states of the layer under it, or the embeddings
+        }
+        INDArray dInput = keep(dT.permute(1, 0, 2).dup('c'));
         Map<String, INDArray> weights = new LinkedHashMap<>();
-        forward.gradients(weights);
-        backward.gradients(weights);
+        for (Direction[] layer : layers) {
+            layer[0].gradients(weights);
+            layer[1].gradients(weights);
+        }
         return new Gradients(weights, dInput);
     }
 

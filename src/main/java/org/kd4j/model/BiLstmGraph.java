@@ -13,9 +13,9 @@ import org.nd4j.linalg.api.ops.impl.layers.recurrent.weights.LSTMLayerWeights;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Bidirectional LSTM classifier (the "simple network" student of Tang et al. 2019): one BiLSTM layer of
- * {@code ffn} units per direction over the embeddings, max over the non-padding positions of the concatenated
- * states, then the head: linear, or a ReLU layer of {@code head_units} ({@code head_w}, {@code head_b}) and a linear
+ * Bidirectional LSTM classifier (the "simple network" student of Tang et al. 2019): {@code lstm_layers} stacked BiLSTM
+ * layers (one by default) of {@code ffn} units per direction over the embeddings, max over the non-padding positions of
+ * the last layer's concatenated states, then the head: linear, or a ReLU layer of {@code head_units} ({@code head_w}, {@code head_b}) and a linear
  * layer. The {@link ClassifierGraph#FEATURES} the hidden loss reads are the pooled states either way. The backward
  * direction runs forward over each row reversed within its length (M2.1's {@code lstmLayer} gives wrong gradients when
  * given sequence lengths), so neither direction reads padding before a real token and predictions do not depend on how
@@ -35,7 +35,7 @@ final class BiLstmGraph extends GraphBuilder {
     /** The head graph with its {@link BiLstm} layer (fresh weights drawn from {@code seed}). */
     static ClassifierGraph build(BiLstmConfig config, int outputs, DataType type, long seed) {
         Nd4j.getRandom().setSeed(seed);
-        BiLstm lstm = BiLstm.random(config.hidden(), config.units(), type);
+        BiLstm lstm = BiLstm.random(config.hidden(), config.units(), config.layers(), type);
         BiLstmGraph g = new BiLstmGraph(type);
         int units = config.units();
         SDVariable states = g.embeddings(2 * units);
@@ -85,10 +85,19 @@ final class BiLstmGraph extends GraphBuilder {
         // backward direction = a forward LSTM over each row reversed within its length: padding stays at the end,
         // after every real token, so neither direction's states at real tokens depend on padding
         SDVariable lengths = mask.sum(1).castTo(DataType.INT32);
+        int width = e;
+        for (int k = 0; k < config.layers() - 1; k++) {
+            // a layer under the last: both directions' states in the row's order are the next layer's input
+            SDVariable forward = direction(BiLstm.direction(k, true), x, width, units);
+            SDVariable backward = direction(BiLstm.direction(k, false), sd.reverseSequence(x, lengths, 1, 0), width, units);
+            x = sd.concat(2, forward, sd.reverseSequence(backward, lengths, 1, 0));
+            width = 2 * units;
+        }
+        int last = config.layers() - 1;
         SDVariable reversed = sd.reverseSequence(x, lengths, 1, 0);
-        SDVariable forward = maskedMax(direction(BiLstm.FORWARD, x, e, units), mask);
+        SDVariable forward = maskedMax(direction(BiLstm.direction(last, true), x, width, units), mask);
         // the max over a row's real positions does not depend on their order: no need to reverse the states back
-        SDVariable backward = maskedMax(direction(BiLstm.BACKWARD, reversed, e, units), mask);
+        SDVariable backward = maskedMax(direction(BiLstm.direction(last, false), reversed, width, units), mask);
         SDVariable pooled = sd.concat(1, forward, backward);
         return finish(head(config, pooled, outputs), outputs);
     }

@@ -26,14 +26,18 @@ import org.kd4j.ConfigException;
  * activation      activation             gelu_sigmoid only          gelu_sigmoid only        (ignored)
  * layer_norm_eps  layerNormEps           0 only                     0 only                   (ignored)
  * head_units      0 only                 headUnits (0: linear head) 0 only                   0 only
+ * lstm_layers     1 only                 layers (stacked)           1 only                   1 only
  * </pre>
  *
  * A key marked "ignored" is not rejected, because the record defaults a section is read over fill every key (a preset
  * that names {@code type: cnn} still carries the default {@code heads}); a key marked "only" is rejected with any other
  * value, naming the key, the architecture and what was found. Every key is range-checked as before.
  *
- * <p>{@code head_units} came after models, caches and quality cells were first written and hashed: it is written only
- * when it is not 0, so every shape without it serialises, and hashes, as before ({@link #OPTIONAL_KEYS}).
+ * <p>{@code head_units} and {@code lstm_layers} came after models, caches and quality cells were first written and
+ * hashed: they are written only when they are not 0 and 1, so every shape without them serialises, and hashes, as before
+ * ({@link #OPTIONAL_KEYS}). A BiLSTM's depth is {@code lstm_layers}, not {@code layers}: a {@code model:} section is read
+ * over the default student's (a 6-layer transformer), so {@code layers} would be 6 in every BiLSTM section that does not
+ * name it.
  */
 @JsonSerialize(converter = ModelConfig.ToFlat.class)
 @JsonDeserialize(converter = ModelConfig.FromFlat.class)
@@ -43,7 +47,7 @@ public sealed interface ModelConfig permits TransformerConfig, BiLstmConfig, Cnn
      * The flat keys written only when they differ from 0 (so that shapes written before them read, and hash, the same);
      * {@code --set} may name them in any {@code model} section.
      */
-    java.util.Set<String> OPTIONAL_KEYS = java.util.Set.of("head_units");
+    java.util.Set<String> OPTIONAL_KEYS = java.util.Set.of("head_units", "lstm_layers");
 
     /** Below this, an epsilon makes no difference in float and ND4J's fused layer norm is used. */
     double FUSED_LAYER_NORM_EPS = TransformerConfig.FUSED_LAYER_NORM_EPS;
@@ -59,7 +63,7 @@ public sealed interface ModelConfig permits TransformerConfig, BiLstmConfig, Cnn
 
     /** A shape from the flat keys, with the default activation and layer norm (see the table in the class comment). */
     static ModelConfig of(ModelType type, int layers, int hidden, int heads, int ffn, int maxPositions, Pooling pooling) {
-        return new Flat(type, layers, hidden, heads, ffn, maxPositions, pooling, Activation.GELU_SIGMOID, 0.0, 0).config();
+        return new Flat(type, layers, hidden, heads, ffn, maxPositions, pooling, Activation.GELU_SIGMOID, 0.0, 0, 1).config();
     }
 
     /** SEAD's student: 6 layers, hidden 256, 8 heads, FFN 1024, 512 positions, mean pooling. */
@@ -82,10 +86,12 @@ public sealed interface ModelConfig permits TransformerConfig, BiLstmConfig, Cnn
      * @param activation transformer feed-forward activation
      * @param layerNormEps transformer layer-norm epsilon
      * @param headUnits the BiLSTM's ReLU layer before its classifier (0: none); written only when not 0
+     * @param lstmLayers the BiLSTM's stacked layers (null: 1); written only when not 1
      */
     record Flat(ModelType type, int layers, int hidden, int heads, int ffn, int maxPositions, Pooling pooling,
                 Activation activation, double layerNormEps,
-                @JsonInclude(JsonInclude.Include.NON_DEFAULT) Integer headUnits) {
+                @JsonInclude(JsonInclude.Include.NON_DEFAULT) Integer headUnits,
+                @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = OneLayer.class) Integer lstmLayers) {
 
         /** The position count written for models without a position table (any value in range reads back the same). */
         static final int NO_POSITIONS = 512;
@@ -94,6 +100,7 @@ public sealed interface ModelConfig permits TransformerConfig, BiLstmConfig, Cnn
             // model files written before these fields existed read them as null / 0
             activation = activation == null ? Activation.GELU_SIGMOID : activation;
             headUnits = headUnits == null ? 0 : headUnits;
+            lstmLayers = lstmLayers == null ? 1 : lstmLayers;
             if (!(layerNormEps >= 0 && layerNormEps <= 1e-2)) {
                 throw ConfigException.invalid("layer_norm_eps", layerNormEps, "0 (fused) .. 0.01");
             }
@@ -109,12 +116,13 @@ public sealed interface ModelConfig permits TransformerConfig, BiLstmConfig, Cnn
             ConfigException.requireRange("ffn", ffn, 1, 16384);
             ConfigException.requireRange("max_positions", maxPositions, 8, 4096);
             ConfigException.requireRange("head_units", headUnits, 0, 16384);
+            ConfigException.requireRange("lstm_layers", lstmLayers, 1, BiLstmConfig.MAX_LAYERS);
         }
 
-        /** The flat form without {@code head_units} (every architecture but a BiLSTM with a ReLU head). */
+        /** The flat form without {@code head_units} and {@code lstm_layers} (every architecture but a BiLSTM). */
         public Flat(ModelType type, int layers, int hidden, int heads, int ffn, int maxPositions, Pooling pooling,
                     Activation activation, double layerNormEps) {
-            this(type, layers, hidden, heads, ffn, maxPositions, pooling, activation, layerNormEps, 0);
+            this(type, layers, hidden, heads, ffn, maxPositions, pooling, activation, layerNormEps, 0, 1);
         }
 
         /** The architecture's record (see the table in {@link ModelConfig}'s comment). */
@@ -122,19 +130,22 @@ public sealed interface ModelConfig permits TransformerConfig, BiLstmConfig, Cnn
             return switch (type) {
                 case TRANSFORMER -> {
                     requireNoHead("transformer");
+                    requireOneLstmLayer("transformer");
                     yield new TransformerConfig(layers, hidden, heads, ffn, maxPositions, pooling, activation, layerNormEps);
                 }
                 case BILSTM -> {
                     requireTransformerDefaults("bilstm");
-                    yield new BiLstmConfig(hidden, ffn, headUnits);
+                    yield new BiLstmConfig(hidden, ffn, headUnits, lstmLayers);
                 }
                 case CNN -> {
                     requireTransformerDefaults("cnn");
                     requireNoHead("cnn");
+                    requireOneLstmLayer("cnn");
                     yield new CnnConfig(hidden, ffn);
                 }
                 case IMPORTED -> {
                     requireNoHead("imported");
+                    requireOneLstmLayer("imported");
                     yield new ImportedConfig(layers, hidden, ffn, maxPositions);
                 }
             };
@@ -144,6 +155,13 @@ public sealed interface ModelConfig permits TransformerConfig, BiLstmConfig, Cnn
             if (headUnits != 0) {
                 throw ConfigException.invalid("head_units", headUnits, "0 (head_units applies to bilstm only, not to "
                         + model + ")");
+            }
+        }
+
+        private void requireOneLstmLayer(String model) {
+            if (lstmLayers != 1) {
+                throw ConfigException.invalid("lstm_layers", lstmLayers, "1 (lstm_layers applies to bilstm only, not to "
+                        + model + "; a " + model + "'s depth is layers)");
             }
         }
 
@@ -164,6 +182,19 @@ public sealed interface ModelConfig permits TransformerConfig, BiLstmConfig, Cnn
 
         private static String name(Enum<?> e) {
             return e.name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Jackson's filter of {@link Flat#lstmLayers}: true (left out) for the default, one layer. */
+    final class OneLayer {
+        @Override
+        public boolean equals(Object value) {
+            return value == null || Integer.valueOf(1).equals(value);
+        }
+
+        @Override
+        public int hashCode() {
+            return 1;
         }
     }
 

@@ -200,7 +200,8 @@ public final class QualityReport {
         String shape = m instanceof TransformerConfig t
                 ? String.format(Locale.ROOT, "transformer %dL/%dH/%dA/FFN%d", t.layers(), t.hidden(), t.heads(), t.ffn())
                 : String.format(Locale.ROOT, "%s hidden %d, %s %d", m.type().name().toLowerCase(Locale.ROOT), m.hidden(),
-                        m instanceof BiLstmConfig ? "LSTM units" : "filters", m.flat().ffn());
+                        m instanceof BiLstmConfig ? "LSTM units" : "filters", m.flat().ffn())
+                        + (m instanceof BiLstmConfig b ? b.depthNote() : "");
         return shape + (s.embeddings().isEmpty() ? "" : ", embeddings projected from " + s.embeddings()
                 + (s.embeddingsFrom() == org.kd4j.config.EmbeddingsFrom.ENCODED ? " (its output for each token alone)" : ""))
                 + (s.dropout() > 0 ? String.format(Locale.ROOT, ", dropout %.2f on its input", s.dropout()) : "");

@@ -23,9 +23,10 @@ class StudentBenchCommandTest {
     void aBiLstmIsTimedAtAFixedShapeAndOnDevRows(@TempDir Path root) throws Exception {
         org.kd4j.testing.SyntheticSst2.write(root, "dev", 24, 3);
         CliRunner r = CliRunner.run("bench", "student", "--model", "bilstm", "--hidden", "16", "--ffn", "8", "--batch", "4",
-                "--length", "12", "--steps", "2", "--data-dir", root.toString(), "--workers", "2", "--optimizer", "adadelta");
+                "--length", "12", "--steps", "2", "--data-dir", root.toString(), "--workers", "2", "--optimizer", "adadelta",
+                "--lstm-layers", "2");
         assertEquals(0, r.exitCode(), r.err());
-        assertTrue(r.out().startsWith("student bilstm embeddings 16, 8 units per direction, vocab "), r.out());
+        assertTrue(r.out().startsWith("student bilstm embeddings 16, 8 units per direction, 2 stacked layers, vocab "), r.out());
         assertTrue(r.out().contains(", optimizer adadelta, "), r.out());
         assertTrue(r.out().contains(", 2 worker(s), "), r.out());
         List<String> lines = r.out().lines().filter(l -> l.startsWith("| training") || l.startsWith("| inference")).toList();

@@ -133,6 +133,7 @@ class TeacherInferenceTest {
     void bilstmAndCnnTeachersOnOnnxRuntimeGiveKd4jsLogits() {
         agreesWithKd4j(new BiLstmConfig(12, 10));
         agreesWithKd4j(new BiLstmConfig(12, 10, 7));
+        agreesWithKd4j(new BiLstmConfig(12, 10, 0, 2));
         agreesWithKd4j(new CnnConfig(12, 6));
     }
 

@@ -90,6 +90,17 @@ class StudentOnnxWriterTest {
         assertTrue(worst < 1e-5, "bilstm with a ReLU head: " + worst);
     }
 
+    /** Three stacked layers: the second and third LSTM nodes read the layer under them, checked against kd4j's logits. */
+    @Test
+    void stackedBiLstmLayers() {
+        TextClassifier model = Students.randomised(new org.kd4j.model.BiLstmConfig(12, 10, 0, 3), VOCAB, 2, 12);
+        assertTrue(model.parameters().containsKey("lstm3_bwd_rw"), model.parameters().keySet().toString());
+        Onnx.ModelProto proto = StudentOnnxWriter.write(model, SST2, OnnxOpset.V17);
+        assertEquals(3, proto.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("LSTM")).count());
+        double worst = worstRelative(model, proto);
+        assertTrue(worst < 1e-5, "3-layer bilstm: " + worst);
+    }
+
     @Test
     void cnn() {
         TextClassifier model = Students.randomised(ModelConfig.of(ModelType.CNN, 1, 12, 1, 6, 64, Pooling.MEAN), VOCAB, 2, 10);

@@ -48,9 +48,9 @@ class BiLstmTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 6})
-    void sameLogitsAndGradientsAsTheWholeGraphWithM21sLstmOps(int headUnits) {
-        BiLstmConfig config = new BiLstmConfig(CONFIG.hidden(), CONFIG.units(), headUnits);
+    @org.junit.jupiter.params.provider.CsvSource({"0, 1", "6, 1", "0, 2", "6, 3"})
+    void sameLogitsAndGradientsAsTheWholeGraphWithM21sLstmOps(int headUnits, int layers) {
+        BiLstmConfig config = new BiLstmConfig(CONFIG.hidden(), CONFIG.units(), headUnits, layers);
         ClassifierGraph head = ClassifierGraphs.build(config, 3, DataType.DOUBLE, 11);
         BiLstm lstm = head.recurrent();
         // non-zero biases, so that their gradients and their use are checked too
@@ -88,8 +88,8 @@ class BiLstmTest {
 
         assertEquals(0.0, logits.sub(wantLogits).amaxNumber().doubleValue(), 1e-12, "logits");
         assertEquals(new java.util.TreeSet<>(want.keySet()), new java.util.TreeSet<>(got.keySet()));
-        assertEquals(headUnits == 0 ? 9 : 11, want.size(), "6 LSTM weights, 2 of the classifier (and 2 of the ReLU layer)"
-                + " and the embeddings: " + want.keySet());
+        assertEquals(6 * layers + (headUnits == 0 ? 3 : 5), want.size(), "6 LSTM weights a layer, 2 of the classifier (and 2"
+                + " of the ReLU layer) and the embeddings: " + want.keySet());
         for (String name : want.keySet()) {
             INDArray w = want.get(name);
             INDArray a = got.get(name).reshape(w.shape());
@@ -127,9 +127,11 @@ class BiLstmTest {
         }
     }
 
-    @Test
-    void statesAtRealTokensDoNotDependOnPadding() {
-        ClassifierGraph head = ClassifierGraphs.build(CONFIG, 3, DataType.DOUBLE, 5);
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void statesAtRealTokensDoNotDependOnPadding(int layers) {
+        ClassifierGraph head = ClassifierGraphs.build(new BiLstmConfig(CONFIG.hidden(), CONFIG.units(), 0, layers), 3,
+                DataType.DOUBLE, 5);
         BiLstm lstm = head.recurrent();
         INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 7, CONFIG.hidden());
         INDArray padded = lstm.forward(x, new int[] {4, 7});
@@ -139,6 +141,25 @@ class BiLstmTest {
         INDArray realOfRow0 = padded.get(NDArrayIndex.interval(0, 1), NDArrayIndex.interval(0, 4), NDArrayIndex.all());
         assertEquals(0.0, realOfRow0.sub(alone).amaxNumber().doubleValue(), 1e-12);
         lstm.close();
+    }
+
+    /**
+     * A one-layer model draws the weights it drew before layers could be stacked (its first layer's, first), and a deeper
+     * one draws the same first layer, then its own: the names and shapes of each layer's weights.
+     */
+    @Test
+    void stackedLayersKeepTheFirstLayersNamesAndDraws() {
+        BiLstm one = ClassifierGraphs.build(CONFIG, 3, DataType.FLOAT, 21).recurrent();
+        BiLstm two = ClassifierGraphs.build(new BiLstmConfig(CONFIG.hidden(), CONFIG.units(), 0, 2), 3, DataType.FLOAT, 21)
+                .recurrent();
+        assertEquals(List.of("lstm_fwd_w", "lstm_fwd_rw", "lstm_fwd_b", "lstm_bwd_w", "lstm_bwd_rw", "lstm_bwd_b"),
+                List.copyOf(one.parameters().keySet()));
+        assertEquals(List.of("lstm_fwd_w", "lstm_fwd_rw", "lstm_fwd_b", "lstm_bwd_w", "lstm_bwd_rw", "lstm_bwd_b",
+                "lstm2_fwd_w", "lstm2_fwd_rw", "lstm2_fwd_b", "lstm2_bwd_w", "lstm2_bwd_rw", "lstm2_bwd_b"),
+                List.copyOf(two.parameters().keySet()));
+        one.parameters().forEach((name, p) -> assertEquals(p, two.parameters().get(name), name));
+        assertArrayEquals(new long[] {2L * CONFIG.units(), 4L * CONFIG.units()}, two.parameters().get("lstm2_fwd_w").shape());
+        assertEquals(2, two.depth());
     }
 
     @Test

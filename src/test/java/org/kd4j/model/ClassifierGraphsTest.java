@@ -61,7 +61,8 @@ class ClassifierGraphsTest {
                 ModelConfig.of(ModelType.TRANSFORMER, 1, 4, 2, 6, 8, Pooling.CLS),
                 ModelConfig.of(ModelType.CNN, 1, 4, 1, 3, 8, Pooling.MEAN),
                 ModelConfig.of(ModelType.BILSTM, 1, 4, 1, 3, 8, Pooling.MEAN),
-                new BiLstmConfig(4, 3, 5));
+                new BiLstmConfig(4, 3, 5),
+                new BiLstmConfig(4, 3, 0, 2));
     }
 
     @org.junit.jupiter.params.ParameterizedTest

@@ -110,6 +110,47 @@ class ModelConfigTest {
     }
 
     /**
+     * {@code lstm_layers} (stacked BiLSTM layers) is written only when not 1, so one-layer shapes serialise, and hash, as
+     * before; it reads from YAML and {@code --set} (where {@code layers}, the default transformer's 6, does not count),
+     * survives a model file, is range-checked, and is refused on other models.
+     */
+    @Test
+    void stackedBiLstmLayersAreWrittenOnlyWhenNotOneAndRefusedOnOtherModels() throws IOException {
+        assertFalse(ConfigLoader.toYaml(new BiLstmConfig(8, 5, 0, 1)).contains("lstm_layers"));
+        assertFalse(ConfigLoader.toYaml(new TransformerConfig(1, 16, 2, 32, 16, Pooling.MEAN)).contains("lstm_layers"));
+        assertTrue(ConfigLoader.toYaml(new BiLstmConfig(8, 5, 0, 2)).contains("lstm_layers: 2"));
+        assertEquals(new BiLstmConfig(8, 5, 3, 2), new BiLstmConfig(8, 5, 3, 2).flat().config());
+
+        ExperimentConfig c = ConfigLoader.load(List.of("student.model.type=bilstm", "student.model.ffn=64"));
+        assertEquals(1, ((BiLstmConfig) c.student().model()).layers(), "a BiLSTM section without lstm_layers has one layer");
+        c = ConfigLoader.load(List.of("student.model.type=bilstm", "student.model.ffn=64", "student.model.lstm_layers=2"));
+        assertEquals(new BiLstmConfig(256, 64, 0, 2), c.student().model());
+        assertTrue(ConfigLoader.keys(ExperimentConfig.defaults()).contains("student.model.lstm_layers"));
+        Path file = dir.resolve("bilstm-deep.yaml");
+        Files.writeString(file, "student:\n  model: {type: bilstm, hidden: 32, ffn: 20, lstm_layers: 3}\n");
+        assertEquals(new BiLstmConfig(32, 20, 0, 3), ConfigLoader.load(file, List.of()).student().model());
+
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of("student.model.lstm_layers=2")));
+        assertTrue(e.getMessage().contains("student.model.lstm_layers = '2' is not valid; expected 1 (lstm_layers applies to"
+                + " bilstm only, not to transformer"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of("student.model.type=bilstm",
+                "student.model.lstm_layers=0")));
+        assertTrue(e.getMessage().contains("lstm_layers"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> new BiLstmConfig(8, 5, 0, BiLstmConfig.MAX_LAYERS + 1));
+        assertEquals("lstm_layers", e.key());
+
+        TextClassifier model = TextClassifier.create(new BiLstmConfig(8, 5, 0, 2), 30, 2, 5);
+        Path kdm = dir.resolve("bilstm-deep.kdm");
+        model.save(kdm);
+        TextClassifier loaded = TextClassifier.load(kdm);
+        assertEquals(new BiLstmConfig(8, 5, 0, 2), loaded.config());
+        assertEquals(model.parameters(), loaded.parameters());
+        // the second layer reads both directions of the first: 2 x 5 wide
+        assertEquals(List.of(10L, 20L), List.of(loaded.parameters().get("lstm2_fwd_w").shape()[0],
+                loaded.parameters().get("lstm2_fwd_w").shape()[1]));
+    }
+
+    /**
      * A model file's header holds the flat keys, as before the per-architecture records; a file written then, whose
      * CNN header carries the transformer keys of the YAML defaults it was made from, loads to the same model.
      */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,11 +89,13 @@ class TrainerTest {
         assertTrue(Files.isRegularFile(dir.resolve("t").resolve(Trainer.BEST_MODEL)), () -> listing(dir.resolve("t")));
 
         float[][][] logits = {teacher.logits(TRAIN, 64, SyntheticTask.TOKENIZER.padId())};
-        for (ModelType type : new ModelType[] {ModelType.CNN, ModelType.BILSTM}) {
-            TextClassifier student = tiny(ModelConfig.of(type, 1, 16, 1, 16, 64, Pooling.MEAN));
+        for (ModelConfig shape : List.of(ModelConfig.of(ModelType.CNN, 1, 16, 1, 16, 64, Pooling.MEAN),
+                ModelConfig.of(ModelType.BILSTM, 1, 16, 1, 16, 64, Pooling.MEAN), new org.kd4j.model.BiLstmConfig(16, 16, 0, 2))) {
+            TextClassifier student = tiny(shape);
             TrainConfig faster = new TrainConfig(4, 1e-2, 0.01, 0.1, 1.0, 11, 0, 0);
-            Trainer.TrainResult distilled = trainer("student-" + type, student, logits, faster, dir.resolve("s" + type)).fit(false);
-            assertTrue(distilled.best().main() >= 0.85, type + " student dev accuracy " + distilled.best());
+            String name = shape.type() + (shape instanceof org.kd4j.model.BiLstmConfig b ? "-" + b.layers() : "");
+            Trainer.TrainResult distilled = trainer("student-" + name, student, logits, faster, dir.resolve("s" + name)).fit(false);
+            assertTrue(distilled.best().main() >= 0.85, name + " student dev accuracy " + distilled.best());
         }
     }
 
