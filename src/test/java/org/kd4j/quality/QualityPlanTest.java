@@ -70,7 +70,7 @@ class QualityPlanTest {
         // augmented-unlabeled-embeddings-mse-soft, augmented-unlabeled-encoded-mse, augmented-unlabeled-embeddings-mse-dropout
         // augmented-unlabeled-embeddings-mse-all-rows and its -x3, augmented-unlabeled-embeddings-mse-hidden and its -relu
         // on SST-2 for 1 student x 3 seeds
-        assertEquals(4 * 3 * 3 * 6 + 3 * 3 * 5 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1 + 1 + 1) + 13 * 3, cells.size());
+        assertEquals(4 * 3 * 3 * 6 + 3 * 3 * 5 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1 + 1 + 1) + 14 * 3, cells.size());
         assertTrue(cells.stream().noneMatch(x -> x.key().startsWith("STS-B/") && x.key().contains("/ensemble-confidence/")));
         assertEquals(cells.size(), cells.stream().map(QualityCell::dir).distinct().count(), "one run directory per cell");
 
@@ -115,7 +115,7 @@ class QualityPlanTest {
                 "augmented-unlabeled-encoded-mse", "encoded", "dropout", "augmented-unlabeled-embeddings-mse-dropout",
                 "augmented-unlabeled-embeddings-mse-all-rows", "augmented-unlabeled-embeddings-mse-all-rows-x3",
                 "augmented-unlabeled-embeddings-mse-hidden", "augmented-unlabeled-embeddings-mse-hidden-relu",
-                "augmented-unlabeled-embeddings-mse-hidden-full"),
+                "augmented-unlabeled-embeddings-mse-hidden-full", "augmented-unlabeled-embeddings-mse-2-layers"),
                 plan.methods().stream().map(QualityPlan.MethodPlan::name).toList());
 
         ExperimentConfig augmented = cell(cells, "SST-2/bilstm/method-augmented/seed-2").config();
@@ -321,6 +321,9 @@ class QualityPlanTest {
                 new org.kd4j.model.BiLstmConfig(300, 300, 400));
         assertOnlyTheStudentsShapeDiffers(plan, cells, hiddenCell, "augmented-unlabeled-embeddings-mse-hidden-full",
                 new org.kd4j.model.BiLstmConfig(384, 300));
+        // two stacked BiLSTM layers: only the student's shape differs from its control (the MSE cell, no hidden loss)
+        assertOnlyTheStudentsShapeDiffers(plan, cells, cell(cells, "SST-2/bilstm/method-augmented-unlabeled-embeddings-mse/seed-2"),
+                "augmented-unlabeled-embeddings-mse-2-layers", new org.kd4j.model.BiLstmConfig(300, 300, 0, 2));
     }
 
     /**
