@@ -239,6 +239,7 @@ public final class CoFinetuner {
         List<Optimizer> optimizers = new ArrayList<>();
         members.forEach(m -> optimizers.add(Optimizer.create(c.optimizer(), c.weightDecay())));
         Optimizer headOptimizer = Optimizer.create(c.optimizer(), c.weightDecay());
+        Optimizer.weightDecayNote(c.optimizer(), c.weightDecay()).ifPresent(note -> LOG.warn("co-finetuning: {}", note));
         List<String> memberNames = members.stream().map(Member::name).toList();
         String names = String.join(" + ", memberNames);
         String fingerprint = fingerprint();

@@ -33,6 +33,20 @@ public abstract sealed class Optimizer permits AdamW, Adadelta, MomentumSgd {
         this.weightDecay = weightDecay;
     }
 
+    /**
+     * What a training run should be told about its weight decay: with Adadelta or SGD a non-zero {@code
+     * train.weight_decay} is an L2 term added to the gradient (which the optimizer then scales like the rest of the
+     * gradient), not AdamW's decoupled decay, and the default, 0.01, is AdamW's. Empty for AdamW and for no decay.
+     */
+    public static java.util.Optional<String> weightDecayNote(OptimizerKind kind, double weightDecay) {
+        if (kind == OptimizerKind.ADAMW || weightDecay == 0) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(String.format(java.util.Locale.ROOT, "train.weight_decay %s with %s is an L2 term added"
+                + " to the gradient, not AdamW's decoupled decay (its default, 0.01, is AdamW's); set train.weight_decay: 0"
+                + " for none", weightDecay, kind.configName()));
+    }
+
     /** The optimizer of {@code kind} with weight decay {@code weightDecay}, its state empty. */
     public static Optimizer create(OptimizerKind kind, double weightDecay) {
         return switch (kind) {

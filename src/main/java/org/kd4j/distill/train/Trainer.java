@@ -80,6 +80,7 @@ public final class Trainer {
                 totalSteps);
         int padTo = data.padding() == PaddingMode.FIXED ? data.maxLength() : 0;
         Optimizer optimizer = Optimizer.create(config.optimizer(), config.weightDecay());
+        Optimizer.weightDecayNote(config.optimizer(), config.weightDecay()).ifPresent(note -> LOG.warn("{}: {}", setup.name, note));
 
         TrainingState state = TrainingState.start();
         Checkpoint.Loaded loaded = null;

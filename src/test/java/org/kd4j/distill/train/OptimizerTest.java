@@ -120,4 +120,16 @@ class OptimizerTest {
         assertTrue(e.getMessage().contains("optimizer adadelta") && e.getMessage().contains("train.optimizer is adamw"),
                 e.getMessage());
     }
+
+    /** Adadelta and SGD with weight decay are told it is an L2 term; AdamW, and no decay, are not. */
+    @Test
+    void aCoupledWeightDecayIsNamedForAdadeltaAndSgdOnly() {
+        assertTrue(Optimizer.weightDecayNote(OptimizerKind.ADAMW, 0.01).isEmpty());
+        assertTrue(Optimizer.weightDecayNote(OptimizerKind.ADADELTA, 0.0).isEmpty());
+        assertTrue(Optimizer.weightDecayNote(OptimizerKind.SGD, 0.0).isEmpty());
+        assertEquals("train.weight_decay 0.01 with adadelta is an L2 term added to the gradient, not AdamW's decoupled decay"
+                + " (its default, 0.01, is AdamW's); set train.weight_decay: 0 for none",
+                Optimizer.weightDecayNote(OptimizerKind.ADADELTA, 0.01).orElseThrow());
+        assertTrue(Optimizer.weightDecayNote(OptimizerKind.SGD, 0.05).orElseThrow().startsWith("train.weight_decay 0.05 with sgd "));
+    }
 }
