@@ -36,13 +36,23 @@ import java.util.stream.Collectors;
 import org.kd4j.KdException;
 import org.kd4j.data.glue.GlueTask;
 import org.kd4j.model.ModelConfig;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * Reads {@link ExperimentConfig} from a YAML preset: the record defaults, overlaid with the file, overlaid with
  * {@code --set dotted.key=value} overrides, then bound to the validating records. Every error names its source
  * (the file or the {@code --set}), the dotted key, the value and what was allowed.
+ *
+ * <p>A key that a file or a {@code --set} names but the section's architecture does not use is logged as a warning
+ * ({@link #unusedKeyNotes(Path, List)}): {@code layers} in a {@code bilstm} or {@code cnn} model section, whose
+ * depth it is not. It is not refused, so that a preset written for a transformer (which names its {@code layers}) can
+ * still be switched to a {@code bilstm} or {@code cnn} by {@code --set student.model.type=...}. A run's resolved
+ * {@code config.yaml} writes {@code layers: 1} for both, so it reads back without a warning.
  */
 public final class ConfigLoader {
+
+    private static final Logger LOG = LogManager.getLogger(ConfigLoader.class);
 
     private static final String DEFAULTS = "defaults";
     private static final JsonMapper YAML = JsonMapper.builder(new YAMLFactory()
@@ -65,11 +75,56 @@ public final class ConfigLoader {
 
     /** Defaults plus overrides, without a file. */
     public static ExperimentConfig load(List<String> overrides) {
-        return bind(defaultsTree(), DEFAULTS, overrides);
+        return logged(bind(defaultsTree(), DEFAULTS, overrides, new TreeSet<>()));
     }
 
     /** Defaults, overlaid with the YAML file, overlaid with {@code key=value} overrides. */
     public static ExperimentConfig load(Path file, List<String> overrides) {
+        ObjectNode tree = defaultsTree();
+        Set<String> named = new TreeSet<>();
+        merge(tree, readFile(file), defaultsTree(), "", named);
+        return logged(bind(tree, file.toString(), overrides, named));
+    }
+
+    /**
+     * The warnings {@link #load(Path, List)} logs for this file and these overrides: one for each key they name that
+     * its section's architecture does not use (see the class comment), naming the key, the value and the source.
+     */
+    static List<String> unusedKeyNotes(Path file, List<String> overrides) {
+        ObjectNode tree = defaultsTree();
+        Set<String> named = new TreeSet<>();
+        merge(tree, readFile(file), defaultsTree(), "", named);
+        return bind(tree, file.toString(), overrides, named).notes();
+    }
+
+    /**
+     * Defaults, overlaid with each of {@code overlays} in turn (YAML mappings of the preset's keys, e.g. the sections of
+     * a benchmark plan), overlaid with {@code key=value} overrides. Errors name {@code source} and the full key.
+     */
+    public static ExperimentConfig load(List<? extends JsonNode> overlays, String source, List<String> overrides) {
+        ObjectNode tree = defaultsTree();
+        Set<String> named = new TreeSet<>();
+        for (JsonNode overlay : overlays) {
+            if (overlay == null || overlay.isNull() || overlay.isMissingNode()) {
+                continue;
+            }
+            if (!(overlay instanceof ObjectNode object)) {
+                throw ConfigException.of(source, "expected a mapping of keys to values, found " + overlay.getNodeType());
+            }
+            merge(tree, object, defaultsTree(), "", named);
+        }
+        return logged(bind(tree, source, overrides, named));
+    }
+
+    /** A bound configuration and the warnings about it (the keys named but not used). */
+    private record Bound(ExperimentConfig config, List<String> notes) {}
+
+    private static ExperimentConfig logged(Bound bound) {
+        bound.notes().forEach(LOG::warn);
+        return bound.config();
+    }
+
+    private static ObjectNode readFile(Path file) {
         String source = file.toString();
         if (!Files.isRegularFile(file)) {
             throw ConfigException.of(source, "config file not found");
@@ -83,33 +138,14 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw ConfigException.of(source, "cannot read: " + e.getMessage());
         }
-        ObjectNode tree = defaultsTree();
-        if (user != null && !user.isMissingNode() && !user.isNull()) {
-            if (!user.isObject()) {
-                throw ConfigException.of(source, "expected a mapping of keys to values at the top level, found "
-                        + user.getNodeType());
-            }
-            merge(tree, (ObjectNode) user, defaultsTree());
+        if (user == null || user.isMissingNode() || user.isNull()) {
+            return YAML.createObjectNode();
         }
-        return bind(tree, source, overrides);
-    }
-
-    /**
-     * Defaults, overlaid with each of {@code overlays} in turn (YAML mappings of the preset's keys, e.g. the sections of
-     * a benchmark plan), overlaid with {@code key=value} overrides. Errors name {@code source} and the full key.
-     */
-    public static ExperimentConfig load(List<? extends JsonNode> overlays, String source, List<String> overrides) {
-        ObjectNode tree = defaultsTree();
-        for (JsonNode overlay : overlays) {
-            if (overlay == null || overlay.isNull() || overlay.isMissingNode()) {
-                continue;
-            }
-            if (!(overlay instanceof ObjectNode object)) {
-                throw ConfigException.of(source, "expected a mapping of keys to values, found " + overlay.getNodeType());
-            }
-            merge(tree, object, defaultsTree());
+        if (!(user instanceof ObjectNode object)) {
+            throw ConfigException.of(source, "expected a mapping of keys to values at the top level, found "
+                    + user.getNodeType());
         }
-        return bind(tree, source, overrides);
+        return object;
     }
 
     /**
@@ -190,23 +226,25 @@ public final class ConfigLoader {
     /**
      * Overlays {@code from} onto {@code into}: mappings merge key by key, other values replace. A list of sections
      * (e.g. {@code teachers}) is read entry by entry over the default entry found at the same place in
-     * {@code defaults}, so an entry names only what differs.
+     * {@code defaults}, so an entry names only what differs. The dotted key of every value {@code from} sets (a
+     * list's entries as {@code teachers[0].model.layers}) is added to {@code named}, under {@code prefix}.
      */
-    private static void merge(ObjectNode into, ObjectNode from, JsonNode defaults) {
+    private static void merge(ObjectNode into, ObjectNode from, JsonNode defaults, String prefix, Set<String> named) {
         Iterator<Map.Entry<String, JsonNode>> fields = from.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
+            String key = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
             JsonNode existing = into.get(field.getKey());
             JsonNode template = defaults == null ? null : defaults.get(field.getKey());
             if (existing instanceof ObjectNode target && field.getValue() instanceof ObjectNode source) {
-                merge(target, source, template);
+                merge(target, source, template, key, named);
             } else if (template instanceof ArrayNode entries && !entries.isEmpty() && entries.get(0).isObject()
                     && field.getValue() instanceof ArrayNode items) {
                 ArrayNode merged = into.arrayNode();
                 for (JsonNode item : items) {
                     if (item instanceof ObjectNode object) {
                         ObjectNode entry = ((ObjectNode) entries.get(0)).deepCopy();
-                        merge(entry, object, entries.get(0));
+                        merge(entry, object, entries.get(0), key + "[" + merged.size() + "]", named);
                         merged.add(entry);
                     } else {
                         merged.add(item);
@@ -215,19 +253,66 @@ public final class ConfigLoader {
                 into.set(field.getKey(), merged);
             } else {
                 into.set(field.getKey(), field.getValue());
+                named.add(key);
             }
         }
     }
 
-    private static ExperimentConfig bind(ObjectNode tree, String source, List<String> overrides) {
+    private static Bound bind(ObjectNode tree, String source, List<String> overrides, Set<String> named) {
         Map<String, String> overridden = new HashMap<>();
         for (String override : overrides) {
-            overridden.put(applyOverride(tree, override), "--set " + override);
+            String key = applyOverride(tree, override);
+            overridden.put(key, "--set " + override);
+            named.add(key);
         }
         try {
-            return YAML.treeToValue(tree, ExperimentConfig.class);
+            return new Bound(YAML.treeToValue(tree, ExperimentConfig.class),
+                    unusedKeyNotes(tree, named, overridden, source));
         } catch (JsonProcessingException e) {
             throw translate(e, source, overridden);
+        }
+    }
+
+    /**
+     * One line for each key in {@code named} that its model section's architecture does not use: {@code layers}, other
+     * than 1, in a {@code bilstm} section (whose depth is {@code lstm_layers}) or a {@code cnn} one (one layer of
+     * convolutions). Each line names the dotted key, its value and where it was set ({@code overridden}'s entry for the
+     * key, else {@code source}), in the keys' order. {@code tree} is the merged configuration.
+     */
+    private static List<String> unusedKeyNotes(JsonNode tree, Set<String> named, Map<String, String> overridden,
+                                               String source) {
+        Map<String, String> unused = new java.util.TreeMap<>();
+        collectUnused(tree, "", named, unused);
+        return unused.entrySet().stream()
+                .map(e -> overridden.getOrDefault(e.getKey(), source) + ": " + e.getKey() + " = " + e.getValue())
+                .toList();
+    }
+
+    /** Puts each unused key under {@code node} (at {@code prefix}) into {@code unused}: its value and why. */
+    private static void collectUnused(JsonNode node, String prefix, Set<String> named, Map<String, String> unused) {
+        if (node instanceof ObjectNode section && isModelSection(section)) {
+            String type = section.path("type").asText("").toLowerCase(java.util.Locale.ROOT);
+            String layersKey = prefix.isEmpty() ? "layers" : prefix + ".layers";
+            int layers = section.path("layers").asInt(1);
+            int lstmLayers = section.path("lstm_layers").asInt(1);
+            if (named.contains(layersKey) && layers != 1) {
+                if (type.equals("bilstm") && layers != lstmLayers) {
+                    unused.put(layersKey, layers + " is not used: a bilstm's stacked layers are lstm_layers ("
+                            + lstmLayers + " here); layers is a transformer's depth");
+                } else if (type.equals("cnn")) {
+                    unused.put(layersKey, layers + " is not used: a cnn has one layer of convolutions; layers"
+                            + " is a transformer's depth");
+                }
+            }
+            return;
+        }
+        if (node.isObject()) {
+            node.fields().forEachRemaining(f -> collectUnused(f.getValue(),
+                    prefix.isEmpty() ? f.getKey() : prefix + "." + f.getKey(), named, unused));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                collectUnused(node.get(i), prefix + "[" + i + "]", named, unused);
+            }
         }
     }
 
@@ -262,7 +347,7 @@ public final class ConfigLoader {
         }
         ObjectNode holder = node.objectNode();
         holder.set(leaf, value);
-        merge(node, holder, defaults);
+        merge(node, holder, defaults, "", new TreeSet<>());
         return key;
     }
 

@@ -31,7 +31,9 @@ import org.kd4j.ConfigException;
  *
  * A key marked "ignored" is not rejected, because the record defaults a section is read over fill every key (a preset
  * that names {@code type: cnn} still carries the default {@code heads}); a key marked "only" is rejected with any other
- * value, naming the key, the architecture and what was found. Every key is range-checked as before.
+ * value, naming the key, the architecture and what was found. Every key is range-checked as before. A preset or
+ * {@code --set} that names {@code layers} (other than 1) in a BiLSTM or CNN section is warned about by
+ * {@code org.kd4j.config.ConfigLoader}, which alone knows which keys a file named.
  *
  * <p>{@code head_units} and {@code lstm_layers} came after models, caches and quality cells were first written and
  * hashed: they are written only when they are not 0 and 1, so every shape without them serialises, and hashes, as before

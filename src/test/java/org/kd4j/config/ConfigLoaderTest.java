@@ -171,4 +171,48 @@ class ConfigLoaderTest {
         assertTrue(e.getMessage().contains("unknown key 'student.train.optimiser'") && e.getMessage().contains("optimizer"),
                 e.getMessage());
     }
+
+    @Test
+    void layersInABiLstmOrCnnSectionIsNamedAsUnusedButNotRefused() throws IOException {
+        Path file = yaml("student:\n  model: {type: bilstm, layers: 2, hidden: 32, ffn: 20}\n"
+                + "teachers:\n  - name: t\n  - name: conv\n    model: {type: cnn, layers: 3, ffn: 50}\n");
+        List<String> notes = ConfigLoader.unusedKeyNotes(file, List.of());
+        assertEquals(2, notes.size(), notes.toString());
+        assertEquals(file + ": student.model.layers = 2 is not used: a bilstm's stacked layers are lstm_layers (1 here);"
+                + " layers is a transformer's depth", notes.get(0));
+        assertTrue(notes.get(1).startsWith(file + ": teachers[1].model.layers = 3 is not used: a cnn"), notes.get(1));
+        ExperimentConfig c = ConfigLoader.load(file, List.of());
+        assertEquals(1, ((org.kd4j.model.BiLstmConfig) c.student().model()).layers(), "the depth is lstm_layers'");
+
+        List<String> set = ConfigLoader.unusedKeyNotes(file, List.of("student.model.layers=4"));
+        assertEquals("--set student.model.layers=4: student.model.layers = 4 is not used: a bilstm's stacked layers are"
+                + " lstm_layers (1 here); layers is a transformer's depth", set.get(0), "the source is the --set");
+    }
+
+    @Test
+    void layersNotNamedOrOneOrEqualToLstmLayersOrOnATransformerGivesNoNote() throws IOException {
+        // the default student's 6 layers stay in a bilstm section that does not name layers
+        assertEquals(List.of(), ConfigLoader.unusedKeyNotes(
+                yaml("student:\n  model: {type: bilstm, hidden: 32, ffn: 20}\n"), List.of()));
+        assertEquals(List.of(), ConfigLoader.unusedKeyNotes(
+                yaml("student:\n  model: {type: bilstm, layers: 1, hidden: 32, ffn: 20}\n"), List.of()));
+        assertEquals(List.of(), ConfigLoader.unusedKeyNotes(
+                yaml("student:\n  model: {type: bilstm, layers: 2, lstm_layers: 2, hidden: 32, ffn: 20}\n"), List.of()));
+        assertEquals(List.of(), ConfigLoader.unusedKeyNotes(
+                yaml("student:\n  model: {type: transformer, layers: 2}\n"), List.of("student.model.layers=3")));
+    }
+
+    @Test
+    void aTransformerPresetSwitchedToABiLstmReadsWithANoteAndItsResolvedConfigWithout() throws IOException {
+        Path preset = yaml("student:\n  model: {type: transformer, layers: 4, hidden: 64, heads: 2, ffn: 128}\n");
+        List<String> set = List.of("student.model.type=bilstm");
+        assertEquals(1, ConfigLoader.unusedKeyNotes(preset, set).size());
+        ExperimentConfig c = ConfigLoader.load(preset, set);
+        String yaml = ConfigLoader.toYaml(c);
+        assertTrue(yaml.contains("layers: 1"), "a bilstm's resolved section writes layers: 1");
+        Path resolved = dir.resolve("config.yaml");
+        Files.writeString(resolved, yaml);
+        assertEquals(c, ConfigLoader.load(resolved, List.of()));
+        assertEquals(List.of(), ConfigLoader.unusedKeyNotes(resolved, List.of()));
+    }
 }
