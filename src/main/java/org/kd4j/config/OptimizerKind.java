@@ -3,7 +3,9 @@ package org.kd4j.config;
 /**
  * The optimizer that trains a model: {@code train.optimizer} in a config (a teacher's, the student's). Each updates
  * embedding tables lazily (only the rows a batch touched move, their state included); the learning rate follows the
- * run's warm-up and linear decay from {@code train.learning_rate}. Its constants are fixed, as below.
+ * run's warm-up and linear decay from {@code train.learning_rate}. Its constants are the defaults below unless a
+ * {@code train:} section sets them ({@code adam_beta1}, {@code adam_beta2}, {@code adam_epsilon}, {@code adadelta_rho},
+ * {@code adadelta_epsilon}, {@code sgd_momentum}; see {@link TrainConfig}).
  *
  * <p>{@code train.weight_decay}'s default, 0.01, is AdamW's decoupled decay. For Adadelta and SGD it is an L2 term added
  * to the gradient, which PyTorch leaves at 0 for both: where gradients are small it can outweigh them, so set it with

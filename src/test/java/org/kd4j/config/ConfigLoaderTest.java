@@ -215,4 +215,35 @@ class ConfigLoaderTest {
         assertEquals(c, ConfigLoader.load(resolved, List.of()));
         assertEquals(List.of(), ConfigLoader.unusedKeyNotes(resolved, List.of()));
     }
+
+    @Test
+    void optimizerConstantsAreSetByKeyWrittenOnlyWhenSetAndRefusedForAnotherOptimizer() {
+        ExperimentConfig c = ConfigLoader.load(List.of("student.train.optimizer=sgd", "student.train.sgd_momentum=0"));
+        assertEquals(0.0, c.student().train().sgdMomentum());
+        assertTrue(ConfigLoader.toYaml(c.student().train()).contains("sgd_momentum: 0.0"));
+        String defaults = ConfigLoader.toYaml(ExperimentConfig.defaults());
+        for (String key : List.of("adam_beta1", "adam_beta2", "adam_epsilon", "adadelta_rho", "adadelta_epsilon",
+                "sgd_momentum")) {
+            assertFalse(defaults.contains(key), key + " is not written at its default");
+        }
+        assertEquals(0.98, ConfigLoader.load(List.of("student.train.adam_beta2=0.98")).student().train().adamBeta2());
+
+        ConfigException wrong = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(List.of("student.train.optimizer=sgd", "student.train.adam_beta2=0.98")));
+        assertTrue(wrong.getMessage().contains("adam_beta2") && wrong.getMessage().contains("applies to optimizer adamw only")
+                && wrong.getMessage().contains("optimizer is sgd"), wrong.getMessage());
+        ConfigException range = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(List.of("student.train.adam_beta1=1.0")));
+        assertTrue(range.getMessage().contains("adam_beta1"), range.getMessage());
+    }
+
+    /** CoFinetuner's checkpoint fingerprint is built from this form: without constants it is the record's old one. */
+    @Test
+    void aTrainSectionWithoutOptimizerConstantsPrintsAsBeforeThem() {
+        assertEquals("TrainConfig[epochs=3, learningRate=0.001, weightDecay=0.01, warmupFraction=0.1, clipNorm=1.0, seed=42,"
+                + " checkpointEverySteps=0, earlyStoppingPatience=0, optimizer=ADAMW]", TrainConfig.defaults().toString());
+        TrainConfig sgd = ConfigLoader.load(List.of("student.train.optimizer=sgd", "student.train.sgd_momentum=0.5"))
+                .student().train();
+        assertTrue(sgd.toString().endsWith("optimizer=SGD, sgdMomentum=0.5]"), sgd.toString());
+    }
 }

@@ -5,7 +5,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Adadelta (Zeiler 2012) with rho 0.95 and epsilon 1e-6, Tang et al.'s (2019) optimizer for their distilled BiLSTM:
+ * Adadelta (Zeiler 2012), by default with rho 0.95 and epsilon 1e-6 ({@code train.adadelta_rho},
+ * {@code adadelta_epsilon}), Tang et al.'s (2019) optimizer for their distilled BiLSTM:
  * g' = g + wd p; a = rho a + (1-rho) g'^2; d = sqrt(b + eps) / sqrt(a + eps) g'; b = rho b + (1-rho) d^2; p -= lr d.
  * The first state array is a (the running mean of squared gradients), the second b (of squared updates). Weight decay
  * is an L2 term in the gradient, as in {@code torch.optim.Adadelta}.
@@ -15,8 +16,18 @@ public final class Adadelta extends Optimizer {
     static final double RHO = 0.95;
     static final double EPSILON = 1e-6;
 
+    private final double rho;
+    private final double epsilon;
+
+    /** With the default constants. */
     public Adadelta(double weightDecay) {
+        this(weightDecay, RHO, EPSILON);
+    }
+
+    public Adadelta(double weightDecay, double rho, double epsilon) {
         super(weightDecay);
+        this.rho = rho;
+        this.epsilon = epsilon;
     }
 
     @Override
@@ -32,20 +43,20 @@ public final class Adadelta extends Optimizer {
     @Override
     void apply(INDArray p, INDArray a, INDArray b, INDArray g, boolean decay, double lr) {
         INDArray gradient = withL2(g, p, decay, weightDecay);
-        INDArray squared = gradient.mul(gradient).muli(1 - RHO);
-        a.muli(RHO).addi(squared);
+        INDArray squared = gradient.mul(gradient).muli(1 - rho);
+        a.muli(rho).addi(squared);
         squared.close();
-        INDArray delta = b.add(EPSILON);
+        INDArray delta = b.add(epsilon);
         Transforms.sqrt(delta, false);
-        INDArray rms = a.add(EPSILON);
+        INDArray rms = a.add(epsilon);
         Transforms.sqrt(rms, false);
         delta.divi(rms).muli(gradient);
         rms.close();
         if (gradient != g) {
             gradient.close();
         }
-        INDArray deltaSquared = delta.mul(delta).muli(1 - RHO);
-        b.muli(RHO).addi(deltaSquared);
+        INDArray deltaSquared = delta.mul(delta).muli(1 - rho);
+        b.muli(rho).addi(deltaSquared);
         deltaSquared.close();
         p.subi(delta.muli(lr));
         delta.close();

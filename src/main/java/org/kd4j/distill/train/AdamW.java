@@ -6,8 +6,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * AdamW (Loshchilov and Hutter 2019): m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
- * p -= lr (m / (1 - b1^t) / (sqrt(v / (1 - b2^t)) + eps) + wd p), b1 = 0.9, b2 = 0.999, eps = 1e-8, with decoupled
- * weight decay. The first and second state arrays are m and v.
+ * p -= lr (m / (1 - b1^t) / (sqrt(v / (1 - b2^t)) + eps) + wd p), by default b1 = 0.9, b2 = 0.999, eps = 1e-8
+ * ({@code train.adam_beta1}, {@code adam_beta2}, {@code adam_epsilon}), with decoupled weight decay. The first and
+ * second state arrays are m and v.
  */
 public final class AdamW extends Optimizer {
 
@@ -15,11 +16,22 @@ public final class AdamW extends Optimizer {
     static final double BETA2 = 0.999;
     static final double EPSILON = 1e-8;
 
+    private final double beta1;
+    private final double beta2;
+    private final double epsilon;
     private double c1;
     private double c2;
 
+    /** With the default constants. */
     public AdamW(double weightDecay) {
+        this(weightDecay, BETA1, BETA2, EPSILON);
+    }
+
+    public AdamW(double weightDecay, double beta1, double beta2, double epsilon) {
         super(weightDecay);
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.epsilon = epsilon;
     }
 
     @Override
@@ -34,8 +46,8 @@ public final class AdamW extends Optimizer {
 
     @Override
     void beginStep(long t) {
-        c1 = 1 - Math.pow(BETA1, t);
-        c2 = 1 - Math.pow(BETA2, t);
+        c1 = 1 - Math.pow(beta1, t);
+        c2 = 1 - Math.pow(beta2, t);
     }
 
     /**
@@ -45,14 +57,14 @@ public final class AdamW extends Optimizer {
      */
     @Override
     void apply(INDArray p, INDArray mi, INDArray vi, INDArray g, boolean decay, double lr) {
-        INDArray scaled = g.mul(1 - BETA1);
-        mi.muli(BETA1).addi(scaled);
+        INDArray scaled = g.mul(1 - beta1);
+        mi.muli(beta1).addi(scaled);
         scaled.close();
-        INDArray squared = g.mul(g).muli(1 - BETA2);
-        vi.muli(BETA2).addi(squared);
+        INDArray squared = g.mul(g).muli(1 - beta2);
+        vi.muli(beta2).addi(squared);
         squared.close();
         INDArray denominator = vi.div(c2);
-        Transforms.sqrt(denominator, false).addi(EPSILON);
+        Transforms.sqrt(denominator, false).addi(epsilon);
         INDArray update = mi.div(c1).divi(denominator);
         denominator.close();
         if (decay) {

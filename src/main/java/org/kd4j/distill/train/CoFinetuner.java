@@ -237,8 +237,8 @@ public final class CoFinetuner {
         long totalSteps = (long) stepsPerEpoch * c.epochs();
         LearningRateSchedule lr = new LearningRateSchedule(c.learningRate(), Math.round(c.warmupFraction() * totalSteps), totalSteps);
         List<Optimizer> optimizers = new ArrayList<>();
-        members.forEach(m -> optimizers.add(Optimizer.create(c.optimizer(), c.weightDecay())));
-        Optimizer headOptimizer = Optimizer.create(c.optimizer(), c.weightDecay());
+        members.forEach(m -> optimizers.add(Optimizer.create(c)));
+        Optimizer headOptimizer = Optimizer.create(c);
         Optimizer.weightDecayNote(c.optimizer(), c.weightDecay()).ifPresent(note -> LOG.warn("co-finetuning: {}", note));
         List<String> memberNames = members.stream().map(Member::name).toList();
         String names = String.join(" + ", memberNames);

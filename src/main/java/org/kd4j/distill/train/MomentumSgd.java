@@ -4,16 +4,24 @@ import org.kd4j.config.OptimizerKind;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Stochastic gradient descent with momentum 0.9, in {@code torch.optim.SGD}'s form: g' = g + wd p; b = mu b + g';
- * p -= lr b. Its one state array is b, the momentum buffer (zero before the first step, so that the first b is g').
+ * Stochastic gradient descent with momentum mu, by default 0.9 ({@code train.sgd_momentum}; 0: plain SGD), in
+ * {@code torch.optim.SGD}'s form: g' = g + wd p; b = mu b + g'; p -= lr b. Its one state array is b, the momentum buffer (zero before the first step, so that the first b is g').
  * Weight decay is an L2 term in the gradient.
  */
 public final class MomentumSgd extends Optimizer {
 
     static final double MOMENTUM = 0.9;
 
+    private final double momentum;
+
+    /** With the default momentum. */
     public MomentumSgd(double weightDecay) {
+        this(weightDecay, MOMENTUM);
+    }
+
+    public MomentumSgd(double weightDecay, double momentum) {
         super(weightDecay);
+        this.momentum = momentum;
     }
 
     @Override
@@ -29,7 +37,7 @@ public final class MomentumSgd extends Optimizer {
     @Override
     void apply(INDArray p, INDArray buffer, INDArray unused, INDArray g, boolean decay, double lr) {
         INDArray gradient = withL2(g, p, decay, weightDecay);
-        buffer.muli(MOMENTUM).addi(gradient);
+        buffer.muli(momentum).addi(gradient);
         if (gradient != g) {
             gradient.close();
         }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.kd4j.KdException;
 import org.kd4j.config.OptimizerKind;
+import org.kd4j.config.TrainConfig;
 import org.kd4j.model.EmbeddingLayer;
 import org.kd4j.model.embed.EmbeddingTable;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -47,7 +48,23 @@ public abstract sealed class Optimizer permits AdamW, Adadelta, MomentumSgd {
                 + " for none", weightDecay, kind.configName()));
     }
 
-    /** The optimizer of {@code kind} with weight decay {@code weightDecay}, its state empty. */
+    /**
+     * The optimizer of {@code train.optimizer} with its weight decay and constants ({@code adam_beta1} ...
+     * {@code sgd_momentum}; absent, the defaults), its state empty.
+     */
+    public static Optimizer create(TrainConfig train) {
+        double wd = train.weightDecay();
+        return switch (train.optimizer()) {
+            case ADAMW -> new AdamW(wd, TrainConfig.orDefault(train.adamBeta1(), AdamW.BETA1),
+                    TrainConfig.orDefault(train.adamBeta2(), AdamW.BETA2),
+                    TrainConfig.orDefault(train.adamEpsilon(), AdamW.EPSILON));
+            case ADADELTA -> new Adadelta(wd, TrainConfig.orDefault(train.adadeltaRho(), Adadelta.RHO),
+                    TrainConfig.orDefault(train.adadeltaEpsilon(), Adadelta.EPSILON));
+            case SGD -> new MomentumSgd(wd, TrainConfig.orDefault(train.sgdMomentum(), MomentumSgd.MOMENTUM));
+        };
+    }
+
+    /** The optimizer of {@code kind} with weight decay {@code weightDecay} and its default constants, its state empty. */
     public static Optimizer create(OptimizerKind kind, double weightDecay) {
         return switch (kind) {
             case ADAMW -> new AdamW(weightDecay);

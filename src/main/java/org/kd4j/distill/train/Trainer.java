@@ -79,7 +79,7 @@ public final class Trainer {
         TemperatureSchedule temperature = TemperatureSchedule.linear(setup.distill.temperature(), setup.distill.temperatureEnd(),
                 totalSteps);
         int padTo = data.padding() == PaddingMode.FIXED ? data.maxLength() : 0;
-        Optimizer optimizer = Optimizer.create(config.optimizer(), config.weightDecay());
+        Optimizer optimizer = Optimizer.create(config);
         Optimizer.weightDecayNote(config.optimizer(), config.weightDecay()).ifPresent(note -> LOG.warn("{}: {}", setup.name, note));
 
         TrainingState state = TrainingState.start();

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.kd4j.KdException;
 import org.kd4j.config.OptimizerKind;
+import org.kd4j.config.TrainConfig;
 import org.kd4j.model.embed.EmbeddingTable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -131,5 +132,67 @@ class OptimizerTest {
                 + " (its default, 0.01, is AdamW's); set train.weight_decay: 0 for none",
                 Optimizer.weightDecayNote(OptimizerKind.ADADELTA, 0.01).orElseThrow());
         assertTrue(Optimizer.weightDecayNote(OptimizerKind.SGD, 0.05).orElseThrow().startsWith("train.weight_decay 0.05 with sgd "));
+    }
+
+    /** Three steps of {@code optimizer} on a weight {@code x_w} from 1.0. */
+    private static double threeSteps(Optimizer optimizer, double lr) {
+        INDArray p = Nd4j.createFromArray(new double[][] {{1.0}});
+        for (double g : GRADIENTS) {
+            optimizer.update(Map.of("x_w", p), Map.of("x_w", Nd4j.createFromArray(new double[][] {{g}})), Map.of(), lr);
+        }
+        return p.getDouble(0, 0);
+    }
+
+    private static TrainConfig train(OptimizerKind kind, Double beta1, Double beta2, Double adamEps, Double rho,
+                                     Double adadeltaEps, Double momentum) {
+        TrainConfig d = TrainConfig.defaults();
+        return new TrainConfig(d.epochs(), d.learningRate(), 0.0, d.warmupFraction(), d.clipNorm(), d.seed(),
+                d.checkpointEverySteps(), d.earlyStoppingPatience(), kind, beta1, beta2, adamEps, rho, adadeltaEps, momentum);
+    }
+
+    /** A train section's optimizer constants reach the update; worked out in scalars as above. */
+    @Test
+    void theTrainSectionsConstantsAreTheOptimizersAndAbsentOnesTheDefaults() {
+        // SGD with momentum 0 is plain SGD: 1 - 0.1 (0.5 - 1.0 + 0.25)
+        assertEquals(1.025, threeSteps(Optimizer.create(train(OptimizerKind.SGD, null, null, null, null, null, 0.0)), 0.1),
+                1e-12);
+        double p = 1.0;
+        double buffer = 0;
+        for (double g : GRADIENTS) {
+            buffer = 0.5 * buffer + g;
+            p -= 0.1 * buffer;
+        }
+        assertEquals(p, threeSteps(Optimizer.create(train(OptimizerKind.SGD, null, null, null, null, null, 0.5)), 0.1), 1e-12);
+
+        p = 1.0;
+        double a = 0;
+        double b = 0;
+        for (double g : GRADIENTS) {
+            a = 0.8 * a + 0.2 * g * g;
+            double d = Math.sqrt(b + 1e-3) / Math.sqrt(a + 1e-3) * g;
+            b = 0.8 * b + 0.2 * d * d;
+            p -= d;
+        }
+        assertEquals(p, threeSteps(Optimizer.create(train(OptimizerKind.ADADELTA, null, null, null, 0.8, 1e-3, null)), 1.0),
+                1e-12);
+
+        p = 1.0;
+        double m = 0;
+        double v = 0;
+        int t = 0;
+        for (double g : GRADIENTS) {
+            t++;
+            m = 0.8 * m + 0.2 * g;
+            v = 0.98 * v + 0.02 * g * g;
+            p -= 0.1 * (m / (1 - Math.pow(0.8, t)) / (Math.sqrt(v / (1 - Math.pow(0.98, t))) + 1e-3));
+        }
+        assertEquals(p, threeSteps(Optimizer.create(train(OptimizerKind.ADAMW, 0.8, 0.98, 1e-3, null, null, null)), 0.1),
+                1e-12);
+
+        // absent constants: the same steps as the kind's defaults
+        for (OptimizerKind kind : OptimizerKind.values()) {
+            assertEquals(threeSteps(Optimizer.create(kind, 0.0), 0.1),
+                    threeSteps(Optimizer.create(train(kind, null, null, null, null, null, null)), 0.1), 0.0, kind.toString());
+        }
     }
 }
