@@ -80,10 +80,7 @@ public final class ConfigLoader {
 
     /** Defaults, overlaid with the YAML file, overlaid with {@code key=value} overrides. */
     public static ExperimentConfig load(Path file, List<String> overrides) {
-        ObjectNode tree = defaultsTree();
-        Set<String> named = new TreeSet<>();
-        merge(tree, readFile(file), defaultsTree(), "", named);
-        return logged(bind(tree, file.toString(), overrides, named));
+        return logged(bindFile(file, overrides));
     }
 
     /**
@@ -91,10 +88,14 @@ public final class ConfigLoader {
      * its section's architecture does not use (see the class comment), naming the key, the value and the source.
      */
     static List<String> unusedKeyNotes(Path file, List<String> overrides) {
+        return bindFile(file, overrides).notes();
+    }
+
+    private static Bound bindFile(Path file, List<String> overrides) {
         ObjectNode tree = defaultsTree();
         Set<String> named = new TreeSet<>();
         merge(tree, readFile(file), defaultsTree(), "", named);
-        return bind(tree, file.toString(), overrides, named).notes();
+        return bind(tree, file.toString(), overrides, named);
     }
 
     /**

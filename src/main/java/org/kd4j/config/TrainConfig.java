@@ -88,11 +88,6 @@ public record TrainConfig(int epochs, double learningRate, double weightDecay, d
         ConfigException.requireRange(key, value, min, max);
     }
 
-    /** The value of an optimizer constant: {@code value} when set, else {@code otherwise}, the optimizer's default. */
-    public static double orDefault(Double value, double otherwise) {
-        return value == null ? otherwise : value;
-    }
-
     /**
      * The record's form, without the optimizer constants that are not set: as it was before they existed, so that
      * fingerprints built from it (a co-finetuning's checkpoint) stay the same.

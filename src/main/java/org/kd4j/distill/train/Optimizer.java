@@ -1,5 +1,7 @@
 package org.kd4j.distill.train;
 
+import static java.util.Objects.requireNonNullElse;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.kd4j.KdException;
@@ -55,12 +57,12 @@ public abstract sealed class Optimizer permits AdamW, Adadelta, MomentumSgd {
     public static Optimizer create(TrainConfig train) {
         double wd = train.weightDecay();
         return switch (train.optimizer()) {
-            case ADAMW -> new AdamW(wd, TrainConfig.orDefault(train.adamBeta1(), AdamW.BETA1),
-                    TrainConfig.orDefault(train.adamBeta2(), AdamW.BETA2),
-                    TrainConfig.orDefault(train.adamEpsilon(), AdamW.EPSILON));
-            case ADADELTA -> new Adadelta(wd, TrainConfig.orDefault(train.adadeltaRho(), Adadelta.RHO),
-                    TrainConfig.orDefault(train.adadeltaEpsilon(), Adadelta.EPSILON));
-            case SGD -> new MomentumSgd(wd, TrainConfig.orDefault(train.sgdMomentum(), MomentumSgd.MOMENTUM));
+            case ADAMW -> new AdamW(wd, requireNonNullElse(train.adamBeta1(), AdamW.BETA1),
+                    requireNonNullElse(train.adamBeta2(), AdamW.BETA2),
+                    requireNonNullElse(train.adamEpsilon(), AdamW.EPSILON));
+            case ADADELTA -> new Adadelta(wd, requireNonNullElse(train.adadeltaRho(), Adadelta.RHO),
+                    requireNonNullElse(train.adadeltaEpsilon(), Adadelta.EPSILON));
+            case SGD -> new MomentumSgd(wd, requireNonNullElse(train.sgdMomentum(), MomentumSgd.MOMENTUM));
         };
     }
 
