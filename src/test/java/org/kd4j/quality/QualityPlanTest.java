@@ -21,6 +21,7 @@ import org.kd4j.config.EmbeddingsFrom;
 import org.kd4j.config.ExperimentConfig;
 import org.kd4j.config.SoftLoss;
 import org.kd4j.config.TeacherConfig;
+import org.kd4j.config.TrainConfig;
 import org.kd4j.config.StudentVariant;
 import org.kd4j.config.WeightingScheme;
 
@@ -70,7 +71,7 @@ class QualityPlanTest {
         // augmented-unlabeled-embeddings-mse-soft, augmented-unlabeled-encoded-mse, augmented-unlabeled-embeddings-mse-dropout
         // augmented-unlabeled-embeddings-mse-all-rows and its -x3, augmented-unlabeled-embeddings-mse-hidden and its -relu
         // on SST-2 for 1 student x 3 seeds
-        assertEquals(4 * 3 * 3 * 6 + 3 * 3 * 5 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1 + 1 + 1) + 14 * 3, cells.size());
+        assertEquals(4 * 3 * 3 * 6 + 3 * 3 * 5 + 2 * 3 * (2 + 2 + 1 + 2 + 2 + 2 + 1 + 1 + 1) + 15 * 3, cells.size());
         assertTrue(cells.stream().noneMatch(x -> x.key().startsWith("STS-B/") && x.key().contains("/ensemble-confidence/")));
         assertEquals(cells.size(), cells.stream().map(QualityCell::dir).distinct().count(), "one run directory per cell");
 
@@ -115,7 +116,8 @@ class QualityPlanTest {
                 "augmented-unlabeled-encoded-mse", "encoded", "dropout", "augmented-unlabeled-embeddings-mse-dropout",
                 "augmented-unlabeled-embeddings-mse-all-rows", "augmented-unlabeled-embeddings-mse-all-rows-x3",
                 "augmented-unlabeled-embeddings-mse-hidden", "augmented-unlabeled-embeddings-mse-hidden-relu",
-                "augmented-unlabeled-embeddings-mse-hidden-full", "augmented-unlabeled-embeddings-mse-2-layers"),
+                "augmented-unlabeled-embeddings-mse-hidden-full", "augmented-unlabeled-embeddings-mse-2-layers",
+                "augmented-unlabeled-embeddings-mse-lr-half"),
                 plan.methods().stream().map(QualityPlan.MethodPlan::name).toList());
 
         ExperimentConfig augmented = cell(cells, "SST-2/bilstm/method-augmented/seed-2").config();
@@ -324,6 +326,25 @@ class QualityPlanTest {
         // two stacked BiLSTM layers: only the student's shape differs from its control (the MSE cell, no hidden loss)
         assertOnlyTheStudentsShapeDiffers(plan, cells, cell(cells, "SST-2/bilstm/method-augmented-unlabeled-embeddings-mse/seed-2"),
                 "augmented-unlabeled-embeddings-mse-2-layers", new org.kd4j.model.BiLstmConfig(300, 300, 0, 2));
+
+        // half the learning rate: only the student's train.learning_rate differs from its control (the MSE cell)
+        QualityCell mseCell = cell(cells, "SST-2/bilstm/method-augmented-unlabeled-embeddings-mse/seed-2");
+        QualityCell lrCell = cell(cells, "SST-2/bilstm/method-augmented-unlabeled-embeddings-mse-lr-half/seed-2");
+        assertEquals("augmented-unlabeled-embeddings-mse", plan.method("augmented-unlabeled-embeddings-mse-lr-half").control());
+        TrainConfig t = mseCell.config().student().train();
+        assertEquals(0.002, t.learningRate());
+        assertEquals(0.001, lrCell.config().student().train().learningRate());
+        assertEquals(new TrainConfig(t.epochs(), 0.001, t.weightDecay(), t.warmupFraction(), t.clipNorm(), t.seed(),
+                t.checkpointEverySteps(), t.earlyStoppingPatience(), t.optimizer(), t.adamBeta1(), t.adamBeta2(),
+                t.adamEpsilon(), t.adadeltaRho(), t.adadeltaEpsilon(), t.sgdMomentum()), lrCell.config().student().train());
+        StudentConfig ms = mseCell.config().student();
+        assertEquals(new StudentConfig(ms.model(), lrCell.config().student().train(), ms.init(), ms.embeddings(),
+                ms.embeddingsFrom(), ms.initLayers(), ms.dropout()), lrCell.config().student());
+        assertEquals(mseCell.config().distill(), lrCell.config().distill());
+        assertEquals(mseCell.config().data(), lrCell.config().data());
+        assertEquals(mseCell.config().teachers(), lrCell.config().teachers());
+        assertNotEquals(mseCell.configSha256(), lrCell.configSha256());
+        assertEquals(3, cells.stream().filter(x -> x.key().contains("/method-augmented-unlabeled-embeddings-mse-lr-half/")).count());
     }
 
     /**
