@@ -55,13 +55,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * set; the epoch with the best mean main metric over the teachers is kept (every teacher from that same epoch, since
  * they share a head). There is no early stopping.
  *
- * <p><b>Resuming.</b> After every epoch a {@link CoFinetuningCheckpoint} is written atomically into the work folder:
- * every member's parameters and optimizer state, the shared head's optimizer state and the {@link TrainingState} (epoch, step,
- * best epoch and score, dev scores); the best epoch's models ({@code best-<k>.kdm}) are written before the checkpoint
- * that names that epoch. The batch order needs no saved random state: it is a function of the seed and the epoch
+ * <p><b>Resuming.</b> After every epoch, and with {@code train.checkpoint_every_steps} N &gt; 0 also after every N-th
+ * joint step within an epoch (as a teacher fine-tuned apart), a {@link CoFinetuningCheckpoint} is written atomically into
+ * the work folder: every member's parameters and optimizer state, the shared head's optimizer state, the
+ * {@link TrainingState} (epoch, batches of it done, step, best epoch and score, dev scores) and the sum of the epoch's
+ * joint losses so far; the best epoch's models ({@code best-<k>.kdm}) are written before the checkpoint that names that
+ * epoch. The batch order needs no saved random state: it is a function of the seed and the epoch
  * ({@link BatchPlanner#trainingOrder}), and training draws nothing else at random. {@link #fit} continues from the
- * checkpoint it finds there, automatically (as a teacher fine-tuned apart does), and ends with exactly the weights of an
- * uninterrupted run; it resumes at an epoch's start, so an interrupted epoch is run again. A checkpoint records the
+ * checkpoint it finds there, automatically (as a teacher fine-tuned apart does), at the batch after the last one it
+ * holds, and ends with exactly the weights of an uninterrupted run; with N = 0 (the default) that is an epoch's start, so
+ * an interrupted epoch is run again. A checkpoint records the
  * set's {@link #fingerprint()} and members' names: one of another set (other teachers, configs, training or batching
  * settings) is refused with a one-line {@link KdException} naming its {@code state.json} (never overwritten nor
  * silently discarded: deleting the folder starts over). The caller deletes the work folder once the teachers are saved.
@@ -202,24 +205,25 @@ public final class CoFinetuner {
     }
 
     /**
-     * Called after each epoch's checkpoint is written: lets a caller watch the run (a test interrupts it here by
-     * throwing).
+     * Called after each checkpoint is written, an epoch's and (with {@code checkpoint_every_steps}) one within an epoch:
+     * lets a caller watch the run (a test interrupts it here by throwing).
      */
     @FunctionalInterface
-    public interface EpochListener {
+    public interface CheckpointListener {
         /** Listens to nothing. */
-        EpochListener NONE = (epoch, state) -> { };
+        CheckpointListener NONE = (epoch, state) -> { };
 
         /**
-         * @param epoch the finished epoch (0-based)
-         * @param state the state its checkpoint holds
+         * @param epoch the epoch (0-based) the checkpoint ends, or, within an epoch ({@code state.batchInEpoch() > 0}),
+         *     the epoch it stands in
+         * @param state the state the checkpoint holds
          */
         void onCheckpoint(int epoch, TrainingState state);
     }
 
-    /** {@link #fit(EpochListener)} with no listener. */
+    /** {@link #fit(CheckpointListener)} with no listener. */
     public Result fit() {
-        return fit(EpochListener.NONE);
+        return fit(CheckpointListener.NONE);
     }
 
     /**
@@ -228,7 +232,7 @@ public final class CoFinetuner {
      *
      * @throws KdException when the work folder holds a checkpoint of another set (the message names its file)
      */
-    public Result fit(EpochListener listener) {
+    public Result fit(CheckpointListener listener) {
         Objects.requireNonNull(listener, "listener");
         TrainConfig c = training;
         BatchPlanner planner = new BatchPlanner(data.batchSize(), data.bucketing(), data.bucketBatches(), c.seed());
@@ -244,6 +248,7 @@ public final class CoFinetuner {
         String names = String.join(" + ", memberNames);
         String fingerprint = fingerprint();
         TrainingState state = TrainingState.start();
+        double resumedLoss = 0; // the joint losses summed over the batches of the resumed epoch done before the checkpoint
         CoFinetuningCheckpoint.Loaded loaded = CoFinetuningCheckpoint.load(workDir, fingerprint, memberNames);
         if (loaded != null) {
             for (int k = 0; k < members.size(); k++) {
@@ -256,8 +261,15 @@ public final class CoFinetuner {
                 head.forEach((name, array) -> array.assign(loaded.head().parameters().get(name)));
             }
             state = loaded.meta().state();
-            LOG.info("co-finetuning {}: resuming from the checkpoint of epoch {}/{} (step {}, best epoch so far {}) in {}",
-                    names, state.epoch(), c.epochs(), state.step(), state.bestEpoch() + 1, loaded.folder());
+            resumedLoss = loaded.meta().epochLoss();
+            if (state.batchInEpoch() > 0) {
+                LOG.info("co-finetuning {}: resuming in epoch {}/{} after batch {} of {} (step {}, best epoch so far {}) from {}",
+                        names, state.epoch() + 1, c.epochs(), state.batchInEpoch(), stepsPerEpoch, state.step(),
+                        state.bestEpoch() < 0 ? "none" : String.valueOf(state.bestEpoch() + 1), loaded.folder());
+            } else {
+                LOG.info("co-finetuning {}: resuming from the checkpoint of epoch {}/{} (step {}, best epoch so far {}) in {}",
+                        names, state.epoch(), c.epochs(), state.step(), state.bestEpoch() + 1, loaded.folder());
+            }
         }
         LOG.info("co-finetuning {} with a shared head {}: {} epoch(s) of {} steps", names, shared, c.epochs(), stepsPerEpoch);
 
@@ -266,9 +278,11 @@ public final class CoFinetuner {
         List<GradientEngine> engines = engines();
         try {
             for (int epoch = state.epoch(); epoch < c.epochs(); epoch++) {
-                double epochLoss = 0;
+                // 0 but in an epoch resumed within: then its batches done before the checkpoint are skipped
+                int first = state.batchInEpoch();
+                double epochLoss = first > 0 ? resumedLoss : 0;
                 List<int[]> batches = planner.trainingOrder(lengths, epoch);
-                for (int b = 0; b < batches.size(); b++) {
+                for (int b = first; b < batches.size(); b++) {
                     JointGradients g = gradients(engines, batches.get(b));
                     if (!Double.isFinite(g.loss())) {
                         g.close();
@@ -279,6 +293,14 @@ public final class CoFinetuner {
                     update(g, optimizers, headOptimizer, lr.at(state.step()), engines);
                     epochLoss += g.loss();
                     state = state.afterStep(epoch, b + 1);
+                    if (c.checkpointEverySteps() > 0 && state.step() % c.checkpointEverySteps() == 0 && b + 1 < batches.size()) {
+                        // within the epoch (its last batch is followed by the epoch's own checkpoint)
+                        createWorkDir();
+                        CoFinetuningCheckpoint.save(workDir, new CoFinetuningCheckpoint.Meta(fingerprint, memberNames, state,
+                                epochLoss), members.stream().map(m -> m.model().parameters()).toList(), optimizers, heads.get(0),
+                                headOptimizer);
+                        listener.onCheckpoint(epoch, state);
+                    }
                 }
                 List<Evaluation> dev = evaluate();
                 double score = dev.stream().mapToDouble(Evaluation::main).average().orElse(Double.NaN);
@@ -297,7 +319,7 @@ public final class CoFinetuner {
                         }
                     }
                 }
-                CoFinetuningCheckpoint.save(workDir, new CoFinetuningCheckpoint.Meta(fingerprint, memberNames, state),
+                CoFinetuningCheckpoint.save(workDir, new CoFinetuningCheckpoint.Meta(fingerprint, memberNames, state, 0),
                         members.stream().map(m -> m.model().parameters()).toList(), optimizers, heads.get(0), headOptimizer);
                 listener.onCheckpoint(epoch, state);
             }

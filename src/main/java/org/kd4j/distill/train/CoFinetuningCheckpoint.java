@@ -11,7 +11,8 @@ import org.kd4j.util.AtomicFiles;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The resumable state of a {@link CoFinetuner} after a finished epoch, in one folder {@code <workDir>/cofinetuning}
+ * The resumable state of a {@link CoFinetuner} after a finished epoch or, with {@code checkpoint_every_steps}, a step
+ * within one, in one folder {@code <workDir>/cofinetuning}
  * replaced as a whole ({@link Checkpoint#writeFolder}: written beside the old one and swapped in by renames, so that a
  * crash leaves the previous checkpoint or the new one, never a mix):
  * <pre>
@@ -36,13 +37,19 @@ final class CoFinetuningCheckpoint {
      *
      * @param fingerprint SHA-256 of what decides the run ({@link CoFinetuner#fingerprint()})
      * @param members the members' names, in order
-     * @param state the counters after the last finished epoch, with the best epoch and the dev scores
+     * @param state the counters after the last finished epoch or step, with the best epoch and the dev scores
+     * @param epochLoss the joint losses of {@code state}'s epoch summed over its batches done ({@code batchInEpoch}), so
+     *     that a run resumed within the epoch reports the epoch's mean over all its batches; 0 at an epoch's end, and when
+     *     absent (a checkpoint written before the field existed, always at an epoch's end)
      */
-    public record Meta(String fingerprint, List<String> members, TrainingState state) {
+    public record Meta(String fingerprint, List<String> members, TrainingState state, double epochLoss) {
         public Meta {
             Objects.requireNonNull(fingerprint, "fingerprint");
             members = List.copyOf(members);
             Objects.requireNonNull(state, "state");
+            if (!Double.isFinite(epochLoss)) {
+                throw new IllegalArgumentException("epochLoss must be finite, got " + epochLoss);
+            }
         }
     }
 
@@ -54,7 +61,7 @@ final class CoFinetuningCheckpoint {
     }
 
     /**
-     * Writes the checkpoint of the state after an epoch.
+     * Writes the checkpoint of the state after an epoch or a step.
      *
      * @param models each member's parameters (by name, its copy of the head included)
      * @param optimizers each member's encoder optimizer

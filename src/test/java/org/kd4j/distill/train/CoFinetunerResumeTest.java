@@ -24,9 +24,10 @@ import org.kd4j.util.Parallelism;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Resuming a {@link CoFinetuner}: a run interrupted after epoch 1 of 3 and started again continues from its checkpoint
- * and ends with exactly the weights of an uninterrupted run (every member, the shared head included, both the kept
- * epoch's and the last epoch's); a checkpoint of another set is refused with an error naming its file.
+ * Resuming a {@link CoFinetuner}: a run interrupted after epoch 1 of 3, or within epoch 2 with
+ * {@code checkpoint_every_steps}, and started again continues from its checkpoint and ends with exactly the weights of an
+ * uninterrupted run (every member, the shared head included, both the kept epoch's and the last epoch's); a checkpoint
+ * of another set is refused with an error naming its file.
  */
 class CoFinetunerResumeTest {
 
@@ -56,7 +57,12 @@ class CoFinetunerResumeTest {
     }
 
     private static CoFinetuner tuner(List<CoFinetuner.Member> members, double learningRate, Path workDir) {
-        TrainConfig train = new TrainConfig(3, learningRate, 0.01, 0.1, 1.0, 3, 0, 0);
+        return tuner(members, learningRate, 0, workDir);
+    }
+
+    private static CoFinetuner tuner(List<CoFinetuner.Member> members, double learningRate, int checkpointEverySteps,
+                                     Path workDir) {
+        TrainConfig train = new TrainConfig(3, learningRate, 0.01, 0.1, 1.0, 3, checkpointEverySteps, 0);
         return new CoFinetuner(members, train, config.data(), new Parallelism(1, 1, 0), workDir);
     }
 
@@ -108,6 +114,67 @@ class CoFinetunerResumeTest {
             assertArrayEquals(actual.models().get(0).parameters().get(name).data().asFloat(),
                     actual.models().get(1).parameters().get(name).data().asFloat(), name + ": one shared head after the resume");
         }
+    }
+
+    @Test
+    void aRunInterruptedWithinAnEpochResumesAtTheNextBatchAndEndsWithTheUninterruptedWeights() throws Exception {
+        // 48 rows in batches of 16: 3 steps an epoch; a checkpoint every 2 steps stands at step 2 (epoch 1, batch 2),
+        // step 4 (epoch 2, batch 1) and step 8 (epoch 3, batch 2), besides each epoch's own (step 6 is epoch 2's end)
+        List<CoFinetuner.Member> straight = pair();
+        List<Long> straightSteps = new java.util.ArrayList<>();
+        CoFinetuner.Result expected = tuner(straight, 0.005, 2, root.resolve("straight-steps"))
+                .fit((epoch, s) -> straightSteps.add(s.step()));
+        assertEquals(List.of(2L, 3L, 4L, 6L, 8L, 9L), straightSteps, "a checkpoint every 2 steps and at each epoch's end");
+
+        Path work = root.resolve("within");
+        List<CoFinetuner.Member> crashed = pair();
+        assertThrows(Interrupted.class, () -> tuner(crashed, 0.005, 2, work).fit((epoch, s) -> {
+            if (s.step() == 4) {
+                assertEquals(1, epoch);
+                assertEquals(1, s.batchInEpoch(), "step 4 is epoch 2's first batch");
+                throw new Interrupted();
+            }
+        }));
+        Path state = work.resolve(CoFinetuningCheckpoint.FOLDER).resolve(CoFinetuningCheckpoint.STATE);
+        CoFinetuningCheckpoint.Meta meta = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readValue(state.toFile(), CoFinetuningCheckpoint.Meta.class);
+        assertEquals(4, meta.state().step());
+        assertEquals(1, meta.state().batchInEpoch());
+        assertTrue(meta.epochLoss() > 0, "the joint loss of epoch 2's first batch: " + meta.epochLoss());
+
+        List<CoFinetuner.Member> resumed = pair();
+        List<Long> resumedSteps = new java.util.ArrayList<>();
+        CoFinetuner.Result actual = tuner(resumed, 0.005, 2, work).fit((epoch, s) -> resumedSteps.add(s.step()));
+        assertEquals(List.of(6L, 8L, 9L), resumedSteps, "epoch 2 goes on at its second batch: steps 5 to 9 only");
+        assertEquals(expected.bestEpoch(), actual.bestEpoch(), "the same epoch is kept");
+        assertEquals(expected.dev().stream().map(e -> e.main()).toList(), actual.dev().stream().map(e -> e.main()).toList(),
+                "the kept epoch's dev metrics");
+        assertSameWeights(expected.models(), actual.models(), "kept epoch");
+        assertSameWeights(straight.stream().map(CoFinetuner.Member::model).toList(),
+                resumed.stream().map(CoFinetuner.Member::model).toList(), "last epoch");
+
+        // checkpoints within epochs do not change the training: the same weights as a run that writes none
+        List<CoFinetuner.Member> plain = pair();
+        tuner(plain, 0.005, 0, root.resolve("no-steps")).fit();
+        assertSameWeights(plain.stream().map(CoFinetuner.Member::model).toList(),
+                straight.stream().map(CoFinetuner.Member::model).toList(), "without checkpoints within epochs");
+    }
+
+    @Test
+    void aCheckpointWrittenBeforeTheEpochLossFieldExistedStillResumes() throws Exception {
+        Path work = root.resolve("older");
+        assertThrows(Interrupted.class, () -> tuner(pair(), 0.005, work).fit((epoch, s) -> {
+            throw new Interrupted();
+        }));
+        Path state = work.resolve(CoFinetuningCheckpoint.FOLDER).resolve(CoFinetuningCheckpoint.STATE);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode written = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(state.toFile());
+        assertTrue(written.has("epochLoss"), written.toString());
+        written.remove("epochLoss");
+        Files.writeString(state, json.writeValueAsString(written));
+        List<Long> steps = new java.util.ArrayList<>();
+        tuner(pair(), 0.005, work).fit((epoch, s) -> steps.add(s.step()));
+        assertEquals(List.of(6L, 9L), steps, "resumed at epoch 2's start");
     }
 
     @Test
