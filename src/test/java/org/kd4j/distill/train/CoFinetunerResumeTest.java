@@ -80,6 +80,20 @@ class CoFinetunerResumeTest {
         }
     }
 
+    /**
+     * The resumed run keeps the uninterrupted run's epoch with its dev metrics and weights, and ends with its last
+     * epoch's weights ({@code straight} and {@code resumed}: the two runs' members).
+     */
+    private static void assertSameAsUninterrupted(CoFinetuner.Result expected, CoFinetuner.Result actual,
+                                                  List<CoFinetuner.Member> straight, List<CoFinetuner.Member> resumed) {
+        assertEquals(expected.bestEpoch(), actual.bestEpoch(), "the same epoch is kept");
+        assertEquals(expected.dev().stream().map(e -> e.main()).toList(), actual.dev().stream().map(e -> e.main()).toList(),
+                "the kept epoch's dev metrics");
+        assertSameWeights(expected.models(), actual.models(), "kept epoch");
+        assertSameWeights(straight.stream().map(CoFinetuner.Member::model).toList(),
+                resumed.stream().map(CoFinetuner.Member::model).toList(), "last epoch");
+    }
+
     @Test
     void aRunInterruptedAfterEpochOneAndResumedEndsWithTheUninterruptedWeights() {
         List<CoFinetuner.Member> straight = pair();
@@ -104,12 +118,7 @@ class CoFinetunerResumeTest {
             epochsRun[0]++;
         });
         assertEquals(2, epochsRun[0], "the resumed run runs epochs 2 and 3 only");
-        assertEquals(expected.bestEpoch(), actual.bestEpoch(), "the same epoch is kept");
-        assertEquals(expected.dev().stream().map(e -> e.main()).toList(), actual.dev().stream().map(e -> e.main()).toList(),
-                "the kept epoch's dev metrics");
-        assertSameWeights(expected.models(), actual.models(), "kept epoch");
-        assertSameWeights(straight.stream().map(CoFinetuner.Member::model).toList(),
-                resumed.stream().map(CoFinetuner.Member::model).toList(), "last epoch");
+        assertSameAsUninterrupted(expected, actual, straight, resumed);
         for (String name : CoFinetuner.sharedParameters(actual.models().get(0))) {
             assertArrayEquals(actual.models().get(0).parameters().get(name).data().asFloat(),
                     actual.models().get(1).parameters().get(name).data().asFloat(), name + ": one shared head after the resume");
@@ -146,12 +155,7 @@ class CoFinetunerResumeTest {
         List<Long> resumedSteps = new java.util.ArrayList<>();
         CoFinetuner.Result actual = tuner(resumed, 0.005, 2, work).fit((epoch, s) -> resumedSteps.add(s.step()));
         assertEquals(List.of(6L, 8L, 9L), resumedSteps, "epoch 2 goes on at its second batch: steps 5 to 9 only");
-        assertEquals(expected.bestEpoch(), actual.bestEpoch(), "the same epoch is kept");
-        assertEquals(expected.dev().stream().map(e -> e.main()).toList(), actual.dev().stream().map(e -> e.main()).toList(),
-                "the kept epoch's dev metrics");
-        assertSameWeights(expected.models(), actual.models(), "kept epoch");
-        assertSameWeights(straight.stream().map(CoFinetuner.Member::model).toList(),
-                resumed.stream().map(CoFinetuner.Member::model).toList(), "last epoch");
+        assertSameAsUninterrupted(expected, actual, straight, resumed);
 
         // checkpoints within epochs do not change the training: the same weights as a run that writes none
         List<CoFinetuner.Member> plain = pair();
