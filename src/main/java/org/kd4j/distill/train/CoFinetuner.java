@@ -295,9 +295,7 @@ public final class CoFinetuner {
                     state = state.afterStep(epoch, b + 1);
                     if (c.checkpointEverySteps() > 0 && state.step() % c.checkpointEverySteps() == 0 && b + 1 < batches.size()) {
                         // within the epoch (its last batch is followed by the epoch's own checkpoint)
-                        createWorkDir();
-                        CoFinetuningCheckpoint.save(workDir, new CoFinetuningCheckpoint.Meta(fingerprint, memberNames, state,
-                                epochLoss), members.stream().map(m -> m.model().parameters()).toList(), optimizers, heads.get(0),
+                        saveCheckpoint(new CoFinetuningCheckpoint.Meta(fingerprint, memberNames, state, epochLoss), optimizers,
                                 headOptimizer);
                         listener.onCheckpoint(epoch, state);
                     }
@@ -319,8 +317,7 @@ public final class CoFinetuner {
                         }
                     }
                 }
-                CoFinetuningCheckpoint.save(workDir, new CoFinetuningCheckpoint.Meta(fingerprint, memberNames, state, 0),
-                        members.stream().map(m -> m.model().parameters()).toList(), optimizers, heads.get(0), headOptimizer);
+                saveCheckpoint(new CoFinetuningCheckpoint.Meta(fingerprint, memberNames, state, 0), optimizers, headOptimizer);
                 listener.onCheckpoint(epoch, state);
             }
         } finally {
@@ -359,6 +356,13 @@ public final class CoFinetuner {
         fields.add(data.maxLength() + "/" + data.batchSize() + "/" + data.padding() + "/" + data.bucketing() + "/"
                 + data.bucketBatches());
         return org.kd4j.util.Hashing.fieldsHex(fields.toArray(String[]::new));
+    }
+
+    /** Writes the checkpoint of {@code meta}'s state: every member's weights and optimizer, the shared head's. */
+    private void saveCheckpoint(CoFinetuningCheckpoint.Meta meta, List<Optimizer> optimizers, Optimizer headOptimizer) {
+        createWorkDir();
+        CoFinetuningCheckpoint.save(workDir, meta, members.stream().map(m -> m.model().parameters()).toList(), optimizers,
+                heads.get(0), headOptimizer);
     }
 
     private void createWorkDir() {
