@@ -307,11 +307,11 @@ public final class CoFinetuner {
                 LOG.info("co-finetuning {}: epoch {}/{} mean joint loss {} dev {} (mean {}){}", names, epoch + 1, c.epochs(),
                         String.format(java.util.Locale.ROOT, "%.4f", epochLoss / Math.max(1, batches.size())), dev,
                         String.format(java.util.Locale.ROOT, "%.4f", score), improved ? " (best)" : "");
-                createWorkDir();
                 if (improved) {
                     bestDev = dev;
                     if (epoch < c.epochs() - 1) {
                         // before the checkpoint that names this epoch the best, so that a resumed run finds them
+                        createWorkDir();
                         for (int k = 0; k < members.size(); k++) {
                             members.get(k).model().save(bestFile(k));
                         }

@@ -5,8 +5,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Stochastic gradient descent with momentum mu, by default 0.9 ({@code train.sgd_momentum}; 0: plain SGD), in
- * {@code torch.optim.SGD}'s form: g' = g + wd p; b = mu b + g'; p -= lr b. Its one state array is b, the momentum buffer (zero before the first step, so that the first b is g').
- * Weight decay is an L2 term in the gradient.
+ * {@code torch.optim.SGD}'s form: g' = g + wd p; b = mu b + g'; p -= lr b. Its one state array is b, the momentum
+ * buffer (zero before the first step, so that the first b is g'). Weight decay is an L2 term in the gradient.
  */
 public final class MomentumSgd extends Optimizer {
 
