@@ -144,6 +144,97 @@ class BiLstmTest {
     }
 
     /**
+     * The float layer (its cells read and written through float buffers, with the one-exponential tanh) computes what the
+     * double layer computes, to float's precision: states, weight gradients and the input's gradient, two layers.
+     */
+    @Test
+    void theFloatLayerComputesWhatTheDoubleLayerComputes() {
+        BiLstmConfig config = new BiLstmConfig(CONFIG.hidden(), CONFIG.units(), 0, 2);
+        BiLstm exact = ClassifierGraphs.build(config, 3, DataType.DOUBLE, 13).recurrent();
+        BiLstm single = ClassifierGraphs.build(config, 3, DataType.FLOAT, 13).recurrent();
+        Nd4j.getRandom().setSeed(17);
+        exact.parameters().forEach((name, p) -> {
+            p.assign(Nd4j.rand(DataType.DOUBLE, p.shape()).subi(0.5).muli(2)); // biases too, and gates far from 0
+            single.parameters().get(name).assign(p.castTo(DataType.FLOAT));
+        });
+        INDArray x = Nd4j.rand(DataType.DOUBLE, LENGTHS.length, LENGTH, config.hidden()).subi(0.5).muli(3);
+        INDArray dOut = Nd4j.rand(DataType.DOUBLE, LENGTHS.length, LENGTH, 2 * config.units()).subi(0.5);
+        INDArray want = exact.forward(x, LENGTHS);
+        INDArray got = single.forward(x.castTo(DataType.FLOAT), LENGTHS);
+        assertEquals(0.0, got.castTo(DataType.DOUBLE).sub(want).amaxNumber().doubleValue(), 1e-6, "states");
+        BiLstm.Gradients wantGrads = exact.backward(dOut);
+        BiLstm.Gradients gotGrads = single.backward(dOut.castTo(DataType.FLOAT));
+        assertEquals(12, wantGrads.weights().size());
+        wantGrads.weights().forEach((name, w) -> {
+            double scale = Math.max(1e-3, w.amaxNumber().doubleValue());
+            INDArray a = gotGrads.weights().get(name).castTo(DataType.DOUBLE);
+            assertEquals(0.0, a.sub(w).amaxNumber().doubleValue() / scale, 1e-5, "gradient of " + name);
+        });
+        double scale = wantGrads.input().amaxNumber().doubleValue();
+        assertEquals(0.0, gotGrads.input().castTo(DataType.DOUBLE).sub(wantGrads.input()).amaxNumber().doubleValue() / scale,
+                1e-5, "gradient of the input");
+        exact.close();
+        single.close();
+    }
+
+    /**
+     * The working arrays are reused from call to call and not cleared: a short batch after a long one, and the long one
+     * again, give exactly what a layer that never ran before gives on each (nothing of an earlier call is read).
+     */
+    @Test
+    void aCallReadsNothingLeftByTheCallsBeforeIt() {
+        BiLstm used = ClassifierGraphs.build(CONFIG, 3, DataType.FLOAT, 23).recurrent();
+        Nd4j.getRandom().setSeed(29);
+        INDArray longX = Nd4j.rand(DataType.FLOAT, 3, 9, CONFIG.hidden()).subi(0.5);
+        INDArray shortX = Nd4j.rand(DataType.FLOAT, 2, 4, CONFIG.hidden()).subi(0.5);
+        int[] longLengths = {9, 5, 2};
+        int[] shortLengths = {4, 3};
+        INDArray longD = Nd4j.rand(DataType.FLOAT, 3, 9, 2 * CONFIG.units()).subi(0.5);
+        INDArray shortD = Nd4j.rand(DataType.FLOAT, 2, 4, 2 * CONFIG.units()).subi(0.5);
+        List<INDArray> first = run(used, longX, longLengths, longD);
+        List<INDArray> second = run(used, shortX, shortLengths, shortD);
+        List<INDArray> third = run(used, longX, longLengths, longD);
+        BiLstm fresh = used.sharing(); // the same weights, working arrays of its own not yet allocated
+        assertEquals(run(fresh, shortX, shortLengths, shortD), second);
+        assertEquals(first, third);
+        used.close();
+        fresh.close();
+        // closed, it allocates its working arrays again
+        assertEquals(first, run(used, longX, longLengths, longD));
+        used.close();
+    }
+
+    /** Copies of the states, every weight gradient and the input gradient of one forward and backward. */
+    private static List<INDArray> run(BiLstm lstm, INDArray x, int[] lengths, INDArray dOut) {
+        List<INDArray> out = new ArrayList<>();
+        out.add(lstm.forward(x, lengths));
+        BiLstm.Gradients g = lstm.backward(dOut);
+        g.weights().values().forEach(w -> out.add(w.dup()));
+        out.add(g.input().dup());
+        return out;
+    }
+
+    @Test
+    void cellsRejectArraysTheyCannotReadInPlace() {
+        INDArray f = Nd4j.create(DataType.FLOAT, new long[] {4, 8}, 'f');
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> LstmCells.Values.of(f));
+        assertTrue(e.getMessage().contains("contiguous c-order") && e.getMessage().contains("order f"), e.getMessage());
+        INDArray strided = Nd4j.create(DataType.FLOAT, 4, 8).get(NDArrayIndex.all(), NDArrayIndex.interval(0, 4));
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> LstmCells.Values.of(strided)).getMessage().contains("strides [8, 1]"));
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> LstmCells.Values.of(Nd4j.create(DataType.HALF, 2, 2))).getMessage().contains("got HALF"));
+        // a contiguous view at an offset reads its own elements
+        INDArray whole = Nd4j.arange(24).castTo(DataType.FLOAT).reshape(2, 3, 4);
+        LstmCells.Values second = LstmCells.Values.of(whole.slice(1));
+        assertEquals(12.0, second.get(0));
+        assertEquals(23.0, second.get(11));
+        second.put(1, -1.0);
+        assertEquals(-1.0f, whole.getFloat(1, 0, 1));
+    }
+
+    /**
      * A one-layer model draws the weights it drew before layers could be stacked (its first layer's, first), and a deeper
      * one draws the same first layer, then its own: the names and shapes of each layer's weights.
      */
