@@ -2,7 +2,7 @@ package org.kd4j.model;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
-import org.nd4j.linalg.api.buffer.DataType;
+import org.kd4j.util.DirectArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -52,57 +52,31 @@ final class LstmCells {
          * elements).
          */
         static Values of(INDArray array) {
-            if (array.ordering() != 'c' || array.length() > 1 && array.elementWiseStride() != 1) {
-                throw new IllegalArgumentException("LSTM cells: expected a contiguous c-order array, got order "
-                        + array.ordering() + " and strides " + java.util.Arrays.toString(array.stride()));
-            }
-            if (array.length() > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("LSTM cells: " + array.length() + " elements, at most "
-                        + Integer.MAX_VALUE + " allowed");
-            }
-            // a view's buffer is its base array's, positioned at the view's first element (data().offset(), which is
-            // the view's offset() in M2.1: the difference is 0, taken in case a view ever counts from its buffer)
-            int first = Math.toIntExact(array.offset() - array.data().offset());
-            DataType type = array.dataType();
-            if (type == DataType.FLOAT) {
-                FloatBuffer buffer = array.data().asNioFloat().slice();
-                fits(array, first, buffer.capacity());
-                return new FloatValues(buffer, first);
-            }
-            if (type == DataType.DOUBLE) {
-                DoubleBuffer buffer = array.data().asNioDouble().slice();
-                fits(array, first, buffer.capacity());
-                return new DoubleValues(buffer, first);
-            }
-            throw new IllegalArgumentException("LSTM cells: expected a float or double array, got " + type);
-        }
-    }
-
-    private static void fits(INDArray array, int first, int capacity) {
-        if (first < 0 || first + array.length() > capacity) {
-            throw new IllegalArgumentException("LSTM cells: an array of " + array.length() + " elements from element " + first
-                    + " of a buffer of " + capacity);
+            return switch (array.dataType()) {
+                case FLOAT -> new FloatValues(DirectArrays.floats(array));
+                case DOUBLE -> new DoubleValues(DirectArrays.doubles(array));
+                default -> throw new IllegalArgumentException("LSTM cells: expected a float or double array, got "
+                        + array.dataType());
+            };
         }
     }
 
     static final class FloatValues extends Values {
         private final FloatBuffer buffer;
-        private final int offset;
 
-        FloatValues(FloatBuffer buffer, int offset) {
+        FloatValues(FloatBuffer buffer) {
             this.buffer = buffer;
-            this.offset = offset;
         }
 
         @Override
         double get(int i) {
-            return buffer.get(offset + i);
+            return buffer.get(i);
         }
 
         @Override
         double put(int i, double v) {
             float f = (float) v;
-            buffer.put(offset + i, f);
+            buffer.put(i, f);
             return f;
         }
 
@@ -121,21 +95,19 @@ final class LstmCells {
 
     static final class DoubleValues extends Values {
         private final DoubleBuffer buffer;
-        private final int offset;
 
-        DoubleValues(DoubleBuffer buffer, int offset) {
+        DoubleValues(DoubleBuffer buffer) {
             this.buffer = buffer;
-            this.offset = offset;
         }
 
         @Override
         double get(int i) {
-            return buffer.get(offset + i);
+            return buffer.get(i);
         }
 
         @Override
         double put(int i, double v) {
-            buffer.put(offset + i, v);
+            buffer.put(i, v);
             return v;
         }
 

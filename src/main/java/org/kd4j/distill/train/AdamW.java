@@ -1,6 +1,9 @@
 package org.kd4j.distill.train;
 
+import java.nio.FloatBuffer;
 import org.kd4j.config.OptimizerKind;
+import org.kd4j.util.DirectArrays;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -51,12 +54,19 @@ public final class AdamW extends Optimizer {
     }
 
     /**
-     * One AdamW update in place. Its temporaries are closed as soon as they are used: left to the garbage collector, a
-     * step's temporaries (several times the parameters' size) piled up to gigabytes of native memory before a
-     * collection ran.
+     * One AdamW update in place. Float arrays that {@link DirectArrays} reads (every parameter, state and gradient of
+     * kd4j's models) are updated by {@link #fused}; others by ND4J ops, whose temporaries are closed as soon as they
+     * are used: left to the garbage collector, a step's temporaries (several times the parameters' size) piled up to
+     * gigabytes of native memory before a collection ran.
      */
     @Override
     void apply(INDArray p, INDArray mi, INDArray vi, INDArray g, boolean decay, double lr) {
+        if (p.dataType() == DataType.FLOAT && mi.dataType() == DataType.FLOAT && vi.dataType() == DataType.FLOAT
+                && g.dataType() == DataType.FLOAT && DirectArrays.readable(p) && DirectArrays.readable(mi)
+                && DirectArrays.readable(vi) && DirectArrays.readable(g) && g.length() == p.length()) {
+            fused(DirectArrays.floats(p), DirectArrays.floats(mi), DirectArrays.floats(vi), DirectArrays.floats(g), decay, lr);
+            return;
+        }
         INDArray scaled = g.mul(1 - beta1);
         mi.muli(beta1).addi(scaled);
         scaled.close();
@@ -74,5 +84,41 @@ public final class AdamW extends Optimizer {
         }
         p.subi(update.muli(lr));
         update.close();
+    }
+
+    /** Elements a block of {@link #fused}: four float blocks of 16 KB, within a core's first-level cache or two. */
+    private static final int BLOCK = 4096;
+
+    /**
+     * The same update as one pass over the four arrays' native memory, a block at a time (bulk copies in and out), each
+     * element computed in double and stored as float: no temporary arrays (ND4J's ops made five of the parameter's
+     * size a step, each in fresh pages), and one pass instead of about ten.
+     */
+    private void fused(FloatBuffer p, FloatBuffer m, FloatBuffer v, FloatBuffer g, boolean decay, double lr) {
+        int n = p.capacity();
+        float[] pb = new float[Math.min(BLOCK, n)];
+        float[] mb = new float[pb.length];
+        float[] vb = new float[pb.length];
+        float[] gb = new float[pb.length];
+        double wd = decay ? weightDecay : 0;
+        for (int from = 0; from < n; from += BLOCK) {
+            int len = Math.min(BLOCK, n - from);
+            p.get(from, pb, 0, len);
+            m.get(from, mb, 0, len);
+            v.get(from, vb, 0, len);
+            g.get(from, gb, 0, len);
+            for (int k = 0; k < len; k++) {
+                double gk = gb[k];
+                double mk = beta1 * mb[k] + (1 - beta1) * gk;
+                double vk = beta2 * vb[k] + (1 - beta2) * gk * gk;
+                double update = mk / c1 / (Math.sqrt(vk / c2) + epsilon) + wd * pb[k];
+                pb[k] = (float) (pb[k] - lr * update);
+                mb[k] = (float) mk;
+                vb[k] = (float) vk;
+            }
+            p.put(from, pb, 0, len);
+            m.put(from, mb, 0, len);
+            v.put(from, vb, 0, len);
+        }
     }
 }
