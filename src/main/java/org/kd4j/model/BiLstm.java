@@ -138,9 +138,9 @@ public final class BiLstm implements AutoCloseable {
         INDArray both = null;
         for (int k = 0; k < layers.size(); k++) {
             Direction[] layer = layers.get(k);
-            INDArray hf = layer[0].run(layerIn, step);
+            INDArray hf = layer[0].run(layerIn);
             INDArray reversed = keep(rows(layerIn, reversal)).reshape(length, batch, layerIn.size(2));
-            INDArray hr = layer[1].run(reversed, step);
+            INDArray hr = layer[1].run(reversed);
             INDArray hbRows = rows(hr, reversal);
             both = Nd4j.concat(2, hf, hbRows.reshape(length, batch, units));
             hbRows.close();
@@ -176,8 +176,8 @@ public final class BiLstm implements AutoCloseable {
             INDArray dhb = dT.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(units, 2 * units)).dup('c');
             INDArray dhr = keep(rows(dhb, reversal)).reshape(length, batch, units);
             dhb.close();
-            INDArray dx = keep(layer[0].back(dhf, step));
-            INDArray dxr = layer[1].back(dhr, step);
+            INDArray dx = keep(layer[0].back(dhf));
+            INDArray dxr = layer[1].back(dhr);
             INDArray dxRows = rows(dxr, reversal);
             dxr.close();
             dx.addi(dxRows.reshape(dx.shape()));
@@ -294,8 +294,11 @@ public final class BiLstm implements AutoCloseable {
             out.put(name + "_b", b);
         }
 
-        /** States {@code [L, B, U]} over the time-major input {@code [L, B, in]}; its arrays go to {@code step}. */
-        INDArray run(INDArray xT, List<INDArray> step) {
+        /**
+         * States {@code [L, B, U]} over the time-major input {@code [L, B, in]}: views of this direction's reused arrays
+         * (as are the gates and cell states kept for {@link #back}), valid until its next run.
+         */
+        INDArray run(INDArray xT) {
             long l = xT.size(0);
             long bs = xT.size(1);
             int u = units;
@@ -324,7 +327,7 @@ public final class BiLstm implements AutoCloseable {
          * Backpropagates {@code dh} ({@code [L, B, U]}, time-major, this layer's own copy: it is added to) through the
          * last run: fills this direction's weight gradients and returns the input's gradient {@code [L, B, in]} (new).
          */
-        INDArray back(INDArray dh, List<INDArray> step) {
+        INDArray back(INDArray dh) {
             long l = a.size(0);
             long bs = a.size(1);
             int u = units;
