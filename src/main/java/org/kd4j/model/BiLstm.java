@@ -256,8 +256,8 @@ public final class BiLstm implements AutoCloseable {
         private INDArray gb;
         /**
          * The working arrays of every call, reused from call to call (each call overwrites every element it reads): on
-         * these hosts a fresh page of native memory costs about 12 microseconds, so allocating them for each batch
-         * took a third as long as the batch's products.
+         * these hosts a fresh page of native memory costs about 12 microseconds, and allocating these arrays for each
+         * batch was a large share of the layer's profile ({@code docs/performance.md}).
          */
         private final Reused gates = new Reused();
         private final Reused cells = new Reused();

@@ -54,9 +54,9 @@ public final class AdamW extends Optimizer {
     }
 
     /**
-     * One AdamW update in place. Float arrays that {@link DirectArrays} reads (every parameter, state and gradient of
-     * kd4j's models) are updated by {@link #fused}; others by ND4J ops, whose temporaries are closed as soon as they
-     * are used: left to the garbage collector, a step's temporaries (several times the parameters' size) piled up to
+     * One AdamW update in place. When the parameter, its states and its gradient are float arrays that
+     * {@link DirectArrays} reads (c order, contiguous), by {@link #fused}; otherwise by ND4J ops, whose temporaries are
+     * closed as soon as they are used: left to the garbage collector, a step's temporaries (several times the parameters' size) piled up to
      * gigabytes of native memory before a collection ran.
      */
     @Override
