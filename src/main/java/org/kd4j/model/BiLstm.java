@@ -255,9 +255,9 @@ public final class BiLstm implements AutoCloseable {
         private INDArray grw;
         private INDArray gb;
         /**
-         * The working arrays of every call, reused from call to call (each call overwrites every element it reads): on
-         * these hosts a fresh page of native memory costs about 12 microseconds, and allocating these arrays for each
-         * batch was a large share of the layer's profile ({@code docs/performance.md}).
+         * The working arrays of every call, reused from call to call (each call overwrites every element it reads): a
+         * fresh page of native memory is expensive on these hosts ({@code bench memory}), and allocating these arrays
+         * for each batch was a large share of the layer's profile ({@code docs/performance.md}).
          */
         private final Reused gates = new Reused();
         private final Reused cells = new Reused();

@@ -61,9 +61,7 @@ public final class AdamW extends Optimizer {
      */
     @Override
     void apply(INDArray p, INDArray mi, INDArray vi, INDArray g, boolean decay, double lr) {
-        if (p.dataType() == DataType.FLOAT && mi.dataType() == DataType.FLOAT && vi.dataType() == DataType.FLOAT
-                && g.dataType() == DataType.FLOAT && DirectArrays.readable(p) && DirectArrays.readable(mi)
-                && DirectArrays.readable(vi) && DirectArrays.readable(g) && g.length() == p.length()) {
+        if (g.length() == p.length() && floatsInPlace(p, mi, vi, g)) {
             fused(DirectArrays.floats(p), DirectArrays.floats(mi), DirectArrays.floats(vi), DirectArrays.floats(g), decay, lr);
             return;
         }
@@ -84,6 +82,15 @@ public final class AdamW extends Optimizer {
         }
         p.subi(update.muli(lr));
         update.close();
+    }
+
+    private static boolean floatsInPlace(INDArray... arrays) {
+        for (INDArray a : arrays) {
+            if (a.dataType() != DataType.FLOAT || !DirectArrays.readable(a)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Elements a block of {@link #fused}: four float blocks of 16 KB, within a core's first-level cache or two. */
