@@ -79,6 +79,8 @@ final class GradientEngine implements AutoCloseable {
      */
     private double calibration = 1.0;
     private boolean sized;
+    /** Where the workers' time goes (and, added by {@link TrainingStep} and {@link Trainer}, the rest of a step's). */
+    private final TrainingPhases phases = new TrainingPhases();
     private long lastPartTokens;
     private int lastPartLength;
 
@@ -235,6 +237,11 @@ final class GradientEngine implements AutoCloseable {
         System.gc();
     }
 
+    /** The time of this engine's steps by phase, the workers' own included. */
+    TrainingPhases phases() {
+        return phases;
+    }
+
     /** The loss' own trainable arrays (the hidden loss' projections), updated with the model's; empty without. */
     Map<String, INDArray> lossParameters() {
         return targets.lossParameters();
@@ -366,8 +373,10 @@ final class GradientEngine implements AutoCloseable {
             } else if (poolSteps) {
                 poolFromTheStart();
             }
+            long t = System.nanoTime();
             Map<String, INDArray> feed = new HashMap<>(graph.feed(batch, dropout, step, firstRow));
             feed.putAll(lossPlaceholders);
+            t = phases.since(TrainingPhases.Phase.FEED, t);
             OutAndGrad result = graph.run(() -> graph.sd().calculateGradientsAndOutputs(feed, List.of(DistillationLoss.LOSS),
                     gradientTargets));
             if (poolSteps) {
@@ -378,7 +387,10 @@ final class GradientEngine implements AutoCloseable {
             }
             // a BiLSTM's layer outside the graph (its weights' and the embeddings' gradients from the graph's) and the
             // dropout mask
-            return new OutAndGrad(result.getOutputs(), graph.backThroughInputs(result.getGradients()));
+            t = phases.since(TrainingPhases.Phase.GRAPH, t);
+            OutAndGrad out = new OutAndGrad(result.getOutputs(), graph.backThroughInputs(result.getGradients()));
+            phases.since(TrainingPhases.Phase.INPUTS_BACKWARD, t);
+            return out;
         }
 
         /**

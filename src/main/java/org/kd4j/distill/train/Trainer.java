@@ -59,7 +59,7 @@ public final class Trainer {
 
     /** A finished training run: the best epoch's dev evaluation, where training stopped, its time and its curve. */
     public record TrainResult(Evaluation best, int bestEpoch, TrainingState state, double seconds, double examplesPerSecond,
-                              TrainingCurve curve) {}
+                              TrainingCurve curve, TrainingPhases phases) {}
 
     /**
      * Trains (or, with {@code resume}, continues from the last checkpoint in the work folder) and leaves the best
@@ -111,33 +111,42 @@ public final class Trainer {
 
         long started = System.nanoTime();
         long examplesSeen = 0;
+        TrainingPhases phases;
         try (GradientEngine engine = new GradientEngine(setup.name, model, targets, setup.train, setup.padId, setup.parallelism,
                 setup.poolStepArrays, 1.0, new InputDropout(setup.dropout, config.seed()))) {
             if (loaded != null) {
                 loaded.restoreLossInto(engine.lossParameters()); // the loss' projections exist once the engine added the loss
             }
             TrainingStep step = new TrainingStep(model, engine, optimizer, config.clipNorm());
+            phases = engine.phases();
             epochs:
             for (int epoch = state.epoch(); epoch < config.epochs(); epoch++) {
                 List<int[]> batches = planner.trainingOrder(lengths, epoch);
                 for (int b = state.batchInEpoch(); b < batches.size(); b++) {
+                    long t = System.nanoTime();
                     Batch batch = Batch.of(setup.train, batches.get(b), padTo, setup.padId);
+                    phases.since(TrainingPhases.Phase.BATCHES, t);
                     double loss = step.run(batch, lr.at(state.step()), temperature.at(state.step()), state.step());
                     if (!Double.isFinite(loss)) {
                         throw nonFiniteLoss(loss, state.step() + 1);
                     }
                     examplesSeen += batch.size();
                     state = state.afterStep(epoch, b + 1);
+                    t = System.nanoTime();
                     for (TrainingListener l : listeners) {
                         l.onStepEnd(state, batch.size(), loss);
                     }
+                    phases.since(TrainingPhases.Phase.LISTENERS, t);
                 }
+                long t = System.nanoTime();
                 Evaluation dev = evaluate();
+                t = phases.since(TrainingPhases.Phase.EVALUATION, t);
                 state = state.afterEpoch(epoch, dev.main());
                 boolean improved = state.bestEpoch() == epoch;
                 for (TrainingListener l : listeners) {
                     l.onEpochEnd(state, dev, improved);
                 }
+                phases.since(TrainingPhases.Phase.LISTENERS, t);
                 LOG.info("{}: epoch {}/{} dev {}{}", setup.name, epoch + 1, config.epochs(), dev, improved ? " (best)" : "");
                 for (TrainingListener l : listeners) {
                     if (l.stopAfterEpoch(state)) {
@@ -151,13 +160,17 @@ public final class Trainer {
         } finally {
             progress.close(); // the engine's step arrays and threads are freed by its close, now rather than at a collection
         }
+        long t = System.nanoTime();
         Evaluation bestEvaluation = best.restore();
+        t = phases.since(TrainingPhases.Phase.LISTENERS, t);
         if (bestEvaluation == null) {
             bestEvaluation = evaluate(); // the best epoch was evaluated before a resume
+            phases.since(TrainingPhases.Phase.EVALUATION, t);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
+        LOG.info("{}: time by phase, {}", setup.name, phases.summary(seconds));
         return new TrainResult(bestEvaluation, state.bestEpoch(), state, seconds, examplesSeen / Math.max(1e-9, seconds),
-                curve.curve());
+                curve.curve(), phases);
     }
 
     /**

@@ -37,14 +37,19 @@ final class TrainingStep {
 
     /** As {@link #run(Batch, double, double)} at training step {@code step} (0-based; it seeds the dropout masks). */
     double run(Batch batch, double learningRate, double temperature, long step) {
+        TrainingPhases phases = engine.phases();
+        long t = System.nanoTime();
         GradientEngine.BatchGradients g = engine.gradients(batch, temperature, step);
+        t = phases.since(TrainingPhases.Phase.GRADIENTS, t);
         double loss = g.loss();
         if (!Double.isFinite(loss)) {
             return loss;
         }
         Map<String, INDArray> grads = g.weights();
         Map<String, EmbeddingTable.RowGradient> rowGrads = model.embeddings().backward(batch, g.embeddings());
+        t = phases.since(TrainingPhases.Phase.EMBEDDING_ROWS, t);
         GradientClipping.clip(grads, rowGrads, clipNorm);
+        t = phases.since(TrainingPhases.Phase.CLIPPING, t);
         optimizer.update(parameters, grads, rowGrads, learningRate);
         engine.afterUpdate();
         // free this step's own gradient arrays now: left to the garbage collector (the heap stays small, so it seldom
@@ -54,6 +59,7 @@ final class TrainingStep {
             grads.values().forEach(INDArray::close);
             g.embeddings().close();
         }
+        phases.since(TrainingPhases.Phase.OPTIMIZER, t);
         return loss;
     }
 }

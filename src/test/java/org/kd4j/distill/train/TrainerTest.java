@@ -81,6 +81,30 @@ class TrainerTest {
         return TextClassifier.create(config, SyntheticTask.TOKENIZER.vocabSize(), 2, 5);
     }
 
+    /**
+     * The phases a run recorded: every step's parts and each epoch's evaluation took time, the calling thread's phases
+     * together no more than the run's wall time, and with one worker its phases add up to the batches' forward and
+     * backward; a BiLSTM's layer runs outside the graph, so its forward and backward took time.
+     */
+    private static void assertPhasesAccountFor(String name, Trainer.TrainResult r, boolean recurrent) {
+        TrainingPhases p = r.phases();
+        for (TrainingPhases.Phase phase : List.of(TrainingPhases.Phase.GRADIENTS, TrainingPhases.Phase.OPTIMIZER,
+                TrainingPhases.Phase.EVALUATION, TrainingPhases.Phase.GRAPH, TrainingPhases.Phase.FEED)) {
+            assertTrue(p.seconds(phase) > 0, name + ": no time in " + phase + ": " + p.summary(r.seconds()));
+        }
+        double caller = 0;
+        for (TrainingPhases.Phase phase : TrainingPhases.Phase.values()) {
+            caller += phase.onCaller() ? p.seconds(phase) : 0;
+        }
+        assertTrue(caller <= r.seconds(), name + ": phases " + caller + " s in a run of " + r.seconds() + " s");
+        double workers = p.seconds(TrainingPhases.Phase.FEED) + p.seconds(TrainingPhases.Phase.GRAPH)
+                + p.seconds(TrainingPhases.Phase.INPUTS_BACKWARD);
+        assertTrue(workers <= p.seconds(TrainingPhases.Phase.GRADIENTS), name + ": " + p.summary(r.seconds()));
+        assertTrue(workers >= 0.5 * p.seconds(TrainingPhases.Phase.GRADIENTS), name + ": " + p.summary(r.seconds()));
+        assertEquals(recurrent, p.seconds(TrainingPhases.Phase.INPUTS_BACKWARD) > 0.01 * p.seconds(TrainingPhases.Phase.GRAPH),
+                name + ": " + p.summary(r.seconds()));
+    }
+
     @Test
     void teacherLearnsTheTaskAndStudentsDistilFromIt() {
         TextClassifier teacher = tiny(TINY);
@@ -96,6 +120,7 @@ class TrainerTest {
             String name = shape.type() + (shape instanceof org.kd4j.model.BiLstmConfig b ? "-" + b.layers() : "");
             Trainer.TrainResult distilled = trainer("student-" + name, student, logits, faster, dir.resolve("s" + name)).fit(false);
             assertTrue(distilled.best().main() >= 0.85, name + " student dev accuracy " + distilled.best());
+            assertPhasesAccountFor(name, distilled, shape.type() == ModelType.BILSTM);
         }
     }
 
