@@ -111,6 +111,9 @@ public abstract sealed class Optimizer permits AdamW, Adadelta, MomentumSgd {
                 apply(p, s1, s2, grads.get(name).reshape(p.shape()), decay, lr);
             } else if (rowGrads.containsKey(name)) {
                 EmbeddingTable.RowGradient g = rowGrads.get(name);
+                if (applyRowsInPlace(p, s1, s2, g, decay, lr)) {
+                    continue;
+                }
                 INDArray pr = Nd4j.pullRows(p, 1, g.rows());
                 INDArray r1 = Nd4j.pullRows(s1, 1, g.rows());
                 INDArray r2 = two ? Nd4j.pullRows(s2, 1, g.rows()) : null;
@@ -130,6 +133,15 @@ public abstract sealed class Optimizer permits AdamW, Adadelta, MomentumSgd {
                 throw new IllegalStateException("no gradient for parameter " + name);
             }
         }
+    }
+
+    /**
+     * The same update as {@link #apply} on the rows {@code g} names of a table {@code p} and its state arrays, made on
+     * the table's own memory; false (nothing done) when this optimizer has no such path for these arrays, and the rows
+     * are then gathered, updated and scattered back with ND4J ops.
+     */
+    boolean applyRowsInPlace(INDArray p, INDArray s1, INDArray s2, EmbeddingTable.RowGradient g, boolean decay, double lr) {
+        return false;
     }
 
     /** {@code target[rows[i]] = values[i]}, in place. */
