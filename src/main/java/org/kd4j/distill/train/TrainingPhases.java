@@ -81,7 +81,7 @@ public final class TrainingPhases {
     /**
      * One line: each of the calling thread's phases with its seconds and share of {@code wallSeconds} (the run's wall
      * time), the rest as "other", then the workers' phases in seconds summed over their threads. Phases that took no
-     * time are left out.
+     * time to the tenth of a second shown are left out (a transformer's recurrent phases, for one).
      */
     public String summary(double wallSeconds) {
         double wall = Math.max(wallSeconds, 1e-9);
@@ -90,7 +90,7 @@ public final class TrainingPhases {
         double covered = 0;
         for (Phase p : Phase.values()) {
             double s = seconds(p);
-            if (s <= 0) {
+            if (s < 0.05) {
                 continue;
             }
             if (p.onCaller()) {
