@@ -24,7 +24,7 @@ public final class TrainingPhases {
         EMBEDDING_ROWS("embedding rows", true),
         /** Global-norm gradient clipping. */
         CLIPPING("clipping", true),
-        /** The optimizer's update of every parameter. */
+        /** The optimizer's update of every parameter, then the step's gradient arrays freed. */
         OPTIMIZER("optimizer", true),
         /** What the listeners do after each step and epoch: checkpoints, the best weights, the curve, progress. */
         LISTENERS("checkpoints and listeners", true),
