@@ -2,8 +2,6 @@ package org.kd4j.probe;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import org.kd4j.bench.EncoderBenchmark;
 import org.kd4j.bench.StudentBenchmark;
 import org.kd4j.data.batch.Batch;
@@ -13,14 +11,6 @@ import org.kd4j.model.BiLstmConfig;
 import org.kd4j.model.TextClassifier;
 import org.kd4j.util.Nd4jProcess;
 import org.kd4j.util.Parallelism;
-import org.nd4j.autodiff.listeners.At;
-import org.nd4j.autodiff.listeners.BaseListener;
-import org.nd4j.autodiff.listeners.Operation;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.internal.SameDiffOp;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.OpContext;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * Not a test: times the ops of a BiLSTM student's head graph (masked max, classifier, loss, and their backward) during
@@ -35,33 +25,6 @@ public final class HeadGraphProbe {
 
     private HeadGraphProbe() {}
 
-    /** Nanoseconds and calls per op name while {@link #on}. */
-    private static final class OpTimes extends BaseListener {
-        final Map<String, long[]> byOp = new TreeMap<>();
-        long start;
-        boolean on;
-
-        @Override
-        public boolean isActive(Operation operation) {
-            return true;
-        }
-
-        @Override
-        public void preOpExecution(SameDiff sd, At at, SameDiffOp op, OpContext ctx) {
-            start = System.nanoTime();
-        }
-
-        @Override
-        public void opExecution(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, OpContext ctx, INDArray[] outputs) {
-            if (!on) {
-                return;
-            }
-            long[] t = byOp.computeIfAbsent(op.getOp().opName(), k -> new long[2]);
-            t[0] += System.nanoTime() - start;
-            t[1]++;
-        }
-    }
-
     public static void main(String[] args) {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 32;
         int length = args.length > 1 ? Integer.parseInt(args[1]) : 14;
@@ -71,7 +34,7 @@ public final class HeadGraphProbe {
         TextClassifier model = TextClassifier.create(new BiLstmConfig(300, 300), vocab, 2, 7);
         EncodedDataset data = StudentBenchmark.randomData(rows * 4, length, vocab, 11);
         List<Batch> batches = EncoderBenchmark.fixedBatches(data, rows, length);
-        OpTimes times = new OpTimes();
+        OpTimes times = new OpTimes(false);
         model.graph().sd().setListeners(times);
         try (StepTimer timer = StepTimer.of(model, data, Parallelism.sequential())) {
             for (int i = 0; i < 10; i++) {

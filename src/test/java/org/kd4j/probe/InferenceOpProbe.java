@@ -4,8 +4,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import org.kd4j.bench.EncoderBenchmark;
 import org.kd4j.bench.StudentBenchmark;
 import org.kd4j.data.batch.Batch;
@@ -15,15 +13,8 @@ import org.kd4j.imports.encoder.RecognizedEncoder;
 import org.kd4j.model.Pooling;
 import org.kd4j.model.TextClassifier;
 import org.kd4j.util.Nd4jProcess;
-import org.nd4j.autodiff.listeners.At;
-import org.nd4j.autodiff.listeners.BaseListener;
-import org.nd4j.autodiff.listeners.Operation;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.OpContext;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -39,38 +30,6 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class InferenceOpProbe {
 
     private InferenceOpProbe() {}
-
-    /** Nanoseconds and calls per op name while {@link #on}. */
-    private static final class OpTimes extends BaseListener {
-        final Map<String, long[]> byOp = new TreeMap<>();
-        long start;
-        boolean on;
-
-        @Override
-        public boolean isActive(Operation operation) {
-            return true;
-        }
-
-        @Override
-        public void preOpExecution(SameDiff sd, At at, SameDiffOp op, OpContext ctx) {
-            start = System.nanoTime();
-        }
-
-        @Override
-        public void opExecution(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, OpContext ctx, INDArray[] outputs) {
-            if (!on) {
-                return;
-            }
-            long nanos = System.nanoTime() - start;
-            String name = op.getOp().opName();
-            if (name.equals("matmul") || name.equals("mmul")) {
-                name += " " + Arrays.toString(outputs[0].shape());
-            }
-            long[] t = byOp.computeIfAbsent(name, k -> new long[2]);
-            t[0] += nanos;
-            t[1]++;
-        }
-    }
 
     private static void single(String name, INDArray input, Runnable op) {
         for (int i = 0; i < 5; i++) {
@@ -96,7 +55,7 @@ public final class InferenceOpProbe {
         TextClassifier model = encoder.classifier(2, Pooling.MEAN, 1);
         EncodedDataset data = StudentBenchmark.randomData(rows * 4, length, (int) encoder.weights().get("emb_tokens").size(0), 11);
         List<Batch> batches = EncoderBenchmark.fixedBatches(data, rows, length);
-        OpTimes times = new OpTimes();
+        OpTimes times = new OpTimes(true);
         model.sd().setListeners(times);
         for (int w = 0; w < 10; w++) {
             model.logits(batches.get(w % batches.size()));
