@@ -385,6 +385,7 @@ public final class BiLstm implements AutoCloseable {
             out.put(name + "_b", gb);
         }
     }
+
     /**
      * A flat native array that grows to the largest size asked of it, handing out its first elements shaped as asked (a
      * view: what is written to it stays in the array until the next {@link #shaped}). Not zeroed.
