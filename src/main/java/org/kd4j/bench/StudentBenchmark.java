@@ -16,6 +16,9 @@ import org.kd4j.data.tokenize.Encoding;
 import org.kd4j.config.OptimizerKind;
 import org.kd4j.distill.train.StepTimer;
 import org.kd4j.eval.MarkdownTable;
+import org.kd4j.bench.peer.BiLstmShape;
+import org.kd4j.bench.peer.TrainingPeer;
+import org.kd4j.model.BiLstmConfig;
 import org.kd4j.model.ModelConfig;
 import org.kd4j.model.TextClassifier;
 import org.kd4j.model.TransformerConfig;
@@ -99,6 +102,58 @@ public final class StudentBenchmark {
             lines.add(inference(setup, "inference, " + name, realData, 0));
         }
         return new Result(config, gemm, allCores, cores, lines);
+    }
+
+    /**
+     * The BiLSTM student's training steps (forward, backward, AdamW) at {@code batch x length} random tokens beside a
+     * peer's steps on a model of the same shape ({@link BiLstmShape}), one line per {@link BiLstmShape.WordTable}
+     * setting of the peer: {@code runs} runs of {@code steps} steps each side, alternating kd4j and the peer run by run
+     * after 3 warm-up steps each, so that drift on a noisy machine falls on both. Examples/s as median and min..max
+     * over the runs.
+     *
+     * @param peer the peer, set up here once per line and closed by the caller
+     */
+    public static List<EncoderBenchmark.Line> trainingBesidePeer(BiLstmConfig config, int vocab, int batch, int length,
+                                                                 int steps, int runs, Parallelism parallelism,
+                                                                 TrainingPeer peer) throws Exception {
+        if (runs < 1 || steps < 1) {
+            throw new IllegalArgumentException("runs and steps: expected at least 1, found " + runs + " and " + steps);
+        }
+        EncodedDataset data = randomData(batch * steps, length, vocab, 11);
+        List<Batch> fixed = EncoderBenchmark.fixedBatches(data, batch, length);
+        List<EncoderBenchmark.Line> lines = new ArrayList<>();
+        for (BiLstmShape.WordTable table : BiLstmShape.WordTable.values()) {
+            String what = String.format(Locale.ROOT, "training, batch %d x %d tokens; the peer's word table %s", batch,
+                    length, table == BiLstmShape.WordTable.TRAINED ? "trained (dense)" : "frozen");
+            TextClassifier model = TextClassifier.create(config, vocab, 2, 1);
+            peer.setUp(new BiLstmShape(vocab, config.hidden(), config.units(), config.layers(), config.headUnits(), 2, table),
+                    batch, length, 11);
+            double[] ours = new double[runs];
+            double[] theirs = new double[runs];
+            try (StepTimer timer = StepTimer.of(model, data, parallelism, true, OptimizerKind.ADAMW)) {
+                for (int w = 0; w < 3; w++) {
+                    timer.step(fixed.get(w % fixed.size()));
+                    peer.step();
+                }
+                for (int r = 0; r < runs; r++) {
+                    long t0 = System.nanoTime();
+                    for (Batch b : fixed) {
+                        timer.step(b);
+                    }
+                    ours[r] = (double) batch * fixed.size() / ((System.nanoTime() - t0) / 1e9);
+                    t0 = System.nanoTime();
+                    for (int s = 0; s < fixed.size(); s++) {
+                        peer.step();
+                    }
+                    theirs[r] = (double) batch * fixed.size() / ((System.nanoTime() - t0) / 1e9);
+                    LOG.info("{} run {}: kd4j {} ex/s, {} {} ex/s", what, r + 1, String.format(Locale.ROOT, "%.1f", ours[r]),
+                            peer.name(), String.format(Locale.ROOT, "%.1f", theirs[r]));
+                }
+            }
+            lines.add(new EncoderBenchmark.Line(what, EncoderBenchmark.Stats.of(ours), EncoderBenchmark.Stats.of(theirs),
+                    peer.name(), 0));
+        }
+        return lines;
     }
 
     /** What every line of a run shares. */

@@ -3,7 +3,9 @@ package org.kd4j.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.kd4j.bench.EncoderBenchmark;
 import org.kd4j.bench.StudentBenchmark;
+import org.kd4j.bench.peer.TrainingPeer;
 import org.kd4j.config.OptimizerKind;
 import org.kd4j.data.batch.EncodedDataset;
 import org.kd4j.data.glue.GlueDataset;
@@ -24,7 +26,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code bench student}: training and inference throughput of the default (SEAD-shaped) student, or of a BiLSTM
- * ({@code --model bilstm}).
+ * ({@code --model bilstm}). A BiLSTM's training is also timed beside the PyTorch peer on a model of the same shape, when
+ * the peer is on the class path (test scope).
  */
 @Command(name = "student", mixinStandardHelpOptions = true,
         description = "Training (forward, backward, the optimizer's update) and inference examples/s of the student at batch x length "
@@ -55,11 +58,16 @@ final class StudentBenchCommand implements Callable<Integer> {
     @Option(names = "--optimizer", defaultValue = "adamw", paramLabel = "<kind>",
             description = "The training steps' optimizer: adamw, adadelta or sgd (default: ${DEFAULT-VALUE}).")
     OptimizerKind optimizer;
+    @Option(names = "--runs", defaultValue = "3", description = "BiLSTM only: runs of --steps training steps each side in the"
+            + " line beside the PyTorch peer, alternating (default: ${DEFAULT-VALUE}).") int runs;
     @Option(names = "--no-step-pool", description = "Training steps without the step array pool (to compare; see"
             + " docs/performance.md).") boolean noStepPool;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
+        if (runs < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--runs: expected at least 1, found " + runs);
+        }
         ModelConfig config = switch (model) {
             case TRANSFORMER -> new TransformerConfig(layers, hidden, heads, ffn, Math.max(512, length), Pooling.MEAN);
             case BILSTM -> new BiLstmConfig(hidden, ffn, 0, lstmLayers);
@@ -82,7 +90,30 @@ final class StudentBenchCommand implements Callable<Integer> {
         out.printf("student %s, vocab %d, optimizer %s, %d worker(s), %d thread(s) available%n%n%s", shape,
                 tokenizer.vocabSize(), optimizer.configName(), parallelism.workers(), Runtime.getRuntime().availableProcessors(),
                 result.toMarkdown());
+        if (model == ModelType.BILSTM) {
+            out.println();
+            out.print(besidePeer((BiLstmConfig) config, tokenizer.vocabSize(), parallelism));
+        }
         out.flush();
         return Main.EXIT_OK;
+    }
+
+    /** The BiLSTM's training beside the peer, or one line saying why there is none. */
+    private String besidePeer(BiLstmConfig config, int vocab, Parallelism parallelism) throws Exception {
+        if (optimizer != OptimizerKind.ADAMW) {
+            return "beside the peer: not run, the peer trains with AdamW and --optimizer is " + optimizer.configName() + "\n";
+        }
+        java.util.Optional<TrainingPeer> found = TrainingPeer.find();
+        if (found.isEmpty()) {
+            return "beside the peer: not run, no training peer on the class path (PyTorch through DJL is test-scoped: add"
+                    + " -Dexec.classpathScope=test)\n";
+        }
+        try (TrainingPeer peer = found.get()) {
+            java.util.List<EncoderBenchmark.Line> lines = StudentBenchmark.trainingBesidePeer(config, vocab, batch, length,
+                    steps, runs, parallelism, peer);
+            return String.format(java.util.Locale.ROOT, "beside the peer (the same BiLSTM, AdamW; kd4j: %d worker(s), trains"
+                    + " the batch's rows of its word table; medians of %d alternating runs of %d steps):%n%n%s",
+                    parallelism.workers(), runs, steps, EncoderBenchmark.table(lines));
+        }
     }
 }

@@ -31,12 +31,37 @@ class StudentBenchCommandTest {
         assertTrue(r.out().contains(", 2 worker(s), "), r.out());
         List<String> lines = r.out().lines().filter(l -> l.startsWith("| training") || l.startsWith("| inference")).toList();
         assertEquals(4, lines.size(), r.out());
+        assertTrue(r.out().endsWith("beside the peer: not run, the peer trains with AdamW and --optimizer is adadelta\n"),
+                r.out());
         for (String line : lines) {
             Matcher m = LINE.matcher(line);
             assertTrue(m.matches(), line);
             double rate = Double.parseDouble(m.group(2));
             assertTrue(rate > 0, line);
             assertTrue(Double.parseDouble(m.group(3)) <= Double.parseDouble(m.group(4)), line);
+        }
+    }
+
+    /** With AdamW and the PyTorch peer on the (test) class path, the BiLSTM's training is also timed beside it. */
+    @Test
+    void aBiLstmIsTimedBesideThePeer(@TempDir Path root) throws Exception {
+        org.kd4j.testing.SyntheticSst2.write(root, "dev", 24, 3);
+        CliRunner r = CliRunner.run("bench", "student", "--model", "bilstm", "--hidden", "16", "--ffn", "8", "--batch", "4",
+                "--length", "12", "--steps", "2", "--runs", "2", "--data-dir", root.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("beside the peer (the same BiLSTM, AdamW; kd4j: "), r.out());
+        Pattern besides = Pattern.compile("\\| training, batch 4 x 12 tokens; the peer's word table (trained \\(dense\\)|frozen) +"
+                + "\\| ([0-9.]+) \\(([0-9.]+)\\.\\.([0-9.]+)\\) +\\| PyTorch [0-9.]+ \\(DJL [0-9.]+\\) +"
+                + "\\| ([0-9.]+) \\(([0-9.]+)\\.\\.([0-9.]+)\\) +\\| ([0-9.]+)x +\\|.*");
+        List<Matcher> rows = r.out().lines().map(besides::matcher).filter(Matcher::matches).toList();
+        assertEquals(List.of("trained (dense)", "frozen"), rows.stream().map(m -> m.group(1)).toList(), r.out());
+        for (Matcher m : rows) {
+            double ours = Double.parseDouble(m.group(2));
+            double theirs = Double.parseDouble(m.group(5));
+            assertTrue(ours > 0 && theirs > 0, m.group());
+            assertTrue(Double.parseDouble(m.group(3)) <= ours && ours <= Double.parseDouble(m.group(4)), m.group());
+            assertTrue(Double.parseDouble(m.group(6)) <= theirs && theirs <= Double.parseDouble(m.group(7)), m.group());
+            assertEquals(ours / theirs, Double.parseDouble(m.group(8)), 0.01 + 0.06 * ours / theirs, m.group());
         }
     }
 
@@ -49,6 +74,10 @@ class StudentBenchCommandTest {
         r = CliRunner.run("bench", "student", "--optimizer", "lamb");
         assertEquals(Main.EXIT_USAGE, r.exitCode(), r.err());
         assertTrue(r.err().startsWith("error: Invalid value for option '--optimizer'"), r.err());
+        assertTrue(r.out().isEmpty(), "nothing measured: " + r.out());
+        r = CliRunner.run("bench", "student", "--model", "bilstm", "--runs", "0");
+        assertEquals(Main.EXIT_USAGE, r.exitCode(), r.err());
+        assertTrue(r.err().startsWith("error: --runs: expected at least 1, found 0\n"), r.err());
         assertTrue(r.out().isEmpty(), "nothing measured: " + r.out());
     }
 }

@@ -15,7 +15,7 @@ package org.kd4j.bench.peer;
  * @param labels output classes
  */
 public record EncoderShape(int layers, int hidden, int heads, int ffn, int vocab, int positions, int typeVocab,
-                           int labels) {
+                           int labels) implements PeerShape {
 
     public EncoderShape {
         requireAtLeast("layers", layers, 1);
@@ -40,6 +40,15 @@ public record EncoderShape(int layers, int hidden, int heads, int ffn, int vocab
     /** kd4j's SEAD student ({@code ModelConfig.seadStudent()}): 6 layers, hidden 256, 8 heads, FFN 1024. */
     public static EncoderShape seadStudent() {
         return new EncoderShape(6, 256, 8, 1024, 30522, 512, 2, 2);
+    }
+
+    /** At most {@code positions} tokens: the position table's rows. */
+    @Override
+    public void requireLength(int length) {
+        if (length < 1 || length > positions) {
+            throw new IllegalArgumentException(
+                    "length: expected 1.." + positions + " (the shape's positions), found " + length);
+        }
     }
 
     /** Size of one attention head. */

@@ -4,9 +4,9 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 
 /**
- * Another framework training an {@link EncoderShape} classifier, for side-by-side training benchmarks. The
- * benchmark calls {@link #setUp} once per shape and batch, then times {@link #step()}; {@link #close()} frees
- * the peer's native memory. Implementations are registered as {@link ServiceLoader} services and are not part
+ * Another framework training a classifier of a {@link PeerShape} (an encoder or a BiLSTM), for side-by-side
+ * training benchmarks. The benchmark calls {@link #setUp} once per shape and batch, then times {@link #step()};
+ * {@link #close()} frees the peer's native memory. Implementations are registered as {@link ServiceLoader} services and are not part
  * of kd4j's dependencies (see the package documentation).
  */
 public interface TrainingPeer extends AutoCloseable {
@@ -20,12 +20,12 @@ public interface TrainingPeer extends AutoCloseable {
      *
      * @param shape the encoder to build
      * @param batch examples per step
-     * @param length tokens per example, at most {@code shape.positions()}
+     * @param length tokens per example (see {@link PeerShape#requireLength})
      * @param seed seeds the initial weights and the random batch
      * @throws IllegalArgumentException when batch or length does not fit the shape
      * @throws Exception when the framework cannot build the model
      */
-    void setUp(EncoderShape shape, int batch, int length, long seed) throws Exception;
+    void setUp(PeerShape shape, int batch, int length, long seed) throws Exception;
 
     /** One training step on the batch fixed by {@link #setUp}. */
     void step() throws Exception;

@@ -14,8 +14,9 @@ import java.util.Locale;
  * mvn -o -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=org.kd4j.bench.peer.PeerTrainingBench
  * </pre>
  * Settings are system properties, since exec:java passes the pom's default CLI arguments: {@code
- * -Dkd4j.bench.shape=minilm} (default) or {@code sead}, {@code -Dkd4j.bench.lengths=32,64} (default; the batch is
- * 32), {@code -Dkd4j.peer.threads=N} (default 2).
+ * -Dkd4j.bench.shape=minilm} (default), {@code sead} or {@code bilstm} (kd4j's BiLSTM student as {@code bench student
+ * --model bilstm --hidden 300 --ffn 300} builds it; {@code -Dkd4j.bench.vocab=N} its word-table rows, default 30522),
+ * {@code -Dkd4j.bench.lengths=32,64} (default; the batch is 32), {@code -Dkd4j.peer.threads=N} (default 2).
  */
 public final class PeerTrainingBench {
 
@@ -32,11 +33,13 @@ public final class PeerTrainingBench {
         setIfAbsent("DJL_CACHE_DIR", Path.of("target", "djl-cache").toString());
         setIfAbsent("ENGINE_CACHE_DIR", Path.of("target", "djl-cache").toString());
         String shapeName = System.getProperty("kd4j.bench.shape", "minilm");
-        EncoderShape shape = switch (shapeName) {
+        int vocab = Integer.getInteger("kd4j.bench.vocab", 30522);
+        PeerShape shape = switch (shapeName) {
             case "minilm" -> EncoderShape.allMiniLmL6();
             case "sead" -> EncoderShape.seadStudent();
+            case "bilstm" -> new BiLstmShape(vocab, 300, 300, 1, 0, 2);
             default -> throw new IllegalArgumentException(
-                    "kd4j.bench.shape: expected minilm or sead, found " + shapeName);
+                    "kd4j.bench.shape: expected minilm, sead or bilstm, found " + shapeName);
         };
         int[] lengths = Arrays.stream(System.getProperty("kd4j.bench.lengths", "32,64").split(","))
                 .map(String::trim).mapToInt(Integer::parseInt).toArray();

@@ -22,6 +22,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
@@ -39,9 +40,10 @@ import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.core.config.Configurator;
 
 /**
- * The PyTorch peer: the encoder of an {@link EncoderShape} trained with PyTorch's CPU engine through DJL,
- * written out of DJL's functional operators (each one PyTorch op) so that it is the same graph kd4j's
- * {@code TransformerGraph} builds:
+ * The PyTorch peer: the classifier of a {@link PeerShape} trained with PyTorch's CPU engine through DJL.
+ *
+ * <p>An {@link EncoderShape} is written out of DJL's functional operators (each one PyTorch op) so that it is the
+ * same graph kd4j's {@code TransformerGraph} builds:
  * <pre>
  * x = LN(word[ids] + position[0..length) + type[types])
  * per layer: x = LN(x + Wo · softmax(Q K^T / sqrt(d) + maskBias) V);  x = LN(x + W2 · gelu(W1 x))
@@ -51,6 +53,17 @@ import org.apache.logging.log4j.core.config.Configurator;
  * Q, K and V are separate projections, GELU is the exact (erf) one, layer-norm epsilon 1e-12, no dropout;
  * weights and embeddings start from N(0, 0.02), biases and LN shifts at 0, LN gains at 1. AdamW: learning
  * rate 2e-5, betas 0.9/0.999, epsilon 1e-8, weight decay 0.01, on every parameter.
+ *
+ * <p>A {@link BiLstmShape} is kd4j's BiLSTM student ({@code BiLstmGraph} with its {@code BiLstm} layer):
+ * <pre>
+ * states = BiLSTM(word[ids] + type[types])      PyTorch's own (C++) LSTM, bidirectional, batch first
+ * pooled = max over the positions where mask = 1 of states
+ * logits = Wc · pooled + bc,  or  Wc · relu(Wh · pooled + bh) + bc
+ * </pre>
+ * The LSTM starts from PyTorch's own initialisation, the tables and the head from N(0, 0.02); the same AdamW. Two
+ * differences from kd4j: PyTorch's LSTM has two bias vectors per direction where kd4j's has one (small), and the word
+ * table is trained as {@link BiLstmShape.WordTable} says: every row each step (PyTorch's dense gradient; at 30,522 x
+ * 300 this is most of the peer's step) or not at all, where kd4j updates only the rows the batch used.
  *
  * <p>Threads: PyTorch's intra-op pool gets {@value #THREADS_PROPERTY} threads (system property, default 2),
  * applied at each {@link #setUp}; its inter-op pool gets 1, fixed when the engine starts (unless
@@ -94,14 +107,11 @@ public final class PytorchTrainingPeer implements TrainingPeer {
     }
 
     @Override
-    public void setUp(EncoderShape shape, int batch, int length, long seed) {
+    public void setUp(PeerShape shape, int batch, int length, long seed) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch: expected at least 1, found " + batch);
         }
-        if (length < 1 || length > shape.positions()) {
-            throw new IllegalArgumentException(
-                    "length: expected 1.." + shape.positions() + " (the shape's positions), found " + length);
-        }
+        shape.requireLength(length);
         close();
         Engine engine = engine();
         JniUtils.setNumThreads(threads());
@@ -112,9 +122,12 @@ public final class PytorchTrainingPeer implements TrainingPeer {
         ids = new long[n];
         types = new long[n];
         mask = new float[n];
+        EncoderShape encoder = shape instanceof EncoderShape e ? e : null;
+        int vocab = encoder != null ? encoder.vocab() : ((BiLstmShape) shape).vocab();
+        int typeVocab = encoder != null ? encoder.typeVocab() : BiLstmClassifier.TYPES;
         for (int i = 0; i < n; i++) {
-            ids[i] = random.nextInt(shape.vocab());
-            types[i] = random.nextInt(shape.typeVocab());
+            ids[i] = random.nextInt(vocab);
+            types[i] = random.nextInt(typeVocab);
             mask[i] = 1f;
         }
         labels = new long[batch];
@@ -123,8 +136,8 @@ public final class PytorchTrainingPeer implements TrainingPeer {
         }
         tokens = new Shape(batch, length);
 
-        model = Model.newInstance("kd4j-peer-encoder", Device.cpu(), ENGINE);
-        model.setBlock(new Encoder(shape));
+        model = Model.newInstance("kd4j-peer-" + (encoder != null ? "encoder" : "bilstm"), Device.cpu(), ENGINE);
+        model.setBlock(encoder != null ? new Encoder(encoder) : new BiLstmClassifier((BiLstmShape) shape));
         DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                 .optDevices(new Device[] {Device.cpu()})
                 .optOptimizer(Optimizer.adamW()
@@ -206,8 +219,113 @@ public final class PytorchTrainingPeer implements TrainingPeer {
         }
     }
 
+    /** What both models' blocks share: parameters by name, their initializers, and linear maps. */
+    abstract static class PeerBlock extends AbstractBlock {
+
+        static NDArray lookup(NDArray ids, NDArray table) {
+            return Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+        }
+
+        Parameter weight(String name, long rows, long columns) {
+            return parameter(name, Parameter.Type.WEIGHT, new NormalInitializer(0.02f), new Shape(rows, columns));
+        }
+
+        Parameter parameter(String name, Parameter.Type kind, Initializer init, Shape parameterShape) {
+            return addParameter(Parameter.builder().setName(name).setType(kind).optInitializer(init)
+                    .optShape(parameterShape).build());
+        }
+
+        /** A linear map ({@code weight} is {@code [out, in]}, as PyTorch's linear wants it). */
+        final class Dense {
+            private final Parameter weight;
+            private final Parameter bias;
+
+            Dense(String name, int in, int out) {
+                weight = weight(name + "_w", out, in);
+                bias = parameter(name + "_b", Parameter.Type.BIAS, Initializer.ZEROS, new Shape(out));
+            }
+
+            NDArray apply(ParameterStore ps, NDArray x, boolean training) {
+                return Linear.linear(x, ps.getValue(weight, x.getDevice(), training),
+                        ps.getValue(bias, x.getDevice(), training)).singletonOrThrow();
+            }
+        }
+    }
+
+    /**
+     * kd4j's BiLSTM student; inputs: token ids, token types, mask (all [batch, length]). The layers are one
+     * call of PyTorch's {@code lstm} op with the weights in its own order (per layer and direction: input weights,
+     * recurrent weights, input bias, recurrent bias). DJL 0.36's {@code LSTM} block is not used: it hands PyTorch all
+     * weights before all biases, which PyTorch reads as the wrong tensors.
+     */
+    static final class BiLstmClassifier extends PeerBlock {
+
+        /** Token-type rows: kd4j's students have a table of 2 (its {@code EmbeddingLayer}), added to the words'. */
+        static final int TYPES = 2;
+        /** Added to the states of padding positions before the max, so that a real token's state always wins. */
+        private static final float PADDING_NEG = 1e9f;
+
+        private final BiLstmShape shape;
+        private final Parameter word;
+        private final Parameter type;
+        private final List<Parameter> lstm = new ArrayList<>();
+        private final Dense head;
+        private final Dense classifier;
+
+        BiLstmClassifier(BiLstmShape shape) {
+            this.shape = shape;
+            word = addParameter(Parameter.builder().setName("word").setType(Parameter.Type.WEIGHT)
+                    .optInitializer(new NormalInitializer(0.02f)).optShape(new Shape(shape.vocab(), shape.embedding()))
+                    .optRequiresGrad(shape.wordTable() == BiLstmShape.WordTable.TRAINED).build());
+            type = weight("type", TYPES, shape.embedding());
+            int units = shape.units();
+            // PyTorch's initialisation of nn.LSTM: U(-1/sqrt(units), 1/sqrt(units)) for every weight and bias
+            Initializer uniform = new UniformInitializer((float) (1 / Math.sqrt(units)));
+            for (int layer = 0; layer < shape.layers(); layer++) {
+                int in = layer == 0 ? shape.embedding() : 2 * units;
+                for (String direction : new String[] {"fwd", "bwd"}) {
+                    String p = "lstm" + layer + "_" + direction + "_";
+                    lstm.add(parameter(p + "w_ih", Parameter.Type.WEIGHT, uniform, new Shape(4L * units, in)));
+                    lstm.add(parameter(p + "w_hh", Parameter.Type.WEIGHT, uniform, new Shape(4L * units, units)));
+                    lstm.add(parameter(p + "b_ih", Parameter.Type.BIAS, uniform, new Shape(4L * units)));
+                    lstm.add(parameter(p + "b_hh", Parameter.Type.BIAS, uniform, new Shape(4L * units)));
+                }
+            }
+            int pooled = 2 * units;
+            head = shape.headUnits() == 0 ? null : new Dense("head", pooled, shape.headUnits());
+            classifier = new Dense("classifier", shape.headUnits() == 0 ? pooled : shape.headUnits(), shape.labels());
+        }
+
+        @Override
+        protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+                                         PairList<String, Object> params) {
+            NDArray ids = inputs.get(0);
+            NDArray mask = inputs.get(2);
+            Device device = ids.getDevice();
+            NDArray x = lookup(ids, ps.getValue(word, device, training))
+                    .add(lookup(inputs.get(1), ps.getValue(type, device, training)));
+            NDList weights = new NDList();
+            for (Parameter p : lstm) {
+                weights.add(ps.getValue(p, device, training));
+            }
+            Shape state = new Shape(2L * shape.layers(), ids.getShape().get(0), shape.units());
+            NDList initial = new NDList(x.getManager().zeros(state), x.getManager().zeros(state));
+            // [batch, length, 2 x units]: batch first, both directions' states side by side
+            NDArray states = x.getNDArrayInternal()
+                    .lstm(x, initial, weights, true, shape.layers(), 0, training, true, true).head();
+            NDArray pooled = states.add(mask.sub(1f).mul(PADDING_NEG).expandDims(2)).max(new int[] {1});
+            NDArray hidden = head == null ? pooled : Activation.relu(head.apply(ps, pooled, training));
+            return new NDList(classifier.apply(ps, hidden, training));
+        }
+
+        @Override
+        public Shape[] getOutputShapes(Shape[] inputShapes) {
+            return new Shape[] {new Shape(inputShapes[0].get(0), shape.labels())};
+        }
+    }
+
     /** The encoder classifier as one DJL block; inputs: token ids, token types, mask (all [batch, length]). */
-    static final class Encoder extends AbstractBlock {
+    static final class Encoder extends PeerBlock {
 
         private static final float LN_EPSILON = 1e-12f;
         private static final float MASK_NEG = 10000f;
@@ -281,37 +399,8 @@ public final class PytorchTrainingPeer implements TrainingPeer {
             return x.reshape(batch, length, shape.heads(), shape.headSize()).transpose(0, 2, 1, 3);
         }
 
-        private static NDArray lookup(NDArray ids, NDArray table) {
-            return Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
-        }
-
-        private Parameter weight(String name, long rows, long columns) {
-            return parameter(name, Parameter.Type.WEIGHT, new NormalInitializer(0.02f), new Shape(rows, columns));
-        }
-
-        private Parameter parameter(String name, Parameter.Type kind, Initializer init, Shape parameterShape) {
-            return addParameter(Parameter.builder().setName(name).setType(kind).optInitializer(init)
-                    .optShape(parameterShape).build());
-        }
-
         private record EncoderLayer(Dense q, Dense k, Dense v, Dense o, Norm attentionNorm, Dense ffnIn,
                                     Dense ffnOut, Norm ffnNorm) {}
-
-        /** A linear map ({@code weight} is {@code [out, in]}, as PyTorch's linear wants it). */
-        private final class Dense {
-            private final Parameter weight;
-            private final Parameter bias;
-
-            Dense(String name, int in, int out) {
-                weight = weight(name + "_w", out, in);
-                bias = parameter(name + "_b", Parameter.Type.BIAS, Initializer.ZEROS, new Shape(out));
-            }
-
-            NDArray apply(ParameterStore ps, NDArray x, boolean training) {
-                return Linear.linear(x, ps.getValue(weight, x.getDevice(), training),
-                        ps.getValue(bias, x.getDevice(), training)).singletonOrThrow();
-            }
-        }
 
         /** Layer normalization over the last axis. */
         private final class Norm {
