@@ -191,7 +191,8 @@ public final class DistillationRun {
             double evalSeconds = (System.nanoTime() - start) / 1e9;
             rows.add(new ResultRow(variant.label() + (variant == StudentVariant.BEST_TEACHER ? " (" + best(teachers).name() + ")" : ""),
                     Runs.parameterCount(student), Evaluation.of(data.task(), logits, dev.labels(), dev.scores()),
-                    Evaluation.loss(data.task(), logits, dev.labels(), dev.scores()), evalSeconds, result.seconds()));
+                    Evaluation.loss(data.task(), logits, dev.labels(), dev.scores()), evalSeconds, result.seconds(), false,
+                    result.phases().secondsByKey()));
             students.put(variant, student);
             org.kd4j.util.NativeGarbage.collect(variant.label());
         }
@@ -472,7 +473,7 @@ public final class DistillationRun {
         List<RunMetrics.Row> rows = new ArrayList<>();
         for (ResultRow r : result.rows()) {
             rows.add(new RunMetrics.Row(r.name(), r.parameters(), r.dev().metrics(), r.devLoss(), r.dev().examples(),
-                    r.evalSeconds(), r.evalExamplesPerSecond(), r.trainSeconds()));
+                    r.evalSeconds(), r.evalExamplesPerSecond(), r.trainSeconds(), r.trainPhaseSeconds()));
         }
         run.writeMetrics(new RunMetrics(data.task().displayName(), result.title(), rows));
         run.markFinished();

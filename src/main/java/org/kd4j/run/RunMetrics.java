@@ -27,7 +27,11 @@ public record RunMetrics(String task, String title, List<Row> rows) {
     /**
      * One model's numbers. On disk a flat object: {@code name}, {@code parameters}, one {@code dev_<metric>} per metric
      * of the task, {@code dev_loss}, {@code dev_examples}, {@code eval_seconds}, {@code eval_samples_per_second},
-     * {@code train_seconds}. Fields missing on disk read as 0.
+     * {@code train_seconds}, and for a student trained in the run {@code train_phase_seconds}: an object of its training
+     * time by phase (keys as {@code TrainingPhases.Phase}'s names in lower case: {@code batches}, {@code gradients},
+     * ...; the calling thread's phases are wall time, the workers' ({@code feed}, {@code graph}, {@code
+     * inputs_backward}) are summed over their threads). Numeric fields missing on disk read as 0, a missing {@code
+     * train_phase_seconds} as none.
      *
      * @param name what was evaluated
      * @param parameters its trainable parameters (0 for the ensemble)
@@ -37,16 +41,28 @@ public record RunMetrics(String task, String title, List<Row> rows) {
      * @param evalSeconds wall time of one dev pass (0 when not measured)
      * @param evalSamplesPerSecond dev examples per second (0 when not measured)
      * @param trainSeconds training time (0 when unknown)
+     * @param trainPhaseSeconds training time by phase, in seconds; empty when not trained in the run
      */
     public record Row(String name, long parameters, Map<Metric, Double> dev, double devLoss, int devExamples,
-                      double evalSeconds, double evalSamplesPerSecond, double trainSeconds) {
+                      double evalSeconds, double evalSamplesPerSecond, double trainSeconds,
+                      Map<String, Double> trainPhaseSeconds) {
 
         static final String DEV = "dev_";
         private static final java.util.Set<String> NON_FINITE = java.util.Set.of("NaN", "Infinity", "-Infinity");
 
+        static final String PHASES = "train_phase_seconds";
+
         public Row {
             Objects.requireNonNull(name, "name");
             dev = Collections.unmodifiableMap(new LinkedHashMap<>(dev));
+            trainPhaseSeconds = trainPhaseSeconds == null ? Map.of()
+                    : Collections.unmodifiableMap(new LinkedHashMap<>(trainPhaseSeconds));
+        }
+
+        /** A row without training phases (teachers, the ensemble, cached models). */
+        public Row(String name, long parameters, Map<Metric, Double> dev, double devLoss, int devExamples,
+                   double evalSeconds, double evalSamplesPerSecond, double trainSeconds) {
+            this(name, parameters, dev, devLoss, devExamples, evalSeconds, evalSamplesPerSecond, trainSeconds, Map.of());
         }
 
         /** The value of {@code metric}, when the row has it. */
@@ -65,6 +81,9 @@ public record RunMetrics(String task, String title, List<Row> rows) {
             m.put("eval_seconds", evalSeconds);
             m.put("eval_samples_per_second", evalSamplesPerSecond);
             m.put("train_seconds", trainSeconds);
+            if (!trainPhaseSeconds.isEmpty()) {
+                m.put(PHASES, trainPhaseSeconds);
+            }
             return m;
         }
 
@@ -103,7 +122,22 @@ public record RunMetrics(String task, String title, List<Row> rows) {
                     number(s, "dev_examples", json.get("dev_examples")).intValue(),
                     number(s, "eval_seconds", json.get("eval_seconds")).doubleValue(),
                     number(s, "eval_samples_per_second", json.get("eval_samples_per_second")).doubleValue(),
-                    number(s, "train_seconds", json.get("train_seconds")).doubleValue());
+                    number(s, "train_seconds", json.get("train_seconds")).doubleValue(), phases(s, json.get(PHASES)));
+        }
+
+        private static Map<String, Double> phases(String row, Object value) {
+            if (value == null) {
+                return Map.of();
+            }
+            if (!(value instanceof Map<?, ?> map)) {
+                throw new IllegalArgumentException("row '" + row + "': field '" + PHASES + "': expected an object of seconds"
+                        + " by phase, found " + value);
+            }
+            Map<String, Double> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                out.put(String.valueOf(e.getKey()), number(row, PHASES + "." + e.getKey(), e.getValue()).doubleValue());
+            }
+            return out;
         }
 
         private static Number number(String row, String field, Object value) {

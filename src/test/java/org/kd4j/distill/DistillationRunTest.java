@@ -1,6 +1,7 @@
 package org.kd4j.distill;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -101,6 +102,25 @@ class DistillationRunTest {
         assertEquals(6, metrics.get("rows").size());
         JsonNode ensembleStudent = metrics.get("rows").get(5);
         assertTrue(ensembleStudent.get("dev_accuracy").asDouble() >= 0.8, ensembleStudent.toString());
+        // each student's training time by phase: every phase named, the caller's phases within its training time
+        for (int i = 0; i < 6; i++) {
+            JsonNode row = metrics.get("rows").get(i);
+            JsonNode phases = row.get("train_phase_seconds");
+            if (i < 3) {
+                assertNull(phases, "teachers and the ensemble were not trained as students: " + row);
+                continue;
+            }
+            List<String> keys = new java.util.ArrayList<>();
+            phases.fieldNames().forEachRemaining(keys::add);
+            assertEquals(java.util.Arrays.stream(org.kd4j.distill.train.TrainingPhases.Phase.values())
+                    .map(org.kd4j.distill.train.TrainingPhases.Phase::key).toList(), keys, row.toString());
+            double caller = 0;
+            for (org.kd4j.distill.train.TrainingPhases.Phase p : org.kd4j.distill.train.TrainingPhases.Phase.values()) {
+                caller += p.onCaller() ? phases.get(p.key()).asDouble() : 0;
+            }
+            assertTrue(phases.get("gradients").asDouble() > 0, row.toString());
+            assertTrue(caller <= row.get("train_seconds").asDouble() + 1e-6, row.toString());
+        }
         JsonNode provenance = new ObjectMapper().readTree(run.file(RunDirectory.PROVENANCE).toFile());
         assertEquals(2, provenance.get("teachers").size());
         // the BiLSTM teacher tokenized with its own (cased) vocabulary: teachers with different tokenizers work together

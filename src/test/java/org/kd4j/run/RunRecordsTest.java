@@ -79,6 +79,26 @@ class RunRecordsTest {
     }
 
     @Test
+    void aTrainedStudentsRowCarriesItsPhasesAsOneObject() throws IOException {
+        Map<String, Double> phases = new LinkedHashMap<>();
+        phases.put("batches", 0.5);
+        phases.put("gradients", 7.25);
+        phases.put("graph", 6.0);
+        RunMetrics metrics = new RunMetrics("SST-2", "SST-2 dev", List.of(
+                new RunMetrics.Row("student", 10, Map.of(Metric.ACCURACY, 0.8), 0.4, 8, 0.1, 80, 9.0, phases)));
+        RunDirectory run = new RunDirectory(dir);
+        run.writeMetrics(metrics);
+        JsonNode row = new ObjectMapper().readTree(run.file(RunDirectory.METRICS).toFile()).get("rows").get(0);
+        assertEquals(7.25, row.get("train_phase_seconds").get("gradients").asDouble());
+        List<String> keys = new java.util.ArrayList<>();
+        row.get("train_phase_seconds").fieldNames().forEachRemaining(keys::add);
+        assertEquals(List.of("batches", "gradients", "graph"), keys, "the phases' order");
+        RunMetrics back = run.readMetrics();
+        assertEquals(metrics, back);
+        assertEquals(List.of("batches", "gradients", "graph"), List.copyOf(back.rows().get(0).trainPhaseSeconds().keySet()));
+    }
+
+    @Test
     void filesOfThePreviousVersionAndPartialFilesRead() throws IOException {
         // as the last version wrote them (maps, NaN as a string), and as tests write them (some fields only)
         Files.writeString(dir.resolve(RunDirectory.METRICS), """
@@ -97,6 +117,7 @@ class RunRecordsTest {
         assertEquals(0.9, metrics.rows().get(0).dev(Metric.PEARSON).orElseThrow());
         assertTrue(metrics.rows().get(0).dev(Metric.SPEARMAN).orElseThrow().isNaN());
         assertEquals(0.0, metrics.rows().get(1).trainSeconds());
+        assertEquals(Map.of(), metrics.rows().get(0).trainPhaseSeconds(), "files before the phases have none");
         RunProvenance provenance = run.readProvenance();
         assertEquals("a.kdm", provenance.teachers().get(0).modelFile());
         assertEquals(100, provenance.trainFile().examples());
@@ -115,5 +136,14 @@ class RunRecordsTest {
         Files.writeString(dir.resolve(RunDirectory.METRICS), "{\"rows\": [{\"name\": \"s\", \"dev_bleu\": 1}]}");
         KdException unknownMetric = assertThrows(KdException.class, run::readMetrics);
         assertTrue(unknownMetric.getMessage().contains("field 'dev_bleu' names no metric"), unknownMetric.getMessage());
+        Files.writeString(dir.resolve(RunDirectory.METRICS), "{\"rows\": [{\"name\": \"s\", \"train_phase_seconds\": 3}]}");
+        KdException notAnObject = assertThrows(KdException.class, run::readMetrics);
+        assertTrue(notAnObject.getMessage().contains("row 's': field 'train_phase_seconds': expected an object of seconds by"
+                + " phase, found 3"), notAnObject.getMessage());
+        Files.writeString(dir.resolve(RunDirectory.METRICS),
+                "{\"rows\": [{\"name\": \"s\", \"train_phase_seconds\": {\"graph\": \"slow\"}}]}");
+        KdException notANumber = assertThrows(KdException.class, run::readMetrics);
+        assertTrue(notANumber.getMessage().contains("row 's': field 'train_phase_seconds.graph': expected a number, found slow"),
+                notANumber.getMessage());
     }
 }

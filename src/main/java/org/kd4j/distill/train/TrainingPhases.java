@@ -1,8 +1,10 @@
 package org.kd4j.distill.train;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -45,6 +47,11 @@ public final class TrainingPhases {
             this.onCaller = onCaller;
         }
 
+        /** The phase's key in {@code metrics.json}: its name in lower case ({@code embedding_rows}). */
+        public String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
         /** How the phase reads in a summary. */
         public String label() {
             return label;
@@ -76,6 +83,15 @@ public final class TrainingPhases {
     /** The seconds spent in {@code phase} so far. */
     public double seconds(Phase phase) {
         return nanos.get(phase.ordinal()) / 1e9;
+    }
+
+    /** Every phase's seconds so far by its {@link Phase#key()}, in the enum's order, phases that took no time included. */
+    public Map<String, Double> secondsByKey() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Phase p : Phase.values()) {
+            out.put(p.key(), seconds(p));
+        }
+        return out;
     }
 
     /**
