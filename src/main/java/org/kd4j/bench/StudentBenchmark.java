@@ -16,7 +16,12 @@ import org.kd4j.data.tokenize.Encoding;
 import org.kd4j.config.OptimizerKind;
 import org.kd4j.distill.train.StepTimer;
 import org.kd4j.eval.MarkdownTable;
+import java.util.Map;
 import org.kd4j.bench.peer.BiLstmShape;
+import org.kd4j.export.ExportMetadata;
+import org.kd4j.export.OnnxOpset;
+import org.kd4j.export.OrtStudent;
+import org.kd4j.export.StudentOnnxWriter;
 import org.kd4j.bench.peer.TrainingPeer;
 import org.kd4j.model.BiLstmConfig;
 import org.kd4j.model.ModelConfig;
@@ -154,6 +159,77 @@ public final class StudentBenchmark {
                     peer.name(), 0));
         }
         return lines;
+    }
+
+    /**
+     * Inference lines beside ONNX Runtime: the student as kd4j runs it and as ONNX Runtime runs its export
+     * ({@link StudentOnnxWriter}, written in memory; all graph optimisations, {@code ortThreads} intra-op threads), pass
+     * after pass over the same batches, alternating, {@code runs} passes each after 3 warm-up batches. Examples/s as
+     * median and min..max over the passes.
+     *
+     * @param sets what each line runs over, by its description (fixed-shape batches, dev rows with dynamic padding)
+     */
+    public static OrtComparison inferenceBesideOrt(ModelConfig config, int vocab, Map<String, List<Batch>> sets, int runs,
+                                                   int ortThreads, Parallelism parallelism) {
+        if (runs < 1) {
+            throw new IllegalArgumentException("runs: expected at least 1, found " + runs);
+        }
+        TextClassifier model = TextClassifier.create(config, vocab, 2, 1);
+        int longest = sets.values().stream().flatMap(List::stream).mapToInt(Batch::length).max().orElse(2);
+        byte[] onnx = StudentOnnxWriter.write(model, new ExportMetadata(GlueTask.SST2, GlueTask.SST2.labels(),
+                Math.max(2, longest)), OnnxOpset.V17).toByteArray();
+        List<EncoderBenchmark.Line> lines = new ArrayList<>();
+        double largest = 0;
+        try (OrtStudent ort = new OrtStudent(onnx, "the student (exported in memory)", ortThreads)) {
+            String name = ort.runtime() + " (all optimisations, " + ortThreads + " threads)";
+            for (Map.Entry<String, List<Batch>> set : sets.entrySet()) {
+                List<Batch> batches = set.getValue();
+                for (int w = 0; w < 3; w++) {
+                    Batch b = batches.get(w % batches.size());
+                    largest = Math.max(largest, largestDifference(model.logits(b, parallelism), ort.logits(b)));
+                }
+                double[] ours = new double[runs];
+                double[] theirs = new double[runs];
+                for (int r = 0; r < runs; r++) {
+                    ours[r] = pass(batches, b -> model.logits(b, parallelism));
+                    theirs[r] = pass(batches, ort::logits);
+                    LOG.info("{} run {}: kd4j {} ex/s, {} {} ex/s", set.getKey(), r + 1, String.format(Locale.ROOT, "%.1f",
+                            ours[r]), name, String.format(Locale.ROOT, "%.1f", theirs[r]));
+                }
+                lines.add(new EncoderBenchmark.Line(set.getKey(), EncoderBenchmark.Stats.of(ours),
+                        EncoderBenchmark.Stats.of(theirs), name, 0));
+            }
+        }
+        return new OrtComparison(lines, largest);
+    }
+
+    /**
+     * Inference beside ONNX Runtime.
+     *
+     * @param largestLogitDifference the largest absolute difference between kd4j's and ONNX Runtime's logits over the
+     *                               warm-up batches: the two run the same function
+     */
+    public record OrtComparison(List<EncoderBenchmark.Line> lines, double largestLogitDifference) {}
+
+    private static double largestDifference(float[][] a, float[][] b) {
+        double largest = 0;
+        for (int i = 0; i < a.length; i++) {
+            for (int j = 0; j < a[i].length; j++) {
+                largest = Math.max(largest, Math.abs(a[i][j] - b[i][j]));
+            }
+        }
+        return largest;
+    }
+
+    /** Examples/s of one pass over the batches. */
+    private static double pass(List<Batch> batches, java.util.function.Consumer<Batch> run) {
+        long examples = 0;
+        long t0 = System.nanoTime();
+        for (Batch b : batches) {
+            run.accept(b);
+            examples += b.size();
+        }
+        return examples / ((System.nanoTime() - t0) / 1e9);
     }
 
     /** What every line of a run shares. */

@@ -58,8 +58,11 @@ final class StudentBenchCommand implements Callable<Integer> {
     @Option(names = "--optimizer", defaultValue = "adamw", paramLabel = "<kind>",
             description = "The training steps' optimizer: adamw, adadelta or sgd (default: ${DEFAULT-VALUE}).")
     OptimizerKind optimizer;
-    @Option(names = "--runs", defaultValue = "3", description = "BiLSTM only: runs of --steps training steps each side in the"
-            + " line beside the PyTorch peer, alternating (default: ${DEFAULT-VALUE}).") int runs;
+    @Option(names = "--runs", defaultValue = "3", description = "Alternating runs each side in the lines beside the peers:"
+            + " passes over the inference batches beside ONNX Runtime, and (BiLSTM) runs of --steps training steps beside"
+            + " PyTorch (default: ${DEFAULT-VALUE}).") int runs;
+    @Option(names = "--ort-threads", defaultValue = "0", description = "ONNX Runtime's intra-op threads; 0: one per core"
+            + " (default: ${DEFAULT-VALUE}).") int ortThreads;
     @Option(names = "--no-step-pool", description = "Training steps without the step array pool (to compare; see"
             + " docs/performance.md).") boolean noStepPool;
 
@@ -67,6 +70,10 @@ final class StudentBenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (runs < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--runs: expected at least 1, found " + runs);
+        }
+        if (ortThreads < 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--ort-threads: expected 0 (one per core) or"
+                    + " more, found " + ortThreads);
         }
         ModelConfig config = switch (model) {
             case TRANSFORMER -> new TransformerConfig(layers, hidden, heads, ffn, Math.max(512, length), Pooling.MEAN);
@@ -90,12 +97,29 @@ final class StudentBenchCommand implements Callable<Integer> {
         out.printf("student %s, vocab %d, optimizer %s, %d worker(s), %d thread(s) available%n%n%s", shape,
                 tokenizer.vocabSize(), optimizer.configName(), parallelism.workers(), Runtime.getRuntime().availableProcessors(),
                 result.toMarkdown());
+        out.println();
+        out.print(besideOrt(config, tokenizer.vocabSize(), real, tokenizer.padId(), parallelism));
+        out.flush();
         if (model == ModelType.BILSTM) {
             out.println();
             out.print(besidePeer((BiLstmConfig) config, tokenizer.vocabSize(), parallelism));
         }
         out.flush();
         return Main.EXIT_OK;
+    }
+
+    /** Inference beside ONNX Runtime running the same student's export, at the fixed shape and on the dev rows. */
+    private String besideOrt(ModelConfig config, int vocab, EncodedDataset real, int padId, Parallelism parallelism) {
+        int threads = ortThreads > 0 ? ortThreads : Runtime.getRuntime().availableProcessors();
+        java.util.Map<String, java.util.List<org.kd4j.data.batch.Batch>> sets = new java.util.LinkedHashMap<>();
+        sets.put(String.format(java.util.Locale.ROOT, "inference, batch %d x %d tokens", batch, length),
+                EncoderBenchmark.fixedBatches(StudentBenchmark.randomData(batch * (steps + 1), length, vocab, 11), batch, length));
+        sets.put(String.format(java.util.Locale.ROOT, "inference, %s dev (%d sentences, dynamic padding, batch %d)", real.task(),
+                real.size(), batch), EncoderBenchmark.dynamicBatches(real, batch, padId));
+        StudentBenchmark.OrtComparison c = StudentBenchmark.inferenceBesideOrt(config, vocab, sets, runs, threads, parallelism);
+        return String.format(java.util.Locale.ROOT, "beside ONNX Runtime (the same student exported in memory; kd4j: %d"
+                        + " worker(s); medians of %d alternating passes; largest |logit difference| %.1e):%n%n%s",
+                parallelism.workers(), runs, c.largestLogitDifference(), EncoderBenchmark.table(c.lines()));
     }
 
     /** The BiLSTM's training beside the peer, or one line saying why there is none. */

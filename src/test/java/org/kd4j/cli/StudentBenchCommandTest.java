@@ -29,8 +29,10 @@ class StudentBenchCommandTest {
         assertTrue(r.out().startsWith("student bilstm embeddings 16, 8 units per direction, 2 stacked layers, vocab "), r.out());
         assertTrue(r.out().contains(", optimizer adadelta, "), r.out());
         assertTrue(r.out().contains(", 2 worker(s), "), r.out());
-        List<String> lines = r.out().lines().filter(l -> l.startsWith("| training") || l.startsWith("| inference")).toList();
+        String own = r.out().substring(0, r.out().indexOf("beside ONNX Runtime"));
+        List<String> lines = own.lines().filter(l -> l.startsWith("| training") || l.startsWith("| inference")).toList();
         assertEquals(4, lines.size(), r.out());
+        assertBesideOrt(r.out());
         assertTrue(r.out().endsWith("beside the peer: not run, the peer trains with AdamW and --optimizer is adadelta\n"),
                 r.out());
         for (String line : lines) {
@@ -42,6 +44,29 @@ class StudentBenchCommandTest {
         }
     }
 
+    /**
+     * The inference table beside ONNX Runtime: a line at the fixed shape and one on the dev rows, each with both rates,
+     * their spreads and the ratio, and the two runtimes' logits agree.
+     */
+    private static void assertBesideOrt(String out) {
+        Matcher header = Pattern.compile("beside ONNX Runtime \\(the same student exported in memory; kd4j: \\d worker\\(s\\);"
+                + " medians of \\d alternating passes; largest \\|logit difference\\| ([0-9.e+-]+)\\):").matcher(out);
+        assertTrue(header.find(), out);
+        assertTrue(Double.parseDouble(header.group(1)) < 1e-4, "kd4j and ONNX Runtime disagree: " + header.group());
+        Pattern row = Pattern.compile("\\| (inference, batch 4 x 12 tokens|inference, SST-2 dev \\(24 sentences, dynamic padding,"
+                + " batch 4\\)) +\\| ([0-9.]+) \\(([0-9.]+)\\.\\.([0-9.]+)\\) +\\| ONNX Runtime [0-9.]+ \\(all optimisations, \\d"
+                + " threads\\) +\\| ([0-9.]+) \\(([0-9.]+)\\.\\.([0-9.]+)\\) +\\| ([0-9.]+)x +\\|.*");
+        List<Matcher> rows = out.lines().map(row::matcher).filter(Matcher::matches).toList();
+        assertEquals(2, rows.size(), out);
+        for (Matcher m : rows) {
+            double ours = Double.parseDouble(m.group(2));
+            double theirs = Double.parseDouble(m.group(5));
+            assertTrue(ours > 0 && theirs > 0, m.group());
+            assertTrue(Double.parseDouble(m.group(3)) <= ours && ours <= Double.parseDouble(m.group(4)), m.group());
+            assertTrue(Double.parseDouble(m.group(6)) <= theirs && theirs <= Double.parseDouble(m.group(7)), m.group());
+        }
+    }
+
     /** With AdamW and the PyTorch peer on the (test) class path, the BiLSTM's training is also timed beside it. */
     @Test
     void aBiLstmIsTimedBesideThePeer(@TempDir Path root) throws Exception {
@@ -49,6 +74,7 @@ class StudentBenchCommandTest {
         CliRunner r = CliRunner.run("bench", "student", "--model", "bilstm", "--hidden", "16", "--ffn", "8", "--batch", "4",
                 "--length", "12", "--steps", "2", "--runs", "2", "--data-dir", root.toString());
         assertEquals(0, r.exitCode(), r.err());
+        assertBesideOrt(r.out());
         assertTrue(r.out().contains("beside the peer (the same BiLSTM, AdamW; kd4j: "), r.out());
         Pattern besides = Pattern.compile("\\| training, batch 4 x 12 tokens; the peer's word table (trained \\(dense\\)|frozen) +"
                 + "\\| ([0-9.]+) \\(([0-9.]+)\\.\\.([0-9.]+)\\) +\\| PyTorch [0-9.]+ \\(DJL [0-9.]+\\) +"
@@ -74,6 +100,10 @@ class StudentBenchCommandTest {
         r = CliRunner.run("bench", "student", "--optimizer", "lamb");
         assertEquals(Main.EXIT_USAGE, r.exitCode(), r.err());
         assertTrue(r.err().startsWith("error: Invalid value for option '--optimizer'"), r.err());
+        assertTrue(r.out().isEmpty(), "nothing measured: " + r.out());
+        r = CliRunner.run("bench", "student", "--ort-threads", "-1");
+        assertEquals(Main.EXIT_USAGE, r.exitCode(), r.err());
+        assertTrue(r.err().startsWith("error: --ort-threads: expected 0 (one per core) or more, found -1\n"), r.err());
         assertTrue(r.out().isEmpty(), "nothing measured: " + r.out());
         r = CliRunner.run("bench", "student", "--model", "bilstm", "--runs", "0");
         assertEquals(Main.EXIT_USAGE, r.exitCode(), r.err());
