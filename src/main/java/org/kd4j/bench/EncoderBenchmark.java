@@ -99,8 +99,8 @@ public final class EncoderBenchmark {
         return flopsPerExample <= 0 ? "-" : String.format(Locale.ROOT, "%.0f", s.median() * flopsPerExample / 1e9);
     }
 
-    /** Forward FLOPs per example of the matrix products over these batches. */
-    private static double flopsPerExample(ModelConfig c, List<Batch> batches) {
+    /** Forward FLOPs per example of the matrix products over these batches (0 for models without a FLOP count). */
+    static double flopsPerExample(ModelConfig c, List<Batch> batches) {
         long tokens = 0;
         long examples = 0;
         for (Batch b : batches) {

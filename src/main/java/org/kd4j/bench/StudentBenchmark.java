@@ -180,13 +180,20 @@ public final class StudentBenchmark {
                 Math.max(2, longest)), OnnxOpset.V17).toByteArray();
         List<EncoderBenchmark.Line> lines = new ArrayList<>();
         double largest = 0;
+        double largestLogit = 0;
         try (OrtStudent ort = new OrtStudent(onnx, "the student (exported in memory)", ortThreads)) {
             String name = ort.runtime() + " (all optimisations, " + ortThreads + " threads)";
             for (Map.Entry<String, List<Batch>> set : sets.entrySet()) {
                 List<Batch> batches = set.getValue();
                 for (int w = 0; w < 3; w++) {
                     Batch b = batches.get(w % batches.size());
-                    largest = Math.max(largest, largestDifference(model.logits(b, parallelism), ort.logits(b)));
+                    float[][] ours = model.logits(b, parallelism);
+                    largest = Math.max(largest, largestDifference(ours, ort.logits(b)));
+                    for (float[] row : ours) {
+                        for (float v : row) {
+                            largestLogit = Math.max(largestLogit, Math.abs(v));
+                        }
+                    }
                 }
                 double[] ours = new double[runs];
                 double[] theirs = new double[runs];
@@ -197,10 +204,10 @@ public final class StudentBenchmark {
                             ours[r]), name, String.format(Locale.ROOT, "%.1f", theirs[r]));
                 }
                 lines.add(new EncoderBenchmark.Line(set.getKey(), EncoderBenchmark.Stats.of(ours),
-                        EncoderBenchmark.Stats.of(theirs), name, 0));
+                        EncoderBenchmark.Stats.of(theirs), name, EncoderBenchmark.flopsPerExample(config, batches)));
             }
         }
-        return new OrtComparison(lines, largest);
+        return new OrtComparison(lines, largest, largestLogit);
     }
 
     /**
@@ -208,8 +215,9 @@ public final class StudentBenchmark {
      *
      * @param largestLogitDifference the largest absolute difference between kd4j's and ONNX Runtime's logits over the
      *                               warm-up batches: the two run the same function
+     * @param largestLogit the largest absolute logit over the same batches, to read the difference against
      */
-    public record OrtComparison(List<EncoderBenchmark.Line> lines, double largestLogitDifference) {}
+    public record OrtComparison(List<EncoderBenchmark.Line> lines, double largestLogitDifference, double largestLogit) {}
 
     private static double largestDifference(float[][] a, float[][] b) {
         double largest = 0;

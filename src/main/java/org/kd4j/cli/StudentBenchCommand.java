@@ -118,8 +118,9 @@ final class StudentBenchCommand implements Callable<Integer> {
                 real.size(), batch), EncoderBenchmark.dynamicBatches(real, batch, padId));
         StudentBenchmark.OrtComparison c = StudentBenchmark.inferenceBesideOrt(config, vocab, sets, runs, threads, parallelism);
         return String.format(java.util.Locale.ROOT, "beside ONNX Runtime (the same student exported in memory; kd4j: %d"
-                        + " worker(s); medians of %d alternating passes; largest |logit difference| %.1e):%n%n%s",
-                parallelism.workers(), runs, c.largestLogitDifference(), EncoderBenchmark.table(c.lines()));
+                        + " worker(s); medians of %d alternating passes; largest |logit difference| %.1e, largest |logit|"
+                        + " %.1e):%n%n%s", parallelism.workers(), runs, c.largestLogitDifference(), c.largestLogit(),
+                EncoderBenchmark.table(c.lines()));
     }
 
     /** The BiLSTM's training beside the peer, or one line saying why there is none. */
