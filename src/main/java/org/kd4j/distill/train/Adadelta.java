@@ -61,4 +61,36 @@ public final class Adadelta extends Optimizer {
         p.subi(delta.muli(lr));
         delta.close();
     }
+
+    @Override
+    FusedPass fused(boolean decay, double lr, int block) {
+        return new Fused(decay, lr, block);
+    }
+
+    /** The update in float; the first state is a, the second b. */
+    private final class Fused extends FusedPass {
+        private final float r = (float) rho;
+        private final float oneMinusR = (float) (1 - rho);
+        private final float eps = (float) epsilon;
+        private final float rate;
+        private final float wd;
+
+        Fused(boolean decay, double lr, int block) {
+            super(block, true);
+            this.rate = (float) lr;
+            this.wd = decay ? (float) weightDecay : 0f;
+        }
+
+        @Override
+        void update(int len) {
+            for (int k = 0; k < len; k++) {
+                float gk = g[k] + wd * p[k];
+                float ak = r * a[k] + oneMinusR * (gk * gk);
+                float dk = (float) Math.sqrt(b[k] + eps) / (float) Math.sqrt(ak + eps) * gk;
+                b[k] = r * b[k] + oneMinusR * (dk * dk);
+                a[k] = ak;
+                p[k] = p[k] - dk * rate;
+            }
+        }
+    }
 }

@@ -45,4 +45,31 @@ public final class MomentumSgd extends Optimizer {
         p.subi(step);
         step.close();
     }
+
+    @Override
+    FusedPass fused(boolean decay, double lr, int block) {
+        return new Fused(decay, lr, block);
+    }
+
+    /** The update in float; the one state is the momentum buffer. */
+    private final class Fused extends FusedPass {
+        private final float mu = (float) momentum;
+        private final float rate;
+        private final float wd;
+
+        Fused(boolean decay, double lr, int block) {
+            super(block, false);
+            this.rate = (float) lr;
+            this.wd = decay ? (float) weightDecay : 0f;
+        }
+
+        @Override
+        void update(int len) {
+            for (int k = 0; k < len; k++) {
+                float bk = mu * a[k] + (g[k] + wd * p[k]);
+                a[k] = bk;
+                p[k] = p[k] - bk * rate;
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@ package org.kd4j.distill.train;
 
 import static java.util.Objects.requireNonNullElse;
 
+import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.kd4j.KdException;
@@ -9,6 +10,8 @@ import org.kd4j.config.OptimizerKind;
 import org.kd4j.config.TrainConfig;
 import org.kd4j.model.EmbeddingLayer;
 import org.kd4j.model.embed.EmbeddingTable;
+import org.kd4j.util.DirectArrays;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -23,6 +26,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * lazy update: only the rows a batch touched move, their state and weight decay included, as TensorFlow's LazyAdam and
  * PyTorch's SparseAdam do; untouched rows keep their state. A step then costs O(tokens x dim) for the tables instead of
  * O(vocab x dim).
+ *
+ * <p>Float parameters whose arrays (parameter, states, gradient) are contiguous in c order are updated by one {@link
+ * FusedPass} over their native memory, a block at a time, with no temporary arrays; a table's touched rows likewise,
+ * where they lie. Other arrays (double, views, f order) take the subclass's ND4J ops ({@link #apply}).
  */
 public abstract sealed class Optimizer permits AdamW, Adadelta, MomentumSgd {
 
@@ -85,12 +92,20 @@ public abstract sealed class Optimizer permits AdamW, Adadelta, MomentumSgd {
     }
 
     /**
-     * One update of {@code p} in place, with its state arrays (their rows, for a table) and gradient {@code g}.
+     * One update of {@code p} in place by ND4J ops, with its state arrays (their rows, for a table) and gradient {@code
+     * g}; each op's temporary is closed as soon as it is used (left to the garbage collector, a step's temporaries,
+     * several times the parameters' size, piled up to gigabytes of native memory before a collection ran).
      *
      * @param s2 the second state array; null when {@link #stateArrays()} is 1
      * @param decay whether weight decay applies to this parameter
      */
     abstract void apply(INDArray p, INDArray s1, INDArray s2, INDArray g, boolean decay, double lr);
+
+    /**
+     * The same update as {@link #apply} as one pass over float arrays, for a step at learning rate {@code lr}, with
+     * blocks of at most {@code block} elements.
+     */
+    abstract FusedPass fused(boolean decay, double lr, int block);
 
     /**
      * One update of every parameter in place, with learning rate {@code lr}: dense gradients for graph weights, row
@@ -108,7 +123,7 @@ public abstract sealed class Optimizer permits AdamW, Adadelta, MomentumSgd {
             INDArray s2 = two ? second.computeIfAbsent(name, k -> Nd4j.zeros(p.dataType(), p.shape())) : null;
             boolean decay = weightDecay > 0 && (name.endsWith("_w") || EmbeddingLayer.isTable(name));
             if (grads.containsKey(name)) {
-                apply(p, s1, s2, grads.get(name).reshape(p.shape()), decay, lr);
+                applyDense(p, s1, s2, grads.get(name).reshape(p.shape()), decay, lr);
             } else if (rowGrads.containsKey(name)) {
                 EmbeddingTable.RowGradient g = rowGrads.get(name);
                 if (applyRowsInPlace(p, s1, s2, g, decay, lr)) {
@@ -135,13 +150,113 @@ public abstract sealed class Optimizer permits AdamW, Adadelta, MomentumSgd {
         }
     }
 
+    /** One update of a dense parameter: by a {@link FusedPass} when its arrays allow one, else by {@link #apply}. */
+    private void applyDense(INDArray p, INDArray s1, INDArray s2, INDArray g, boolean decay, double lr) {
+        if (g.length() == p.length() && floatsInPlace(p, s1, s2, g)) {
+            fused(decay, lr, (int) Math.min(FusedPass.BLOCK, p.length())).run(DirectArrays.floats(p), DirectArrays.floats(s1),
+                    s2 == null ? null : DirectArrays.floats(s2), 0, DirectArrays.floats(g), 0, (int) p.length());
+            return;
+        }
+        apply(p, s1, s2, g, decay, lr);
+    }
+
     /**
-     * The same update as {@link #apply} on the rows {@code g} names of a table {@code p} and its state arrays, made on
-     * the table's own memory; false (nothing done) when this optimizer has no such path for these arrays, and the rows
-     * are then gathered, updated and scattered back with ND4J ops.
+     * The same update as {@link #apply} on the rows {@code g} names of a float table {@code p} and its state arrays,
+     * made on the table's own memory by the {@link FusedPass} that dense parameters take: no rows gathered into copies
+     * and scattered back (six ND4J ops and three arrays a table a step). False (nothing done) for other arrays, whose
+     * rows are then gathered, updated and scattered back with ND4J ops.
+     *
+     * @throws IllegalArgumentException naming the row, before anything moves, when {@code g} names a row the table does
+     *     not have
      */
     boolean applyRowsInPlace(INDArray p, INDArray s1, INDArray s2, EmbeddingTable.RowGradient g, boolean decay, double lr) {
-        return false;
+        INDArray values = g.values();
+        if (p.rank() != 2 || values.rank() != 2 || values.size(0) != g.rows().length || values.size(1) != p.size(1)
+                || !floatsInPlace(p, s1, s2, values)) {
+            return false;
+        }
+        int dim = (int) p.size(1);
+        long vocab = p.size(0);
+        for (int row : g.rows()) {
+            if (row < 0 || row >= vocab) {
+                throw new IllegalArgumentException(getClass().getSimpleName() + ": gradient of row " + row + " of a table of "
+                        + vocab + " rows");
+            }
+        }
+        FusedPass pass = fused(decay, lr, dim);
+        FloatBuffer pb = DirectArrays.floats(p);
+        FloatBuffer ab = DirectArrays.floats(s1);
+        FloatBuffer bb = s2 == null ? null : DirectArrays.floats(s2);
+        FloatBuffer gb = DirectArrays.floats(values);
+        for (int i = 0; i < g.rows().length; i++) {
+            pass.run(pb, ab, bb, g.rows()[i] * dim, gb, i * dim, dim);
+        }
+        return true;
+    }
+
+    /** Whether every array given (nulls skipped) is float and {@link DirectArrays} reads it in place. */
+    private static boolean floatsInPlace(INDArray... arrays) {
+        for (INDArray a : arrays) {
+            if (a != null && (a.dataType() != DataType.FLOAT || !DirectArrays.readable(a))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * An optimizer's update as one pass over the arrays' native memory, a block at a time (bulk copies in and out): no
+     * temporary arrays (the ops make several of the parameter's size a step, each in fresh pages) and one pass instead
+     * of about ten. Subclasses compute each element in float, as ND4J's ops on float arrays do, in a plain loop over
+     * the block arrays, which the JIT compiles to vector instructions (AdamW's: 1.1-1.8 ns an element against 6.9-7.9
+     * ns for the same loop in double, a throwaway timing of both, 5 rounds on a 360,000-element parameter,
+     * 2026-12-07).
+     */
+    abstract static class FusedPass {
+
+        /** Elements a block: four float blocks of 16 KB, within a core's first-level cache or two. */
+        static final int BLOCK = 4096;
+
+        /** The block's parameter, first state, second state (empty for one state) and gradient elements. */
+        final float[] p;
+        final float[] a;
+        final float[] b;
+        final float[] g;
+
+        FusedPass(int block, boolean twoStates) {
+            p = new float[block];
+            a = new float[block];
+            b = new float[twoStates ? block : 0];
+            g = new float[block];
+        }
+
+        /** Updates the first {@code len} elements of the block arrays in place. */
+        abstract void update(int len);
+
+        /**
+         * Updates {@code n} elements of the parameter and its states from {@code at}, with the gradient's elements from
+         * {@code gradientAt}.
+         *
+         * @param s2 the second state; null for a one-state optimizer
+         */
+        final void run(FloatBuffer param, FloatBuffer s1, FloatBuffer s2, int at, FloatBuffer grad, int gradientAt, int n) {
+            for (int done = 0; done < n; done += p.length) {
+                int len = Math.min(p.length, n - done);
+                int from = at + done;
+                param.get(from, p, 0, len);
+                s1.get(from, a, 0, len);
+                if (s2 != null) {
+                    s2.get(from, b, 0, len);
+                }
+                grad.get(gradientAt + done, g, 0, len);
+                update(len);
+                param.put(from, p, 0, len);
+                s1.put(from, a, 0, len);
+                if (s2 != null) {
+                    s2.put(from, b, 0, len);
+                }
+            }
+        }
     }
 
     /** {@code target[rows[i]] = values[i]}, in place. */
