@@ -36,7 +36,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Throughput of a student in one run: training (forward, backward, AdamW update) and inference examples/s at a
  * fixed batch x length and on real data with dynamic padding, next to a float32 matrix-multiply GFLOP/s figure
  * measured in the same run; each model figure is also given as achieved GFLOP/s (from a FLOP count of the
- * transformer's matrix products) and as a fraction of the GEMM rate.
+ * model's matrix products, {@link #forwardFlops}) and as a fraction of the GEMM rate.
  */
 public final class StudentBenchmark {
 
@@ -155,8 +155,9 @@ public final class StudentBenchmark {
                             peer.name(), String.format(Locale.ROOT, "%.1f", theirs[r]));
                 }
             }
+            // a training step is about three forward passes' worth of products (forward, two for backward)
             lines.add(new EncoderBenchmark.Line(what, EncoderBenchmark.Stats.of(ours), EncoderBenchmark.Stats.of(theirs),
-                    peer.name(), 0));
+                    peer.name(), 3 * EncoderBenchmark.flopsPerExample(config, fixed)));
         }
         return lines;
     }
@@ -289,10 +290,20 @@ public final class StudentBenchmark {
     }
 
     /**
-     * Multiply-add FLOPs of a transformer's forward pass: per token and layer 2(4h^2 + 2h f) for the projections
-     * and feed-forward, plus 4 h L for attention scores and context over the padded length L. 0 for other models.
+     * Multiply-add FLOPs of a student's forward pass over {@code batches} ({@code tokens} of them, padding included).
+     * A transformer: per token and layer 2(4h^2 + 2h f) for the projections and feed-forward, plus 4 h L for attention
+     * scores and context over the padded length L. A BiLSTM: per token, layer and direction 2 x 4u (in + u) for the
+     * input and recurrent products, where in is the layer's input width (the embeddings, then 2u). 0 for other models.
      */
     public static double forwardFlops(ModelConfig c, long tokens, List<Batch> batches) {
+        if (c instanceof BiLstmConfig b) {
+            double perToken = 0;
+            for (int layer = 0; layer < b.layers(); layer++) {
+                double in = layer == 0 ? b.hidden() : 2.0 * b.units();
+                perToken += 2 * 2 * 4.0 * b.units() * (in + b.units());
+            }
+            return perToken * tokens;
+        }
         if (!(c instanceof TransformerConfig t)) {
             return 0;
         }

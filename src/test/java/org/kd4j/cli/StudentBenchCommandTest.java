@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StudentBenchCommandTest {
 
-    private static final Pattern LINE = Pattern.compile("\\| (training|inference), [^|]+\\| ([0-9.]+) +\\| - +\\| - +\\| ([0-9.]+)\\.\\.([0-9.]+) +\\|");
+    private static final Pattern LINE = Pattern.compile("\\| (training|inference), [^|]+\\| +([0-9.]+) +\\| +([0-9.]+) +\\| +([0-9.]+) +"
+            + "\\| +([0-9.]+)\\.\\.([0-9.]+) +\\|");
 
     @Test
     void aBiLstmIsTimedAtAFixedShapeAndOnDevRows(@TempDir Path root) throws Exception {
@@ -40,7 +41,10 @@ class StudentBenchCommandTest {
             assertTrue(m.matches(), line);
             double rate = Double.parseDouble(m.group(2));
             assertTrue(rate > 0, line);
-            assertTrue(Double.parseDouble(m.group(3)) <= Double.parseDouble(m.group(4)), line);
+            // the BiLSTM's FLOP count gives a GFLOP/s figure and its fraction of the GEMM reference (numbers where the
+            // transformer-only count gave "-"; this tiny model's round to 0.0; StudentBenchmarkTest checks the count)
+            assertTrue(Double.parseDouble(m.group(3)) >= 0 && Double.parseDouble(m.group(4)) >= 0, line);
+            assertTrue(Double.parseDouble(m.group(5)) <= Double.parseDouble(m.group(6)), line);
         }
     }
 
