@@ -219,7 +219,7 @@ public final class EncoderBenchmark {
     }
 
     /** Examples/s of one pass over the batches. */
-    private static double pass(List<Batch> batches, Consumer<Batch> run) {
+    static double pass(List<Batch> batches, Consumer<Batch> run) {
         long examples = 0;
         long t0 = System.nanoTime();
         for (Batch b : batches) {

@@ -199,8 +199,8 @@ public final class StudentBenchmark {
                 double[] ours = new double[runs];
                 double[] theirs = new double[runs];
                 for (int r = 0; r < runs; r++) {
-                    ours[r] = pass(batches, b -> model.logits(b, parallelism));
-                    theirs[r] = pass(batches, ort::logits);
+                    ours[r] = EncoderBenchmark.pass(batches, b -> model.logits(b, parallelism));
+                    theirs[r] = EncoderBenchmark.pass(batches, ort::logits);
                     LOG.info("{} run {}: kd4j {} ex/s, {} {} ex/s", set.getKey(), r + 1, String.format(Locale.ROOT, "%.1f",
                             ours[r]), name, String.format(Locale.ROOT, "%.1f", theirs[r]));
                 }
@@ -228,17 +228,6 @@ public final class StudentBenchmark {
             }
         }
         return largest;
-    }
-
-    /** Examples/s of one pass over the batches. */
-    private static double pass(List<Batch> batches, java.util.function.Consumer<Batch> run) {
-        long examples = 0;
-        long t0 = System.nanoTime();
-        for (Batch b : batches) {
-            run.accept(b);
-            examples += b.size();
-        }
-        return examples / ((System.nanoTime() - t0) / 1e9);
     }
 
     /** What every line of a run shares. */

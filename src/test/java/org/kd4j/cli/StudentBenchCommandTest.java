@@ -65,13 +65,20 @@ class StudentBenchCommandTest {
                 + " threads\\) +\\| ([0-9.]+) \\(([0-9.]+)\\.\\.([0-9.]+)\\) +\\| ([0-9.]+)x +\\|.*");
         List<Matcher> rows = out.lines().map(row::matcher).filter(Matcher::matches).toList();
         assertEquals(2, rows.size(), out);
-        for (Matcher m : rows) {
-            double ours = Double.parseDouble(m.group(2));
-            double theirs = Double.parseDouble(m.group(5));
-            assertTrue(ours > 0 && theirs > 0, m.group());
-            assertTrue(Double.parseDouble(m.group(3)) <= ours && ours <= Double.parseDouble(m.group(4)), m.group());
-            assertTrue(Double.parseDouble(m.group(6)) <= theirs && theirs <= Double.parseDouble(m.group(7)), m.group());
-        }
+        rows.forEach(StudentBenchCommandTest::assertSideBySide);
+    }
+
+    /**
+     * A side-by-side row whose groups 2-4 are kd4j's median, min and max, 5-7 the peer's, 8 the ratio: both rates
+     * positive, each median within its spread, the ratio that of the medians (to the rounding of the printed figures).
+     */
+    private static void assertSideBySide(Matcher m) {
+        double ours = Double.parseDouble(m.group(2));
+        double theirs = Double.parseDouble(m.group(5));
+        assertTrue(ours > 0 && theirs > 0, m.group());
+        assertTrue(Double.parseDouble(m.group(3)) <= ours && ours <= Double.parseDouble(m.group(4)), m.group());
+        assertTrue(Double.parseDouble(m.group(6)) <= theirs && theirs <= Double.parseDouble(m.group(7)), m.group());
+        assertEquals(ours / theirs, Double.parseDouble(m.group(8)), 0.01 + 0.06 * ours / theirs, m.group());
     }
 
     /** With AdamW and the PyTorch peer on the (test) class path, the BiLSTM's training is also timed beside it. */
@@ -88,14 +95,7 @@ class StudentBenchCommandTest {
                 + "\\| ([0-9.]+) \\(([0-9.]+)\\.\\.([0-9.]+)\\) +\\| ([0-9.]+)x +\\|.*");
         List<Matcher> rows = r.out().lines().map(besides::matcher).filter(Matcher::matches).toList();
         assertEquals(List.of("trained (dense)", "frozen"), rows.stream().map(m -> m.group(1)).toList(), r.out());
-        for (Matcher m : rows) {
-            double ours = Double.parseDouble(m.group(2));
-            double theirs = Double.parseDouble(m.group(5));
-            assertTrue(ours > 0 && theirs > 0, m.group());
-            assertTrue(Double.parseDouble(m.group(3)) <= ours && ours <= Double.parseDouble(m.group(4)), m.group());
-            assertTrue(Double.parseDouble(m.group(6)) <= theirs && theirs <= Double.parseDouble(m.group(7)), m.group());
-            assertEquals(ours / theirs, Double.parseDouble(m.group(8)), 0.01 + 0.06 * ours / theirs, m.group());
-        }
+        rows.forEach(StudentBenchCommandTest::assertSideBySide);
     }
 
     @Test

@@ -72,13 +72,9 @@ public final class Adadelta extends Optimizer {
         private final float r = (float) rho;
         private final float oneMinusR = (float) (1 - rho);
         private final float eps = (float) epsilon;
-        private final float rate;
-        private final float wd;
 
         Fused(boolean decay, double lr, int block) {
-            super(block, true);
-            this.rate = (float) lr;
-            this.wd = decay ? (float) weightDecay : 0f;
+            super(block, true, lr, decay, weightDecay);
         }
 
         @Override

@@ -88,13 +88,9 @@ public final class AdamW extends Optimizer {
         private final float inverseC1 = (float) (1 / c1);
         private final float inverseSqrtC2 = (float) (1 / Math.sqrt(c2));
         private final float eps = (float) epsilon;
-        private final float rate;
-        private final float wd;
 
         Fused(boolean decay, double lr, int block) {
-            super(block, true);
-            this.rate = (float) lr;
-            this.wd = decay ? (float) weightDecay : 0f;
+            super(block, true, lr, decay, weightDecay);
         }
 
         @Override

@@ -54,13 +54,9 @@ public final class MomentumSgd extends Optimizer {
     /** The update in float; the one state is the momentum buffer. */
     private final class Fused extends FusedPass {
         private final float mu = (float) momentum;
-        private final float rate;
-        private final float wd;
 
         Fused(boolean decay, double lr, int block) {
-            super(block, false);
-            this.rate = (float) lr;
-            this.wd = decay ? (float) weightDecay : 0f;
+            super(block, false, lr, decay, weightDecay);
         }
 
         @Override

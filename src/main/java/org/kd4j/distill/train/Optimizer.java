@@ -222,8 +222,17 @@ public abstract sealed class Optimizer permits AdamW, Adadelta, MomentumSgd {
         final float[] a;
         final float[] b;
         final float[] g;
+        /** The step's learning rate. */
+        final float rate;
+        /** The weight decay for this parameter: the optimizer's, or 0 where it does not apply. */
+        final float wd;
 
-        FusedPass(int block, boolean twoStates) {
+        /**
+         * @param weightDecay the optimizer's weight decay, applied when {@code decay}
+         */
+        FusedPass(int block, boolean twoStates, double lr, boolean decay, double weightDecay) {
+            rate = (float) lr;
+            wd = decay ? (float) weightDecay : 0f;
             p = new float[block];
             a = new float[block];
             b = new float[twoStates ? block : 0];

@@ -63,10 +63,7 @@ class PytorchTrainingPeerTest {
                     // q.(k + b) shifts every score of a query alike, and softmax ignores that: no gradient
                     continue;
                 }
-                float largest = 0;
-                for (int i = 0; i < before.get(name).length; i++) {
-                    largest = Math.max(largest, Math.abs(after.get(name)[i] - before.get(name)[i]));
-                }
+                float largest = largestMove(before.get(name), after.get(name));
                 // AdamW's first step moves a weight with a gradient by about the learning rate; weight decay
                 // alone would move it by lr * 0.01 * |w|, orders of magnitude less
                 assertTrue(largest > PytorchTrainingPeer.LEARNING_RATE / 2, name + " moved by at most " + largest);
@@ -157,10 +154,7 @@ class PytorchTrainingPeerTest {
             peer.step();
             Map<String, float[]> after = peer.parameterValues();
             for (String name : before.keySet()) {
-                float largest = 0;
-                for (int i = 0; i < before.get(name).length; i++) {
-                    largest = Math.max(largest, Math.abs(after.get(name)[i] - before.get(name)[i]));
-                }
+                float largest = largestMove(before.get(name), after.get(name));
                 // weight decay alone would move a weight by at most lr * 0.01 * 0.32 (PyTorch's LSTM initial bound
                 // for 10 units); a gradient moves it by up to lr in AdamW's first step, less where it is tiny (the
                 // lower layer of two)
@@ -189,6 +183,15 @@ class PytorchTrainingPeerTest {
                     () -> peer.setUp(TINY_BILSTM, 2, 0, 1));
             assertEquals("length: expected at least 1, found 0", e.getMessage());
         }
+    }
+
+    /** The largest change of any element from {@code before} to {@code after}. */
+    private static float largestMove(float[] before, float[] after) {
+        float largest = 0;
+        for (int i = 0; i < before.length; i++) {
+            largest = Math.max(largest, Math.abs(after[i] - before[i]));
+        }
+        return largest;
     }
 
     private static float[] losses(long seed) {
