@@ -32,20 +32,8 @@ class PytorchTrainingPeerTest {
 
     @Test
     void stepsLowerTheLossOnAFixedBatch() {
-        float[] losses = new float[20];
-        try (PytorchTrainingPeer peer = new PytorchTrainingPeer()) {
-            peer.setUp(TINY, 8, 12, 42);
-            for (int i = 0; i < losses.length; i++) {
-                peer.step();
-                losses[i] = peer.lastLoss();
-            }
-        }
+        float[] losses = fallingLosses(new PytorchTrainingPeer(), TINY);
         String trace = Arrays.toString(losses);
-        // two labels, small initial weights: the first loss is near ln 2
-        assertEquals(Math.log(2), losses[0], 0.1, trace);
-        for (int i = 1; i < losses.length; i++) {
-            assertTrue(losses[i] < losses[i - 1], "loss rose at step " + i + ": " + trace);
-        }
         assertTrue(losses[0] - losses[losses.length - 1] > 1e-3, trace);
     }
 
@@ -110,19 +98,8 @@ class PytorchTrainingPeerTest {
     @ParameterizedTest
     @CsvSource({"1, 0", "2, 7"})
     void bilstmStepsLowerTheLossOnAFixedBatch(int layers, int headUnits) {
-        float[] losses = new float[20];
-        try (PytorchTrainingPeer peer = new PytorchTrainingPeer(1e-2f)) {
-            peer.setUp(new BiLstmShape(50, 12, 10, layers, headUnits, 2), 8, 12, 42);
-            for (int i = 0; i < losses.length; i++) {
-                peer.step();
-                losses[i] = peer.lastLoss();
-            }
-        }
+        float[] losses = fallingLosses(new PytorchTrainingPeer(1e-2f), new BiLstmShape(50, 12, 10, layers, headUnits, 2));
         String trace = Arrays.toString(losses);
-        assertEquals(Math.log(2), losses[0], 0.1, trace);
-        for (int i = 1; i < losses.length; i++) {
-            assertTrue(losses[i] < losses[i - 1], "loss rose at step " + i + ": " + trace);
-        }
         // AdamW at 1e-2 on one batch of 8: the loss falls well below ln 2 within 20 steps
         assertTrue(losses[losses.length - 1] < 0.7 * losses[0], trace);
     }
@@ -183,6 +160,27 @@ class PytorchTrainingPeerTest {
                     () -> peer.setUp(TINY_BILSTM, 2, 0, 1));
             assertEquals("length: expected at least 1, found 0", e.getMessage());
         }
+    }
+
+    /**
+     * The losses of 20 steps of {@code peer} (closed here) on one batch of 8 x 12 of {@code shape}, checked on the way:
+     * the first near ln 2 (two labels, small initial weights), each below the one before.
+     */
+    private static float[] fallingLosses(PytorchTrainingPeer peer, PeerShape shape) {
+        float[] losses = new float[20];
+        try (peer) {
+            peer.setUp(shape, 8, 12, 42);
+            for (int i = 0; i < losses.length; i++) {
+                peer.step();
+                losses[i] = peer.lastLoss();
+            }
+        }
+        String trace = Arrays.toString(losses);
+        assertEquals(Math.log(2), losses[0], 0.1, trace);
+        for (int i = 1; i < losses.length; i++) {
+            assertTrue(losses[i] < losses[i - 1], "loss rose at step " + i + ": " + trace);
+        }
+        return losses;
     }
 
     /** The largest change of any element from {@code before} to {@code after}. */
