@@ -23,6 +23,9 @@ import org.kd4j.data.glue.Example;
 import org.kd4j.data.glue.GlueTask;
 import org.kd4j.data.tokenize.BertTokenizer;
 import org.kd4j.export.ExportMetadata;
+import org.kd4j.export.OnnxOpset;
+import org.kd4j.export.OrtStudent;
+import org.kd4j.export.StudentOnnxWriter;
 import org.kd4j.model.ClassifierGraph;
 import org.kd4j.model.ExportedModelReader;
 import org.kd4j.model.TextClassifier;
@@ -58,13 +61,27 @@ public final class DistilledClassifier implements AutoCloseable {
     /** How long {@link #close()} waits for running batches before interrupting them. */
     private static final long CLOSE_WAIT_SECONDS = 60;
 
+    /** What runs a classifier's model. */
+    public enum Engine {
+        /** kd4j's own graph (SameDiff and ND4J), each worker on its own replica. */
+        KD4J,
+        /**
+         * ONNX Runtime on the student's ONNX form: the exported file itself, or for a run directory the student
+         * exported in memory ({@code StudentOnnxWriter}, opset 17), one session shared by the workers. Needs ONNX
+         * Runtime ({@code com.microsoft.onnxruntime:onnxruntime}, an optional dependency of kd4j) on the class path.
+         */
+        ONNX_RUNTIME
+    }
+
     /**
      * How a classifier runs its model.
      *
      * @param workers   threads running the model, each on its own replica (default: one per core)
      * @param batchSize most examples per forward pass; larger calls are split into batches of similar lengths
+     * @param engine    what runs the model (default: {@link Engine#KD4J}); with ONNX Runtime each session run gets the
+     *                  cores divided by the workers as its intra-op threads (at least one)
      */
-    public record Options(int workers, int batchSize) {
+    public record Options(int workers, int batchSize, Engine engine) {
         public Options {
             if (workers < 1 || workers > 256) {
                 throw new IllegalArgumentException("workers: expected 1..256, found " + workers);
@@ -72,19 +89,37 @@ public final class DistilledClassifier implements AutoCloseable {
             if (batchSize < 1 || batchSize > 4096) {
                 throw new IllegalArgumentException("batch size: expected 1..4096, found " + batchSize);
             }
+            if (engine == null) {
+                throw new IllegalArgumentException("engine: expected one of " + java.util.Arrays.toString(Engine.values())
+                        + ", found null");
+            }
         }
 
-        /** One worker per core, batches of 32. */
+        /** kd4j's own engine. */
+        public Options(int workers, int batchSize) {
+            this(workers, batchSize, Engine.KD4J);
+        }
+
+        /** One worker per core, batches of 32, kd4j's own engine. */
         public static Options defaults() {
             return new Options(Runtime.getRuntime().availableProcessors(), 32);
         }
 
         public Options withWorkers(int n) {
-            return new Options(n, batchSize);
+            return new Options(n, batchSize, engine);
         }
 
         public Options withBatchSize(int n) {
-            return new Options(workers, n);
+            return new Options(workers, n, engine);
+        }
+
+        public Options withEngine(Engine e) {
+            return new Options(workers, batchSize, e);
+        }
+
+        /** ONNX Runtime's intra-op threads a session run: the cores divided by the workers, at least one. */
+        int onnxRuntimeThreads() {
+            return Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
         }
     }
 
@@ -103,6 +138,8 @@ public final class DistilledClassifier implements AutoCloseable {
     private final int maxLength;
     private final BertTokenizer tokenizer;
     private final TextClassifier model;
+    /** The ONNX Runtime session when {@link Options#engine()} is {@link Engine#ONNX_RUNTIME}, else null. */
+    private final OrtStudent ort;
     private final Options options;
     private final String source;
     private final String threadPrefix;
@@ -114,8 +151,14 @@ public final class DistilledClassifier implements AutoCloseable {
     private final List<Thread> workerThreads = new ArrayList<>();
     private volatile boolean closed;
 
+    /**
+     * @param onnx the model's ONNX bytes when the engine is ONNX Runtime and they are at hand (an exported file); null
+     *             to export the model in memory
+     */
     private DistilledClassifier(GlueTask task, List<String> labels, int maxLength, BertTokenizer tokenizer,
-                                TextClassifier model, Options options, String source) {
+                                TextClassifier model, Options options, String source, byte[] onnx) {
+        this.ort = options.engine() == Engine.ONNX_RUNTIME ? onnxRuntime(model, onnx,
+                new ExportMetadata(task, labels, maxLength), options, source) : null;
         this.task = task;
         this.labels = List.copyOf(labels);
         this.maxLength = maxLength;
@@ -167,7 +210,8 @@ public final class DistilledClassifier implements AutoCloseable {
         Path modelFile = run.file(RunDirectory.MODEL);
         TextClassifier model = TextClassifier.load(modelFile);
         check(labels.task(), model, modelFile, tokenizer, tokenizerDir);
-        return new DistilledClassifier(labels.task(), labels.labels(), labels.maxLength(), tokenizer, model, options, dir.toString());
+        return new DistilledClassifier(labels.task(), labels.labels(), labels.maxLength(), tokenizer, model, options, dir.toString(),
+                null);
     }
 
     private static DistilledClassifier fromExport(Path file, Options options) {
@@ -182,7 +226,33 @@ public final class DistilledClassifier implements AutoCloseable {
         ExportMetadata meta = ExportMetadata.of(read.metadata(), file.toString());
         BertTokenizer tokenizer = BertTokenizer.load(tokenizerFile.toString());
         check(meta.task(), read.model(), file, tokenizer, tokenizerFile);
-        return new DistilledClassifier(meta.task(), meta.labels(), meta.maxLength(), tokenizer, read.model(), options, file.toString());
+        byte[] onnx = null;
+        if (options.engine() == Engine.ONNX_RUNTIME) {
+            try {
+                onnx = Files.readAllBytes(file);
+            } catch (java.io.IOException e) {
+                throw new KdException(file + ": cannot be read: " + e.getMessage(), e);
+            }
+        }
+        return new DistilledClassifier(meta.task(), meta.labels(), meta.maxLength(), tokenizer, read.model(), options, file.toString(),
+                onnx);
+    }
+
+    /** The ONNX Runtime session on {@code onnx}, or on {@code model} exported in memory when {@code onnx} is null. */
+    private static OrtStudent onnxRuntime(TextClassifier model, byte[] onnx, ExportMetadata metadata, Options options, String source) {
+        byte[] bytes = onnx;
+        if (bytes == null) {
+            try {
+                bytes = StudentOnnxWriter.write(model, metadata, OnnxOpset.V17).toByteArray();
+            } catch (RuntimeException e) {
+                throw new KdException(source + ": engine ONNX_RUNTIME needs the student in ONNX form, and it cannot be"
+                        + " exported: " + e.getMessage() + " (use engine KD4J)", e);
+            }
+        }
+        OrtStudent session = new OrtStudent(bytes, source + " on ONNX Runtime", options.onnxRuntimeThreads());
+        LOG.info("{}: the model runs on {} ({} intra-op thread(s) a run, {} worker(s))", source, session.runtime(),
+                options.onnxRuntimeThreads(), options.workers());
+        return session;
     }
 
     private static void check(GlueTask task, TextClassifier model, Path modelFile, BertTokenizer tokenizer, Path tokenizerPath) {
@@ -286,6 +356,9 @@ public final class DistilledClassifier implements AutoCloseable {
             throw new IllegalStateException(source + ": the classifier is closed");
         }
         try {
+            if (ort != null) {
+                return workers.submit(() -> ort.logits(batch));
+            }
             return workers.submit(() -> {
                 TextClassifier m = workerModel.get();
                 return m.outputs(batch, ClassifierGraph.LOGITS).get(ClassifierGraph.LOGITS)
@@ -344,10 +417,11 @@ public final class DistilledClassifier implements AutoCloseable {
 
     /**
      * Stops the workers after the batches already submitted, waits for them to end (interrupting them after
-     * {@value #CLOSE_WAIT_SECONDS} s) and releases the models' inference sessions. Idempotent.
+     * {@value #CLOSE_WAIT_SECONDS} s) and releases the models' inference sessions, ONNX Runtime's included. Idempotent.
      */
     @Override
     public void close() {
+        boolean first = !closed;
         closed = true;
         workers.shutdown();
         try {
@@ -371,6 +445,9 @@ public final class DistilledClassifier implements AutoCloseable {
             workerModels.clear();
         }
         model.release();
+        if (ort != null && first && workers.isTerminated()) {
+            ort.close(); // no run is in flight: the workers have ended
+        }
     }
 
     /**

@@ -27,6 +27,11 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Run directory (written by 'distill') or exported model.onnx ('export', tokenizer.json beside it).")
     Path model;
 
+    @Option(names = "--engine", defaultValue = "kd4j", paramLabel = "<engine>",
+            description = "What runs the student: kd4j, or onnx_runtime (ONNX Runtime on its ONNX form: the exported file,"
+                    + " or the run's student exported in memory) (default: ${DEFAULT-VALUE}).")
+    DistilledClassifier.Engine engine;
+
     @Option(names = "--task", description = "Task (default: the run's task; another task must have the same labels).")
     String task;
 
@@ -39,7 +44,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         threadsOption.apply(org.kd4j.util.Parallelism.defaults()); // threads per op, for the process
-        try (DistilledClassifier classifier = DistilledClassifier.load(model, DistilledClassifier.Options.defaults().withBatchSize(64))) {
+        try (DistilledClassifier classifier = DistilledClassifier.load(model, DistilledClassifier.Options.defaults().withBatchSize(64)
+                .withEngine(engine))) {
             GlueTask t = task == null ? classifier.task() : GlueTask.parse(task);
             if (!t.labels().equals(classifier.labels()) || t.isRegression() != classifier.task().isRegression()) {
                 throw new KdException("--task " + t + ": labels " + t.labels() + " do not match the model's "

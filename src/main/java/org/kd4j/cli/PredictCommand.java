@@ -40,13 +40,18 @@ final class PredictCommand implements Callable<Integer> {
             description = "Run directory (written by 'distill') or exported model.onnx ('export', tokenizer.json beside it).")
     Path model;
 
+    @Option(names = "--engine", defaultValue = "kd4j", paramLabel = "<engine>",
+            description = "What runs the student: kd4j, or onnx_runtime (ONNX Runtime on its ONNX form: the exported file,"
+                    + " or the run's student exported in memory) (default: ${DEFAULT-VALUE}).")
+    DistilledClassifier.Engine engine;
+
     /** Standard input; replaced in tests. */
     InputStream in = System.in;
 
     @Override
     public Integer call() {
         threadsOption.apply(org.kd4j.util.Parallelism.defaults()); // threads per op, for the process
-        try (DistilledClassifier classifier = DistilledClassifier.load(model)) {
+        try (DistilledClassifier classifier = DistilledClassifier.load(model, DistilledClassifier.Options.defaults().withEngine(engine))) {
             boolean pair = classifier.task().isPair();
             PrintWriter out = spec.commandLine().getOut();
             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()

@@ -121,6 +121,53 @@ class DistilledClassifierTest {
                 .filter(n -> n.startsWith(classifier.threadPrefix())).toList();
     }
 
+    /**
+     * ONNX Runtime as the engine: the transformer's run directory (its student exported in memory), its exported file
+     * (the file itself) and a BiLSTM's run classify as kd4j's engine does, with concurrent callers; close() ends the
+     * workers and the session, and later calls are refused.
+     */
+    @Test
+    void theOnnxRuntimeEngineClassifiesAsKd4jDoes() throws Exception {
+        Path bilstm = root.resolve("bilstm");
+        TinyRuns.write(bilstm, ModelConfig.of(ModelType.BILSTM, 1, 12, 1, 6, 24, Pooling.MEAN), GlueTask.SST2, 24, 3);
+        for (Path source : List.of(run, exported, bilstm)) {
+            List<DistilledClassifier.Prediction> expected;
+            try (DistilledClassifier kd4j = DistilledClassifier.load(source)) {
+                expected = kd4j.classify(TEXTS);
+            }
+            DistilledClassifier.Options options = DistilledClassifier.Options.defaults().withWorkers(2).withBatchSize(2)
+                    .withEngine(DistilledClassifier.Engine.ONNX_RUNTIME);
+            DistilledClassifier ort = DistilledClassifier.load(source, options);
+            assertEquals(DistilledClassifier.Engine.ONNX_RUNTIME, ort.options().engine());
+            assertClose(expected, ort.classify(TEXTS));
+            ExecutorService callers = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<List<DistilledClassifier.Prediction>>> futures = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    futures.add(callers.submit(() -> ort.classify(TEXTS)));
+                }
+                for (Future<List<DistilledClassifier.Prediction>> f : futures) {
+                    assertClose(expected, f.get());
+                }
+            } finally {
+                callers.shutdown();
+            }
+            ort.close();
+            assertEquals(List.of(), workerThreads(ort), source.toString());
+            IllegalStateException closed = assertThrows(IllegalStateException.class, () -> ort.classify(TEXTS));
+            assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
+            ort.close(); // idempotent: the session is closed once
+        }
+    }
+
+    @Test
+    void optionsWithoutAnEngineAreRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DistilledClassifier.Options.defaults().withEngine(null));
+        assertEquals("engine: expected one of [KD4J, ONNX_RUNTIME], found null", e.getMessage());
+        assertEquals(DistilledClassifier.Engine.KD4J, DistilledClassifier.Options.defaults().engine());
+    }
+
     @Test
     void aRegressionStudentGivesScores() throws IOException {
         Path sts = root.resolve("stsb");

@@ -93,6 +93,18 @@ class ExportCommandTest {
         CliRunner predict = CliRunner.runWithStdin("the movie was great\n", "predict", "--model", onnx.toString());
         assertEquals(0, predict.exitCode(), predict.err());
         assertTrue(predict.out().startsWith("{\"label\":\""), predict.out());
+        // the same file on ONNX Runtime: the same label, probabilities within float rounding
+        CliRunner onOrt = CliRunner.runWithStdin("the movie was great\n", "predict", "--model", onnx.toString(), "--engine",
+                "onnx_runtime");
+        assertEquals(0, onOrt.exitCode(), onOrt.err());
+        com.fasterxml.jackson.databind.JsonNode a = new com.fasterxml.jackson.databind.ObjectMapper().readTree(predict.out());
+        com.fasterxml.jackson.databind.JsonNode b = new com.fasterxml.jackson.databind.ObjectMapper().readTree(onOrt.out());
+        assertEquals(a.get("label").asText(), b.get("label").asText(), onOrt.out());
+        a.get("probabilities").fieldNames().forEachRemaining(k -> assertEquals(a.get("probabilities").get(k).asDouble(),
+                b.get("probabilities").get(k).asDouble(), 1e-5, k));
+        CliRunner bad = CliRunner.runWithStdin("x\n", "predict", "--model", onnx.toString(), "--engine", "tensorrt");
+        assertEquals(Main.EXIT_USAGE, bad.exitCode(), bad.err());
+        assertTrue(bad.err().startsWith("error: Invalid value for option '--engine'"), bad.err());
     }
 
     @Test
