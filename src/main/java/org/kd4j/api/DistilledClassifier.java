@@ -54,6 +54,11 @@ import org.kd4j.run.RunDirectory;
  * unless ND4J was started before or the application chose one itself; loading the class does nothing of the kind.
  *
  * <p>Models that cannot be replicated (graphs imported by the generic ONNX importer) run one batch at a time.
+ *
+ * <p><b>Engine.</b> With {@link Engine#ONNX_RUNTIME} ({@link Options#withEngine}) the workers run one shared ONNX
+ * Runtime session on the student's ONNX form instead of kd4j's replicas; tokenizing, batching, threads and {@code
+ * close()} stay as above. The predictions agree with kd4j's to float rounding; ONNX Runtime is faster, most of all for
+ * a BiLSTM student (see the README's "Serving a student" and {@code docs/performance.md}).
  */
 public final class DistilledClassifier implements AutoCloseable {
 

@@ -10,8 +10,9 @@ import org.kd4j.KdException;
 import org.kd4j.data.batch.Batch;
 
 /**
- * An exported student run by ONNX Runtime (an optional dependency of kd4j: {@code export} verifies with it and
- * {@code bench serve} measures it; teachers score on it). One session; {@link #logits} and {@link #features} may be
+ * An exported student run by ONNX Runtime (an optional dependency of kd4j: {@code export} verifies with it,
+ * {@code bench serve} and {@code bench student} measure it, teachers score on it, and {@code DistilledClassifier}'s
+ * {@code ONNX_RUNTIME} engine runs students on it). One session; {@link #logits} and {@link #features} may be
  * called from several threads at once (ONNX Runtime's sessions are thread-safe).
  */
 public final class OrtStudent implements AutoCloseable {
@@ -30,7 +31,7 @@ public final class OrtStudent implements AutoCloseable {
         try {
             env = OrtEnvironment.getEnvironment();
         } catch (NoClassDefFoundError e) {
-            throw new KdException(name + ": checking the export needs ONNX Runtime (com.microsoft.onnxruntime:onnxruntime)"
+            throw new KdException(name + ": running it on ONNX Runtime needs com.microsoft.onnxruntime:onnxruntime"
                     + " on the classpath", e);
         }
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
