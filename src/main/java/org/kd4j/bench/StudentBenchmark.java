@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -16,13 +17,13 @@ import org.kd4j.data.tokenize.Encoding;
 import org.kd4j.config.OptimizerKind;
 import org.kd4j.distill.train.StepTimer;
 import org.kd4j.eval.MarkdownTable;
-import java.util.Map;
 import org.kd4j.bench.peer.BiLstmShape;
+import org.kd4j.bench.peer.TrainingPeer;
+import org.kd4j.export.ExportCheck;
 import org.kd4j.export.ExportMetadata;
 import org.kd4j.export.OnnxOpset;
 import org.kd4j.export.OrtStudent;
 import org.kd4j.export.StudentOnnxWriter;
-import org.kd4j.bench.peer.TrainingPeer;
 import org.kd4j.model.BiLstmConfig;
 import org.kd4j.model.ModelConfig;
 import org.kd4j.model.TextClassifier;
@@ -165,8 +166,8 @@ public final class StudentBenchmark {
     /**
      * Inference lines beside ONNX Runtime: the student as kd4j runs it and as ONNX Runtime runs its export
      * ({@link StudentOnnxWriter}, written in memory; all graph optimisations, {@code ortThreads} intra-op threads), pass
-     * after pass over the same batches, alternating, {@code runs} passes each after 3 warm-up batches. Examples/s as
-     * median and min..max over the passes.
+     * after pass over the same batches, alternating, {@code runs} passes each after 3 warm-up batches per line, on which
+     * the two runtimes' logits are compared ({@link ExportCheck}). Examples/s as median and min..max over the passes.
      *
      * @param sets what each line runs over, by its description (fixed-shape batches, dev rows with dynamic padding)
      */
@@ -180,22 +181,14 @@ public final class StudentBenchmark {
         byte[] onnx = StudentOnnxWriter.write(model, new ExportMetadata(GlueTask.SST2, GlueTask.SST2.labels(),
                 Math.max(2, longest)), OnnxOpset.V17).toByteArray();
         List<EncoderBenchmark.Line> lines = new ArrayList<>();
-        double largest = 0;
-        double largestLogit = 0;
         try (OrtStudent ort = new OrtStudent(onnx, "the student (exported in memory)", ortThreads)) {
             String name = ort.runtime() + " (all optimisations, " + ortThreads + " threads)";
+            // the warm-up: both run the first 3 batches of each line, and their logits are compared there
+            List<Batch> warmUp = new ArrayList<>();
+            sets.values().forEach(batches -> warmUp.addAll(batches.subList(0, Math.min(3, batches.size()))));
+            ExportCheck agreement = ExportCheck.compare(warmUp, b -> model.logits(b, parallelism), ort::logits);
             for (Map.Entry<String, List<Batch>> set : sets.entrySet()) {
                 List<Batch> batches = set.getValue();
-                for (int w = 0; w < 3; w++) {
-                    Batch b = batches.get(w % batches.size());
-                    float[][] ours = model.logits(b, parallelism);
-                    largest = Math.max(largest, largestDifference(ours, ort.logits(b)));
-                    for (float[] row : ours) {
-                        for (float v : row) {
-                            largestLogit = Math.max(largestLogit, Math.abs(v));
-                        }
-                    }
-                }
                 double[] ours = new double[runs];
                 double[] theirs = new double[runs];
                 for (int r = 0; r < runs; r++) {
@@ -207,28 +200,16 @@ public final class StudentBenchmark {
                 lines.add(new EncoderBenchmark.Line(set.getKey(), EncoderBenchmark.Stats.of(ours),
                         EncoderBenchmark.Stats.of(theirs), name, EncoderBenchmark.flopsPerExample(config, batches)));
             }
+            return new OrtComparison(lines, agreement);
         }
-        return new OrtComparison(lines, largest, largestLogit);
     }
 
     /**
      * Inference beside ONNX Runtime.
      *
-     * @param largestLogitDifference the largest absolute difference between kd4j's and ONNX Runtime's logits over the
-     *                               warm-up batches: the two run the same function
-     * @param largestLogit the largest absolute logit over the same batches, to read the difference against
+     * @param agreement kd4j's logits against ONNX Runtime's on the warm-up batches: the two run the same function
      */
-    public record OrtComparison(List<EncoderBenchmark.Line> lines, double largestLogitDifference, double largestLogit) {}
-
-    private static double largestDifference(float[][] a, float[][] b) {
-        double largest = 0;
-        for (int i = 0; i < a.length; i++) {
-            for (int j = 0; j < a[i].length; j++) {
-                largest = Math.max(largest, Math.abs(a[i][j] - b[i][j]));
-            }
-        }
-        return largest;
-    }
+    public record OrtComparison(List<EncoderBenchmark.Line> lines, ExportCheck agreement) {}
 
     /** What every line of a run shares. */
     private record Setup(ModelConfig config, int vocab, int batchSize, double gemm, Parallelism parallelism,

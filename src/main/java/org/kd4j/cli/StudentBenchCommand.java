@@ -2,11 +2,17 @@ package org.kd4j.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.kd4j.bench.EncoderBenchmark;
 import org.kd4j.bench.StudentBenchmark;
 import org.kd4j.bench.peer.TrainingPeer;
 import org.kd4j.config.OptimizerKind;
+import org.kd4j.data.batch.Batch;
 import org.kd4j.data.batch.EncodedDataset;
 import org.kd4j.data.glue.GlueDataset;
 import org.kd4j.data.glue.GlueTask;
@@ -79,7 +85,7 @@ final class StudentBenchCommand implements Callable<Integer> {
             case TRANSFORMER -> new TransformerConfig(layers, hidden, heads, ffn, Math.max(512, length), Pooling.MEAN);
             case BILSTM -> new BiLstmConfig(hidden, ffn, 0, lstmLayers);
             default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--model: expected transformer or"
-                    + " bilstm, found " + model.name().toLowerCase(java.util.Locale.ROOT));
+                    + " bilstm, found " + model.name().toLowerCase(Locale.ROOT));
         };
         Parallelism parallelism = threadsOption.apply(Parallelism.defaults());
         int cores = Runtime.getRuntime().availableProcessors();
@@ -91,9 +97,9 @@ final class StudentBenchCommand implements Callable<Integer> {
                 parallelism, !noStepPool, optimizer, allCores);
         PrintWriter out = spec.commandLine().getOut();
         String shape = model == ModelType.BILSTM
-                ? String.format(java.util.Locale.ROOT, "bilstm embeddings %d, %d units per direction%s", hidden, ffn,
+                ? String.format(Locale.ROOT, "bilstm embeddings %d, %d units per direction%s", hidden, ffn,
                         ((BiLstmConfig) config).depthNote())
-                : String.format(java.util.Locale.ROOT, "transformer %dL/%dH/%dA/FFN%d", layers, hidden, heads, ffn);
+                : String.format(Locale.ROOT, "transformer %dL/%dH/%dA/FFN%d", layers, hidden, heads, ffn);
         out.printf("student %s, vocab %d, optimizer %s, %d worker(s), %d thread(s) available%n%n%s", shape,
                 tokenizer.vocabSize(), optimizer.configName(), parallelism.workers(), Runtime.getRuntime().availableProcessors(),
                 result.toMarkdown());
@@ -111,16 +117,15 @@ final class StudentBenchCommand implements Callable<Integer> {
     /** Inference beside ONNX Runtime running the same student's export, at the fixed shape and on the dev rows. */
     private String besideOrt(ModelConfig config, int vocab, EncodedDataset real, int padId, Parallelism parallelism) {
         int threads = ortThreads > 0 ? ortThreads : Runtime.getRuntime().availableProcessors();
-        java.util.Map<String, java.util.List<org.kd4j.data.batch.Batch>> sets = new java.util.LinkedHashMap<>();
-        sets.put(String.format(java.util.Locale.ROOT, "inference, batch %d x %d tokens", batch, length),
+        Map<String, List<Batch>> sets = new LinkedHashMap<>();
+        sets.put(String.format(Locale.ROOT, "inference, batch %d x %d tokens", batch, length),
                 EncoderBenchmark.fixedBatches(StudentBenchmark.randomData(batch * (steps + 1), length, vocab, 11), batch, length));
-        sets.put(String.format(java.util.Locale.ROOT, "inference, %s dev (%d sentences, dynamic padding, batch %d)", real.task(),
+        sets.put(String.format(Locale.ROOT, "inference, %s dev (%d sentences, dynamic padding, batch %d)", real.task(),
                 real.size(), batch), EncoderBenchmark.dynamicBatches(real, batch, padId));
         StudentBenchmark.OrtComparison c = StudentBenchmark.inferenceBesideOrt(config, vocab, sets, runs, threads, parallelism);
-        return String.format(java.util.Locale.ROOT, "beside ONNX Runtime (the same student exported in memory; kd4j: %d"
-                        + " worker(s); medians of %d alternating passes; largest |logit difference| %.1e, largest |logit|"
-                        + " %.1e):%n%n%s", parallelism.workers(), runs, c.largestLogitDifference(), c.largestLogit(),
-                EncoderBenchmark.table(c.lines()));
+        return String.format(Locale.ROOT, "beside ONNX Runtime (the same student exported in memory; kd4j: %d"
+                        + " worker(s); medians of %d alternating passes; logits: %s):%n%n%s", parallelism.workers(), runs,
+                c.agreement().describe(), EncoderBenchmark.table(c.lines()));
     }
 
     /** The BiLSTM's training beside the peer, or one line saying why there is none. */
@@ -128,15 +133,15 @@ final class StudentBenchCommand implements Callable<Integer> {
         if (optimizer != OptimizerKind.ADAMW) {
             return "beside the peer: not run, the peer trains with AdamW and --optimizer is " + optimizer.configName() + "\n";
         }
-        java.util.Optional<TrainingPeer> found = TrainingPeer.find();
+        Optional<TrainingPeer> found = TrainingPeer.find();
         if (found.isEmpty()) {
             return "beside the peer: not run, no training peer on the class path (PyTorch through DJL is test-scoped: add"
                     + " -Dexec.classpathScope=test)\n";
         }
         try (TrainingPeer peer = found.get()) {
-            java.util.List<EncoderBenchmark.Line> lines = StudentBenchmark.trainingBesidePeer(config, vocab, batch, length,
+            List<EncoderBenchmark.Line> lines = StudentBenchmark.trainingBesidePeer(config, vocab, batch, length,
                     steps, runs, parallelism, peer);
-            return String.format(java.util.Locale.ROOT, "beside the peer (the same BiLSTM, AdamW; kd4j: %d worker(s), trains"
+            return String.format(Locale.ROOT, "beside the peer (the same BiLSTM, AdamW; kd4j: %d worker(s), trains"
                     + " the batch's rows of its word table; medians of %d alternating runs of %d steps):%n%n%s",
                     parallelism.workers(), runs, steps, EncoderBenchmark.table(lines));
         }

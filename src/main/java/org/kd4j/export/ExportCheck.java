@@ -69,13 +69,16 @@ public record ExportCheck(int examples, int batches, double maxDiff, double maxL
         return new ExportCheck(examples, batches, diff, scale, diff == 0 ? 0 : diff / scale);
     }
 
-    /** E.g. {@code max |difference| 2.1e-07, max |logit| 3.20, relative 6.6e-08}. */
+    /**
+     * E.g. {@code max |difference| 2.1e-07, max |logit| 3.20, relative 6.6e-08}; small logits keep their digits
+     * ({@code max |logit| 0.00123}).
+     */
     public String describe() {
         return describe("logit");
     }
 
     /** As {@link #describe()}, naming the compared values {@code what} (e.g. {@code value} for pooled representations). */
     public String describe(String what) {
-        return String.format(Locale.ROOT, "max |difference| %.1e, max |%s| %.2f, relative %.1e", maxDiff, what, maxLogit, relative);
+        return String.format(Locale.ROOT, "max |difference| %.1e, max |%s| %.3g, relative %.1e", maxDiff, what, maxLogit, relative);
     }
 }

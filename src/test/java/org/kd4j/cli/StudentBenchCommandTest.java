@@ -54,12 +54,13 @@ class StudentBenchCommandTest {
      */
     private static void assertBesideOrt(String out) {
         Matcher header = Pattern.compile("beside ONNX Runtime \\(the same student exported in memory; kd4j: \\d worker\\(s\\);"
-                + " medians of \\d alternating passes; largest \\|logit difference\\| ([0-9.e+-]+), largest \\|logit\\|"
-                + " ([0-9.e+-]+)\\):").matcher(out);
+                + " medians of \\d alternating passes; logits: max \\|difference\\| ([0-9.e+-]+), max \\|logit\\|"
+                + " ([0-9.e+-]+), relative ([0-9.e+-]+)\\):").matcher(out);
         assertTrue(header.find(), out);
         double logit = Double.parseDouble(header.group(2));
         assertTrue(logit > 0, "the logits are all 0: " + header.group());
         assertTrue(Double.parseDouble(header.group(1)) <= 1e-4 * logit, "kd4j and ONNX Runtime disagree: " + header.group());
+        assertTrue(Double.parseDouble(header.group(3)) <= 1e-4, "kd4j and ONNX Runtime disagree: " + header.group());
         Pattern row = Pattern.compile("\\| (inference, batch 4 x 12 tokens|inference, SST-2 dev \\(24 sentences, dynamic padding,"
                 + " batch 4\\)) +\\| ([0-9.]+) \\(([0-9.]+)\\.\\.([0-9.]+)\\) +\\| ONNX Runtime [0-9.]+ \\(all optimisations, \\d"
                 + " threads\\) +\\| ([0-9.]+) \\(([0-9.]+)\\.\\.([0-9.]+)\\) +\\| ([0-9.]+)x +\\|.*");

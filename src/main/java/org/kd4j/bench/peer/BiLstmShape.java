@@ -38,6 +38,15 @@ public record BiLstmShape(int vocab, int embedding, int units, int layers, int h
         requireAtLeast("labels", labels, 2);
     }
 
+    /** Token-type rows: kd4j's students have a table of 2 ({@code EmbeddingLayer}), added to the words'. */
+    public static final int TYPE_ROWS = 2;
+
+    /** {@value #TYPE_ROWS}, as kd4j's students. */
+    @Override
+    public int typeVocab() {
+        return TYPE_ROWS;
+    }
+
     /** A shape whose word table the peer trains. */
     public BiLstmShape(int vocab, int embedding, int units, int layers, int headUnits, int labels) {
         this(vocab, embedding, units, layers, headUnits, labels, WordTable.TRAINED);

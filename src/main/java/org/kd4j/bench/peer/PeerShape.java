@@ -7,6 +7,12 @@ package org.kd4j.bench.peer;
  */
 public sealed interface PeerShape permits EncoderShape, BiLstmShape {
 
+    /** Word-table rows. */
+    int vocab();
+
+    /** Token-type table rows. */
+    int typeVocab();
+
     /** Output classes. */
     int labels();
 

@@ -122,12 +122,9 @@ public final class PytorchTrainingPeer implements TrainingPeer {
         ids = new long[n];
         types = new long[n];
         mask = new float[n];
-        EncoderShape encoder = shape instanceof EncoderShape e ? e : null;
-        int vocab = encoder != null ? encoder.vocab() : ((BiLstmShape) shape).vocab();
-        int typeVocab = encoder != null ? encoder.typeVocab() : BiLstmClassifier.TYPES;
         for (int i = 0; i < n; i++) {
-            ids[i] = random.nextInt(vocab);
-            types[i] = random.nextInt(typeVocab);
+            ids[i] = random.nextInt(shape.vocab());
+            types[i] = random.nextInt(shape.typeVocab());
             mask[i] = 1f;
         }
         labels = new long[batch];
@@ -136,8 +133,9 @@ public final class PytorchTrainingPeer implements TrainingPeer {
         }
         tokens = new Shape(batch, length);
 
-        model = Model.newInstance("kd4j-peer-" + (encoder != null ? "encoder" : "bilstm"), Device.cpu(), ENGINE);
-        model.setBlock(encoder != null ? new Encoder(encoder) : new BiLstmClassifier((BiLstmShape) shape));
+        boolean encoder = shape instanceof EncoderShape;
+        model = Model.newInstance("kd4j-peer-" + (encoder ? "encoder" : "bilstm"), Device.cpu(), ENGINE);
+        model.setBlock(encoder ? new Encoder((EncoderShape) shape) : new BiLstmClassifier((BiLstmShape) shape));
         DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                 .optDevices(new Device[] {Device.cpu()})
                 .optOptimizer(Optimizer.adamW()
@@ -260,8 +258,6 @@ public final class PytorchTrainingPeer implements TrainingPeer {
      */
     static final class BiLstmClassifier extends PeerBlock {
 
-        /** Token-type rows: kd4j's students have a table of 2 (its {@code EmbeddingLayer}), added to the words'. */
-        static final int TYPES = 2;
         /** Added to the states of padding positions before the max, so that a real token's state always wins. */
         private static final float PADDING_NEG = 1e9f;
 
@@ -277,7 +273,7 @@ public final class PytorchTrainingPeer implements TrainingPeer {
             word = addParameter(Parameter.builder().setName("word").setType(Parameter.Type.WEIGHT)
                     .optInitializer(new NormalInitializer(0.02f)).optShape(new Shape(shape.vocab(), shape.embedding()))
                     .optRequiresGrad(shape.wordTable() == BiLstmShape.WordTable.TRAINED).build());
-            type = weight("type", TYPES, shape.embedding());
+            type = weight("type", shape.typeVocab(), shape.embedding());
             int units = shape.units();
             // PyTorch's initialisation of nn.LSTM: U(-1/sqrt(units), 1/sqrt(units)) for every weight and bias
             Initializer uniform = new UniformInitializer((float) (1 / Math.sqrt(units)));
