@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,10 +56,13 @@ import org.kd4j.run.RunDirectory;
  *
  * <p>Models that cannot be replicated (graphs imported by the generic ONNX importer) run one batch at a time.
  *
- * <p><b>Engine.</b> With {@link Engine#ONNX_RUNTIME} ({@link Options#withEngine}) the workers run one shared ONNX
- * Runtime session on the student's ONNX form instead of kd4j's replicas; tokenizing, batching, threads and {@code
- * close()} stay as above. The predictions agree with kd4j's to float rounding; ONNX Runtime is faster, most of all for
- * a BiLSTM student (see the README's "Serving a student" and {@code docs/performance.md}).
+ * <p><b>Engine.</b> With {@link Engine#ONNX_RUNTIME} ({@link Options#withEngine}) one shared ONNX Runtime session on
+ * the student's ONNX form runs the model instead of kd4j's replicas. A call that makes one batch runs it on the
+ * caller's own thread (the hand-off to a worker and back would cost about as much as a short sentence's run); a call
+ * of several batches spreads them over the workers as above. Either way at most {@link Options#workers()} session
+ * runs are in flight at once (callers beyond that wait for one to end), and {@code close()} waits for the callers'
+ * runs too before it closes the session. The predictions agree with kd4j's to float rounding; ONNX Runtime is faster,
+ * most of all for a BiLSTM student (see the README's "Serving a student" and {@code docs/performance.md}).
  */
 public final class DistilledClassifier implements AutoCloseable {
 
@@ -154,6 +158,15 @@ public final class DistilledClassifier implements AutoCloseable {
     private final List<TextClassifier> workerModels = new ArrayList<>();
     /** Every worker thread the pool made: {@link #close()} joins them, as a terminated pool's threads may still be exiting. */
     private final List<Thread> workerThreads = new ArrayList<>();
+    /**
+     * With ONNX Runtime: one permit per worker, taken by every session run, on a worker or on a caller's thread, so that
+     * no more than {@link Options#workers()} runs are in flight at once; {@link #close()} takes them all before it
+     * closes the session.
+     */
+    private final Semaphore sessionRuns;
+    /** ONNX Runtime runs in flight now, and the most there ever were (for tests). */
+    private final AtomicInteger runsInFlight = new AtomicInteger();
+    private final AtomicInteger mostRunsInFlight = new AtomicInteger();
     private volatile boolean closed;
 
     /**
@@ -172,6 +185,7 @@ public final class DistilledClassifier implements AutoCloseable {
         this.options = options;
         this.source = source;
         this.threadPrefix = "kd4j-classifier@" + Integer.toHexString(System.identityHashCode(this)) + "-";
+        this.sessionRuns = new Semaphore(options.workers());
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(options.workers(), options.workers(), 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 task1 -> {
@@ -301,6 +315,15 @@ public final class DistilledClassifier implements AutoCloseable {
         return options;
     }
 
+    /** What runs the model, in words: "kd4j", or ONNX Runtime's version with its intra-op threads a session run. */
+    public String engineRuntime() {
+        if (ort == null) {
+            return "kd4j";
+        }
+        int threads = options.onnxRuntimeThreads();
+        return ort.runtime() + " (" + threads + " intra-op thread" + (threads == 1 ? "" : "s") + " a run)";
+    }
+
     /** Classifies single texts (for sentence-pair tasks, use {@link #classifyPairs}). */
     public List<Prediction> classify(List<String> texts) {
         List<String[]> pairs = new ArrayList<>(texts.size());
@@ -336,6 +359,16 @@ public final class DistilledClassifier implements AutoCloseable {
      */
     public float[][] logits(EncodedDataset data) {
         List<int[]> order = new BatchPlanner(options.batchSize(), true, 1, 0).evaluationOrder(data.lengths());
+        if (ort != null && order.size() == 1) {
+            // one batch on ONNX Runtime: run it here, sparing the hand-off to a worker and back
+            float[][] rows = onCallerThread(Batch.of(data, order.get(0), 0, tokenizer.padId()));
+            float[][] out = new float[data.size()][];
+            int[] indices = order.get(0);
+            for (int i = 0; i < indices.length; i++) {
+                out[indices[i]] = rows[i];
+            }
+            return out;
+        }
         List<Future<float[][]>> parts = new ArrayList<>(order.size());
         for (int[] indices : order) {
             parts.add(submit(Batch.of(data, indices, 0, tokenizer.padId())));
@@ -351,18 +384,67 @@ public final class DistilledClassifier implements AutoCloseable {
         return out;
     }
 
-    /** Logits of one already-padded batch (for benchmarks), computed on a worker. */
+    /**
+     * Logits of one already-padded batch (for benchmarks), computed on a worker, or with ONNX Runtime on the calling
+     * thread.
+     */
     public float[][] logits(Batch batch) {
-        return await(submit(batch));
+        return ort != null ? onCallerThread(batch) : await(submit(batch));
     }
 
-    private Future<float[][]> submit(Batch batch) {
+    /** ONNX Runtime on this thread, holding one of the workers' permits (so at most as many runs as workers). */
+    private float[][] onCallerThread(Batch batch) {
+        checkOpen();
+        try {
+            sessionRuns.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the model", e);
+        }
+        try {
+            checkOpen(); // close() may have taken the other permits meanwhile and be waiting for none in flight
+            return runSession(batch);
+        } finally {
+            sessionRuns.release();
+        }
+    }
+
+    /** A worker's ONNX Runtime run, holding a permit like the callers' own runs. */
+    private float[][] onWorker(Batch batch) throws InterruptedException {
+        sessionRuns.acquire();
+        try {
+            return runSession(batch);
+        } finally {
+            sessionRuns.release();
+        }
+    }
+
+    /** One session run; the caller holds a permit. */
+    private float[][] runSession(Batch batch) {
+        mostRunsInFlight.accumulateAndGet(runsInFlight.incrementAndGet(), Math::max);
+        try {
+            return ort.logits(batch);
+        } finally {
+            runsInFlight.decrementAndGet();
+        }
+    }
+
+    /** The most ONNX Runtime runs that were ever in flight at once (for tests; 0 on kd4j's engine). */
+    int mostRunsInFlight() {
+        return mostRunsInFlight.get();
+    }
+
+    private void checkOpen() {
         if (closed) {
             throw new IllegalStateException(source + ": the classifier is closed");
         }
+    }
+
+    private Future<float[][]> submit(Batch batch) {
+        checkOpen();
         try {
             if (ort != null) {
-                return workers.submit(() -> ort.logits(batch));
+                return workers.submit(() -> onWorker(batch));
             }
             return workers.submit(() -> {
                 TextClassifier m = workerModel.get();
@@ -450,9 +532,25 @@ public final class DistilledClassifier implements AutoCloseable {
             workerModels.clear();
         }
         model.release();
-        if (ort != null && first && workers.isTerminated()) {
-            ort.close(); // no run is in flight: the workers have ended
+        if (ort != null && first && workers.isTerminated() && noRunInFlight()) {
+            ort.close(); // no run is in flight: the workers have ended, and the callers' own runs too
         }
+    }
+
+    /**
+     * Takes every session permit (waiting up to {@value #CLOSE_WAIT_SECONDS} s for the callers' runs in flight); false,
+     * with a warning, when a run did not end in time (the session is then left open rather than closed under it).
+     */
+    private boolean noRunInFlight() {
+        try {
+            if (sessionRuns.tryAcquire(options.workers(), CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.warn("{}: a caller's ONNX Runtime run did not end within {} s; its session is left open", source, CLOSE_WAIT_SECONDS);
+        return false;
     }
 
     /**

@@ -57,11 +57,16 @@ public final class ServeBenchmark {
         }
     }
 
-    /** Every line, with what was measured on. */
-    public record Result(String kd4jName, String ortName, int requests, int runs, int cores, List<Line> lines) {
+    /**
+     * Every line, with what was measured on.
+     *
+     * @param classifierHeader the classifier's column: "kd4j" on kd4j's engine, else the classifier and its engine
+     */
+    public record Result(String classifierHeader, String kd4jName, String ortName, int requests, int runs, int cores, List<Line> lines) {
 
         public String toMarkdown() {
-            MarkdownTable t = new MarkdownTable("measure", "kd4j", "min..max", ortName, "min..max", "kd4j / ONNX Runtime");
+            MarkdownTable t = new MarkdownTable("measure", classifierHeader, "min..max", ortName, "min..max",
+                    classifierHeader + " / ONNX Runtime");
             for (Line l : lines) {
                 String fmt = l.lowerIsBetter() ? "%.2f" : "%.0f";
                 t.row(l.what() + " (" + l.unit() + ")", String.format(Locale.ROOT, fmt, l.kd4j().median()),
@@ -81,8 +86,8 @@ public final class ServeBenchmark {
      * @param callers    concurrent callers for throughput
      * @param runs       repetitions; figures are medians over them
      */
-    public static Result run(Runtime kd4j, Runtime ort, List<Example> sentences, int requests, int[] batchSizes, int[] callers,
-                             int runs) {
+    public static Result run(String classifierHeader, Runtime kd4j, Runtime ort, List<Example> sentences, int requests,
+                             int[] batchSizes, int[] callers, int runs) {
         if (sentences.isEmpty() || requests < 1 || runs < 1) {
             throw new IllegalArgumentException("need sentences, requests >= 1 and runs >= 1");
         }
@@ -126,7 +131,7 @@ public final class ServeBenchmark {
                     Stats.of(values[0][k]), Stats.of(values[1][k]), false));
             k++;
         }
-        return new Result(kd4j.name(), ort.name(), requests, runs, java.lang.Runtime.getRuntime().availableProcessors(), lines);
+        return new Result(classifierHeader, kd4j.name(), ort.name(), requests, runs, java.lang.Runtime.getRuntime().availableProcessors(), lines);
     }
 
     /** Milliseconds of each request of {@code batch} texts, one after the other on this thread. */
@@ -185,12 +190,19 @@ public final class ServeBenchmark {
         return s[Math.max(0, Math.min(s.length - 1, rank - 1))];
     }
 
-    /** kd4j's runtime: {@link DistilledClassifier}, what an application calls. */
+    /** The classifier's column header: "kd4j" on kd4j's own engine, else the classifier on its engine. */
+    public static String header(DistilledClassifier.Engine engine) {
+        return engine == DistilledClassifier.Engine.KD4J ? "kd4j" : "DistilledClassifier on ONNX Runtime";
+    }
+
+    /** kd4j's runtime: {@link DistilledClassifier} on its engine, what an application calls. */
     public static Runtime kd4j(DistilledClassifier classifier) {
         return new Runtime() {
             @Override
             public String name() {
-                return "kd4j (" + classifier.options().workers() + " workers)";
+                DistilledClassifier.Options o = classifier.options();
+                return o.engine() == DistilledClassifier.Engine.KD4J ? "kd4j (" + o.workers() + " workers)"
+                        : "DistilledClassifier (" + o.workers() + " workers) on " + classifier.engineRuntime();
             }
 
             @Override

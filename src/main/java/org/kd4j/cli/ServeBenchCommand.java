@@ -58,6 +58,12 @@ final class ServeBenchCommand implements Callable<Integer> {
             description = "DistilledClassifier workers (default 0: one per core).")
     int workers;
 
+    @Option(names = "--engine", defaultValue = "kd4j", paramLabel = "<engine>",
+            description = "What runs DistilledClassifier's model: kd4j or onnx_runtime (default: ${DEFAULT-VALUE}). With"
+                    + " onnx_runtime both sides run ONNX Runtime, and the ratio is the classifier's own cost (tokenizing,"
+                    + " batching, hand-off) over the bare session's.")
+    DistilledClassifier.Engine engine;
+
     @Option(names = "--threads", defaultValue = "1", paramLabel = "<n>",
             description = "Threads inside each op, for ND4J and for each ONNX Runtime session run (default: ${DEFAULT-VALUE}).")
     int threads;
@@ -69,7 +75,7 @@ final class ServeBenchCommand implements Callable<Integer> {
             throw new KdException("expected --requests, --runs, --threads, --batch-sizes and --callers >= 1 and --workers >= 0");
         }
         Nd4jProcess.threadsPerOp(threads);
-        DistilledClassifier.Options options = DistilledClassifier.Options.defaults();
+        DistilledClassifier.Options options = DistilledClassifier.Options.defaults().withEngine(engine);
         if (workers > 0) {
             options = options.withWorkers(workers);
         }
@@ -79,15 +85,15 @@ final class ServeBenchCommand implements Callable<Integer> {
             byte[] onnx = StudentOnnxWriter.write(classifier.model(),
                     new ExportMetadata(classifier.task(), classifier.labels(), classifier.maxLength()), OnnxOpset.V17).toByteArray();
             try (OrtStudent session = new OrtStudent(onnx, model + " (exported in memory)", threads)) {
-                ServeBenchmark.Result result = ServeBenchmark.run(ServeBenchmark.kd4j(classifier),
+                ServeBenchmark.Result result = ServeBenchmark.run(ServeBenchmark.header(engine), ServeBenchmark.kd4j(classifier),
                         ServeBenchmark.onnxRuntime(session, classifier, threads), dev.examples(), requests, batchSizes, callers, runs);
                 out.printf(Locale.ROOT, "student %s (%s, %,d parameters), %s dev sentences (%s) as requests, %d per measurement,"
                                 + " %d run(s), %d core(s), %d thread(s) per op%n%n%s", model, classifier.model().config().type()
                                 .name().toLowerCase(Locale.ROOT), classifier.model().parameters().values().stream()
                                 .mapToLong(a -> a.length()).sum(), classifier.task(), dev.file(), requests, runs,
                         result.cores(), threads, result.toMarkdown());
-                out.printf(Locale.ROOT, "%nkd4j: %s; ONNX Runtime: %s. Latency ratio < 1 and throughput ratio > 1: kd4j is faster.%n",
-                        result.kd4jName(), result.ortName());
+                out.printf(Locale.ROOT, "%n%s: %s; ONNX Runtime: %s. Latency ratio < 1 and throughput ratio > 1: %s is faster.%n",
+                        result.classifierHeader(), result.kd4jName(), result.ortName(), result.classifierHeader());
             }
         }
         out.flush();

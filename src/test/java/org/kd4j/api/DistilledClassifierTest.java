@@ -160,6 +160,46 @@ class DistilledClassifierTest {
         }
     }
 
+    /**
+     * On ONNX Runtime a call of one batch runs on the caller's thread (no worker is started), concurrent callers get
+     * kd4j's predictions, no more runs than workers are ever in flight, and a call of several batches still goes to
+     * the workers.
+     */
+    @Test
+    void onOnnxRuntimeOneBatchRunsOnTheCallersThreadWithinTheWorkersBound() throws Exception {
+        List<DistilledClassifier.Prediction> expected;
+        try (DistilledClassifier kd4j = DistilledClassifier.load(run)) {
+            expected = kd4j.classify(TEXTS);
+        }
+        DistilledClassifier ort = DistilledClassifier.load(run, DistilledClassifier.Options.defaults().withWorkers(2)
+                .withBatchSize(2).withEngine(DistilledClassifier.Engine.ONNX_RUNTIME));
+        try {
+            ExecutorService callers = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<List<DistilledClassifier.Prediction>>> futures = new ArrayList<>();
+                for (int i = 0; i < 400; i++) {
+                    String text = TEXTS.get(i % TEXTS.size());
+                    futures.add(callers.submit(() -> ort.classify(List.of(text))));
+                }
+                for (int i = 0; i < futures.size(); i++) {
+                    assertClose(expected.subList(i % TEXTS.size(), i % TEXTS.size() + 1), futures.get(i).get());
+                }
+            } finally {
+                callers.shutdown();
+            }
+            assertEquals(List.of(), workerThreads(ort), "single-batch calls start no worker");
+            int most = ort.mostRunsInFlight();
+            assertTrue(most >= 1 && most <= 2, "runs in flight at once: " + most + ", expected 1..2 (the workers)");
+            assertClose(expected, ort.classify(TEXTS)); // 6 texts in batches of 2: 3 batches, on the workers
+            assertEquals(2, workerThreads(ort).size());
+        } finally {
+            ort.close();
+        }
+        assertEquals(List.of(), workerThreads(ort));
+        IllegalStateException closed = assertThrows(IllegalStateException.class, () -> ort.classify(List.of("one")));
+        assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
+    }
+
     @Test
     void optionsWithoutAnEngineAreRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -40,6 +40,29 @@ class ServeBenchCommandTest {
     }
 
     @Test
+    void withTheOnnxRuntimeEngineTheClassifiersColumnSaysSo(@TempDir Path dir) throws IOException {
+        Path run = dir.resolve("run");
+        TinyRuns.write(run, ModelConfig.of(ModelType.TRANSFORMER, 1, 16, 2, 16, 32, Pooling.MEAN), GlueTask.SST2, 20, 3);
+        SyntheticSst2.write(dir.resolve("data"), "dev", 12, 4);
+        CliRunner r = CliRunner.run("bench", "serve", "--model", run.toString(), "--data-dir", dir.resolve("data").toString(),
+                "--requests", "12", "--runs", "1", "--batch-sizes", "1", "--callers", "2", "--workers", "2", "--engine", "onnx_runtime");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains(" DistilledClassifier on ONNX Runtime / ONNX Runtime |"), r.out());
+        assertTrue(r.out().contains("DistilledClassifier on ONNX Runtime: DistilledClassifier (2 workers) on ONNX Runtime 1."), r.out());
+        String row = r.out().lines().filter(l -> l.startsWith("| p50 latency, batch 1 (ms)")).findFirst()
+                .orElseThrow(() -> new AssertionError(r.out()));
+        String[] cells = row.split("\\|");
+        assertTrue(Double.parseDouble(cells[2].trim()) > 0 && Double.parseDouble(cells[4].trim()) > 0, row);
+    }
+
+    @Test
+    void anUnknownEngineIsAUsageError(@TempDir Path dir) {
+        CliRunner r = CliRunner.run("bench", "serve", "--model", dir.toString(), "--engine", "tensorflow");
+        assertEquals(Main.EXIT_USAGE, r.exitCode(), r.err());
+        assertTrue(r.err().contains("tensorflow"), r.err());
+    }
+
+    @Test
     void missingDevDataIsAnInputError(@TempDir Path dir) throws IOException {
         Path run = dir.resolve("run");
         TinyRuns.write(run, ModelConfig.of(ModelType.CNN, 1, 8, 1, 4, 32, Pooling.MEAN), GlueTask.SST2, 20, 3);
