@@ -13,6 +13,12 @@ absolute position embeddings sliced from a position_ids buffer, the extended att
 permute, exact erf GELU (or the tanh approximation), post-LN residual blocks, a tanh pooler on token 0 and a
 linear head on the pooler. Dropout modules are present as in HF and inactive (eval mode).
 
+DistilBERT likewise mirrors DistilBertModel / DistilBertForSequenceClassification (transformers 4.3x): word +
+position embeddings (no token types, so its exports have two inputs), q_lin/k_lin/v_lin/out_lin with the query
+scaled before the scores product, the mask applied by masked_fill(mask == 0, finfo.min), sa_layer_norm and
+output_layer_norm, an FFN of lin1, erf GELU, lin2; the classifier reads hidden_state[:, 0] through pre_classifier and
+ReLU, then classifier.
+
 For every exported file <name>.onnx it also writes
   <name>.expected.json  the module's own outputs (float32, eval mode) on three fixed input sets
   <name>.params.json    the state_dict's names and shapes (what a weight mapper sees)
@@ -207,6 +213,125 @@ class BertForSequenceClassification(nn.Module):
 
 
 # ---------------------------------------------------------------------------------------------------------------------
+# DistilBERT, in HF's module layout (DistilBertModel / DistilBertForSequenceClassification, transformers 4.3x)
+# ---------------------------------------------------------------------------------------------------------------------
+
+class DistilEmbeddings(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.word_embeddings = nn.Embedding(c.vocab_size, c.hidden_size, padding_idx=0)
+        self.position_embeddings = nn.Embedding(c.max_position_embeddings, c.hidden_size)
+        self.LayerNorm = nn.LayerNorm(c.hidden_size, eps=1e-12)
+        self.dropout = nn.Dropout(0.1)
+        self.register_buffer("position_ids", torch.arange(c.max_position_embeddings).expand((1, -1)), persistent=False)
+
+    def forward(self, input_ids):
+        seq_length = input_ids.size(1)
+        position_ids = self.position_ids[:, :seq_length]
+        embeddings = self.word_embeddings(input_ids) + self.position_embeddings(position_ids)
+        return self.dropout(self.LayerNorm(embeddings))
+
+
+class MultiHeadSelfAttention(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.n_heads = c.num_attention_heads
+        self.dim = c.hidden_size
+        self.dropout = nn.Dropout(0.1)
+        self.q_lin = nn.Linear(c.hidden_size, c.hidden_size)
+        self.k_lin = nn.Linear(c.hidden_size, c.hidden_size)
+        self.v_lin = nn.Linear(c.hidden_size, c.hidden_size)
+        self.out_lin = nn.Linear(c.hidden_size, c.hidden_size)
+
+    def forward(self, query, key, value, mask):
+        bs, q_length, dim = query.size()
+        k_length = key.size(1)
+        dim_per_head = self.dim // self.n_heads
+        mask_reshp = (bs, 1, 1, k_length)
+
+        def shape(x):
+            return x.view(bs, -1, self.n_heads, dim_per_head).transpose(1, 2)
+
+        def unshape(x):
+            return x.transpose(1, 2).contiguous().view(bs, -1, self.n_heads * dim_per_head)
+
+        q = shape(self.q_lin(query))
+        k = shape(self.k_lin(key))
+        v = shape(self.v_lin(value))
+        q = q / math.sqrt(dim_per_head)
+        scores = torch.matmul(q, k.transpose(2, 3))
+        mask = (mask == 0).view(mask_reshp).expand_as(scores)
+        scores = scores.masked_fill(mask, torch.tensor(torch.finfo(scores.dtype).min))
+        weights = self.dropout(nn.functional.softmax(scores, dim=-1))
+        context = unshape(torch.matmul(weights, v))
+        return self.out_lin(context)
+
+
+class FFN(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.dropout = nn.Dropout(0.1)
+        self.lin1 = nn.Linear(c.hidden_size, c.intermediate_size)
+        self.lin2 = nn.Linear(c.intermediate_size, c.hidden_size)
+        self.activation = nn.GELU()
+
+    def forward(self, x):
+        return self.dropout(self.lin2(self.activation(self.lin1(x))))
+
+
+class TransformerBlock(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.attention = MultiHeadSelfAttention(c)
+        self.sa_layer_norm = nn.LayerNorm(c.hidden_size, eps=1e-12)
+        self.ffn = FFN(c)
+        self.output_layer_norm = nn.LayerNorm(c.hidden_size, eps=1e-12)
+
+    def forward(self, x, attn_mask):
+        sa_output = self.sa_layer_norm(self.attention(x, x, x, attn_mask) + x)
+        return self.output_layer_norm(self.ffn(sa_output) + sa_output)
+
+
+class DistilTransformer(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.layer = nn.ModuleList([TransformerBlock(c) for _ in range(c.num_hidden_layers)])
+
+    def forward(self, x, attn_mask):
+        for layer_module in self.layer:
+            x = layer_module(x, attn_mask)
+        return x
+
+
+class DistilBertModel(nn.Module):
+    """Outputs last_hidden_state; inputs input_ids and attention_mask (DistilBERT has no token types)."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.embeddings = DistilEmbeddings(c)
+        self.transformer = DistilTransformer(c)
+
+    def forward(self, input_ids, attention_mask):
+        return self.transformer(self.embeddings(input_ids), attention_mask)
+
+
+class DistilBertForSequenceClassification(nn.Module):
+    """hidden_state[:, 0] -> pre_classifier -> ReLU -> dropout -> classifier."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.distilbert = DistilBertModel(c)
+        self.pre_classifier = nn.Linear(c.hidden_size, c.hidden_size)
+        self.classifier = nn.Linear(c.hidden_size, c.num_labels)
+        self.dropout = nn.Dropout(0.2)
+
+    def forward(self, input_ids, attention_mask):
+        pooled_output = self.distilbert(input_ids, attention_mask)[:, 0]
+        pooled_output = nn.ReLU()(self.pre_classifier(pooled_output))
+        return self.classifier(self.dropout(pooled_output))
+
+
+# ---------------------------------------------------------------------------------------------------------------------
 # Variants, export matrix, inputs
 # ---------------------------------------------------------------------------------------------------------------------
 
@@ -216,6 +341,8 @@ VARIANTS = {
     "bert-classifier": (Config(), True, ["logits"], 12),
     "bert-gelutanh-classifier": (Config(gelu="tanh", layer_norm_eps=1e-5), True, ["logits"], 13),
     "minilm-encoder": (Config(add_pooling_layer=False), False, ["last_hidden_state"], 14),
+    "distilbert-encoder": (Config(add_pooling_layer=False, type_vocab_size=0), False, ["last_hidden_state"], 15),
+    "distilbert-classifier": (Config(add_pooling_layer=False, type_vocab_size=0), True, ["logits"], 16),
 }
 
 # (variant, opset, static shape or None): every opset and every variant, not every combination
@@ -230,6 +357,9 @@ EXPORTS = [
     ("bert-gelutanh-classifier", 14, None),
     ("minilm-encoder", 13, None),
     ("minilm-encoder", 17, None),
+    ("distilbert-encoder", 14, None),
+    ("distilbert-classifier", 11, None),
+    ("distilbert-classifier", 17, None),
 ]
 
 PAD, CLS, SEP = 0, 2, 3
@@ -264,10 +394,22 @@ def input_sets(vocab_size, static):
     return [make_batch(gen, vocab_size, lengths, seq_len, pair) for lengths, seq_len, pair in specs]
 
 
+def is_distilbert(variant):
+    return variant.startswith("distilbert")
+
+
+def input_names(variant):
+    """DistilBERT exports have no token_type_ids input."""
+    return ["input_ids", "attention_mask"] + ([] if is_distilbert(variant) else ["token_type_ids"])
+
+
 def build(variant):
     config, classifier, outputs, seed = VARIANTS[variant]
     torch.manual_seed(seed)
-    model = BertForSequenceClassification(config) if classifier else BertModel(config)
+    if is_distilbert(variant):
+        model = DistilBertForSequenceClassification(config) if classifier else DistilBertModel(config)
+    else:
+        model = BertForSequenceClassification(config) if classifier else BertModel(config)
     gen = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         for name, p in model.named_parameters():
@@ -284,9 +426,8 @@ def rounded(x):
     return x.tolist()
 
 
-def export(model, config, outputs, opset, static, path):
-    names = ["input_ids", "attention_mask", "token_type_ids"]
-    example = input_sets(config.vocab_size, static)[1]
+def export(model, config, outputs, opset, static, path, names):
+    example = input_sets(config.vocab_size, static)[1][: len(names)]
     dynamic = None
     if static is None:
         dynamic = {n: {0: "batch", 1: "sequence"} for n in names}
@@ -307,17 +448,18 @@ def main():
         model, config, outputs = build(variant)
         name = f"{variant}-opset{opset}" + (f"-static{static[0]}x{static[1]}" if static else "")
         onnx_path = os.path.join(args.out, name + ".onnx")
-        export(model, config, outputs, opset, static, onnx_path)
+        names = input_names(variant)
+        export(model, config, outputs, opset, static, onnx_path, names)
         onnx.checker.check_model(onnx.load(onnx_path))
 
         cases = []
         with torch.no_grad():
             for ids, mask, types in input_sets(config.vocab_size, static):
-                out = model(ids, mask, types)
+                given = (ids, mask, types)[: len(names)]
+                out = model(*given)
                 out = out if isinstance(out, tuple) else (out,)
                 cases.append({
-                    "inputs": {"input_ids": ids.tolist(), "attention_mask": mask.tolist(),
-                               "token_type_ids": types.tolist()},
+                    "inputs": {n: t.tolist() for n, t in zip(names, given)},
                     "outputs": {n: rounded(t) for n, t in zip(outputs, out)},
                 })
         expected = {"model": name + ".onnx", "variant": variant, "opset": opset,

@@ -148,7 +148,7 @@ final class ImportCommand implements Callable<Integer> {
         out.printf("path: native transformer (BERT layout recognised: %d layers, hidden %d, %d heads, FFN %d, %s, layer-norm"
                         + " eps %.0e, %d positions%s%s; %,d weights); the generic SameDiff import follows for the .sdz file%n",
                 c.layers(), c.hidden(), c.heads(), c.ffn(), c.activation().name().toLowerCase(java.util.Locale.ROOT),
-                c.layerNormEps(), c.maxPositions(), encoder.pooler() ? ", pooler" : "",
+                c.layerNormEps(), c.maxPositions(), encoder.poolerDescription(),
                 encoder.labels() > 0 ? ", classifier of " + encoder.labels() : "", encoder.parameters());
         if (required && encoder.labels() == 0) {
             throw new KdException("--out " + this.out + ": " + source.onnx + " is a bare encoder; a native .kdm model needs a"

@@ -224,6 +224,7 @@ public final class StudentOnnxWriter {
                 yield b.op("Div", "mean_pooled", List.of(summed, count));
             }
             case CLS -> b.op("Tanh", "pooler_output", List.of(linear(first(x), "pooler")));
+            case CLS_RELU -> b.op("Relu", "pooler_output", List.of(linear(first(x), "pooler")));
             case FIRST -> first(x);
         };
     }

@@ -6,6 +6,11 @@ public enum Pooling {
     MEAN,
     /** The first token ([CLS]) through a tanh dense layer, as BERT's pooler. */
     CLS,
+    /**
+     * The first token ([CLS]) through a ReLU dense layer, as DistilBERT's sequence classifier ({@code pre_classifier}
+     * then ReLU); its weights are the pooler's ({@code pooler_w}, {@code pooler_b}).
+     */
+    CLS_RELU,
     /** The first token's ([CLS]) state as it is, without a dense layer (bge, E5; encoders exported without a pooler). */
     FIRST
 }

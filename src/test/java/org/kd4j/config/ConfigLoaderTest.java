@@ -2,6 +2,7 @@ package org.kd4j.config;
 
 import org.kd4j.ConfigException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -122,6 +123,18 @@ class ConfigLoaderTest {
         Path dup = yaml("teachers:\n  - name: a\n  - name: a\n");
         e = assertThrows(ConfigException.class, () -> ConfigLoader.load(dup, List.of()));
         assertTrue(e.getMessage().contains("teachers = 'a' is not valid; expected unique teacher names"), e.getMessage());
+    }
+
+    @Test
+    void aTeachersInitPoolingIsOneOfThePoolingsOrTheExportsOwn() throws IOException {
+        Path relu = yaml("teachers:\n  - name: d\n    init: d.onnx\n    pooling: CLS_RELU\n");
+        assertEquals(org.kd4j.model.Pooling.CLS_RELU, ConfigLoader.load(relu, List.of()).teachers().get(0).initPooling());
+        Path own = yaml("teachers:\n  - name: d\n    init: d.onnx\n");
+        assertNull(ConfigLoader.load(own, List.of()).teachers().get(0).initPooling());
+        Path max = yaml("teachers:\n  - name: d\n    init: d.onnx\n    pooling: max\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(max, List.of()));
+        assertTrue(e.getMessage().contains("teachers[0].pooling = 'max' is not valid; expected mean, cls, cls_relu, first, or empty"
+                + " for the export's own"), e.getMessage());
     }
 
     @Test

@@ -55,6 +55,54 @@ class ImportCommandTest {
         assertFalse(Files.exists(none));
     }
 
+    /**
+     * A DistilBERT sequence classifier as torch.onnx writes it (ReLU pre-classifier on the first token) takes the
+     * native path, and the written .kdm gives torch's own logits on the inputs stored beside the export.
+     */
+    @Test
+    void aDistilBertClassifierIsWrittenAsANativeModelWithTorchsLogits(@TempDir Path dir) throws Exception {
+        String name = "fixtures/torch-export/distilbert-classifier-opset17";
+        Path out = dir.resolve("distilbert.kdm");
+        CliRunner r = CliRunner.run("import", "--onnx", Fixtures.resource(name + ".onnx").toString(), "--out", out.toString(),
+                "--parity-lengths", "4,9");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("path: native transformer") && r.out().contains(", pre-classifier (ReLU), classifier of 2")
+                && r.out().contains("native parity") && r.out().contains(": pass"), r.out());
+        org.kd4j.model.TextClassifier model = org.kd4j.model.TextClassifier.load(out);
+        assertEquals(org.kd4j.model.Pooling.CLS_RELU, model.config().flat().pooling());
+        com.fasterxml.jackson.databind.JsonNode expected = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(Fixtures.resource(name + ".expected.json").toFile());
+        int cases = 0;
+        for (com.fasterxml.jackson.databind.JsonNode c : expected.get("cases")) {
+            com.fasterxml.jackson.databind.JsonNode ids = c.get("inputs").get("input_ids");
+            com.fasterxml.jackson.databind.JsonNode mask = c.get("inputs").get("attention_mask");
+            int rows = ids.size();
+            int length = ids.get(0).size();
+            int[] flatIds = new int[rows * length];
+            int[] flatMask = new int[rows * length];
+            for (int i = 0; i < rows; i++) {
+                for (int t = 0; t < length; t++) {
+                    flatIds[i * length + t] = ids.get(i).get(t).asInt();
+                    flatMask[i * length + t] = mask.get(i).get(t).asInt();
+                }
+            }
+            int[] none = new int[rows];
+            Arrays.fill(none, -1);
+            double[] noScores = new double[rows];
+            Arrays.fill(noScores, Double.NaN);
+            float[][] logits = model.logits(new org.kd4j.data.batch.Batch(java.util.stream.IntStream.range(0, rows).toArray(), length,
+                    flatIds, new int[rows * length], flatMask, none, noScores));
+            for (int i = 0; i < rows; i++) {
+                for (int k = 0; k < 2; k++) {
+                    double torch = c.get("outputs").get("logits").get(i).get(k).asDouble();
+                    assertEquals(torch, logits[i][k], 1e-5, "case " + cases + " row " + i + " logit " + k);
+                }
+            }
+            cases++;
+        }
+        assertEquals(3, cases);
+    }
+
     @Test
     void anUnrecognisedGraphTakesTheGenericPathAndSaysWhy(@TempDir Path dir) throws Exception {
         Path onnx = dir.resolve("roberta.onnx");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +60,54 @@ class ImportedTeacherRunTest {
         CliRunner again = CliRunner.run("distill", "--config", config.toString());
         assertEquals(0, again.exitCode(), again.err());
         assertEquals(stamp, Files.getLastModifiedTime(imported).toMillis(), "second run reuses the imported teacher");
+    }
+
+    /**
+     * A DistilBERT sequence classifier (the real torch.onnx export of the fixtures) is a native teacher both ways: as
+     * it is ({@code imported:}, converted once into a native .kdm with its ReLU pre-classifier) and fine-tuned from it
+     * ({@code init:}, its own head kept, as SST-2 has its two labels).
+     */
+    @Test
+    void aDistilBertClassifierIsANativeTeacherImportedAndFineTuned(@TempDir Path root) throws Exception {
+        Path data = root.resolve("data");
+        DistillationRunTest.writeSst2(data, "train", 60, 1);
+        DistillationRunTest.writeSst2(data, "dev", 20, 2);
+        Path onnx = Path.of("model-import/src/test/resources/fixtures/torch-export/distilbert-classifier-opset17.onnx");
+        Path vocab = root.resolve("vocab.txt");
+        StringBuilder words = new StringBuilder("[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n"); // ids 0, 2, 3 as in the export's inputs
+        for (int i = 5; i < 120; i++) {
+            words.append("w").append(i).append('\n');
+        }
+        Files.writeString(vocab, words);
+        Path config = root.resolve("distilbert.yaml");
+        Files.writeString(config, """
+                task: SST-2
+                data: {dir: %s, max_length: 16, batch_size: 16, train_limit: 0}
+                teachers:
+                  - name: distil-as-is
+                    imported: %s
+                    vocab: %s
+                  - name: distil-tuned
+                    init: %s
+                    vocab: %s
+                    train: {epochs: 1, learning_rate: 0.001}
+                student:
+                  model: {type: cnn, hidden: 16, ffn: 16}
+                  train: {epochs: 1, learning_rate: 0.01}
+                run: {dir: %s, cache_dir: %s}
+                """.formatted(data, onnx, vocab, onnx, vocab, root.resolve("run"), root.resolve("cache")));
+        CliRunner r = CliRunner.run("distill", "--config", config.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("| teacher distil-as-is (imported)") && r.out().contains("| teacher distil-tuned"), r.out());
+        Path imported;
+        try (Stream<Path> files = Files.list(root.resolve("cache/imported"))) {
+            List<Path> all = files.toList();
+            assertTrue(all.stream().noneMatch(f -> f.toString().endsWith(".sdz")), "no generic graph: " + all);
+            imported = all.stream().filter(f -> f.toString().endsWith(".kdm")).findFirst().orElseThrow(() -> new AssertionError(all.toString()));
+        }
+        org.kd4j.model.TextClassifier model = org.kd4j.model.TextClassifier.load(imported);
+        assertEquals(org.kd4j.model.ModelType.TRANSFORMER, model.config().type());
+        assertEquals(org.kd4j.model.Pooling.CLS_RELU, model.config().flat().pooling());
     }
 
     @Test

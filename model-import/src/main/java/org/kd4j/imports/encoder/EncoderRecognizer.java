@@ -30,14 +30,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * layer three linear maps of the hidden state whose outputs meet in {@code softmax(Q K^T ...) V} (Q and K told apart
  * by which side of the scores product they reach), an output projection, a residual LayerNorm, a feed-forward block
  * with its activation (Erf: GELU; Tanh: the tanh approximation; Relu) and a second residual LayerNorm; optionally a
- * pooler ({@code tanh(W h[:,0] + b)}) and a classifier on it. LayerNorms are read in the decomposed form the exporter
+ * pooler ({@code tanh(W h[:,0] + b)}, BERT's; or {@code relu(W h[:,0] + b)}, DistilBERT's {@code pre_classifier}) and a
+ * classifier on it. LayerNorms are read in the decomposed form the exporter
  * writes before opset 17 ({@code ReduceMean, Sub, Pow, ReduceMean, Add eps, Sqrt, Div, Mul, Add}) and as
  * {@code LayerNormalization}.
  *
  * <p>The weights found are named as {@link org.kd4j.model.TextClassifier}'s native transformer names its parameters,
  * so the encoder runs on kd4j's own graph. What this walk does not check (the attention scale, the mask's form) the
- * parity check against ONNX Runtime does. Anything else (RoBERTa's computed positions, DistilBERT's layout,
- * pre-layer-norm blocks, fused ops) is {@link NotRecognizedException}, with the reason.
+ * parity check against ONNX Runtime does. Anything else (RoBERTa's computed positions, ELECTRA's embedding
+ * projection, pre-layer-norm blocks, fused ops) is {@link NotRecognizedException}, with the reason.
  */
 public final class EncoderRecognizer {
 
@@ -110,8 +111,9 @@ public final class EncoderRecognizer {
             throw notRecognized("after the embeddings LayerNorm, no attention block (three linear maps of the hidden state)");
         }
         Map<String, String> outputs = new LinkedHashMap<>();
-        String pooled = pooler(h, hidden);
-        Pooling pooling = pooled != null ? Pooling.CLS : Pooling.FIRST;
+        Pooler pooler = pooler(h, hidden);
+        String pooled = pooler == null ? null : pooler.out();
+        Pooling pooling = pooler != null ? pooler.pooling() : Pooling.FIRST;
         Onnx.NodeProto head = null;
         if (pooled != null) {
             head = graph.consumers(pooled).stream().filter(this::isLinear).findFirst().orElse(null);
@@ -280,8 +282,14 @@ public final class EncoderRecognizer {
         return add.getOutput(0);
     }
 
-    /** The pooler on {@code h}: {@code tanh(linear(h[:, 0]))}; stores its weights; null when there is none. */
-    private String pooler(String h, int hidden) throws NotRecognizedException {
+    /** A pooler's output tensor and its kind ({@link Pooling#CLS}: tanh, {@link Pooling#CLS_RELU}: ReLU). */
+    private record Pooler(String out, Pooling pooling) { }
+
+    /**
+     * The pooler on {@code h}: {@code tanh(linear(h[:, 0]))} (BERT's pooler) or {@code relu(linear(h[:, 0]))}
+     * (DistilBERT's {@code pre_classifier}), hidden to hidden; stores its weights; null when there is none.
+     */
+    private Pooler pooler(String h, int hidden) throws NotRecognizedException {
         for (Onnx.NodeProto n : graph.consumers(h)) {
             boolean first = (n.getOpType().equals("Gather") && Nodes.intAttribute(n, "axis", 0) == 1
                     && graph.initializer(n.getInput(1)) != null && Nodes.scalar(graph.initializer(n.getInput(1))) == 0)
@@ -294,13 +302,14 @@ public final class EncoderRecognizer {
                 continue;
             }
             Linear l = linear(lin);
-            Onnx.NodeProto tanh = graph.consumers(l.out()).stream().filter(c -> c.getOpType().equals("Tanh")).findFirst().orElse(null);
-            if (tanh == null || l.w().size(0) != hidden || l.w().size(1) != hidden) {
+            Onnx.NodeProto act = graph.consumers(l.out()).stream()
+                    .filter(c -> c.getOpType().equals("Tanh") || c.getOpType().equals("Relu")).findFirst().orElse(null);
+            if (act == null || l.w().size(0) != hidden || l.w().size(1) != hidden) {
                 continue;
             }
             weights.put("pooler_w", l.w());
             weights.put("pooler_b", l.b());
-            return tanh.getOutput(0);
+            return new Pooler(act.getOutput(0), act.getOpType().equals("Tanh") ? Pooling.CLS : Pooling.CLS_RELU);
         }
         return null;
     }

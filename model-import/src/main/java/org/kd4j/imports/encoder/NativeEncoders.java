@@ -44,7 +44,7 @@ public final class NativeEncoders {
         LOG.info("{}: BERT-family encoder, {} layers, hidden {}, {} heads, FFN {}, {}, layer-norm eps {}, {} positions{}{},"
                         + " {} weights, read in {} s", onnx.getFileName(), encoder.config().layers(), encoder.config().hidden(),
                 encoder.config().heads(), encoder.config().ffn(), encoder.config().activation(), encoder.config().layerNormEps(),
-                encoder.config().maxPositions(), encoder.pooler() ? ", pooler" : "",
+                encoder.config().maxPositions(), encoder.poolerDescription(),
                 encoder.labels() > 0 ? ", classifier of " + encoder.labels() : "", encoder.parameters(),
                 String.format("%.1f", (System.nanoTime() - start) / 1e9));
         return encoder;

@@ -14,9 +14,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A BERT-family encoder read from an export: the native transformer shape it fits and its weights under the native
  * parameter names.
  *
- * @param config        the shape (pooling CLS when the export has a pooler, else FIRST; the export's layer-norm epsilon)
+ * @param config        the shape (pooling CLS when the export has BERT's tanh pooler, CLS_RELU with DistilBERT's ReLU
+ *                      pre-classifier, else FIRST; the export's layer-norm epsilon)
  * @param weights       parameters by native name (embedding tables, layers, pooler and classifier when present)
- * @param pooler        whether the export has BERT's pooler
+ * @param pooler        whether the export has a pooler (BERT's, or DistilBERT's pre-classifier)
  * @param labels        width of the export's classifier head; 0 for a bare encoder
  * @param sourceInputs  contract input name to the file's input name
  * @param sourceOutputs contract output name ({@code last_hidden_state}, {@code pooler_output}, {@code logits}) to the
@@ -71,8 +72,8 @@ public record RecognizedEncoder(TransformerConfig config, Map<String, INDArray> 
      *
      * @param outputs labels of the task; the export's own classifier is kept when it has exactly this width and
      *                {@code pooling} is null, otherwise the head is fresh (seeded)
-     * @param pooling null: the export's (CLS with its pooler, else FIRST); MEAN, CLS (a fresh pooler when the export
-     *                has none) or FIRST otherwise
+     * @param pooling null: the export's (CLS or CLS_RELU with its pooler, else FIRST); MEAN, CLS, CLS_RELU or FIRST
+     *                otherwise (a fresh pooler unless the export's is of the same kind)
      */
     public TextClassifier classifier(int outputs, Pooling pooling, long seed) {
         Pooling chosen = pooling == null ? config.pooling() : pooling;
@@ -82,10 +83,19 @@ public record RecognizedEncoder(TransformerConfig config, Map<String, INDArray> 
             use.remove("classifier_w");
             use.remove("classifier_b");
         }
-        if (chosen != Pooling.CLS) {
+        if (chosen != config.pooling() || !pooler) {
+            // the export's pooler serves only its own kind of pooling (a tanh pooler is no ReLU pre-classifier)
             use.remove("pooler_w");
             use.remove("pooler_b");
         }
         return TextClassifier.fromWeights(config.withPooling(chosen), use, outputs, seed);
+    }
+
+    /** The pooler for reports: ", pooler (tanh)" (BERT's), ", pre-classifier (ReLU)" (DistilBERT's), or "" when none. */
+    public String poolerDescription() {
+        if (!pooler) {
+            return "";
+        }
+        return config.pooling() == Pooling.CLS_RELU ? ", pre-classifier (ReLU)" : ", pooler (tanh)";
     }
 }

@@ -26,9 +26,10 @@ import org.kd4j.model.TextClassifier;
 
 /**
  * BERT-family exports on kd4j's native transformer: every exporter-pattern fixture of the BERT layout (BERT, MiniLM;
- * classifier and encoder; opsets 11, 14, 17; SDPA attention; DistilBERT encoders) is recognised and its native graph
- * matches ONNX Runtime on the original file; the layouts the native transformer does not hold (DistilBERT's classifier
- * head, RoBERTa's positions, ELECTRA's embedding projection) are refused with the reason, so import falls back to the generic SameDiff graph.
+ * classifier and encoder; opsets 11, 14, 17; SDPA attention; DistilBERT encoders and classifiers) is recognised and its
+ * native graph matches ONNX Runtime on the original file; the layouts the native transformer does not hold (RoBERTa's
+ * positions, ELECTRA's embedding projection) are refused with the reason, so import falls back to the generic SameDiff
+ * graph.
  */
 class NativeEncoderFixturesTest {
 
@@ -43,10 +44,10 @@ class NativeEncoderFixturesTest {
     void bertLayoutsRunNativelyOthersAreRefused(FixtureSpec spec, @TempDir Path dir) throws Exception {
         Path file = dir.resolve(spec.name() + ".onnx");
         Files.write(file, ExporterPatternWriter.bytes(spec));
-        // a DistilBERT encoder is BERT's post-layer-norm layout without token types; its classifier head (a ReLU
-        // pre-classifier on h[:, 0]) is not BERT's pooler
+        // a DistilBERT encoder is BERT's post-layer-norm layout without token types; its classifier head is a ReLU
+        // pre-classifier on h[:, 0] (pooling CLS_RELU)
         boolean bertLayout = spec.architecture() == Architecture.BERT || spec.architecture() == Architecture.MINILM
-                || (spec.architecture() == Architecture.DISTILBERT && spec.head() == Head.ENCODER);
+                || spec.architecture() == Architecture.DISTILBERT;
         if (!bertLayout) {
             NotRecognizedException e = assertThrows(NotRecognizedException.class, () -> NativeEncoders.read(file));
             LOG.info("{}: not recognised: {}", spec.name(), e.getMessage());
@@ -60,6 +61,10 @@ class NativeEncoderFixturesTest {
         boolean classifier = spec.head() == Head.SEQUENCE_CLASSIFICATION;
         int labels = classifier ? encoder.labels() : 2;
         assertEquals(classifier, encoder.labels() > 0);
+        Pooling expected = spec.architecture() == Architecture.DISTILBERT
+                ? (classifier ? Pooling.CLS_RELU : Pooling.FIRST)
+                : spec.architecture().hasPooler() ? Pooling.CLS : Pooling.FIRST;
+        assertEquals(expected, encoder.config().pooling(), spec.name());
         TextClassifier model = encoder.classifier(labels, null, 1);
         ParityCheck.Report report = NativeEncoders.parity(model, encoder, file, new OrtReferenceRuntime(),
                 new int[] {1, 3}, new int[] {5, 11}, spec.seed());
@@ -72,7 +77,8 @@ class NativeEncoderFixturesTest {
     static Stream<String> torchExports() {
         return Stream.of("bert-encoder-opset11", "bert-encoder-opset14", "bert-encoder-opset17", "bert-classifier-opset13",
                 "bert-classifier-opset17", "bert-gelutanh-classifier-opset11", "bert-gelutanh-classifier-opset14",
-                "minilm-encoder-opset13", "minilm-encoder-opset17");
+                "minilm-encoder-opset13", "minilm-encoder-opset17", "distilbert-encoder-opset14",
+                "distilbert-classifier-opset11", "distilbert-classifier-opset17");
     }
 
     /** Exports of the real {@code torch.onnx} exporter (torch 1.13): recognised and equal to ONNX Runtime. */
@@ -89,7 +95,11 @@ class NativeEncoderFixturesTest {
         if (name.contains("gelutanh")) {
             assertEquals(1e-5, encoder.config().layerNormEps(), 1e-9, "an epsilon above float resolution is kept");
         }
-        assertEquals(!name.startsWith("minilm"), encoder.pooler());
+        boolean distil = name.startsWith("distilbert");
+        // BERT's tanh pooler; DistilBERT's classifier has a ReLU pre-classifier instead, its encoder no pooler at all
+        assertEquals(name.startsWith("bert") || name.startsWith("distilbert-classifier"), encoder.pooler());
+        assertEquals(name.startsWith("bert") ? Pooling.CLS : distil && name.contains("classifier") ? Pooling.CLS_RELU : Pooling.FIRST,
+                encoder.config().pooling());
         TextClassifier model = encoder.classifier(name.contains("classifier") ? encoder.labels() : 2, null, 1);
         ParityCheck.Report report = NativeEncoders.parity(model, encoder, file, new OrtReferenceRuntime(),
                 new int[] {1, 2, 3}, new int[] {5, 11}, 7);

@@ -51,14 +51,14 @@ class TorchExportFixturesTest {
     @Test
     void fixtureSetIsCompleteAndSmall() throws IOException {
         List<String> names = fixtures().toList();
-        assertEquals(10, names.size(), names.toString());
+        assertEquals(13, names.size(), names.toString());
         long total = 0;
         for (String name : names) {
             for (String suffix : List.of(".onnx", ".expected.json", ".params.json")) {
                 total += Files.size(Fixtures.resource(DIR + "/" + name + suffix));
             }
         }
-        assertTrue(total < 2_000_000, "fixtures take " + total + " bytes");
+        assertTrue(total < 2_500_000, "fixtures take " + total + " bytes");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -73,7 +73,11 @@ class TorchExportFixturesTest {
 
         GraphContract contract = model.contract();
         assertEquals(classifier ? Head.CLASSIFIER : Head.ENCODER, contract.head());
-        assertEquals(GraphContract.INPUT_NAMES, contract.inputs());
+        // the export's own inputs (DistilBERT has no token_type_ids), in the contract's order
+        List<String> given = new ArrayList<>();
+        expected.get("cases").get(0).get("inputs").fieldNames().forEachRemaining(given::add);
+        assertEquals(GraphContract.INPUT_NAMES.stream().filter(given::contains).toList(), contract.inputs());
+        assertTrue(given.containsAll(List.of(GraphContract.INPUT_IDS, GraphContract.ATTENTION_MASK)), given.toString());
         List<String> outputs = new ArrayList<>();
         expected.get("cases").get(0).get("outputs").fieldNames().forEachRemaining(outputs::add);
         assertEquals(outputs, contract.outputs());
