@@ -35,7 +35,7 @@ public record TransformerConfig(int layers, int hidden, int heads, int ffn, int 
             throw ConfigException.invalid("layer_norm_eps", layerNormEps, "0 (fused) .. 0.01");
         }
         if (pooling == null) {
-            throw ConfigException.invalid("pooling", null, "mean, cls or first");
+            throw ConfigException.invalid("pooling", null, java.util.Arrays.toString(Pooling.values()).toLowerCase(java.util.Locale.ROOT));
         }
         ConfigException.requireRange("layers", layers, 1, 48);
         ConfigException.requireRange("hidden", hidden, 2, 4096);

@@ -100,8 +100,14 @@ public final class CoFinetuner {
      * @param dev each member's dev evaluation at the kept epoch
      * @param bestEpoch the kept epoch (0-based)
      * @param seconds wall time of the whole joint run
+     * @param phases where that time went: on the training thread the members' forward and backward passes in turn
+     *     ({@link TrainingPhases.Phase#GRADIENTS}, batches and embedding rows included), the joint clipping and updates
+     *     ({@link TrainingPhases.Phase#OPTIMIZER}), checkpoints and best weights ({@link TrainingPhases.Phase#LISTENERS})
+     *     and the dev evaluations ({@link TrainingPhases.Phase#EVALUATION}); the workers' phases summed over every
+     *     member's engine
      */
-    public record Result(List<TextClassifier> models, List<Evaluation> dev, int bestEpoch, double seconds) { }
+    public record Result(List<TextClassifier> models, List<Evaluation> dev, int bestEpoch, double seconds,
+                         TrainingPhases phases) { }
 
     private final List<Member> members;
     private final TrainConfig training;
@@ -274,6 +280,7 @@ public final class CoFinetuner {
         LOG.info("co-finetuning {} with a shared head {}: {} epoch(s) of {} steps", names, shared, c.epochs(), stepsPerEpoch);
 
         long started = System.nanoTime();
+        TrainingPhases phases = new TrainingPhases();
         List<Evaluation> bestDev = null;
         List<GradientEngine> engines = engines();
         try {
@@ -283,7 +290,9 @@ public final class CoFinetuner {
                 double epochLoss = first > 0 ? resumedLoss : 0;
                 List<int[]> batches = planner.trainingOrder(lengths, epoch);
                 for (int b = first; b < batches.size(); b++) {
+                    long t = System.nanoTime();
                     JointGradients g = gradients(engines, batches.get(b));
+                    t = phases.since(TrainingPhases.Phase.GRADIENTS, t);
                     if (!Double.isFinite(g.loss())) {
                         g.close();
                         throw new KdException("co-finetuning " + names + ": joint loss is " + g.loss() + " at step " + (state.step() + 1)
@@ -291,6 +300,7 @@ public final class CoFinetuner {
                                 + " lower learning rate or gradient clipping.");
                     }
                     update(g, optimizers, headOptimizer, lr.at(state.step()), engines);
+                    t = phases.since(TrainingPhases.Phase.OPTIMIZER, t);
                     epochLoss += g.loss();
                     state = state.afterStep(epoch, b + 1);
                     if (c.checkpointEverySteps() > 0 && state.step() % c.checkpointEverySteps() == 0 && b + 1 < batches.size()) {
@@ -298,9 +308,12 @@ public final class CoFinetuner {
                         saveCheckpoint(new CoFinetuningCheckpoint.Meta(fingerprint, memberNames, state, epochLoss), optimizers,
                                 headOptimizer);
                         listener.onCheckpoint(epoch, state);
+                        phases.since(TrainingPhases.Phase.LISTENERS, t);
                     }
                 }
+                long t = System.nanoTime();
                 List<Evaluation> dev = evaluate();
+                t = phases.since(TrainingPhases.Phase.EVALUATION, t);
                 double score = dev.stream().mapToDouble(Evaluation::main).average().orElse(Double.NaN);
                 state = state.afterEpoch(epoch, score);
                 boolean improved = state.bestEpoch() == epoch;
@@ -319,8 +332,10 @@ public final class CoFinetuner {
                 }
                 saveCheckpoint(new CoFinetuningCheckpoint.Meta(fingerprint, memberNames, state, 0), optimizers, headOptimizer);
                 listener.onCheckpoint(epoch, state);
+                phases.since(TrainingPhases.Phase.LISTENERS, t);
             }
         } finally {
+            engines.forEach(e -> phases.addWorkerPhases(e.phases()));
             engines.forEach(GradientEngine::close);
         }
         int bestEpoch = state.bestEpoch();
@@ -329,9 +344,13 @@ public final class CoFinetuner {
             models.add(bestEpoch == c.epochs() - 1 ? members.get(k).model() : TextClassifier.load(bestFile(k)));
         }
         if (bestDev == null) {
+            long t = System.nanoTime();
             bestDev = evaluate(models); // the best epoch was evaluated before a resume
+            phases.since(TrainingPhases.Phase.EVALUATION, t);
         }
-        return new Result(List.copyOf(models), List.copyOf(bestDev), bestEpoch, (System.nanoTime() - started) / 1e9);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        LOG.info("co-finetuning {}: time by phase, {}", names, phases.summary(seconds));
+        return new Result(List.copyOf(models), List.copyOf(bestDev), bestEpoch, seconds, phases);
     }
 
     /**

@@ -80,6 +80,18 @@ public final class TrainingPhases {
         this.nanos.addAndGet(phase.ordinal(), nanos);
     }
 
+    /**
+     * Adds {@code other}'s workers' phases ({@link Phase#onCaller()} false) to this one's: how a run with several
+     * gradient engines (co-finetuning, one per teacher) sums what its engines' workers spent.
+     */
+    public void addWorkerPhases(TrainingPhases other) {
+        for (Phase p : Phase.values()) {
+            if (!p.onCaller()) {
+                add(p, other.nanos.get(p.ordinal()));
+            }
+        }
+    }
+
     /** The seconds spent in {@code phase} so far. */
     public double seconds(Phase phase) {
         return nanos.get(phase.ordinal()) / 1e9;

@@ -148,6 +148,19 @@ class CoFinetunerTest {
             assertEquals(endA.get(name), endB.get(name), name + ": one head at the end");
         }
         assertNotEquals(headBefore, endA.get("classifier_w"), "the shared head was trained");
+        // where the joint run's time went: every step's passes and update, each epoch's evaluation, the engines' graphs
+        TrainingPhases phases = result.phases();
+        for (TrainingPhases.Phase p : List.of(TrainingPhases.Phase.GRADIENTS, TrainingPhases.Phase.OPTIMIZER,
+                TrainingPhases.Phase.EVALUATION, TrainingPhases.Phase.LISTENERS, TrainingPhases.Phase.GRAPH)) {
+            assertTrue(phases.seconds(p) > 0, p + " took no time: " + phases.secondsByKey());
+        }
+        double onCaller = java.util.Arrays.stream(TrainingPhases.Phase.values()).filter(TrainingPhases.Phase::onCaller)
+                .mapToDouble(phases::seconds).sum();
+        assertTrue(onCaller <= result.seconds(), "the training thread's phases " + onCaller + " s within the run's "
+                + result.seconds() + " s");
+        // one worker (Parallelism(1, ...)): the engines' graph time lies within the passes the training thread waited for
+        assertTrue(phases.seconds(TrainingPhases.Phase.GRAPH) <= phases.seconds(TrainingPhases.Phase.GRADIENTS),
+                phases.secondsByKey().toString());
 
         CoFinetuner.Result again = tuner(pair(), 2).fit();
         Map<String, INDArray> endA2 = again.models().get(0).parameters();

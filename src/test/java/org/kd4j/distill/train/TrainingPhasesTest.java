@@ -68,4 +68,20 @@ class TrainingPhasesTest {
         assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
         assertEquals(4 * 10_000 * 1_000 / 1e9, phases.seconds(Phase.GRAPH), 1e-12);
     }
+
+    @Test
+    void addWorkerPhasesSumsTheOtherRunsWorkersOnlyNotItsCallerPhases() {
+        TrainingPhases joint = new TrainingPhases();
+        joint.add(Phase.GRADIENTS, 5_000_000_000L);
+        TrainingPhases engine = new TrainingPhases();
+        engine.add(Phase.GRAPH, 2_000_000_000L);
+        engine.add(Phase.FEED, 500_000_000L);
+        engine.add(Phase.GRADIENTS, 9_000_000_000L); // a caller phase of the engine's own: not the joint run's
+        joint.addWorkerPhases(engine);
+        joint.addWorkerPhases(engine);
+        assertEquals(4.0, joint.seconds(Phase.GRAPH), 1e-12);
+        assertEquals(1.0, joint.seconds(Phase.FEED), 1e-12);
+        assertEquals(5.0, joint.seconds(Phase.GRADIENTS), 1e-12);
+        assertEquals(2.0, engine.seconds(Phase.GRAPH), 1e-12, "the other run is left as it was");
+    }
 }
