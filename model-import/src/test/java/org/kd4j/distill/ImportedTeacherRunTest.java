@@ -73,12 +73,7 @@ class ImportedTeacherRunTest {
         DistillationRunTest.writeSst2(data, "train", 60, 1);
         DistillationRunTest.writeSst2(data, "dev", 20, 2);
         Path onnx = Path.of("model-import/src/test/resources/fixtures/torch-export/distilbert-classifier-opset17.onnx");
-        Path vocab = root.resolve("vocab.txt");
-        StringBuilder words = new StringBuilder("[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n"); // ids 0, 2, 3 as in the export's inputs
-        for (int i = 5; i < 120; i++) {
-            words.append("w").append(i).append('\n');
-        }
-        Files.writeString(vocab, words);
+        Path vocab = writeVocab(root.resolve("vocab.txt"), 120); // [PAD] 0, [CLS] 2, [SEP] 3, as in the export's inputs
         Path config = root.resolve("distilbert.yaml");
         Files.writeString(config, """
                 task: SST-2
@@ -124,12 +119,7 @@ class ImportedTeacherRunTest {
                 rob.maskStyle(), rob.attention());
         Path onnx = root.resolve("roberta.onnx");
         Files.write(onnx, org.kd4j.imports.fixtures.ExporterPatternWriter.bytes(spec));
-        Path vocab = root.resolve("vocab.txt");
-        StringBuilder words = new StringBuilder("[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n");
-        for (int i = 5; i < spec.vocab(); i++) {
-            words.append("w").append(i).append('\n');
-        }
-        Files.writeString(vocab, words);
+        Path vocab = writeVocab(root.resolve("vocab.txt"), spec.vocab());
         Path config = root.resolve("roberta.yaml");
         Files.writeString(config, """
                 task: SST-2
@@ -175,5 +165,15 @@ class ImportedTeacherRunTest {
         CliRunner r = CliRunner.run("distill", "--config", config.toString());
         assertEquals(1, r.exitCode(), r.err());
         assertTrue(r.err().contains("teachers[enc]") && r.err().contains("is an encoder"), r.err());
+    }
+
+    /** A WordPiece vocabulary of {@code size} ids: [PAD] 0, [UNK] 1, [CLS] 2, [SEP] 3, [MASK] 4, then w5, w6, ... */
+    private static Path writeVocab(Path file, int size) throws java.io.IOException {
+        StringBuilder words = new StringBuilder("[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n");
+        for (int i = 5; i < size; i++) {
+            words.append("w").append(i).append('\n');
+        }
+        Files.writeString(file, words);
+        return file;
     }
 }
