@@ -17,7 +17,9 @@ DistilBERT likewise mirrors DistilBertModel / DistilBertForSequenceClassificatio
 position embeddings (no token types, so its exports have two inputs), q_lin/k_lin/v_lin/out_lin with the query
 scaled before the scores product, the mask applied by masked_fill(mask == 0, finfo.min), sa_layer_norm and
 output_layer_norm, an FFN of lin1, erf GELU, lin2; the classifier reads hidden_state[:, 0] through pre_classifier and
-ReLU, then classifier.
+ReLU, then classifier. ELECTRA (embedding size = hidden size, as its base and large models: no embeddings_project)
+mirrors ElectraModel / ElectraForSequenceClassification: BERT's embeddings and encoder, no pooler, and a head of
+dense, erf GELU and out_proj on the first token.
 
 For every exported file <name>.onnx it also writes
   <name>.expected.json  the module's own outputs (float32, eval mode) on three fixed input sets
@@ -332,6 +334,48 @@ class DistilBertForSequenceClassification(nn.Module):
 
 
 # ---------------------------------------------------------------------------------------------------------------------
+# ELECTRA with its embedding size equal to its hidden size (base, large: no embeddings_project), in HF's module layout
+# (ElectraModel / ElectraForSequenceClassification, transformers 4.3x): BERT's embeddings and encoder under the
+# `electra.` prefix, no pooler; the classification head reads the first token through dense, GELU and out_proj.
+# ---------------------------------------------------------------------------------------------------------------------
+
+class ElectraModel(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.embeddings = BertEmbeddings(c)
+        self.encoder = BertEncoder(c)
+
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        extended_attention_mask = attention_mask[:, None, None, :].to(dtype=torch.float32)
+        extended_attention_mask = (1.0 - extended_attention_mask) * torch.finfo(torch.float32).min
+        return self.encoder(self.embeddings(input_ids, token_type_ids), extended_attention_mask)
+
+
+class ElectraClassificationHead(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.dense = nn.Linear(c.hidden_size, c.hidden_size)
+        self.activation = nn.GELU()
+        self.dropout = nn.Dropout(0.1)
+        self.out_proj = nn.Linear(c.hidden_size, c.num_labels)
+
+    def forward(self, features):
+        x = self.dropout(features[:, 0, :])
+        x = self.dropout(self.activation(self.dense(x)))
+        return self.out_proj(x)
+
+
+class ElectraForSequenceClassification(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.electra = ElectraModel(c)
+        self.classifier = ElectraClassificationHead(c)
+
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        return self.classifier(self.electra(input_ids, attention_mask, token_type_ids))
+
+
+# ---------------------------------------------------------------------------------------------------------------------
 # Variants, export matrix, inputs
 # ---------------------------------------------------------------------------------------------------------------------
 
@@ -343,6 +387,7 @@ VARIANTS = {
     "minilm-encoder": (Config(add_pooling_layer=False), False, ["last_hidden_state"], 14),
     "distilbert-encoder": (Config(add_pooling_layer=False, type_vocab_size=0), False, ["last_hidden_state"], 15),
     "distilbert-classifier": (Config(add_pooling_layer=False, type_vocab_size=0), True, ["logits"], 16),
+    "electra-classifier": (Config(add_pooling_layer=False), True, ["logits"], 17),
 }
 
 # (variant, opset, static shape or None): every opset and every variant, not every combination
@@ -360,6 +405,8 @@ EXPORTS = [
     ("distilbert-encoder", 14, None),
     ("distilbert-classifier", 11, None),
     ("distilbert-classifier", 17, None),
+    ("electra-classifier", 13, None),
+    ("electra-classifier", 17, None),
 ]
 
 PAD, CLS, SEP = 0, 2, 3
@@ -408,6 +455,8 @@ def build(variant):
     torch.manual_seed(seed)
     if is_distilbert(variant):
         model = DistilBertForSequenceClassification(config) if classifier else DistilBertModel(config)
+    elif variant.startswith("electra"):
+        model = ElectraForSequenceClassification(config)
     else:
         model = BertForSequenceClassification(config) if classifier else BertModel(config)
     gen = torch.Generator().manual_seed(seed)

@@ -225,6 +225,7 @@ public final class StudentOnnxWriter {
             }
             case CLS -> b.op("Tanh", "pooler_output", List.of(linear(first(x), "pooler")));
             case CLS_RELU -> b.op("Relu", "pooler_output", List.of(linear(first(x), "pooler")));
+            case CLS_GELU -> exactGelu(linear(first(x), "pooler"), "pooler_output");
             case FIRST -> first(x);
         };
     }
@@ -243,14 +244,17 @@ public final class StudentOnnxWriter {
         return b.op("Transpose", name + "_transposed", List.of(split), ints("perm", perm));
     }
 
+    /** {@code x * 0.5 * (1 + erf(x / sqrt(2)))}, its output named {@code name}. */
+    private String exactGelu(String x, String name) {
+        String erf = b.op("Erf", name + "_erf", List.of(b.mul(x, b.scalarFloat((float) (1.0 / Math.sqrt(2.0))), name + "_scaled")));
+        return b.mul(b.mul(x, b.scalarFloat(0.5f), name + "_half"), b.add(erf, b.scalarFloat(1f), name + "_erf1"), name);
+    }
+
     private String activation(String x, String name) {
         return switch (transformerConfig().activation()) {
             case GELU_SIGMOID -> b.mul(x, b.op("Sigmoid", name + "_gate",
                     List.of(b.mul(x, b.scalarFloat(1.702f), name + "_scaled"))), name);
-            case GELU -> {
-                String erf = b.op("Erf", name + "_erf", List.of(b.mul(x, b.scalarFloat((float) (1.0 / Math.sqrt(2.0))), name + "_scaled")));
-                yield b.mul(b.mul(x, b.scalarFloat(0.5f), name + "_half"), b.add(erf, b.scalarFloat(1f), name + "_erf1"), name);
-            }
+            case GELU -> exactGelu(x, name);
             case GELU_TANH -> {
                 String cube = b.mul(b.mul(x, x, name + "_sq"), x, name + "_cube");
                 String inner = b.add(x, b.mul(cube, b.scalarFloat(0.044715f), name + "_cube_scaled"), name + "_inner");

@@ -11,6 +11,11 @@ public enum Pooling {
      * then ReLU); its weights are the pooler's ({@code pooler_w}, {@code pooler_b}).
      */
     CLS_RELU,
+    /**
+     * The first token ([CLS]) through a dense layer and the exact (erf) GELU, as ELECTRA's classification head
+     * ({@code classifier.dense} then GELU, before {@code classifier.out_proj}); its weights are the pooler's.
+     */
+    CLS_GELU,
     /** The first token's ([CLS]) state as it is, without a dense layer (bge, E5; encoders exported without a pooler). */
     FIRST
 }

@@ -70,6 +70,11 @@ final class TransformerGraph extends GraphBuilder {
                 sd.updateVariableNameAndReference(p, ClassifierGraph.POOLED);
                 yield p;
             }
+            case CLS_GELU -> {
+                SDVariable p = exactGelu(linear("pooler", states.get(SDIndex.all(), SDIndex.point(0), SDIndex.all()), h, h));
+                sd.updateVariableNameAndReference(p, ClassifierGraph.POOLED);
+                yield p;
+            }
             case FIRST -> states.get(SDIndex.all(), SDIndex.point(0), SDIndex.all());
         };
         return finish(linear("classifier", features(pooled), h, outputs), outputs);
@@ -94,10 +99,15 @@ final class TransformerGraph extends GraphBuilder {
     private SDVariable activation(SDVariable x) {
         return switch (config.activation()) {
             case GELU_SIGMOID -> sd.nn().gelu(x);
-            case GELU -> x.mul(0.5).mul(sd.math().erf(x.mul(1.0 / Math.sqrt(2.0))).add(1.0));
+            case GELU -> exactGelu(x);
             case GELU_TANH -> x.mul(0.5).mul(sd.math().tanh(x.add(x.mul(x).mul(x).mul(0.044715)).mul(Math.sqrt(2.0 / Math.PI))).add(1.0));
             case RELU -> sd.nn().relu(x, 0.0);
         };
+    }
+
+    /** {@code x * 0.5 * (1 + erf(x / sqrt(2)))}: BERT's GELU. */
+    private SDVariable exactGelu(SDVariable x) {
+        return x.mul(0.5).mul(sd.math().erf(x.mul(1.0 / Math.sqrt(2.0))).add(1.0));
     }
 
     @Override

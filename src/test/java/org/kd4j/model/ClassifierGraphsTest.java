@@ -59,6 +59,8 @@ class ClassifierGraphsTest {
         return java.util.stream.Stream.of(
                 ModelConfig.of(ModelType.TRANSFORMER, 1, 4, 2, 6, 8, Pooling.MEAN),
                 ModelConfig.of(ModelType.TRANSFORMER, 1, 4, 2, 6, 8, Pooling.CLS),
+                ModelConfig.of(ModelType.TRANSFORMER, 1, 4, 2, 6, 8, Pooling.CLS_RELU),
+                ModelConfig.of(ModelType.TRANSFORMER, 1, 4, 2, 6, 8, Pooling.CLS_GELU),
                 ModelConfig.of(ModelType.CNN, 1, 4, 1, 3, 8, Pooling.MEAN),
                 ModelConfig.of(ModelType.BILSTM, 1, 4, 1, 3, 8, Pooling.MEAN),
                 new BiLstmConfig(4, 3, 5),

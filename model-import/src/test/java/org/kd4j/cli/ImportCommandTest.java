@@ -56,51 +56,61 @@ class ImportCommandTest {
     }
 
     /**
-     * A DistilBERT sequence classifier as torch.onnx writes it (ReLU pre-classifier on the first token) takes the
-     * native path, and the written .kdm gives torch's own logits on the inputs stored beside the export.
+     * A DistilBERT sequence classifier (ReLU pre-classifier on the first token) and an ELECTRA one (dense, GELU and
+     * out_proj on the first token), as torch.onnx writes them, take the native path, and the written .kdm gives torch's
+     * own logits on the inputs stored beside the export.
      */
-    @Test
-    void aDistilBertClassifierIsWrittenAsANativeModelWithTorchsLogits(@TempDir Path dir) throws Exception {
-        String name = "fixtures/torch-export/distilbert-classifier-opset17";
-        Path out = dir.resolve("distilbert.kdm");
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+            "distilbert-classifier-opset17, CLS_RELU, pre-classifier (ReLU)",
+            "electra-classifier-opset17, CLS_GELU, classification head (dense + GELU)"})
+    void aClassifierHeadOtherThanBertsIsWrittenAsANativeModelWithTorchsLogits(String fixture, org.kd4j.model.Pooling pooling,
+                                                                             String head, @TempDir Path dir) throws Exception {
+        String name = "fixtures/torch-export/" + fixture;
+        Path out = dir.resolve(fixture + ".kdm");
         CliRunner r = CliRunner.run("import", "--onnx", Fixtures.resource(name + ".onnx").toString(), "--out", out.toString(),
                 "--parity-lengths", "4,9");
         assertEquals(0, r.exitCode(), r.err());
-        assertTrue(r.out().contains("path: native transformer") && r.out().contains(", pre-classifier (ReLU), classifier of 2")
+        assertTrue(r.out().contains("path: native transformer") && r.out().contains(", " + head + ", classifier of 2")
                 && r.out().contains("native parity") && r.out().contains(": pass"), r.out());
         org.kd4j.model.TextClassifier model = org.kd4j.model.TextClassifier.load(out);
-        assertEquals(org.kd4j.model.Pooling.CLS_RELU, model.config().flat().pooling());
+        assertEquals(pooling, model.config().flat().pooling());
         com.fasterxml.jackson.databind.JsonNode expected = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(Fixtures.resource(name + ".expected.json").toFile());
         int cases = 0;
         for (com.fasterxml.jackson.databind.JsonNode c : expected.get("cases")) {
-            com.fasterxml.jackson.databind.JsonNode ids = c.get("inputs").get("input_ids");
-            com.fasterxml.jackson.databind.JsonNode mask = c.get("inputs").get("attention_mask");
-            int rows = ids.size();
-            int length = ids.get(0).size();
-            int[] flatIds = new int[rows * length];
-            int[] flatMask = new int[rows * length];
-            for (int i = 0; i < rows; i++) {
-                for (int t = 0; t < length; t++) {
-                    flatIds[i * length + t] = ids.get(i).get(t).asInt();
-                    flatMask[i * length + t] = mask.get(i).get(t).asInt();
-                }
-            }
+            com.fasterxml.jackson.databind.JsonNode inputs = c.get("inputs");
+            int rows = inputs.get("input_ids").size();
+            int length = inputs.get("input_ids").get(0).size();
+            int[] ids = flat(inputs.get("input_ids"), rows, length);
+            int[] mask = flat(inputs.get("attention_mask"), rows, length);
+            int[] types = inputs.has("token_type_ids") ? flat(inputs.get("token_type_ids"), rows, length) : new int[rows * length];
             int[] none = new int[rows];
             Arrays.fill(none, -1);
             double[] noScores = new double[rows];
             Arrays.fill(noScores, Double.NaN);
             float[][] logits = model.logits(new org.kd4j.data.batch.Batch(java.util.stream.IntStream.range(0, rows).toArray(), length,
-                    flatIds, new int[rows * length], flatMask, none, noScores));
+                    ids, types, mask, none, noScores));
             for (int i = 0; i < rows; i++) {
                 for (int k = 0; k < 2; k++) {
                     double torch = c.get("outputs").get("logits").get(i).get(k).asDouble();
-                    assertEquals(torch, logits[i][k], 1e-5, "case " + cases + " row " + i + " logit " + k);
+                    assertEquals(torch, logits[i][k], 1e-5, fixture + " case " + cases + " row " + i + " logit " + k);
                 }
             }
             cases++;
         }
         assertEquals(3, cases);
+    }
+
+    /** A [rows][length] JSON array of integers, row after row. */
+    private static int[] flat(com.fasterxml.jackson.databind.JsonNode matrix, int rows, int length) {
+        int[] out = new int[rows * length];
+        for (int i = 0; i < rows; i++) {
+            for (int t = 0; t < length; t++) {
+                out[i * length + t] = matrix.get(i).get(t).asInt();
+            }
+        }
+        return out;
     }
 
     @Test

@@ -65,14 +65,16 @@ class ImportedTeacherRunTest {
     /**
      * A DistilBERT sequence classifier (the real torch.onnx export of the fixtures) is a native teacher both ways: as
      * it is ({@code imported:}, converted once into a native .kdm with its ReLU pre-classifier) and fine-tuned from it
-     * ({@code init:}, its own head kept, as SST-2 has its two labels).
+     * ({@code init:}, its own head kept, as SST-2 has its two labels); so is an ELECTRA classifier fine-tuned through
+     * its dense + GELU head.
      */
     @Test
-    void aDistilBertClassifierIsANativeTeacherImportedAndFineTuned(@TempDir Path root) throws Exception {
+    void distilBertAndElectraClassifiersAreNativeTeachersImportedAndFineTuned(@TempDir Path root) throws Exception {
         Path data = root.resolve("data");
         DistillationRunTest.writeSst2(data, "train", 60, 1);
         DistillationRunTest.writeSst2(data, "dev", 20, 2);
         Path onnx = Path.of("model-import/src/test/resources/fixtures/torch-export/distilbert-classifier-opset17.onnx");
+        Path electra = Path.of("model-import/src/test/resources/fixtures/torch-export/electra-classifier-opset17.onnx");
         Path vocab = writeVocab(root.resolve("vocab.txt"), 120); // [PAD] 0, [CLS] 2, [SEP] 3, as in the export's inputs
         Path config = root.resolve("distilbert.yaml");
         Files.writeString(config, """
@@ -86,14 +88,19 @@ class ImportedTeacherRunTest {
                     init: %s
                     vocab: %s
                     train: {epochs: 1, learning_rate: 0.001}
+                  - name: electra-tuned
+                    init: %s
+                    vocab: %s
+                    train: {epochs: 1, learning_rate: 0.001}
                 student:
                   model: {type: cnn, hidden: 16, ffn: 16}
                   train: {epochs: 1, learning_rate: 0.01}
                 run: {dir: %s, cache_dir: %s}
-                """.formatted(data, onnx, vocab, onnx, vocab, root.resolve("run"), root.resolve("cache")));
+                """.formatted(data, onnx, vocab, onnx, vocab, electra, vocab, root.resolve("run"), root.resolve("cache")));
         CliRunner r = CliRunner.run("distill", "--config", config.toString());
         assertEquals(0, r.exitCode(), r.err());
-        assertTrue(r.out().contains("| teacher distil-as-is (imported)") && r.out().contains("| teacher distil-tuned"), r.out());
+        assertTrue(r.out().contains("| teacher distil-as-is (imported)") && r.out().contains("| teacher distil-tuned")
+                && r.out().contains("| teacher electra-tuned"), r.out());
         Path imported;
         try (Stream<Path> files = Files.list(root.resolve("cache/imported"))) {
             List<Path> all = files.toList();

@@ -30,8 +30,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * layer three linear maps of the hidden state whose outputs meet in {@code softmax(Q K^T ...) V} (Q and K told apart
  * by which side of the scores product they reach), an output projection, a residual LayerNorm, a feed-forward block
  * with its activation (Erf: GELU; Tanh: the tanh approximation; Relu) and a second residual LayerNorm; optionally a
- * pooler ({@code tanh(W h[:,0] + b)}, BERT's; or {@code relu(W h[:,0] + b)}, DistilBERT's {@code pre_classifier}) and a
- * classifier on it. LayerNorms are read in the decomposed form the exporter
+ * pooler ({@code tanh(W h[:,0] + b)}, BERT's; {@code relu(W h[:,0] + b)}, DistilBERT's {@code pre_classifier}; or
+ * {@code gelu(W h[:,0] + b)}, ELECTRA's classification head) and a classifier on it. LayerNorms are read in the decomposed form the exporter
  * writes before opset 17 ({@code ReduceMean, Sub, Pow, ReduceMean, Add eps, Sqrt, Div, Mul, Add}) and as
  * {@code LayerNormalization}.
  *
@@ -282,12 +282,17 @@ public final class EncoderRecognizer {
         return add.getOutput(0);
     }
 
-    /** A pooler's output tensor and its kind ({@link Pooling#CLS}: tanh, {@link Pooling#CLS_RELU}: ReLU). */
+    /**
+     * A pooler's output tensor and its kind ({@link Pooling#CLS}: tanh, {@link Pooling#CLS_RELU}: ReLU,
+     * {@link Pooling#CLS_GELU}: the exact GELU).
+     */
     private record Pooler(String out, Pooling pooling) { }
 
     /**
-     * The pooler on {@code h}: {@code tanh(linear(h[:, 0]))} (BERT's pooler) or {@code relu(linear(h[:, 0]))}
-     * (DistilBERT's {@code pre_classifier}), hidden to hidden; stores its weights; null when there is none.
+     * The pooler on {@code h}: {@code tanh(linear(h[:, 0]))} (BERT's pooler), {@code relu(linear(h[:, 0]))}
+     * (DistilBERT's {@code pre_classifier}) or {@code gelu(linear(h[:, 0]))} with the exact GELU written out as
+     * {@code Div, Erf, Add, Mul, Mul} (ELECTRA's classification head, whose output is the input of the next linear
+     * map), hidden to hidden; stores its weights; null when there is none.
      */
     private Pooler pooler(String h, int hidden) throws NotRecognizedException {
         for (Onnx.NodeProto n : graph.consumers(h)) {
@@ -302,14 +307,27 @@ public final class EncoderRecognizer {
                 continue;
             }
             Linear l = linear(lin);
+            if (l.w().size(0) != hidden || l.w().size(1) != hidden) {
+                continue;
+            }
             Onnx.NodeProto act = graph.consumers(l.out()).stream()
                     .filter(c -> c.getOpType().equals("Tanh") || c.getOpType().equals("Relu")).findFirst().orElse(null);
-            if (act == null || l.w().size(0) != hidden || l.w().size(1) != hidden) {
+            Pooler found = null;
+            if (act != null) {
+                found = new Pooler(act.getOutput(0), act.getOpType().equals("Tanh") ? Pooling.CLS : Pooling.CLS_RELU);
+            } else {
+                Set<String> ops = new HashSet<>();
+                Onnx.NodeProto next = downstreamCollecting(l.out(), ops, 6);
+                if (next != null && ops.contains("Erf") && Set.of("Div", "Mul", "Erf", "Add").containsAll(ops)) {
+                    found = new Pooler(next.getInput(0), Pooling.CLS_GELU);
+                }
+            }
+            if (found == null) {
                 continue;
             }
             weights.put("pooler_w", l.w());
             weights.put("pooler_b", l.b());
-            return new Pooler(act.getOutput(0), act.getOpType().equals("Tanh") ? Pooling.CLS : Pooling.CLS_RELU);
+            return found;
         }
         return null;
     }

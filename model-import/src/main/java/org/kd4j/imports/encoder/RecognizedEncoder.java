@@ -91,11 +91,18 @@ public record RecognizedEncoder(TransformerConfig config, Map<String, INDArray> 
         return TextClassifier.fromWeights(config.withPooling(chosen), use, outputs, seed);
     }
 
-    /** The pooler for reports: ", pooler (tanh)" (BERT's), ", pre-classifier (ReLU)" (DistilBERT's), or "" when none. */
+    /**
+     * The pooler for reports: ", pooler (tanh)" (BERT's), ", pre-classifier (ReLU)" (DistilBERT's), ", classification
+     * head (dense + GELU)" (ELECTRA's), or "" when none.
+     */
     public String poolerDescription() {
         if (!pooler) {
             return "";
         }
-        return config.pooling() == Pooling.CLS_RELU ? ", pre-classifier (ReLU)" : ", pooler (tanh)";
+        return switch (config.pooling()) {
+            case CLS_RELU -> ", pre-classifier (ReLU)";
+            case CLS_GELU -> ", classification head (dense + GELU)";
+            default -> ", pooler (tanh)";
+        };
     }
 }

@@ -74,11 +74,38 @@ class NativeEncoderFixturesTest {
         assertEquals(encoder.sourceOutputs().size() * 4, report.cases().size(), report.table());
     }
 
+    static Stream<FixtureSpec> electraWithoutProjection() {
+        return FixtureSpec.MATRIX_OPSETS.stream().flatMap(opset -> Stream.of(Head.values())
+                .map(head -> FixtureSpec.standard(Architecture.ELECTRA, head, opset)))
+                .map(s -> s.withEmbeddingSize(s.hidden()));
+    }
+
+    /**
+     * ELECTRA whose embedding size equals its hidden size (base, large: no {@code embeddings_project}) is BERT's
+     * layout; its classification head (dense, exact GELU, out_proj on the first token) is pooling CLS_GELU.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("electraWithoutProjection")
+    void electraWithoutAProjectionRunsNatively(FixtureSpec spec, @TempDir Path dir) throws Exception {
+        Path file = dir.resolve(spec.name() + "-e" + spec.embeddingSize() + ".onnx");
+        Files.write(file, ExporterPatternWriter.bytes(spec));
+        RecognizedEncoder encoder = NativeEncoders.read(file);
+        boolean classifier = spec.head() == Head.SEQUENCE_CLASSIFICATION;
+        assertEquals(classifier ? Pooling.CLS_GELU : Pooling.FIRST, encoder.config().pooling(), spec.name());
+        assertEquals(classifier, encoder.pooler());
+        TextClassifier model = encoder.classifier(classifier ? encoder.labels() : 2, null, 1);
+        ParityCheck.Report report = NativeEncoders.parity(model, encoder, file, new OrtReferenceRuntime(),
+                new int[] {1, 3}, new int[] {5, 11}, spec.seed());
+        LOG.info("{} (embedding size {}): {}", spec.name(), spec.embeddingSize(), report.summary());
+        assertTrue(report.passes(), spec.name() + "\n" + report.table());
+    }
+
     static Stream<String> torchExports() {
         return Stream.of("bert-encoder-opset11", "bert-encoder-opset14", "bert-encoder-opset17", "bert-classifier-opset13",
                 "bert-classifier-opset17", "bert-gelutanh-classifier-opset11", "bert-gelutanh-classifier-opset14",
                 "minilm-encoder-opset13", "minilm-encoder-opset17", "distilbert-encoder-opset14",
-                "distilbert-classifier-opset11", "distilbert-classifier-opset17");
+                "distilbert-classifier-opset11", "distilbert-classifier-opset17", "electra-classifier-opset13",
+                "electra-classifier-opset17");
     }
 
     /** Exports of the real {@code torch.onnx} exporter (torch 1.13): recognised and equal to ONNX Runtime. */
@@ -95,11 +122,13 @@ class NativeEncoderFixturesTest {
         if (name.contains("gelutanh")) {
             assertEquals(1e-5, encoder.config().layerNormEps(), 1e-9, "an epsilon above float resolution is kept");
         }
-        boolean distil = name.startsWith("distilbert");
-        // BERT's tanh pooler; DistilBERT's classifier has a ReLU pre-classifier instead, its encoder no pooler at all
-        assertEquals(name.startsWith("bert") || name.startsWith("distilbert-classifier"), encoder.pooler());
-        assertEquals(name.startsWith("bert") ? Pooling.CLS : distil && name.contains("classifier") ? Pooling.CLS_RELU : Pooling.FIRST,
-                encoder.config().pooling());
+        // BERT's tanh pooler; DistilBERT's classifier has a ReLU pre-classifier instead, ELECTRA's a dense + GELU head,
+        // the DistilBERT and MiniLM encoders no pooler at all
+        Pooling pooling = name.startsWith("bert") ? Pooling.CLS
+                : name.startsWith("distilbert-classifier") ? Pooling.CLS_RELU
+                : name.startsWith("electra") ? Pooling.CLS_GELU : Pooling.FIRST;
+        assertEquals(pooling, encoder.config().pooling());
+        assertEquals(pooling != Pooling.FIRST, encoder.pooler());
         TextClassifier model = encoder.classifier(name.contains("classifier") ? encoder.labels() : 2, null, 1);
         ParityCheck.Report report = NativeEncoders.parity(model, encoder, file, new OrtReferenceRuntime(),
                 new int[] {1, 2, 3}, new int[] {5, 11}, 7);
