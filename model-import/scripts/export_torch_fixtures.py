@@ -17,9 +17,9 @@ DistilBERT likewise mirrors DistilBertModel / DistilBertForSequenceClassificatio
 position embeddings (no token types, so its exports have two inputs), q_lin/k_lin/v_lin/out_lin with the query
 scaled before the scores product, the mask applied by masked_fill(mask == 0, finfo.min), sa_layer_norm and
 output_layer_norm, an FFN of lin1, erf GELU, lin2; the classifier reads hidden_state[:, 0] through pre_classifier and
-ReLU, then classifier. ELECTRA (embedding size = hidden size, as its base and large models: no embeddings_project)
-mirrors ElectraModel / ElectraForSequenceClassification: BERT's embeddings and encoder, no pooler, and a head of
-dense, erf GELU and out_proj on the first token.
+ReLU, then classifier. ELECTRA mirrors ElectraModel / ElectraForSequenceClassification: BERT's embeddings (at
+embedding_size) and encoder, embeddings_project when embedding_size differs from hidden_size (small; base and large
+have none), no pooler, and a head of dense, erf GELU and out_proj on the first token.
 
 For every exported file <name>.onnx it also writes
   <name>.expected.json  the module's own outputs (float32, eval mode) on three fixed input sets
@@ -339,16 +339,45 @@ class DistilBertForSequenceClassification(nn.Module):
 # `electra.` prefix, no pooler; the classification head reads the first token through dense, GELU and out_proj.
 # ---------------------------------------------------------------------------------------------------------------------
 
-class ElectraModel(nn.Module):
+class ElectraEmbeddings(nn.Module):
+    """BertEmbeddings at ELECTRA's embedding_size (its tables and LayerNorm narrower than the hidden size)."""
+
     def __init__(self, c):
         super().__init__()
-        self.embeddings = BertEmbeddings(c)
+        e = c.embedding_size
+        self.word_embeddings = nn.Embedding(c.vocab_size, e, padding_idx=0)
+        self.position_embeddings = nn.Embedding(c.max_position_embeddings, e)
+        self.token_type_embeddings = nn.Embedding(c.type_vocab_size, e)
+        self.LayerNorm = nn.LayerNorm(e, eps=c.layer_norm_eps)
+        self.dropout = nn.Dropout(0.1)
+        self.register_buffer("position_ids", torch.arange(c.max_position_embeddings).expand((1, -1)), persistent=False)
+
+    def forward(self, input_ids, token_type_ids):
+        seq_length = input_ids.size()[1]
+        position_ids = self.position_ids[:, 0:seq_length]
+        embeddings = self.word_embeddings(input_ids) + self.token_type_embeddings(token_type_ids)
+        embeddings = embeddings + self.position_embeddings(position_ids)
+        return self.dropout(self.LayerNorm(embeddings))
+
+
+class ElectraModel(nn.Module):
+    """embeddings_project only when embedding_size differs from hidden_size (ELECTRA-small), as in ElectraModel."""
+
+    def __init__(self, c):
+        super().__init__()
+        projected = getattr(c, "embedding_size", c.hidden_size) != c.hidden_size
+        self.embeddings = ElectraEmbeddings(c) if projected else BertEmbeddings(c)
+        if projected:
+            self.embeddings_project = nn.Linear(c.embedding_size, c.hidden_size)
         self.encoder = BertEncoder(c)
 
     def forward(self, input_ids, attention_mask, token_type_ids):
         extended_attention_mask = attention_mask[:, None, None, :].to(dtype=torch.float32)
         extended_attention_mask = (1.0 - extended_attention_mask) * torch.finfo(torch.float32).min
-        return self.encoder(self.embeddings(input_ids, token_type_ids), extended_attention_mask)
+        hidden_states = self.embeddings(input_ids, token_type_ids)
+        if hasattr(self, "embeddings_project"):
+            hidden_states = self.embeddings_project(hidden_states)
+        return self.encoder(hidden_states, extended_attention_mask)
 
 
 class ElectraClassificationHead(nn.Module):
@@ -379,6 +408,12 @@ class ElectraForSequenceClassification(nn.Module):
 # Variants, export matrix, inputs
 # ---------------------------------------------------------------------------------------------------------------------
 
+def with_embedding_size(config, size):
+    """ELECTRA-small's shape: embedding tables narrower than the hidden size (an attribute only this config has)."""
+    config.embedding_size = size
+    return config
+
+
 # variant -> (config, classifier?, output names, seed)
 VARIANTS = {
     "bert-encoder": (Config(), False, ["last_hidden_state", "pooler_output"], 11),
@@ -388,6 +423,7 @@ VARIANTS = {
     "distilbert-encoder": (Config(add_pooling_layer=False, type_vocab_size=0), False, ["last_hidden_state"], 15),
     "distilbert-classifier": (Config(add_pooling_layer=False, type_vocab_size=0), True, ["logits"], 16),
     "electra-classifier": (Config(add_pooling_layer=False), True, ["logits"], 17),
+    "electra-small-classifier": (with_embedding_size(Config(add_pooling_layer=False), 16), True, ["logits"], 18),
 }
 
 # (variant, opset, static shape or None): every opset and every variant, not every combination
@@ -407,6 +443,7 @@ EXPORTS = [
     ("distilbert-classifier", 17, None),
     ("electra-classifier", 13, None),
     ("electra-classifier", 17, None),
+    ("electra-small-classifier", 14, None),
 ]
 
 PAD, CLS, SEP = 0, 2, 3

@@ -192,6 +192,9 @@ public final class StudentOnnxWriter {
     private String transformer(String embeddings, String mask) {
         int h = config.hidden();
         String x = layerNorm(embeddings, "emb_ln");
+        if (transformerConfig().projectsEmbeddings()) {
+            x = linear(x, "emb_proj"); // ELECTRA-small's embeddings_project, to the hidden size
+        }
         String bias = b.unsqueeze(b.paddingBias(mask, MASK_NEG, "attention_bias_2d"), "attention_bias", 1, 2);
         String shape = idsShape();
         String batch = b.op("Slice", "batch_size", List.of(shape, b.longs(0), b.longs(1), b.longs(0)));

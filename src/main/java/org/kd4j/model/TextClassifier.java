@@ -71,7 +71,7 @@ public final class TextClassifier {
     public static TextClassifier create(ModelConfig config, int vocabSize, int outputs, long seed) {
         ClassifierGraph graph = ClassifierGraphs.build(config, outputs, DataType.FLOAT, seed);
         int positions = config instanceof TransformerConfig t ? t.maxPositions() : 0;
-        EmbeddingLayer embeddings = new EmbeddingLayer(vocabSize, positions, 2, config.hidden(), DataType.FLOAT, seed + 101);
+        EmbeddingLayer embeddings = new EmbeddingLayer(vocabSize, positions, 2, config.embeddingWidth(), DataType.FLOAT, seed + 101);
         embeddings.parameters().forEach((name, table) -> graph.sd().var(name, table));
         return new TextClassifier(config, graph, embeddings, null);
     }

@@ -8,7 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Builds a BERT-style (post-layer-norm) encoder classifier in SameDiff:
  * <pre>
- * x = LN(embeddings)
+ * x = LN(embeddings)          (then x = Wp x + bp when the embeddings are narrower than hidden, as ELECTRA-small's)
  * per layer: x = LN(x + Wo · softmax(Q K^T / sqrt(d) + maskBias) V);  x = LN(x + W2 · act(W1 x))
  * pooled = masked mean of x  (or tanh(Wp x[CLS]) with CLS pooling, or x[CLS] with FIRST)
  * logits = Wc · pooled + bc
@@ -38,12 +38,16 @@ final class TransformerGraph extends GraphBuilder {
 
     private ClassifierGraph build(int outputs) {
         int h = config.hidden();
-        SDVariable embeddings = embeddings(h);
+        int e = config.embeddingWidth();
+        SDVariable embeddings = embeddings(e);
         SDVariable mask = mask();
         SDVariable batchAndLength = sd.shape(mask);
 
-        SDVariable x = sd.reshape(embeddings, -1, h);
-        x = layerNorm("emb_ln", x, h);
+        SDVariable x = sd.reshape(embeddings, -1, e);
+        x = layerNorm("emb_ln", x, e);
+        if (config.projectsEmbeddings()) {
+            x = linear("emb_proj", x, e, h); // ELECTRA-small's embeddings_project
+        }
         // [batch, 1, 1, length]: 0 on tokens, -10000 on padding
         SDVariable maskBias = sd.expandDims(sd.expandDims(mask.rsub(1.0).mul(MASK_NEG), 1), 1);
         for (int layer = 0; layer < config.layers(); layer++) {

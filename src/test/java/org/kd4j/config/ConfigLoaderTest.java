@@ -133,7 +133,7 @@ class ConfigLoaderTest {
         assertNull(ConfigLoader.load(own, List.of()).teachers().get(0).initPooling());
         Path max = yaml("teachers:\n  - name: d\n    init: d.onnx\n    pooling: max\n");
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(max, List.of()));
-        assertTrue(e.getMessage().contains("teachers[0].pooling = 'max' is not valid; expected mean, cls, cls_relu, first, or empty"
+        assertTrue(e.getMessage().contains("teachers[0].pooling = 'max' is not valid; expected mean, cls, cls_relu, cls_gelu, first, or empty"
                 + " for the export's own"), e.getMessage());
     }
 

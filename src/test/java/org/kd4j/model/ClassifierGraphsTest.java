@@ -61,6 +61,7 @@ class ClassifierGraphsTest {
                 ModelConfig.of(ModelType.TRANSFORMER, 1, 4, 2, 6, 8, Pooling.CLS),
                 ModelConfig.of(ModelType.TRANSFORMER, 1, 4, 2, 6, 8, Pooling.CLS_RELU),
                 ModelConfig.of(ModelType.TRANSFORMER, 1, 4, 2, 6, 8, Pooling.CLS_GELU),
+                new TransformerConfig(1, 4, 2, 6, 8, Pooling.CLS_GELU, Activation.GELU, 1e-12, 3),
                 ModelConfig.of(ModelType.CNN, 1, 4, 1, 3, 8, Pooling.MEAN),
                 ModelConfig.of(ModelType.BILSTM, 1, 4, 1, 3, 8, Pooling.MEAN),
                 new BiLstmConfig(4, 3, 5),
@@ -74,7 +75,7 @@ class ClassifierGraphsTest {
             Pooling pooling = config.flat().pooling();
             ClassifierGraph g = graph(config, 2, DataType.DOUBLE, 7);
             SameDiff sd = g.sd();
-            sd.getVariable(ClassifierGraph.EMBEDDINGS).setArray(Nd4j.rand(DataType.DOUBLE, 2, 3, 4).subi(0.5));
+            sd.getVariable(ClassifierGraph.EMBEDDINGS).setArray(Nd4j.rand(DataType.DOUBLE, 2, 3, config.embeddingWidth()).subi(0.5));
             // a scalar loss that depends on every logit: sum(logits * fixed weights)
             SDVariable weights = sd.constant("loss_weights", Nd4j.createFromArray(new double[][] {{0.3, -1.2}, {2.0, 0.7}}));
             SDVariable loss = sd.math().tanh(g.logits()).mul(weights).sum();

@@ -110,6 +110,43 @@ class ModelConfigTest {
     }
 
     /**
+     * {@code embedding_size} (a transformer's embedding tables narrower than its hidden size, projected to it, as
+     * ELECTRA-small's) is written only when set, so shapes without it serialise, and hash, as before; equal to hidden it
+     * is no projection; it reads from YAML and {@code --set}, survives a model file, and is refused on other models.
+     */
+    @Test
+    void aTransformersEmbeddingSizeIsWrittenOnlyWhenSetAndRefusedOnOtherModels() throws IOException {
+        TransformerConfig plain = new TransformerConfig(1, 16, 2, 32, 16, Pooling.MEAN);
+        assertFalse(ConfigLoader.toYaml(plain).contains("embedding_size"), ConfigLoader.toYaml(plain));
+        TransformerConfig small = new TransformerConfig(1, 16, 2, 32, 16, Pooling.CLS_GELU, Activation.GELU, 1e-12, 8);
+        assertTrue(ConfigLoader.toYaml(small).contains("embedding_size: 8"), ConfigLoader.toYaml(small));
+        assertEquals(small, small.flat().config());
+        assertEquals(8, small.embeddingWidth());
+        assertTrue(small.projectsEmbeddings());
+        assertEquals(plain, new TransformerConfig(1, 16, 2, 32, 16, Pooling.MEAN, Activation.GELU_SIGMOID, 0, 16),
+                "an embedding size equal to hidden is no projection: the same shape");
+
+        ExperimentConfig c = ConfigLoader.load(List.of("student.model.embedding_size=128"));
+        assertEquals(128, ((TransformerConfig) c.student().model()).embeddingSize());
+        assertTrue(ConfigLoader.keys(ExperimentConfig.defaults()).contains("student.model.embedding_size"));
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of("student.model.type=cnn",
+                "student.model.embedding_size=32")));
+        assertTrue(e.getMessage().contains("student.model.embedding_size = '32' is not valid; expected 0 (embedding_size"
+                + " applies to transformers only; a cnn's embedding width is hidden)"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> new TransformerConfig(1, 16, 2, 32, 16, Pooling.MEAN, Activation.GELU, 0, -1));
+        assertEquals("embedding_size", e.key());
+
+        TextClassifier model = TextClassifier.create(small, 30, 2, 5);
+        assertEquals(List.of(30L, 8L), List.of(model.parameters().get("emb_tokens").shape()[0], model.parameters().get("emb_tokens").shape()[1]));
+        assertEquals(List.of(8L, 16L), List.of(model.parameters().get("emb_proj_w").shape()[0], model.parameters().get("emb_proj_w").shape()[1]));
+        Path kdm = dir.resolve("electra-small.kdm");
+        model.save(kdm);
+        TextClassifier loaded = TextClassifier.load(kdm);
+        assertEquals(small, loaded.config());
+        assertEquals(model.parameters(), loaded.parameters());
+    }
+
+    /**
      * {@code lstm_layers} (stacked BiLSTM layers) is written only when not 1, so one-layer shapes serialise, and hash, as
      * before; it reads from YAML and {@code --set} (where {@code layers}, the default transformer's 6, does not count),
      * survives a model file, is range-checked, and is refused on other models.

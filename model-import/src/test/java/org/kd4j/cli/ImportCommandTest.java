@@ -56,14 +56,15 @@ class ImportCommandTest {
     }
 
     /**
-     * A DistilBERT sequence classifier (ReLU pre-classifier on the first token) and an ELECTRA one (dense, GELU and
-     * out_proj on the first token), as torch.onnx writes them, take the native path, and the written .kdm gives torch's
-     * own logits on the inputs stored beside the export.
+     * A DistilBERT sequence classifier (ReLU pre-classifier on the first token) and ELECTRA ones (dense, GELU and
+     * out_proj on the first token; the small one with its embeddings projected to the hidden size), as torch.onnx writes
+     * them, take the native path, and the written .kdm gives torch's own logits on the inputs stored beside the export.
      */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource({
             "distilbert-classifier-opset17, CLS_RELU, pre-classifier (ReLU)",
-            "electra-classifier-opset17, CLS_GELU, classification head (dense + GELU)"})
+            "electra-classifier-opset17, CLS_GELU, classification head (dense + GELU)",
+            "electra-small-classifier-opset14, CLS_GELU, 'embeddings 16 wide projected to 32, classification head (dense + GELU)'"})
     void aClassifierHeadOtherThanBertsIsWrittenAsANativeModelWithTorchsLogits(String fixture, org.kd4j.model.Pooling pooling,
                                                                              String head, @TempDir Path dir) throws Exception {
         String name = "fixtures/torch-export/" + fixture;

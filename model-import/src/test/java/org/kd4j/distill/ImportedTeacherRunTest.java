@@ -65,8 +65,8 @@ class ImportedTeacherRunTest {
     /**
      * A DistilBERT sequence classifier (the real torch.onnx export of the fixtures) is a native teacher both ways: as
      * it is ({@code imported:}, converted once into a native .kdm with its ReLU pre-classifier) and fine-tuned from it
-     * ({@code init:}, its own head kept, as SST-2 has its two labels); so is an ELECTRA classifier fine-tuned through
-     * its dense + GELU head.
+     * ({@code init:}, its own head kept, as SST-2 has its two labels); so is an ELECTRA-small-shaped classifier
+     * fine-tuned through its embedding projection and its dense + GELU head.
      */
     @Test
     void distilBertAndElectraClassifiersAreNativeTeachersImportedAndFineTuned(@TempDir Path root) throws Exception {
@@ -74,7 +74,7 @@ class ImportedTeacherRunTest {
         DistillationRunTest.writeSst2(data, "train", 60, 1);
         DistillationRunTest.writeSst2(data, "dev", 20, 2);
         Path onnx = Path.of("model-import/src/test/resources/fixtures/torch-export/distilbert-classifier-opset17.onnx");
-        Path electra = Path.of("model-import/src/test/resources/fixtures/torch-export/electra-classifier-opset17.onnx");
+        Path electra = Path.of("model-import/src/test/resources/fixtures/torch-export/electra-small-classifier-opset14.onnx");
         Path vocab = writeVocab(root.resolve("vocab.txt"), 120); // [PAD] 0, [CLS] 2, [SEP] 3, as in the export's inputs
         Path config = root.resolve("distilbert.yaml");
         Files.writeString(config, """

@@ -37,8 +37,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>The weights found are named as {@link org.kd4j.model.TextClassifier}'s native transformer names its parameters,
  * so the encoder runs on kd4j's own graph. What this walk does not check (the attention scale, the mask's form) the
- * parity check against ONNX Runtime does. Anything else (RoBERTa's computed positions, ELECTRA's embedding
- * projection, pre-layer-norm blocks, fused ops) is {@link NotRecognizedException}, with the reason.
+ * parity check against ONNX Runtime does. An embedding projection between the embeddings' LayerNorm and the first
+ * layer (ELECTRA-small's {@code embeddings_project}) is read as {@link TransformerConfig#embeddingSize()}. Anything
+ * else (RoBERTa's computed positions, pre-layer-norm blocks, fused ops) is {@link NotRecognizedException}, with the reason.
  */
 public final class EncoderRecognizer {
 
@@ -90,7 +91,21 @@ public final class EncoderRecognizer {
             weights.put(EmbeddingLayer.TYPES, two);
         }
         int hidden = tables.dim();
+        int embeddingSize = 0;
         String h = layerNorm(tables.sum(), "emb_ln");
+        List<Onnx.NodeProto> afterNorm = graph.consumers(h).stream().filter(this::isLinear).toList();
+        if (afterNorm.size() == 1) {
+            // one linear map between the embeddings' LayerNorm and the first layer: ELECTRA-small's embeddings_project
+            Linear projection = linear(afterNorm.get(0));
+            if (projection.w().size(0) != hidden) {
+                throw notRecognized("embedding projection '" + afterNorm.get(0).getName() + "' reads "
+                        + projection.w().size(0) + " values, the embeddings are " + hidden + " wide");
+            }
+            put("emb_proj", projection);
+            embeddingSize = hidden;
+            hidden = (int) projection.w().size(1);
+            h = projection.out();
+        }
         int layers = 0;
         int ffn = -1;
         while (true) {
@@ -157,7 +172,7 @@ public final class EncoderRecognizer {
         if (positions < 8 || positions > 4096) {
             throw notRecognized("position table has " + positions + " rows; expected 8..4096");
         }
-        TransformerConfig config = new TransformerConfig(layers, hidden, heads, ffn, positions, pooling, activation, eps);
+        TransformerConfig config = new TransformerConfig(layers, hidden, heads, ffn, positions, pooling, activation, eps, embeddingSize);
         return new RecognizedEncoder(config, weights, pooled != null, labels, Map.copyOf(inputs), outputs);
     }
 

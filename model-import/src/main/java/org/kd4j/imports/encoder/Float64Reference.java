@@ -35,7 +35,7 @@ public final class Float64Reference {
         long[] types = inputs.containsKey(GraphContract.TOKEN_TYPE_IDS)
                 ? Nd4j.toFlattened(inputs.get(GraphContract.TOKEN_TYPE_IDS)).toLongVector() : new long[ids.length];
         int h = c.hidden();
-        INDArray x = Nd4j.zeros(DataType.DOUBLE, (long) b * len, h);
+        INDArray x = Nd4j.zeros(DataType.DOUBLE, (long) b * len, c.embeddingWidth());
         INDArray tok = w("emb_tokens");
         INDArray pos = w("emb_positions");
         INDArray typ = encoder.weights().containsKey("emb_types") ? w("emb_types") : null;
@@ -47,6 +47,9 @@ public final class Float64Reference {
             x.putRow(i, row);
         }
         x = ln(x, "emb_ln");
+        if (c.projectsEmbeddings()) {
+            x = lin(x, "emb_proj");
+        }
         int heads = c.heads();
         int hs = h / heads;
         for (int l = 0; l < c.layers(); l++) {

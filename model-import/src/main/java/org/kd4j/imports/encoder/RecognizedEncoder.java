@@ -92,14 +92,17 @@ public record RecognizedEncoder(TransformerConfig config, Map<String, INDArray> 
     }
 
     /**
-     * The pooler for reports: ", pooler (tanh)" (BERT's), ", pre-classifier (ReLU)" (DistilBERT's), ", classification
-     * head (dense + GELU)" (ELECTRA's), or "" when none.
+     * The embedding projection and the pooler for reports: ", embeddings 128 wide projected to 256" (ELECTRA-small's)
+     * when there is one, then ", pooler (tanh)" (BERT's), ", pre-classifier (ReLU)" (DistilBERT's), ", classification
+     * head (dense + GELU)" (ELECTRA's), or nothing when there is no pooler.
      */
     public String poolerDescription() {
+        String projection = config.projectsEmbeddings()
+                ? ", embeddings " + config.embeddingSize() + " wide projected to " + config.hidden() : "";
         if (!pooler) {
-            return "";
+            return projection;
         }
-        return switch (config.pooling()) {
+        return projection + switch (config.pooling()) {
             case CLS_RELU -> ", pre-classifier (ReLU)";
             case CLS_GELU -> ", classification head (dense + GELU)";
             default -> ", pooler (tanh)";

@@ -26,10 +26,10 @@ import org.kd4j.model.TextClassifier;
 
 /**
  * BERT-family exports on kd4j's native transformer: every exporter-pattern fixture of the BERT layout (BERT, MiniLM;
- * classifier and encoder; opsets 11, 14, 17; SDPA attention; DistilBERT encoders and classifiers) is recognised and its
- * native graph matches ONNX Runtime on the original file; the layouts the native transformer does not hold (RoBERTa's
- * positions, ELECTRA's embedding projection) are refused with the reason, so import falls back to the generic SameDiff
- * graph.
+ * classifier and encoder; opsets 11, 14, 17; SDPA attention; DistilBERT and ELECTRA encoders and classifiers, ELECTRA
+ * with and without its embedding projection) is recognised and its native graph matches ONNX Runtime on the original
+ * file; RoBERTa's computed positions, which the native transformer does not hold, are refused with the reason, so
+ * import falls back to the generic SameDiff graph.
  */
 class NativeEncoderFixturesTest {
 
@@ -44,10 +44,10 @@ class NativeEncoderFixturesTest {
     void bertLayoutsRunNativelyOthersAreRefused(FixtureSpec spec, @TempDir Path dir) throws Exception {
         Path file = dir.resolve(spec.name() + ".onnx");
         Files.write(file, ExporterPatternWriter.bytes(spec));
-        // a DistilBERT encoder is BERT's post-layer-norm layout without token types; its classifier head is a ReLU
-        // pre-classifier on h[:, 0] (pooling CLS_RELU)
-        boolean bertLayout = spec.architecture() == Architecture.BERT || spec.architecture() == Architecture.MINILM
-                || spec.architecture() == Architecture.DISTILBERT;
+        // a DistilBERT encoder is BERT's post-layer-norm layout without token types, its classifier head a ReLU
+        // pre-classifier on h[:, 0] (pooling CLS_RELU); ELECTRA's embeddings are projected to the hidden size and its
+        // head is dense + GELU (CLS_GELU)
+        boolean bertLayout = spec.architecture() != Architecture.ROBERTA;
         if (!bertLayout) {
             NotRecognizedException e = assertThrows(NotRecognizedException.class, () -> NativeEncoders.read(file));
             LOG.info("{}: not recognised: {}", spec.name(), e.getMessage());
@@ -61,10 +61,14 @@ class NativeEncoderFixturesTest {
         boolean classifier = spec.head() == Head.SEQUENCE_CLASSIFICATION;
         int labels = classifier ? encoder.labels() : 2;
         assertEquals(classifier, encoder.labels() > 0);
-        Pooling expected = spec.architecture() == Architecture.DISTILBERT
-                ? (classifier ? Pooling.CLS_RELU : Pooling.FIRST)
-                : spec.architecture().hasPooler() ? Pooling.CLS : Pooling.FIRST;
+        Pooling expected = switch (spec.architecture()) {
+            case DISTILBERT -> classifier ? Pooling.CLS_RELU : Pooling.FIRST;
+            case ELECTRA -> classifier ? Pooling.CLS_GELU : Pooling.FIRST;
+            default -> spec.architecture().hasPooler() ? Pooling.CLS : Pooling.FIRST;
+        };
         assertEquals(expected, encoder.config().pooling(), spec.name());
+        assertEquals(spec.embeddingSize(), encoder.config().embeddingWidth(), spec.name());
+        assertEquals(spec.embeddingSize() != spec.hidden(), encoder.config().projectsEmbeddings(), spec.name());
         TextClassifier model = encoder.classifier(labels, null, 1);
         ParityCheck.Report report = NativeEncoders.parity(model, encoder, file, new OrtReferenceRuntime(),
                 new int[] {1, 3}, new int[] {5, 11}, spec.seed());
@@ -105,7 +109,7 @@ class NativeEncoderFixturesTest {
                 "bert-classifier-opset17", "bert-gelutanh-classifier-opset11", "bert-gelutanh-classifier-opset14",
                 "minilm-encoder-opset13", "minilm-encoder-opset17", "distilbert-encoder-opset14",
                 "distilbert-classifier-opset11", "distilbert-classifier-opset17", "electra-classifier-opset13",
-                "electra-classifier-opset17");
+                "electra-classifier-opset17", "electra-small-classifier-opset14");
     }
 
     /** Exports of the real {@code torch.onnx} exporter (torch 1.13): recognised and equal to ONNX Runtime. */
@@ -129,6 +133,8 @@ class NativeEncoderFixturesTest {
                 : name.startsWith("electra") ? Pooling.CLS_GELU : Pooling.FIRST;
         assertEquals(pooling, encoder.config().pooling());
         assertEquals(pooling != Pooling.FIRST, encoder.pooler());
+        // ELECTRA-small's embeddings are 16 wide, projected to the hidden 32 (embeddings_project)
+        assertEquals(name.startsWith("electra-small") ? 16 : 32, encoder.config().embeddingWidth());
         TextClassifier model = encoder.classifier(name.contains("classifier") ? encoder.labels() : 2, null, 1);
         ParityCheck.Report report = NativeEncoders.parity(model, encoder, file, new OrtReferenceRuntime(),
                 new int[] {1, 2, 3}, new int[] {5, 11}, 7);

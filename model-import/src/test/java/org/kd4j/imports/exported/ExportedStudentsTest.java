@@ -86,6 +86,19 @@ class ExportedStudentsTest {
         }
     }
 
+    /** A transformer whose embeddings are narrower than its hidden size (ELECTRA-small's projection) reads back as one. */
+    @Test
+    void transformerWithProjectedEmbeddingsAtBothOpsets() throws IOException {
+        TransformerConfig c = new TransformerConfig(2, 16, 4, 24, 32, Pooling.CLS_GELU, Activation.GELU, 0, 8);
+        TextClassifier model = Students.randomised(c, VOCAB, 2, 4);
+        for (OnnxOpset opset : OnnxOpset.values()) {
+            TransformerConfig read = (TransformerConfig) roundTrip(model, SST2, opset).config();
+            // the export writes a fused layer norm's epsilon as 1e-12; the rest of the shape reads back as it was
+            assertEquals(c, new TransformerConfig(read.layers(), read.hidden(), read.heads(), read.ffn(), read.maxPositions(),
+                    read.pooling(), read.activation(), 0, read.embeddingSize()));
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Activation.class)
     void transformerEachActivation(Activation activation) throws IOException {

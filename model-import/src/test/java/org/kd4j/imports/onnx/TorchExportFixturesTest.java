@@ -51,14 +51,14 @@ class TorchExportFixturesTest {
     @Test
     void fixtureSetIsCompleteAndSmall() throws IOException {
         List<String> names = fixtures().toList();
-        assertEquals(15, names.size(), names.toString());
+        assertEquals(16, names.size(), names.toString());
         long total = 0;
         for (String name : names) {
             for (String suffix : List.of(".onnx", ".expected.json", ".params.json")) {
                 total += Files.size(Fixtures.resource(DIR + "/" + name + suffix));
             }
         }
-        assertTrue(total < 2_600_000, "fixtures take " + total + " bytes");
+        assertTrue(total < 2_800_000, "fixtures take " + total + " bytes");
     }
 
     @ParameterizedTest(name = "{0}")
