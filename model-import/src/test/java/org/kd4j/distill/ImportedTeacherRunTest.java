@@ -66,10 +66,13 @@ class ImportedTeacherRunTest {
      * A DistilBERT sequence classifier (the real torch.onnx export of the fixtures) is a native teacher both ways: as
      * it is ({@code imported:}, converted once into a native .kdm with its ReLU pre-classifier) and fine-tuned from it
      * ({@code init:}, its own head kept, as SST-2 has its two labels); so is an ELECTRA-small-shaped classifier
-     * fine-tuned through its embedding projection and its dense + GELU head.
+     * fine-tuned through its embedding projection and its dense + GELU head. With {@code run.teacher_runtime:
+     * onnx_runtime} the three score on ONNX Runtime from their in-memory exports, which must first agree with kd4j's
+     * logits (the run stops otherwise).
      */
-    @Test
-    void distilBertAndElectraClassifiersAreNativeTeachersImportedAndFineTuned(@TempDir Path root) throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"kd4j", "onnx_runtime"})
+    void distilBertAndElectraClassifiersAreNativeTeachersImportedAndFineTuned(String runtime, @TempDir Path root) throws Exception {
         Path data = root.resolve("data");
         DistillationRunTest.writeSst2(data, "train", 60, 1);
         DistillationRunTest.writeSst2(data, "dev", 20, 2);
@@ -95,12 +98,14 @@ class ImportedTeacherRunTest {
                 student:
                   model: {type: cnn, hidden: 16, ffn: 16}
                   train: {epochs: 1, learning_rate: 0.01}
-                run: {dir: %s, cache_dir: %s}
-                """.formatted(data, onnx, vocab, onnx, vocab, electra, vocab, root.resolve("run"), root.resolve("cache")));
+                run: {dir: %s, cache_dir: %s, teacher_runtime: %s}
+                """.formatted(data, onnx, vocab, onnx, vocab, electra, vocab, root.resolve("run"), root.resolve("cache"), runtime));
         CliRunner r = CliRunner.run("distill", "--config", config.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("| teacher distil-as-is (imported)") && r.out().contains("| teacher distil-tuned")
                 && r.out().contains("| teacher electra-tuned"), r.out());
+        assertEquals(runtime.equals("onnx_runtime"), r.out().contains("native teachers score (and their eval columns are timed) on"
+                + " ONNX Runtime"), r.out());
         Path imported;
         try (Stream<Path> files = Files.list(root.resolve("cache/imported"))) {
             List<Path> all = files.toList();
