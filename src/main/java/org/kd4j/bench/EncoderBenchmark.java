@@ -257,12 +257,14 @@ public final class EncoderBenchmark {
 
     /** An ONNX Runtime session on the original file, fed kd4j batches. */
     private static final class OrtRunner implements AutoCloseable {
-        private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+        private final OrtEnvironment env;
         private final OrtSession session;
         private final Map<String, String> inputs;
         private final int threads;
 
         OrtRunner(Path onnx, int threads, Map<String, String> inputs) throws OrtException {
+            org.kd4j.util.OnnxRuntimeLaunch.check(onnx.toString());
+            env = OrtEnvironment.getEnvironment();
             this.threads = threads;
             this.inputs = inputs;
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {

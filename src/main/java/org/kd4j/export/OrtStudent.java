@@ -28,6 +28,7 @@ public final class OrtStudent implements AutoCloseable {
      */
     public OrtStudent(byte[] model, String name, int threads) {
         this.name = name;
+        org.kd4j.util.OnnxRuntimeLaunch.check(name);
         try {
             env = OrtEnvironment.getEnvironment();
         } catch (NoClassDefFoundError e) {

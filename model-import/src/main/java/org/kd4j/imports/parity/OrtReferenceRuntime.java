@@ -23,11 +23,13 @@ public final class OrtReferenceRuntime implements ReferenceRuntime {
 
     @Override
     public String name() {
+        org.kd4j.util.OnnxRuntimeLaunch.check("the parity check's reference");
         return "ONNX Runtime " + OrtEnvironment.getEnvironment().getVersion();
     }
 
     @Override
     public Map<String, INDArray> run(Path model, Map<String, INDArray> inputs, List<String> outputs) throws Exception {
+        org.kd4j.util.OnnxRuntimeLaunch.check(model.toString());
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
