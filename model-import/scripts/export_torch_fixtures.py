@@ -62,12 +62,15 @@ class Config:
 
 
 class BertEmbeddings(nn.Module):
+    """At the hidden size, or at ELECTRA's embedding_size where a config has one (ElectraEmbeddings)."""
+
     def __init__(self, c):
         super().__init__()
-        self.word_embeddings = nn.Embedding(c.vocab_size, c.hidden_size, padding_idx=0)
-        self.position_embeddings = nn.Embedding(c.max_position_embeddings, c.hidden_size)
-        self.token_type_embeddings = nn.Embedding(c.type_vocab_size, c.hidden_size)
-        self.LayerNorm = nn.LayerNorm(c.hidden_size, eps=c.layer_norm_eps)
+        width = getattr(c, "embedding_size", c.hidden_size)
+        self.word_embeddings = nn.Embedding(c.vocab_size, width, padding_idx=0)
+        self.position_embeddings = nn.Embedding(c.max_position_embeddings, width)
+        self.token_type_embeddings = nn.Embedding(c.type_vocab_size, width)
+        self.LayerNorm = nn.LayerNorm(width, eps=c.layer_norm_eps)
         self.dropout = nn.Dropout(0.1)
         # as in transformers >= 4.31: a non-persistent buffer, so not in the state_dict
         self.register_buffer("position_ids", torch.arange(c.max_position_embeddings).expand((1, -1)), persistent=False)
@@ -162,15 +165,21 @@ class BertLayer(nn.Module):
         return self.output(self.intermediate(attention_output), attention_output)
 
 
-class BertEncoder(nn.Module):
-    def __init__(self, c):
+class LayerStack(nn.Module):
+    """BertEncoder and DistilBERT's Transformer alike: `layer`, a list of blocks applied in turn."""
+
+    def __init__(self, c, block):
         super().__init__()
-        self.layer = nn.ModuleList([BertLayer(c) for _ in range(c.num_hidden_layers)])
+        self.layer = nn.ModuleList([block(c) for _ in range(c.num_hidden_layers)])
 
     def forward(self, hidden_states, attention_mask):
         for layer_module in self.layer:
             hidden_states = layer_module(hidden_states, attention_mask)
         return hidden_states
+
+
+def BertEncoder(c):
+    return LayerStack(c, BertLayer)
 
 
 class BertPooler(nn.Module):
@@ -294,15 +303,8 @@ class TransformerBlock(nn.Module):
         return self.output_layer_norm(self.ffn(sa_output) + sa_output)
 
 
-class DistilTransformer(nn.Module):
-    def __init__(self, c):
-        super().__init__()
-        self.layer = nn.ModuleList([TransformerBlock(c) for _ in range(c.num_hidden_layers)])
-
-    def forward(self, x, attn_mask):
-        for layer_module in self.layer:
-            x = layer_module(x, attn_mask)
-        return x
+def DistilTransformer(c):
+    return LayerStack(c, TransformerBlock)
 
 
 class DistilBertModel(nn.Module):
@@ -339,34 +341,13 @@ class DistilBertForSequenceClassification(nn.Module):
 # `electra.` prefix, no pooler; the classification head reads the first token through dense, GELU and out_proj.
 # ---------------------------------------------------------------------------------------------------------------------
 
-class ElectraEmbeddings(nn.Module):
-    """BertEmbeddings at ELECTRA's embedding_size (its tables and LayerNorm narrower than the hidden size)."""
-
-    def __init__(self, c):
-        super().__init__()
-        e = c.embedding_size
-        self.word_embeddings = nn.Embedding(c.vocab_size, e, padding_idx=0)
-        self.position_embeddings = nn.Embedding(c.max_position_embeddings, e)
-        self.token_type_embeddings = nn.Embedding(c.type_vocab_size, e)
-        self.LayerNorm = nn.LayerNorm(e, eps=c.layer_norm_eps)
-        self.dropout = nn.Dropout(0.1)
-        self.register_buffer("position_ids", torch.arange(c.max_position_embeddings).expand((1, -1)), persistent=False)
-
-    def forward(self, input_ids, token_type_ids):
-        seq_length = input_ids.size()[1]
-        position_ids = self.position_ids[:, 0:seq_length]
-        embeddings = self.word_embeddings(input_ids) + self.token_type_embeddings(token_type_ids)
-        embeddings = embeddings + self.position_embeddings(position_ids)
-        return self.dropout(self.LayerNorm(embeddings))
-
-
 class ElectraModel(nn.Module):
     """embeddings_project only when embedding_size differs from hidden_size (ELECTRA-small), as in ElectraModel."""
 
     def __init__(self, c):
         super().__init__()
         projected = getattr(c, "embedding_size", c.hidden_size) != c.hidden_size
-        self.embeddings = ElectraEmbeddings(c) if projected else BertEmbeddings(c)
+        self.embeddings = BertEmbeddings(c)
         if projected:
             self.embeddings_project = nn.Linear(c.embedding_size, c.hidden_size)
         self.encoder = BertEncoder(c)
