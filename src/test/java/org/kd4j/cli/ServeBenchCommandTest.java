@@ -18,13 +18,20 @@ import org.kd4j.testing.TinyRuns;
 /** {@code bench serve} runs and prints its side-by-side table (a smoke test: nothing here is timed). */
 class ServeBenchCommandTest {
 
-    @Test
-    void printsEveryLineForBothRuntimesWithTheRatio(@TempDir Path dir) throws IOException {
+    /** {@code bench serve} on a tiny transformer run and 12 synthetic dev sentences, one run of 12 requests. */
+    private static CliRunner serve(Path dir, String... options) throws IOException {
         Path run = dir.resolve("run");
         TinyRuns.write(run, ModelConfig.of(ModelType.TRANSFORMER, 1, 16, 2, 16, 32, Pooling.MEAN), GlueTask.SST2, 20, 3);
         SyntheticSst2.write(dir.resolve("data"), "dev", 12, 4);
-        CliRunner r = CliRunner.run("bench", "serve", "--model", run.toString(), "--data-dir", dir.resolve("data").toString(),
-                "--requests", "12", "--runs", "1", "--batch-sizes", "1,4", "--callers", "1,3", "--workers", "2");
+        List<String> args = new java.util.ArrayList<>(List.of("bench", "serve", "--model", run.toString(), "--data-dir",
+                dir.resolve("data").toString(), "--requests", "12", "--runs", "1"));
+        args.addAll(List.of(options));
+        return CliRunner.run(args.toArray(new String[0]));
+    }
+
+    @Test
+    void printsEveryLineForBothRuntimesWithTheRatio(@TempDir Path dir) throws IOException {
+        CliRunner r = serve(dir, "--batch-sizes", "1,4", "--callers", "1,3", "--workers", "2");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("| measure") && r.out().contains("ONNX Runtime 1.") && r.out().contains("kd4j / ONNX Runtime"), r.out());
         for (String line : List.of("p50 latency, batch 1 (ms)", "p99 latency, batch 1 (ms)", "p50 latency, batch 4 (ms)",
@@ -41,11 +48,7 @@ class ServeBenchCommandTest {
 
     @Test
     void withTheOnnxRuntimeEngineTheClassifiersColumnSaysSo(@TempDir Path dir) throws IOException {
-        Path run = dir.resolve("run");
-        TinyRuns.write(run, ModelConfig.of(ModelType.TRANSFORMER, 1, 16, 2, 16, 32, Pooling.MEAN), GlueTask.SST2, 20, 3);
-        SyntheticSst2.write(dir.resolve("data"), "dev", 12, 4);
-        CliRunner r = CliRunner.run("bench", "serve", "--model", run.toString(), "--data-dir", dir.resolve("data").toString(),
-                "--requests", "12", "--runs", "1", "--batch-sizes", "1", "--callers", "2", "--workers", "2", "--engine", "onnx_runtime");
+        CliRunner r = serve(dir, "--batch-sizes", "1", "--callers", "2", "--workers", "2", "--engine", "onnx_runtime");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains(" DistilledClassifier on ONNX Runtime / ONNX Runtime |"), r.out());
         assertTrue(r.out().contains("DistilledClassifier on ONNX Runtime: DistilledClassifier (2 workers) on ONNX Runtime 1."), r.out());
