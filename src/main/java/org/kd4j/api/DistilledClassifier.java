@@ -359,29 +359,27 @@ public final class DistilledClassifier implements AutoCloseable {
      */
     public float[][] logits(EncodedDataset data) {
         List<int[]> order = new BatchPlanner(options.batchSize(), true, 1, 0).evaluationOrder(data.lengths());
+        float[][] out = new float[data.size()][];
         if (ort != null && order.size() == 1) {
             // one batch on ONNX Runtime: run it here, sparing the hand-off to a worker and back
-            float[][] rows = onCallerThread(Batch.of(data, order.get(0), 0, tokenizer.padId()));
-            float[][] out = new float[data.size()][];
-            int[] indices = order.get(0);
-            for (int i = 0; i < indices.length; i++) {
-                out[indices[i]] = rows[i];
-            }
+            place(out, order.get(0), onCallerThread(Batch.of(data, order.get(0), 0, tokenizer.padId())));
             return out;
         }
         List<Future<float[][]>> parts = new ArrayList<>(order.size());
         for (int[] indices : order) {
             parts.add(submit(Batch.of(data, indices, 0, tokenizer.padId())));
         }
-        float[][] out = new float[data.size()][];
         for (int p = 0; p < parts.size(); p++) {
-            float[][] rows = await(parts.get(p));
-            int[] indices = order.get(p);
-            for (int i = 0; i < indices.length; i++) {
-                out[indices[i]] = rows[i];
-            }
+            place(out, order.get(p), await(parts.get(p)));
         }
         return out;
+    }
+
+    /** Puts a batch's rows back at their examples' places in {@code out}. */
+    private static void place(float[][] out, int[] indices, float[][] rows) {
+        for (int i = 0; i < indices.length; i++) {
+            out[indices[i]] = rows[i];
+        }
     }
 
     /**

@@ -23,7 +23,7 @@ import org.kd4j.model.TransformerConfig;
  *     artifact holding one ({@code maven:group:artifact:version}); it runs on kd4j's own transformer (its shape comes
  *     from the export, {@code model} is ignored but for {@code pooling}). Its tokenizer is the export's own unless
  *     {@code vocab} names one. Empty: a teacher trained from scratch
- * @param pooling with {@code init}: how the fresh head reads the encoder (mean, cls, cls_relu, first); empty: the export's own
+ * @param pooling with {@code init}: how the fresh head reads the encoder (a {@link Pooling#configName()}); empty: the export's own
  *     ([CLS] through its pooler when it has one, else the [CLS] state)
  */
 public record TeacherConfig(String name, ModelConfig model, TrainConfig train, String vocab, String imported, String init,
@@ -52,9 +52,7 @@ public record TeacherConfig(String name, ModelConfig model, TrainConfig train, S
             throw ConfigException.invalid("init", init, "an ONNX encoder (.onnx) or maven:group:artifact:version");
         }
         if (!pooling.isEmpty() && poolingOf(pooling) == null) {
-            throw ConfigException.invalid("pooling", pooling, java.util.Arrays.stream(Pooling.values())
-                    .map(p -> p.name().toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.joining(", "))
-                    + ", or empty for the export's own");
+            throw ConfigException.invalid("pooling", pooling, Pooling.configNames() + ", or empty for the export's own");
         }
         if (!imported.isEmpty() && vocab.isEmpty()) {
             throw ConfigException.invalid("vocab", "", "the imported teacher's own tokenizer (tokenizer.json or vocab.txt)");
@@ -77,12 +75,7 @@ public record TeacherConfig(String name, ModelConfig model, TrainConfig train, S
 
     /** The pooling named (lower case, as in the presets); null for empty or an unknown name. */
     private static Pooling poolingOf(String pooling) {
-        for (Pooling p : Pooling.values()) {
-            if (p.name().toLowerCase(java.util.Locale.ROOT).equals(pooling)) {
-                return p;
-            }
-        }
-        return null;
+        return Pooling.ofConfigName(pooling);
     }
 
     public static TeacherConfig defaults() {

@@ -121,7 +121,7 @@ public sealed interface ModelConfig permits TransformerConfig, BiLstmConfig, Cnn
                 throw ConfigException.invalid("type", null, "transformer, bilstm or cnn");
             }
             if (pooling == null) {
-                throw ConfigException.invalid("pooling", null, java.util.Arrays.toString(Pooling.values()).toLowerCase(java.util.Locale.ROOT));
+                throw ConfigException.invalid("pooling", null, Pooling.configNames());
             }
             ConfigException.requireRange("layers", layers, 1, 48);
             ConfigException.requireRange("hidden", hidden, 2, 4096);

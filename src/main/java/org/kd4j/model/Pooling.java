@@ -17,5 +17,25 @@ public enum Pooling {
      */
     CLS_GELU,
     /** The first token's ([CLS]) state as it is, without a dense layer (bge, E5; encoders exported without a pooler). */
-    FIRST
+    FIRST;
+
+    /** Its name in presets and on the command line: {@code mean}, {@code cls_relu}. */
+    public String configName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Every pooling's {@link #configName()}, comma-separated, for error messages. */
+    public static String configNames() {
+        return java.util.Arrays.stream(values()).map(Pooling::configName).collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /** The pooling whose {@link #configName()} is {@code name}; null when there is none. */
+    public static Pooling ofConfigName(String name) {
+        for (Pooling p : values()) {
+            if (p.configName().equals(name)) {
+                return p;
+            }
+        }
+        return null;
+    }
 }

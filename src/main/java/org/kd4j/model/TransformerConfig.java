@@ -44,7 +44,7 @@ public record TransformerConfig(int layers, int hidden, int heads, int ffn, int 
             throw ConfigException.invalid("layer_norm_eps", layerNormEps, "0 (fused) .. 0.01");
         }
         if (pooling == null) {
-            throw ConfigException.invalid("pooling", null, java.util.Arrays.toString(Pooling.values()).toLowerCase(java.util.Locale.ROOT));
+            throw ConfigException.invalid("pooling", null, Pooling.configNames());
         }
         ConfigException.requireRange("embedding_size", embeddingSize, 0, 4096);
         if (embeddingSize == hidden) {

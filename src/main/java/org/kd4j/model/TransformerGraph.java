@@ -17,7 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * ({@code org.kd4j.imports.encoder}); each layer's output and attention probabilities are named
  * ({@link ClassifierGraph#layerOutput}, {@link ClassifierGraph#layerAttention}), the token states are also the output
  * {@link ClassifierGraph#HIDDEN_STATES}
- * ({@code [batch, length, hidden]}) and, with CLS or CLS_RELU pooling, the pooler's output {@link ClassifierGraph#POOLED}.
+ * ({@code [batch, length, hidden]}) and, with CLS, CLS_RELU or CLS_GELU pooling, the pooler's output
+ * {@link ClassifierGraph#POOLED}.
  * Token states are kept as {@code [batch*length, hidden]} matrices; only attention reshapes to
  * {@code [batch, heads, length, headSize]}, with shapes taken from the mask at run time, so batch size and
  * sequence length may change from batch to batch (dynamic padding).

@@ -15,9 +15,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * parameter names.
  *
  * @param config        the shape (pooling CLS when the export has BERT's tanh pooler, CLS_RELU with DistilBERT's ReLU
- *                      pre-classifier, else FIRST; the export's layer-norm epsilon)
+ *                      pre-classifier, CLS_GELU with ELECTRA's dense + GELU head, else FIRST; the export's layer-norm
+ *                      epsilon; the embedding size when its embeddings are projected)
  * @param weights       parameters by native name (embedding tables, layers, pooler and classifier when present)
- * @param pooler        whether the export has a pooler (BERT's, or DistilBERT's pre-classifier)
+ * @param pooler        whether the export has a pooler (BERT's, DistilBERT's pre-classifier or ELECTRA's head)
  * @param labels        width of the export's classifier head; 0 for a bare encoder
  * @param sourceInputs  contract input name to the file's input name
  * @param sourceOutputs contract output name ({@code last_hidden_state}, {@code pooler_output}, {@code logits}) to the
@@ -72,8 +73,8 @@ public record RecognizedEncoder(TransformerConfig config, Map<String, INDArray> 
      *
      * @param outputs labels of the task; the export's own classifier is kept when it has exactly this width and
      *                {@code pooling} is null, otherwise the head is fresh (seeded)
-     * @param pooling null: the export's (CLS or CLS_RELU with its pooler, else FIRST); MEAN, CLS, CLS_RELU or FIRST
-     *                otherwise (a fresh pooler unless the export's is of the same kind)
+     * @param pooling null: the export's (its pooler's kind, else FIRST); any other pooling otherwise (a fresh pooler
+     *                unless the export's is of the same kind)
      */
     public TextClassifier classifier(int outputs, Pooling pooling, long seed) {
         Pooling chosen = pooling == null ? config.pooling() : pooling;
