@@ -61,7 +61,9 @@ import org.kd4j.run.RunDirectory;
  * caller's own thread (the hand-off to a worker and back would cost about as much as a short sentence's run); a call
  * of several batches spreads them over the workers as above. Either way at most {@link Options#workers()} session
  * runs are in flight at once (callers beyond that wait for one to end), and {@code close()} waits for the callers'
- * runs too before it closes the session. The predictions agree with kd4j's to float rounding; ONNX Runtime is faster,
+ * runs too before it closes the session. Waiting costs: on 2 cores, 8 callers got 0.82-0.90 of a bare session's
+ * throughput with 2 workers and 0.98-1.06 with 8 ({@code docs/performance.md}), so on this engine give the classifier
+ * as many workers as the callers expected at once. The predictions agree with kd4j's to float rounding; ONNX Runtime is faster,
  * most of all for a BiLSTM student (see the README's "Serving a student" and {@code docs/performance.md}).
  */
 public final class DistilledClassifier implements AutoCloseable {

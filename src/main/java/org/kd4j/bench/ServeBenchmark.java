@@ -20,9 +20,10 @@ import org.kd4j.export.OrtStudent;
 /**
  * Serving speed of a student, text in and probabilities out: {@link DistilledClassifier} next to the same student
  * exported as ONNX and run by ONNX Runtime in the same process (tokenized by the same kd4j tokenizer, so the two
- * differ only in the runtime). Per run, for each runtime in turn: latency of single sentences and of small batches
- * (each request timed; p50 and p99), then throughput of batch-1 requests under several concurrent callers. Every
- * figure is the median over runs with the min..max spread; each line gives kd4j / ONNX Runtime.
+ * differ only in the runtime). Per run: latency of single sentences and of small batches (each request timed; p50 and
+ * p99), then throughput of batch-1 requests under several concurrent callers. Each measurement is taken on both
+ * runtimes one right after the other, the first of the two alternating ({@link #order}). Every figure is the median
+ * over runs with the min..max spread; each line gives kd4j / ONNX Runtime.
  */
 public final class ServeBenchmark {
 
@@ -85,11 +86,13 @@ public final class ServeBenchmark {
      * @param batchSizes batch sizes timed for latency (1 first)
      * @param callers    concurrent callers for throughput
      * @param runs       repetitions; figures are medians over them
+     * @param throughputSeconds least time of a throughput measurement: each caller goes over its share of the
+     *                   requests again until this much time has passed (0: once)
      */
     public static Result run(String classifierHeader, Runtime kd4j, Runtime ort, List<Example> sentences, int requests,
-                             int[] batchSizes, int[] callers, int runs) {
-        if (sentences.isEmpty() || requests < 1 || runs < 1) {
-            throw new IllegalArgumentException("need sentences, requests >= 1 and runs >= 1");
+                             int[] batchSizes, int[] callers, int runs, double throughputSeconds) {
+        if (sentences.isEmpty() || requests < 1 || runs < 1 || !(throughputSeconds >= 0)) {
+            throw new IllegalArgumentException("need sentences, requests >= 1, runs >= 1 and throughputSeconds >= 0");
         }
         List<Example> texts = new ArrayList<>(requests);
         for (int i = 0; i < requests; i++) {
@@ -98,25 +101,29 @@ public final class ServeBenchmark {
         int maxCallers = Arrays.stream(callers).max().orElse(1);
         for (Runtime r : List.of(kd4j, ort)) {
             // untimed: graph set-up, one replica per worker (the most callers at once), JIT
-            throughput(r, texts.subList(0, Math.min(texts.size(), 4 * maxCallers)), maxCallers);
+            throughput(r, texts.subList(0, Math.min(texts.size(), 4 * maxCallers)), maxCallers, 0);
             latencies(r, texts.subList(0, Math.min(texts.size(), 20)), 1);
         }
         int kinds = 2 * batchSizes.length + callers.length;
         double[][][] values = new double[2][kinds][runs];
         for (int run = 0; run < runs; run++) {
-            for (int which = 0; which < 2; which++) {
-                Runtime r = which == 0 ? kd4j : ort;
-                int k = 0;
-                for (int b : batchSizes) {
-                    double[] ms = latencies(r, texts, b);
-                    values[which][k++][run] = percentile(ms, 0.50);
-                    values[which][k++][run] = percentile(ms, 0.99);
+            int k = 0;
+            int measure = 0;
+            for (int b : batchSizes) {
+                for (int which : order(run, measure++)) {
+                    double[] ms = latencies(which == 0 ? kd4j : ort, texts, b);
+                    values[which][k][run] = percentile(ms, 0.50);
+                    values[which][k + 1][run] = percentile(ms, 0.99);
                 }
-                for (int c : callers) {
-                    values[which][k++][run] = throughput(r, texts, c);
-                }
-                LOG.info("run {}/{}: {} done", run + 1, runs, r.name());
+                k += 2;
             }
+            for (int c : callers) {
+                for (int which : order(run, measure++)) {
+                    values[which][k][run] = throughput(which == 0 ? kd4j : ort, texts, c, throughputSeconds);
+                }
+                k++;
+            }
+            LOG.info("run {}/{} done", run + 1, runs);
         }
         List<Line> lines = new ArrayList<>();
         int k = 0;
@@ -132,6 +139,16 @@ public final class ServeBenchmark {
             k++;
         }
         return new Result(classifierHeader, kd4j.name(), ort.name(), requests, runs, java.lang.Runtime.getRuntime().availableProcessors(), lines);
+    }
+
+    /**
+     * Which runtime goes first in a measurement: the classifier (0) when {@code run + measure} is even, else ONNX
+     * Runtime (1). The two sides of each line are measured one right after the other, and each goes first in half the
+     * runs: measured in blocks, one runtime after the other, the side measured first in each run lost up to a quarter
+     * of its throughput with 2 concurrent callers on a 2-core host, whichever runtime it was.
+     */
+    static int[] order(int run, int measure) {
+        return (run + measure) % 2 == 0 ? new int[] {0, 1} : new int[] {1, 0};
     }
 
     /** Milliseconds of each request of {@code batch} texts, one after the other on this thread. */
@@ -150,28 +167,42 @@ public final class ServeBenchmark {
         return ms;
     }
 
-    /** Sentences per second of batch-1 requests from {@code callers} threads sharing {@code texts}. */
-    static double throughput(Runtime r, List<Example> texts, int callers) {
+    /**
+     * Sentences per second of batch-1 requests from {@code callers} threads sharing {@code texts}: each caller goes over
+     * its share (every {@code callers}-th text) and again until {@code seconds} have passed since the start (at least
+     * once); the time ends when the last caller ends.
+     */
+    static double throughput(Runtime r, List<Example> texts, int callers, double seconds) {
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         try {
             CountDownLatch start = new CountDownLatch(1);
-            List<Future<?>> done = new ArrayList<>();
+            long[] t0 = new long[1];
+            long window = (long) (seconds * 1e9);
+            List<Future<Long>> done = new ArrayList<>();
             for (int c = 0; c < callers; c++) {
                 int first = c;
                 done.add(pool.submit(() -> {
                     start.await();
-                    for (int i = first; i < texts.size(); i += callers) {
-                        r.classify(texts.subList(i, i + 1));
+                    long calls = 0;
+                    if (first >= texts.size()) {
+                        return calls; // more callers than texts: this one has no share
                     }
-                    return null;
+                    do {
+                        for (int i = first; i < texts.size(); i += callers) {
+                            r.classify(texts.subList(i, i + 1));
+                            calls++;
+                        }
+                    } while (System.nanoTime() - t0[0] < window);
+                    return calls;
                 }));
             }
-            long t0 = System.nanoTime();
-            start.countDown();
-            for (Future<?> f : done) {
-                f.get();
+            t0[0] = System.nanoTime();
+            start.countDown(); // publishes t0 to the callers
+            long calls = 0;
+            for (Future<Long> f : done) {
+                calls += f.get();
             }
-            return texts.size() / ((System.nanoTime() - t0) / 1e9);
+            return calls / ((System.nanoTime() - t0[0]) / 1e9);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

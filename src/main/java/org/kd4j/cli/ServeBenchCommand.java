@@ -54,6 +54,11 @@ final class ServeBenchCommand implements Callable<Integer> {
             description = "Concurrent callers for throughput (default: ${DEFAULT-VALUE}).")
     int[] callers;
 
+    @Option(names = "--throughput-seconds", defaultValue = "1", paramLabel = "<s>",
+            description = "Least time of each throughput measurement: the callers go over the requests again until it has"
+                    + " passed (default: ${DEFAULT-VALUE}; 0: once).")
+    double throughputSeconds;
+
     @Option(names = "--workers", defaultValue = "0", paramLabel = "<n>",
             description = "DistilledClassifier workers (default 0: one per core).")
     int workers;
@@ -71,8 +76,9 @@ final class ServeBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (requests < 1 || runs < 1 || workers < 0 || threads < 1 || java.util.Arrays.stream(batchSizes).anyMatch(b -> b < 1)
-                || java.util.Arrays.stream(callers).anyMatch(c -> c < 1)) {
-            throw new KdException("expected --requests, --runs, --threads, --batch-sizes and --callers >= 1 and --workers >= 0");
+                || java.util.Arrays.stream(callers).anyMatch(c -> c < 1) || !(throughputSeconds >= 0 && throughputSeconds <= 600)) {
+            throw new KdException("expected --requests, --runs, --threads, --batch-sizes and --callers >= 1, --workers >= 0"
+                    + " and --throughput-seconds in 0..600");
         }
         Nd4jProcess.threadsPerOp(threads);
         DistilledClassifier.Options options = DistilledClassifier.Options.defaults().withEngine(engine);
@@ -86,11 +92,13 @@ final class ServeBenchCommand implements Callable<Integer> {
                     new ExportMetadata(classifier.task(), classifier.labels(), classifier.maxLength()), OnnxOpset.V17).toByteArray();
             try (OrtStudent session = new OrtStudent(onnx, model + " (exported in memory)", threads)) {
                 ServeBenchmark.Result result = ServeBenchmark.run(ServeBenchmark.header(engine), ServeBenchmark.kd4j(classifier),
-                        ServeBenchmark.onnxRuntime(session, classifier, threads), dev.examples(), requests, batchSizes, callers, runs);
-                out.printf(Locale.ROOT, "student %s (%s, %,d parameters), %s dev sentences (%s) as requests, %d per measurement,"
-                                + " %d run(s), %d core(s), %d thread(s) per op%n%n%s", model, classifier.model().config().type()
+                        ServeBenchmark.onnxRuntime(session, classifier, threads), dev.examples(), requests, batchSizes, callers, runs,
+                        throughputSeconds);
+                out.printf(Locale.ROOT, "student %s (%s, %,d parameters), %s dev sentences (%s) as requests, %d per measurement"
+                                + " (throughput: at least %s s), %d run(s), %d core(s), %d thread(s) per op%n%n%s", model, classifier.model().config().type()
                                 .name().toLowerCase(Locale.ROOT), classifier.model().parameters().values().stream()
-                                .mapToLong(a -> a.length()).sum(), classifier.task(), dev.file(), requests, runs,
+                                .mapToLong(a -> a.length()).sum(), classifier.task(), dev.file(), requests,
+                        java.math.BigDecimal.valueOf(throughputSeconds).stripTrailingZeros().toPlainString(), runs,
                         result.cores(), threads, result.toMarkdown());
                 out.printf(Locale.ROOT, "%n%s: %s; ONNX Runtime: %s. Latency ratio < 1 and throughput ratio > 1: %s is faster.%n",
                         result.classifierHeader(), result.kd4jName(), result.ortName(), result.classifierHeader());

@@ -24,7 +24,7 @@ class ServeBenchCommandTest {
         TinyRuns.write(run, ModelConfig.of(ModelType.TRANSFORMER, 1, 16, 2, 16, 32, Pooling.MEAN), GlueTask.SST2, 20, 3);
         SyntheticSst2.write(dir.resolve("data"), "dev", 12, 4);
         List<String> args = new java.util.ArrayList<>(List.of("bench", "serve", "--model", run.toString(), "--data-dir",
-                dir.resolve("data").toString(), "--requests", "12", "--runs", "1"));
+                dir.resolve("data").toString(), "--requests", "12", "--runs", "1", "--throughput-seconds", "0.05"));
         args.addAll(List.of(options));
         return CliRunner.run(args.toArray(new String[0]));
     }
@@ -44,6 +44,14 @@ class ServeBenchCommandTest {
                     && Double.parseDouble(cells[6].trim()) > 0, row);
         }
         assertTrue(r.out().contains("kd4j: kd4j (2 workers)"), r.out());
+        assertTrue(r.out().contains("12 per measurement (throughput: at least 0.05 s), 1 run(s)"), r.out());
+    }
+
+    @Test
+    void aNegativeThroughputTimeIsRefused(@TempDir Path dir) {
+        CliRunner r = CliRunner.run("bench", "serve", "--model", dir.toString(), "--throughput-seconds", "-1");
+        assertTrue(r.exitCode() != 0, r.out());
+        assertTrue(r.err().contains("--throughput-seconds in 0..600"), r.err());
     }
 
     @Test
