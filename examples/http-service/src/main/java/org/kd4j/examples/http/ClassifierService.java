@@ -31,10 +31,12 @@ import org.kd4j.api.DistilledClassifier;
  * </pre>
  * A malformed body is 400, a body over the limit 413, another method 405, each with {@code {"error": "..."}}.
  * Requests are served by a fixed pool of threads that call one {@link DistilledClassifier} (thread-safe, its own
- * workers run the model); {@link #close()} stops accepting, lets running requests finish and stops every thread.
+ * workers run the model; {@link #options} for the engine); {@link #close()} stops accepting, lets running requests
+ * finish and stops every thread. Connections are TCP_NODELAY ({@link #NO_DELAY}).
  *
  * <p>Run it: {@code mvn -q test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=org.kd4j.examples.http.ClassifierService -Dexec.args="runs/sst2-demo 8080"}.
+ * -Dexec.mainClass=org.kd4j.examples.http.ClassifierService -Dexec.args="runs/sst2-demo 8080 onnx_runtime"} (the engine
+ * is optional; kd4j's own by default).
  */
 public final class ClassifierService implements AutoCloseable {
 
@@ -90,8 +92,23 @@ public final class ClassifierService implements AutoCloseable {
         server.setExecutor(executor);
     }
 
-    /** Starts serving {@code classifier} (which stays the caller's to close). */
+    /**
+     * The JDK server's switch for TCP_NODELAY on the connections it accepts, read once per JVM when its first server
+     * starts. Without it every answer waited about 40 ms: the server writes the headers and the body apart, and Nagle's
+     * algorithm held the body back until the client acknowledged the headers, which it delays by up to 40 ms. Measured
+     * with {@link LoadClient} (8 clients) on 2 cores, the README's demo student: on ONNX Runtime 179 requests/s at a
+     * 44 ms median without it, 3,425-3,552 at 2.0-2.1 ms with it; on kd4j's engine 144 against 284-286.
+     */
+    static final String NO_DELAY = "sun.net.httpserver.nodelay";
+
+    /**
+     * Starts serving {@code classifier} (which stays the caller's to close). Sets {@value #NO_DELAY} to true unless the
+     * application has set it: a JVM-wide setting of the JDK's server, read when the JVM's first one starts.
+     */
     public static ClassifierService start(DistilledClassifier classifier, Config config) throws IOException {
+        if (System.getProperty(NO_DELAY) == null) {
+            System.setProperty(NO_DELAY, "true");
+        }
         ClassifierService service = new ClassifierService(classifier, config);
         service.server.start();
         service.bound = service.server.getAddress();
@@ -222,14 +239,50 @@ public final class ClassifierService implements AutoCloseable {
         LOG.info("stopped serving on port {}", address().getPort());
     }
 
-    /** {@code <run directory or model.onnx> [port]}: serves on the loopback address until the JVM is stopped. */
+    /**
+     * The classifier's options for serving on {@code engine} behind {@code config}'s request threads. On ONNX Runtime a
+     * worker is a permit to run the session (each request runs it on its own thread), so every request thread gets
+     * one: with fewer, requests beyond the workers wait for a permit, and on 2 cores 8 callers got 0.82-0.90 of a bare
+     * session's throughput with 2 workers against 0.98-1.06 with 8 ({@code bench serve}, docs/performance.md). On
+     * kd4j's engine, the defaults (one worker, with its replica of the graph, per core).
+     */
+    public static DistilledClassifier.Options options(DistilledClassifier.Engine engine, Config config) {
+        DistilledClassifier.Options defaults = DistilledClassifier.Options.defaults().withEngine(engine);
+        return engine == DistilledClassifier.Engine.ONNX_RUNTIME ? defaults.withWorkers(config.threads()) : defaults;
+    }
+
+    /** An engine by its name in any case ({@code kd4j}, {@code onnx_runtime}). */
+    static DistilledClassifier.Engine engine(String name) {
+        for (DistilledClassifier.Engine e : DistilledClassifier.Engine.values()) {
+            if (e.name().equalsIgnoreCase(name)) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException("engine: expected one of kd4j, onnx_runtime, found '" + name + "'");
+    }
+
+    /**
+     * {@code <run directory or model.onnx> [port (default 8080)] [engine: kd4j (default) | onnx_runtime]}: serves on
+     * the loopback address until the JVM is stopped.
+     */
     public static void main(String[] args) throws IOException {
-        if (args.length < 1 || args.length > 2) {
-            System.err.println("usage: ClassifierService <run directory | model.onnx> [port (default 8080)]");
+        String usage = "usage: ClassifierService <run directory | model.onnx> [port (default 8080)] [engine: kd4j (default) | onnx_runtime]";
+        if (args.length < 1 || args.length > 3) {
+            System.err.println(usage);
             System.exit(2);
         }
-        DistilledClassifier classifier = DistilledClassifier.load(Path.of(args[0]));
-        ClassifierService service = start(classifier, Config.loopback(args.length > 1 ? Integer.parseInt(args[1]) : 8080));
+        Config config;
+        DistilledClassifier.Engine engine;
+        try {
+            config = Config.loopback(args.length > 1 ? Integer.parseInt(args[1]) : 8080);
+            engine = args.length > 2 ? engine(args[2]) : DistilledClassifier.Engine.KD4J;
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage() + "; " + usage);
+            System.exit(2);
+            return;
+        }
+        DistilledClassifier classifier = DistilledClassifier.load(Path.of(args[0]), options(engine, config));
+        ClassifierService service = start(classifier, config);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             service.close();
             classifier.close();

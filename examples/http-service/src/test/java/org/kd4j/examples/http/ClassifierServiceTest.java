@@ -95,6 +95,73 @@ class ClassifierServiceTest {
         }
     }
 
+    /** On ONNX Runtime the service answers as kd4j's engine does, with a permit for every request thread. */
+    @Test
+    void onTheOnnxRuntimeEngineTheAnswersAreKd4jsWithAWorkerPerRequestThread() throws Exception {
+        ClassifierService.Config config = new ClassifierService.Config(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 3, LIMIT);
+        DistilledClassifier.Options options = ClassifierService.options(DistilledClassifier.Engine.ONNX_RUNTIME, config);
+        assertEquals(3, options.workers());
+        assertEquals(DistilledClassifier.Engine.ONNX_RUNTIME, options.engine());
+        assertEquals(DistilledClassifier.Options.defaults(), ClassifierService.options(DistilledClassifier.Engine.KD4J, config));
+        try (DistilledClassifier onOrt = DistilledClassifier.load(root.resolve("run"), options);
+             ClassifierService ort = ClassifierService.start(onOrt, config)) {
+            List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                String body = JSON.createObjectNode().put("text", TEXTS.get(i % TEXTS.size())).toString();
+                responses.add(client.sendAsync(HttpRequest.newBuilder(uri(ort, "/classify")).POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            for (int i = 0; i < responses.size(); i++) {
+                HttpResponse<String> r = responses.get(i).get();
+                assertEquals(200, r.statusCode(), r.body());
+                JsonNode answer = JSON.readTree(r.body());
+                DistilledClassifier.Prediction expected = classifier.classify(List.of(TEXTS.get(i % TEXTS.size()))).get(0);
+                for (String label : classifier.labels()) {
+                    assertEquals(expected.probabilities().get(label), answer.get("probabilities").get(label).asDouble(), 1e-5);
+                }
+            }
+        }
+    }
+
+    /**
+     * Answers are sent without waiting for the client's delayed acknowledgement: the JDK's server writes the headers and
+     * the body apart, and without TCP_NODELAY every answer waited about 40 ms for the client to acknowledge the headers
+     * (Nagle's algorithm against delayed ACKs). A request to the tiny model takes a few milliseconds, so the median of
+     * sequential requests stays far below 40 ms unless the stall is back.
+     */
+    @Test
+    void answersDoNotWaitForTheClientsDelayedAcknowledgement() throws Exception {
+        String body = JSON.createObjectNode().put("text", TEXTS.get(0)).toString();
+        client.send(post(body), HttpResponse.BodyHandlers.ofString()); // warm
+        long[] ms = new long[21];
+        for (int i = 0; i < ms.length; i++) {
+            long start = System.nanoTime();
+            HttpResponse<String> r = client.send(post(body), HttpResponse.BodyHandlers.ofString());
+            ms[i] = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(200, r.statusCode(), r.body());
+        }
+        java.util.Arrays.sort(ms);
+        assertTrue(ms[ms.length / 2] < 30, "median request " + ms[ms.length / 2] + " ms: " + java.util.Arrays.toString(ms));
+    }
+
+    @Test
+    void theLoadClientMeasuresWindowsAndRefusesErrorAnswers() throws Exception {
+        LoadClient.Window w = new LoadClient(uri(service, "/classify")).window(2, 0.3);
+        assertTrue(w.requests() > 0 && w.requestsPerSecond() > 0, w.toString());
+        assertTrue(w.p50Ms() > 0 && w.p50Ms() <= w.p99Ms(), w.toString());
+        assertEquals("2 (1..3)", LoadClient.summary(new double[] {3, 1, 2}, "%.0f"));
+        IOException e = assertThrows(IOException.class, () -> new LoadClient(uri(service, "/nowhere")).window(1, 0.1));
+        assertTrue(e.getMessage().contains("answered 404"), e.getMessage());
+    }
+
+    @Test
+    void enginesAreReadInAnyCaseAndAnUnknownOneIsNamed() {
+        assertEquals(DistilledClassifier.Engine.ONNX_RUNTIME, ClassifierService.engine("onnx_runtime"));
+        assertEquals(DistilledClassifier.Engine.KD4J, ClassifierService.engine("KD4J"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClassifierService.engine("tensorflow"));
+        assertEquals("engine: expected one of kd4j, onnx_runtime, found 'tensorflow'", e.getMessage());
+    }
+
     @Test
     void malformedBodiesAre400WithAMessage() throws Exception {
         HttpResponse<String> notJson = client.send(post("{\"text\": \"unterminated"), HttpResponse.BodyHandlers.ofString());
