@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -54,6 +56,12 @@ import org.kd4j.run.RunDirectory;
  * <p><b>Native build.</b> {@link #load} chooses the nd4j-native build for this CPU ({@link org.kd4j.util.NativeBuild})
  * unless ND4J was started before or the application chose one itself; loading the class does nothing of the kind.
  *
+ * <p><b>Coalescing.</b> With {@link Options#withCoalescing} on kd4j's engine, calls of one batch that wait for a
+ * worker at the same time run together as one batch (up to {@link Options#batchSize()} rows): a free worker takes the
+ * oldest waiting calls, so a lone call runs at once and only calls that would have queued anyway are joined. kd4j's
+ * forward pass costs much the same for a few rows as for one, so concurrent callers of single sentences gain
+ * throughput; a row's probabilities may differ from a call of its own by float rounding.
+ *
  * <p>Models that cannot be replicated (graphs imported by the generic ONNX importer) run one batch at a time.
  *
  * <p><b>Engine.</b> With {@link Engine#ONNX_RUNTIME} ({@link Options#withEngine}) one shared ONNX Runtime session on
@@ -91,8 +99,14 @@ public final class DistilledClassifier implements AutoCloseable {
      * @param batchSize most examples per forward pass; larger calls are split into batches of similar lengths
      * @param engine    what runs the model (default: {@link Engine#KD4J}); with ONNX Runtime each session run gets the
      *                  cores divided by the workers as its intra-op threads (at least one)
+     * @param coalescing on kd4j's engine, whether calls of one batch that wait for a worker at the same time are run
+     *                  together as one batch of up to {@code batchSize} rows (default: off). A forward pass on kd4j's
+     *                  engine costs much the same for a few rows as for one, so under concurrent callers this raises the
+     *                  throughput; a row's probabilities may then differ from a call of its own by float rounding (it
+     *                  is padded with the others' rows). Not available on ONNX Runtime, whose runs cost in proportion
+     *                  to their rows and where a call of one batch runs on the caller's own thread.
      */
-    public record Options(int workers, int batchSize, Engine engine) {
+    public record Options(int workers, int batchSize, Engine engine, boolean coalescing) {
         public Options {
             if (workers < 1 || workers > 256) {
                 throw new IllegalArgumentException("workers: expected 1..256, found " + workers);
@@ -104,9 +118,18 @@ public final class DistilledClassifier implements AutoCloseable {
                 throw new IllegalArgumentException("engine: expected one of " + java.util.Arrays.toString(Engine.values())
                         + ", found null");
             }
+            if (coalescing && engine != Engine.KD4J) {
+                throw new IllegalArgumentException("coalescing: runs calls together on kd4j's engine only, found engine "
+                        + engine + " (on ONNX Runtime a call of one batch runs on the caller's thread)");
+            }
         }
 
-        /** kd4j's own engine. */
+        /** Without coalescing. */
+        public Options(int workers, int batchSize, Engine engine) {
+            this(workers, batchSize, engine, false);
+        }
+
+        /** kd4j's own engine, without coalescing. */
         public Options(int workers, int batchSize) {
             this(workers, batchSize, Engine.KD4J);
         }
@@ -117,15 +140,20 @@ public final class DistilledClassifier implements AutoCloseable {
         }
 
         public Options withWorkers(int n) {
-            return new Options(n, batchSize, engine);
+            return new Options(n, batchSize, engine, coalescing);
         }
 
         public Options withBatchSize(int n) {
-            return new Options(workers, n, engine);
+            return new Options(workers, n, engine, coalescing);
         }
 
         public Options withEngine(Engine e) {
-            return new Options(workers, batchSize, e);
+            return new Options(workers, batchSize, e, coalescing);
+        }
+
+        /** With calls of one batch run together when they wait at the same time (kd4j's engine only). */
+        public Options withCoalescing(boolean on) {
+            return new Options(workers, batchSize, engine, on);
         }
 
         /** ONNX Runtime's intra-op threads a session run: the cores divided by the workers, at least one. */
@@ -169,7 +197,21 @@ public final class DistilledClassifier implements AutoCloseable {
     /** ONNX Runtime runs in flight now, and the most there ever were (for tests). */
     private final AtomicInteger runsInFlight = new AtomicInteger();
     private final AtomicInteger mostRunsInFlight = new AtomicInteger();
+    /** With coalescing: calls of one batch waiting for a worker, oldest first. */
+    private final ConcurrentLinkedQueue<Waiting> waiting = new ConcurrentLinkedQueue<>();
+    /** The most calls ever run together in one forward pass (for tests; 1 without coalescing). */
+    private final AtomicInteger mostCallsCoalesced = new AtomicInteger();
     private volatile boolean closed;
+
+    /** A call of one batch waiting to be run, alone or with others (identity, not value, in the queue). */
+    private static final class Waiting {
+        final EncodedDataset rows;
+        final CompletableFuture<float[][]> logits = new CompletableFuture<>();
+
+        Waiting(EncodedDataset rows) {
+            this.rows = rows;
+        }
+    }
 
     /**
      * @param onnx the model's ONNX bytes when the engine is ONNX Runtime and they are at hand (an exported file); null
@@ -367,6 +409,9 @@ public final class DistilledClassifier implements AutoCloseable {
             place(out, order.get(0), onCallerThread(Batch.of(data, order.get(0), 0, tokenizer.padId())));
             return out;
         }
+        if (options.coalescing() && order.size() == 1) {
+            return coalesced(data);
+        }
         List<Future<float[][]>> parts = new ArrayList<>(order.size());
         for (int[] indices : order) {
             parts.add(submit(Batch.of(data, indices, 0, tokenizer.padId())));
@@ -375,6 +420,87 @@ public final class DistilledClassifier implements AutoCloseable {
             place(out, order.get(p), await(parts.get(p)));
         }
         return out;
+    }
+
+    /**
+     * A call of one batch with coalescing: it waits in {@link #waiting} and a worker runs it, with the calls waiting
+     * beside it, as one batch. Its rows come back in data order.
+     */
+    private float[][] coalesced(EncodedDataset data) {
+        checkOpen();
+        Waiting call = new Waiting(data);
+        waiting.add(call);
+        try {
+            workers.execute(this::runWaiting);
+        } catch (RejectedExecutionException e) {
+            if (waiting.remove(call)) {
+                throw new IllegalStateException(source + ": the classifier is closed", e);
+            } // else a worker still running has taken it: its answer comes
+        }
+        try {
+            return call.logits.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            waiting.remove(call);
+            throw new IllegalStateException("interrupted while waiting for the model", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException("the model failed", cause);
+        }
+    }
+
+    /**
+     * On a worker: takes the oldest waiting calls, as many as fit in {@link Options#batchSize()} rows (the first always),
+     * runs them as one batch padded to its longest row, and hands each call its rows. Every call queues one such task,
+     * so a task may find its call taken by another and nothing left to do.
+     */
+    private void runWaiting() {
+        List<Waiting> taken = new ArrayList<>();
+        int rows = 0;
+        for (Waiting next; (next = waiting.peek()) != null; ) {
+            if (!taken.isEmpty() && rows + next.rows.size() > options.batchSize()) {
+                break;
+            }
+            if (waiting.remove(next)) { // another worker may have taken it since the peek
+                taken.add(next);
+                rows += next.rows.size();
+            }
+        }
+        if (taken.isEmpty()) {
+            return;
+        }
+        mostCallsCoalesced.accumulateAndGet(taken.size(), Math::max);
+        try {
+            EncodedDataset all = taken.get(0).rows;
+            for (int i = 1; i < taken.size(); i++) {
+                all = all.concat(taken.get(i).rows);
+            }
+            int[] indices = java.util.stream.IntStream.range(0, all.size()).toArray();
+            float[][] logits = runOnWorker(Batch.of(all, indices, 0, tokenizer.padId()));
+            int from = 0;
+            for (Waiting call : taken) {
+                call.logits.complete(java.util.Arrays.copyOfRange(logits, from, from + call.rows.size()));
+                from += call.rows.size();
+            }
+        } catch (RuntimeException | Error e) {
+            taken.forEach(call -> call.logits.completeExceptionally(e));
+        }
+    }
+
+    /** The most calls ever run together in one forward pass (for tests). */
+    int mostCallsCoalesced() {
+        return mostCallsCoalesced.get();
+    }
+
+    /** Tasks waiting for a worker (for tests). */
+    int queuedTasks() {
+        return workers.getQueue().size();
     }
 
     /** Puts a batch's rows back at their examples' places in {@code out}. */
@@ -446,14 +572,17 @@ public final class DistilledClassifier implements AutoCloseable {
             if (ort != null) {
                 return workers.submit(() -> onWorker(batch));
             }
-            return workers.submit(() -> {
-                TextClassifier m = workerModel.get();
-                return m.outputs(batch, ClassifierGraph.LOGITS).get(ClassifierGraph.LOGITS)
-                        .castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).toFloatMatrix();
-            });
+            return workers.submit(() -> runOnWorker(batch));
         } catch (RejectedExecutionException e) {
             throw new IllegalStateException(source + ": the classifier is closed", e);
         }
+    }
+
+    /** kd4j's engine on this worker thread's model. */
+    private float[][] runOnWorker(Batch batch) {
+        TextClassifier m = workerModel.get();
+        return m.outputs(batch, ClassifierGraph.LOGITS).get(ClassifierGraph.LOGITS)
+                .castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).toFloatMatrix();
     }
 
     private static float[][] await(Future<float[][]> part) {
@@ -524,6 +653,10 @@ public final class DistilledClassifier implements AutoCloseable {
         } catch (InterruptedException e) {
             workers.shutdownNow();
             Thread.currentThread().interrupt();
+        }
+        // calls whose tasks shutdownNow() dropped (after a worker hung): answer them rather than leave them waiting
+        for (Waiting call; (call = waiting.poll()) != null; ) {
+            call.logits.completeExceptionally(new IllegalStateException(source + ": the classifier was closed before the call ran"));
         }
         synchronized (workerModels) {
             for (TextClassifier m : workerModels) {

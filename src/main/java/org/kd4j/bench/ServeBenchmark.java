@@ -232,7 +232,8 @@ public final class ServeBenchmark {
             @Override
             public String name() {
                 DistilledClassifier.Options o = classifier.options();
-                return o.engine() == DistilledClassifier.Engine.KD4J ? "kd4j (" + o.workers() + " workers)"
+                return o.engine() == DistilledClassifier.Engine.KD4J ? "kd4j (" + o.workers() + " workers"
+                        + (o.coalescing() ? ", coalescing up to " + o.batchSize() + " rows)" : ")")
                         : "DistilledClassifier (" + o.workers() + " workers) on " + classifier.engineRuntime();
             }
 

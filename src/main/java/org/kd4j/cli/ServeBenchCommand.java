@@ -69,6 +69,10 @@ final class ServeBenchCommand implements Callable<Integer> {
                     + " batching, hand-off) over the bare session's.")
     DistilledClassifier.Engine engine;
 
+    @Option(names = "--coalescing", description = "On kd4j's engine, run calls that wait for a worker at the same time"
+            + " together as one batch (DistilledClassifier.Options.withCoalescing).")
+    boolean coalescing;
+
     @Option(names = "--threads", defaultValue = "1", paramLabel = "<n>",
             description = "Threads inside each op, for ND4J and for each ONNX Runtime session run (default: ${DEFAULT-VALUE}).")
     int threads;
@@ -80,8 +84,11 @@ final class ServeBenchCommand implements Callable<Integer> {
             throw new KdException("expected --requests, --runs, --threads, --batch-sizes and --callers >= 1, --workers >= 0"
                     + " and --throughput-seconds in 0..600");
         }
+        if (coalescing && engine != DistilledClassifier.Engine.KD4J) {
+            throw new KdException("--coalescing: runs calls together on kd4j's engine only, found --engine " + engine);
+        }
         Nd4jProcess.threadsPerOp(threads);
-        DistilledClassifier.Options options = DistilledClassifier.Options.defaults().withEngine(engine);
+        DistilledClassifier.Options options = DistilledClassifier.Options.defaults().withEngine(engine).withCoalescing(coalescing);
         if (workers > 0) {
             options = options.withWorkers(workers);
         }

@@ -1,6 +1,7 @@
 package org.kd4j.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -198,6 +199,67 @@ class DistilledClassifierTest {
         assertEquals(List.of(), workerThreads(ort));
         IllegalStateException closed = assertThrows(IllegalStateException.class, () -> ort.classify(List.of("one")));
         assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
+    }
+
+    /**
+     * Coalescing: single-sentence calls that wait for the one worker at the same time run together, at most a batch's
+     * rows at a time, and each caller gets its own rows' answers. The worker is first kept busy by a call of many small
+     * batches, so the callers' calls are all waiting when it comes to them.
+     */
+    @Test
+    void coalescedCallsRunTogetherAndEachGetsItsOwnAnswers() throws Exception {
+        List<DistilledClassifier.Prediction> expected;
+        try (DistilledClassifier alone = DistilledClassifier.load(run)) {
+            expected = alone.classify(TEXTS);
+            assertEquals(0, alone.mostCallsCoalesced(), "no coalescing unless asked");
+        }
+        DistilledClassifier classifier = DistilledClassifier.load(run, DistilledClassifier.Options.defaults().withWorkers(1)
+                .withBatchSize(4).withCoalescing(true));
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        try {
+            List<String> many = new ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                many.add(TEXTS.get(i % TEXTS.size()));
+            }
+            Future<List<DistilledClassifier.Prediction>> busy = callers.submit(() -> classifier.classify(many)); // 500 batches
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (classifier.queuedTasks() < 100 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertTrue(classifier.queuedTasks() >= 100, "the worker has batches queued: " + classifier.queuedTasks());
+            List<Future<List<DistilledClassifier.Prediction>>> futures = new ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                String text = TEXTS.get(i % TEXTS.size());
+                futures.add(callers.submit(() -> classifier.classify(List.of(text))));
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                assertClose(expected.subList(i % TEXTS.size(), i % TEXTS.size() + 1), futures.get(i).get());
+            }
+            List<DistilledClassifier.Prediction> all = busy.get();
+            for (int i = 0; i < many.size(); i += 97) {
+                assertClose(expected.subList(i % TEXTS.size(), i % TEXTS.size() + 1), all.subList(i, i + 1));
+            }
+            int most = classifier.mostCallsCoalesced();
+            assertTrue(most >= 2 && most <= 4, "calls run together: " + most + ", expected 2..4 (a batch of 4 rows)");
+        } finally {
+            callers.shutdown();
+            classifier.close();
+        }
+        IllegalStateException closed = assertThrows(IllegalStateException.class, () -> classifier.classify(List.of("one")));
+        assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
+    }
+
+    @Test
+    void coalescingIsForKd4jsEngineOnly() {
+        DistilledClassifier.Options on = DistilledClassifier.Options.defaults().withBatchSize(8).withCoalescing(true);
+        assertTrue(on.coalescing());
+        assertEquals(8, on.batchSize());
+        assertEquals(on, on.withWorkers(3).withWorkers(on.workers()));
+        assertFalse(new DistilledClassifier.Options(2, 32, DistilledClassifier.Engine.KD4J).coalescing());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> on.withEngine(DistilledClassifier.Engine.ONNX_RUNTIME));
+        assertEquals("coalescing: runs calls together on kd4j's engine only, found engine ONNX_RUNTIME (on ONNX Runtime a"
+                + " call of one batch runs on the caller's thread)", e.getMessage());
     }
 
     @Test

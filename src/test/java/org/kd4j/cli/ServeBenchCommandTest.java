@@ -67,6 +67,16 @@ class ServeBenchCommandTest {
     }
 
     @Test
+    void coalescingOnKd4jsEngineIsNamedAndRefusedOnOnnxRuntime(@TempDir Path dir) throws IOException {
+        CliRunner r = serve(dir, "--batch-sizes", "1", "--callers", "4", "--workers", "1", "--coalescing");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("kd4j: kd4j (1 workers, coalescing up to 32 rows)"), r.out());
+        CliRunner ort = serve(dir.resolve("ort"), "--engine", "onnx_runtime", "--coalescing");
+        assertTrue(ort.exitCode() != 0, ort.out());
+        assertTrue(ort.err().contains("--coalescing: runs calls together on kd4j's engine only, found --engine ONNX_RUNTIME"), ort.err());
+    }
+
+    @Test
     void anUnknownEngineIsAUsageError(@TempDir Path dir) {
         CliRunner r = CliRunner.run("bench", "serve", "--model", dir.toString(), "--engine", "tensorflow");
         assertEquals(Main.EXIT_USAGE, r.exitCode(), r.err());

@@ -244,11 +244,12 @@ public final class ClassifierService implements AutoCloseable {
      * worker is a permit to run the session (each request runs it on its own thread), so every request thread gets
      * one: with fewer, requests beyond the workers wait for a permit, and on 2 cores 8 callers got 0.82-0.90 of a bare
      * session's throughput with 2 workers against 0.98-1.06 with 8 ({@code bench serve}, docs/performance.md). On
-     * kd4j's engine, the defaults (one worker, with its replica of the graph, per core).
+     * kd4j's engine, one worker (with its replica of the graph) per core, with coalescing: requests that wait for a
+     * worker at the same time run as one batch, which doubled {@code bench serve}'s throughput under 8 callers.
      */
     public static DistilledClassifier.Options options(DistilledClassifier.Engine engine, Config config) {
         DistilledClassifier.Options defaults = DistilledClassifier.Options.defaults().withEngine(engine);
-        return engine == DistilledClassifier.Engine.ONNX_RUNTIME ? defaults.withWorkers(config.threads()) : defaults;
+        return engine == DistilledClassifier.Engine.ONNX_RUNTIME ? defaults.withWorkers(config.threads()) : defaults.withCoalescing(true);
     }
 
     /** An engine by its name in any case ({@code kd4j}, {@code onnx_runtime}). */

@@ -102,7 +102,7 @@ class ClassifierServiceTest {
         DistilledClassifier.Options options = ClassifierService.options(DistilledClassifier.Engine.ONNX_RUNTIME, config);
         assertEquals(3, options.workers());
         assertEquals(DistilledClassifier.Engine.ONNX_RUNTIME, options.engine());
-        assertEquals(DistilledClassifier.Options.defaults(), ClassifierService.options(DistilledClassifier.Engine.KD4J, config));
+        assertEquals(DistilledClassifier.Options.defaults().withCoalescing(true), ClassifierService.options(DistilledClassifier.Engine.KD4J, config));
         try (DistilledClassifier onOrt = DistilledClassifier.load(root.resolve("run"), options);
              ClassifierService ort = ClassifierService.start(onOrt, config)) {
             List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
