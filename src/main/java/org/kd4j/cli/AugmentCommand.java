@@ -2,7 +2,6 @@ package org.kd4j.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,6 +83,7 @@ final class AugmentCommand implements Callable<Integer> {
         if (task == null && configOptions.config == null) {
             throw new KdException("--task is required (or --config with a preset that names the task)");
         }
+        requireWritableFolder(out);
         List<String> overrides = new ArrayList<>();
         if (task != null) {
             overrides.add("task=" + GlueTask.parse(task).displayName());
@@ -103,11 +103,24 @@ final class AugmentCommand implements Callable<Integer> {
             summary = Augmentation.writeFile(Path.of(config.data().dir()), t, config.data().onBadRow(), settings,
                     PosTagger.english(), out, listener);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+            throw new KdException("--out: cannot write " + out + ": " + e, e);
         }
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.println(out + ": " + summary.describe());
         stdout.flush();
         return Main.EXIT_OK;
+    }
+
+    /** The folder that will hold {@code file} exists (made if missing) and is writable, before any work starts. */
+    private static void requireWritableFolder(Path file) {
+        Path folder = file.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new KdException("--out: cannot make the folder " + folder + " for " + file + ": " + e, e);
+        }
+        if (!Files.isWritable(folder)) {
+            throw new KdException("--out: the folder " + folder + " is not writable");
+        }
     }
 }

@@ -2,7 +2,6 @@ package org.kd4j.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,7 +107,7 @@ final class ExportCommand implements Callable<Integer> {
             try {
                 AtomicFiles.write(onnx, bytes);
             } catch (IOException e) {
-                throw new UncheckedIOException("writing " + onnx, e);
+                throw new KdException("--onnx: cannot write " + onnx + ": " + e, e);
             }
             student.tokenizer().writeTokenizerJson(tokenizer, meta.maxLength());
             out.printf(Locale.ROOT, "wrote %s (opset %d, %,d bytes) and %s%n", onnx, version.version(), bytes.length, tokenizer);

@@ -73,19 +73,25 @@ public final class Main implements Callable<Integer> {
         return cl;
     }
 
-    private static int handleException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+    static int handleException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
         String memory = memoryProblem(ex);
         if (memory != null) {
             return reportMemory(ex, memory, err, verbosity(cl));
         }
         boolean input = ex instanceof KdException;
-        err.println("error: " + (input ? ex.getMessage() : ex.toString()));
-        if (verbosity(cl) > 0 || !input) {
+        int verbosity = verbosity(cl);
+        err.println("error: " + (input ? ex.getMessage() : ex + internalHint(verbosity)));
+        if (verbosity > 0) {
             ex.printStackTrace(err);
         }
         err.flush();
         return input ? EXIT_INPUT : EXIT_INTERNAL;
+    }
+
+    /** What follows an internal error's line: where its stack trace is (with -v: below). */
+    private static String internalHint(int verbosity) {
+        return verbosity > 0 ? " (an internal error; its stack trace follows)" : " (an internal error; -v prints its stack trace)";
     }
 
     /**
@@ -140,7 +146,7 @@ public final class Main implements Callable<Integer> {
     }
 
     private static int internal(Throwable t, PrintWriter err, int verbosity) {
-        err.println("error: " + t);
+        err.println("error: " + t + internalHint(verbosity));
         if (verbosity > 0) {
             t.printStackTrace(err);
         }

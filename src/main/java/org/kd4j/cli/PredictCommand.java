@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -74,7 +73,7 @@ final class PredictCommand implements Callable<Integer> {
             } catch (CharacterCodingException e) {
                 throw new KdException("stdin line " + (lineNo + 1) + ": not valid UTF-8", e);
             } catch (IOException e) {
-                throw new UncheckedIOException("reading stdin", e);
+                throw new KdException("stdin: cannot be read after line " + lineNo + ": " + e, e);
             }
             write(out, classifier, chunk);
             out.flush();

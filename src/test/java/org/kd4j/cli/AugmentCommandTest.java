@@ -53,6 +53,19 @@ class AugmentCommandTest {
         assertNotEquals(new String(first), Files.readString(out));
     }
 
+    /** An --out whose folder cannot be made is one line naming it, before the tagging starts, with no stack trace. */
+    @Test
+    void anOutputFolderThatCannotBeMadeIsOneLine() throws IOException {
+        Path data = data();
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        Path out = file.resolve("sub/transfer.txt");
+        CliRunner r = CliRunner.run("augment", "--task", "SST-2", "--data-dir", data.toString(), "--out", out.toString(), "--no-progress");
+        assertEquals(Main.EXIT_INPUT, r.exitCode(), r.err());
+        assertTrue(r.err().startsWith("error: --out: cannot make the folder " + file.resolve("sub") + " for " + out), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"header-only-train", "zero-byte-train", "missing-train", "missing-dev", "--p-mask=1.5",
             "--p-pos=-0.1", "--p-ngram=2", "--factor=0", "--p-mask=0.6 --p-pos=0.6", "--max-ngram=0"})

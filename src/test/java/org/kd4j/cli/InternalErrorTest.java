@@ -1,0 +1,44 @@
+package org.kd4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import org.kd4j.KdException;
+import picocli.CommandLine;
+
+/** Every failure reaches the user as one line; the stack trace only with {@code -v}, internal errors included. */
+class InternalErrorTest {
+
+    private static String report(Exception e, int[] code, String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err, true));
+        CommandLine.ParseResult parsed = cl.parseArgs(args);
+        code[0] = Main.handleException(e, cl, parsed);
+        return err.toString();
+    }
+
+    @Test
+    void anInternalErrorIsOneLineWithAHintAndItsTraceOnlyWithVerbose() {
+        int[] code = new int[1];
+        String quiet = report(new IllegalStateException("a bug"), code, "data", "stats");
+        assertEquals(Main.EXIT_INTERNAL, code[0]);
+        assertEquals("error: java.lang.IllegalStateException: a bug (an internal error; -v prints its stack trace)", quiet.strip());
+        String verbose = report(new IllegalStateException("a bug"), code, "-v", "data", "stats");
+        assertTrue(verbose.startsWith("error: java.lang.IllegalStateException: a bug (an internal error; its stack trace follows)"), verbose);
+        assertTrue(verbose.contains("\tat "), verbose);
+    }
+
+    @Test
+    void anInputErrorIsItsMessageAlone() {
+        int[] code = new int[1];
+        String quiet = report(new KdException("x.yaml: no such file"), code, "data", "stats");
+        assertEquals(Main.EXIT_INPUT, code[0]);
+        assertEquals("error: x.yaml: no such file", quiet.strip());
+        assertFalse(quiet.contains("\tat "));
+    }
+}
