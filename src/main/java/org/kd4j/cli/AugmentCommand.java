@@ -77,13 +77,10 @@ final class AugmentCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AugmentSettings settings = new AugmentSettings(factor, pMask, pPos, pNgram, maxNgram, seed, maskToken);
-        if (Files.isDirectory(out)) {
-            throw new KdException("--out: " + out + " is a folder; expected the path of the transfer file to write");
-        }
         if (task == null && configOptions.config == null) {
             throw new KdException("--task is required (or --config with a preset that names the task)");
         }
-        requireWritableFolder(out);
+        OutputFiles.requireWritable("--out", out);
         List<String> overrides = new ArrayList<>();
         if (task != null) {
             overrides.add("task=" + GlueTask.parse(task).displayName());
@@ -109,18 +106,5 @@ final class AugmentCommand implements Callable<Integer> {
         stdout.println(out + ": " + summary.describe());
         stdout.flush();
         return Main.EXIT_OK;
-    }
-
-    /** The folder that will hold {@code file} exists (made if missing) and is writable, before any work starts. */
-    private static void requireWritableFolder(Path file) {
-        Path folder = file.toAbsolutePath().getParent();
-        try {
-            Files.createDirectories(folder);
-        } catch (IOException e) {
-            throw new KdException("--out: cannot make the folder " + folder + " for " + file + ": " + e, e);
-        }
-        if (!Files.isWritable(folder)) {
-            throw new KdException("--out: the folder " + folder + " is not writable");
-        }
     }
 }

@@ -74,6 +74,7 @@ final class ExportCommand implements Callable<Integer> {
         if (!java.nio.file.Files.isDirectory(model)) {
             throw new KdException(model + ": expected a run directory (written by 'distill')");
         }
+        OutputFiles.requireWritable("--onnx", onnx);
         PrintWriter out = spec.commandLine().getOut();
         try (DistilledClassifier student = DistilledClassifier.load(model)) {
             TextClassifier nativeModel = student.model();

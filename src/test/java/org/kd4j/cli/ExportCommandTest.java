@@ -122,6 +122,19 @@ class ExportCommandTest {
     }
 
     @Test
+    void anOnnxPathWhoseFolderCannotBeMadeIsRefusedBeforeTheExport() throws IOException {
+        Path run = root.resolve("run-badpath");
+        TinyRuns.write(run, ModelConfig.of(ModelType.CNN, 1, 8, 1, 4, 32, Pooling.MEAN), GlueTask.SST2, 20, 7);
+        Path file = Files.writeString(root.resolve("a-file"), "x");
+        Path onnx = file.resolve("model.onnx");
+        CliRunner r = CliRunner.run("export", "--model", run.toString(), "--onnx", onnx.toString());
+        assertEquals(1, r.exitCode(), r.err());
+        assertEquals("error: --onnx: cannot make the folder " + file + " for " + onnx + ": " + file + " is not a folder",
+                r.err().strip());
+        assertEquals("", r.out(), "refused before the export and its checks");
+    }
+
+    @Test
     void withoutDevDataNothingIsWritten() throws IOException {
         Path run = root.resolve("run-nodata");
         TinyRuns.write(run, ModelConfig.of(ModelType.CNN, 1, 8, 1, 4, 32, Pooling.MEAN), GlueTask.SST2, 20, 7);
