@@ -80,13 +80,22 @@ public final class Main implements Callable<Integer> {
             return reportMemory(ex, memory, err, verbosity(cl));
         }
         boolean input = ex instanceof KdException;
+        // a file that cannot be read or written (its message names it) is the user's to mend, like bad input
+        boolean files = ex instanceof java.io.UncheckedIOException;
         int verbosity = verbosity(cl);
-        err.println("error: " + (input ? ex.getMessage() : ex + internalHint(verbosity)));
+        err.println("error: " + (input ? ex.getMessage() : files ? fileProblem((java.io.UncheckedIOException) ex)
+                : ex + internalHint(verbosity)));
         if (verbosity > 0) {
             ex.printStackTrace(err);
         }
         err.flush();
-        return input ? EXIT_INPUT : EXIT_INTERNAL;
+        return input || files ? EXIT_INPUT : EXIT_INTERNAL;
+    }
+
+    /** "what was being done with which file: the I/O exception's kind and message", e.g. {@code writing x: NoSuchFileException: /a}. */
+    static String fileProblem(java.io.UncheckedIOException e) {
+        java.io.IOException cause = e.getCause();
+        return e.getMessage() + ": " + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
     }
 
     /** What follows an internal error's line: where its stack trace is (with -v: below). */

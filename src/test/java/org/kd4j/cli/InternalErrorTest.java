@@ -34,6 +34,15 @@ class InternalErrorTest {
     }
 
     @Test
+    void aFileThatCannotBeWrittenIsAnInputErrorNamingItAndWhy() {
+        int[] code = new int[1];
+        String quiet = report(new java.io.UncheckedIOException("preparing run directory /proc/x/run",
+                new java.nio.file.NoSuchFileException("/proc/x")), code, "data", "stats");
+        assertEquals(Main.EXIT_INPUT, code[0]);
+        assertEquals("error: preparing run directory /proc/x/run: NoSuchFileException: /proc/x", quiet.strip());
+    }
+
+    @Test
     void anInputErrorIsItsMessageAlone() {
         int[] code = new int[1];
         String quiet = report(new KdException("x.yaml: no such file"), code, "data", "stats");
