@@ -18,6 +18,11 @@ public final class SparkSessions {
     /** The master when none is given: the same command runs on a laptop. */
     public static final String DEFAULT_MASTER = "local[*]";
 
+    /** The master URLs Spark 4 accepts (its SparkContext logs a stack trace for any other before it fails). */
+    private static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
+            "local(\\[(\\*|[1-9]\\d*)(,[1-9]\\d*)?])?|local-cluster\\[[1-9]\\d*,\\s*[1-9]\\d*,\\s*[1-9]\\d*]|yarn"
+                    + "|(spark|k8s)://\\S+");
+
     private SparkSessions() {}
 
     /** A session on {@value #DEFAULT_MASTER}. */
@@ -34,6 +39,10 @@ public final class SparkSessions {
     public static SparkSession start(String master, Map<String, String> settings) {
         if (master == null || master.isBlank()) {
             throw new KdException("spark master: empty (expected e.g. " + DEFAULT_MASTER + ", local[2], spark://host:7077, yarn)");
+        }
+        if (!MASTER.matcher(master).matches()) {
+            throw new KdException("spark master '" + master + "': expected local, local[N], local[*], local[N,F] (F attempts a"
+                    + " task), local-cluster[N,C,M], spark://host:port, yarn or k8s://host:port");
         }
         Optional<SparkSession> running = Optional.ofNullable(SparkSession.getDefaultSession().getOrElse(() -> null));
         if (running.isPresent() && !running.get().sparkContext().master().equals(master)) {

@@ -110,6 +110,14 @@ class SparkScoringTest {
     }
 
     @Test
+    void aMasterSparkCannotParseIsRefusedBeforeSparkStarts() {
+        for (String bad : new String[] {"bogus[2]", "local[0]", "local[two]", "spark:/host"}) {
+            KdException e = assertThrows(KdException.class, () -> SparkSessions.start(bad, Map.of()));
+            assertTrue(e.getMessage().startsWith("spark master '" + bad + "': expected local, local[N]"), e.getMessage());
+        }
+    }
+
+    @Test
     void aSessionOnAnotherMasterIsRefused() {
         KdException e = assertThrows(KdException.class, () -> SparkSessions.start("local[3]", Map.of()));
         assertEquals("spark master local[3]: a session on local[2] is already running in this JVM; stop it first", e.getMessage());
