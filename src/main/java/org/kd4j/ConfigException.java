@@ -23,9 +23,9 @@ public class ConfigException extends KdException {
         return new ConfigException(key, problem, key + " " + problem);
     }
 
-    /** A value of the right type that is still not acceptable. */
+    /** A value of the right type that is still not acceptable, or a missing one ({@code value} null). */
     public static ConfigException invalid(String key, Object value, String expected) {
-        String problem = "= '" + value + "' is not valid; expected " + expected;
+        String problem = value == null ? "is missing; expected " + expected : "= '" + value + "' is not valid; expected " + expected;
         return new ConfigException(key, problem, key + " " + problem);
     }
 

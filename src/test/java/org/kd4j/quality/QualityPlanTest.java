@@ -458,7 +458,7 @@ class QualityPlanTest {
         Path plan = tinyPlan(dir);
         String text = Files.readString(plan);
         assertRefused(dir, text.replace("seeds: [1, 2]", "seeds: [1, 2]\nrepeats: 3"), "unknown key 'repeats'");
-        assertRefused(dir, text.replace("results_dir:", "resultz_dir:"), "results_dir = 'null' is not valid");
+        assertRefused(dir, text.replace("results_dir:", "resultz_dir:"), "results_dir is missing; expected");
         assertRefused(dir, text.replace("max_length: 24,", "max_length: 24, colour: red,"), "unknown key 'data.colour'");
         assertRefused(dir, text.replace("[uniform, confidence, teacher_loss]", "[uniform, fixed]"), "weightings = 'fixed' is not valid");
         assertRefused(dir, text.replace("[uniform, confidence, teacher_loss]", "[uniform, loud]"), "'loud'");
@@ -529,7 +529,7 @@ class QualityPlanTest {
         assertRefused(dir, text.replace("students: [s1]", "students: [s3]"),
                 "methods[hid].students = 's3' is not valid; expected students of the plan (s1, s2)");
         assertRefused(dir, text.replace("students: [s1]", "tasks: [RTE]"), "methods[hid].tasks = 'RTE' is not valid");
-        assertRefused(dir, text.replace("method_weighting: uniform\n", ""), "method_weighting = 'null' is not valid");
+        assertRefused(dir, text.replace("method_weighting: uniform\n", ""), "method_weighting is missing; expected");
         assertRefused(dir, text.replace("weightings: [uniform, confidence, teacher_loss]", "weightings: [confidence]"),
                 "method_weighting = 'uniform' is not valid; expected one of the plan's ensemble weightings (confidence)");
         assertRefused(dir, text.replace("name: hid", "name: aug"), "methods = 'aug' is not valid; expected unique method names");
