@@ -438,20 +438,10 @@ public final class DistilledClassifier implements AutoCloseable {
             } // else a worker still running has taken it: its answer comes
         }
         try {
-            return call.logits.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            waiting.remove(call);
-            throw new IllegalStateException("interrupted while waiting for the model", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException("the model failed", cause);
+            return await(call.logits);
+        } catch (IllegalStateException e) {
+            waiting.remove(call); // interrupted: no worker runs it now (a call that failed is no longer waiting)
+            throw e;
         }
     }
 
