@@ -199,7 +199,7 @@ public final class DistilledClassifier implements AutoCloseable {
     private final AtomicInteger mostRunsInFlight = new AtomicInteger();
     /** With coalescing: calls of one batch waiting for a worker, oldest first. */
     private final ConcurrentLinkedQueue<Waiting> waiting = new ConcurrentLinkedQueue<>();
-    /** The most calls ever run together in one forward pass (for tests; 1 without coalescing). */
+    /** The most calls ever run together in one forward pass (for tests; 0 without coalescing). */
     private final AtomicInteger mostCallsCoalesced = new AtomicInteger();
     private volatile boolean closed;
 
