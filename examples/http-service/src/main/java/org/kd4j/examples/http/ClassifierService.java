@@ -259,7 +259,9 @@ public final class ClassifierService implements AutoCloseable {
                 return e;
             }
         }
-        throw new IllegalArgumentException("engine: expected one of kd4j, onnx_runtime, found '" + name + "'");
+        throw new IllegalArgumentException("engine: expected one of " + java.util.Arrays.stream(DistilledClassifier.Engine.values())
+                .map(e -> e.name().toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.joining(", "))
+                + ", found '" + name + "'");
     }
 
     /**
