@@ -21,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class EvaluateCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
-    @picocli.CommandLine.Mixin ThreadsOption threadsOption;
+    @picocli.CommandLine.Mixin InferenceOptions inference;
 
     @Option(names = "--model", required = true,
             description = "Run directory (written by 'distill') or exported model.onnx ('export', tokenizer.json beside it).")
@@ -43,9 +43,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        threadsOption.apply(org.kd4j.util.Parallelism.defaults()); // threads per op, for the process
-        try (DistilledClassifier classifier = DistilledClassifier.load(model, DistilledClassifier.Options.defaults().withBatchSize(64)
-                .withEngine(engine))) {
+        DistilledClassifier.Options options = inference.apply(engine, 64);
+        try (DistilledClassifier classifier = DistilledClassifier.load(model, options)) {
             GlueTask t = task == null ? classifier.task() : GlueTask.parse(task);
             if (!t.labels().equals(classifier.labels()) || t.isRegression() != classifier.task().isRegression()) {
                 throw new KdException("--task " + t + ": labels " + t.labels() + " do not match the model's "

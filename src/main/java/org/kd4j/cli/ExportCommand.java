@@ -43,7 +43,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class ExportCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
-    @picocli.CommandLine.Mixin ThreadsOption threadsOption;
+    @picocli.CommandLine.Mixin OpThreadsOption opThreads;
 
     @Option(names = "--model", required = true, description = "Run directory (written by 'distill').")
     Path model;
@@ -66,7 +66,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        threadsOption.apply(org.kd4j.util.Parallelism.defaults()); // threads per op, for the process
+        opThreads.apply(org.kd4j.util.Parallelism.defaults().threadsPerOp()); // threads per op, for the process
         OnnxOpset version = OnnxOpset.of(opset);
         if (examples < 1) {
             throw new KdException("--examples must be >= 1, got " + examples);

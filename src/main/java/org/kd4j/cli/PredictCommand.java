@@ -33,7 +33,7 @@ final class PredictCommand implements Callable<Integer> {
     private static final int CHUNK = 256;
 
     @Spec CommandSpec spec;
-    @picocli.CommandLine.Mixin ThreadsOption threadsOption;
+    @picocli.CommandLine.Mixin InferenceOptions inference;
 
     @Option(names = "--model", required = true,
             description = "Run directory (written by 'distill') or exported model.onnx ('export', tokenizer.json beside it).")
@@ -49,8 +49,8 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        threadsOption.apply(org.kd4j.util.Parallelism.defaults()); // threads per op, for the process
-        try (DistilledClassifier classifier = DistilledClassifier.load(model, DistilledClassifier.Options.defaults().withEngine(engine))) {
+        DistilledClassifier.Options options = inference.apply(engine, 32);
+        try (DistilledClassifier classifier = DistilledClassifier.load(model, options)) {
             boolean pair = classifier.task().isPair();
             PrintWriter out = spec.commandLine().getOut();
             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()

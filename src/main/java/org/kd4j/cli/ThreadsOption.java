@@ -2,10 +2,13 @@ package org.kd4j.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.kd4j.KdException;
 import org.kd4j.util.Nd4jProcess;
 import org.kd4j.util.Parallelism;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code --threads}, {@code --workers}, {@code --micro-batch-tokens}: for the commands that run models. Each option
@@ -14,10 +17,9 @@ import picocli.CommandLine.Option;
  */
 final class ThreadsOption {
 
-    @Option(names = "--threads", paramLabel = "<n>",
-            description = "Threads inside each ND4J op, for the whole process (default: 1, measured faster than 2 on 2 cores;"
-                    + " 0: ND4J's own default).")
-    Integer threads;
+    @Spec(Spec.Target.MIXEE) CommandSpec command;
+
+    @Mixin OpThreadsOption opThreads;
 
     @Option(names = "--workers", paramLabel = "<n>",
             description = "Training workers: batches of at least n x 1024 tokens are split over n replicas of the model"
@@ -29,21 +31,20 @@ final class ThreadsOption {
                     + " up: bounds activation memory (default 0: no limit).")
     Integer microBatchTokens;
 
-    private void check() {
-        if (threads != null && threads < 0) {
-            throw new KdException("--threads must be >= 0, got " + threads);
-        }
+    /** The threads per op given (checked), or null. */
+    private Integer check() {
         if (workers != null && workers < 0) {
-            throw new KdException("--workers must be >= 0, got " + workers);
+            throw new CommandLine.ParameterException(command.commandLine(), "--workers: expected 0 (one per core, at most 2) or more, found " + workers);
         }
         if (microBatchTokens != null && microBatchTokens < 0) {
-            throw new KdException("--micro-batch-tokens must be >= 0, got " + microBatchTokens);
+            throw new CommandLine.ParameterException(command.commandLine(), "--micro-batch-tokens: expected 0 (no limit) or more, found " + microBatchTokens);
         }
+        return opThreads.threads();
     }
 
     /** {@code base} with the options given. */
     Parallelism over(Parallelism base) {
-        check();
+        Integer threads = check();
         Parallelism p = base;
         if (threads != null) {
             p = p.withThreadsPerOp(threads);
@@ -69,7 +70,7 @@ final class ThreadsOption {
 
     /** The options given, as {@code --set run.parallelism.*} overrides of a preset. */
     List<String> overrides() {
-        check();
+        Integer threads = check();
         List<String> sets = new ArrayList<>();
         if (threads != null) {
             sets.add("run.parallelism.threads_per_op=" + threads);

@@ -38,6 +38,8 @@ import org.kd4j.data.glue.GlueTask;
 import org.kd4j.model.ModelConfig;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads {@link ExperimentConfig} from a YAML preset: the record defaults, overlaid with the file, overlaid with
@@ -134,8 +136,7 @@ public final class ConfigLoader {
         try {
             user = YAML.readTree(file.toFile());
         } catch (JsonProcessingException e) {
-            throw ConfigException.of(source, "not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+            throw ConfigException.of(source, "not valid YAML: " + problem(e));
         } catch (IOException e) {
             throw ConfigException.of(source, "cannot read: " + e.getMessage());
         }
@@ -344,7 +345,7 @@ public final class ConfigLoader {
         try {
             value = text.isEmpty() ? YAML.getNodeFactory().textNode("") : YAML.readTree(text);
         } catch (JsonProcessingException e) {
-            throw ConfigException.of("--set " + override, "value is not valid YAML: " + e.getOriginalMessage());
+            throw ConfigException.of("--set " + override, "value is not valid YAML: " + problem(e));
         }
         ObjectNode holder = node.objectNode();
         holder.set(leaf, value);
@@ -410,7 +411,49 @@ public final class ConfigLoader {
                     : "a value of type " + (f.getTargetType() == null ? "?" : f.getTargetType().getSimpleName());
             return ConfigException.of(where, path + " = '" + f.getValue() + "' is not valid; expected " + expected);
         }
-        return ConfigException.of(where, (path.isEmpty() ? "" : path + ": ") + e.getOriginalMessage());
+        if (isSyntax(e)) { // the line and column say where; the key being read when the parser stopped would mislead
+            return ConfigException.of(source, "not valid YAML: " + problem(e));
+        }
+        return ConfigException.of(where, (path.isEmpty() ? "" : path + ": ") + problem(e));
+    }
+
+    /**
+     * A parse error in one line: where it is and what the parser expected and found, e.g. {@code line 1, column 3:
+     * expected ',' or ']', but got <stream end> (while parsing a flow sequence from line 1, column 1)}.
+     * SnakeYAML's own message spans several lines, with the offending line quoted and a caret under it.
+     */
+    static String problem(JsonProcessingException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MarkedYAMLException y && y.getProblemMark() != null) {
+                Mark from = y.getContextMark();
+                boolean elsewhere = from != null && (from.getLine() != y.getProblemMark().getLine()
+                        || from.getColumn() != y.getProblemMark().getColumn());
+                String context = y.getContext() == null ? ""
+                        : " (" + y.getContext() + (elsewhere ? " from " + at(from) : "") + ")";
+                return at(y.getProblemMark()) + ": " + oneLine(y.getProblem()) + context;
+            }
+        }
+        String message = oneLine(e.getOriginalMessage());
+        return e.getLocation() == null || e.getLocation().getLineNr() < 1 ? message
+                : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": " + message;
+    }
+
+    private static boolean isSyntax(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MarkedYAMLException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String at(Mark mark) {
+        return "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+    }
+
+    /** The non-blank lines of {@code text}, trimmed and joined with "; ". */
+    private static String oneLine(String text) {
+        return text == null ? "" : text.lines().map(String::strip).filter(l -> !l.isEmpty()).collect(Collectors.joining("; "));
     }
 
     private static String path(List<JsonMappingException.Reference> refs) {

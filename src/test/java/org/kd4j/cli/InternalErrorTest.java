@@ -50,4 +50,22 @@ class InternalErrorTest {
         assertEquals("error: x.yaml: no such file", quiet.strip());
         assertFalse(quiet.contains("\tat "));
     }
+
+    @Test
+    void aMessageOfSeveralLinesIsReportedOnOne() {
+        int[] code = new int[1];
+        String quiet = report(new KdException("x.yaml: while parsing\n in 'reader', line 3:\n    \n    ^\n"), code, "data", "stats");
+        assertEquals(Main.EXIT_INPUT, code[0]);
+        assertEquals("error: x.yaml: while parsing; in 'reader', line 3:; ^", quiet.strip());
+        String internal = report(new IllegalStateException("first\nsecond"), code, "data", "stats");
+        assertEquals("error: java.lang.IllegalStateException: first; second (an internal error; -v prints its stack trace)",
+                internal.strip());
+    }
+
+    @Test
+    void aUsageErrorIsOneLineWithWhereToLook() {
+        CliRunner r = CliRunner.run("data", "stats", "--no-such-option");
+        assertEquals(Main.EXIT_USAGE, r.exitCode());
+        assertEquals("error: Unknown option: '--no-such-option' (see 'kd4j data stats --help')", r.err().strip());
+    }
 }

@@ -103,7 +103,7 @@ class StudentBenchCommandTest {
     void aModelTypeItDoesNotBuildIsAUsageError() {
         CliRunner r = CliRunner.run("bench", "student", "--model", "cnn");
         assertEquals(Main.EXIT_USAGE, r.exitCode(), r.err());
-        assertTrue(r.err().startsWith("error: --model: expected transformer or bilstm, found cnn\n"), r.err());
+        assertTrue(r.err().startsWith("error: --model: expected transformer or bilstm, found cnn (see 'kd4j bench student --help')\n"), r.err());
         assertTrue(r.out().isEmpty(), "nothing measured: " + r.out());
         r = CliRunner.run("bench", "student", "--optimizer", "lamb");
         assertEquals(Main.EXIT_USAGE, r.exitCode(), r.err());
@@ -111,11 +111,11 @@ class StudentBenchCommandTest {
         assertTrue(r.out().isEmpty(), "nothing measured: " + r.out());
         r = CliRunner.run("bench", "student", "--ort-threads", "-1");
         assertEquals(Main.EXIT_USAGE, r.exitCode(), r.err());
-        assertTrue(r.err().startsWith("error: --ort-threads: expected 0 (one per core) or more, found -1\n"), r.err());
+        assertTrue(r.err().startsWith("error: --ort-threads: expected 0 (one per core) or more, found -1 (see 'kd4j bench student --help')\n"), r.err());
         assertTrue(r.out().isEmpty(), "nothing measured: " + r.out());
         r = CliRunner.run("bench", "student", "--model", "bilstm", "--runs", "0");
         assertEquals(Main.EXIT_USAGE, r.exitCode(), r.err());
-        assertTrue(r.err().startsWith("error: --runs: expected at least 1, found 0\n"), r.err());
+        assertTrue(r.err().startsWith("error: --runs: expected at least 1, found 0 (see 'kd4j bench student --help')\n"), r.err());
         assertTrue(r.out().isEmpty(), "nothing measured: " + r.out());
     }
 }

@@ -93,7 +93,16 @@ class ConfigLoaderTest {
     @Test
     void syntaxErrorsAndMissingFile() throws IOException {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(yaml("data: [\n"), List.of()));
-        assertTrue(e.getMessage().contains("not valid YAML"), e.getMessage());
+        // one line: where, and what the parser expected (SnakeYAML's own message quotes the line with a caret under it)
+        assertTrue(e.getMessage().endsWith(": not valid YAML: line 2, column 1: expected the node content, but found"
+                + " '<stream end>' (while parsing a flow node)"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of("student.train.epochs=[1")));
+        assertEquals("--set student.train.epochs=[1: value is not valid YAML: line 1, column 3: expected ',' or ']', but got"
+                + " <stream end> (while parsing a flow sequence from line 1, column 1)", e.getMessage());
+        Path space = yaml("x: 1\ny: [2,\n");
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.loadRecord(space, OneKey.class));
+        assertEquals(space + ": not valid YAML: line 3, column 1: expected the node content, but found '<stream end>'"
+                + " (while parsing a flow node)", e.getMessage());
         e = assertThrows(ConfigException.class, () -> ConfigLoader.load(yaml("- a\n- b\n"), List.of()));
         assertTrue(e.getMessage().contains("expected a mapping"), e.getMessage());
         e = assertThrows(ConfigException.class, () -> ConfigLoader.load(yaml("task: SST-2\ntask: CoLA\n"), List.of()));
@@ -259,4 +268,7 @@ class ConfigLoaderTest {
                 .student().train();
         assertTrue(sgd.toString().endsWith("optimizer=SGD, sgdMomentum=0.5]"), sgd.toString());
     }
+
+    /** A record read by {@link ConfigLoader#loadRecord} (as sweep spaces and quality plans are). */
+    record OneKey(int x, java.util.List<Integer> y) {}
 }

@@ -181,6 +181,20 @@ class DistillationRunTest {
         assertEquals(2, lines.size(), predict.out());
         assertTrue(lines.get(0).startsWith("{\"label\":\"1\",\"probabilities\":{\"0\":"), lines.get(0));
         assertTrue(lines.get(1).startsWith("{\"label\":\"0\""), lines.get(1));
+
+        // the classifier's options from the command line: one worker, one row a batch, the same answers
+        CliRunner narrow = CliRunner.runWithStdin("a wonderful movie\nthe plot was awful\n", "predict", "--model",
+                root.resolve("run").toString(), "--workers", "1", "--batch-size", "1", "--threads", "1");
+        assertEquals(0, narrow.exitCode(), narrow.err());
+        assertEquals(predict.out(), narrow.out());
+        CliRunner evalNarrow = CliRunner.run("evaluate", "--model", root.resolve("run").toString(), "--data-dir",
+                root.resolve("data").toString(), "--workers", "2", "--batch-size", "3");
+        assertEquals(0, evalNarrow.exitCode(), evalNarrow.err());
+        assertEquals(metricRow(eval.out(), "eval_accuracy"), metricRow(evalNarrow.out(), "eval_accuracy"));
+    }
+
+    private static String metricRow(String table, String metric) {
+        return table.lines().filter(l -> l.startsWith("| " + metric + " ")).findFirst().orElseThrow(() -> new AssertionError(table));
     }
 
     @Test
@@ -308,8 +322,9 @@ class DistillationRunTest {
         assertTrue(task.err().contains("unknown task 'SST-3'"), task.err());
 
         CliRunner threads = CliRunner.run("distill", "--config", config.toString(), "--threads", "-1");
-        assertEquals(1, threads.exitCode());
-        assertTrue(threads.err().contains("--threads must be >= 0, got -1"), threads.err());
+        assertEquals(2, threads.exitCode()); // bad usage
+        assertEquals("error: --threads: expected 0 (ND4J's own default) or more, found -1 (see 'kd4j distill --help')",
+                threads.err().strip());
 
         CliRunner notARun = CliRunner.run("evaluate", "--model", root.resolve("data").toString());
         assertEquals(1, notARun.exitCode());
