@@ -78,7 +78,7 @@ final class AugmentCommand implements Callable<Integer> {
     public Integer call() {
         AugmentSettings settings = new AugmentSettings(factor, pMask, pPos, pNgram, maxNgram, seed, maskToken);
         if (task == null && configOptions.config == null) {
-            throw new KdException("--task is required (or --config with a preset that names the task)");
+            throw UsageError.of(spec, "--task is required (or --config with a preset that names the task)");
         }
         OutputFiles.requireWritable("--out", out);
         List<String> overrides = new ArrayList<>();

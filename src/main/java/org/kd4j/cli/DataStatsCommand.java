@@ -73,7 +73,7 @@ final class DataStatsCommand implements Callable<Integer> {
             overrides.add("data.on_bad_row=" + onBadRow);
         }
         if (task == null && configOptions.config == null) {
-            throw new KdException("--task is required (or --config with a preset that names the task)");
+            throw UsageError.of(spec, "--task is required (or --config with a preset that names the task)");
         }
         ExperimentConfig config = configOptions.load(overrides);
         BertTokenizer tokenizer = BertTokenizer.load(config.tokenizer().vocab());

@@ -68,9 +68,7 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         opThreads.apply(org.kd4j.util.Parallelism.defaults().threadsPerOp()); // threads per op, for the process
         OnnxOpset version = OnnxOpset.of(opset);
-        if (examples < 1) {
-            throw new KdException("--examples must be >= 1, got " + examples);
-        }
+        UsageError.require(spec, examples >= 1, "--examples", "1 or more", examples);
         if (!java.nio.file.Files.isDirectory(model)) {
             throw new KdException(model + ": expected a run directory (written by 'distill')");
         }

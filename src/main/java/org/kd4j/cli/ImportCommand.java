@@ -90,7 +90,7 @@ final class ImportCommand implements Callable<Integer> {
             return Main.EXIT_INPUT;
         }
         if (this.out == null) {
-            throw new KdException("--out: required with --onnx or --tf (the model file to write: .sdz imported graph, or .kdm"
+            throw UsageError.of(spec, "--out: required with --onnx or --tf (the model file to write: .sdz imported graph, or .kdm"
                     + " native model of a recognised classifier)");
         }
         boolean nativeOut = this.out.getFileName().toString().endsWith(".kdm");

@@ -77,6 +77,12 @@ final class QualityBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (dryRun && reportOnly) {
+            throw UsageError.of(spec, "--dry-run and --report-only: expected one of them, found both");
+        }
+        if (noMethods && !methods.isEmpty()) {
+            throw UsageError.of(spec, "--methods and --no-methods: expected one of them, found both");
+        }
         QualityPlan loaded = QualityPlan.load(plan);
         List<GlueTask> selectedTasks = new ArrayList<>();
         for (String t : tasks) {
@@ -90,9 +96,6 @@ final class QualityBenchCommand implements Callable<Integer> {
         QualityBenchmark benchmark = new QualityBenchmark(loaded, source,
                 new QualityBenchmark.Selection(selectedTasks, students, seeds, methods, noMethods));
         PrintWriter out = spec.commandLine().getOut();
-        if (dryRun && reportOnly) {
-            throw new KdException("--dry-run and --report-only: expected one of them, found both");
-        }
         if (reportOnly) {
             int recorded = QualityBenchmark.recordInLedger(loaded, QualityBenchmark.allCells(loaded, source));
             QualityReport finished = QualityReport.read(loaded, source);

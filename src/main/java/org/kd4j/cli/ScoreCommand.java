@@ -57,11 +57,9 @@ final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (input != null && split != null) {
-            throw new KdException("--input and --split: give one of them, not both");
+            throw UsageError.of(spec, "--input and --split: give one of them, not both");
         }
-        if (partitions < 0) {
-            throw new KdException("--partitions " + partitions + ": expected 0 (Spark's default) or more");
-        }
+        UsageError.require(spec, partitions >= 0, "--partitions", "0 (Spark's default) or more", partitions);
         if (partitions != 0 || sparkOptions.masterGiven()) {
             sparkOptions.requireSparkFor("--master and --partitions");
         }

@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.kd4j.KdException;
 import org.kd4j.api.DistilledClassifier;
 import org.kd4j.bench.ServeBenchmark;
 import org.kd4j.data.glue.GlueDataset;
@@ -79,14 +78,18 @@ final class ServeBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (requests < 1 || runs < 1 || workers < 0 || threads < 1 || java.util.Arrays.stream(batchSizes).anyMatch(b -> b < 1)
-                || java.util.Arrays.stream(callers).anyMatch(c -> c < 1) || !(throughputSeconds >= 0 && throughputSeconds <= 600)) {
-            throw new KdException("expected --requests, --runs, --threads, --batch-sizes and --callers >= 1, --workers >= 0"
-                    + " and --throughput-seconds in 0..600");
-        }
-        if (coalescing && engine != DistilledClassifier.Engine.KD4J) {
-            throw new KdException("--coalescing: runs calls together on kd4j's engine only, found --engine " + engine);
-        }
+        UsageError.require(spec, requests >= 1, "--requests", "1 or more", requests);
+        UsageError.require(spec, runs >= 1, "--runs", "1 or more", runs);
+        UsageError.require(spec, threads >= 1, "--threads", "1 or more", threads);
+        UsageError.require(spec, workers >= 0 && workers <= 256, "--workers", "0 (one per core) to 256", workers);
+        UsageError.require(spec, java.util.Arrays.stream(batchSizes).allMatch(b -> b >= 1 && b <= 4096), "--batch-sizes",
+                "sizes of 1 to 4096", java.util.Arrays.toString(batchSizes));
+        UsageError.require(spec, java.util.Arrays.stream(callers).allMatch(c -> c >= 1 && c <= 1024), "--callers",
+                "counts of 1 to 1024", java.util.Arrays.toString(callers));
+        UsageError.require(spec, throughputSeconds >= 0 && throughputSeconds <= 600, "--throughput-seconds", "0 to 600",
+                throughputSeconds);
+        UsageError.require(spec, !coalescing || engine == DistilledClassifier.Engine.KD4J, "--coalescing",
+                "--engine kd4j (calls are run together on kd4j's engine only)", "--engine " + engine);
         Nd4jProcess.threadsPerOp(threads);
         DistilledClassifier.Options options = DistilledClassifier.Options.defaults().withEngine(engine).withCoalescing(coalescing);
         if (workers > 0) {

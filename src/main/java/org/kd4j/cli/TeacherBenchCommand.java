@@ -60,9 +60,8 @@ final class TeacherBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (runs < 1 || rows < 0) {
-            throw new KdException("expected --runs >= 1 and --rows >= 0, found " + runs + " and " + rows);
-        }
+        UsageError.require(spec, runs >= 1, "--runs", "1 or more", runs);
+        UsageError.require(spec, rows >= 0, "--rows", "0 (all) or more", rows);
         ExperimentConfig config = configOptions.load(new ArrayList<>(threadsOption.overrides()));
         Parallelism parallelism = config.run().parallelism();
         Nd4jProcess.threadsPerOp(parallelism.threadsPerOp()); // one setting for the process

@@ -82,9 +82,9 @@ class QualityBenchCommandTest {
         assertOneLineError(1, "--seeds: 4 is not a seed of the plan", "--plan", plan.toString(), "--dry-run", "--seeds", "4");
         assertOneLineError(1, "--methods: 'augment' is not a method of the plan " + plan + " (augmented, hidden, layers, cofinetuned, apart-cls, embeddings, augmented-embeddings, augmented-embeddings-long, unlabeled-embeddings, augmented-unlabeled-embeddings, augmented-unlabeled-embeddings-mse, unlabeled-embeddings-mse, augmented-unlabeled-embeddings-mse-soft, augmented-unlabeled-encoded-mse, encoded, dropout, augmented-unlabeled-embeddings-mse-dropout, augmented-unlabeled-embeddings-mse-all-rows, augmented-unlabeled-embeddings-mse-all-rows-x3, augmented-unlabeled-embeddings-mse-hidden, augmented-unlabeled-embeddings-mse-hidden-relu, augmented-unlabeled-embeddings-mse-hidden-full, augmented-unlabeled-embeddings-mse-2-layers, augmented-unlabeled-embeddings-mse-lr-half)",
                 "--plan", plan.toString(), "--dry-run", "--methods", "augment");
-        assertOneLineError(1, "--methods and --no-methods: expected one of them, found both", "--plan", plan.toString(),
+        assertOneLineError(2, "--methods and --no-methods: expected one of them, found both", "--plan", plan.toString(),
                 "--dry-run", "--methods", "hidden", "--no-methods");
-        assertOneLineError(1, "--dry-run and --report-only: expected one of them, found both", "--plan", plan.toString(),
+        assertOneLineError(2, "--dry-run and --report-only: expected one of them, found both", "--plan", plan.toString(),
                 "--dry-run", "--report-only");
         // intermediate-layer distillation on the BiLSTM: refused when the plan is read, before anything is written
         Path layers = dir.resolve("layers-bilstm.yaml");

@@ -50,8 +50,8 @@ class ServeBenchCommandTest {
     @Test
     void aNegativeThroughputTimeIsRefused(@TempDir Path dir) {
         CliRunner r = CliRunner.run("bench", "serve", "--model", dir.toString(), "--throughput-seconds", "-1");
-        assertTrue(r.exitCode() != 0, r.out());
-        assertTrue(r.err().contains("--throughput-seconds in 0..600"), r.err());
+        assertEquals(Main.EXIT_USAGE, r.exitCode(), r.out());
+        assertEquals("error: --throughput-seconds: expected 0 to 600, found -1.0 (see 'kd4j bench serve --help')", r.err().strip());
     }
 
     @Test
@@ -72,8 +72,13 @@ class ServeBenchCommandTest {
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("kd4j: kd4j (1 workers, coalescing up to 32 rows)"), r.out());
         CliRunner ort = serve(dir.resolve("ort"), "--engine", "onnx_runtime", "--coalescing");
-        assertTrue(ort.exitCode() != 0, ort.out());
-        assertTrue(ort.err().contains("--coalescing: runs calls together on kd4j's engine only, found --engine ONNX_RUNTIME"), ort.err());
+        assertEquals(Main.EXIT_USAGE, ort.exitCode(), ort.out());
+        assertEquals("error: --coalescing: expected --engine kd4j (calls are run together on kd4j's engine only), found"
+                + " --engine ONNX_RUNTIME (see 'kd4j bench serve --help')", ort.err().strip());
+        CliRunner callers = serve(dir.resolve("callers"), "--callers", "1,0");
+        assertEquals(Main.EXIT_USAGE, callers.exitCode(), callers.out());
+        assertEquals("error: --callers: expected counts of 1 to 1024, found [1, 0] (see 'kd4j bench serve --help')",
+                callers.err().strip());
     }
 
     @Test

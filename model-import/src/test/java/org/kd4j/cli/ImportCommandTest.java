@@ -183,7 +183,7 @@ class ImportCommandTest {
     @Test
     void outIsRequired() {
         CliRunner r = CliRunner.run("import", "--onnx", TINY.toString());
-        assertEquals(1, r.exitCode());
+        assertEquals(Main.EXIT_USAGE, r.exitCode()); // bad usage, like a missing required option
         assertTrue(r.err().contains("--out: required"), r.err());
     }
 
