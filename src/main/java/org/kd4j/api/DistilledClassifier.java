@@ -368,15 +368,25 @@ public final class DistilledClassifier implements AutoCloseable {
         return ort.runtime() + " (" + threads + " intra-op thread" + (threads == 1 ? "" : "s") + " a run)";
     }
 
-    /** Classifies single texts (for sentence-pair tasks, use {@link #classifyPairs}). */
+    /**
+     * Classifies single texts, for a task of single sentences ({@link #task()}; for sentence-pair tasks, use
+     * {@link #classifyPairs}: a pair model refuses a text alone).
+     */
     public List<Prediction> classify(List<String> texts) {
+        java.util.Objects.requireNonNull(texts, "texts");
         List<String[]> pairs = new ArrayList<>(texts.size());
         texts.forEach(t -> pairs.add(new String[] {t, null}));
         return predict(pairs);
     }
 
-    /** Classifies text pairs {@code {textA, textB}}. */
+    /**
+     * Classifies text pairs {@code {textA, textB}} for a sentence-pair task; for a task of single sentences each
+     * element is {@code {text}} or {@code {text, null}}. An element of the other shape is refused, naming its index:
+     * a model trained on pairs reads a text alone as something it never saw, and one trained on single sentences
+     * would read the second text as part of the first.
+     */
     public List<Prediction> classifyPairs(List<String[]> pairs) {
+        java.util.Objects.requireNonNull(pairs, "pairs");
         return predict(pairs);
     }
 
@@ -386,6 +396,18 @@ public final class DistilledClassifier implements AutoCloseable {
             String[] in = inputs.get(i);
             if (in == null || in.length == 0 || in[0] == null) {
                 throw new IllegalArgumentException("input " + i + " has no text");
+            }
+            boolean second = in.length > 1 && in[1] != null;
+            if (in.length > 2) {
+                throw new IllegalArgumentException("input " + i + ": expected one text or a pair, found " + in.length + " texts");
+            }
+            if (task.isPair() && !second) {
+                throw new IllegalArgumentException("input " + i + ": task " + task + " classifies sentence pairs; expected"
+                        + " {textA, textB}, found one text (use classifyPairs)");
+            }
+            if (!task.isPair() && second) {
+                throw new IllegalArgumentException("input " + i + ": task " + task + " classifies single sentences; expected"
+                        + " one text, found a pair");
             }
             examples.add(new Example(Integer.toString(i), i + 1, in[0], in.length > 1 ? in[1] : null, Example.NO_LABEL, Double.NaN));
         }

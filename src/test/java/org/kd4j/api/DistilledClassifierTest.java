@@ -279,6 +279,29 @@ class DistilledClassifierTest {
                     new String[] {"great story", "awful plot"}));
             assertNull(p.get(0).label());
             assertTrue(Double.isFinite(p.get(0).score()) && p.get(0).score() != p.get(1).score(), p.toString());
+            // a pair model refuses a text alone, naming the input
+            IllegalArgumentException alone = assertThrows(IllegalArgumentException.class,
+                    () -> c.classifyPairs(List.<String[]>of(new String[] {"a movie", "a film"}, new String[] {"a film", null})));
+            assertEquals("input 1: task STS-B classifies sentence pairs; expected {textA, textB}, found one text"
+                    + " (use classifyPairs)", alone.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> c.classify(List.of("a movie")));
+        }
+    }
+
+    @Test
+    void aSingleSentenceModelRefusesPairsAndTheirShapeIsChecked() {
+        try (DistilledClassifier c = DistilledClassifier.load(run)) {
+            IllegalArgumentException pair = assertThrows(IllegalArgumentException.class,
+                    () -> c.classifyPairs(List.<String[]>of(new String[] {"a movie", "a film"})));
+            assertEquals("input 0: task SST-2 classifies single sentences; expected one text, found a pair", pair.getMessage());
+            IllegalArgumentException three = assertThrows(IllegalArgumentException.class,
+                    () -> c.classifyPairs(List.<String[]>of(new String[] {"a"}, new String[] {"a", null, "c"})));
+            assertEquals("input 1: expected one text or a pair, found 3 texts", three.getMessage());
+            // {text} and {text, null} are both one text
+            assertEquals(c.classify(List.of("a movie")).get(0).probabilities(),
+                    c.classifyPairs(List.<String[]>of(new String[] {"a movie"})).get(0).probabilities());
+            NullPointerException none = assertThrows(NullPointerException.class, () -> c.classify(null));
+            assertEquals("texts", none.getMessage());
         }
     }
 
