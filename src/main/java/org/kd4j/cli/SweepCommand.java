@@ -31,6 +31,10 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue a killed sweep, skipping the trials already recorded.")
     boolean resume;
 
+    @Option(names = "--dry-run", description = "List the trials the sweep runs, in order, with the values each sets and"
+            + " which are recorded already; run nothing, write nothing.")
+    boolean dryRun;
+
     @Option(names = "--no-progress", description = "No progress of the trials' training: a bar on a terminal when one trial"
             + " runs at a time, log lines otherwise.")
     boolean noProgress;
@@ -53,6 +57,9 @@ final class SweepCommand implements Callable<Integer> {
         set.addAll(threadsOption.overrides());
         SweepConfig config = new SweepConfig(loaded.base(), set, loaded.search(), loaded.trials(), loaded.timeBudgetMinutes(),
                 loaded.parallelism(), loaded.gridPoints(), loaded.objective(), loaded.dir(), loaded.seed(), loaded.dimensions());
+        if (dryRun) {
+            return dryRun(config);
+        }
         // one setting for the process, from the base preset: the trials run in this JVM at the same time
         org.kd4j.util.Nd4jProcess.threadsPerOp(ConfigLoader.load(Path.of(config.base()), config.set()).run().parallelism().threadsPerOp());
         // trials at the same time would draw their bars over each other: log lines then
@@ -68,6 +75,20 @@ final class SweepCommand implements Callable<Integer> {
                 .orElse("no trial succeeded"));
         out.flush();
         return result.best().isPresent() ? Main.EXIT_OK : Main.EXIT_INPUT;
+    }
+
+    /** {@code --dry-run}: the trials, their values and which are recorded; nothing trained, nothing written. */
+    private int dryRun(SweepConfig config) {
+        List<Sweep.PlannedTrial> trials = new Sweep(config, true).plan();
+        long recorded = trials.stream().filter(t -> t.recorded().isPresent()).count();
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(java.util.Locale.ROOT, "sweep %s: %s search, %d of %d trial(s) recorded in %s, %d to run%s; base %s%n%n",
+                space, config.search().name().toLowerCase(java.util.Locale.ROOT), recorded, trials.size(), config.dir(),
+                trials.size() - recorded, config.timeBudgetMinutes() > 0
+                        ? " (or fewer: time budget " + config.timeBudgetMinutes() + " min)" : "", config.base());
+        out.print(org.kd4j.hpo.SweepResults.plannedTable(config.keys(), config.objective().columnName(), trials));
+        out.flush();
+        return Main.EXIT_OK;
     }
 
     /** The Spark path, in a class of its own so that the command loads Spark's classes only with --spark. */

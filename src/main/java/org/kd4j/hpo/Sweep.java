@@ -124,6 +124,36 @@ public final class Sweep {
         return new Result(all, best, bestDir);
     }
 
+    /**
+     * A trial of the sweep: its index (its folder {@code trials/trial-NNN}), the values it sets, and its record when
+     * {@code results.json} already holds one.
+     */
+    public record PlannedTrial(int index, Map<String, TrialValue> values, Optional<TrialRecord> recorded) {}
+
+    /**
+     * The trials this sweep runs, in the order it takes them (the seeded generator's first {@code trials}
+     * candidates; a grid may have fewer), each with its record if one is in the results already. Runs nothing and
+     * writes nothing: the space is checked ({@link #checkSpace}) and the results read, as {@link #run} does first.
+     * A sweep with a time budget may stop before the last of them.
+     */
+    public List<PlannedTrial> plan() {
+        checkSpace(config);
+        Map<Integer, TrialRecord> recorded = new HashMap<>();
+        SweepResults.read(dir).forEach(r -> recorded.put(r.index(), r));
+        return candidates(generator(), recorded);
+    }
+
+    private List<PlannedTrial> candidates(CandidateGenerator generator, Map<Integer, TrialRecord> recorded) {
+        List<PlannedTrial> trials = new ArrayList<>();
+        for (int n = 0; n < config.trials() && generator.hasMoreCandidates(); n++) {
+            Candidate candidate = generator.getCandidate();
+            @SuppressWarnings("unchecked")
+            Map<String, TrialValue> values = (Map<String, TrialValue>) candidate.getValue();
+            trials.add(new PlannedTrial(candidate.getIndex(), values, Optional.ofNullable(recorded.get(candidate.getIndex()))));
+        }
+        return trials;
+    }
+
     /** Arbiter's local runner: {@code parallelism} trials at a time in this JVM. */
     private void runLocally(CandidateGenerator generator) {
         List<TerminationCondition> stop = new ArrayList<>(List.of(new MaxCandidatesCondition(config.trials())));
@@ -145,15 +175,11 @@ public final class Sweep {
      */
     private void runElsewhere(CandidateGenerator generator) {
         List<TrialRunner.Pending> pending = new ArrayList<>();
-        for (int n = 0; n < config.trials() && generator.hasMoreCandidates(); n++) {
-            Candidate candidate = generator.getCandidate();
-            @SuppressWarnings("unchecked")
-            Map<String, TrialValue> values = (Map<String, TrialValue>) candidate.getValue();
-            TrialRecord done = records.get(candidate.getIndex());
-            if (done == null) {
-                pending.add(new TrialRunner.Pending(candidate.getIndex(), values));
+        for (PlannedTrial trial : candidates(generator, records)) {
+            if (trial.recorded().isEmpty()) {
+                pending.add(new TrialRunner.Pending(trial.index(), trial.values()));
             } else {
-                LOG.info("sweep: trial {} already recorded ({}), skipped", candidate.getIndex(), done.status());
+                LOG.info("sweep: trial {} already recorded ({}), skipped", trial.index(), trial.recorded().get().status());
             }
         }
         long deadline = config.timeBudgetMinutes() > 0

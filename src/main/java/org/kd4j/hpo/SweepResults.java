@@ -361,6 +361,29 @@ public final class SweepResults {
         return sb.toString();
     }
 
+    /**
+     * The trials a sweep would run ({@code sweep --dry-run}), in order: each one's values, and for those recorded
+     * already their status and score.
+     */
+    public static String plannedTable(List<String> dims, String objective, List<Sweep.PlannedTrial> trials) {
+        List<String> header = new ArrayList<>(List.of("trial"));
+        header.addAll(dims);
+        header.addAll(List.of("status", objective));
+        MarkdownTable table = new MarkdownTable(header.stream().map(SweepResults::mdCell).toArray(String[]::new));
+        for (Sweep.PlannedTrial t : trials) {
+            List<String> row = new ArrayList<>();
+            row.add(Integer.toString(t.index()));
+            for (String key : dims) {
+                TrialValue v = t.values().get(key);
+                row.add(v == null ? "" : v instanceof TrialValue.Real r ? formatNumber(r.value()) : mdCell(v.text()));
+            }
+            row.add(t.recorded().map(r -> r.isOk() ? "done" : "failed").orElse("to run"));
+            row.add(t.recorded().filter(TrialRecord::isOk).map(r -> fixed(r.score(), 4)).orElse("-"));
+            table.row(row.toArray());
+        }
+        return table.toString();
+    }
+
     /** A table cell on one line, its pipes escaped. */
     private static String mdCell(String s) {
         return s.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ').replace("|", "\\|");

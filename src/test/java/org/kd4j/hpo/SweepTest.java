@@ -36,11 +36,35 @@ class SweepTest {
         Files.writeString(space, Files.readString(Path.of("hparams/sweeps/tiny-ci.yaml"))
                 .replace("dir: runs/sweeps/tiny-ci", "dir: " + dir.resolve("sweep"))
                 .replace("run.cache_dir=runs/sweeps/tiny-ci/cache", "run.cache_dir=" + dir.resolve("cache")));
+        // --dry-run: the trials with their values, nothing trained or written
+        CliRunner before = CliRunner.run("sweep", "--space", space.toString(), "--dry-run");
+        assertEquals(0, before.exitCode(), before.err());
+        assertTrue(before.out().contains("random search, 0 of 3 trial(s) recorded in " + dir.resolve("sweep") + ", 3 to run"),
+                before.out());
+        assertEquals(3, before.out().lines().filter(l -> l.endsWith("| to run | -               |")).count(), before.out());
+        assertTrue(!Files.exists(dir.resolve("sweep")) && !Files.exists(dir.resolve("cache")), "a dry run writes nothing");
+
         CliRunner r = CliRunner.run("sweep", "--space", space.toString());
         assertEquals(0, r.exitCode(), r.err());
         Path sweep = dir.resolve("sweep");
         List<TrialRecord> trials = SweepResults.read(sweep);
         assertEquals(3, trials.size());
+        // the trials listed are those run, in order, with their values; a dry run after it marks them done
+        CliRunner after = CliRunner.run("sweep", "--space", space.toString(), "--dry-run");
+        assertEquals(0, after.exitCode(), after.err());
+        assertTrue(after.out().contains("3 of 3 trial(s) recorded"), after.out());
+        for (TrialRecord t : trials) {
+            String row = after.out().lines().filter(l -> l.startsWith(String.format("| %5d |", t.index()))).findFirst()
+                    .orElseThrow(() -> new AssertionError(after.out()));
+            assertTrue(row.replace(" ", "").endsWith("|done|" + String.format(java.util.Locale.ROOT, "%.4f", t.score()) + "|"), row);
+            String listedBefore = before.out().lines().filter(l -> l.startsWith(String.format("| %5d |", t.index())))
+                    .findFirst().orElseThrow();
+            assertEquals(listedBefore.substring(0, listedBefore.indexOf("| to run")), row.substring(0, row.indexOf("| done")));
+            for (TrialValue v : t.values().values()) {
+                String shown = v instanceof TrialValue.Real real ? SweepResults.formatNumber(real.value()) : v.text();
+                assertTrue(row.contains(" " + shown + " "), shown + " in " + row);
+            }
+        }
         assertTrue(trials.stream().allMatch(t -> t.status() == TrialRecord.Status.OK), trials.toString());
         for (String file : new String[] {"results.csv", "results.md", "results.json",
                 "plots/score-vs-student.train.learning_rate.png", "plots/score-vs-distill.temperature.png"}) {
