@@ -23,7 +23,8 @@ import org.kd4j.api.DistilledClassifier.Prediction;
  * java -cp ... org.kd4j.examples.consumer.Classify RUN_DIR [TEXT ...]
  * </pre>
  *
- * With no {@code TEXT}, reads one text per line from standard input (blank lines skipped). Writes one line per text to
+ * With no {@code TEXT}, reads one text per line from standard input (blank lines skipped). For a sentence-pair task
+ * (MRPC, STS-B, ...) each text is a pair, its two texts separated by a tab. Writes one line per text to
  * standard output: the label, the probability of every label as {@code label=p} with four decimals, and the text,
  * separated by tabs ({@code score=...} in place of the probabilities for a regression task). Exit codes: 0 done,
  * 1 the model could not be loaded or run (the message names the file), 2 wrong usage.
@@ -38,7 +39,8 @@ public final class Classify {
 
     static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
         if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
-            err.println("usage: Classify RUN_DIR [TEXT ...]   (no TEXT: one text per line on standard input)");
+            err.println("usage: Classify RUN_DIR [TEXT ...]   (no TEXT: one text per line on standard input; for a"
+                    + " sentence-pair task each text is two texts separated by a tab)");
             return args.length == 0 ? 2 : 0;
         }
         List<String> texts = args.length > 1 ? Arrays.asList(args).subList(1, args.length) : readLines();
@@ -47,7 +49,22 @@ public final class Classify {
             return 2;
         }
         try (DistilledClassifier classifier = DistilledClassifier.load(Path.of(args[0]))) {
-            List<Prediction> predictions = classifier.classify(texts);
+            List<Prediction> predictions;
+            if (classifier.task().isPair()) { // each text is a pair: two texts separated by a tab
+                List<String[]> pairs = new ArrayList<>(texts.size());
+                for (int i = 0; i < texts.size(); i++) {
+                    String[] pair = texts.get(i).split("\t", -1);
+                    if (pair.length != 2) {
+                        err.println("text " + (i + 1) + ": task " + classifier.task() + " classifies sentence pairs: expected"
+                                + " two texts separated by a tab, found " + pair.length + " field(s)");
+                        return 2;
+                    }
+                    pairs.add(pair);
+                }
+                predictions = classifier.classifyPairs(pairs);
+            } else {
+                predictions = classifier.classify(texts);
+            }
             for (int i = 0; i < texts.size(); i++) {
                 out.println(format(predictions.get(i)) + "\t" + texts.get(i));
             }
