@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -89,6 +90,7 @@ final class ImportCommand implements Callable<Integer> {
             out.flush();
             return Main.EXIT_INPUT;
         }
+        checkOptions();
         if (this.out == null) {
             throw UsageError.of(spec, "--out: required with --onnx or --tf (the model file to write: .sdz imported graph, or .kdm"
                     + " native model of a recognised classifier)");
@@ -128,6 +130,17 @@ final class ImportCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
+    /** The options' values that need no file: judged before anything is read. */
+    private void checkOptions() {
+        UsageError.require(spec, parityBatches.length > 0 && Arrays.stream(parityBatches).allMatch(b -> b >= 1 && b <= 256),
+                "--parity-batches", "batch sizes of 1 to 256", Arrays.toString(parityBatches));
+        UsageError.require(spec, parityLengths.length > 0 && Arrays.stream(parityLengths).allMatch(n -> n >= 2 && n <= 8192),
+                "--parity-lengths", "sequence lengths of 2 ([CLS] and [SEP]) to 8192", Arrays.toString(parityLengths));
+        UsageError.require(spec, labels.stream().noneMatch(String::isBlank), "--labels", "names that are not blank", labels);
+        UsageError.require(spec, new java.util.HashSet<>(labels).size() == labels.size(), "--labels", "names that differ",
+                labels);
+    }
+
     /**
      * The native path: recognition, and parity of the native transformer. Returns the native model when recognised (with
      * the export's classifier when it has one, else a 2-output head on its pooling); null otherwise.
@@ -154,8 +167,14 @@ final class ImportCommand implements Callable<Integer> {
             throw new KdException("--out " + this.out + ": " + source.onnx + " is a bare encoder; a native .kdm model needs a"
                     + " classifier export (use an encoder as a teacher or student with init: in a preset)");
         }
-        if (required && !labels.isEmpty() && labels.size() != encoder.labels()) {
-            throw new KdException("--labels: " + labels.size() + " names given, the classifier has " + encoder.labels() + " outputs");
+        if (!labels.isEmpty() && (required || encoder.labels() > 0) && labels.size() != encoder.labels()) {
+            throw new KdException("--labels: " + labels.size() + " names given, the classifier of " + source.onnx + " has "
+                    + encoder.labels() + " outputs");
+        }
+        int longest = Arrays.stream(parityLengths).max().orElse(0);
+        if (!noParity && longest > c.maxPositions()) {
+            throw new KdException("--parity-lengths: " + longest + " is longer than the " + c.maxPositions() + " positions of "
+                    + source.onnx + " (pass lengths up to " + c.maxPositions() + ", or --no-parity)");
         }
         org.kd4j.model.TextClassifier model = encoder.classifier(encoder.labels() > 0 ? encoder.labels() : 2, null, 0);
         if (noParity) {

@@ -181,6 +181,36 @@ class ImportCommandTest {
     }
 
     @Test
+    void parityOptionsAndLabelsAreJudgedBeforeTheParityRuns(@TempDir Path dir) {
+        Path out = dir.resolve("x.sdz");
+        String[][] usage = {
+            {"--parity-batches", "0", "--parity-batches: expected batch sizes of 1 to 256, found [0]"},
+            {"--parity-lengths", "5,-3", "--parity-lengths: expected sequence lengths of 2 ([CLS] and [SEP]) to 8192, found [5, -3]"},
+            {"--labels", "a,,b", "--labels: expected names that are not blank, found [a, , b]"},
+            {"--labels", "pos,pos", "--labels: expected names that differ, found [pos, pos]"},
+        };
+        for (String[] u : usage) {
+            CliRunner r = CliRunner.run("import", "--onnx", TINY.toString(), "--out", out.toString(), u[0], u[1]);
+            assertEquals(Main.EXIT_USAGE, r.exitCode(), r.err());
+            assertEquals("error: " + u[2] + " (see 'kd4j import --help')", r.err().strip());
+            assertEquals("", r.out(), "nothing read before the usage error");
+        }
+        // what only the graph tells: the model's positions and its number of labels, named before the parity runs
+        Path classifier = Fixtures.resource("fixtures/torch-export/bert-classifier-opset13.onnx");
+        CliRunner longer = CliRunner.run("import", "--onnx", classifier.toString(), "--out", out.toString(),
+                "--parity-lengths", "5,100");
+        assertEquals(1, longer.exitCode(), longer.err());
+        assertEquals("error: --parity-lengths: 100 is longer than the 64 positions of " + classifier
+                + " (pass lengths up to 64, or --no-parity)", longer.err().strip());
+        CliRunner labels = CliRunner.run("import", "--onnx", classifier.toString(), "--out", out.toString(),
+                "--labels", "a,b,c");
+        assertEquals(1, labels.exitCode(), labels.err());
+        assertEquals("error: --labels: 3 names given, the classifier of " + classifier + " has 2 outputs", labels.err().strip());
+        assertFalse(longer.out().contains("parity vs") || labels.out().contains("parity vs"), longer.out() + labels.out());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void outIsRequired() {
         CliRunner r = CliRunner.run("import", "--onnx", TINY.toString());
         assertEquals(Main.EXIT_USAGE, r.exitCode()); // bad usage, like a missing required option
