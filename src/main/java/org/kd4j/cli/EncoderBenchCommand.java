@@ -119,10 +119,10 @@ final class EncoderBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (runs < 1 || batch < 1 || steps < 1 || memorySteps < 0) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "expected --runs, --batch, --steps >= 1 and"
-                    + " --memory-steps >= 0");
-        }
+        UsageError.require(spec, runs >= 1, "--runs", "1 or more", runs);
+        UsageError.require(spec, batch >= 1, "--batch", "1 or more", batch);
+        UsageError.require(spec, steps >= 1, "--steps", "1 or more", steps);
+        UsageError.require(spec, memorySteps >= 0, "--memory-steps", "0 (none) or more", memorySteps);
         Parallelism parallelism = threadsOption.apply(Parallelism.defaults());
         PrintWriter out = spec.commandLine().getOut();
         int cores = Runtime.getRuntime().availableProcessors();

@@ -40,6 +40,9 @@ class UsageErrorTest {
                 "bench", "teachers", "--rows", "-1");
         assertUsage("--examples: expected 1 or more, found 0 (see 'kd4j export --help')",
                 "export", "--model", dir.toString(), "--onnx", out.resolve("s.onnx").toString(), "--examples", "0");
+        assertUsage("--steps: expected 1 or more, found 0 (see 'kd4j bench encoders --help')", "bench", "encoders", "--steps", "0");
+        assertUsage("--memory-steps: expected 0 (none) or more, found -1 (see 'kd4j bench encoders --help')",
+                "bench", "encoders", "--memory-steps", "-1");
         assertFalse(Files.exists(out), "nothing written");
     }
 }
