@@ -21,7 +21,8 @@ final class DistillCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin ThreadsOption threadsOption;
     @Mixin ConfigOptions configOptions;
 
-    @Option(names = "--resume", description = "Continue an interrupted run from its checkpoints.")
+    @Option(names = "--resume", description = "Continue an interrupted run from its checkpoints; its configuration must"
+            + " be the one it was started with (the run section aside).")
     boolean resume;
 
     @Option(names = "--no-progress", description = "No progress bar (on a terminal) or progress lines (otherwise).")

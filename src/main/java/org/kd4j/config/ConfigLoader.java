@@ -221,6 +221,42 @@ public final class ConfigLoader {
         return toYaml(tree);
     }
 
+    /**
+     * The first key, in document order, whose value differs between two configurations written by
+     * {@link #toYaml}/{@link #toYamlWithout}, as {@code key: <before> before, <after> now} (a key only one of them has
+     * reads "(absent)" on the other side); empty when they are the same.
+     */
+    public static java.util.Optional<String> difference(String before, String after) {
+        try {
+            return difference("", YAML.readTree(before), YAML.readTree(after));
+        } catch (JsonProcessingException e) {
+            throw new KdException("a recorded configuration is not valid YAML: " + problem(e), e);
+        }
+    }
+
+    private static java.util.Optional<String> difference(String key, JsonNode a, JsonNode b) {
+        if (a != null && b != null && a.isObject() && b.isObject()) {
+            Set<String> names = new java.util.LinkedHashSet<>();
+            a.fieldNames().forEachRemaining(names::add);
+            b.fieldNames().forEachRemaining(names::add);
+            for (String name : names) {
+                java.util.Optional<String> d = difference(key.isEmpty() ? name : key + "." + name, a.get(name), b.get(name));
+                if (d.isPresent()) {
+                    return d;
+                }
+            }
+            return java.util.Optional.empty();
+        }
+        if (java.util.Objects.equals(a, b)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(key + ": " + shown(a) + " before, " + shown(b) + " now");
+    }
+
+    private static String shown(JsonNode value) {
+        return value == null ? "(absent)" : value.isValueNode() ? value.asText() : value.toString();
+    }
+
     private static ObjectNode defaultsTree() {
         return YAML.valueToTree(ExperimentConfig.defaults());
     }

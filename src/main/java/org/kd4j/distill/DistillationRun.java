@@ -126,10 +126,12 @@ public final class DistillationRun {
         pool.prepare();
 
         RunDirectory run = new RunDirectory(Path.of(config.run().dir()));
-        run.markUnfinished();
         Path work = run.file(RunDirectory.WORK);
-        if (!resume) {
+        boolean resumable = resume && resumable(work);
+        run.markUnfinished();
+        if (!resumable) {
             clear(work);
+            run.writeText(RunDirectory.WORK + "/" + WORK_CONFIG, trainingConfig());
         }
 
         List<Teacher> teachers = pool.teachers();
@@ -503,6 +505,57 @@ public final class DistillationRun {
                 new RunProvenance.DataFile(data.devFile().toString(), Hashing.fileHex("dev data", data.devFile()), null,
                         data.devSize()),
                 tokenizer.fingerprint(), teacherEntries, config.run().parallelism(), NativeBuild.describe());
+    }
+
+    /** The configuration the work folder's checkpoints belong to, beside them. */
+    static final String WORK_CONFIG = "config.yaml";
+
+    /** What a resumed run must share with the run it resumes: everything but the {@code run} section. */
+    private String trainingConfig() {
+        return ConfigLoader.toYamlWithout(config, "run");
+    }
+
+    /**
+     * With {@code --resume}: whether {@code work} holds a run to resume, and if so that it was started with this
+     * configuration (its {@code run} section aside: where the run writes, its cache and its parallelism may change).
+     * Checkpoints from another configuration would be read into the wrong plan of batches, or the wrong model.
+     *
+     * @throws KdException naming the first key that differs, before anything is written
+     */
+    private boolean resumable(Path work) {
+        Path recorded = work.resolve(WORK_CONFIG);
+        if (!Files.isRegularFile(recorded)) {
+            boolean checkpoints;
+            try (var entries = Files.list(work)) {
+                checkpoints = entries.findAny().isPresent();
+            } catch (java.nio.file.NoSuchFileException e) {
+                checkpoints = false;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("reading " + work, e);
+            }
+            if (!checkpoints) {
+                LOG.info("--resume: {} holds no checkpoint; the run starts from the beginning", work);
+                return false;
+            }
+            LOG.warn("--resume: {} does not say which configuration its checkpoints belong to (written before"
+                    + " {} was kept beside them); they are resumed as they are", work, WORK_CONFIG);
+            return true;
+        }
+        String before;
+        try {
+            before = Files.readString(recorded);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("reading " + recorded, e);
+        }
+        ConfigLoader.difference(before, trainingConfig()).ifPresent(d -> {
+            throw new KdException("--resume: " + run(work) + " was started with another configuration (" + d + "); resume"
+                    + " it with the same preset and --set options, or run without --resume to start again");
+        });
+        return true;
+    }
+
+    private static Path run(Path work) {
+        return work.getParent() == null ? work : work.getParent();
     }
 
     private static void clear(Path dir) {

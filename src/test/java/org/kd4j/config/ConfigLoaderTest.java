@@ -269,6 +269,19 @@ class ConfigLoaderTest {
         assertTrue(sgd.toString().endsWith("optimizer=SGD, sgdMomentum=0.5]"), sgd.toString());
     }
 
+    @Test
+    void theFirstDifferenceBetweenTwoConfigurationsIsNamed() {
+        ExperimentConfig a = ConfigLoader.load(List.of());
+        ExperimentConfig b = ConfigLoader.load(List.of("student.train.learning_rate=0.123", "data.max_length=32"));
+        String before = ConfigLoader.toYamlWithout(a, "run");
+        assertEquals(java.util.Optional.empty(), ConfigLoader.difference(before, ConfigLoader.toYamlWithout(a, "run")));
+        // in document order: data comes before student
+        assertEquals(java.util.Optional.of("data.max_length: " + a.data().maxLength() + " before, 32 now"),
+                ConfigLoader.difference(before, ConfigLoader.toYamlWithout(b, "run")));
+        assertEquals(java.util.Optional.of("run: (absent) before, {\"dir\":\"x\"} now"), ConfigLoader.difference("{}", "run: {dir: x}"));
+        assertEquals(java.util.Optional.of("a.b: [1,2] before, [1,3] now"), ConfigLoader.difference("a: {b: [1, 2]}", "a: {b: [1, 3]}"));
+    }
+
     /** A record read by {@link ConfigLoader#loadRecord} (as sweep spaces and quality plans are). */
     record OneKey(int x, java.util.List<Integer> y) {}
 }

@@ -167,6 +167,37 @@ class DistillationRunTest {
     }
 
     @Test
+    void resumeRefusesCheckpointsOfAnotherConfiguration() throws IOException {
+        assertEquals(0, first.exitCode(), first.err());
+        Path copy = root.resolve("resume-run");
+        try (var files = Files.walk(root.resolve("run"))) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path to = copy.resolve(root.resolve("run").relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(f, to);
+                }
+            }
+        }
+        String where = "run.dir=" + copy;
+        CliRunner changed = CliRunner.run("distill", "--config", config.toString(), "--set", where, "--resume",
+                "--set", "student.train.learning_rate=0.001", "--no-progress");
+        assertEquals(1, changed.exitCode(), changed.err());
+        assertEquals("error: --resume: " + copy + " was started with another configuration (student.train.learning_rate:"
+                + " 0.005 before, 0.001 now); resume it with the same preset and --set options, or run without --resume to"
+                + " start again", changed.err().strip());
+        assertTrue(new RunDirectory(copy).finished(), "the refused resume left the run as it was");
+        // the run section may change (where it writes, its cache, its parallelism): the checkpoints are resumed
+        CliRunner same = CliRunner.run("distill", "--config", config.toString(), "--set", where, "--resume",
+                "--threads", "1", "--no-progress");
+        assertEquals(0, same.exitCode(), same.err());
+        assertTrue(new RunDirectory(copy).finished());
+        assertEquals(Files.readString(root.resolve("run").resolve(RunDirectory.WORK).resolve("config.yaml")),
+                Files.readString(copy.resolve(RunDirectory.WORK).resolve("config.yaml")));
+    }
+
+    @Test
     void evaluateAndPredictUseTheRunDirectory() {
         CliRunner eval = CliRunner.run("evaluate", "--model", root.resolve("run").toString(), "--data-dir",
                 root.resolve("data").toString());
