@@ -46,6 +46,15 @@ public record DistillConfig(double temperature, double temperatureEnd, double ha
         for (double w : teacherWeights) {
             ConfigException.requireRange("teacher_weights", w, 0.0, 1e6);
         }
+        if (weighting == WeightingScheme.FIXED) {
+            if (teacherWeights.isEmpty() || teacherWeights.stream().mapToDouble(Double::doubleValue).sum() <= 0) {
+                throw ConfigException.invalid("teacher_weights", teacherWeights, "one weight per teacher, not all 0, with"
+                        + " weighting fixed (they are normalised to sum 1)");
+            }
+        } else if (!teacherWeights.isEmpty()) {
+            throw ConfigException.invalid("teacher_weights", teacherWeights, "none with weighting "
+                    + weighting.name().toLowerCase(java.util.Locale.ROOT) + " (weighting fixed is the one that reads them)");
+        }
         ConfigException.requireRange("hidden_weight", hiddenWeight, 0.0, 100.0);
         hiddenDims = hiddenDims == null ? List.of() : List.copyOf(hiddenDims);
         for (int d : hiddenDims) {

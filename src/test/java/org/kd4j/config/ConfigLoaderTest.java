@@ -270,6 +270,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void teacherWeightsGoWithFixedWeightingAndOnlyWithIt() {
+        // the defaults have one teacher
+        ConfigException ignored = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(List.of("distill.teacher_weights=[0.5]")));
+        assertEquals("--set distill.teacher_weights=[0.5]: distill.teacher_weights = '[0.5]' is not valid; expected none with"
+                + " weighting uniform (weighting fixed is the one that reads them)", ignored.getMessage());
+        ConfigException missing = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of("distill.weighting=fixed")));
+        assertTrue(missing.getMessage().contains("distill.teacher_weights = '[]' is not valid; expected one weight per teacher,"
+                + " not all 0, with weighting fixed"), missing.getMessage());
+        assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(List.of("distill.weighting=fixed", "distill.teacher_weights=[0]")));
+        assertEquals(List.of(2.0), ConfigLoader.load(List.of("distill.weighting=fixed", "distill.teacher_weights=[2]"))
+                .distill().teacherWeights());
+    }
+
+    @Test
     void theFirstDifferenceBetweenTwoConfigurationsIsNamed() {
         ExperimentConfig a = ConfigLoader.load(List.of());
         ExperimentConfig b = ConfigLoader.load(List.of("student.train.learning_rate=0.123", "data.max_length=32"));
