@@ -87,6 +87,11 @@ final class SweepCommand implements Callable<Integer> {
                 trials.size() - recorded, config.timeBudgetMinutes() > 0
                         ? " (or fewer: time budget " + config.timeBudgetMinutes() + " min)" : "", config.base());
         out.print(org.kd4j.hpo.SweepResults.plannedTable(config.keys(), config.objective().columnName(), trials));
+        java.util.OptionalDouble left = Sweep.remainingSeconds(trials, config.parallelism());
+        if (left.isPresent()) {
+            out.printf(java.util.Locale.ROOT, "%nthe %d trial(s) to run: about %s, at the recorded trials' median time, %d at a"
+                    + " time%n", trials.size() - recorded, org.kd4j.util.Durations.compact(left.getAsDouble()), config.parallelism());
+        }
         out.flush();
         return Main.EXIT_OK;
     }

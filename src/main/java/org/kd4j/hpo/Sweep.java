@@ -143,6 +143,21 @@ public final class Sweep {
         return candidates(generator(), recorded);
     }
 
+    /**
+     * The time the trials not yet recorded should take: the median time of those recorded (failed ones included, as
+     * they cost time too) for each, {@code parallelism} at a time. Empty when none is recorded or none is left.
+     */
+    public static java.util.OptionalDouble remainingSeconds(List<PlannedTrial> trials, int parallelism) {
+        double[] seconds = trials.stream().flatMap(t -> t.recorded().stream()).mapToDouble(TrialRecord::seconds).sorted().toArray();
+        long left = trials.stream().filter(t -> t.recorded().isEmpty()).count();
+        if (seconds.length == 0 || left == 0) {
+            return java.util.OptionalDouble.empty();
+        }
+        int n = seconds.length;
+        double median = n % 2 == 1 ? seconds[n / 2] : (seconds[n / 2 - 1] + seconds[n / 2]) / 2;
+        return java.util.OptionalDouble.of(median * Math.ceil((double) left / Math.max(1, parallelism)));
+    }
+
     private List<PlannedTrial> candidates(CandidateGenerator generator, Map<Integer, TrialRecord> recorded) {
         List<PlannedTrial> trials = new ArrayList<>();
         for (int n = 0; n < config.trials() && generator.hasMoreCandidates(); n++) {

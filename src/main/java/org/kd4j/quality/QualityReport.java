@@ -368,13 +368,8 @@ public final class QualityReport {
                 .map(s -> Path.of(methodConfig(task, s.name(), method.name()).data().transferFile())).distinct().toList();
     }
 
-    /** {@code 4.2 s}, {@code 12m 05s}, {@code 3h 07m}. */
+    /** {@code 4.2 s}, {@code 12m 05s}, {@code 3h 07m} ({@link org.kd4j.util.Durations#compact}). */
     static String duration(double seconds) {
-        long s = Math.round(seconds);
-        if (seconds < 60) {
-            return String.format(Locale.ROOT, "%.1f s", seconds);
-        }
-        return s >= 3600 ? String.format(Locale.ROOT, "%dh %02dm", s / 3600, s % 3600 / 60)
-                : String.format(Locale.ROOT, "%dm %02ds", s / 60, s % 60);
+        return org.kd4j.util.Durations.compact(seconds);
     }
 }

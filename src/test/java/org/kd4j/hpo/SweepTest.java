@@ -78,6 +78,22 @@ class SweepTest {
     }
 
     @Test
+    void theTimeLeftIsTheRecordedMedianForEachTrialToRunParallelismAtATime() {
+        java.util.function.BiFunction<Integer, Double, Sweep.PlannedTrial> done = (i, seconds) -> new Sweep.PlannedTrial(i,
+                java.util.Map.of(), java.util.Optional.of(new TrialRecord(i, java.util.Map.of(), 0.5, java.util.Map.of(), seconds,
+                        TrialRecord.Status.OK, "")));
+        java.util.function.Function<Integer, Sweep.PlannedTrial> left = i -> new Sweep.PlannedTrial(i, java.util.Map.of(),
+                java.util.Optional.empty());
+        // recorded 10, 30 and 20 s: median 20 s; 3 left, 2 at a time: two rounds
+        List<Sweep.PlannedTrial> trials = List.of(done.apply(0, 10.0), done.apply(1, 30.0), done.apply(2, 20.0), left.apply(3),
+                left.apply(4), left.apply(5));
+        assertEquals(40.0, Sweep.remainingSeconds(trials, 2).getAsDouble(), 1e-9);
+        assertEquals(60.0, Sweep.remainingSeconds(trials, 1).getAsDouble(), 1e-9);
+        assertTrue(Sweep.remainingSeconds(trials.subList(0, 3), 1).isEmpty(), "nothing left");
+        assertTrue(Sweep.remainingSeconds(trials.subList(3, 6), 1).isEmpty(), "nothing recorded to go by");
+    }
+
+    @Test
     void anUnknownSweptKeyIsRefusedBeforeAnyTrialNamingTheKnownOnes() {
         List<Dimension> dims = List.of(new Dimension("student.train.learnin_rate", DimensionType.LOG_UNIFORM, 1e-4,
                 1e-2, List.of()));
