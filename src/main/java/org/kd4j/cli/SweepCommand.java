@@ -90,7 +90,8 @@ final class SweepCommand implements Callable<Integer> {
         java.util.OptionalDouble left = Sweep.remainingSeconds(trials, config.parallelism());
         if (left.isPresent()) {
             out.printf(java.util.Locale.ROOT, "%nthe %d trial(s) to run: about %s, at the recorded trials' median time, %d at a"
-                    + " time%n", trials.size() - recorded, org.kd4j.util.Durations.compact(left.getAsDouble()), config.parallelism());
+                    + " time (run them with --resume)%n", trials.size() - recorded, org.kd4j.util.Durations.compact(left.getAsDouble()),
+                    config.parallelism());
         }
         out.flush();
         return Main.EXIT_OK;
