@@ -58,6 +58,9 @@ final class EvaluateCommand implements Callable<Integer> {
             Evaluator.Report report = Evaluator.evaluate(t, encoded, classifier::logits);
             PrintWriter out = spec.commandLine().getOut();
             out.printf("%s %s (%s), model %s%n%n%s", t, data.split().name(), data.file(), model, report.table());
+            if (report.confusion() != null) {
+                out.printf("%nconfusion (rows: gold label, columns: predicted)%n%n%s", report.confusion().table());
+            }
             out.flush();
         }
         return Main.EXIT_OK;

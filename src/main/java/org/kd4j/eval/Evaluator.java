@@ -24,8 +24,9 @@ public final class Evaluator {
      * @param loss mean cross-entropy (classification) or squared error (regression)
      * @param seconds wall time of the pass over the data
      * @param examples examples scored
+     * @param confusion the confusion matrix (classification), or null (regression)
      */
-    public record Report(Evaluation evaluation, double loss, double seconds, int examples) {
+    public record Report(Evaluation evaluation, double loss, double seconds, int examples, Confusion confusion) {
 
         public Report {
             Objects.requireNonNull(evaluation, "evaluation");
@@ -69,6 +70,8 @@ public final class Evaluator {
             throw new IllegalArgumentException("model output: expected " + data.size() + " rows, found " + logits.size());
         }
         Evaluation evaluation = Evaluation.of(task, logits, data.labels(), data.scores());
-        return new Report(evaluation, Evaluation.loss(task, logits, data.labels(), data.scores()), seconds, data.size());
+        Confusion confusion = task.isRegression() ? null : Confusion.of(task.labels(), logits.rows(), data.labels());
+        return new Report(evaluation, Evaluation.loss(task, logits, data.labels(), data.scores()), seconds, data.size(),
+                confusion);
     }
 }

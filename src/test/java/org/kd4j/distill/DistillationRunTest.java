@@ -204,6 +204,8 @@ class DistillationRunTest {
         assertEquals(0, eval.exitCode(), eval.err());
         assertTrue(eval.out().contains("eval_accuracy"), eval.out());
         assertTrue(eval.out().contains("eval_samples_per_second"), eval.out());
+        assertTrue(eval.out().contains("confusion (rows: gold label, columns: predicted)") && eval.out().contains("| precision "),
+                eval.out());
 
         CliRunner predict = CliRunner.runWithStdin("a wonderful movie\nthe plot was awful\n", "predict", "--model",
                 root.resolve("run").toString());
