@@ -1,5 +1,9 @@
 package org.kd4j.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -41,6 +45,10 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "datasets", description = "Data directory (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
+    @Option(names = "--json", description = "Print the results as one JSON object (task, split, file, model, metrics, loss,"
+            + " runtime, samples, confusion matrix) instead of tables.")
+    boolean json;
+
     @Override
     public Integer call() {
         DistilledClassifier.Options options = inference.apply(engine, 64);
@@ -57,12 +65,48 @@ final class EvaluateCommand implements Callable<Integer> {
             EncodedDataset encoded = EncodedDataset.encode(data, classifier.tokenizer(), classifier.maxLength());
             Evaluator.Report report = Evaluator.evaluate(t, encoded, classifier::logits);
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%s %s (%s), model %s%n%n%s", t, data.split().name(), data.file(), model, report.table());
-            if (report.confusion() != null) {
-                out.printf("%nconfusion (rows: gold label, columns: predicted)%n%n%s", report.confusion().table());
+            if (json) {
+                out.println(json(t, data, report));
+            } else {
+                out.printf("%s %s (%s), model %s%n%n%s", t, data.split().name(), data.file(), model, report.table());
+                if (report.confusion() != null) {
+                    out.printf("%nconfusion (rows: gold label, columns: predicted)%n%n%s", report.confusion().table());
+                }
             }
             out.flush();
         }
         return Main.EXIT_OK;
+    }
+
+    /** {@code --json}: the tables' figures as one object; metrics as fractions, under the keys of the table's rows. */
+    private String json(GlueTask t, GlueDataset data, Evaluator.Report report) {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        root.put("task", t.toString());
+        root.put("split", data.split().name());
+        root.put("file", data.file().toString());
+        root.put("model", model.toString());
+        ObjectNode metrics = root.putObject("metrics");
+        report.evaluation().metrics().forEach((m, v) -> metrics.put(m.key(), v));
+        root.put("loss", report.loss());
+        root.put("runtime_seconds", report.seconds());
+        root.put("samples_per_second", report.examplesPerSecond());
+        root.put("samples", report.examples());
+        if (report.confusion() != null) {
+            ObjectNode confusion = root.putObject("confusion");
+            report.confusion().labels().forEach(confusion.putArray("labels")::add);
+            ArrayNode counts = confusion.putArray("counts");
+            for (long[] row : report.confusion().counts()) {
+                ArrayNode r = counts.addArray();
+                for (long n : row) {
+                    r.add(n);
+                }
+            }
+        }
+        try {
+            return mapper.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the evaluation as JSON", e);
+        }
     }
 }

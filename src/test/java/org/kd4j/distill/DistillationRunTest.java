@@ -206,6 +206,28 @@ class DistillationRunTest {
         assertTrue(eval.out().contains("eval_samples_per_second"), eval.out());
         assertTrue(eval.out().contains("confusion (rows: gold label, columns: predicted)") && eval.out().contains("| precision "),
                 eval.out());
+        // --json: the same figures as one object, the confusion counts adding up to the samples
+        CliRunner asJson = CliRunner.run("evaluate", "--model", root.resolve("run").toString(), "--data-dir",
+                root.resolve("data").toString(), "--json");
+        assertEquals(0, asJson.exitCode(), asJson.err());
+        JsonNode j;
+        try {
+            j = new ObjectMapper().readTree(asJson.out());
+        } catch (IOException e) {
+            throw new AssertionError(asJson.out(), e);
+        }
+        assertEquals("SST-2", j.get("task").asText());
+        assertEquals(metricRow(eval.out(), "eval_accuracy").replaceAll("[^0-9.]", ""),
+                String.format(java.util.Locale.ROOT, "%.4f", j.get("metrics").get("accuracy").asDouble()));
+        long counted = 0;
+        for (JsonNode row : j.get("confusion").get("counts")) {
+            for (JsonNode n : row) {
+                counted += n.asLong();
+            }
+        }
+        assertEquals(j.get("samples").asLong(), counted);
+        assertEquals(List.of("0", "1"), List.of(j.get("confusion").get("labels").get(0).asText(),
+                j.get("confusion").get("labels").get(1).asText()));
 
         CliRunner predict = CliRunner.runWithStdin("a wonderful movie\nthe plot was awful\n", "predict", "--model",
                 root.resolve("run").toString());
