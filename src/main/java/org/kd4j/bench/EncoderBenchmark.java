@@ -58,9 +58,7 @@ public final class EncoderBenchmark {
         static Stats of(double[] rates) {
             double[] s = rates.clone();
             Arrays.sort(s);
-            int n = s.length;
-            double median = n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-            return new Stats(median, s[0], s[n - 1], n);
+            return new Stats(org.kd4j.util.Medians.of(s), s[0], s[s.length - 1], s.length);
         }
 
         String text() {

@@ -42,8 +42,7 @@ public final class ServeBenchmark {
         static Stats of(double[] values) {
             double[] s = values.clone();
             Arrays.sort(s);
-            int n = s.length;
-            return new Stats(n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2, s[0], s[n - 1]);
+            return new Stats(org.kd4j.util.Medians.of(s), s[0], s[s.length - 1]);
         }
     }
 

@@ -2,7 +2,6 @@ package org.kd4j.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -94,14 +93,8 @@ final class EvaluateCommand implements Callable<Integer> {
         root.put("samples", report.examples());
         if (report.confusion() != null) {
             ObjectNode confusion = root.putObject("confusion");
-            report.confusion().labels().forEach(confusion.putArray("labels")::add);
-            ArrayNode counts = confusion.putArray("counts");
-            for (long[] row : report.confusion().counts()) {
-                ArrayNode r = counts.addArray();
-                for (long n : row) {
-                    r.add(n);
-                }
-            }
+            confusion.set("labels", mapper.valueToTree(report.confusion().labels()));
+            confusion.set("counts", mapper.valueToTree(report.confusion().counts()));
         }
         try {
             return mapper.writeValueAsString(root);

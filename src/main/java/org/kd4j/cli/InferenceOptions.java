@@ -2,7 +2,6 @@ package org.kd4j.cli;
 
 import org.kd4j.api.DistilledClassifier;
 import org.kd4j.util.Parallelism;
-import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -43,13 +42,10 @@ final class InferenceOptions {
     /** The classifier's options (checked), without touching the process. */
     DistilledClassifier.Options options(DistilledClassifier.Engine engine, int defaultBatchSize) {
         DistilledClassifier.Options defaults = DistilledClassifier.Options.defaults();
-        if (workers != null && (workers < 0 || workers > 256)) {
-            throw new CommandLine.ParameterException(command.commandLine(),
-                    "--workers: expected 0 (one per core) to 256, found " + workers);
-        }
-        if (batchSize != null && (batchSize < 1 || batchSize > 4096)) {
-            throw new CommandLine.ParameterException(command.commandLine(), "--batch-size: expected 1 to 4096, found " + batchSize);
-        }
+        UsageError.require(command, workers == null || workers >= 0 && workers <= 256, "--workers", "0 (one per core) to 256",
+                workers);
+        UsageError.require(command, batchSize == null || batchSize >= 1 && batchSize <= 4096, "--batch-size", "1 to 4096",
+                batchSize);
         opThreads.threads(); // checked before any model loads
         return defaults.withEngine(engine)
                 .withWorkers(workers == null || workers == 0 ? defaults.workers() : workers)

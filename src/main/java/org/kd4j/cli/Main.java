@@ -1,5 +1,6 @@
 package org.kd4j.cli;
 
+import org.kd4j.util.Messages;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.kd4j.KdException;
@@ -66,7 +67,7 @@ public final class Main implements Callable<Integer> {
         cl.setCaseInsensitiveEnumValuesAllowed(true); // enums on the command line as in the YAML presets: lower case
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("error: " + oneLine(ex.getMessage()) + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            err.println("error: " + Messages.oneLine(ex.getMessage()) + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return EXIT_USAGE;
         });
         return cl;
@@ -82,7 +83,7 @@ public final class Main implements Callable<Integer> {
         // a file that cannot be read or written (its message names it) is the user's to mend, like bad input
         boolean files = ex instanceof java.io.UncheckedIOException;
         int verbosity = verbosity(cl);
-        err.println("error: " + oneLine(input ? ex.getMessage() : files ? fileProblem((java.io.UncheckedIOException) ex)
+        err.println("error: " + Messages.oneLine(input ? ex.getMessage() : files ? fileProblem((java.io.UncheckedIOException) ex)
                 : ex.toString()) + (input || files ? "" : internalHint(verbosity)));
         if (verbosity > 0) {
             ex.printStackTrace(err);
@@ -95,18 +96,6 @@ public final class Main implements Callable<Integer> {
     static String fileProblem(java.io.UncheckedIOException e) {
         java.io.IOException cause = e.getCause();
         return e.getMessage() + ": " + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-    }
-
-    /**
-     * {@code message} as one line: its non-blank lines trimmed and joined with "; ". Errors are one line each, while
-     * some messages from libraries (parsers above all) span several; the whole text stays in the line.
-     */
-    static String oneLine(String message) {
-        if (message == null) {
-            return "null";
-        }
-        String joined = message.lines().map(String::strip).filter(l -> !l.isEmpty()).collect(java.util.stream.Collectors.joining("; "));
-        return joined.isEmpty() ? message.strip() : joined;
     }
 
     /** What follows an internal error's line: where its stack trace is (with -v: below). */
@@ -166,7 +155,7 @@ public final class Main implements Callable<Integer> {
     }
 
     private static int internal(Throwable t, PrintWriter err, int verbosity) {
-        err.println("error: " + oneLine(t.toString()) + internalHint(verbosity));
+        err.println("error: " + Messages.oneLine(t.toString()) + internalHint(verbosity));
         if (verbosity > 0) {
             t.printStackTrace(err);
         }

@@ -1,7 +1,6 @@
 package org.kd4j.cli;
 
 import org.kd4j.util.Nd4jProcess;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -21,9 +20,7 @@ final class OpThreadsOption {
 
     /** The option's value, checked; null when it was not given. */
     Integer threads() {
-        if (threads != null && threads < 0) {
-            throw new CommandLine.ParameterException(command.commandLine(), "--threads: expected 0 (ND4J's own default) or more, found " + threads);
-        }
+        UsageError.require(command, threads == null || threads >= 0, "--threads", "0 (ND4J's own default) or more", threads);
         return threads;
     }
 

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.kd4j.util.Nd4jProcess;
 import org.kd4j.util.Parallelism;
-import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,12 +32,9 @@ final class ThreadsOption {
 
     /** The threads per op given (checked), or null. */
     private Integer check() {
-        if (workers != null && workers < 0) {
-            throw new CommandLine.ParameterException(command.commandLine(), "--workers: expected 0 (one per core, at most 2) or more, found " + workers);
-        }
-        if (microBatchTokens != null && microBatchTokens < 0) {
-            throw new CommandLine.ParameterException(command.commandLine(), "--micro-batch-tokens: expected 0 (no limit) or more, found " + microBatchTokens);
-        }
+        UsageError.require(command, workers == null || workers >= 0, "--workers", "0 (one per core, at most 2) or more", workers);
+        UsageError.require(command, microBatchTokens == null || microBatchTokens >= 0, "--micro-batch-tokens",
+                "0 (no limit) or more", microBatchTokens);
         return opThreads.threads();
     }
 

@@ -38,6 +38,7 @@ import org.kd4j.data.glue.GlueTask;
 import org.kd4j.model.ModelConfig;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.kd4j.util.Messages;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -447,7 +448,7 @@ public final class ConfigLoader {
                     : "a value of type " + (f.getTargetType() == null ? "?" : f.getTargetType().getSimpleName());
             return ConfigException.of(where, path + " = '" + f.getValue() + "' is not valid; expected " + expected);
         }
-        if (isSyntax(e)) { // the line and column say where; the key being read when the parser stopped would mislead
+        if (syntaxError(e) != null) { // the line and column say where; the key being read when the parser stopped would mislead
             return ConfigException.of(source, "not valid YAML: " + problem(e));
         }
         return ConfigException.of(where, (path.isEmpty() ? "" : path + ": ") + problem(e));
@@ -459,37 +460,31 @@ public final class ConfigLoader {
      * SnakeYAML's own message spans several lines, with the offending line quoted and a caret under it.
      */
     static String problem(JsonProcessingException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof MarkedYAMLException y && y.getProblemMark() != null) {
-                Mark from = y.getContextMark();
-                boolean elsewhere = from != null && (from.getLine() != y.getProblemMark().getLine()
-                        || from.getColumn() != y.getProblemMark().getColumn());
-                String context = y.getContext() == null ? ""
-                        : " (" + y.getContext() + (elsewhere ? " from " + at(from) : "") + ")";
-                return at(y.getProblemMark()) + ": " + oneLine(y.getProblem()) + context;
-            }
+        MarkedYAMLException y = syntaxError(e);
+        if (y != null && y.getProblemMark() != null) {
+            Mark from = y.getContextMark();
+            boolean elsewhere = from != null && (from.getLine() != y.getProblemMark().getLine()
+                    || from.getColumn() != y.getProblemMark().getColumn());
+            String context = y.getContext() == null ? "" : " (" + y.getContext() + (elsewhere ? " from " + at(from) : "") + ")";
+            return at(y.getProblemMark()) + ": " + Messages.oneLine(y.getProblem()) + context;
         }
-        String message = oneLine(e.getOriginalMessage());
+        String message = Messages.oneLine(e.getOriginalMessage());
         return e.getLocation() == null || e.getLocation().getLineNr() < 1 ? message
                 : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": " + message;
     }
 
-    private static boolean isSyntax(Throwable e) {
+    /** SnakeYAML's syntax error among {@code e}'s causes; null when {@code e} is not one. */
+    private static MarkedYAMLException syntaxError(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof MarkedYAMLException) {
-                return true;
+            if (t instanceof MarkedYAMLException y) {
+                return y;
             }
         }
-        return false;
+        return null;
     }
 
     private static String at(Mark mark) {
         return "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
-    }
-
-    /** The non-blank lines of {@code text}, trimmed and joined with "; ". */
-    private static String oneLine(String text) {
-        return text == null ? "" : text.lines().map(String::strip).filter(l -> !l.isEmpty()).collect(Collectors.joining("; "));
     }
 
     private static String path(List<JsonMappingException.Reference> refs) {

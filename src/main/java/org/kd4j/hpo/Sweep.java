@@ -47,6 +47,7 @@ import org.kd4j.config.StudentVariant;
 import org.kd4j.distill.TaskData;
 import org.kd4j.distill.TeacherPool;
 import org.kd4j.distill.train.Progress;
+import org.kd4j.util.Medians;
 
 /**
  * Runs a sweep: Arbiter's random or grid generator proposes values for the swept keys, Arbiter's
@@ -148,14 +149,12 @@ public final class Sweep {
      * they cost time too) for each, {@code parallelism} at a time. Empty when none is recorded or none is left.
      */
     public static java.util.OptionalDouble remainingSeconds(List<PlannedTrial> trials, int parallelism) {
-        double[] seconds = trials.stream().flatMap(t -> t.recorded().stream()).mapToDouble(TrialRecord::seconds).sorted().toArray();
+        double[] seconds = trials.stream().flatMap(t -> t.recorded().stream()).mapToDouble(TrialRecord::seconds).toArray();
         long left = trials.stream().filter(t -> t.recorded().isEmpty()).count();
         if (seconds.length == 0 || left == 0) {
             return java.util.OptionalDouble.empty();
         }
-        int n = seconds.length;
-        double median = n % 2 == 1 ? seconds[n / 2] : (seconds[n / 2 - 1] + seconds[n / 2]) / 2;
-        return java.util.OptionalDouble.of(median * Math.ceil((double) left / Math.max(1, parallelism)));
+        return java.util.OptionalDouble.of(Medians.of(seconds) * Math.ceil((double) left / Math.max(1, parallelism)));
     }
 
     private List<PlannedTrial> candidates(CandidateGenerator generator, Map<Integer, TrialRecord> recorded) {

@@ -171,7 +171,7 @@ final class MethodsSection {
         MarkdownTable table = new MarkdownTable("teachers of", "teacher", "pooling", "fine-tuned", "dev " + metric, "fine-tuning");
         for (TeacherConfig t : base.teachers()) {
             table.row("the plan (baseline)", t.name(), pooling(t), training(base, t),
-                    points(report.teacher(task, t.name())), report.teacherSeconds(task, t.name()).map(QualityReport::duration).orElse("-"));
+                    points(report.teacher(task, t.name())), report.teacherSeconds(task, t.name()).map(org.kd4j.util.Durations::compact).orElse("-"));
         }
         table.row("the plan (baseline)", "ensemble " + baseline.weightingName(), "", "",
                 points(report.ensemble(task, baseline.weighting())), "");
@@ -179,7 +179,7 @@ final class MethodsSection {
             Optional<CellResult> result = report.methodResult(task, method);
             for (TeacherConfig t : c.teachers()) {
                 Optional<Double> seconds = result.map(r -> r.teacherTrainSeconds().get(t.name())).filter(x -> x > 0);
-                String time = seconds.map(QualityReport::duration).orElse("-");
+                String time = seconds.map(org.kd4j.util.Durations::compact).orElse("-");
                 table.row("method " + method, t.name(), pooling(t), training(c, t),
                         fraction(result.map(r -> r.teachers().get(t.name()))),
                         c.teacherStage().cofinetuned() && seconds.isPresent() ? time + " (the joint run)" : time);
@@ -239,7 +239,7 @@ final class MethodsSection {
                                 x.bytes(), x.unlabeledRows() == 0 ? String.format(Locale.ROOT, "%,d training rows", x.trainRows())
                                         : String.format(Locale.ROOT, "%,d training rows and %,d unlabeled ones", x.trainRows(),
                                         x.unlabeledRows()), settings.factor(), settings.seed(), x.droppedIdentical(),
-                                x.droppedRepeated(), x.droppedDev(), QualityReport.duration(x.seconds())))
+                                x.droppedRepeated(), x.droppedDev(), org.kd4j.util.Durations.compact(x.seconds())))
                         .orElse(String.format(Locale.ROOT, "Method %s's transfer set `%s` (factor %d, seed %d): not made"
                                 + " yet.%n%n", m.name(), file.getFileName(), settings.factor(), settings.seed())));
             }

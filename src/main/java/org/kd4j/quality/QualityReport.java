@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import org.kd4j.util.Durations;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -248,7 +249,7 @@ public final class QualityReport {
         for (TeacherConfig t : teachers(task)) {
             OptionalDouble score = teacher(task, t.name());
             own.row("teacher " + t.name(), score.isPresent() ? Summary.points(score.getAsDouble()) : "-",
-                    teacherSeconds(task, t.name()).map(QualityReport::duration).orElse("-"));
+                    teacherSeconds(task, t.name()).map(Durations::compact).orElse("-"));
         }
         if (plan.cells().contains(CellKind.ENSEMBLE)) {
             for (WeightingScheme w : plan.weightings()) {
@@ -313,12 +314,12 @@ public final class QualityReport {
             double taskTotal = 0;
             for (TeacherConfig teacher : teachers(task)) {
                 Optional<Double> seconds = teacherSeconds(task, teacher.name());
-                table.row(task, "teacher " + teacher.name() + " fine-tuning", "-", seconds.map(QualityReport::duration).orElse("-"));
+                table.row(task, "teacher " + teacher.name() + " fine-tuning", "-", seconds.map(Durations::compact).orElse("-"));
                 taskTotal += seconds.orElse(0.0);
             }
             if (!teachers(task).isEmpty()) {
                 Optional<Double> scoring = scoringSeconds(task);
-                table.row(task, "teachers scoring the data once", "-", scoring.map(QualityReport::duration).orElse("-"));
+                table.row(task, "teachers scoring the data once", "-", scoring.map(Durations::compact).orElse("-"));
                 taskTotal += scoring.orElse(0.0);
             }
             boolean methods = !plan.methods().isEmpty();
@@ -337,14 +338,14 @@ public final class QualityReport {
                     }
                     Optional<AugmentedTransferSet> set = QualityBenchmark.augmentedRecord(plan, task, file);
                     table.row(task, "augmented transfer set of method " + m.name() + " (" + file.getFileName() + ")", "-",
-                            set.map(x -> duration(x.seconds())).orElse("-"));
+                            set.map(x -> Durations.compact(x.seconds())).orElse("-"));
                     taskTotal += set.map(AugmentedTransferSet::seconds).orElse(0.0);
                 }
             }
-            table.row(task, "task total", "", duration(taskTotal));
+            table.row(task, "task total", "", Durations.compact(taskTotal));
             total += taskTotal;
         }
-        table.row("all", "total", cellsDone() + " of " + cellsPlanned(), duration(total));
+        table.row("all", "total", cellsDone() + " of " + cellsPlanned(), Durations.compact(total));
         return sb.append(table).toString();
     }
 
@@ -355,7 +356,7 @@ public final class QualityReport {
                         && which.test(e.getKey().cell())).mapToDouble(e -> e.getValue().seconds()).sum();
         long done = results.keySet().stream().filter(c -> c.task() == task && c.student().equals(student) && which.test(c.cell())).count();
         long planned = cells.stream().filter(c -> c.task() == task && c.student().equals(student) && which.test(c.cell())).count();
-        table.row(task, label, done + " of " + planned, done == 0 ? "-" : duration(seconds));
+        table.row(task, label, done + " of " + planned, done == 0 ? "-" : Durations.compact(seconds));
         return seconds;
     }
 
@@ -368,8 +369,5 @@ public final class QualityReport {
                 .map(s -> Path.of(methodConfig(task, s.name(), method.name()).data().transferFile())).distinct().toList();
     }
 
-    /** {@code 4.2 s}, {@code 12m 05s}, {@code 3h 07m} ({@link org.kd4j.util.Durations#compact}). */
-    static String duration(double seconds) {
-        return org.kd4j.util.Durations.compact(seconds);
-    }
+
 }

@@ -63,7 +63,7 @@ public record TimeLeft(int toRun, int estimated, double seconds) {
             }
             if (peers != null) {
                 estimated++;
-                seconds += median(peers);
+                seconds += org.kd4j.util.Medians.of(peers.stream().mapToDouble(Double::doubleValue).toArray());
             }
         }
         return new TimeLeft(toRun, estimated, seconds);
@@ -82,7 +82,7 @@ public record TimeLeft(int toRun, int estimated, double seconds) {
                 toRun - estimated, toRun - estimated == 1 ? "has" : "have");
         return String.format(Locale.ROOT, "about %s of cell time for %s %d cell(s) to run%s, at the median time of their"
                         + " finished peers; teacher fine-tuning and new transfer-set labelling not included",
-                QualityReport.duration(seconds), estimated == toRun ? "the" : estimated + " of the", toRun, missing);
+                org.kd4j.util.Durations.compact(seconds), estimated == toRun ? "the" : estimated + " of the", toRun, missing);
     }
 
     private static String cellKey(QualityCell c) {
@@ -93,9 +93,4 @@ public record TimeLeft(int toRun, int estimated, double seconds) {
         return c.task().displayName() + "/" + c.student();
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
 }

@@ -89,10 +89,4 @@ class SummaryTest {
         assertTrue(assertThrows(KdException.class, () -> ReportFile.write(reversed, "x")).getMessage().contains("out of order"));
     }
 
-    @Test
-    void durations() {
-        assertEquals("4.2 s", QualityReport.duration(4.2));
-        assertEquals("12m 05s", QualityReport.duration(725));
-        assertEquals("3h 07m", QualityReport.duration(3 * 3600 + 7 * 60 + 20));
-    }
 }

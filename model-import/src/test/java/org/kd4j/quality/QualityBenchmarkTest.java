@@ -152,10 +152,10 @@ class QualityBenchmarkTest {
                         .findFirst().orElseThrow();
             }
             double seconds = TeacherProvenance.read(model).orElseThrow().trainSeconds();
-            assertTrue(Pattern.compile("(?m)^\\| teacher " + teacher + " +\\| +[0-9.]+ \\| " + Pattern.quote(QualityReport.duration(seconds))
+            assertTrue(Pattern.compile("(?m)^\\| teacher " + teacher + " +\\| +[0-9.]+ \\| " + Pattern.quote(org.kd4j.util.Durations.compact(seconds))
                     + " +\\|").matcher(text).find(), teacher + "\n" + text);
             assertTrue(Pattern.compile("(?m)^\\| SST-2 +\\| teacher " + teacher + " fine-tuning +\\| - +\\| "
-                    + Pattern.quote(QualityReport.duration(seconds)) + " +\\|").matcher(text).find(), text);
+                    + Pattern.quote(org.kd4j.util.Durations.compact(seconds)) + " +\\|").matcher(text).find(), text);
         }
         for (String w : new String[] {"uniform", "confidence", "teacher_loss"}) {
             assertTrue(Pattern.compile("(?m)^\\| ensemble \\(" + w + "\\) +\\| +[0-9.]+ \\| - +\\|").matcher(text).find(), w + "\n" + text);

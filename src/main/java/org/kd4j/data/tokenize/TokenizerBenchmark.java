@@ -49,9 +49,7 @@ public final class TokenizerBenchmark {
         }
 
         public double medianSentencesPerSecond() {
-            double[] r = sortedRates();
-            int n = r.length;
-            return n % 2 == 1 ? r[n / 2] : (r[n / 2 - 1] + r[n / 2]) / 2;
+            return org.kd4j.util.Medians.of(sortedRates());
         }
 
         public double minSentencesPerSecond() {
